@@ -1,0 +1,1 @@
+"""Processing algorithms: thin wrappers that turn parameters into core calls."""

@@ -1,0 +1,48 @@
+"""Behaviour shared by every alpr_qgis algorithm."""
+
+from __future__ import annotations
+
+from typing import Dict
+
+from qgis.core import QgsProcessingAlgorithm, QgsProcessingException
+from qgis.PyQt.QtCore import QCoreApplication
+
+from alpr_qgis.core.errors import AlprInputError, Cancelled
+
+HELP_URL = "https://github.com/alpr-qgis/alpr_qgis/blob/main/README.md#{}"
+GROUPS = {
+    "prepare": "1 · Prepare",
+    "map": "2 · Map",
+    "compare": "3 · Compare",
+    "report": "4 · Report",
+}
+
+
+class AlprAlgorithm(QgsProcessingAlgorithm):
+    """Base class: instance creation, translation, groups, help and error handling.
+
+    Subclasses implement ``process()`` instead of ``processAlgorithm()``; core
+    errors become ``QgsProcessingException`` here, in one place, and a
+    cancelled run writes nothing more and returns ``{}``.
+    """
+
+    def createInstance(self):  # noqa: N802 (Qt API)
+        return type(self)()
+
+    def tr(self, text: str) -> str:
+        return QCoreApplication.translate(type(self).__name__, text)
+
+    def group(self) -> str:
+        return self.tr(GROUPS[self.groupId()])
+
+    def helpUrl(self) -> str:  # noqa: N802 (Qt API)
+        return HELP_URL.format(self.name())
+
+    def processAlgorithm(self, parameters: Dict, context, feedback) -> Dict:  # noqa: N802 (Qt API)
+        try:
+            return self.process(parameters, context, feedback)
+        except AlprInputError as err:
+            raise QgsProcessingException(err.describe()) from None
+        except Cancelled:
+            feedback.pushInfo(self.tr("Cancelled: nothing more was written."))
+            return {}

@@ -1,0 +1,852 @@
+"""Reading an ALPR export (delimited text) into the plugin's standard table.
+
+``load_reads()`` takes a file as agencies hand it out in answer to a
+public-records request and returns:
+
+* ``reads``: one row per readable record with the standard fields
+  ``read_id`` (1-based index of the data record in the file, header
+  excluded), ``plate``, ``read_time`` (naive local wall-clock time),
+  ``device`` (and ``state`` where the file has one), followed by every other
+  source column, carried through;
+* ``x``/``y``: the coordinates of each read (NaN where the file has none);
+* ``rejected``: the records that cannot be read at all, with ``read_id``,
+  ``line_number``, ``reason`` and the raw text.
+
+Guarantee: ``len(reads) + len(rejected)`` equals the file's data records.
+The whole file is parsed before anything is returned, so a bad file raises
+``AlprInputError`` and leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import re
+import sys
+import zlib
+from dataclasses import dataclass, field
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+import pandas as pd
+
+from alpr_qgis.core.errors import AlprInputError, Cancelled
+from alpr_qgis.core.plates import plates_look_hashed
+
+Progress = Callable[[float], None]
+IsCancelled = Callable[[], bool]
+
+STANDARD_FIELDS = ("read_id", "plate", "read_time", "device")
+RESERVED_NAMES = {"fid", "geom", "geometry", "ogc_fid"}
+DELIMITERS = (",", "\t", "|", ";")
+DELIMITER_NAMES = {",": "comma", "\t": "tab", "|": "pipe", ";": "semicolon"}
+
+# Reasons a record lands in REJECTED (data, never translated).
+TOO_FEW_FIELDS = "too_few_fields"
+TOO_MANY_FIELDS = "too_many_fields"
+UNTERMINATED_QUOTE = "unterminated_quote"
+BAD_TIMESTAMP = "bad_timestamp"
+MISSING_TIMESTAMP = "missing_timestamp"
+
+# Header names that identify each role, compared after lower-casing and
+# dropping everything but letters and digits ("red_VRM" -> "redvrm").
+ROLE_NAMES: Dict[str, Tuple[str, ...]] = {
+    "plate": (
+        "plate", "plates", "platenumber", "plateno", "platenum", "licenseplate",
+        "licenseplatenumber", "licenceplate", "license", "licence", "licensenumber",
+        "lpn", "lp", "vrm", "redvrm", "vrn", "tag", "tagnumber", "platehash",
+        "hashedplate", "platetext", "plateread", "readplate", "registration",
+        "regno", "vehicleplate", "plateid", "readvrm",
+    ),
+    "time": (
+        "timestamp", "readtimestamp", "redtimestamp", "datetime", "readdatetime",
+        "readtime", "dt", "capturetime", "capturedat", "captured", "capturedatetime",
+        "scantime", "scandatetime", "eventtime", "eventdatetime", "observed",
+        "observedat", "readat", "timeofread", "datetimeofread", "readdate",
+        "date", "time", "reddatetime",
+    ),
+    "date": ("date", "readdate", "capturedate", "reddate", "scandate", "eventdate"),
+    "clock": ("time", "readtime", "capturetime", "redtime", "scantime", "eventtime"),
+    "lat": (
+        "lat", "latitude", "redlatitude", "gpslat", "gpslatitude", "latdd",
+        "ycoord", "ycoordinate", "y", "readlatitude",
+    ),
+    "lon": (
+        "lon", "lng", "long", "longitude", "redlongitude", "gpslon", "gpslng",
+        "gpslongitude", "londd", "xcoord", "xcoordinate", "x", "readlongitude",
+    ),
+    "location": (
+        "location", "loc", "latlon", "latlong", "latlng", "lonlat", "coordinates",
+        "coords", "coordinate", "gps", "gpslocation", "geolocation", "position",
+        "point", "geom", "geometry", "wkt", "shape", "redlocation", "readlocation",
+        "gpscoordinates",
+    ),
+    "device": (
+        "device", "deviceid", "devicename", "camera", "cameraid", "cameraname",
+        "camname", "cam", "unit", "unitid", "unitname", "reader", "readerid",
+        "readername", "patrolcar", "patrolunit", "car", "carid", "system",
+        "systemid", "source", "sourceid", "site", "siteid", "sitename",
+        "redcamera", "reddevice", "redsystem", "redunit", "vehicleid",
+    ),
+    "state": (
+        "state", "platestate", "redstate", "stateofplate", "issuingstate",
+        "platejurisdiction", "registrationstate", "region", "plateregion",
+        "platecountry", "country", "st",
+    ),
+}
+# Substrings that identify a role when no exact name matches.
+ROLE_HINTS: Dict[str, Tuple[str, ...]] = {
+    "plate": ("plate", "vrm", "license", "licence"),
+    "time": ("timestamp", "datetime"),
+    "lat": ("latitude",),
+    "lon": ("longitude",),
+    "location": ("location", "coord"),
+    "device": ("camera", "device"),
+    "state": ("state",),
+}
+
+# Timestamp formats tried in order when TIME_FORMAT is not given.
+TIME_FORMATS: Tuple[str, ...] = (
+    "%m/%d/%Y %I:%M:%S %p",
+    "%m/%d/%Y %I:%M:%S.%f %p",
+    "%m/%d/%Y %I:%M %p",
+    "%m/%d/%Y - %H:%M:%S",
+    "%m/%d/%Y - %I:%M:%S %p",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M:%S.%f",
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%y %I:%M:%S %p",
+    "%m/%d/%y %I:%M %p",
+    "%m/%d/%y %H:%M:%S",
+    "%m/%d/%y %H:%M",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
+    "%d-%m-%Y %H:%M:%S",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %I:%M:%S %p",
+    "%Y%m%d%H%M%S",
+    "%Y%m%d %H%M%S",
+    "%d-%b-%Y %H:%M:%S",
+    "%d-%b-%y %I.%M.%S.%f %p",
+    "%d-%b-%y %H:%M:%S",
+    "%b %d %Y %I:%M:%S %p",
+    "%b %d, %Y %I:%M:%S %p",
+    "%m/%d/%Y",
+)
+ISO_FORMAT = "ISO 8601"
+EPOCH_SECONDS = "unix seconds"
+EPOCH_MILLISECONDS = "unix milliseconds"
+
+_ISO_RE = r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)?"
+_OFFSET_RE = r"(?:Z|[+-]\d{2}(?::?\d{2})?)$"
+_NUM = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
+_PAIR_RE = r"^\s*[\(\[]?\s*(" + _NUM + r")\s*(?:,|;|\s)\s*(" + _NUM + r")\s*[\)\]]?\s*$"
+_WKT_RE = (
+    r"^\s*(?:SRID=\d+;)?\s*POINT\s*(?:Z|M|ZM)?\s*\(\s*(" + _NUM + r")\s+(" + _NUM + r")"
+    r"(?:\s+" + _NUM + r")*\s*\)\s*$"
+)
+_WKT_EMPTY_RE = r"^\s*(?:SRID=\d+;)?\s*POINT\s*(?:Z|M|ZM)?\s*EMPTY\s*$"
+_SAMPLE = 2000
+
+
+@dataclass
+class LoadOptions:
+    """What the user set; empty strings and None both mean "detect"."""
+
+    plate_field: Optional[str] = None
+    time_field: Optional[str] = None
+    lat_field: Optional[str] = None
+    lon_field: Optional[str] = None
+    location_field: Optional[str] = None
+    device_field: Optional[str] = None
+    state_field: Optional[str] = None
+    time_format: Optional[str] = None
+    timezone: Optional[str] = None
+    geographic: bool = True  # the source CRS is latitude/longitude
+
+
+@dataclass
+class FieldMap:
+    """Which source columns hold each role (None where the file has none)."""
+
+    plate: str
+    time: Tuple[str, ...]  # one column, or (date, time)
+    lat: Optional[str] = None
+    lon: Optional[str] = None
+    location: Optional[str] = None
+    device: Optional[str] = None
+    state: Optional[str] = None
+
+    def mapped_columns(self) -> List[str]:
+        """Source columns replaced by a standard field (not carried through)."""
+        cols = [self.plate, *self.time]
+        cols += [c for c in (self.device, self.state) if c]
+        return cols
+
+
+@dataclass
+class ReadsTable:
+    """The loader's result; see the module docstring."""
+
+    reads: pd.DataFrame
+    x: np.ndarray
+    y: np.ndarray
+    rejected: pd.DataFrame
+    fields: FieldMap
+    plates_hashed: bool
+    encoding: str
+    delimiter: str
+    time_format: str
+    coordinate_order: str
+    records: int
+    blank_lines: int = 0
+    offsets_dropped: int = 0
+    offsets_converted: int = 0
+    missing_locations: int = 0
+    unreadable_locations: int = 0
+    first_unreadable_location: Optional[Tuple[int, str, str]] = None
+    renamed_columns: Dict[str, str] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------- text
+
+
+def read_text(path: str) -> Tuple[str, str]:
+    """The file's text and the encoding it was decoded with.
+
+    Gzip is recognised by its magic bytes (whatever the extension); UTF-8
+    with or without BOM, UTF-16 with BOM, else Latin-1.  Binary files raise.
+    """
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError as err:
+        raise AlprInputError("cannot be opened ({}).".format(err.strerror or err), path=path) from None
+    if raw[:2] == b"\x1f\x8b":
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError, zlib.error):
+            raise AlprInputError(
+                "is not a valid gzip file (it is truncated or damaged).", path=path,
+                hint="Decompress it by hand to check it, or export it again.",
+            ) from None
+    if raw[:4] == b"PK\x03\x04":
+        raise AlprInputError(
+            "is a ZIP archive or a spreadsheet (XLSX), not delimited text.", path=path,
+            hint="Unzip it, or save the sheet as CSV, and load that file.",
+        )
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return raw.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError:
+            pass
+    head = raw[:65536]
+    controls = sum(head.count(bytes([c])) for c in range(0, 32) if c not in (9, 10, 13, 12))
+    if b"\x00" in head or (head and controls > len(head) * 0.01):
+        raise AlprInputError(
+            "is not a text file (it holds binary data).", path=path,
+            hint="Choose the CSV or delimited-text export of the reads.",
+        )
+    if raw[:3] == b"\xef\xbb\xbf":
+        try:
+            return raw[3:].decode("utf-8"), "UTF-8 with BOM"
+        except UnicodeDecodeError:
+            return raw[3:].decode("latin-1"), "Latin-1"
+    try:
+        return raw.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        return raw.decode("latin-1"), "Latin-1"
+
+
+def sniff_delimiter(lines: Sequence[str]) -> str:
+    """The delimiter (comma, tab, pipe or semicolon) that splits the first records alike."""
+    sample = "".join(lines[:50])
+    best, best_score = ",", (-1.0, 0)
+    for delim in DELIMITERS:
+        try:
+            records = [r for r in csv.reader(io.StringIO(sample, newline=""), delimiter=delim) if r]
+        except csv.Error:
+            continue
+        if len(lines) > 50 and len(records) > 2:
+            records = records[:-1]  # the last one may be cut short by the sample
+        if not records or len(records[0]) < 2:
+            continue
+        width = len(records[0])
+        body = records[1:] or records
+        consistent = sum(1 for r in body if len(r) == width) / len(body)
+        score = (consistent, width)
+        if score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+# ------------------------------------------------------------------ records
+
+
+@dataclass
+class _Records:
+    header: List[str]
+    rows: List[List[str]]
+    row_ids: List[int]
+    row_lines: List[int]
+    bad: List[Tuple[int, int, int, str]]  # read_id, first line, last line, reason
+    lines: List[str]
+    blank_lines: int
+    header_line: int
+
+
+def split_records(
+    text: str, delimiter: str, path: str, progress: Progress, cancelled: IsCancelled
+) -> _Records:
+    """Split the text into records (a quoted field may span lines), header first."""
+    lines = io.StringIO(text, newline="").readlines()
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    reader = csv.reader(iter(lines), delimiter=delimiter, strict=False)
+    header: Optional[List[str]] = None
+    header_line = 0
+    rows: List[List[str]] = []
+    row_ids: List[int] = []
+    row_lines: List[int] = []
+    bad: List[Tuple[int, int, int, str]] = []
+    blank = 0
+    read_id = 0
+    prev = 0
+    total = max(len(lines), 1)
+    width = 0
+    try:
+        for count, rec in enumerate(reader):
+            start, prev = prev + 1, reader.line_num
+            if not rec or (len(rec) == 1 and not rec[0].strip()):
+                blank += prev - start + 1
+                continue
+            if header is None:
+                header, header_line, width = rec, start, len(rec)
+                continue
+            read_id += 1
+            if len(rec) == width:
+                rows.append(rec)
+                row_ids.append(read_id)
+                row_lines.append(start)
+            else:
+                reason = TOO_FEW_FIELDS if len(rec) < width else TOO_MANY_FIELDS
+                bad.append((read_id, start, prev, reason))
+            if count % 50000 == 0:
+                if cancelled():
+                    raise Cancelled()
+                progress(prev / total)
+    except csv.Error as err:
+        raise AlprInputError(
+            "cannot be split into records ({}).".format(err), path=path, row=read_id + 1,
+            hint="Check the quoting near that line.",
+        ) from None
+    # A quote left open swallows the rest of the file into one record.
+    if read_id and prev > start and _odd_quotes(lines[start - 1 : prev]):
+        if row_ids and row_ids[-1] == read_id:
+            rows.pop(), row_ids.pop(), row_lines.pop()
+        else:
+            bad.pop()
+        bad.append((read_id, start, prev, UNTERMINATED_QUOTE))
+    if header is None:
+        raise AlprInputError("is empty: it holds no header and no records.", path=path)
+    return _Records(header, rows, row_ids, row_lines, bad, lines, blank, header_line)
+
+
+def _odd_quotes(lines: Sequence[str]) -> bool:
+    return "".join(lines).count('"') % 2 == 1
+
+
+def clean_header(names: Sequence[str]) -> Tuple[List[str], Dict[str, str]]:
+    """Header names stripped, made non-empty and unique (case-insensitively)."""
+    out: List[str] = []
+    seen: set = set()
+    renamed: Dict[str, str] = {}
+    for i, raw in enumerate(names):
+        name = raw.strip().strip("\ufeff").strip() or "field_{}".format(i + 1)
+        base, n = name, 2
+        while name.lower() in seen:
+            name = "{}_{}".format(base, n)
+            n += 1
+        if name != raw:
+            renamed[raw] = name
+        seen.add(name.lower())
+        out.append(name)
+    return out, renamed
+
+
+# ----------------------------------------------------------------- detection
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def _sample(series: pd.Series, n: int = _SAMPLE) -> pd.Series:
+    values = series[series.str.strip().str.len() > 0] if len(series) else series
+    if len(values) <= n:
+        return values
+    return values.iloc[np.linspace(0, len(values) - 1, n).astype(int)]
+
+
+def _candidates(columns: Sequence[str], role: str) -> List[str]:
+    names = ROLE_NAMES[role]
+    exact = sorted((c for c in columns if _norm(c) in names), key=lambda c: names.index(_norm(c)))
+    hints = ROLE_HINTS.get(role, ())
+    fuzzy = [c for c in columns if c not in exact and any(h in _norm(c) for h in hints)]
+    return exact + fuzzy
+
+
+def _share(mask: pd.Series) -> float:
+    return float(mask.mean()) if len(mask) else 0.0
+
+
+def _plate_like(values: pd.Series) -> float:
+    if plates_look_hashed(values):
+        return 1.0
+    return _share(values.str.strip().str.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 \-\.]{0,19}"))
+
+
+def _numeric_share(values: pd.Series) -> float:
+    return _share(pd.to_numeric(values.str.strip(), errors="coerce").notna())
+
+
+def _location_share(values: pd.Series) -> float:
+    v = values.str.strip()
+    ok = v.str.match(_PAIR_RE) | v.str.match(_WKT_RE, flags=re.IGNORECASE)
+    return _share(ok)
+
+
+def _require(frame: pd.DataFrame, name: Optional[str], param: str, path: str) -> Optional[str]:
+    if not name:
+        return None
+    for col in frame.columns:
+        if col == name or col.lower() == name.strip().lower():
+            return col
+    raise AlprInputError(
+        "{} names a field that is not in the file: {}.".format(param, name.strip()), path=path,
+        hint="Fields found: {}.".format(", ".join(frame.columns)),
+    )
+
+
+def detect_fields(frame: pd.DataFrame, options: LoadOptions, path: str) -> FieldMap:
+    """Map roles to columns: the user's choice, else header names confirmed by values."""
+    cols = list(frame.columns)
+    found = ", ".join('"{}"'.format(c) for c in cols)
+
+    def pick(role: str, param: str, confirm: Callable[[pd.Series], float], need: float) -> Optional[str]:
+        chosen = _require(frame, getattr(options, param), param.upper(), path)
+        if chosen:
+            return chosen
+        for col in _candidates(cols, role):
+            sample = _sample(frame[col])
+            if len(sample) and confirm(sample) >= need:
+                return col
+        return None
+
+    plate = pick("plate", "plate_field", _plate_like, 0.8)
+    if not plate:
+        raise AlprInputError(
+            "has no recognisable plate column.", path=path,
+            hint="Fields found: {}. Set PLATE_FIELD to the column holding the plates.".format(found),
+        )
+
+    # Coordinates: separate latitude/longitude win over a combined location.
+    lat = _require(frame, options.lat_field, "LAT_FIELD", path)
+    lon = _require(frame, options.lon_field, "LON_FIELD", path)
+    location = _require(frame, options.location_field, "LOCATION_FIELD", path)
+    if bool(lat) != bool(lon):
+        raise AlprInputError(
+            "LAT_FIELD and LON_FIELD must be set together.", path=path,
+            hint="Fields found: {}.".format(found),
+        )
+    if not (lat or location):
+        lat = pick("lat", "lat_field", _numeric_share, 0.5)
+        lon = pick("lon", "lon_field", _numeric_share, 0.5)
+        if not (lat and lon) or lat == lon:
+            lat = lon = None
+            location = pick("location", "location_field", _location_share, 0.5)
+    if not (lat or location):
+        raise AlprInputError(
+            "has no recognisable location: no latitude/longitude columns and no column of "
+            "coordinates such as \"(37.80, -122.27)\" or POINT(-122.27 37.80).", path=path,
+            hint="Fields found: {}. Set LAT_FIELD and LON_FIELD, or LOCATION_FIELD.".format(found),
+        )
+    if location and not lat and _location_share(_sample(frame[location])) < 0.5:
+        raise AlprInputError(
+            "holds no coordinates (such as \"(37.80, -122.27)\" or POINT(-122.27 37.80)).",
+            path=path, field=location,
+            hint="It may hold beat codes or addresses. Fields found: {}. "
+            "Set LAT_FIELD and LON_FIELD instead.".format(found),
+        )
+
+    used = {plate, lat, lon, location}
+    time = _detect_time(frame, options, path, used, found)
+    used.update(time)
+    device = _require(frame, options.device_field, "DEVICE_FIELD", path)
+    if not device:
+        device = next((c for c in _candidates(cols, "device") if c not in used), None)
+    used.add(device)
+    state = _require(frame, options.state_field, "STATE_FIELD", path)
+    if not state:
+        for col in _candidates(cols, "state"):
+            sample = _sample(frame[col])
+            if col not in used and len(sample) and _share(sample.str.strip().str.fullmatch(r"[A-Za-z]{2,3}")) >= 0.8:
+                state = col
+                break
+    return FieldMap(plate=plate, time=time, lat=lat, lon=lon, location=location, device=device, state=state)
+
+
+def _detect_time(
+    frame: pd.DataFrame, options: LoadOptions, path: str, used: set, found: str
+) -> Tuple[str, ...]:
+    chosen = _require(frame, options.time_field, "TIME_FIELD", path)
+    if chosen:
+        return (chosen,)
+    cols = [c for c in frame.columns if c not in used]
+    for col in _candidates(cols, "time"):
+        sample = _sample(frame[col])
+        if len(sample) and _best_time_format(sample, options.time_format)[1] >= 0.5:
+            fmt = _best_time_format(sample, options.time_format)[0]
+            if fmt != "%m/%d/%Y" or _norm(col) not in ROLE_NAMES["date"]:
+                return (col,)
+    dates = [c for c in cols if _norm(c) in ROLE_NAMES["date"]]
+    clocks = [c for c in cols if _norm(c) in ROLE_NAMES["clock"]]
+    for d in dates:
+        for t in clocks:
+            if d != t:
+                combined = _sample(frame[d].str.strip() + " " + frame[t].str.strip())
+                if _best_time_format(combined, options.time_format)[1] >= 0.5:
+                    return (d, t)
+    raise AlprInputError(
+        "has no recognisable timestamp column.", path=path,
+        hint="Fields found: {}. Set TIME_FIELD (and TIME_FORMAT if the times are written "
+        "unusually, e.g. %m/%d/%Y %I:%M:%S %p).".format(found),
+    )
+
+
+# --------------------------------------------------------------------- time
+
+
+def _strip_offsets(values: pd.Series) -> pd.Series:
+    return values.str.replace(r"\s*" + _OFFSET_RE, "", regex=True)
+
+
+def _parse_with(values: pd.Series, fmt: str) -> pd.Series:
+    """Naive datetimes for ``values`` in one format (NaT where it does not fit)."""
+    if fmt == ISO_FORMAT:
+        ok = values.str.fullmatch(_ISO_RE)
+        plain = _strip_offsets(values.where(ok, ""))
+        plain = plain.str.replace(",", ".", regex=False)
+        return pd.to_datetime(plain.where(ok & (plain != "")), errors="coerce")
+    if fmt in (EPOCH_SECONDS, EPOCH_MILLISECONDS):
+        digits = values.str.fullmatch(r"\d{10}" if fmt == EPOCH_SECONDS else r"\d{13}")
+        unit = "s" if fmt == EPOCH_SECONDS else "ms"
+        numbers = pd.to_numeric(values.where(digits), errors="coerce")
+        return pd.to_datetime(numbers, unit=unit, errors="coerce")
+    return pd.to_datetime(values, format=fmt, errors="coerce")
+
+
+def _best_time_format(sample: pd.Series, given: Optional[str]) -> Tuple[str, float]:
+    values = sample.str.strip()
+    formats = (given,) if given else (ISO_FORMAT, EPOCH_SECONDS, EPOCH_MILLISECONDS) + TIME_FORMATS
+    best, best_share = formats[0], -1.0
+    for fmt in formats:
+        try:
+            share = float(_parse_with(values, fmt).notna().mean()) if len(values) else 0.0
+        except (ValueError, TypeError):
+            share = 0.0
+        if share > best_share:
+            best, best_share = fmt, share
+        if share == 1.0:
+            break
+    return best, best_share
+
+
+def parse_times(
+    values: pd.Series, fmt: Optional[str], timezone: Optional[str], path: str, field_name: str
+) -> Tuple[pd.Series, str, int, int]:
+    """Local naive times for a column of timestamp text.
+
+    Returns ``(times, format used, offsets dropped, offsets converted)``:
+    timestamps carrying an offset or ``Z`` are converted into ``timezone``
+    when one is given; without it their offset is dropped (the wall-clock
+    time is kept as written) and counted.  Unparseable values are NaT.
+    """
+    text = values.fillna("").astype(str).str.strip()
+    filled = text[text != ""]
+    chosen, share = _best_time_format(_sample(filled), fmt)
+    if len(filled) and share <= 0.0:
+        example = filled.iloc[0]
+        if fmt:
+            raise AlprInputError(
+                "matches none of the timestamps, such as \"{}\".".format(example), path=path,
+                field=field_name, value=None,
+                hint="TIME_FORMAT is {}; fix it (strptime codes, e.g. %m/%d/%Y %I:%M:%S %p) "
+                "or leave it empty to detect the format.".format(fmt),
+            )
+        raise AlprInputError(
+            "holds timestamps in a format that is not recognised, such as \"{}\".".format(example),
+            path=path, field=field_name,
+            hint="Set TIME_FORMAT (strptime codes, e.g. %m/%d/%Y %I:%M:%S %p).",
+        )
+    has_offset = text.str.contains(r"\d\s*" + _OFFSET_RE, regex=True) & (chosen == ISO_FORMAT)
+    times = _parse_with(text, chosen)
+    dropped = converted = 0
+    if has_offset.any():
+        if timezone:
+            aware = pd.to_datetime(
+                text[has_offset].str.replace(",", ".", regex=False), errors="coerce", utc=True
+            )
+            local = aware.dt.tz_convert(timezone).dt.tz_localize(None)
+            times = times.where(~has_offset, local)
+            converted = int(local.notna().sum())
+        else:
+            dropped = int((has_offset & times.notna()).sum())
+    elif timezone and chosen in (EPOCH_SECONDS, EPOCH_MILLISECONDS):
+        times = times.dt.tz_localize("UTC").dt.tz_convert(timezone).dt.tz_localize(None)
+        converted = int(times.notna().sum())
+    return times.astype("datetime64[ns]"), chosen, dropped, converted
+
+
+def check_timezone(name: Optional[str]) -> None:
+    """Raise unless ``name`` is empty or an IANA time-zone name."""
+    if not name:
+        return
+    try:
+        import zoneinfo
+
+        zoneinfo.ZoneInfo(name)
+    except (ValueError, KeyError, OSError, ImportError):
+        raise AlprInputError(
+            "TIMEZONE \"{}\" is not an IANA time-zone name.".format(name),
+            hint="Use a name such as America/Los_Angeles, or leave it empty.",
+        ) from None
+
+
+# --------------------------------------------------------------- locations
+
+
+def parse_pairs(values: pd.Series, geographic: bool) -> Tuple[np.ndarray, np.ndarray, str]:
+    """x/y arrays from combined location text, and the order the pairs use.
+
+    ``"(37.80, -122.27)"``, ``"37.80,-122.27"`` and ``"[37.8 -122.2]"`` are
+    read latitude first unless most pairs only make sense longitude first;
+    WKT ``POINT(-122.27 37.80)`` is always x y.  With a projected source CRS
+    pairs are read as x, y.
+    """
+    text = values.fillna("").astype(str)
+    pairs = text.str.extract(_PAIR_RE)
+    a = pd.to_numeric(pairs[0], errors="coerce").to_numpy(dtype=float)
+    b = pd.to_numeric(pairs[1], errors="coerce").to_numpy(dtype=float)
+    order = "x, y"
+    if geographic:
+        both = ~np.isnan(a)
+        lon_first = both & (np.abs(a) > 90) & (np.abs(b) <= 90)
+        lat_first = both & (np.abs(a) <= 90) & (np.abs(b) > 90)
+        if lon_first.sum() > lat_first.sum():
+            order = "longitude, latitude"
+        else:
+            order = "latitude, longitude"
+            a, b = b, a
+    wkt = text.str.extract(_WKT_RE, flags=re.IGNORECASE)
+    wx = pd.to_numeric(wkt[0], errors="coerce").to_numpy(dtype=float)
+    wy = pd.to_numeric(wkt[1], errors="coerce").to_numpy(dtype=float)
+    is_wkt = ~np.isnan(wx)
+    x = np.where(is_wkt, wx, a)
+    y = np.where(is_wkt, wy, b)
+    if is_wkt.all() and len(x):
+        order = "WKT x y"
+    return x, y, order
+
+
+# ------------------------------------------------------------------- types
+
+
+def _carry(series: pd.Series) -> pd.Series:
+    """A carried-through column: integers and decimals typed, the rest text, '' -> null."""
+    text = series.str.strip()
+    present = text != ""
+    values = text[present]
+    if len(values):
+        if values.str.fullmatch(r"[-+]?(?:0|[1-9]\d{0,14})").all():
+            out = pd.Series(pd.NA, index=series.index, dtype="Int64")
+            out[present] = pd.to_numeric(values).astype("int64")
+            return out
+        if values.str.fullmatch(r"[-+]?(?:0|[1-9]\d*)?\.\d+(?:[eE][-+]?\d+)?").all():
+            return pd.to_numeric(text.where(present), errors="coerce")
+    return series.where(present, None)
+
+
+# --------------------------------------------------------------------- load
+
+
+def load_reads(
+    path: str,
+    options: Optional[LoadOptions] = None,
+    *,
+    progress: Progress = lambda f: None,
+    cancelled: IsCancelled = lambda: False,
+) -> ReadsTable:
+    """Read an ALPR export; see the module docstring for what comes back."""
+    options = options or LoadOptions()
+    check_timezone(options.timezone)
+    text, encoding = read_text(path)
+    progress(0.05)
+    if not text.strip():
+        raise AlprInputError("is empty: it holds no header and no records.", path=path)
+    head_lines = io.StringIO(text[:262144], newline="").readlines()
+    delimiter = sniff_delimiter([ln for ln in head_lines if ln.strip()])
+    recs = split_records(text, delimiter, path, lambda f: progress(0.05 + 0.45 * f), cancelled)
+    del text
+    header, renamed = clean_header(recs.header)
+    n_records = len(recs.rows) + len(recs.bad)
+    if n_records == 0:
+        raise AlprInputError(
+            "holds a header but no data records.", path=path,
+            hint="Check that the export is complete.",
+        )
+    if cancelled():
+        raise Cancelled()
+
+    frame = pd.DataFrame.from_records(recs.rows, columns=header) if recs.rows else pd.DataFrame(
+        {c: pd.Series([], dtype=object) for c in header}
+    )
+    del recs.rows
+    progress(0.6)
+    fields = detect_fields(frame, options, path) if len(frame) else _fields_without_rows(header, options, path)
+
+    # Timestamps.
+    time_name = " + ".join(fields.time)
+    if len(fields.time) == 2:
+        time_text = frame[fields.time[0]].str.strip() + " " + frame[fields.time[1]].str.strip()
+        time_text = time_text.str.strip()
+    else:
+        time_text = frame[fields.time[0]]
+    times, time_format, dropped, converted = parse_times(
+        time_text, options.time_format, options.timezone, path, time_name
+    )
+    progress(0.75)
+    if cancelled():
+        raise Cancelled()
+
+    # Coordinates.
+    if fields.lat:
+        y = pd.to_numeric(frame[fields.lat].str.strip(), errors="coerce").to_numpy(dtype=float)
+        x = pd.to_numeric(frame[fields.lon].str.strip(), errors="coerce").to_numpy(dtype=float)
+        order = "separate fields"
+        raw_loc = frame[fields.lat].str.strip() + frame[fields.lon].str.strip()
+        loc_field = fields.lat
+        unreadable_text = np.where(
+            frame[fields.lat].str.strip().ne("") & np.isnan(y), frame[fields.lat], frame[fields.lon]
+        )
+    else:
+        x, y, order = parse_pairs(frame[fields.location], options.geographic)
+        raw_loc = frame[fields.location].str.strip()
+        raw_loc = raw_loc.where(~raw_loc.str.fullmatch(_WKT_EMPTY_RE, flags=re.IGNORECASE), "")
+        loc_field = fields.location
+        unreadable_text = frame[fields.location].to_numpy()
+    missing = np.isnan(x) | np.isnan(y)
+    empty = (raw_loc == "").to_numpy()
+    unreadable = missing & ~empty
+    first_bad = None
+    if unreadable.any():
+        i = int(np.flatnonzero(unreadable)[0])
+        first_bad = (recs.row_ids[i], loc_field, str(unreadable_text[i]))
+    x = np.where(missing, np.nan, x)
+    y = np.where(missing, np.nan, y)
+    progress(0.85)
+
+    # Records whose timestamp cannot be read are rejected.
+    time_empty = (time_text.fillna("").str.strip() == "").to_numpy()
+    bad_time = times.isna().to_numpy()
+    row_ids = np.asarray(recs.row_ids, dtype=np.int64)
+    row_lines = np.asarray(recs.row_lines, dtype=np.int64)
+    rejected_rows = [
+        (int(row_ids[i]), int(row_lines[i]), int(row_lines[i]), MISSING_TIMESTAMP if time_empty[i] else BAD_TIMESTAMP)
+        for i in np.flatnonzero(bad_time)
+    ]
+    keep = ~bad_time
+
+    # The output table: standard fields, then every other source column.
+    out = pd.DataFrame({"read_id": row_ids[keep]})
+    out["plate"] = frame[fields.plate].to_numpy()[keep]
+    out["plate"] = out["plate"].str.strip().where(lambda s: s != "", None)
+    out["read_time"] = times.to_numpy()[keep]
+    out["device"] = frame[fields.device].to_numpy()[keep] if fields.device else None
+    if fields.device:
+        out["device"] = out["device"].str.strip().where(lambda s: s != "", None)
+    standard = list(STANDARD_FIELDS)
+    if fields.state:
+        out["state"] = frame[fields.state].to_numpy()[keep]
+        out["state"] = out["state"].str.strip().where(lambda s: s != "", None)
+        standard.append("state")
+    taken = {n.lower() for n in standard} | RESERVED_NAMES
+    mapped = set(fields.mapped_columns())
+    kept_frame = frame.loc[keep].reset_index(drop=True)
+    del frame
+    for col in header:
+        if col in mapped:
+            continue
+        name, n = col, 1
+        while name.lower() in taken:
+            name = "{}_src".format(col) if n == 1 else "{}_src{}".format(col, n)
+            n += 1
+        if name != col:
+            renamed[col] = name
+        taken.add(name.lower())
+        out[name] = _carry(kept_frame[col])
+    progress(0.95)
+
+    bad_all = sorted(recs.bad + rejected_rows)
+    rejected = pd.DataFrame(
+        {
+            "read_id": pd.Series([b[0] for b in bad_all], dtype="int64"),
+            "line_number": pd.Series([b[1] for b in bad_all], dtype="int64"),
+            "reason": pd.Series([b[3] for b in bad_all], dtype=object),
+            "raw_text": pd.Series(
+                ["".join(recs.lines[b[1] - 1 : b[2]]).rstrip("\r\n") for b in bad_all], dtype=object
+            ),
+        }
+    )
+    if len(out) + len(rejected) != n_records:
+        raise AssertionError("loader lost {} records".format(n_records - len(out) - len(rejected)))
+    plates_hashed = plates_look_hashed(out["plate"]) if len(out) else False
+    progress(1.0)
+    return ReadsTable(
+        reads=out,
+        x=x[keep],
+        y=y[keep],
+        rejected=rejected,
+        fields=fields,
+        plates_hashed=plates_hashed,
+        encoding=encoding,
+        delimiter=delimiter,
+        time_format=time_format,
+        coordinate_order=order,
+        records=n_records,
+        blank_lines=recs.blank_lines,
+        offsets_dropped=dropped,
+        offsets_converted=converted,
+        missing_locations=int((missing & empty)[keep].sum()),
+        unreadable_locations=int(unreadable[keep].sum()),
+        first_unreadable_location=first_bad,
+        renamed_columns=renamed,
+    )
+
+
+def _fields_without_rows(header: List[str], options: LoadOptions, path: str) -> FieldMap:
+    """Every record was ragged: map by header names alone (nothing to confirm with)."""
+    empty = pd.DataFrame({c: pd.Series([], dtype=object) for c in header})
+
+    def first(role: str, param: str) -> Optional[str]:
+        given = _require(empty, getattr(options, param, None), param.upper(), path)
+        return given or next((c for c in _candidates(header, role)), None)
+
+    plate = first("plate", "plate_field") or header[0]
+    time = first("time", "time_field") or header[0]
+    lat, lon = first("lat", "lat_field"), first("lon", "lon_field")
+    location = None if (lat and lon) else (first("location", "location_field") or header[0])
+    return FieldMap(plate=plate, time=(time,), lat=lat if lon else None, lon=lon if lat else None,
+                    location=location, device=first("device", "device_field"), state=None)

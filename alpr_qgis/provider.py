@@ -1,0 +1,35 @@
+"""The Processing provider "alpr" ("ALPR analysis")."""
+
+from __future__ import annotations
+
+from qgis.core import QgsProcessingProvider
+from qgis.PyQt.QtGui import QIcon
+
+from alpr_qgis.algorithms.load_reads import LoadReadsAlgorithm
+
+ICON = ":/plugins/alpr_qgis/icons/alpr.svg"
+
+
+class AlprProvider(QgsProcessingProvider):
+    """Lists the plugin's algorithms under the id ``alpr``."""
+
+    def id(self) -> str:
+        return "alpr"
+
+    def name(self) -> str:
+        return "ALPR analysis"
+
+    def longName(self) -> str:  # noqa: N802 (Qt API)
+        return "ALPR analysis: licence-plate reader data for accountability"
+
+    def icon(self) -> QIcon:
+        from alpr_qgis import resources_rc  # noqa: F401 (registers the icon resources)
+
+        return QIcon(ICON)
+
+    def svgIconPath(self) -> str:  # noqa: N802 (Qt API)
+        return ICON
+
+    def loadAlgorithms(self) -> None:  # noqa: N802 (Qt API)
+        for alg in (LoadReadsAlgorithm(),):
+            self.addAlgorithm(alg)

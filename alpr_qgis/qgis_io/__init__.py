@@ -1,0 +1,1 @@
+"""The bridge between QGIS and the pure core: layers <-> DataFrames, rasters, styles."""

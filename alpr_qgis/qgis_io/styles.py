@@ -1,0 +1,61 @@
+"""Styles that travel with outputs.
+
+Post-processors style a layer loaded in the desktop, but they do not run under
+``qgis_process``; so a GeoPackage output also gets the style as its default
+style (``layer_styles`` table), which QGIS applies whenever it opens the layer.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Optional
+
+from qgis.core import (
+    QgsProcessingContext,
+    QgsProcessingLayerPostProcessorInterface,
+    QgsVectorLayer,
+)
+
+STYLE_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "styles")
+
+
+def style_path(name: str) -> str:
+    """Path of a bundled ``.qml`` style, e.g. ``style_path("reads")``."""
+    return os.path.join(STYLE_DIR, name + ".qml")
+
+
+class StylePostProcessor(QgsProcessingLayerPostProcessorInterface):
+    """Applies a bundled ``.qml`` to an output once the desktop has loaded it."""
+
+    def __init__(self, qml: str) -> None:
+        super().__init__()
+        self.qml = qml
+
+    def postProcessLayer(self, layer, context, feedback) -> None:  # noqa: N802 (Qt API)
+        if layer is not None and layer.isValid():
+            layer.loadNamedStyle(self.qml)
+            layer.triggerRepaint()
+
+
+# Post-processors must outlive the algorithm run: keep them here.
+_KEEP = []
+
+
+def style_vector_output(dest: Optional[str], style: str, context: QgsProcessingContext, feedback) -> None:
+    """Style the output ``dest`` with ``styles/<style>.qml`` in the file and in the desktop."""
+    if not dest:
+        return
+    qml = style_path(style)
+    if dest.split("|")[0].lower().endswith(".gpkg"):
+        layer = QgsVectorLayer(dest, style, "ogr")
+        if layer.isValid():
+            message, ok = layer.loadNamedStyle(qml)
+            if ok:
+                error = layer.saveStyleToDatabase(style, "alpr_qgis default style", True, "")
+                if error:
+                    feedback.pushWarning("Could not store the default style: {}".format(error))
+        del layer
+    if context.willLoadLayerOnCompletion(dest):
+        processor = StylePostProcessor(qml)
+        _KEEP.append(processor)
+        context.layerToLoadOnCompletionDetails(dest).setPostProcessor(processor)
