@@ -208,7 +208,11 @@ def make_tracts(rng: np.random.Generator, city: Polygon) -> list[Tract]:
             y = miny + (r + 0.5 + rng.uniform(-0.3, 0.3)) * dy
             if city.buffer(-150).contains(Point(x, y)):
                 seeds.append((x, y))
-    cells = voronoi_diagram(MultiPoint(seeds), envelope=city.buffer(3000))
+    # A ring of far-away guard seeds bounds the outer cells (the ``envelope``
+    # argument of voronoi_diagram crashes with this shapely/GEOS build).
+    guards = [(30000 * math.cos(a), 30000 * math.sin(a))
+              for a in np.linspace(0, 2 * math.pi, 12, endpoint=False)]
+    cells = voronoi_diagram(MultiPoint(seeds + guards))
     regions: list[Polygon] = []
     for sx, sy in seeds:
         cell = next(c for c in cells.geoms if c.contains(Point(sx, sy)))

@@ -159,20 +159,20 @@ class LoadReadsAlgorithm(AlprAlgorithm):
         steps = QgsProcessingMultiStepFeedback(3, feedback)
         steps.setCurrentStep(0)
         table = load_reads(path, options, progress=lambda f: steps.setProgress(100 * f),
-                           cancelled=steps.isCanceled)
+                           cancelled=feedback.isCanceled)
         self._report(table, feedback)
 
         steps.setCurrentStep(1)
         dest, n_reads = write_frame(
             self, parameters, self.OUTPUT, context, table.reads, x=table.x, y=table.y, crs=crs,
-            progress=lambda f: steps.setProgress(100 * f), cancelled=steps.isCanceled)
-        if steps.isCanceled():
+            progress=lambda f: steps.setProgress(100 * f), cancelled=feedback.isCanceled)
+        if feedback.isCanceled():
             raise Cancelled()
         style_vector_output(dest, "reads", context, feedback)
         steps.setCurrentStep(2)
         rejected_dest, n_rejected = write_frame(
             self, parameters, self.REJECTED, context, table.rejected,
-            progress=lambda f: steps.setProgress(100 * f), cancelled=steps.isCanceled)
+            progress=lambda f: steps.setProgress(100 * f), cancelled=feedback.isCanceled)
         if n_reads + len(table.rejected) != table.records:  # cheap, and it catches real bugs
             raise QgsProcessingException(self.tr("Internal error: {} records unaccounted for.").format(
                 table.records - n_reads - len(table.rejected)))

@@ -445,7 +445,7 @@ def detect_fields(frame: pd.DataFrame, options: LoadOptions, path: str) -> Field
                 return col
         return None
 
-    plate = pick("plate", "plate_field", _plate_like, 0.8)
+    plate = pick("plate", "plate_field", _plate_like, 0.5)
     if not plate:
         raise AlprInputError(
             "has no recognisable plate column.", path=path,
@@ -565,20 +565,22 @@ def _best_time_format(sample: pd.Series, given: Optional[str]) -> Tuple[str, flo
 
 
 def parse_times(
-    values: pd.Series, fmt: Optional[str], timezone: Optional[str], path: str, field_name: str
+    values: pd.Series, fmt: Optional[str], timezone: Optional[str], path: str, field_name: str,
+    private: bool = False,
 ) -> Tuple[pd.Series, str, int, int]:
     """Local naive times for a column of timestamp text.
 
     Returns ``(times, format used, offsets dropped, offsets converted)``:
     timestamps carrying an offset or ``Z`` are converted into ``timezone``
     when one is given; without it their offset is dropped (the wall-clock
-    time is kept as written) and counted.  Unparseable values are NaT.
+    time is kept as written) and counted.  Unparseable values are NaT.  With
+    ``private`` (the column also holds plates) errors do not quote its values.
     """
     text = values.fillna("").astype(str).str.strip()
     filled = text[text != ""]
     chosen, share = _best_time_format(_sample(filled), fmt)
     if len(filled) and share <= 0.0:
-        example = filled.iloc[0]
+        example = "(value withheld: this field holds plates)" if private else filled.iloc[0]
         if fmt:
             raise AlprInputError(
                 "matches none of the timestamps, such as \"{}\".".format(example), path=path,
@@ -725,7 +727,8 @@ def load_reads(
     else:
         time_text = frame[fields.time[0]]
     times, time_format, dropped, converted = parse_times(
-        time_text, options.time_format, options.timezone, path, time_name
+        time_text, options.time_format, options.timezone, path, time_name,
+        private=fields.plate in fields.time,
     )
     progress(0.75)
     if cancelled():

@@ -1,0 +1,172 @@
+"""alpr:loadreads through processing.run, into GeoPackages and memory layers."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+
+import pytest
+from qgis import processing
+from qgis.core import (
+    QgsFeatureRequest,
+    QgsProcessing,
+    QgsProcessingException,
+    QgsRectangle,
+    QgsVectorLayer,
+)
+from qgis.PyQt.QtCore import QDateTime
+
+from tests.helpers import HEADER, ROWS, export_csv, write
+
+
+def run_load(params, feedback=None):
+    return processing.run("alpr:loadreads", params, feedback=feedback)
+
+
+def features(layer):
+    return list(layer.getFeatures(QgsFeatureRequest().addOrderBy("read_id")))
+
+
+def test_load_to_geopackage(tmp_path, feedback):
+    src = export_csv(tmp_path, rows=ROWS + ["106,BROKEN,ROW"])
+    out, rej = str(tmp_path / "reads.gpkg"), str(tmp_path / "rejected.gpkg")
+    res = run_load({"INPUT": src, "OUTPUT": out, "REJECTED": rej}, feedback)
+    assert (res["READ_COUNT"], res["REJECTED_COUNT"], res["MISSING_LOCATION_COUNT"]) == (5, 1, 1)
+    assert res["PLATES_HASHED"] is False
+    layer = QgsVectorLayer(res["OUTPUT"], "reads", "ogr")
+    assert layer.isValid() and layer.featureCount() == 5
+    assert layer.crs().authid() == "EPSG:4326"
+    names = [f.name() for f in layer.fields()]
+    assert names == ["fid", "read_id", "plate", "read_time", "device", "state", "ID", "Location", "ImageFile"]
+    feats = features(layer)
+    assert [f["plate"] for f in feats] == ["6TRM913", "ABC123", "CAUT10N", "7XYZ321", "1234567"]
+    assert feats[0]["read_time"] == QDateTime.fromString("2014-07-20T08:01:02", "yyyy-MM-ddTHH:mm:ss")
+    assert feats[3]["read_time"].toString("yyyy-MM-dd HH:mm:ss") == "2014-07-21 23:59:59"
+    assert feats[0].geometry().asPoint().x() == pytest.approx(-122.27456)
+    assert feats[0].geometry().asPoint().y() == pytest.approx(37.80123)
+    assert feats[3].geometry().asWkt() == "Point (0 0)"  # zero coordinates kept as given
+    assert feats[4].geometry().isNull()  # missing coordinates: no geometry, row kept
+    assert feats[2]["state"] is None or str(feats[2]["state"]) == "NULL"
+    # Extent and spatial index are right after the bulk write.
+    extent = layer.extent()
+    assert (extent.xMinimum(), extent.yMaximum()) == (pytest.approx(-122.27456), pytest.approx(37.81))
+    box = QgsFeatureRequest().setFilterRect(QgsRectangle(-122.3, 37.78, -122.2, 37.82))
+    assert sorted(f["read_id"] for f in layer.getFeatures(box)) == [1, 2, 3]
+    # The GeoPackage carries the reads style as its default style.
+    with sqlite3.connect(out) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM layer_styles WHERE useAsDefault").fetchone()[0] == 1
+        assert conn.execute("SELECT feature_count FROM gpkg_ogr_contents").fetchone()[0] == 5
+        assert conn.execute("SELECT COUNT(*) FROM rtree_reads_geom").fetchone()[0] == 4
+    rejected = QgsVectorLayer(res["REJECTED"], "rejected", "ogr")
+    rows = [f.attributes()[1:] for f in rejected.getFeatures()]
+    assert rows == [[6, 7, "too_few_fields", "106,BROKEN,ROW"]]
+    text = feedback.text()
+    assert "plate = red_VRM" in text and "5 reads loaded, 1 rejected" in text
+
+
+def test_load_to_memory_layers(tmp_path):
+    res = run_load({"INPUT": export_csv(tmp_path), "OUTPUT": QgsProcessing.TEMPORARY_OUTPUT,
+                    "REJECTED": QgsProcessing.TEMPORARY_OUTPUT})
+    layer = res["OUTPUT"]
+    assert layer.featureCount() == 5 and res["REJECTED"].featureCount() == 0
+    feats = features(layer)
+    assert feats[1]["read_time"] == QDateTime.fromString("2014-07-20T13:15:40", "yyyy-MM-ddTHH:mm:ss")
+    assert feats[1]["ID"] == 102
+    assert feats[4].geometry().isNull()
+
+
+def test_geopackage_and_memory_outputs_agree(tmp_path):
+    src = export_csv(tmp_path)
+    gpkg = run_load({"INPUT": src, "OUTPUT": str(tmp_path / "a.gpkg"), "REJECTED": "TEMPORARY_OUTPUT"})
+    mem = run_load({"INPUT": src, "OUTPUT": "TEMPORARY_OUTPUT", "REJECTED": "TEMPORARY_OUTPUT"})
+    a = [(f.attributes()[1:], f.geometry().asWkt()) for f in features(QgsVectorLayer(gpkg["OUTPUT"]))]
+    b = [(f.attributes(), f.geometry().asWkt()) for f in features(mem["OUTPUT"])]
+    assert a == b
+
+
+def test_ogr_destination_with_layer_name(tmp_path):
+    gpkg = tmp_path / "many.gpkg"
+    res = run_load({"INPUT": export_csv(tmp_path), "OUTPUT": f"ogr:dbname='{gpkg}' table=\"reads\" (geom)",
+                    "REJECTED": f"ogr:dbname='{gpkg}' table=\"rejected\""})
+    assert res["OUTPUT"].endswith("|layername=reads")
+    assert QgsVectorLayer(res["OUTPUT"]).featureCount() == 5
+    assert QgsVectorLayer(f"{gpkg}|layername=rejected").isValid()
+
+
+def test_shapefile_goes_through_the_sink(tmp_path):
+    res = run_load({"INPUT": export_csv(tmp_path), "OUTPUT": str(tmp_path / "reads.shp"),
+                    "REJECTED": "TEMPORARY_OUTPUT"})
+    layer = QgsVectorLayer(res["OUTPUT"])
+    assert layer.featureCount() == 5
+    assert sorted(f["plate"] for f in layer.getFeatures())[0] == "1234567"
+
+
+def test_projected_source_crs(tmp_path):
+    body = "plate,timestamp,x,y\nA1,2014-07-20 08:01:02,565000.5,4183000.25\n"
+    res = run_load({"INPUT": write(tmp_path / "p.csv", body), "SOURCE_CRS": "EPSG:32610",
+                    "LAT_FIELD": "y", "LON_FIELD": "x", "OUTPUT": str(tmp_path / "p.gpkg"),
+                    "REJECTED": "TEMPORARY_OUTPUT"})
+    layer = QgsVectorLayer(res["OUTPUT"])
+    assert layer.crs().authid() == "EPSG:32610"
+    assert next(layer.getFeatures()).geometry().asWkt(2) == "Point (565000.5 4183000.25)"
+
+
+def test_hashed_plates_flag(tmp_path):
+    rows = ["0123456789abcdef0123456789abcdef,2014-07-20 08:01:02,37.8,-122.2",
+            "fedcba9876543210fedcba9876543210,2014-07-20 08:01:03,37.8,-122.2"]
+    src = write(tmp_path / "h.csv", "plate_hash,timestamp,lat,lon\n" + "\n".join(rows) + "\n")
+    res = run_load({"INPUT": src, "OUTPUT": "TEMPORARY_OUTPUT", "REJECTED": "TEMPORARY_OUTPUT"})
+    assert res["PLATES_HASHED"] is True
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", r"empty\.csv: is empty"),
+        ((HEADER + "\n").encode(), r"empty\.csv: holds a header but no data records"),
+        (b"\x00\x01\x02binary\x00", r"empty\.csv: is not a text file"),
+        (b"when,lat,lon\n2014-07-20 08:01:02,37.8,-122.2\n", r"no recognisable plate column.*PLATE_FIELD"),
+        (b"plate,when,where\nA1,2014-07-20 08:01:02,MAIN ST\n", r"no recognisable location.*LAT_FIELD"),
+    ],
+)
+def test_bad_files_fail_cleanly_without_output(tmp_path, content, message):
+    src = write(tmp_path / "empty.csv", content)
+    out = tmp_path / "out.gpkg"
+    with pytest.raises(QgsProcessingException, match=message):
+        run_load({"INPUT": src, "OUTPUT": str(out), "REJECTED": str(tmp_path / "rej.gpkg")})
+    assert not out.exists() and not (tmp_path / "rej.gpkg").exists()
+
+
+def test_every_record_is_accounted_for(tmp_path):
+    rows = [ROWS[0], "102,ABC123", ROWS[2].replace("07/20/2014 02:00:00 PM", "garbage"),
+            ROWS[3] + ",extra", ROWS[4], '106,"Q,1",07/20/2014 08:01:02 AM,"(37.8, -122.2)",P,CA,"a\nb"']
+    res = run_load({"INPUT": export_csv(tmp_path, rows=rows), "OUTPUT": str(tmp_path / "o.gpkg"),
+                    "REJECTED": str(tmp_path / "r.gpkg")})
+    assert res["READ_COUNT"] + res["REJECTED_COUNT"] == 6
+    got = sorted([f["read_id"] for f in QgsVectorLayer(res["OUTPUT"]).getFeatures()]
+                 + [f["read_id"] for f in QgsVectorLayer(res["REJECTED"]).getFeatures()])
+    assert got == [1, 2, 3, 4, 5, 6]
+    reasons = {f["read_id"]: f["reason"] for f in QgsVectorLayer(res["REJECTED"]).getFeatures()}
+    assert reasons == {2: "too_few_fields", 3: "bad_timestamp", 4: "too_many_fields"}
+
+
+def test_no_plate_text_in_messages(tmp_path, feedback):
+    rows = [r.replace("6TRM913", "ZZSECRET") for r in ROWS] + ["107,ONLYPLATE"]
+    run_load({"INPUT": export_csv(tmp_path, rows=rows), "OUTPUT": "TEMPORARY_OUTPUT",
+              "REJECTED": "TEMPORARY_OUTPUT"}, feedback)
+    assert feedback.messages and "ZZSECRET" not in feedback.text() and "ONLYPLATE" not in feedback.text()
+
+
+def test_cancel_writes_nothing_more(tmp_path, feedback):
+    feedback.cancel()
+    out = tmp_path / "o.gpkg"
+    res = run_load({"INPUT": export_csv(tmp_path), "OUTPUT": str(out), "REJECTED": "TEMPORARY_OUTPUT"}, feedback)
+    assert "READ_COUNT" not in res
+    assert not out.exists()
+
+
+def test_sample_rows_keep_source_text_columns(tmp_path):
+    res = run_load({"INPUT": export_csv(tmp_path), "OUTPUT": str(tmp_path / "o.gpkg"), "REJECTED": "TEMPORARY_OUTPUT"})
+    layer = QgsVectorLayer(res["OUTPUT"])
+    assert [f["Location"] for f in features(layer)][:2] == ["(37.80123, -122.27456)", "(37.79001, -122.26002)"]
+    assert os.path.getsize(res["OUTPUT"]) > 0

@@ -1,0 +1,31 @@
+"""Small helpers for writing test input files."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+from typing import Union
+
+HEADER = "ID,red_VRM,red_Timestamp,Location,Device,red_State,ImageFile"
+ROWS = [
+    '101,6TRM913,07/20/2014 08:01:02 AM,"(37.80123, -122.27456)",PATROL 1,CA,IMG_6TRM913.jpg',
+    '102,ABC123,07/20/2014 01:15:40 PM,"(37.79001, -122.26002)",PATROL 1,CA,IMG_ABC123.jpg',
+    '103,CAUT10N,07/20/2014 02:00:00 PM,"(37.81, -122.25)",PATROL 2,,IMG_CAUT10N.jpg',
+    '104,7XYZ321,07/21/2014 11:59:59 PM,"(0.0, 0.0)",PATROL 2,NV,IMG_7XYZ321.jpg',
+    '105,1234567,07/21/2014 12:00:01 AM,,PATROL 3,CA,IMG_1234567.jpg',
+]
+
+
+def write(path: Path, text: Union[str, bytes], *, encoding: str = "utf-8", gz: bool = False) -> str:
+    """Write ``text`` (str encoded with ``encoding``, or bytes) and return the path as str."""
+    data = text.encode(encoding) if isinstance(text, str) else text
+    if gz:
+        data = gzip.compress(data, mtime=0)
+    path.write_bytes(data)
+    return str(path)
+
+
+def export_csv(tmp_path: Path, name: str = "reads.csv", rows=None, header: str = HEADER, **kw) -> str:
+    """A small records-request style export (LF line ends)."""
+    body = "\n".join([header, *(ROWS if rows is None else rows)]) + "\n"
+    return write(tmp_path / name, body, **kw)
