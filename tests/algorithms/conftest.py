@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import List
 
 import pytest
+from qgis.PyQt import sip
 from qgis.core import QgsApplication, QgsProcessingFeedback
 
 from alpr_qgis.provider import AlprProvider
@@ -16,7 +17,8 @@ def alpr_provider(qgis_processing):
     provider = AlprProvider()
     assert QgsApplication.processingRegistry().addProvider(provider)
     yield provider
-    QgsApplication.processingRegistry().removeProvider(provider)
+    if not sip.isdeleted(provider):
+        QgsApplication.processingRegistry().removeProvider(provider)
 
 
 class RecordingFeedback(QgsProcessingFeedback):

@@ -1,0 +1,117 @@
+"""The plugin as QGIS sees it: package, metadata, qgis_process, core boundary."""
+
+from __future__ import annotations
+
+import configparser
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import export_csv
+
+ROOT = Path(__file__).resolve().parents[1]
+QGIS_PROCESS = "qgis_process.bin"
+
+
+def test_core_imports_without_qgis():
+    code = (
+        "import sys, pkgutil, importlib; sys.modules['qgis'] = sys.modules['PyQt5'] = None\n"
+        "import alpr_qgis, alpr_qgis.core as c\n"
+        "for m in pkgutil.iter_modules(c.__path__): importlib.import_module('alpr_qgis.core.' + m.name)\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_metadata_fields():
+    meta = configparser.ConfigParser()
+    meta.read(ROOT / "metadata.txt", encoding="utf-8")
+    general = meta["general"]
+    for key in ("name", "qgisMinimumVersion", "description", "about", "version", "author", "email",
+                "tracker", "repository", "homepage", "tags", "experimental", "changelog", "icon"):
+        assert general.get(key, "").strip(), key
+    assert general["qgisMinimumVersion"] == "3.22"
+    assert general["hasProcessingProvider"] == "yes"
+    assert (ROOT / "alpr_qgis" / general["icon"]).is_file()
+
+
+@pytest.fixture(scope="session")
+def plugin_zip() -> Path:
+    """The zip `make package` builds for QGIS's plugin manager."""
+    out = subprocess.run(["make", "-s", "package"], cwd=ROOT, capture_output=True, text=True, check=True)
+    path = ROOT / out.stdout.strip().split()[-1]
+    assert path.is_file()
+    return path
+
+
+def test_package_contents(plugin_zip, tmp_path):
+    with zipfile.ZipFile(plugin_zip) as zf:
+        names = zf.namelist()
+        zf.extractall(tmp_path)
+    assert {n.split("/")[0] for n in names} == {"alpr_qgis"}
+    for required in ("alpr_qgis/metadata.txt", "alpr_qgis/resources_rc.py", "alpr_qgis/__init__.py",
+                     "alpr_qgis/icons/alpr.svg", "alpr_qgis/styles/reads.qml"):
+        assert required in names
+    assert not [n for n in names if "__pycache__" in n or n.startswith("alpr_qgis/tests")]
+    # The unzipped plugin imports and hands QGIS its plugin object.
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1])\n"
+        "import alpr_qgis; assert alpr_qgis.__file__.startswith(sys.argv[1])\n"
+        "from alpr_qgis import classFactory; p = classFactory(None)\n"
+        "print(type(p).__name__)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True,
+                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, cwd="/")
+    assert out.stdout.strip() == "AlprPlugin"
+
+
+@pytest.fixture(scope="session")
+def qgis_home(plugin_zip, tmp_path_factory) -> dict:
+    """A throwaway HOME whose QGIS profile has the packaged plugin installed and enabled."""
+    home = tmp_path_factory.mktemp("home")
+    plugins = home / ".local/share/QGIS/QGIS3/profiles/default/python/plugins"
+    plugins.mkdir(parents=True)
+    with zipfile.ZipFile(plugin_zip) as zf:
+        zf.extractall(plugins)
+    env = {k: v for k, v in os.environ.items() if k != "QGIS_CUSTOM_CONFIG_PATH"}  # set by pytest-qgis
+    env.update(HOME=str(home), QT_QPA_PLATFORM="offscreen")
+    subprocess.run([QGIS_PROCESS, "plugins", "enable", "alpr_qgis"], env=env, capture_output=True, check=True,
+                   timeout=120)
+    return env
+
+
+def test_qgis_process_lists_the_provider(qgis_home):
+    out = subprocess.run([QGIS_PROCESS, "list"], env=qgis_home, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0
+    assert "ALPR analysis" in out.stdout
+    assert "alpr:loadreads\tLoad ALPR reads" in out.stdout
+
+
+def test_qgis_process_runs_loadreads(qgis_home, tmp_path):
+    src = export_csv(tmp_path, rows=None)
+    out, rej = tmp_path / "reads.gpkg", tmp_path / "rejected.gpkg"
+    proc = subprocess.run(
+        [QGIS_PROCESS, "run", "alpr:loadreads", "--json", "--", f"INPUT={src}", f"OUTPUT={out}", f"REJECTED={rej}"],
+        env=qgis_home, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout[proc.stdout.index("{"):])
+    assert result["results"]["READ_COUNT"] == 5
+    assert result["results"]["REJECTED_COUNT"] == 0
+    assert result["results"]["OUTPUT"] == str(out) and out.is_file()
+    assert "6TRM913" not in json.dumps(result["log"])
+
+
+def test_qgis_process_reports_bad_input_without_traceback(qgis_home, tmp_path):
+    src = tmp_path / "empty.csv"
+    src.write_text("")
+    proc = subprocess.run([QGIS_PROCESS, "run", "alpr:loadreads", "--", f"INPUT={src}",
+                           f"OUTPUT={tmp_path / 'o.gpkg'}", f"REJECTED={tmp_path / 'r.gpkg'}"],
+                          env=qgis_home, capture_output=True, text=True, timeout=120)
+    assert proc.returncode != 0
+    assert "empty.csv: is empty" in proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
+    assert not (tmp_path / "o.gpkg").exists()
