@@ -13,7 +13,7 @@ from alpr_qgis import resources_rc  # noqa: F401 (registers the icon resources)
 class AlprPlugin:
     """Registers the ``alpr`` provider on load and removes it on unload."""
 
-    def __init__(self, iface) -> None:
+    def __init__(self, iface) -> None:  # noqa: QGS105 (QGIS hands the plugin its iface here)
         self.iface = iface
         self.provider = None
         self.translator = None

@@ -31,7 +31,7 @@ def run_algorithm(alg: str, params: Dict[str, str]) -> Dict:
     if proc.returncode != 0 or "{" not in proc.stdout:
         sys.stderr.write(proc.stdout[-3000:] + proc.stderr[-3000:])
         sys.exit("{} failed (exit {}).".format(alg, proc.returncode))
-    return json.loads(proc.stdout[proc.stdout.index("{"):])
+    return json.loads(proc.stdout[proc.stdout.index("{") :])
 
 
 def main() -> None:
@@ -44,11 +44,14 @@ def main() -> None:
     out.mkdir(parents=True)
 
     print("1 · Load: alpr:loadreads on {}".format(SAMPLE / "alpr_reads.csv.gz"))
-    load = run_algorithm("alpr:loadreads", {
-        "INPUT": str(SAMPLE / "alpr_reads.csv.gz"),
-        "OUTPUT": str(out / "reads.gpkg"),
-        "REJECTED": str(out / "rejected_records.gpkg"),
-    })
+    load = run_algorithm(
+        "alpr:loadreads",
+        {
+            "INPUT": str(SAMPLE / "alpr_reads.csv.gz"),
+            "OUTPUT": str(out / "reads.gpkg"),
+            "REJECTED": str(out / "rejected_records.gpkg"),
+        },
+    )
     res = load["results"]
     for line in load.get("log", {}).get("info", []):
         print("   " + line)

@@ -31,8 +31,22 @@ def test_metadata_fields():
     meta = configparser.ConfigParser()
     meta.read(ROOT / "metadata.txt", encoding="utf-8")
     general = meta["general"]
-    for key in ("name", "qgisMinimumVersion", "description", "about", "version", "author", "email",
-                "tracker", "repository", "homepage", "tags", "experimental", "changelog", "icon"):
+    for key in (
+        "name",
+        "qgisMinimumVersion",
+        "description",
+        "about",
+        "version",
+        "author",
+        "email",
+        "tracker",
+        "repository",
+        "homepage",
+        "tags",
+        "experimental",
+        "changelog",
+        "icon",
+    ):
         assert general.get(key, "").strip(), key
     assert general["qgisMinimumVersion"] == "3.22"
     assert general["hasProcessingProvider"] == "yes"
@@ -53,8 +67,13 @@ def test_package_contents(plugin_zip, tmp_path):
         names = zf.namelist()
         zf.extractall(tmp_path)
     assert {n.split("/")[0] for n in names} == {"alpr_qgis"}
-    for required in ("alpr_qgis/metadata.txt", "alpr_qgis/resources_rc.py", "alpr_qgis/__init__.py",
-                     "alpr_qgis/icons/alpr.svg", "alpr_qgis/styles/reads.qml"):
+    for required in (
+        "alpr_qgis/metadata.txt",
+        "alpr_qgis/resources_rc.py",
+        "alpr_qgis/__init__.py",
+        "alpr_qgis/icons/alpr.svg",
+        "alpr_qgis/styles/reads.qml",
+    ):
         assert required in names
     assert not [n for n in names if "__pycache__" in n or n.startswith("alpr_qgis/tests")]
     # The unzipped plugin imports and hands QGIS its plugin object.
@@ -64,8 +83,14 @@ def test_package_contents(plugin_zip, tmp_path):
         "from alpr_qgis import classFactory; p = classFactory(None)\n"
         "print(type(p).__name__)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True,
-                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}, cwd="/")
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        cwd="/",
+    )
     assert out.stdout.strip() == "AlprPlugin"
 
 
@@ -79,8 +104,9 @@ def qgis_home(plugin_zip, tmp_path_factory) -> dict:
         zf.extractall(plugins)
     env = {k: v for k, v in os.environ.items() if k != "QGIS_CUSTOM_CONFIG_PATH"}  # set by pytest-qgis
     env.update(HOME=str(home), QT_QPA_PLATFORM="offscreen")
-    subprocess.run([QGIS_PROCESS, "plugins", "enable", "alpr_qgis"], env=env, capture_output=True, check=True,
-                   timeout=120)
+    subprocess.run(
+        [QGIS_PROCESS, "plugins", "enable", "alpr_qgis"], env=env, capture_output=True, check=True, timeout=120
+    )
     return env
 
 
@@ -96,9 +122,13 @@ def test_qgis_process_runs_loadreads(qgis_home, tmp_path):
     out, rej = tmp_path / "reads.gpkg", tmp_path / "rejected.gpkg"
     proc = subprocess.run(
         [QGIS_PROCESS, "run", "alpr:loadreads", "--json", "--", f"INPUT={src}", f"OUTPUT={out}", f"REJECTED={rej}"],
-        env=qgis_home, capture_output=True, text=True, timeout=120)
+        env=qgis_home,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
-    result = json.loads(proc.stdout[proc.stdout.index("{"):])
+    result = json.loads(proc.stdout[proc.stdout.index("{") :])
     assert result["results"]["READ_COUNT"] == 5
     assert result["results"]["REJECTED_COUNT"] == 0
     assert result["results"]["OUTPUT"] == str(out) and out.is_file()
@@ -108,9 +138,21 @@ def test_qgis_process_runs_loadreads(qgis_home, tmp_path):
 def test_qgis_process_reports_bad_input_without_traceback(qgis_home, tmp_path):
     src = tmp_path / "empty.csv"
     src.write_text("")
-    proc = subprocess.run([QGIS_PROCESS, "run", "alpr:loadreads", "--", f"INPUT={src}",
-                           f"OUTPUT={tmp_path / 'o.gpkg'}", f"REJECTED={tmp_path / 'r.gpkg'}"],
-                          env=qgis_home, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [
+            QGIS_PROCESS,
+            "run",
+            "alpr:loadreads",
+            "--",
+            f"INPUT={src}",
+            f"OUTPUT={tmp_path / 'o.gpkg'}",
+            f"REJECTED={tmp_path / 'r.gpkg'}",
+        ],
+        env=qgis_home,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode != 0
     assert "empty.csv: is empty" in proc.stdout + proc.stderr
     assert "Traceback" not in proc.stdout + proc.stderr

@@ -66,7 +66,7 @@ class LoadReadsAlgorithm(AlprAlgorithm):
             "<p><b>Fields</b> are detected from common header names and confirmed by the values: "
             "plate (plate, vrm, red_VRM, license, plate_hash…), time (timestamp, dt, "
             "red_Timestamp, or a date and a time column), location (lat/latitude and "
-            "lon/lng/longitude, or one column such as \"(37.80, -122.27)\", \"37.80,-122.27\" or "
+            'lon/lng/longitude, or one column such as "(37.80, -122.27)", "37.80,-122.27" or '
             "POINT(-122.27 37.80)), device (camera, unit…) and plate state. A column named "
             "location that holds beat codes or addresses is not taken for coordinates; separate "
             "latitude/longitude columns win over a combined one. Set PLATE_FIELD, TIME_FIELD, "
@@ -74,7 +74,7 @@ class LoadReadsAlgorithm(AlprAlgorithm):
             "<p><b>Time format</b>: empty to detect (e.g. 07/20/2014 08:01:02 AM, "
             "10/07/2021 - 16:30:51, ISO 8601, Unix seconds); or strptime codes such as "
             "%m/%d/%Y %I:%M:%S %p. With a date and a time column the format applies to "
-            "\"date time\".</p>"
+            '"date time".</p>'
             "<p><b>Time zone</b>: read_time is the agency's local wall-clock time. Naive "
             "timestamps are kept as written. Timestamps with an offset or Z are converted into "
             "TIMEZONE (an IANA name such as America/Los_Angeles) when given; without it their "
@@ -99,41 +99,76 @@ class LoadReadsAlgorithm(AlprAlgorithm):
 
     def initAlgorithm(self, config=None) -> None:  # noqa: N802 (Qt API)
         param = QgsProcessingParameterFile(
-            self.INPUT, self.tr("ALPR export (CSV or delimited text, may be .gz)"),
+            self.INPUT,
+            self.tr("ALPR export (CSV or delimited text, may be .gz)"),
             fileFilter=self.tr("Delimited text (*.csv *.tsv *.txt *.psv *.dat *.gz);;All files (*.*)"),
         )
         param.setHelp(self.tr("The file of reads as the agency exported it."))
         self.addParameter(param)
         for key, label, help_text in (
-            (self.PLATE_FIELD, self.tr("Plate field"), self.tr("Column holding the plate text or hash; empty to detect.")),
-            (self.TIME_FIELD, self.tr("Time field"), self.tr("Column holding the read's date and time; empty to detect.")),
-            (self.LAT_FIELD, self.tr("Latitude (y) field"), self.tr("Column of latitudes or y; set with the longitude field.")),
-            (self.LON_FIELD, self.tr("Longitude (x) field"), self.tr("Column of longitudes or x; set with the latitude field.")),
-            (self.LOCATION_FIELD, self.tr("Combined location field"),
-             self.tr("One column holding both coordinates, e.g. \"(37.80, -122.27)\" or POINT(-122.27 37.80).")),
-            (self.DEVICE_FIELD, self.tr("Device (camera/car) field"), self.tr("Column naming the camera or patrol car; empty to detect.")),
-            (self.STATE_FIELD, self.tr("Plate state field"), self.tr("Column of the plate's issuing state; empty to detect.")),
+            (
+                self.PLATE_FIELD,
+                self.tr("Plate field"),
+                self.tr("Column holding the plate text or hash; empty to detect."),
+            ),
+            (
+                self.TIME_FIELD,
+                self.tr("Time field"),
+                self.tr("Column holding the read's date and time; empty to detect."),
+            ),
+            (
+                self.LAT_FIELD,
+                self.tr("Latitude (y) field"),
+                self.tr("Column of latitudes or y; set with the longitude field."),
+            ),
+            (
+                self.LON_FIELD,
+                self.tr("Longitude (x) field"),
+                self.tr("Column of longitudes or x; set with the latitude field."),
+            ),
+            (
+                self.LOCATION_FIELD,
+                self.tr("Combined location field"),
+                self.tr('One column holding both coordinates, e.g. "(37.80, -122.27)" or POINT(-122.27 37.80).'),
+            ),
+            (
+                self.DEVICE_FIELD,
+                self.tr("Device (camera/car) field"),
+                self.tr("Column naming the camera or patrol car; empty to detect."),
+            ),
+            (
+                self.STATE_FIELD,
+                self.tr("Plate state field"),
+                self.tr("Column of the plate's issuing state; empty to detect."),
+            ),
         ):
             param = QgsProcessingParameterString(key, label, optional=True)
             param.setHelp(help_text)
             self.addParameter(param)
-        param = QgsProcessingParameterString(self.TIME_FORMAT, self.tr("Time format (strptime, optional)"), optional=True)
+        param = QgsProcessingParameterString(
+            self.TIME_FORMAT, self.tr("Time format (strptime, optional)"), optional=True
+        )
         param.setHelp(self.tr("For example %m/%d/%Y %I:%M:%S %p. Empty: detect the format."))
         param.setFlags(param.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
         self.addParameter(param)
         param = QgsProcessingParameterCrs(
-            self.SOURCE_CRS, self.tr("CRS of the coordinates"), "EPSG:4326", optional=True)
+            self.SOURCE_CRS, self.tr("CRS of the coordinates"), "EPSG:4326", optional=True
+        )
         param.setHelp(self.tr("The coordinate reference system the file's coordinates are in."))
         param.setFlags(param.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
         self.addParameter(param)
-        param = QgsProcessingParameterString(self.TIMEZONE, self.tr("Agency time zone (IANA name, optional)"), optional=True)
+        param = QgsProcessingParameterString(
+            self.TIMEZONE, self.tr("Agency time zone (IANA name, optional)"), optional=True
+        )
         param.setHelp(self.tr("Timestamps with an offset are converted into this zone, e.g. America/Los_Angeles."))
         param.setFlags(param.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
         self.addParameter(param)
-        self.addParameter(QgsProcessingParameterFeatureSink(
-            self.OUTPUT, self.tr("Reads"), QgsProcessing.TypeVectorPoint))
-        self.addParameter(QgsProcessingParameterFeatureSink(
-            self.REJECTED, self.tr("Rejected records"), QgsProcessing.TypeVector))
+        self.addParameter(
+            QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Reads"), QgsProcessing.TypeVectorPoint)
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSink(self.REJECTED, self.tr("Rejected records"), QgsProcessing.TypeVector)
+        )
         self.addOutput(QgsProcessingOutputNumber(self.READ_COUNT, self.tr("Reads loaded")))
         self.addOutput(QgsProcessingOutputNumber(self.REJECTED_COUNT, self.tr("Records rejected")))
         self.addOutput(QgsProcessingOutputNumber(self.MISSING_LOCATION_COUNT, self.tr("Reads without a location")))
@@ -150,34 +185,57 @@ class LoadReadsAlgorithm(AlprAlgorithm):
             return value.strip() or None
 
         options = LoadOptions(
-            plate_field=text(self.PLATE_FIELD), time_field=text(self.TIME_FIELD),
-            lat_field=text(self.LAT_FIELD), lon_field=text(self.LON_FIELD),
-            location_field=text(self.LOCATION_FIELD), device_field=text(self.DEVICE_FIELD),
-            state_field=text(self.STATE_FIELD), time_format=text(self.TIME_FORMAT),
-            timezone=text(self.TIMEZONE), geographic=crs.isGeographic(),
+            plate_field=text(self.PLATE_FIELD),
+            time_field=text(self.TIME_FIELD),
+            lat_field=text(self.LAT_FIELD),
+            lon_field=text(self.LON_FIELD),
+            location_field=text(self.LOCATION_FIELD),
+            device_field=text(self.DEVICE_FIELD),
+            state_field=text(self.STATE_FIELD),
+            time_format=text(self.TIME_FORMAT),
+            timezone=text(self.TIMEZONE),
+            geographic=crs.isGeographic(),
         )
         steps = QgsProcessingMultiStepFeedback(3, feedback)
         steps.setCurrentStep(0)
-        table = load_reads(path, options, progress=lambda f: steps.setProgress(100 * f),
-                           cancelled=feedback.isCanceled)
+        table = load_reads(path, options, progress=lambda f: steps.setProgress(100 * f), cancelled=feedback.isCanceled)
         self._report(table, feedback)
 
         steps.setCurrentStep(1)
         dest, n_reads = write_frame(
-            self, parameters, self.OUTPUT, context, table.reads, x=table.x, y=table.y, crs=crs,
-            progress=lambda f: steps.setProgress(100 * f), cancelled=feedback.isCanceled)
+            self,
+            parameters,
+            self.OUTPUT,
+            context,
+            table.reads,
+            x=table.x,
+            y=table.y,
+            crs=crs,
+            progress=lambda f: steps.setProgress(100 * f),
+            cancelled=feedback.isCanceled,
+        )
         if feedback.isCanceled():
             raise Cancelled()
         style_vector_output(dest, "reads", context, feedback)
         steps.setCurrentStep(2)
         rejected_dest, n_rejected = write_frame(
-            self, parameters, self.REJECTED, context, table.rejected,
-            progress=lambda f: steps.setProgress(100 * f), cancelled=feedback.isCanceled)
+            self,
+            parameters,
+            self.REJECTED,
+            context,
+            table.rejected,
+            progress=lambda f: steps.setProgress(100 * f),
+            cancelled=feedback.isCanceled,
+        )
         if n_reads + len(table.rejected) != table.records:  # cheap, and it catches real bugs
-            raise QgsProcessingException(self.tr("Internal error: {} records unaccounted for.").format(
-                table.records - n_reads - len(table.rejected)))
-        feedback.pushInfo(self.tr("{} records: {} reads loaded, {} rejected.").format(
-            table.records, n_reads, len(table.rejected)))
+            raise QgsProcessingException(
+                self.tr("Internal error: {} records unaccounted for.").format(
+                    table.records - n_reads - len(table.rejected)
+                )
+            )
+        feedback.pushInfo(
+            self.tr("{} records: {} reads loaded, {} rejected.").format(table.records, n_reads, len(table.rejected))
+        )
         return {
             self.OUTPUT: dest,
             self.REJECTED: rejected_dest,
@@ -190,35 +248,55 @@ class LoadReadsAlgorithm(AlprAlgorithm):
     def _report(self, table, feedback) -> None:
         """Say what was detected (column names and counts, never plate values)."""
         f = table.fields
-        feedback.pushInfo(self.tr("Encoding {}, {}-delimited, {} data records.").format(
-            table.encoding, DELIMITER_NAMES.get(table.delimiter, table.delimiter), table.records))
+        feedback.pushInfo(
+            self.tr("Encoding {}, {}-delimited, {} data records.").format(
+                table.encoding, DELIMITER_NAMES.get(table.delimiter, table.delimiter), table.records
+            )
+        )
         where = ("{} + {}".format(f.lat, f.lon) if f.lat else f.location) or "-"
-        feedback.pushInfo(self.tr("Fields: plate = {}, time = {}, location = {} ({}), device = {}, state = {}.").format(
-            f.plate, " + ".join(f.time), where, table.coordinate_order, f.device or "-", f.state or "-"))
+        feedback.pushInfo(
+            self.tr("Fields: plate = {}, time = {}, location = {} ({}), device = {}, state = {}.").format(
+                f.plate, " + ".join(f.time), where, table.coordinate_order, f.device or "-", f.state or "-"
+            )
+        )
         feedback.pushInfo(self.tr("Time format: {}.").format(table.time_format))
         if table.plates_hashed:
             feedback.pushInfo(self.tr("The plates arrived hashed: plate-text rules will not apply to them."))
         if not f.device:
             feedback.pushWarning(self.tr("No device column found: device is null."))
         if table.offsets_dropped:
-            feedback.pushWarning(self.tr(
-                "{} timestamps carried a UTC offset that was dropped (wall-clock time kept). "
-                "Set TIMEZONE to convert them instead.").format(table.offsets_dropped))
+            feedback.pushWarning(
+                self.tr(
+                    "{} timestamps carried a UTC offset that was dropped (wall-clock time kept). "
+                    "Set TIMEZONE to convert them instead."
+                ).format(table.offsets_dropped)
+            )
         if table.offsets_converted:
-            feedback.pushInfo(self.tr("{} timestamps converted into the agency's time zone.").format(
-                table.offsets_converted))
+            feedback.pushInfo(
+                self.tr("{} timestamps converted into the agency's time zone.").format(table.offsets_converted)
+            )
         if table.missing_locations:
-            feedback.pushInfo(self.tr("{} reads have no coordinates (kept, with no geometry).").format(
-                table.missing_locations))
+            feedback.pushInfo(
+                self.tr("{} reads have no coordinates (kept, with no geometry).").format(table.missing_locations)
+            )
         if table.unreadable_locations:
             row, field, value = table.first_unreadable_location
-            feedback.pushWarning(self.tr(
-                "{} reads have coordinates that cannot be read, kept with no geometry; the first "
-                "is row {}, field \"{}\": \"{}\".").format(table.unreadable_locations, row, field, value[:60]))
+            feedback.pushWarning(
+                self.tr(
+                    "{} reads have coordinates that cannot be read, kept with no geometry; the first "
+                    'is row {}, field "{}": "{}".'
+                ).format(table.unreadable_locations, row, field, value[:60])
+            )
         if table.renamed_columns:
-            feedback.pushInfo(self.tr("Columns renamed: {}.").format(
-                ", ".join("{} -> {}".format(a, b) for a, b in table.renamed_columns.items())))
+            feedback.pushInfo(
+                self.tr("Columns renamed: {}.").format(
+                    ", ".join("{} -> {}".format(a, b) for a, b in table.renamed_columns.items())
+                )
+            )
         if len(table.rejected):
             counts = table.rejected["reason"].value_counts()
-            feedback.pushWarning(self.tr("Rejected records by reason: {}.").format(
-                ", ".join("{} {}".format(k, v) for k, v in counts.items())))
+            feedback.pushWarning(
+                self.tr("Rejected records by reason: {}.").format(
+                    ", ".join("{} {}".format(k, v) for k, v in counts.items())
+                )
+            )

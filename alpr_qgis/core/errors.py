@@ -12,7 +12,7 @@ import os
 from typing import Optional
 
 
-class Cancelled(Exception):
+class Cancelled(Exception):  # noqa: N818 (a signal, not an error)
     """The user cancelled the run; nothing more is written."""
 
 

@@ -53,46 +53,158 @@ MISSING_TIMESTAMP = "missing_timestamp"
 # dropping everything but letters and digits ("red_VRM" -> "redvrm").
 ROLE_NAMES: Dict[str, Tuple[str, ...]] = {
     "plate": (
-        "plate", "plates", "platenumber", "plateno", "platenum", "licenseplate",
-        "licenseplatenumber", "licenceplate", "license", "licence", "licensenumber",
-        "lpn", "lp", "vrm", "redvrm", "vrn", "tag", "tagnumber", "platehash",
-        "hashedplate", "platetext", "plateread", "readplate", "registration",
-        "regno", "vehicleplate", "plateid", "readvrm",
+        "plate",
+        "plates",
+        "platenumber",
+        "plateno",
+        "platenum",
+        "licenseplate",
+        "licenseplatenumber",
+        "licenceplate",
+        "license",
+        "licence",
+        "licensenumber",
+        "lpn",
+        "lp",
+        "vrm",
+        "redvrm",
+        "vrn",
+        "tag",
+        "tagnumber",
+        "platehash",
+        "hashedplate",
+        "platetext",
+        "plateread",
+        "readplate",
+        "registration",
+        "regno",
+        "vehicleplate",
+        "plateid",
+        "readvrm",
     ),
     "time": (
-        "timestamp", "readtimestamp", "redtimestamp", "datetime", "readdatetime",
-        "readtime", "dt", "capturetime", "capturedat", "captured", "capturedatetime",
-        "scantime", "scandatetime", "eventtime", "eventdatetime", "observed",
-        "observedat", "readat", "timeofread", "datetimeofread", "readdate",
-        "date", "time", "reddatetime",
+        "timestamp",
+        "readtimestamp",
+        "redtimestamp",
+        "datetime",
+        "readdatetime",
+        "readtime",
+        "dt",
+        "capturetime",
+        "capturedat",
+        "captured",
+        "capturedatetime",
+        "scantime",
+        "scandatetime",
+        "eventtime",
+        "eventdatetime",
+        "observed",
+        "observedat",
+        "readat",
+        "timeofread",
+        "datetimeofread",
+        "readdate",
+        "date",
+        "time",
+        "reddatetime",
     ),
     "date": ("date", "readdate", "capturedate", "reddate", "scandate", "eventdate"),
     "clock": ("time", "readtime", "capturetime", "redtime", "scantime", "eventtime"),
     "lat": (
-        "lat", "latitude", "redlatitude", "gpslat", "gpslatitude", "latdd",
-        "ycoord", "ycoordinate", "y", "readlatitude",
+        "lat",
+        "latitude",
+        "redlatitude",
+        "gpslat",
+        "gpslatitude",
+        "latdd",
+        "ycoord",
+        "ycoordinate",
+        "y",
+        "readlatitude",
     ),
     "lon": (
-        "lon", "lng", "long", "longitude", "redlongitude", "gpslon", "gpslng",
-        "gpslongitude", "londd", "xcoord", "xcoordinate", "x", "readlongitude",
+        "lon",
+        "lng",
+        "long",
+        "longitude",
+        "redlongitude",
+        "gpslon",
+        "gpslng",
+        "gpslongitude",
+        "londd",
+        "xcoord",
+        "xcoordinate",
+        "x",
+        "readlongitude",
     ),
     "location": (
-        "location", "loc", "latlon", "latlong", "latlng", "lonlat", "coordinates",
-        "coords", "coordinate", "gps", "gpslocation", "geolocation", "position",
-        "point", "geom", "geometry", "wkt", "shape", "redlocation", "readlocation",
+        "location",
+        "loc",
+        "latlon",
+        "latlong",
+        "latlng",
+        "lonlat",
+        "coordinates",
+        "coords",
+        "coordinate",
+        "gps",
+        "gpslocation",
+        "geolocation",
+        "position",
+        "point",
+        "geom",
+        "geometry",
+        "wkt",
+        "shape",
+        "redlocation",
+        "readlocation",
         "gpscoordinates",
     ),
     "device": (
-        "device", "deviceid", "devicename", "camera", "cameraid", "cameraname",
-        "camname", "cam", "unit", "unitid", "unitname", "reader", "readerid",
-        "readername", "patrolcar", "patrolunit", "car", "carid", "system",
-        "systemid", "source", "sourceid", "site", "siteid", "sitename",
-        "redcamera", "reddevice", "redsystem", "redunit", "vehicleid",
+        "device",
+        "deviceid",
+        "devicename",
+        "camera",
+        "cameraid",
+        "cameraname",
+        "camname",
+        "cam",
+        "unit",
+        "unitid",
+        "unitname",
+        "reader",
+        "readerid",
+        "readername",
+        "patrolcar",
+        "patrolunit",
+        "car",
+        "carid",
+        "system",
+        "systemid",
+        "source",
+        "sourceid",
+        "site",
+        "siteid",
+        "sitename",
+        "redcamera",
+        "reddevice",
+        "redsystem",
+        "redunit",
+        "vehicleid",
     ),
     "state": (
-        "state", "platestate", "redstate", "stateofplate", "issuingstate",
-        "platejurisdiction", "registrationstate", "region", "plateregion",
-        "platecountry", "country", "st",
+        "state",
+        "platestate",
+        "redstate",
+        "stateofplate",
+        "issuingstate",
+        "platejurisdiction",
+        "registrationstate",
+        "region",
+        "plateregion",
+        "platecountry",
+        "country",
+        "st",
     ),
 }
 # Substrings that identify a role when no exact name matches.
@@ -230,12 +342,14 @@ def read_text(path: str) -> Tuple[str, str]:
             raw = gzip.decompress(raw)
         except (OSError, EOFError, zlib.error):
             raise AlprInputError(
-                "is not a valid gzip file (it is truncated or damaged).", path=path,
+                "is not a valid gzip file (it is truncated or damaged).",
+                path=path,
                 hint="Decompress it by hand to check it, or export it again.",
             ) from None
     if raw[:4] == b"PK\x03\x04":
         raise AlprInputError(
-            "is a ZIP archive or a spreadsheet (XLSX), not delimited text.", path=path,
+            "is a ZIP archive or a spreadsheet (XLSX), not delimited text.",
+            path=path,
             hint="Unzip it, or save the sheet as CSV, and load that file.",
         )
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
@@ -247,7 +361,8 @@ def read_text(path: str) -> Tuple[str, str]:
     controls = sum(head.count(bytes([c])) for c in range(0, 32) if c not in (9, 10, 13, 12))
     if b"\x00" in head or (head and controls > len(head) * 0.01):
         raise AlprInputError(
-            "is not a text file (it holds binary data).", path=path,
+            "is not a text file (it holds binary data).",
+            path=path,
             hint="Choose the CSV or delimited-text export of the reads.",
         )
     if raw[:3] == b"\xef\xbb\xbf":
@@ -298,9 +413,7 @@ class _Records:
     header_line: int
 
 
-def split_records(
-    text: str, delimiter: str, path: str, progress: Progress, cancelled: IsCancelled
-) -> _Records:
+def split_records(text: str, delimiter: str, path: str, progress: Progress, cancelled: IsCancelled) -> _Records:
     """Split the text into records (a quoted field may span lines), header first."""
     lines = io.StringIO(text, newline="").readlines()
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
@@ -339,7 +452,9 @@ def split_records(
                 progress(prev / total)
     except csv.Error as err:
         raise AlprInputError(
-            "cannot be split into records ({}).".format(err), path=path, row=read_id + 1,
+            "cannot be split into records ({}).".format(err),
+            path=path,
+            row=read_id + 1,
             hint="Check the quoting near that line.",
         ) from None
     # A quote left open swallows the rest of the file into one record.
@@ -425,7 +540,8 @@ def _require(frame: pd.DataFrame, name: Optional[str], param: str, path: str) ->
         if col == name or col.lower() == name.strip().lower():
             return col
     raise AlprInputError(
-        "{} names a field that is not in the file: {}.".format(param, name.strip()), path=path,
+        "{} names a field that is not in the file: {}.".format(param, name.strip()),
+        path=path,
         hint="Fields found: {}.".format(", ".join(frame.columns)),
     )
 
@@ -448,7 +564,8 @@ def detect_fields(frame: pd.DataFrame, options: LoadOptions, path: str) -> Field
     plate = pick("plate", "plate_field", _plate_like, 0.5)
     if not plate:
         raise AlprInputError(
-            "has no recognisable plate column.", path=path,
+            "has no recognisable plate column.",
+            path=path,
             hint="Fields found: {}. Set PLATE_FIELD to the column holding the plates.".format(found),
         )
 
@@ -458,7 +575,8 @@ def detect_fields(frame: pd.DataFrame, options: LoadOptions, path: str) -> Field
     location = _require(frame, options.location_field, "LOCATION_FIELD", path)
     if bool(lat) != bool(lon):
         raise AlprInputError(
-            "LAT_FIELD and LON_FIELD must be set together.", path=path,
+            "LAT_FIELD and LON_FIELD must be set together.",
+            path=path,
             hint="Fields found: {}.".format(found),
         )
     if not (lat or location):
@@ -470,13 +588,15 @@ def detect_fields(frame: pd.DataFrame, options: LoadOptions, path: str) -> Field
     if not (lat or location):
         raise AlprInputError(
             "has no recognisable location: no latitude/longitude columns and no column of "
-            "coordinates such as \"(37.80, -122.27)\" or POINT(-122.27 37.80).", path=path,
+            'coordinates such as "(37.80, -122.27)" or POINT(-122.27 37.80).',
+            path=path,
             hint="Fields found: {}. Set LAT_FIELD and LON_FIELD, or LOCATION_FIELD.".format(found),
         )
     if location and not lat and _location_share(_sample(frame[location])) < 0.5:
         raise AlprInputError(
-            "holds no coordinates (such as \"(37.80, -122.27)\" or POINT(-122.27 37.80)).",
-            path=path, field=location,
+            'holds no coordinates (such as "(37.80, -122.27)" or POINT(-122.27 37.80)).',
+            path=path,
+            field=location,
             hint="It may hold beat codes or addresses. Fields found: {}. "
             "Set LAT_FIELD and LON_FIELD instead.".format(found),
         )
@@ -498,9 +618,7 @@ def detect_fields(frame: pd.DataFrame, options: LoadOptions, path: str) -> Field
     return FieldMap(plate=plate, time=time, lat=lat, lon=lon, location=location, device=device, state=state)
 
 
-def _detect_time(
-    frame: pd.DataFrame, options: LoadOptions, path: str, used: set, found: str
-) -> Tuple[str, ...]:
+def _detect_time(frame: pd.DataFrame, options: LoadOptions, path: str, used: set, found: str) -> Tuple[str, ...]:
     chosen = _require(frame, options.time_field, "TIME_FIELD", path)
     if chosen:
         return (chosen,)
@@ -520,7 +638,8 @@ def _detect_time(
                 if _best_time_format(combined, options.time_format)[1] >= 0.5:
                     return (d, t)
     raise AlprInputError(
-        "has no recognisable timestamp column.", path=path,
+        "has no recognisable timestamp column.",
+        path=path,
         hint="Fields found: {}. Set TIME_FIELD (and TIME_FORMAT if the times are written "
         "unusually, e.g. %m/%d/%Y %I:%M:%S %p).".format(found),
     )
@@ -565,7 +684,11 @@ def _best_time_format(sample: pd.Series, given: Optional[str]) -> Tuple[str, flo
 
 
 def parse_times(
-    values: pd.Series, fmt: Optional[str], timezone: Optional[str], path: str, field_name: str,
+    values: pd.Series,
+    fmt: Optional[str],
+    timezone: Optional[str],
+    path: str,
+    field_name: str,
     private: bool = False,
 ) -> Tuple[pd.Series, str, int, int]:
     """Local naive times for a column of timestamp text.
@@ -583,14 +706,17 @@ def parse_times(
         example = "(value withheld: this field holds plates)" if private else filled.iloc[0]
         if fmt:
             raise AlprInputError(
-                "matches none of the timestamps, such as \"{}\".".format(example), path=path,
-                field=field_name, value=None,
+                'matches none of the timestamps, such as "{}".'.format(example),
+                path=path,
+                field=field_name,
+                value=None,
                 hint="TIME_FORMAT is {}; fix it (strptime codes, e.g. %m/%d/%Y %I:%M:%S %p) "
                 "or leave it empty to detect the format.".format(fmt),
             )
         raise AlprInputError(
-            "holds timestamps in a format that is not recognised, such as \"{}\".".format(example),
-            path=path, field=field_name,
+            'holds timestamps in a format that is not recognised, such as "{}".'.format(example),
+            path=path,
+            field=field_name,
             hint="Set TIME_FORMAT (strptime codes, e.g. %m/%d/%Y %I:%M:%S %p).",
         )
     has_offset = text.str.contains(r"\d\s*" + _OFFSET_RE, regex=True) & (chosen == ISO_FORMAT)
@@ -598,9 +724,7 @@ def parse_times(
     dropped = converted = 0
     if has_offset.any():
         if timezone:
-            aware = pd.to_datetime(
-                text[has_offset].str.replace(",", ".", regex=False), errors="coerce", utc=True
-            )
+            aware = pd.to_datetime(text[has_offset].str.replace(",", ".", regex=False), errors="coerce", utc=True)
             local = aware.dt.tz_convert(timezone).dt.tz_localize(None)
             times = times.where(~has_offset, local)
             converted = int(local.notna().sum())
@@ -622,7 +746,7 @@ def check_timezone(name: Optional[str]) -> None:
         zoneinfo.ZoneInfo(name)
     except (ValueError, KeyError, OSError, ImportError):
         raise AlprInputError(
-            "TIMEZONE \"{}\" is not an IANA time-zone name.".format(name),
+            'TIMEZONE "{}" is not an IANA time-zone name.'.format(name),
             hint="Use a name such as America/Los_Angeles, or leave it empty.",
         ) from None
 
@@ -706,14 +830,17 @@ def load_reads(
     n_records = len(recs.rows) + len(recs.bad)
     if n_records == 0:
         raise AlprInputError(
-            "holds a header but no data records.", path=path,
+            "holds a header but no data records.",
+            path=path,
             hint="Check that the export is complete.",
         )
     if cancelled():
         raise Cancelled()
 
-    frame = pd.DataFrame.from_records(recs.rows, columns=header) if recs.rows else pd.DataFrame(
-        {c: pd.Series([], dtype=object) for c in header}
+    frame = (
+        pd.DataFrame.from_records(recs.rows, columns=header)
+        if recs.rows
+        else pd.DataFrame({c: pd.Series([], dtype=object) for c in header})
     )
     del recs.rows
     progress(0.6)
@@ -727,7 +854,11 @@ def load_reads(
     else:
         time_text = frame[fields.time[0]]
     times, time_format, dropped, converted = parse_times(
-        time_text, options.time_format, options.timezone, path, time_name,
+        time_text,
+        options.time_format,
+        options.timezone,
+        path,
+        time_name,
         private=fields.plate in fields.time,
     )
     progress(0.75)
@@ -808,9 +939,7 @@ def load_reads(
             "read_id": pd.Series([b[0] for b in bad_all], dtype="int64"),
             "line_number": pd.Series([b[1] for b in bad_all], dtype="int64"),
             "reason": pd.Series([b[3] for b in bad_all], dtype=object),
-            "raw_text": pd.Series(
-                ["".join(recs.lines[b[1] - 1 : b[2]]).rstrip("\r\n") for b in bad_all], dtype=object
-            ),
+            "raw_text": pd.Series(["".join(recs.lines[b[1] - 1 : b[2]]).rstrip("\r\n") for b in bad_all], dtype=object),
         }
     )
     if len(out) + len(rejected) != n_records:
@@ -851,5 +980,12 @@ def _fields_without_rows(header: List[str], options: LoadOptions, path: str) -> 
     time = first("time", "time_field") or header[0]
     lat, lon = first("lat", "lat_field"), first("lon", "lon_field")
     location = None if (lat and lon) else (first("location", "location_field") or header[0])
-    return FieldMap(plate=plate, time=(time,), lat=lat if lon else None, lon=lon if lat else None,
-                    location=location, device=first("device", "device_field"), state=None)
+    return FieldMap(
+        plate=plate,
+        time=(time,),
+        lat=lat if lon else None,
+        lon=lon if lat else None,
+        location=location,
+        device=first("device", "device_field"),
+        state=None,
+    )

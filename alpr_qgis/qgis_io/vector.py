@@ -43,8 +43,16 @@ Progress = Callable[[float], None]
 IsCancelled = Callable[[], bool]
 
 _GPKG_POINT = np.dtype(
-    [("magic", "S2"), ("version", "u1"), ("flags", "u1"), ("srs_id", "<i4"),
-     ("order", "u1"), ("wkb_type", "<u4"), ("x", "<f8"), ("y", "<f8")]
+    [
+        ("magic", "S2"),
+        ("version", "u1"),
+        ("flags", "u1"),
+        ("srs_id", "<i4"),
+        ("order", "u1"),
+        ("wkb_type", "<u4"),
+        ("x", "<f8"),
+        ("y", "<f8"),
+    ]
 )
 _BATCH = 50_000
 
@@ -89,7 +97,7 @@ def _sql_column(series: pd.Series) -> List[object]:
         return text.tolist()
     if pd.api.types.is_bool_dtype(dtype) and not series.hasnans:
         return series.astype(int).tolist()
-    if series.hasnans or dtype == object or pd.api.types.is_extension_array_dtype(dtype):
+    if series.hasnans or pd.api.types.is_object_dtype(dtype) or pd.api.types.is_extension_array_dtype(dtype):
         values = series.astype(object)
         if pd.api.types.is_bool_dtype(dtype):
             values = values.map(lambda v: v if v is None or v is pd.NA else int(v))
@@ -105,12 +113,14 @@ def _qt_column(series: pd.Series) -> List[object]:
             if pd.isna(ts):
                 out.append(None)
             else:
-                out.append(QDateTime(QDate(ts.year, ts.month, ts.day),
-                                     QTime(ts.hour, ts.minute, ts.second, ts.microsecond // 1000)))
+                out.append(
+                    QDateTime(
+                        QDate(ts.year, ts.month, ts.day), QTime(ts.hour, ts.minute, ts.second, ts.microsecond // 1000)
+                    )
+                )
         return out
     if pd.api.types.is_bool_dtype(series.dtype):
-        return series.astype(object).where(series.notna(), None).map(
-            lambda v: v if v is None else bool(v)).tolist()
+        return series.astype(object).where(series.notna(), None).map(lambda v: v if v is None else bool(v)).tolist()
     return _sql_column(series)
 
 
@@ -144,8 +154,7 @@ def write_frame(
     """
     fields = qgs_fields(table)
     wkb = QgsWkbTypes.Point if x is not None else QgsWkbTypes.NoGeometry
-    sink, dest = alg.parameterAsSink(parameters, name, context, fields, wkb,
-                                     crs or QgsCoordinateReferenceSystem())
+    sink, dest = alg.parameterAsSink(parameters, name, context, fields, wkb, crs or QgsCoordinateReferenceSystem())
     if sink is None:
         definition = alg.parameterDefinition(name)
         if definition.flags() & QgsProcessingParameterDefinition.FlagOptional and not parameters.get(name):
@@ -215,8 +224,10 @@ def _insert_gpkg(
             (name,),
         ).fetchone()
         fid_col = next(r[1] for r in conn.execute("PRAGMA table_info({})".format(_quote(name))) if r[5])
-        first_fid = (conn.execute("SELECT COALESCE(MAX({}), 0) FROM {}".format(
-            _quote(fid_col), _quote(name))).fetchone()[0]) + 1
+        first_fid = (
+            (conn.execute("SELECT COALESCE(MAX({}), 0) FROM {}".format(_quote(fid_col), _quote(name))).fetchone()[0])
+            + 1
+        )
         n = len(table)
         fids = np.arange(first_fid, first_fid + n, dtype=np.int64)
         columns: List[List[object]] = [fids.tolist()]
@@ -228,7 +239,8 @@ def _insert_gpkg(
             columns.append(_sql_column(table[col]))
             names.append(str(col))
         sql = "INSERT INTO {} ({}) VALUES ({})".format(
-            _quote(name), ", ".join(_quote(c) for c in names), ", ".join("?" * len(names)))
+            _quote(name), ", ".join(_quote(c) for c in names), ", ".join("?" * len(names))
+        )
 
         conn.execute("PRAGMA synchronous = OFF")
         conn.execute("BEGIN")
@@ -258,13 +270,20 @@ def _insert_gpkg(
                 conn.execute(
                     "UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ?, "
                     "last_change = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE lower(table_name) = lower(?)",
-                    (float(np.nanmin(x[valid])), float(np.nanmin(y[valid])),
-                     float(np.nanmax(x[valid])), float(np.nanmax(y[valid])), name),
+                    (
+                        float(np.nanmin(x[valid])),
+                        float(np.nanmin(y[valid])),
+                        float(np.nanmax(x[valid])),
+                        float(np.nanmax(y[valid])),
+                        name,
+                    ),
                 )
         if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'gpkg_ogr_contents'").fetchone():
             conn.execute(
                 "UPDATE gpkg_ogr_contents SET feature_count = (SELECT COUNT(*) FROM {}) "
-                "WHERE lower(table_name) = lower(?)".format(_quote(name)), (name,))
+                "WHERE lower(table_name) = lower(?)".format(_quote(name)),
+                (name,),
+            )
         for _, trig_sql in triggers:
             conn.execute(trig_sql)
         conn.execute("COMMIT")
@@ -319,14 +338,18 @@ def _gpkg_layer_path(layer) -> Optional[Tuple[str, str]]:
     name = None
     for opt in parts[1:]:
         if opt.startswith("layername="):
-            name = opt[len("layername="):]
+            name = opt[len("layername=") :]
         elif opt.startswith("layerid="):
-            index = int(opt[len("layerid="):])
+            index = int(opt[len("layerid=") :])
             conn = sqlite3.connect("file:{}?mode=ro".format(path), uri=True)
             try:
-                names = [r[0] for r in conn.execute(
-                    "SELECT table_name FROM gpkg_contents WHERE data_type IN ('features', 'attributes') "
-                    "ORDER BY rowid")]
+                names = [
+                    r[0]
+                    for r in conn.execute(
+                        "SELECT table_name FROM gpkg_contents WHERE data_type IN ('features', 'attributes') "
+                        "ORDER BY rowid"
+                    )
+                ]
             finally:
                 conn.close()
             name = names[index] if index < len(names) else None
@@ -354,7 +377,7 @@ def parse_point_blobs(blobs: Sequence[Optional[bytes]]) -> Tuple[np.ndarray, np.
         if flags & 0x10:  # empty geometry
             continue
         env = (0, 32, 48, 48, 64, 0, 0, 0)[(flags >> 1) & 0x07]
-        wkb = blob[8 + env:]
+        wkb = blob[8 + env :]
         if len(wkb) < 21:
             continue
         little = wkb[0] == 1
@@ -366,25 +389,28 @@ def parse_point_blobs(blobs: Sequence[Optional[bytes]]) -> Tuple[np.ndarray, np.
     return x, y
 
 
-def _read_gpkg(path: str, table_name: str, fields: Sequence[str], geometry: bool,
-               attribute_types: Dict[str, int]) -> Tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+def _read_gpkg(
+    path: str, table_name: str, fields: Sequence[str], geometry: bool, attribute_types: Dict[str, int]
+) -> Tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     conn = sqlite3.connect("file:{}?mode=ro".format(path), uri=True)
     try:
         geom_row = conn.execute(
-            "SELECT column_name FROM gpkg_geometry_columns WHERE lower(table_name) = lower(?)",
-            (table_name,)).fetchone()
+            "SELECT column_name FROM gpkg_geometry_columns WHERE lower(table_name) = lower(?)", (table_name,)
+        ).fetchone()
         fid_col = next(r[1] for r in conn.execute("PRAGMA table_info({})".format(_quote(table_name))) if r[5])
         cols = [fid_col] + list(fields)
         if geometry and geom_row is not None:
             cols.append(geom_row[0])
-        cursor = conn.execute("SELECT {} FROM {} ORDER BY {}".format(
-            ", ".join(_quote(c) for c in cols), _quote(table_name), _quote(fid_col)))
+        cursor = conn.execute(
+            "SELECT {} FROM {} ORDER BY {}".format(
+                ", ".join(_quote(c) for c in cols), _quote(table_name), _quote(fid_col)
+            )
+        )
         rows = cursor.fetchall()
     finally:
         conn.close()
     data = list(zip(*rows)) if rows else [[] for _ in cols]
-    table = pd.DataFrame({name: _typed(list(data[i + 1]), attribute_types.get(name))
-                          for i, name in enumerate(fields)})
+    table = pd.DataFrame({name: _typed(list(data[i + 1]), attribute_types.get(name)) for i, name in enumerate(fields)})
     if geometry and geom_row is not None:
         x, y = parse_point_blobs(data[-1])
     else:
@@ -439,8 +465,10 @@ def read_frame(
     types = {f.name(): f.type() for f in source.fields()}
     value = parameters.get(name)
     selected = isinstance(value, QgsProcessingFeatureSourceDefinition) and (
-        value.selectedFeaturesOnly or value.featureLimit != -1
-        or (hasattr(value, "filterExpression") and value.filterExpression))
+        value.selectedFeaturesOnly
+        or value.featureLimit != -1
+        or (hasattr(value, "filterExpression") and value.filterExpression)
+    )
     layer = None if selected else alg.parameterAsVectorLayer(parameters, name, context)
     where = _gpkg_layer_path(layer)
     if where is not None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import List
 
 import pytest
-from qgis.PyQt import sip
 from qgis.core import QgsApplication, QgsProcessingFeedback
+from qgis.PyQt import sip
 
 from alpr_qgis.provider import AlprProvider
 
@@ -56,6 +56,6 @@ class RecordingFeedback(QgsProcessingFeedback):
         return "\n".join(self.messages)
 
 
-@pytest.fixture()
+@pytest.fixture
 def feedback() -> RecordingFeedback:
     return RecordingFeedback()

@@ -65,8 +65,13 @@ def test_load_to_geopackage(tmp_path, feedback):
 
 
 def test_load_to_memory_layers(tmp_path):
-    res = run_load({"INPUT": export_csv(tmp_path), "OUTPUT": QgsProcessing.TEMPORARY_OUTPUT,
-                    "REJECTED": QgsProcessing.TEMPORARY_OUTPUT})
+    res = run_load(
+        {
+            "INPUT": export_csv(tmp_path),
+            "OUTPUT": QgsProcessing.TEMPORARY_OUTPUT,
+            "REJECTED": QgsProcessing.TEMPORARY_OUTPUT,
+        }
+    )
     layer = res["OUTPUT"]
     assert layer.featureCount() == 5 and res["REJECTED"].featureCount() == 0
     feats = features(layer)
@@ -86,16 +91,22 @@ def test_geopackage_and_memory_outputs_agree(tmp_path):
 
 def test_ogr_destination_with_layer_name(tmp_path):
     gpkg = tmp_path / "many.gpkg"
-    res = run_load({"INPUT": export_csv(tmp_path), "OUTPUT": f"ogr:dbname='{gpkg}' table=\"reads\" (geom)",
-                    "REJECTED": f"ogr:dbname='{gpkg}' table=\"rejected\""})
+    res = run_load(
+        {
+            "INPUT": export_csv(tmp_path),
+            "OUTPUT": f"ogr:dbname='{gpkg}' table=\"reads\" (geom)",
+            "REJECTED": f"ogr:dbname='{gpkg}' table=\"rejected\"",
+        }
+    )
     assert res["OUTPUT"].endswith("|layername=reads")
     assert QgsVectorLayer(res["OUTPUT"]).featureCount() == 5
     assert QgsVectorLayer(f"{gpkg}|layername=rejected").isValid()
 
 
 def test_shapefile_goes_through_the_sink(tmp_path):
-    res = run_load({"INPUT": export_csv(tmp_path), "OUTPUT": str(tmp_path / "reads.shp"),
-                    "REJECTED": "TEMPORARY_OUTPUT"})
+    res = run_load(
+        {"INPUT": export_csv(tmp_path), "OUTPUT": str(tmp_path / "reads.shp"), "REJECTED": "TEMPORARY_OUTPUT"}
+    )
     layer = QgsVectorLayer(res["OUTPUT"])
     assert layer.featureCount() == 5
     assert sorted(f["plate"] for f in layer.getFeatures())[0] == "1234567"
@@ -103,17 +114,26 @@ def test_shapefile_goes_through_the_sink(tmp_path):
 
 def test_projected_source_crs(tmp_path):
     body = "plate,timestamp,x,y\nA1,2014-07-20 08:01:02,565000.5,4183000.25\n"
-    res = run_load({"INPUT": write(tmp_path / "p.csv", body), "SOURCE_CRS": "EPSG:32610",
-                    "LAT_FIELD": "y", "LON_FIELD": "x", "OUTPUT": str(tmp_path / "p.gpkg"),
-                    "REJECTED": "TEMPORARY_OUTPUT"})
+    res = run_load(
+        {
+            "INPUT": write(tmp_path / "p.csv", body),
+            "SOURCE_CRS": "EPSG:32610",
+            "LAT_FIELD": "y",
+            "LON_FIELD": "x",
+            "OUTPUT": str(tmp_path / "p.gpkg"),
+            "REJECTED": "TEMPORARY_OUTPUT",
+        }
+    )
     layer = QgsVectorLayer(res["OUTPUT"])
     assert layer.crs().authid() == "EPSG:32610"
     assert next(layer.getFeatures()).geometry().asWkt(2) == "Point (565000.5 4183000.25)"
 
 
 def test_hashed_plates_flag(tmp_path):
-    rows = ["0123456789abcdef0123456789abcdef,2014-07-20 08:01:02,37.8,-122.2",
-            "fedcba9876543210fedcba9876543210,2014-07-20 08:01:03,37.8,-122.2"]
+    rows = [
+        "0123456789abcdef0123456789abcdef,2014-07-20 08:01:02,37.8,-122.2",
+        "fedcba9876543210fedcba9876543210,2014-07-20 08:01:03,37.8,-122.2",
+    ]
     src = write(tmp_path / "h.csv", "plate_hash,timestamp,lat,lon\n" + "\n".join(rows) + "\n")
     res = run_load({"INPUT": src, "OUTPUT": "TEMPORARY_OUTPUT", "REJECTED": "TEMPORARY_OUTPUT"})
     assert res["PLATES_HASHED"] is True
@@ -138,13 +158,26 @@ def test_bad_files_fail_cleanly_without_output(tmp_path, content, message):
 
 
 def test_every_record_is_accounted_for(tmp_path):
-    rows = [ROWS[0], "102,ABC123", ROWS[2].replace("07/20/2014 02:00:00 PM", "garbage"),
-            ROWS[3] + ",extra", ROWS[4], '106,"Q,1",07/20/2014 08:01:02 AM,"(37.8, -122.2)",P,CA,"a\nb"']
-    res = run_load({"INPUT": export_csv(tmp_path, rows=rows), "OUTPUT": str(tmp_path / "o.gpkg"),
-                    "REJECTED": str(tmp_path / "r.gpkg")})
+    rows = [
+        ROWS[0],
+        "102,ABC123",
+        ROWS[2].replace("07/20/2014 02:00:00 PM", "garbage"),
+        ROWS[3] + ",extra",
+        ROWS[4],
+        '106,"Q,1",07/20/2014 08:01:02 AM,"(37.8, -122.2)",P,CA,"a\nb"',
+    ]
+    res = run_load(
+        {
+            "INPUT": export_csv(tmp_path, rows=rows),
+            "OUTPUT": str(tmp_path / "o.gpkg"),
+            "REJECTED": str(tmp_path / "r.gpkg"),
+        }
+    )
     assert res["READ_COUNT"] + res["REJECTED_COUNT"] == 6
-    got = sorted([f["read_id"] for f in QgsVectorLayer(res["OUTPUT"]).getFeatures()]
-                 + [f["read_id"] for f in QgsVectorLayer(res["REJECTED"]).getFeatures()])
+    got = sorted(
+        [f["read_id"] for f in QgsVectorLayer(res["OUTPUT"]).getFeatures()]
+        + [f["read_id"] for f in QgsVectorLayer(res["REJECTED"]).getFeatures()]
+    )
     assert got == [1, 2, 3, 4, 5, 6]
     reasons = {f["read_id"]: f["reason"] for f in QgsVectorLayer(res["REJECTED"]).getFeatures()}
     assert reasons == {2: "too_few_fields", 3: "bad_timestamp", 4: "too_many_fields"}
@@ -152,8 +185,10 @@ def test_every_record_is_accounted_for(tmp_path):
 
 def test_no_plate_text_in_messages(tmp_path, feedback):
     rows = [r.replace("6TRM913", "ZZSECRET") for r in ROWS] + ["107,ONLYPLATE"]
-    run_load({"INPUT": export_csv(tmp_path, rows=rows), "OUTPUT": "TEMPORARY_OUTPUT",
-              "REJECTED": "TEMPORARY_OUTPUT"}, feedback)
+    run_load(
+        {"INPUT": export_csv(tmp_path, rows=rows), "OUTPUT": "TEMPORARY_OUTPUT", "REJECTED": "TEMPORARY_OUTPUT"},
+        feedback,
+    )
     assert feedback.messages and "ZZSECRET" not in feedback.text() and "ONLYPLATE" not in feedback.text()
 
 

@@ -16,14 +16,16 @@ from tests.helpers import HEADER, ROWS, export_csv, write
 def test_standard_fields_and_carried_columns(tmp_path):
     table = load_reads(export_csv(tmp_path))
     reads = table.reads
-    assert list(reads.columns) == [
-        "read_id", "plate", "read_time", "device", "state", "ID", "Location", "ImageFile"]
+    assert list(reads.columns) == ["read_id", "plate", "read_time", "device", "state", "ID", "Location", "ImageFile"]
     assert reads["read_id"].tolist() == [1, 2, 3, 4, 5]
     assert reads["plate"].tolist() == ["6TRM913", "ABC123", "CAUT10N", "7XYZ321", "1234567"]
     assert reads["read_time"].tolist() == [
-        pd.Timestamp("2014-07-20 08:01:02"), pd.Timestamp("2014-07-20 13:15:40"),
-        pd.Timestamp("2014-07-20 14:00:00"), pd.Timestamp("2014-07-21 23:59:59"),
-        pd.Timestamp("2014-07-21 00:00:01")]
+        pd.Timestamp("2014-07-20 08:01:02"),
+        pd.Timestamp("2014-07-20 13:15:40"),
+        pd.Timestamp("2014-07-20 14:00:00"),
+        pd.Timestamp("2014-07-21 23:59:59"),
+        pd.Timestamp("2014-07-21 00:00:01"),
+    ]
     assert reads["device"].tolist() == ["PATROL 1", "PATROL 1", "PATROL 2", "PATROL 2", "PATROL 3"]
     assert reads["state"].tolist() == ["CA", "CA", None, "NV", "CA"]
     assert str(reads["ID"].dtype) == "Int64" and reads["ID"].tolist() == [101, 102, 103, 104, 105]
@@ -53,7 +55,7 @@ def test_delimiters_are_sniffed(tmp_path, delimiter, name):
 
 
 def test_sniffer_ignores_delimiters_inside_quotes():
-    lines = ['plate;time;note\n', '"A,B,C";2014-01-01 00:00:00;"x,y,z"\n', 'D;2014-01-01 00:00:00;w\n']
+    lines = ["plate;time;note\n", '"A,B,C";2014-01-01 00:00:00;"x,y,z"\n', "D;2014-01-01 00:00:00;w\n"]
     assert sniff_delimiter(lines) == ";"
 
 
@@ -115,8 +117,13 @@ def test_unterminated_quote_is_rejected_whole(tmp_path):
 
 
 def test_unparseable_timestamps_are_rejected_with_reason(tmp_path):
-    rows = [ROWS[0], ROWS[1].replace("07/20/2014 01:15:40 PM", "yesterday"),
-            ROWS[2].replace("07/20/2014 02:00:00 PM", ""), ROWS[3], ROWS[4]]
+    rows = [
+        ROWS[0],
+        ROWS[1].replace("07/20/2014 01:15:40 PM", "yesterday"),
+        ROWS[2].replace("07/20/2014 02:00:00 PM", ""),
+        ROWS[3],
+        ROWS[4],
+    ]
     table = load_reads(export_csv(tmp_path, rows=rows))
     assert table.reads["read_id"].tolist() == [1, 4, 5]
     assert table.rejected["reason"].tolist() == ["bad_timestamp", "missing_timestamp"]
@@ -165,13 +172,17 @@ def test_date_and_time_columns_are_combined(tmp_path):
 
 
 def test_offsets_dropped_or_converted(tmp_path):
-    body = ("plate,timestamp,lat,lon\nA1,2014-07-20T15:01:02Z,37.8,-122.2\n"
-            "B2,2014-07-20T08:01:02-07:00,37.8,-122.2\nC3,2014-07-20 08:01:02,37.8,-122.2\n")
+    body = (
+        "plate,timestamp,lat,lon\nA1,2014-07-20T15:01:02Z,37.8,-122.2\n"
+        "B2,2014-07-20T08:01:02-07:00,37.8,-122.2\nC3,2014-07-20 08:01:02,37.8,-122.2\n"
+    )
     path = write(tmp_path / "t.csv", body)
     kept = load_reads(path)
-    assert kept.reads["read_time"].tolist() == [pd.Timestamp("2014-07-20 15:01:02"),
-                                                pd.Timestamp("2014-07-20 08:01:02"),
-                                                pd.Timestamp("2014-07-20 08:01:02")]
+    assert kept.reads["read_time"].tolist() == [
+        pd.Timestamp("2014-07-20 15:01:02"),
+        pd.Timestamp("2014-07-20 08:01:02"),
+        pd.Timestamp("2014-07-20 08:01:02"),
+    ]
     assert kept.offsets_dropped == 2
     local = load_reads(path, LoadOptions(timezone="America/Los_Angeles"))
     assert local.reads["read_time"].tolist() == [pd.Timestamp("2014-07-20 08:01:02")] * 3
@@ -179,7 +190,7 @@ def test_offsets_dropped_or_converted(tmp_path):
 
 
 def test_unknown_timezone_is_a_clear_error(tmp_path):
-    with pytest.raises(AlprInputError, match="TIMEZONE \"Mars/Olympus\" is not an IANA"):
+    with pytest.raises(AlprInputError, match='TIMEZONE "Mars/Olympus" is not an IANA'):
         load_reads(export_csv(tmp_path), LoadOptions(timezone="Mars/Olympus"))
 
 
@@ -207,8 +218,10 @@ def test_longitude_first_pairs_are_recognised():
 
 
 def test_location_column_of_beat_codes_loses_to_lat_lon(tmp_path):
-    body = "plate,timestamp,location,latitude,longitude\nA1,2014-07-20 08:01:02,04X,37.8,-122.2\n" \
-           "B2,2014-07-20 08:01:03,12Y,37.9,-122.3\n"
+    body = (
+        "plate,timestamp,location,latitude,longitude\nA1,2014-07-20 08:01:02,04X,37.8,-122.2\n"
+        "B2,2014-07-20 08:01:03,12Y,37.9,-122.3\n"
+    )
     table = load_reads(write(tmp_path / "t.csv", body))
     assert (table.fields.lat, table.fields.lon, table.fields.location) == ("latitude", "longitude", None)
     assert table.reads["location"].tolist() == ["04X", "12Y"]  # carried through as text
@@ -226,7 +239,9 @@ def test_location_column_of_addresses_is_not_coordinates(tmp_path):
 
 def test_no_plate_column_lists_headers_and_parameter(tmp_path):
     body = "when,lat,lon\n2014-07-20 08:01:02,37.8,-122.2\n"
-    with pytest.raises(AlprInputError, match=r'nope.csv: has no recognisable plate column.*"when", "lat", "lon".*PLATE_FIELD'):
+    with pytest.raises(
+        AlprInputError, match=r'nope.csv: has no recognisable plate column.*"when", "lat", "lon".*PLATE_FIELD'
+    ):
         load_reads(write(tmp_path / "nope.csv", body))
 
 
@@ -238,8 +253,10 @@ def test_missing_named_field_is_a_clear_error(tmp_path):
 def test_hashed_plates_are_recognised(tmp_path):
     import hashlib
 
-    rows = [f"{hashlib.sha256(p.encode()).hexdigest()},2014-07-20 08:0{i}:00,37.8,-122.2"
-            for i, p in enumerate(["A1", "B2", "C3"])]
+    rows = [
+        f"{hashlib.sha256(p.encode()).hexdigest()},2014-07-20 08:0{i}:00,37.8,-122.2"
+        for i, p in enumerate(["A1", "B2", "C3"])
+    ]
     table = load_reads(write(tmp_path / "h.csv", "plate_hash,timestamp,lat,lon\n" + "\n".join(rows) + "\n"))
     assert table.fields.plate == "plate_hash"
     assert table.plates_hashed
@@ -262,7 +279,7 @@ def test_unreadable_coordinates_are_counted_and_kept(tmp_path):
 
 
 def test_projected_pairs_are_x_y(tmp_path):
-    body = "plate,timestamp,location\nA1,2014-07-20 08:01:02,\"(565000.5, 4183000.25)\"\n"
+    body = 'plate,timestamp,location\nA1,2014-07-20 08:01:02,"(565000.5, 4183000.25)"\n'
     table = load_reads(write(tmp_path / "t.csv", body), LoadOptions(geographic=False))
     assert table.x.tolist() == [565000.5] and table.y.tolist() == [4183000.25]
 
@@ -271,13 +288,25 @@ def test_clashing_and_duplicate_column_names(tmp_path):
     body = "plate,timestamp,lat,lon,fid,read_id,Note,note\nA1,2014-07-20 08:01:02,37.8,-122.2,7,x,a,b\n"
     table = load_reads(write(tmp_path / "t.csv", body))
     assert list(table.reads.columns) == [
-        "read_id", "plate", "read_time", "device", "lat", "lon", "fid_src", "read_id_src", "Note", "note_2"]
+        "read_id",
+        "plate",
+        "read_time",
+        "device",
+        "lat",
+        "lon",
+        "fid_src",
+        "read_id_src",
+        "Note",
+        "note_2",
+    ]
     assert table.reads["read_id_src"].tolist() == ["x"]
 
 
 def test_leading_zero_codes_stay_text(tmp_path):
-    body = "plate,timestamp,lat,lon,zip,speed\nA1,2014-07-20 08:01:02,37.8,-122.2,02134,31.5\n" \
-           "B2,2014-07-20 08:01:02,37.8,-122.2,94607,\n"
+    body = (
+        "plate,timestamp,lat,lon,zip,speed\nA1,2014-07-20 08:01:02,37.8,-122.2,02134,31.5\n"
+        "B2,2014-07-20 08:01:02,37.8,-122.2,94607,\n"
+    )
     reads = load_reads(write(tmp_path / "t.csv", body)).reads
     assert reads["zip"].tolist() == ["02134", "94607"]
     assert reads["speed"].tolist()[0] == 31.5 and math.isnan(reads["speed"].tolist()[1])
