@@ -83,48 +83,64 @@ osr.UseExceptions()
 # --------------------------------------------------------------------------
 SEED = 20140720
 CENTER_LAT, CENTER_LON = 37.80, -122.25
-WEEK_START = datetime(2014, 7, 14)          # Monday 00:00
+WEEK_START = datetime(2014, 7, 14)  # Monday 00:00
 N_DAYS = 7
 DAY = 86400.0
 GPKG_TIMESTAMP = "2014-07-21T00:00:00.000Z"  # fixed gpkg_contents.last_change
 
 CITY_NAME = "Harborview"
 CITY_VERTICES: list[tuple[float, float]] = [
-    (-5100, -3900), (-2600, -4150), (-300, -3950), (2100, -4200),
-    (4300, -3850), (5050, -2600), (4850, -600), (5200, 1200), (4900, 3000),
-    (4400, 4050), (2200, 3850), (300, 4150), (-1800, 3950), (-3900, 4200),
-    (-5000, 3700), (-4700, 1800), (-5300, 300), (-4900, -1300), (-5250, -2700),
+    (-5100, -3900),
+    (-2600, -4150),
+    (-300, -3950),
+    (2100, -4200),
+    (4300, -3850),
+    (5050, -2600),
+    (4850, -600),
+    (5200, 1200),
+    (4900, 3000),
+    (4400, 4050),
+    (2200, 3850),
+    (300, 4150),
+    (-1800, 3950),
+    (-3900, 4200),
+    (-5000, 3700),
+    (-4700, 1800),
+    (-5300, 300),
+    (-4900, -1300),
+    (-5250, -2700),
 ]
 # Neighbours: a box overlapping the city; the city is cut out of it so that the
-# shared border is exactly the city boundary.  ``patrol`` scales how often the
-# patrol picks waypoints there (relative to a median city street node).
+# shared border is exactly the city boundary.  ``patrol`` is the share of patrol
+# waypoints drawn inside that neighbour (cars crossing the border).
 NEIGHBOURS: list[dict[str, Any]] = [
-    {"name": "Bay Heights", "box": (-5300, 3000, 2600, 8500), "patrol": 0.03},
-    {"name": "Eastport", "box": (2600, -8000, 10500, 8500), "patrol": 0.03},
-    {"name": "Lakeside", "box": (-5500, -8500, 2600, -3000), "patrol": 0.12},
+    {"name": "Bay Heights", "box": (-5300, 3000, 2600, 8500), "patrol": 0.01},
+    {"name": "Eastport", "box": (2600, -8000, 10500, 8500), "patrol": 0.01},
+    {"name": "Lakeside", "box": (-5500, -8500, 2600, -3000), "patrol": 0.022},
 ]
-ROAD_BUFFER = 1500.0                      # streets extend this far outside
+ROAD_BUFFER = 1500.0  # streets extend this far outside
 HQ_NAME = "Harborview Police Department Headquarters"
-HQ_XY = (-2550.0, -250.0)                 # central-west, poorer side
+HQ_XY = (-2550.0, -250.0)  # central-west, poorer side
 MALL_NAME = "Sunridge Mall"
-MALL_XY = (20000.0, -25000.0)             # ~32 km south-east of the centre
-DOWNTOWN_XY = (1800.0, 1700.0)            # commercial core, north-east-centre
+MALL_XY = (20000.0, -25000.0)  # ~32 km south-east of the centre
+DOWNTOWN_XY = (1800.0, 1700.0)  # commercial core, north-east-centre
 PARKING_HUBS: list[tuple[float, float]] = [  # auto-crime hot spots
-    (2900.0, 2900.0),    # shopping district garages
-    (3900.0, 500.0),     # transit park-and-ride
-    (-600.0, 3500.0),    # marina lots
-    (900.0, 2300.0),     # hospital garage
+    (2900.0, 2900.0),  # shopping district garages
+    (3900.0, 500.0),  # transit park-and-ride
+    (-600.0, 3500.0),  # marina lots
+    (900.0, 2300.0),  # hospital garage
 ]
 ARTERIALS: list[tuple[tuple[float, float], tuple[float, float]]] = [
     ((-6500, -6000), (6500, 5200)),
     ((-6500, 2600), (3500, -8000)),
     ((-6000, 600), (7000, 2300)),
 ]
-GPS_SD = 3.5                              # per-axis GPS noise, metres
-SPEED_TRANSIT = (30.0, 40.0)              # km/h while heading to a waypoint
-SPEED_LOITER = (25.0, 32.0)               # km/h while circling a neighbourhood
-READS_PER_M = 0.014                       # base ALPR read rate per metre driven
-CELL = 250.0                              # size of a "block" of parked cars
+GPS_SD = 3.5  # per-axis GPS noise, metres
+SPEED_TRANSIT = (30.0, 40.0)  # km/h while heading to a waypoint
+SPEED_LOITER = (25.0, 32.0)  # km/h while circling a neighbourhood
+READS_PER_M = 0.0187  # base ALPR read rate per metre driven
+MALL_READS_PER_M = 0.02  # in the mall parking lot (10 km/h)
+CELL = 250.0  # size of a "block" of parked cars
 
 
 def km_h(v: float) -> float:
@@ -146,22 +162,19 @@ class Projector:
         utm.ImportFromEPSG(32610)
         utm.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
         self._to_wgs = osr.CoordinateTransformation(utm, wgs)
-        x0, y0, _ = osr.CoordinateTransformation(wgs, utm).TransformPoint(
-            CENTER_LON, CENTER_LAT)
+        x0, y0, _ = osr.CoordinateTransformation(wgs, utm).TransformPoint(CENTER_LON, CENTER_LAT)
         self.x0, self.y0 = x0, y0
 
-    def lonlat(self, xs: Sequence[float], ys: Sequence[float]
-               ) -> tuple[np.ndarray, np.ndarray]:
-        pts = self._to_wgs.TransformPoints(
-            [(self.x0 + float(x), self.y0 + float(y)) for x, y in zip(xs, ys)])
+    def lonlat(self, xs: Sequence[float], ys: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
+        pts = self._to_wgs.TransformPoints([(self.x0 + float(x), self.y0 + float(y)) for x, y in zip(xs, ys)])
         arr = np.asarray(pts, dtype=float).reshape(-1, 3)
         return arr[:, 0], arr[:, 1]
 
     def geom(self, g: BaseGeometry) -> BaseGeometry:
-        def f(xs: Sequence[float], ys: Sequence[float], zs: Any = None
-              ) -> tuple[tuple[float, ...], tuple[float, ...]]:
+        def f(xs: Sequence[float], ys: Sequence[float], zs: Any = None) -> tuple[tuple[float, ...], tuple[float, ...]]:
             lon, lat = self.lonlat(xs, ys)
             return tuple(np.round(lon, 7)), tuple(np.round(lat, 7))
+
         return shapely_transform(f, g)
 
 
@@ -190,7 +203,7 @@ def make_neighbours(city: Polygon) -> list[tuple[str, Polygon]]:
     out = []
     for nb in NEIGHBOURS:
         g = box(*nb["box"]).difference(city)
-        if g.geom_type != "Polygon":         # keep the main piece only
+        if g.geom_type != "Polygon":  # keep the main piece only
             g = max(g.geoms, key=lambda p: p.area)
         out.append((nb["name"], g))
     return out
@@ -202,7 +215,7 @@ def make_tracts(rng: np.random.Generator, city: Polygon) -> list[Tract]:
     ncol, nrow = 7, 5
     dx, dy = (maxx - minx) / ncol, (maxy - miny) / nrow
     seeds: list[tuple[float, float]] = []
-    for r in range(nrow):                    # south to north, west to east
+    for r in range(nrow):  # south to north, west to east
         for c in range(ncol):
             x = minx + (c + 0.5 + rng.uniform(-0.3, 0.3)) * dx
             y = miny + (r + 0.5 + rng.uniform(-0.3, 0.3)) * dy
@@ -210,8 +223,7 @@ def make_tracts(rng: np.random.Generator, city: Polygon) -> list[Tract]:
                 seeds.append((x, y))
     # A ring of far-away guard seeds bounds the outer cells (the ``envelope``
     # argument of voronoi_diagram crashes with this shapely/GEOS build).
-    guards = [(30000 * math.cos(a), 30000 * math.sin(a))
-              for a in np.linspace(0, 2 * math.pi, 12, endpoint=False)]
+    guards = [(30000 * math.cos(a), 30000 * math.sin(a)) for a in np.linspace(0, 2 * math.pi, 12, endpoint=False)]
     cells = voronoi_diagram(MultiPoint(seeds + guards))
     regions: list[Polygon] = []
     for sx, sy in seeds:
@@ -223,7 +235,7 @@ def make_tracts(rng: np.random.Generator, city: Polygon) -> list[Tract]:
     u = (cents[:, 0] + cents[:, 1]) / math.sqrt(2) / 4000.0
     log_inc = math.log(34000) + 0.6 * u + rng.normal(0, 0.12, len(regions))
     income = np.round(np.exp(log_inc), -1).astype(int)
-    z = (log_inc - math.log(34000)) / 0.6          # standardised affluence
+    z = (log_inc - math.log(34000)) / 0.6  # standardised affluence
 
     # Population: area x density; the port and park tracts are nearly empty.
     area_km2 = np.array([g.area for g in regions]) / 1e6
@@ -236,15 +248,21 @@ def make_tracts(rng: np.random.Generator, city: Polygon) -> list[Tract]:
     races = ("pop_white", "pop_black", "pop_hispanic", "pop_asian", "pop_other")
     tracts = []
     for i, g in enumerate(regions):
-        logits = np.array([0.3 + 1.3 * z[i], 0.1 - 1.1 * z[i], -0.8 * z[i],
-                           -0.3 + 0.2 * z[i], -1.6])
+        logits = np.array([0.3 + 1.3 * z[i], 0.1 - 1.1 * z[i], -0.8 * z[i], -0.3 + 0.2 * z[i], -1.6])
         logits += rng.normal(0, 0.25, 5)
         shares = np.exp(logits) / np.exp(logits).sum()
         counts = rng.multinomial(int(pop[i]), shares)
         code = f"{4801 + i:04d}00"
-        tracts.append(Tract(geoid=f"06001{code}", name=f"Census Tract {4801 + i}",
-                            geom=g, population=int(pop[i]), income=int(income[i]),
-                            races=dict(zip(races, map(int, counts)))))
+        tracts.append(
+            Tract(
+                geoid=f"06001{code}",
+                name=f"Census Tract {4801 + i}",
+                geom=g,
+                population=int(pop[i]),
+                income=int(income[i]),
+                races=dict(zip(races, map(int, counts))),
+            )
+        )
     return tracts
 
 
@@ -262,10 +280,10 @@ def make_world(rng: np.random.Generator) -> World:
 # --------------------------------------------------------------------------
 @dataclass
 class Streets:
-    xy: np.ndarray                      # (n, 2) node coordinates
-    nbrs: list[list[int]]               # adjacency lists
-    tract: np.ndarray                   # tract index, -1 outside the city
-    region: np.ndarray                  # -1 city, else neighbour index
+    xy: np.ndarray  # (n, 2) node coordinates
+    nbrs: list[list[int]]  # adjacency lists
+    tract: np.ndarray  # tract index, -1 outside the city
+    region: np.ndarray  # -1 city, else neighbour index
     weight: np.ndarray = field(default_factory=lambda: np.zeros(0))
     density: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
@@ -276,8 +294,7 @@ class Streets:
         return int(np.argmin(d))
 
 
-def grid_positions(rng: np.random.Generator, lo: float, hi: float,
-                   smin: float, smax: float) -> list[float]:
+def grid_positions(rng: np.random.Generator, lo: float, hi: float, smin: float, smax: float) -> list[float]:
     pos = [lo + rng.uniform(0, smin)]
     while pos[-1] < hi:
         pos.append(pos[-1] + rng.uniform(smin, smax))
@@ -286,12 +303,10 @@ def grid_positions(rng: np.random.Generator, lo: float, hi: float,
 
 def make_streets(rng: np.random.Generator, world: World) -> Streets:
     minx, miny, maxx, maxy = world.road_area.bounds
-    lines = [LineString([(x, miny - 1), (x, maxy + 1)])
-             for x in grid_positions(rng, minx, maxx, 170, 240)]
-    lines += [LineString([(minx - 1, y), (maxx + 1, y)])
-              for y in grid_positions(rng, miny, maxy, 150, 210)]
+    lines = [LineString([(x, miny - 1), (x, maxy + 1)]) for x in grid_positions(rng, minx, maxx, 170, 240)]
+    lines += [LineString([(minx - 1, y), (maxx + 1, y)]) for y in grid_positions(rng, miny, maxy, 150, 210)]
     lines += [LineString(a) for a in ARTERIALS]
-    network = unary_union(lines).intersection(world.road_area)   # noded
+    network = unary_union(lines).intersection(world.road_area)  # noded
 
     index: dict[tuple[float, float], int] = {}
     coords: list[tuple[float, float]] = []
@@ -346,7 +361,7 @@ def make_streets(rng: np.random.Generator, world: World) -> Streets:
         if city_p.intersects(p):
             region[i] = -1
             tract[i] = next((k for k, tp in enumerate(preps) if tp.intersects(p)), -1)
-            if tract[i] < 0:   # on the boundary: use nearest tract
+            if tract[i] < 0:  # on the boundary: use nearest tract
                 tract[i] = int(np.argmin([t.geom.distance(p) for t in world.tracts]))
         else:
             region[i] = next((k for k, np_ in enumerate(nb_preps) if np_.intersects(p)), 0)
@@ -369,12 +384,13 @@ def set_patrol_weights(world: World, streets: Streets) -> None:
     d_hq = np.hypot(streets.xy[:, 0] - HQ_XY[0], streets.xy[:, 1] - HQ_XY[1])
     in_city = streets.region == -1
     tr = streets.tract[in_city]
-    weight[in_city] = ((np.median(inc) / inc[tr]) ** 3.0 * dens_t[tr]
-                       + 2.0 * np.exp(-(d_hq[in_city] / 900.0) ** 2))
+    weight[in_city] = (np.median(inc) / inc[tr]) ** 3.0 * dens_t[tr] + 2.0 * np.exp(-((d_hq[in_city] / 900.0) ** 2))
     density[in_city] = dens_t[tr]
-    med = np.median(weight[in_city])
+    weight /= weight.sum()
     for k, nb in enumerate(NEIGHBOURS):
-        weight[streets.region == k] = nb["patrol"] * med
+        sel = streets.region == k
+        weight[sel] = nb["patrol"] / sel.sum()
+        weight[in_city] *= 1.0 - nb["patrol"]
     streets.weight = weight
     streets.density = density
 
@@ -384,26 +400,27 @@ def set_patrol_weights(world: World, streets: Streets) -> None:
 # --------------------------------------------------------------------------
 CTX_DRIVE, CTX_HQ_LOT, CTX_PARKED, CTX_MALL = 0, 1, 2, 3
 DEVICES = ["PATROL 1", "PATROL 2", "PATROL 3"]
-DEVICE_RATE = [1.0, 0.42, 0.38]          # camera sensitivity per car
+DEVICE_RATE = [1.0, 0.42, 0.38]  # camera sensitivity per car
 
 
 @dataclass
 class Shift:
     device: int
-    start: float                          # seconds since WEEK_START
+    start: float  # seconds since WEEK_START
     end: float
-    meal: tuple[float, float]             # (start, duration)
-    mall_trip: float | None = None        # start time of the trip to the mall
+    meal: tuple[float, float]  # (start, duration)
+    mall_trip: float | None = None  # start time of the trip to the mall
 
 
 def make_shifts(rng: np.random.Generator) -> list[Shift]:
     """Weekly rota: two day cars, one evening car; one mall trip."""
-    def j(minutes: float) -> float:       # jitter in seconds
+
+    def j(minutes: float) -> float:  # jitter in seconds
         return float(rng.normal(0, minutes * 60))
 
     h = 3600.0
     shifts: list[Shift] = []
-    for d in range(N_DAYS):               # PATROL 1: every day, long days
+    for d in range(N_DAYS):  # PATROL 1: every day, long days
         base = d * DAY
         if d < 5:
             s, e, m = 7.5 * h, 17.5 * h, 12.0 * h
@@ -411,17 +428,25 @@ def make_shifts(rng: np.random.Generator) -> list[Shift]:
             s, e, m = 9.0 * h, 15.0 * h, 12.2 * h
         else:
             s, e, m = 10.0 * h, 14.5 * h, 12.0 * h
-        shifts.append(Shift(0, base + s + j(8), base + e + j(15),
-                            (base + m + j(8), rng.uniform(35, 55) * 60)))
-    for d in range(5):                    # PATROL 2: weekdays
+        shifts.append(Shift(0, base + s + j(8), base + e + j(15), (base + m + j(8), rng.uniform(35, 55) * 60)))
+    for d in range(5):  # PATROL 2: weekdays
         base = d * DAY
-        shifts.append(Shift(1, base + 8.5 * h + j(10), base + 16.5 * h + j(15),
-                            (base + 12.25 * h + j(8), rng.uniform(40, 55) * 60),
-                            mall_trip=base + 13.6 * h if d == 3 else None))
-    for d in range(-1, N_DAYS):           # PATROL 3: evenings into the night
+        shifts.append(
+            Shift(
+                1,
+                base + 8.5 * h + j(10),
+                base + 16.5 * h + j(15),
+                (base + 12.25 * h + j(8), rng.uniform(40, 55) * 60),
+                mall_trip=base + 13.6 * h if d == 3 else None,
+            )
+        )
+    for d in range(-1, N_DAYS):  # PATROL 3: evenings into the night
         base = d * DAY
-        shifts.append(Shift(2, base + 15.5 * h + j(10), base + 25.5 * h + j(20),
-                            (base + 19.5 * h + j(15), rng.uniform(30, 45) * 60)))
+        shifts.append(
+            Shift(
+                2, base + 15.5 * h + j(10), base + 25.5 * h + j(20), (base + 19.5 * h + j(15), rng.uniform(30, 45) * 60)
+            )
+        )
     return shifts
 
 
@@ -437,8 +462,7 @@ class PatrolSim:
         self.ev: dict[str, list[Any]] = {k: [] for k in ("dev", "t", "x", "y", "ctx")}
 
     # -- event helpers --------------------------------------------------
-    def _emit(self, dev: int, ts: np.ndarray, xs: np.ndarray, ys: np.ndarray,
-              ctx: int) -> None:
+    def _emit(self, dev: int, ts: np.ndarray, xs: np.ndarray, ys: np.ndarray, ctx: int) -> None:
         k = len(ts)
         self.ev["dev"].append(np.full(k, dev))
         self.ev["t"].append(ts)
@@ -446,8 +470,9 @@ class PatrolSim:
         self.ev["y"].append(ys)
         self.ev["ctx"].append(np.full(k, ctx))
 
-    def _stationary(self, dev: int, t0: float, dur: float, per_min: float,
-                    xy: tuple[float, float], spread: float, ctx: int) -> None:
+    def _stationary(
+        self, dev: int, t0: float, dur: float, per_min: float, xy: tuple[float, float], spread: float, ctx: int
+    ) -> None:
         """Reads while the car stands still (HQ lot, meal break)."""
         k = self.rng.poisson(per_min * dur / 60 * DEVICE_RATE[dev])
         ts = np.sort(t0 + self.rng.random(k) * dur)
@@ -470,34 +495,30 @@ class PatrolSim:
     # -- movement ---------------------------------------------------------
     def _next_node(self, node: int, prev: int, target: int | None) -> int:
         cand = [c for c in self.s.nbrs[node] if c != prev] or self.s.nbrs[node]
-        if target is not None and self.rng.random() < 0.8:     # head to waypoint
+        if target is not None and self.rng.random() < 0.8:  # head to waypoint
             d = np.hypot(*(self.s.xy[cand] - self.s.xy[target]).T)
             return cand[int(np.argmin(d))]
-        w = self.sqrt_w[cand]                                   # wander
+        w = self.sqrt_w[cand]  # wander
         return cand[int(self.rng.choice(len(cand), p=w / w.sum()))]
 
-    def _drive(self, dev: int, node: int, t: float, t_stop: float,
-               home: bool = False) -> tuple[int, float]:
+    def _drive(self, dev: int, node: int, t: float, t_stop: float, home: bool = False) -> tuple[int, float]:
         """Waypoint/loiter patrol until ``t_stop``; with ``home`` drive to HQ."""
         prev = -1
         while t < t_stop or home:
-            target = self.hq_node if home else int(
-                self.rng.choice(len(self.target_p), p=self.target_p))
-            for _ in range(400):                                # transit leg
+            target = self.hq_node if home else int(self.rng.choice(len(self.target_p), p=self.target_p))
+            for _ in range(400):  # transit leg
                 if node == target:
                     break
                 nxt = self._next_node(node, prev, target)
-                t = self._drive_edge(dev, node, nxt, t,
-                                     self.rng.uniform(*SPEED_TRANSIT))
+                t = self._drive_edge(dev, node, nxt, t, self.rng.uniform(*SPEED_TRANSIT))
                 prev, node = node, nxt
                 if t >= t_stop and not home:
                     return node, t
             if home:
                 return node, t
-            for _ in range(8 + self.rng.poisson(18)):           # loiter
+            for _ in range(8 + self.rng.poisson(18)):  # loiter
                 nxt = self._next_node(node, prev, None)
-                t = self._drive_edge(dev, node, nxt, t,
-                                     self.rng.uniform(*SPEED_LOITER))
+                t = self._drive_edge(dev, node, nxt, t, self.rng.uniform(*SPEED_LOITER))
                 prev, node = node, nxt
                 if t >= t_stop:
                     break
@@ -515,7 +536,7 @@ class PatrolSim:
         cum = np.concatenate([[0], np.cumsum(seg)])
         dur = self.rng.uniform(55, 70) * 60
         dist = km_h(10.0) * dur
-        k = self.rng.poisson(0.02 * DEVICE_RATE[dev] / DEVICE_RATE[1] * dist)
+        k = self.rng.poisson(MALL_READS_PER_M * dist)  # rows of parked cars
         s = np.sort(self.rng.random(k)) * dist
         pos = s % cum[-1]
         noise = self.rng.normal(0, GPS_SD, (k, 2))
@@ -525,26 +546,22 @@ class PatrolSim:
         return t0 + dur
 
     def run_shift(self, sh: Shift) -> None:
-        hq = tuple(self.s.xy[self.hq_node])
-        lot = (HQ_XY[0], HQ_XY[1])
         t = sh.start
-        warm = self.rng.uniform(5, 15) * 60                       # HQ lot
-        self._stationary(sh.device, t, warm, 1.6, lot, 12.0, CTX_HQ_LOT)
+        warm = self.rng.uniform(5, 15) * 60  # HQ lot
+        self._stationary(sh.device, t, warm, 1.6, HQ_XY, 12.0, CTX_HQ_LOT)
         node, t = self._drive(sh.device, self.hq_node, t + warm, sh.meal[0])
-        meal_xy = tuple(self.s.xy[node])                           # meal break
+        meal_xy = tuple(self.s.xy[node])  # meal break
         self._stationary(sh.device, t, sh.meal[1], 0.5, meal_xy, 8.0, CTX_PARKED)
         t += sh.meal[1]
         if sh.mall_trip is not None:
             node, t = self._drive(sh.device, node, t, sh.mall_trip)
-            t += self.rng.uniform(30, 40) * 60                     # freeway, no reads
+            t += self.rng.uniform(30, 40) * 60  # freeway, no reads
             t = self._mall_visit(sh.device, t)
             t += self.rng.uniform(30, 40) * 60
             node = self.hq_node
         node, t = self._drive(sh.device, node, t, sh.end)
-        node, t = self._drive(sh.device, node, t, t, home=True)    # back to HQ
-        self._stationary(sh.device, t, self.rng.uniform(3, 8) * 60, 1.6, lot,
-                         12.0, CTX_HQ_LOT)
-        del hq
+        node, t = self._drive(sh.device, node, t, t, home=True)  # back to HQ
+        self._stationary(sh.device, t, self.rng.uniform(3, 8) * 60, 1.6, HQ_XY, 12.0, CTX_HQ_LOT)
 
     def events(self) -> dict[str, np.ndarray]:
         ev = {k: np.concatenate(v) for k, v in self.ev.items()}
@@ -557,19 +574,77 @@ class PatrolSim:
 # --------------------------------------------------------------------------
 # Plates
 # --------------------------------------------------------------------------
-LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"        # CA sequential plates skip I, O, Q
+LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"  # CA sequential plates skip I, O, Q
 DIGITS = "0123456789"
-VANITY = ["STOP4ME", "CAT123", "LUVMYCAT", "GOBEARS", "SURFN", "BAYAREA",
-          "GR8FUL", "ZEN4U", "IH8MNDY", "RN4LIFE", "YOGAMOM", "JAZZMAN",
-          "SLOWDWN", "PUGLIFE", "GOLFNUT", "TACOS", "SAILOR", "KITTY",
-          "MYTESLA", "DOC2U", "HIKER", "TOFU", "BKWORM", "4MYKIDS", "NRDLIFE"]
-VANITY_WORDS = ["CAT", "DOG", "SURF", "BAY", "GOLF", "JAZZ", "HIKE", "ZEN",
-                "LUV", "MOM", "DAD", "GRAM", "OAK", "SEA", "SUN", "RUN", "BIKE",
-                "TACO", "BOBA", "NERD", "FISH", "BEE", "ROSE", "KING"]
-SIGNS = {"CROSSWALK": 6, "CR0SSWALK": 3, "ROSSWALK": 2, "CROSSWAL": 2,
-         "CAUTION": 3, "CAUT10N": 2, "CAUTIC1N": 1, "PARKIMG": 2,
-         "NOPARKING": 2, "ONE WAY": 2, "TOW AWAY": 2, "STOP": 3, "YIELD": 2,
-         "SCH00L": 2}
+VANITY = [
+    "STOP4ME",
+    "CAT123",
+    "LUVMYCAT",
+    "GOBEARS",
+    "SURFN",
+    "BAYAREA",
+    "GR8FUL",
+    "ZEN4U",
+    "IH8MNDY",
+    "RN4LIFE",
+    "YOGAMOM",
+    "JAZZMAN",
+    "SLOWDWN",
+    "PUGLIFE",
+    "GOLFNUT",
+    "TACOS",
+    "SAILOR",
+    "KITTY",
+    "MYTESLA",
+    "DOC2U",
+    "HIKER",
+    "TOFU",
+    "BKWORM",
+    "4MYKIDS",
+    "NRDLIFE",
+]
+VANITY_WORDS = [
+    "CAT",
+    "DOG",
+    "SURF",
+    "BAY",
+    "GOLF",
+    "JAZZ",
+    "HIKE",
+    "ZEN",
+    "LUV",
+    "MOM",
+    "DAD",
+    "GRAM",
+    "OAK",
+    "SEA",
+    "SUN",
+    "RUN",
+    "BIKE",
+    "TACO",
+    "BOBA",
+    "NERD",
+    "FISH",
+    "BEE",
+    "ROSE",
+    "KING",
+]
+SIGNS = {
+    "CROSSWALK": 6,
+    "CR0SSWALK": 3,
+    "ROSSWALK": 2,
+    "CROSSWAL": 2,
+    "CAUTION": 3,
+    "CAUT10N": 2,
+    "CAUTIC1N": 1,
+    "PARKIMG": 2,
+    "NOPARKING": 2,
+    "ONE WAY": 2,
+    "TOW AWAY": 2,
+    "STOP": 3,
+    "YIELD": 2,
+    "SCH00L": 2,
+}
 OUT_STATES = {"NV": 0.3, "OR": 0.25, "AZ": 0.25, "TX": 0.2}
 
 
@@ -595,29 +670,33 @@ class PlateFactory:
         if self.vanity:
             return self.vanity.pop(0)
         w = VANITY_WORDS[self.rng.integers(len(VANITY_WORDS))]
-        tail = self.rng.choice(["4ME", "4U", "2", "1", "LUV", "GUY", "GRL", "99"])
-        return (w + str(tail))[:7]
+        if self.rng.random() < 0.3:
+            tail = str(self.rng.choice(["4ME", "4U", "LUV", "GUY", "GRL", "ME"]))
+        else:
+            tail = str(self.rng.integers(1, 1000))
+        return (w + tail)[:7]
 
     def california(self) -> str:
         r = self.rng.random()
         if r < 0.015:
             return self._unique(self._vanity)
-        if r < 0.80:      # 7ABC123 (first digit = issue era, mostly 5-7 in 2014)
-            return self._unique(lambda: str(self.rng.choice(
-                [1, 2, 3, 4, 5, 6, 7], p=[.03, .05, .08, .12, .2, .27, .25]))
-                + self._pick(LETTERS, 3) + self._pick(DIGITS, 3))
-        if r < 0.85:      # old ABC123
+        if r < 0.80:  # 7ABC123 (first digit = issue era, mostly 5-7 in 2014)
+            return self._unique(
+                lambda: str(self.rng.choice([1, 2, 3, 4, 5, 6, 7], p=[0.03, 0.05, 0.08, 0.12, 0.2, 0.27, 0.25]))
+                + self._pick(LETTERS, 3)
+                + self._pick(DIGITS, 3)
+            )
+        if r < 0.85:  # old ABC123
             return self._unique(lambda: self._pick(LETTERS, 3) + self._pick(DIGITS, 3))
-        if r < 0.88:      # old 123ABC
+        if r < 0.88:  # old 123ABC
             return self._unique(lambda: self._pick(DIGITS, 3) + self._pick(LETTERS, 3))
         return self._unique(  # commercial 1A23456
-            lambda: self._pick("1234589", 1) + self._pick(LETTERS, 1)
-            + self._pick(DIGITS, 5))
+            lambda: self._pick("1234589", 1) + self._pick(LETTERS, 1) + self._pick(DIGITS, 5)
+        )
 
     def other_state(self, state: str) -> str:
         if state == "NV":
-            return self._unique(lambda: self._pick(DIGITS, 3) + self._pick(LETTERS, 1)
-                                + self._pick(DIGITS, 2))
+            return self._unique(lambda: self._pick(DIGITS, 3) + self._pick(LETTERS, 1) + self._pick(DIGITS, 2))
         if state == "OR":
             return self._unique(lambda: self._pick(DIGITS, 3) + self._pick(LETTERS, 3))
         return self._unique(lambda: self._pick(LETTERS, 3) + self._pick(DIGITS, 4))
@@ -630,21 +709,20 @@ class PlateFactory:
 @dataclass
 class PlatePools:
     """Vehicle populations a read can come from."""
-    gov_weights: np.ndarray = field(default_factory=lambda: np.array(
-        [0.34, 0.24, 0.18, 0.14, 0.10]))
-    n_staff: int = 14            # private cars of HQ staff
-    n_commuters: int = 6000      # regional cars seen several times a week
-    n_regional: int = 600_000    # passing traffic: mostly seen once
+
+    gov_weights: np.ndarray = field(default_factory=lambda: np.array([0.34, 0.24, 0.18, 0.14, 0.10]))
+    n_staff: int = 14  # private cars of HQ staff
+    n_commuters: int = 6000  # regional cars seen several times a week
+    n_regional: int = 600_000  # passing traffic: mostly seen once
     n_mall: int = 40_000
-    p_local_drive: float = 0.42  # share of driving reads that are parked cars
-    p_commuter: float = 0.12     # share of the other driving reads
-    p_gov_hq: float = 0.09       # gov share of driving reads next to HQ
-    gov_radius: float = 900.0    # metres
-    block_cars: float = 28.0     # parked cars per block at median density
+    p_local_drive: float = 0.50  # share of driving reads that are parked cars
+    p_commuter: float = 0.12  # share of the other driving reads
+    p_gov_hq: float = 0.09  # gov share of driving reads next to HQ
+    gov_radius: float = 900.0  # metres
+    block_cars: float = 28.0  # parked cars per block at median density
 
 
-def assign_plates(rng: np.random.Generator, ev: dict[str, np.ndarray],
-                  world: World, streets: Streets) -> tuple[list[str], list[str]]:
+def assign_plates(rng: np.random.Generator, ev: dict[str, np.ndarray], world: World) -> tuple[list[str], list[str]]:
     """Pick a vehicle for every read; return (plate, state) lists."""
     pools = PlatePools()
     factory = PlateFactory(rng)
@@ -684,31 +762,29 @@ def assign_plates(rng: np.random.Generator, ev: dict[str, np.ndarray],
             else:
                 key = ("S", int(u[i, 1] * pools.n_staff))
         elif ctx == CTX_MALL:
-            key = ("M", int(u[i, 1] * pools.n_mall)) if u[i, 0] > 0.03 else \
-                  ("C", int(u[i, 1] * pools.n_commuters))
-        elif ctx == CTX_DRIVE and u[i, 0] < pools.p_gov_hq * math.exp(
-                -(d_hq[i] / pools.gov_radius) ** 2):
+            key = ("M", int(u[i, 1] * pools.n_mall)) if u[i, 0] > 0.03 else ("C", int(u[i, 1] * pools.n_commuters))
+        elif ctx == CTX_DRIVE and u[i, 0] < pools.p_gov_hq * math.exp(-((d_hq[i] / pools.gov_radius) ** 2)):
             key = gov_keys[rng.choice(len(gov_keys), p=pools.gov_weights)]
         elif ctx == CTX_DRIVE and u[i, 1] < pools.p_local_drive:
             cx, cy = int(ev["x"][i] // CELL), int(ev["y"][i] // CELL)
             size = block_size(cx, cy)
-            key = ("L", cx, cy, int(size * u[i, 2] ** 1.7))   # some park daily
+            key = ("L", cx, cy, int(size * u[i, 2] ** 1.7))  # some park daily
         elif u[i, 2] < pools.p_commuter:
             key = ("C", int(rng.random() ** 2 * pools.n_commuters))
         else:
             key = ("T", int(rng.random() * pools.n_regional))
         if key not in registry:
             st = state_for(key[0])
-            registry[key] = (factory.california() if st == "CA"
-                             else factory.other_state(st), st)
+            registry[key] = (factory.california() if st == "CA" else factory.other_state(st), st)
         plate, st = registry[key]
         plates.append(plate)
         states.append(st)
     return plates, states
 
 
-def add_read_errors(rng: np.random.Generator, plates: list[str],
-                    states: list[str]) -> tuple[list[str], list[str], np.ndarray]:
+def add_read_errors(
+    rng: np.random.Generator, plates: list[str], states: list[str]
+) -> tuple[list[str], list[str], np.ndarray]:
     """OCR misreads, export formatting quirks and GPS failures.
 
     Returns the edited plate/state lists and a per-row null-location code
@@ -720,10 +796,10 @@ def add_read_errors(rng: np.random.Generator, plates: list[str],
     sign_p = np.array(list(SIGNS.values()), dtype=float)
     sign_p /= sign_p.sum()
     plates, states = list(plates), list(states)
-    for i in np.flatnonzero(r < 0.0015):                 # a road sign was read
+    for i in np.flatnonzero(r < 0.0018):  # a road sign was read
         plates[i] = str(rng.choice(sign_names, p=sign_p))
         states[i] = ""
-    for i in np.flatnonzero((r >= 0.0015) & (r < 0.002)):  # over-long read
+    for i in np.flatnonzero((r >= 0.0018) & (r < 0.0024)):  # over-long read
         p = plates[i]
         extra = str(rng.choice(["1", "I", "7", "CA", "CAL", p[-1], p[-2:]]))
         p = extra + p if rng.random() < 0.3 else p + extra
@@ -731,7 +807,7 @@ def add_read_errors(rng: np.random.Generator, plates: list[str],
             p += p[-1]
         plates[i] = p[:10]
         states[i] = ""
-    for i in np.flatnonzero((r >= 0.002) & (r < 0.0025)):  # exported with a gap
+    for i in np.flatnonzero((r >= 0.0024) & (r < 0.0029)):  # exported with a gap
         p = plates[i]
         if len(p) == 7 and p[0].isdigit() and p[1:4].isalpha() and p[4:].isdigit():
             plates[i] = p[:4] + str(rng.choice([" ", "-"])) + p[4:]
@@ -742,26 +818,37 @@ def add_read_errors(rng: np.random.Generator, plates: list[str],
 # --------------------------------------------------------------------------
 # Reads CSV
 # --------------------------------------------------------------------------
-def write_reads(path: Path, rng: np.random.Generator, ev: dict[str, np.ndarray],
-                plates: list[str], states: list[str], null: np.ndarray,
-                proj: Projector) -> int:
+def write_reads(
+    path: Path,
+    rng: np.random.Generator,
+    ev: dict[str, np.ndarray],
+    plates: list[str],
+    states: list[str],
+    null: np.ndarray,
+    proj: Projector,
+) -> int:
     n = len(plates)
-    ids = 48_211_904 + np.cumsum(rng.geometric(0.45, n))   # increasing, gaps
+    ids = 48_211_904 + np.cumsum(rng.geometric(0.45, n))  # increasing, gaps
     lon, lat = proj.lonlat(ev["x"], ev["y"])
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["ID", "red_VRM", "red_Timestamp", "Location", "Device",
-                "red_State", "ImageFile"])
+    w.writerow(["ID", "red_VRM", "red_Timestamp", "Location", "Device", "red_State", "ImageFile"])
     for i in range(n):
         ts = WEEK_START + timedelta(seconds=int(ev["t"][i]))
-        loc = ["", "", "(0.0, 0.0)", "(0, 0)"][null[i]] or \
-            f"({lat[i]:.5f}, {lon[i]:.5f})"
+        loc = f"({lat[i]:.5f}, {lon[i]:.5f})" if null[i] == 0 else ["", "(0.0, 0.0)", "(0, 0)"][null[i] - 1]
         clean = plates[i].replace(" ", "").replace("-", "")
-        w.writerow([int(ids[i]), plates[i], ts.strftime("%m/%d/%Y %I:%M:%S %p"),
-                    loc, DEVICES[ev["dev"][i]], states[i],
-                    f"IMG_{ts:%Y%m%d_%H%M%S}_{clean}.jpg"])
-    with open(path, "wb") as raw, gzip.GzipFile(
-            filename="alpr_reads.csv", mode="wb", fileobj=raw, mtime=0) as gz:
+        w.writerow(
+            [
+                int(ids[i]),
+                plates[i],
+                ts.strftime("%m/%d/%Y %I:%M:%S %p"),
+                loc,
+                DEVICES[ev["dev"][i]],
+                states[i],
+                f"IMG_{ts:%Y%m%d_%H%M%S}_{clean}.jpg",
+            ]
+        )
+    with open(path, "wb") as raw, gzip.GzipFile(filename="alpr_reads.csv", mode="wb", fileobj=raw, mtime=0) as gz:
         gz.write(buf.getvalue().encode("utf-8"))
     return n
 
@@ -771,27 +858,21 @@ def write_reads(path: Path, rng: np.random.Generator, ev: dict[str, np.ndarray],
 # --------------------------------------------------------------------------
 CRIME_TYPES: dict[str, tuple[float, bool, list[str]]] = {
     # category: (share, auto-related, descriptions)
-    "VEHICLE THEFT": (0.09, True, ["STOLEN AUTOMOBILE", "STOLEN TRUCK",
-                                   "STOLEN MOTORCYCLE"]),
-    "AUTO BURGLARY": (0.12, True, ["BURGLARY OF VEHICLE - WINDOW SMASH",
-                                   "THEFT FROM LOCKED VEHICLE"]),
+    "VEHICLE THEFT": (0.09, True, ["STOLEN AUTOMOBILE", "STOLEN TRUCK", "STOLEN MOTORCYCLE"]),
+    "AUTO BURGLARY": (0.12, True, ["BURGLARY OF VEHICLE - WINDOW SMASH", "THEFT FROM LOCKED VEHICLE"]),
     "STOLEN PLATE": (0.03, True, ["STOLEN LICENSE PLATE", "LOST/STOLEN PLATE"]),
-    "ASSAULT": (0.12, False, ["BATTERY", "ASSAULT WITH DEADLY WEAPON",
-                              "SIMPLE ASSAULT"]),
-    "BURGLARY - RESIDENTIAL": (0.10, False, ["FORCED ENTRY - RESIDENCE",
-                                             "BURGLARY - NO FORCED ENTRY"]),
-    "VANDALISM": (0.12, False, ["GRAFFITI", "MALICIOUS MISCHIEF",
-                                "PROPERTY DAMAGE"]),
+    "ASSAULT": (0.12, False, ["BATTERY", "ASSAULT WITH DEADLY WEAPON", "SIMPLE ASSAULT"]),
+    "BURGLARY - RESIDENTIAL": (0.10, False, ["FORCED ENTRY - RESIDENCE", "BURGLARY - NO FORCED ENTRY"]),
+    "VANDALISM": (0.12, False, ["GRAFFITI", "MALICIOUS MISCHIEF", "PROPERTY DAMAGE"]),
     "ROBBERY": (0.07, False, ["STRONG-ARM ROBBERY", "ARMED ROBBERY - STREET"]),
     "THEFT": (0.25, False, ["PETTY THEFT", "GRAND THEFT", "SHOPLIFTING"]),
-    "NARCOTICS": (0.10, False, ["POSSESSION OF CONTROLLED SUBSTANCE",
-                                "SALE OF NARCOTICS"]),
+    "NARCOTICS": (0.10, False, ["POSSESSION OF CONTROLLED SUBSTANCE", "SALE OF NARCOTICS"]),
 }
 
 
-def address_point(rng: np.random.Generator, streets: Streets, x: float, y: float,
-                  city_nodes: np.ndarray, setback: tuple[float, float]
-                  ) -> tuple[float, float]:
+def address_point(
+    rng: np.random.Generator, streets: Streets, x: float, y: float, city_nodes: np.ndarray, setback: tuple[float, float]
+) -> tuple[float, float]:
     """Snap (x, y) to a street address: along a street next to the nearest node."""
     d = np.hypot(streets.xy[city_nodes, 0] - x, streets.xy[city_nodes, 1] - y)
     a = int(city_nodes[np.argmin(d)])
@@ -804,8 +885,7 @@ def address_point(rng: np.random.Generator, streets: Streets, x: float, y: float
     return float(pt[0]), float(pt[1])
 
 
-def make_crimes(rng: np.random.Generator, world: World, streets: Streets
-                ) -> list[tuple[Point, dict[str, Any]]]:
+def make_crimes(rng: np.random.Generator, world: World, streets: Streets) -> list[tuple[Point, dict[str, Any]]]:
     """~3,000 July 2014 incidents: downtown + parking hubs + population-spread."""
     city_p = prep(world.city)
     city_nodes = np.flatnonzero(streets.region == -1)
@@ -814,8 +894,7 @@ def make_crimes(rng: np.random.Generator, world: World, streets: Streets
     shares = np.array([CRIME_TYPES[c][0] for c in cats])
     n = 3000 + int(rng.integers(-60, 60))
     month_start = datetime(2014, 7, 1)
-    hour_w = np.array([4, 3, 3, 2, 1, 1, 1, 2, 3, 4, 4, 5, 5, 5, 5, 5, 6, 6, 7, 7,
-                       7, 6, 6, 5], dtype=float)
+    hour_w = np.array([4, 3, 3, 2, 1, 1, 1, 2, 3, 4, 4, 5, 5, 5, 5, 5, 6, 6, 7, 7, 7, 6, 6, 5], dtype=float)
     records = []
     for _ in range(n):
         cat = cats[int(rng.choice(len(cats), p=shares / shares.sum()))]
@@ -827,7 +906,7 @@ def make_crimes(rng: np.random.Generator, world: World, streets: Streets
                 x, y = rng.normal(hx, 320), rng.normal(hy, 320)
             elif not auto and mode < 0.5:
                 x, y = rng.normal(DOWNTOWN_XY[0], 700), rng.normal(DOWNTOWN_XY[1], 700)
-            else:                       # anywhere, in proportion to population
+            else:  # anywhere, in proportion to population
                 t = world.tracts[int(rng.choice(len(pops), p=pops / pops.sum()))]
                 minx, miny, maxx, maxy = t.geom.bounds
                 x, y = rng.uniform(minx, maxx), rng.uniform(miny, maxy)
@@ -841,19 +920,21 @@ def make_crimes(rng: np.random.Generator, world: World, streets: Streets
         when = month_start + timedelta(
             days=int(rng.integers(31)),
             hours=int(rng.choice(24, p=hour_w / hour_w.sum())),
-            minutes=int(rng.integers(60)))
+            minutes=int(rng.integers(60)),
+        )
         desc = CRIME_TYPES[cat][2][int(rng.integers(len(CRIME_TYPES[cat][2])))]
         records.append((when, Point(x, y), cat, desc))
     records.sort(key=lambda r: r[0])
     ids = 140_300_000 + np.cumsum(rng.integers(1, 25, len(records)))
-    return [(pt, {"crime_id": int(cid), "category": cat, "description": desc,
-                  "occurred": when.isoformat()})
-            for cid, (when, pt, cat, desc) in zip(ids, records)]
+    return [
+        (pt, {"crime_id": int(cid), "category": cat, "description": desc, "occurred": when.isoformat()})
+        for cid, (when, pt, cat, desc) in zip(ids, records)
+    ]
 
 
 SENSITIVE_SITES: list[tuple[str, str, tuple[float, float]]] = [
     # name, site_type, approximate local position
-    ("Masjid Al-Rahma", "mosque", (-2150.0, -650.0)),           # near HQ
+    ("Masjid Al-Rahma", "mosque", (-2150.0, -650.0)),  # near HQ
     ("Clinica Popular de la Bahia", "clinic", (-3500.0, -2300.0)),  # poor SW
     ("St. Brendan Catholic Church", "church", (2300.0, 2600.0)),
     ("Harborview Women's Health Center", "clinic", (3300.0, 1600.0)),
@@ -863,8 +944,7 @@ SENSITIVE_SITES: list[tuple[str, str, tuple[float, float]]] = [
 ]
 
 
-def make_sites(rng: np.random.Generator, streets: Streets
-               ) -> list[tuple[Point, dict[str, Any]]]:
+def make_sites(rng: np.random.Generator, streets: Streets) -> list[tuple[Point, dict[str, Any]]]:
     city_nodes = np.flatnonzero(streets.region == -1)
     out = []
     for name, kind, (x, y) in SENSITIVE_SITES:
@@ -893,8 +973,7 @@ def write_gpkg(path: Path, layers: Iterable[LayerSpec], proj: Projector) -> None
     srs.ImportFromEPSG(4326)
     ds.StartTransaction()
     for spec in layers:
-        lyr = ds.CreateLayer(spec.name, srs, spec.geom_type,
-                             options=["GEOMETRY_NAME=geom", "FID=fid"])
+        lyr = ds.CreateLayer(spec.name, srs, spec.geom_type, options=["GEOMETRY_NAME=geom", "FID=fid"])
         for fname, ftype in spec.fields:
             lyr.CreateField(ogr.FieldDefn(fname, ftype))
         defn = lyr.GetLayerDefn()
@@ -909,32 +988,43 @@ def write_gpkg(path: Path, layers: Iterable[LayerSpec], proj: Projector) -> None
     gdal.SetConfigOption("OGR_CURRENT_DATE", None)
 
 
-def gpkg_layers(world: World, crimes: list[tuple[Point, dict[str, Any]]],
-                sites: list[tuple[Point, dict[str, Any]]]) -> list[LayerSpec]:
-    S, I = ogr.OFTString, ogr.OFTInteger
-    tract_fields = [("geoid", S), ("name", S), ("population", I),
-                    ("per_capita_income", I), ("pop_white", I), ("pop_black", I),
-                    ("pop_hispanic", I), ("pop_asian", I), ("pop_other", I)]
-    tract_feats = [(t.geom, {"geoid": t.geoid, "name": t.name,
-                             "population": t.population,
-                             "per_capita_income": t.income, **t.races})
-                   for t in world.tracts]
+def gpkg_layers(
+    world: World, crimes: list[tuple[Point, dict[str, Any]]], sites: list[tuple[Point, dict[str, Any]]]
+) -> list[LayerSpec]:
+    txt, num = ogr.OFTString, ogr.OFTInteger
+    tract_fields = [
+        ("geoid", txt),
+        ("name", txt),
+        ("population", num),
+        ("per_capita_income", num),
+        ("pop_white", num),
+        ("pop_black", num),
+        ("pop_hispanic", num),
+        ("pop_asian", num),
+        ("pop_other", num),
+    ]
+    tract_feats = [
+        (
+            t.geom,
+            {"geoid": t.geoid, "name": t.name, "population": t.population, "per_capita_income": t.income, **t.races},
+        )
+        for t in world.tracts
+    ]
     poly = ogr.wkbPolygon
     if any(t.geom.geom_type != "Polygon" for t in world.tracts):
         poly = ogr.wkbMultiPolygon
     return [
-        LayerSpec("city_boundary", ogr.wkbPolygon, [("name", S)],
-                  [(world.city, {"name": CITY_NAME})]),
-        LayerSpec("neighbours", ogr.wkbPolygon, [("name", S)],
-                  [(g, {"name": name}) for name, g in world.neighbours]),
+        LayerSpec("city_boundary", ogr.wkbPolygon, [("name", txt)], [(world.city, {"name": CITY_NAME})]),
+        LayerSpec("neighbours", ogr.wkbPolygon, [("name", txt)], [(g, {"name": name}) for name, g in world.neighbours]),
         LayerSpec("census_tracts", poly, tract_fields, tract_feats),
-        LayerSpec("crimes", ogr.wkbPoint,
-                  [("crime_id", I), ("category", S), ("description", S),
-                   ("occurred", S)], crimes),
-        LayerSpec("sensitive_sites", ogr.wkbPoint, [("name", S), ("site_type", S)],
-                  sites),
-        LayerSpec("headquarters", ogr.wkbPoint, [("name", S)],
-                  [(Point(HQ_XY), {"name": HQ_NAME})]),
+        LayerSpec(
+            "crimes",
+            ogr.wkbPoint,
+            [("crime_id", num), ("category", txt), ("description", txt), ("occurred", txt)],
+            crimes,
+        ),
+        LayerSpec("sensitive_sites", ogr.wkbPoint, [("name", txt), ("site_type", txt)], sites),
+        LayerSpec("headquarters", ogr.wkbPoint, [("name", txt)], [(Point(HQ_XY), {"name": HQ_NAME})]),
     ]
 
 
@@ -953,18 +1043,19 @@ def main(argv: list[str]) -> None:
     for sh in make_shifts(rng):
         sim.run_shift(sh)
     ev = sim.events()
-    plates, states = assign_plates(rng, ev, world, streets)
+    plates, states = assign_plates(rng, ev, world)
     plates, states, null = add_read_errors(rng, plates, states)
-    n_reads = write_reads(outdir / "alpr_reads.csv.gz", rng, ev, plates, states,
-                          null, proj)
+    n_reads = write_reads(outdir / "alpr_reads.csv.gz", rng, ev, plates, states, null, proj)
 
     crimes = make_crimes(rng, world, streets)
     sites = make_sites(rng, streets)
     write_gpkg(outdir / "city.gpkg", gpkg_layers(world, crimes, sites), proj)
 
-    print(f"{n_reads} reads, {len(set(plates))} distinct plates, "
-          f"{len(world.tracts)} tracts, {len(crimes)} crimes, {len(sites)} sites "
-          f"-> {outdir}")
+    print(
+        f"{n_reads} reads, {len(set(plates))} distinct plates, "
+        f"{len(world.tracts)} tracts, {len(crimes)} crimes, {len(sites)} sites "
+        f"-> {outdir}"
+    )
 
 
 if __name__ == "__main__":

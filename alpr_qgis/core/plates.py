@@ -25,7 +25,16 @@ def plates_look_hashed(plates: pd.Series) -> bool:
     (``plate_hash`` columns of SHA-1/SHA-256 hex digests, or base64 tokens);
     no real plate is that long, so plate-text rules do not apply to them.
     """
-    values = plates.dropna().astype(str).str.strip()
+    values = plates.dropna().astype(str)
+    if values.empty:
+        return False
+    if len(values) > 1000 and not _all_hashed(values.iloc[:1000]):
+        return False  # the usual case, decided without scanning millions of plates
+    return _all_hashed(values)
+
+
+def _all_hashed(values: pd.Series) -> bool:
+    values = values.str.strip()
     values = values[values != ""]
     if values.empty:
         return False

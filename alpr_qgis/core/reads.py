@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import itertools
 import re
 import sys
 import zlib
@@ -405,68 +406,92 @@ def sniff_delimiter(lines: Sequence[str]) -> str:
 class _Records:
     header: List[str]
     rows: List[List[str]]
-    row_ids: List[int]
-    row_lines: List[int]
+    row_ids: np.ndarray
+    row_lines: np.ndarray
+    row_ends: np.ndarray
     bad: List[Tuple[int, int, int, str]]  # read_id, first line, last line, reason
     lines: List[str]
     blank_lines: int
     header_line: int
 
 
+def _record_lines(lines: List[str], delimiter: str) -> Tuple[np.ndarray, np.ndarray]:
+    """First and last line (1-based) of every record; only needed when a record spans lines."""
+    reader = csv.reader(lines, delimiter=delimiter, strict=False)
+    starts: List[int] = []
+    ends: List[int] = []
+    prev = 0
+    for _ in reader:
+        starts.append(prev + 1)
+        prev = reader.line_num
+        ends.append(prev)
+    return np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
+
+
 def split_records(text: str, delimiter: str, path: str, progress: Progress, cancelled: IsCancelled) -> _Records:
     """Split the text into records (a quoted field may span lines), header first."""
     lines = io.StringIO(text, newline="").readlines()
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-    reader = csv.reader(iter(lines), delimiter=delimiter, strict=False)
-    header: Optional[List[str]] = None
-    header_line = 0
-    rows: List[List[str]] = []
-    row_ids: List[int] = []
-    row_lines: List[int] = []
-    bad: List[Tuple[int, int, int, str]] = []
-    blank = 0
-    read_id = 0
-    prev = 0
+    reader = csv.reader(lines, delimiter=delimiter, strict=False)
+    records: List[List[str]] = []
     total = max(len(lines), 1)
-    width = 0
+    chunk = 100_000
     try:
-        for count, rec in enumerate(reader):
-            start, prev = prev + 1, reader.line_num
-            if not rec or (len(rec) == 1 and not rec[0].strip()):
-                blank += prev - start + 1
-                continue
-            if header is None:
-                header, header_line, width = rec, start, len(rec)
-                continue
-            read_id += 1
-            if len(rec) == width:
-                rows.append(rec)
-                row_ids.append(read_id)
-                row_lines.append(start)
-            else:
-                reason = TOO_FEW_FIELDS if len(rec) < width else TOO_MANY_FIELDS
-                bad.append((read_id, start, prev, reason))
-            if count % 50000 == 0:
-                if cancelled():
-                    raise Cancelled()
-                progress(prev / total)
+        while True:
+            part = list(itertools.islice(reader, chunk))
+            records.extend(part)
+            if cancelled():
+                raise Cancelled()
+            progress(reader.line_num / total)
+            if len(part) < chunk:
+                break
     except csv.Error as err:
         raise AlprInputError(
             "cannot be split into records ({}).".format(err),
             path=path,
-            row=read_id + 1,
+            row=len(records) + 1,
             hint="Check the quoting near that line.",
         ) from None
-    # A quote left open swallows the rest of the file into one record.
-    if read_id and prev > start and _odd_quotes(lines[start - 1 : prev]):
-        if row_ids and row_ids[-1] == read_id:
-            rows.pop(), row_ids.pop(), row_lines.pop()
-        else:
-            bad.pop()
-        bad.append((read_id, start, prev, UNTERMINATED_QUOTE))
-    if header is None:
+    if len(records) == len(lines):  # one line per record: the common case
+        starts = np.arange(1, len(records) + 1, dtype=np.int64)
+        ends = starts
+    else:
+        starts, ends = _record_lines(lines, delimiter)
+
+    lengths = np.fromiter(map(len, records), dtype=np.int64, count=len(records))
+    blank = lengths == 0
+    for i in np.flatnonzero(lengths == 1):
+        blank[i] = not records[i][0].strip()
+    filled = np.flatnonzero(~blank)
+    if not len(filled):
         raise AlprInputError("is empty: it holds no header and no records.", path=path)
-    return _Records(header, rows, row_ids, row_lines, bad, lines, blank, header_line)
+    head = int(filled[0])
+    header = records[head]
+    width = len(header)
+    data = filled[1:]
+    read_ids = np.arange(1, len(data) + 1, dtype=np.int64)
+    ok = lengths[data] == width
+    bad = [
+        (int(rid), int(starts[i]), int(ends[i]), TOO_FEW_FIELDS if lengths[i] < width else TOO_MANY_FIELDS)
+        for rid, i in zip(read_ids[~ok], data[~ok])
+    ]
+    # A quote left open swallows the rest of the file into one record.
+    if len(data):
+        last = int(data[-1])
+        if ends[last] > starts[last] and _odd_quotes(lines[starts[last] - 1 : ends[last]]):
+            if ok[-1]:
+                ok[-1] = False
+            else:
+                bad.pop()
+            bad.append((int(read_ids[-1]), int(starts[last]), int(ends[last]), UNTERMINATED_QUOTE))
+    if ok.all() and len(data) == len(records) - head - 1:
+        rows = records[head + 1 :]
+    else:
+        rows = [records[i] for i in data[ok]]
+    blank_lines = int((ends[blank] - starts[blank] + 1).sum())
+    return _Records(
+        header, rows, read_ids[ok], starts[data[ok]], ends[data[ok]], bad, lines, blank_lines, int(starts[head])
+    )
 
 
 def _odd_quotes(lines: Sequence[str]) -> bool:
@@ -499,10 +524,48 @@ def _norm(name: str) -> str:
 
 
 def _sample(series: pd.Series, n: int = _SAMPLE) -> pd.Series:
-    values = series[series.str.strip().str.len() > 0] if len(series) else series
-    if len(values) <= n:
-        return values
-    return values.iloc[np.linspace(0, len(values) - 1, n).astype(int)]
+    """Up to ``n`` non-empty values spread over the column (values are already stripped)."""
+    if len(series) > 4 * n:
+        series = series.iloc[np.linspace(0, len(series) - 1, 4 * n).astype(int)]
+    values = series[series.to_numpy() != ""]
+    if len(values) > n:
+        values = values.iloc[np.linspace(0, len(values) - 1, n).astype(int)]
+    return values
+
+
+_EDGE_SPACES = (" ", "\t", "\r", "\xa0", "\u3000")
+_NOT_INT = re.compile(r"^(?![-+]?(?:0|[1-9]\d{0,14})$).+$", re.MULTILINE)
+_NOT_DECIMAL = re.compile(r"^(?![-+]?(?:0|[1-9]\d*)?\.\d+(?:[eE][-+]?\d+)?$).+$", re.MULTILINE)
+
+
+def _joined(values: np.ndarray) -> Optional[str]:
+    """The values joined by newlines, for one C-speed regex scan; None if a value holds a newline."""
+    text = "\n".join(values)
+    return text if text.count("\n") == len(values) - 1 else None
+
+
+def _stripped(series: pd.Series) -> pd.Series:
+    """The column with surrounding whitespace removed, touched only when some value needs it."""
+    if not len(series):
+        return series
+    text = _joined(series.to_numpy())
+    if text is not None and not _edge_space(text):
+        return series
+    return series.str.strip()
+
+
+def _edge_space(text: str) -> bool:
+    """Whether a value of the newline-joined ``text`` starts or ends with a space (substring scans)."""
+    if text[:1].isspace() or text[-1:].isspace():
+        return True
+    return any("\n" + c in text or c + "\n" in text for c in _EDGE_SPACES)
+
+
+def _nullable_text(values: np.ndarray) -> np.ndarray:
+    """Object array of text with empty strings turned into None."""
+    out = np.asarray(values, dtype=object).copy()
+    out[out == ""] = None
+    return out
 
 
 def _candidates(columns: Sequence[str], role: str) -> List[str]:
@@ -634,7 +697,10 @@ def _detect_time(frame: pd.DataFrame, options: LoadOptions, path: str, used: set
     for d in dates:
         for t in clocks:
             if d != t:
-                combined = _sample(frame[d].str.strip() + " " + frame[t].str.strip())
+                both = frame[[d, t]]
+                if len(both) > 4 * _SAMPLE:
+                    both = both.iloc[np.linspace(0, len(both) - 1, 4 * _SAMPLE).astype(int)]
+                combined = _sample(_stripped(both[d] + " " + both[t]))
                 if _best_time_format(combined, options.time_format)[1] >= 0.5:
                     return (d, t)
     raise AlprInputError(
@@ -699,8 +765,8 @@ def parse_times(
     time is kept as written) and counted.  Unparseable values are NaT.  With
     ``private`` (the column also holds plates) errors do not quote its values.
     """
-    text = values.fillna("").astype(str).str.strip()
-    filled = text[text != ""]
+    text = values.fillna("").astype(str)
+    filled = text[text.to_numpy() != ""]
     chosen, share = _best_time_format(_sample(filled), fmt)
     if len(filled) and share <= 0.0:
         example = "(value withheld: this field holds plates)" if private else filled.iloc[0]
@@ -719,8 +785,17 @@ def parse_times(
             field=field_name,
             hint="Set TIME_FORMAT (strptime codes, e.g. %m/%d/%Y %I:%M:%S %p).",
         )
-    has_offset = text.str.contains(r"\d\s*" + _OFFSET_RE, regex=True) & (chosen == ISO_FORMAT)
-    times = _parse_with(text, chosen)
+    # Exports repeat timestamps (several reads a second): parse each distinct text once.
+    codes, uniques = pd.factorize(text, sort=False)
+    uniques = pd.Series(uniques, dtype=object)
+    if chosen == ISO_FORMAT:
+        has_offset = pd.Series(
+            uniques.str.contains(r"\d\s*" + _OFFSET_RE, regex=True).to_numpy()[codes], index=text.index
+        )
+    else:
+        has_offset = pd.Series(False, index=text.index)
+    parsed = _parse_with(uniques, chosen).to_numpy(dtype="datetime64[ns]")
+    times = pd.Series(parsed[codes], index=text.index)
     dropped = converted = 0
     if has_offset.any():
         if timezone:
@@ -754,6 +829,41 @@ def check_timezone(name: Optional[str]) -> None:
 # --------------------------------------------------------------- locations
 
 
+_BRACKETS = str.maketrans("", "", "()[]")
+
+
+def _numbers(column: pd.Series) -> np.ndarray:
+    values = pd.to_numeric(column, errors="coerce").to_numpy(dtype=float)
+    values[~np.isfinite(values)] = np.nan
+    return values
+
+
+def _split_pairs(text: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+    """First and second number of "a, b" / "(a, b)" / "[a, b]" values (NaN where not a pair)."""
+    joined = _joined(text)
+    if joined is not None and len(text):
+        try:  # one pass of pandas' C parser over all values
+            pairs = pd.read_csv(
+                io.StringIO(joined.translate(_BRACKETS)),
+                header=None,
+                names=["a", "b"],
+                sep=",",
+                skip_blank_lines=False,
+                skipinitialspace=True,
+                quoting=csv.QUOTE_NONE,
+                engine="c",
+            )
+            if len(pairs) == len(text):
+                return _numbers(pairs["a"]), _numbers(pairs["b"])
+        except (ValueError, pd.errors.ParserError):
+            pass  # a value with more than one comma: split one by one below
+    parts = [v.translate(_BRACKETS).partition(",") for v in text]
+    return (
+        _numbers(pd.Series([p[0] for p in parts], dtype=object)),
+        _numbers(pd.Series([p[2] if p[1] else "" for p in parts], dtype=object)),
+    )
+
+
 def parse_pairs(values: pd.Series, geographic: bool) -> Tuple[np.ndarray, np.ndarray, str]:
     """x/y arrays from combined location text, and the order the pairs use.
 
@@ -762,13 +872,25 @@ def parse_pairs(values: pd.Series, geographic: bool) -> Tuple[np.ndarray, np.nda
     WKT ``POINT(-122.27 37.80)`` is always x y.  With a projected source CRS
     pairs are read as x, y.
     """
-    text = values.fillna("").astype(str)
-    pairs = text.str.extract(_PAIR_RE)
-    a = pd.to_numeric(pairs[0], errors="coerce").to_numpy(dtype=float)
-    b = pd.to_numeric(pairs[1], errors="coerce").to_numpy(dtype=float)
+    text = values.fillna("").astype(str).to_numpy()
+    a, b = _split_pairs(text)
+    is_wkt = np.zeros(len(text), dtype=bool)
+    wx = np.full(len(text), np.nan)
+    wy = np.full(len(text), np.nan)
+    # The few values the fast split could not read: other separators, WKT, garbage.
+    rest = np.flatnonzero((np.isnan(a) | np.isnan(b)) & (text != ""))
+    if len(rest):
+        other = pd.Series(text[rest], dtype=object)
+        pairs = other.str.extract(_PAIR_RE)
+        a[rest] = _numbers(pairs[0])
+        b[rest] = _numbers(pairs[1])
+        wkt = other.str.extract(_WKT_RE, flags=re.IGNORECASE)
+        wx[rest] = _numbers(wkt[0])
+        wy[rest] = _numbers(wkt[1])
+        is_wkt[rest] = ~np.isnan(wx[rest])
     order = "x, y"
     if geographic:
-        both = ~np.isnan(a)
+        both = ~np.isnan(a) & ~is_wkt
         lon_first = both & (np.abs(a) > 90) & (np.abs(b) <= 90)
         lat_first = both & (np.abs(a) <= 90) & (np.abs(b) > 90)
         if lon_first.sum() > lat_first.sum():
@@ -776,10 +898,6 @@ def parse_pairs(values: pd.Series, geographic: bool) -> Tuple[np.ndarray, np.nda
         else:
             order = "latitude, longitude"
             a, b = b, a
-    wkt = text.str.extract(_WKT_RE, flags=re.IGNORECASE)
-    wx = pd.to_numeric(wkt[0], errors="coerce").to_numpy(dtype=float)
-    wy = pd.to_numeric(wkt[1], errors="coerce").to_numpy(dtype=float)
-    is_wkt = ~np.isnan(wx)
     x = np.where(is_wkt, wx, a)
     y = np.where(is_wkt, wy, b)
     if is_wkt.all() and len(x):
@@ -791,18 +909,22 @@ def parse_pairs(values: pd.Series, geographic: bool) -> Tuple[np.ndarray, np.nda
 
 
 def _carry(series: pd.Series) -> pd.Series:
-    """A carried-through column: integers and decimals typed, the rest text, '' -> null."""
-    text = series.str.strip()
-    present = text != ""
-    values = text[present]
-    if len(values):
-        if values.str.fullmatch(r"[-+]?(?:0|[1-9]\d{0,14})").all():
+    """A carried-through column: integers and decimals typed, the rest text, '' -> null.
+
+    Codes with leading zeros (ZIP codes, beats) and integers of more than 15
+    digits stay text, so nothing is lost.
+    """
+    values = series.to_numpy()
+    present = values != ""
+    if present.any():
+        text = _joined(values[present])
+        if text is not None and not _NOT_INT.search(text):
             out = pd.Series(pd.NA, index=series.index, dtype="Int64")
-            out[present] = pd.to_numeric(values).astype("int64")
+            out[present] = pd.to_numeric(series[present]).astype("int64")
             return out
-        if values.str.fullmatch(r"[-+]?(?:0|[1-9]\d*)?\.\d+(?:[eE][-+]?\d+)?").all():
-            return pd.to_numeric(text.where(present), errors="coerce")
-    return series.where(present, None)
+        if text is not None and not _NOT_DECIMAL.search(text):
+            return pd.to_numeric(series.where(present), errors="coerce")
+    return pd.Series(_nullable_text(values), index=series.index, dtype=object)
 
 
 # --------------------------------------------------------------------- load
@@ -843,14 +965,15 @@ def load_reads(
         else pd.DataFrame({c: pd.Series([], dtype=object) for c in header})
     )
     del recs.rows
+    for col in header:
+        frame[col] = _stripped(frame[col])
     progress(0.6)
     fields = detect_fields(frame, options, path) if len(frame) else _fields_without_rows(header, options, path)
 
     # Timestamps.
     time_name = " + ".join(fields.time)
     if len(fields.time) == 2:
-        time_text = frame[fields.time[0]].str.strip() + " " + frame[fields.time[1]].str.strip()
-        time_text = time_text.str.strip()
+        time_text = _stripped(frame[fields.time[0]] + " " + frame[fields.time[1]])
     else:
         time_text = frame[fields.time[0]]
     times, time_format, dropped, converted = parse_times(
@@ -865,60 +988,67 @@ def load_reads(
     if cancelled():
         raise Cancelled()
 
-    # Coordinates.
+    # Coordinates: missing (empty) ones are kept as no geometry; unreadable ones too, counted.
     if fields.lat:
-        y = pd.to_numeric(frame[fields.lat].str.strip(), errors="coerce").to_numpy(dtype=float)
-        x = pd.to_numeric(frame[fields.lon].str.strip(), errors="coerce").to_numpy(dtype=float)
+        lat_text, lon_text = frame[fields.lat].to_numpy(), frame[fields.lon].to_numpy()
+        y, x = _numbers(frame[fields.lat]), _numbers(frame[fields.lon])
         order = "separate fields"
-        raw_loc = frame[fields.lat].str.strip() + frame[fields.lon].str.strip()
-        loc_field = fields.lat
-        unreadable_text = np.where(
-            frame[fields.lat].str.strip().ne("") & np.isnan(y), frame[fields.lat], frame[fields.lon]
-        )
+        empty = (lat_text == "") | (lon_text == "")
     else:
+        loc_text = frame[fields.location].to_numpy()
         x, y, order = parse_pairs(frame[fields.location], options.geographic)
-        raw_loc = frame[fields.location].str.strip()
-        raw_loc = raw_loc.where(~raw_loc.str.fullmatch(_WKT_EMPTY_RE, flags=re.IGNORECASE), "")
-        loc_field = fields.location
-        unreadable_text = frame[fields.location].to_numpy()
+        empty = loc_text == ""
     missing = np.isnan(x) | np.isnan(y)
-    empty = (raw_loc == "").to_numpy()
     unreadable = missing & ~empty
+    if not fields.lat and unreadable.any():  # POINT EMPTY is a missing location, not a bad one
+        idx = np.flatnonzero(unreadable)
+        wkt_empty = pd.Series(loc_text[idx], dtype=object).str.fullmatch(_WKT_EMPTY_RE, flags=re.IGNORECASE)
+        empty[idx[wkt_empty.to_numpy(dtype=bool)]] = True
+        unreadable = missing & ~empty
     first_bad = None
     if unreadable.any():
         i = int(np.flatnonzero(unreadable)[0])
-        first_bad = (recs.row_ids[i], loc_field, str(unreadable_text[i]))
+        if fields.lat:
+            bad_field = fields.lat if np.isnan(y[i]) else fields.lon
+            value = lat_text[i] if np.isnan(y[i]) else lon_text[i]
+        else:
+            bad_field, value = fields.location, loc_text[i]
+        first_bad = (int(recs.row_ids[i]), bad_field, str(value))
     x = np.where(missing, np.nan, x)
     y = np.where(missing, np.nan, y)
     progress(0.85)
 
     # Records whose timestamp cannot be read are rejected.
-    time_empty = (time_text.fillna("").str.strip() == "").to_numpy()
     bad_time = times.isna().to_numpy()
-    row_ids = np.asarray(recs.row_ids, dtype=np.int64)
-    row_lines = np.asarray(recs.row_lines, dtype=np.int64)
+    bad_idx = np.flatnonzero(bad_time)
+    time_empty = time_text.fillna("").to_numpy()[bad_idx] == ""
     rejected_rows = [
-        (int(row_ids[i]), int(row_lines[i]), int(row_lines[i]), MISSING_TIMESTAMP if time_empty[i] else BAD_TIMESTAMP)
-        for i in np.flatnonzero(bad_time)
+        (
+            int(recs.row_ids[i]),
+            int(recs.row_lines[i]),
+            int(recs.row_ends[i]),
+            MISSING_TIMESTAMP if is_empty else BAD_TIMESTAMP,
+        )
+        for i, is_empty in zip(bad_idx, time_empty)
     ]
     keep = ~bad_time
+    all_kept = bool(keep.all())
+
+    def kept(values: np.ndarray) -> np.ndarray:
+        return values if all_kept else values[keep]
 
     # The output table: standard fields, then every other source column.
-    out = pd.DataFrame({"read_id": row_ids[keep]})
-    out["plate"] = frame[fields.plate].to_numpy()[keep]
-    out["plate"] = out["plate"].str.strip().where(lambda s: s != "", None)
-    out["read_time"] = times.to_numpy()[keep]
-    out["device"] = frame[fields.device].to_numpy()[keep] if fields.device else None
-    if fields.device:
-        out["device"] = out["device"].str.strip().where(lambda s: s != "", None)
+    out = pd.DataFrame({"read_id": kept(recs.row_ids)})
+    out["plate"] = _nullable_text(kept(frame[fields.plate].to_numpy()))
+    out["read_time"] = kept(times.to_numpy())
+    out["device"] = _nullable_text(kept(frame[fields.device].to_numpy())) if fields.device else None
     standard = list(STANDARD_FIELDS)
     if fields.state:
-        out["state"] = frame[fields.state].to_numpy()[keep]
-        out["state"] = out["state"].str.strip().where(lambda s: s != "", None)
+        out["state"] = _nullable_text(kept(frame[fields.state].to_numpy()))
         standard.append("state")
     taken = {n.lower() for n in standard} | RESERVED_NAMES
     mapped = set(fields.mapped_columns())
-    kept_frame = frame.loc[keep].reset_index(drop=True)
+    kept_frame = frame if all_kept else frame.loc[keep].reset_index(drop=True)
     del frame
     for col in header:
         if col in mapped:
@@ -930,7 +1060,7 @@ def load_reads(
         if name != col:
             renamed[col] = name
         taken.add(name.lower())
-        out[name] = _carry(kept_frame[col])
+        out[name] = _carry(kept_frame[col]).reset_index(drop=True)
     progress(0.95)
 
     bad_all = sorted(recs.bad + rejected_rows)
@@ -948,8 +1078,8 @@ def load_reads(
     progress(1.0)
     return ReadsTable(
         reads=out,
-        x=x[keep],
-        y=y[keep],
+        x=kept(x),
+        y=kept(y),
         rejected=rejected,
         fields=fields,
         plates_hashed=plates_hashed,

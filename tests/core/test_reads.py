@@ -348,3 +348,15 @@ def test_progress_and_cancel(tmp_path):
     assert seen[-1] == 1.0 and all(0 <= f <= 1 for f in seen)
     with pytest.raises(Cancelled):
         load_reads(export_csv(tmp_path), cancelled=lambda: True)
+
+
+def test_values_are_stripped_and_empty_is_null(tmp_path):
+    body = (
+        "plate,timestamp,lat,lon,device,note\n ABC123 ,2014-07-20 08:01:02, 37.8 ,-122.2,\tP1 ,\xa0x\n"
+        "XYZ789,2014-07-20 08:01:03,37.9,-122.3,,\n"
+    )
+    reads = load_reads(write(tmp_path / "t.csv", body)).reads
+    assert reads["plate"].tolist() == ["ABC123", "XYZ789"]
+    assert reads["device"].tolist() == ["P1", None]
+    assert reads["note"].tolist() == ["x", None]
+    assert reads["lat"].tolist() == [37.8, 37.9]
