@@ -9,6 +9,9 @@ from alpr_qgis.algorithms.load_reads import LoadReadsAlgorithm
 
 ICON = ":/plugins/alpr_qgis/icons/alpr.svg"
 
+# One line per algorithm, in toolbox order.
+ALGORITHMS = (LoadReadsAlgorithm,)
+
 
 class AlprProvider(QgsProcessingProvider):
     """Lists the plugin's algorithms under the id ``alpr``."""
@@ -31,5 +34,5 @@ class AlprProvider(QgsProcessingProvider):
         return ICON
 
     def loadAlgorithms(self) -> None:  # noqa: N802 (Qt API)
-        for alg in (LoadReadsAlgorithm(),):
-            self.addAlgorithm(alg)
+        for cls in ALGORITHMS:
+            self.addAlgorithm(cls())

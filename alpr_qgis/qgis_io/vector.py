@@ -143,18 +143,30 @@ def write_frame(
     *,
     x: Optional[np.ndarray] = None,
     y: Optional[np.ndarray] = None,
+    wkb: Optional[Sequence[Optional[bytes]]] = None,
+    wkb_type: Optional[int] = None,
     crs: Optional[QgsCoordinateReferenceSystem] = None,
     progress: Progress = lambda f: None,
     cancelled: IsCancelled = lambda: False,
 ) -> Tuple[Optional[str], int]:
-    """Write ``table`` (with points from ``x``/``y`` when given) to the sink ``name``.
+    """Write ``table`` to the sink ``name``, with geometry from ``x``/``y`` or ``wkb``.
 
-    Returns ``(destination, rows written)``; ``(None, 0)`` when the optional
-    sink was not requested.
+    Points come as ``x``/``y`` arrays (NaN = no geometry).  Any other geometry
+    comes as ``wkb``, one WKB ``bytes`` (or None) per row, with its
+    ``wkb_type`` (e.g. ``QgsWkbTypes.Polygon``; shapely's ``geom.wkb`` gives
+    it).  Neither: a table without geometry.  Returns ``(destination, rows
+    written)``; ``(None, 0)`` when an optional sink was not requested.
     """
     fields = qgs_fields(table)
-    wkb = QgsWkbTypes.Point if x is not None else QgsWkbTypes.NoGeometry
-    sink, dest = alg.parameterAsSink(parameters, name, context, fields, wkb, crs or QgsCoordinateReferenceSystem())
+    if x is not None:
+        geometry_type = QgsWkbTypes.Point
+    elif wkb is not None:
+        geometry_type = wkb_type if wkb_type is not None else QgsWkbTypes.Unknown
+    else:
+        geometry_type = QgsWkbTypes.NoGeometry
+    sink, dest = alg.parameterAsSink(
+        parameters, name, context, fields, geometry_type, crs or QgsCoordinateReferenceSystem()
+    )
     if sink is None:
         definition = alg.parameterDefinition(name)
         if definition.flags() & QgsProcessingParameterDefinition.FlagOptional and not parameters.get(name):
@@ -163,9 +175,9 @@ def write_frame(
     path, layer = split_destination(dest)
     if path.lower().endswith(".gpkg") and os.path.isfile(path):
         del sink  # closes the file QGIS created; the rows go in through SQLite
-        _insert_gpkg(path, layer, table, x, y, progress, cancelled)
+        _insert_gpkg(path, layer, table, x, y, wkb, progress, cancelled)
     else:
-        _insert_sink(sink, fields, table, x, y, progress, cancelled)
+        _insert_sink(sink, fields, table, x, y, wkb, progress, cancelled)
         del sink
     return dest, len(table)
 
@@ -207,12 +219,33 @@ def point_blobs(x: np.ndarray, y: np.ndarray, srs_id: int) -> List[Optional[byte
     return blobs.tolist()
 
 
+def wkb_blobs(wkb: Sequence[Optional[bytes]], srs_id: int) -> Tuple[List[Optional[bytes]], np.ndarray]:
+    """GeoPackage blobs (header without envelope + WKB) and each geometry's (minx, miny, maxx, maxy)."""
+    from shapely import wkb as shapely_wkb
+
+    header = b"GP\x00\x01" + int(srs_id).to_bytes(4, "little", signed=True)
+    blobs: List[Optional[bytes]] = []
+    bounds = np.full((len(wkb), 4), np.nan)
+    for i, raw in enumerate(wkb):
+        if raw is None:
+            blobs.append(None)
+            continue
+        geom = shapely_wkb.loads(bytes(raw))
+        if geom.is_empty:
+            blobs.append(b"GP\x00\x11" + header[4:] + bytes(raw))
+            continue
+        blobs.append(header + bytes(raw))
+        bounds[i] = geom.bounds
+    return blobs, bounds
+
+
 def _insert_gpkg(
     path: str,
     layer: Optional[str],
     table: pd.DataFrame,
     x: Optional[np.ndarray],
     y: Optional[np.ndarray],
+    wkb: Optional[Sequence[Optional[bytes]]],
     progress: Progress,
     cancelled: IsCancelled,
 ) -> None:
@@ -232,8 +265,13 @@ def _insert_gpkg(
         fids = np.arange(first_fid, first_fid + n, dtype=np.int64)
         columns: List[List[object]] = [fids.tolist()]
         names = [fid_col]
+        bounds = None
         if geom_row is not None and x is not None:
             columns.append(point_blobs(x, y, int(geom_row[1])))
+            names.append(geom_row[0])
+        elif geom_row is not None and wkb is not None:
+            blobs, bounds = wkb_blobs(wkb, int(geom_row[1]))
+            columns.append(blobs)
             names.append(geom_row[0])
         for col in table.columns:
             columns.append(_sql_column(table[col]))
@@ -258,23 +296,25 @@ def _insert_gpkg(
             conn.executemany(sql, rows[start : start + _BATCH])
             progress(min(1.0, (start + _BATCH) / n) * 0.9)
         if geom_row is not None and x is not None and n:
-            valid = ~(np.isnan(x) | np.isnan(y))
+            bounds = np.column_stack([x, y, x, y])
+        if geom_row is not None and bounds is not None and n:
+            valid = ~np.isnan(bounds).any(axis=1)
             rtree = "rtree_{}_{}".format(name, geom_row[0])
             if conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (rtree,)).fetchone():
-                xs, ys = x[valid].tolist(), y[valid].tolist()
+                b = bounds[valid]
                 conn.executemany(
                     "INSERT INTO {} (id, minx, maxx, miny, maxy) VALUES (?, ?, ?, ?, ?)".format(_quote(rtree)),
-                    zip(fids[valid].tolist(), xs, xs, ys, ys),
+                    zip(fids[valid].tolist(), b[:, 0].tolist(), b[:, 2].tolist(), b[:, 1].tolist(), b[:, 3].tolist()),
                 )
             if valid.any():
                 conn.execute(
                     "UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ?, "
                     "last_change = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE lower(table_name) = lower(?)",
                     (
-                        float(np.nanmin(x[valid])),
-                        float(np.nanmin(y[valid])),
-                        float(np.nanmax(x[valid])),
-                        float(np.nanmax(y[valid])),
+                        float(bounds[valid, 0].min()),
+                        float(bounds[valid, 1].min()),
+                        float(bounds[valid, 2].max()),
+                        float(bounds[valid, 3].max()),
                         name,
                     ),
                 )
@@ -302,6 +342,7 @@ def _insert_sink(
     table: pd.DataFrame,
     x: Optional[np.ndarray],
     y: Optional[np.ndarray],
+    wkb: Optional[Sequence[Optional[bytes]]],
     progress: Progress,
     cancelled: IsCancelled,
 ) -> None:
@@ -318,6 +359,10 @@ def _insert_sink(
             feat.setAttributes([col[i] for col in columns])
             if xs is not None and xs[i] == xs[i] and ys[i] == ys[i]:
                 feat.setGeometry(QgsGeometry(QgsPoint(xs[i], ys[i])))
+            elif wkb is not None and wkb[i] is not None:
+                geom = QgsGeometry()
+                geom.fromWkb(bytes(wkb[i]))
+                feat.setGeometry(geom)
             batch.append(feat)
         if not sink.addFeatures(batch, QgsFeatureSink.FastInsert):
             raise QgsProcessingException("Could not write features: {}".format(sink.lastError()))

@@ -9,15 +9,19 @@ import pandas as pd
 import pytest
 from qgis import processing
 from qgis.core import (
+    QgsCoordinateReferenceSystem,
     QgsProcessingAlgorithm,
     QgsProcessingContext,
     QgsProcessingFeatureSourceDefinition,
+    QgsProcessingFeedback,
+    QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProject,
     QgsVectorLayer,
+    QgsWkbTypes,
 )
 
-from alpr_qgis.qgis_io.vector import parse_point_blobs, point_blobs, read_frame
+from alpr_qgis.qgis_io.vector import parse_point_blobs, point_blobs, read_frame, write_frame
 from tests.helpers import export_csv
 
 
@@ -96,3 +100,56 @@ def test_selected_features_only_uses_the_selection(loaded):
     assert frame.table["read_id"].tolist() in ([2, 4], [4, 2])
     assert frame.table.columns.tolist() == ["read_id", "plate"]
     QgsProject.instance().removeMapLayer(layer.id())
+
+
+class _PolygonWriter(QgsProcessingAlgorithm):
+    """Writes two squares and a row without geometry through write_frame."""
+
+    def name(self):
+        return "polygonwriter"
+
+    def createInstance(self):
+        return _PolygonWriter()
+
+    def initAlgorithm(self, config=None):
+        self.addParameter(QgsProcessingParameterFeatureSink("OUTPUT", "output"))
+
+    def processAlgorithm(self, parameters, context, feedback):
+        from shapely.geometry import box
+
+        table = pd.DataFrame({"cell": [1, 2, 3], "label": ["a", None, "c"]})
+        wkb = [box(0, 0, 10, 10).wkb, box(20, 5, 30, 15).wkb, None]
+        dest, n = write_frame(
+            self,
+            parameters,
+            "OUTPUT",
+            context,
+            table,
+            wkb=wkb,
+            wkb_type=QgsWkbTypes.Polygon,
+            crs=QgsCoordinateReferenceSystem("EPSG:32610"),
+        )
+        return {"OUTPUT": dest, "N": n}
+
+
+@pytest.mark.parametrize("target", ["gpkg", "memory"])
+def test_write_polygons(tmp_path, target):
+    alg = _PolygonWriter()
+    alg.initAlgorithm()
+    context = QgsProcessingContext()
+    out = str(tmp_path / "cells.gpkg") if target == "gpkg" else "memory:cells"
+    results, ok = alg.run({"OUTPUT": out}, context, QgsProcessingFeedback())
+    assert ok and results["N"] == 3
+    layer = QgsVectorLayer(results["OUTPUT"]) if target == "gpkg" else context.getMapLayer(results["OUTPUT"])
+    feats = sorted(layer.getFeatures(), key=lambda f: f["cell"])
+    assert [f["label"] for f in feats][0] == "a"
+    assert feats[0].geometry().area() == 100 and feats[1].geometry().boundingBox().xMinimum() == 20
+    assert feats[2].geometry().isNull()
+    assert layer.crs().authid() == "EPSG:32610"
+    assert layer.wkbType() == QgsWkbTypes.Polygon
+    if target == "gpkg":
+        assert layer.extent().toString(0) == "0,0 : 30,15"
+        from qgis.core import QgsFeatureRequest, QgsRectangle
+
+        hits = [f["cell"] for f in layer.getFeatures(QgsFeatureRequest().setFilterRect(QgsRectangle(21, 6, 22, 7)))]
+        assert hits == [2]
