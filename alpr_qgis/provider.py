@@ -5,12 +5,16 @@ from __future__ import annotations
 from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
+from alpr_qgis.algorithms.clean_reads import CleanReadsAlgorithm
 from alpr_qgis.algorithms.load_reads import LoadReadsAlgorithm
 
 ICON = ":/plugins/alpr_qgis/icons/alpr.svg"
 
 # One line per algorithm, in toolbox order.
-ALGORITHMS = (LoadReadsAlgorithm,)
+ALGORITHMS = (
+    LoadReadsAlgorithm,
+    CleanReadsAlgorithm,
+)
 
 
 class AlprProvider(QgsProcessingProvider):

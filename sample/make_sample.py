@@ -579,7 +579,7 @@ DIGITS = "0123456789"
 VANITY = [
     "STOP4ME",
     "CAT123",
-    "LUVMYCAT",
+    "ILUVCAT",
     "GOBEARS",
     "SURFN",
     "BAYAREA",

@@ -44,3 +44,38 @@ def _all_hashed(values: pd.Series) -> bool:
     if values.str.fullmatch(r"[0-9A-Fa-f]+").all():
         return True
     return bool(values.str.fullmatch(r"[A-Za-z0-9+/_\-]+={0,2}").all())
+
+
+def plate_column(table: pd.DataFrame, field: str, source: str = "the input layer") -> pd.Series:
+    """The plate column ``field`` of ``table``, checked: present and holding text.
+
+    Raises ``AlprInputError`` naming the fields present; never quotes plates.
+    """
+    from alpr_qgis.core.errors import AlprInputError
+
+    names = [c for c in table.columns if c.lower() == field.lower()]
+    if not names:
+        raise AlprInputError(
+            'has no plate field "{}".'.format(field),
+            path=source,
+            hint="Fields present: {}. Set PLATE_FIELD to the field holding the plates.".format(
+                ", ".join('"{}"'.format(c) for c in table.columns if c != "fid") or "none"
+            ),
+        )
+    column = table[names[0]]
+    if len(column) and not (pd.api.types.is_object_dtype(column.dtype) or pd.api.types.is_string_dtype(column.dtype)):
+        raise AlprInputError(
+            "holds numbers ({}), not text: plates would lose leading zeros and letters.".format(column.dtype),
+            path=source,
+            field=names[0],
+            hint="Load the export with alpr:loadreads (it keeps plates as text), or choose the text field of plates.",
+        )
+    present = column.dropna()
+    if len(present) and not present.map(lambda v: isinstance(v, str)).all():
+        raise AlprInputError(
+            "holds values that are not text.",
+            path=source,
+            field=names[0],
+            hint="Choose the text field of plates as PLATE_FIELD.",
+        )
+    return column

@@ -153,3 +153,36 @@ def test_write_polygons(tmp_path, target):
 
         hits = [f["cell"] for f in layer.getFeatures(QgsFeatureRequest().setFilterRect(QgsRectangle(21, 6, 22, 7)))]
         assert hits == [2]
+
+
+def test_bulk_rtree_is_a_valid_sqlite_rtree(tmp_path):
+    import sqlite3
+
+    from alpr_qgis.qgis_io.vector import fill_rtree
+
+    rng = np.random.default_rng(3)
+    n = 20_000  # three levels at 51 cells a node
+    x, y = rng.normal(0, 1000, n), rng.normal(0, 1000, n)
+    db = tmp_path / "t.sqlite"
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("CREATE VIRTUAL TABLE rt USING rtree(id, minx, maxx, miny, maxy)")
+    conn.execute("BEGIN")
+    fill_rtree(conn, "rt", np.arange(1, n + 1), np.column_stack([x, y, x, y]))
+    conn.execute("COMMIT")
+    assert conn.execute("SELECT rtreecheck('rt')").fetchone()[0] == "ok"
+    for box in [(-100, 50, -200, 10), (0, 3000, 0, 3000), (500.5, 500.6, -1e6, 1e6)]:
+        got = sorted(
+            r[0]
+            for r in conn.execute(
+                "SELECT id FROM rt WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?",
+                (box[1], box[0], box[3], box[2]),
+            )
+        )
+        want = (np.flatnonzero((x >= box[0]) & (x <= box[1]) & (y >= box[2]) & (y <= box[3])) + 1).tolist()
+        assert got == want
+    # The tree keeps working for ordinary inserts and deletes afterwards.
+    conn.execute("INSERT INTO rt VALUES (?, ?, ?, ?, ?)", (n + 1, 9999.0, 9999.0, 9999.0, 9999.0))
+    conn.execute("DELETE FROM rt WHERE id = 5")
+    assert conn.execute("SELECT rtreecheck('rt')").fetchone()[0] == "ok"
+    assert conn.execute("SELECT COUNT(*) FROM rt").fetchone()[0] == n
+    conn.close()
