@@ -5,6 +5,7 @@ from __future__ import annotations
 from qgis.core import QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
+from alpr_qgis.algorithms.anonymize_plates import AnonymizePlatesAlgorithm
 from alpr_qgis.algorithms.clean_reads import CleanReadsAlgorithm
 from alpr_qgis.algorithms.load_reads import LoadReadsAlgorithm
 
@@ -14,6 +15,7 @@ ICON = ":/plugins/alpr_qgis/icons/alpr.svg"
 ALGORITHMS = (
     LoadReadsAlgorithm,
     CleanReadsAlgorithm,
+    AnonymizePlatesAlgorithm,
 )
 
 
