@@ -16,7 +16,7 @@ KEY = "correct horse battery staple"
 PLATES = ["6TRM913", "ABC123", "CAUT10N", "7XYZ321", "1234567"]
 
 
-@pytest.fixture()
+@pytest.fixture
 def reads(tmp_path):
     """The five-row export loaded into a GeoPackage, with one plate repeated in mixed case and padding."""
     rows = [
@@ -125,9 +125,9 @@ def test_audit_table(reads):
 def test_bad_inputs(reads, tmp_path):
     with pytest.raises(QgsProcessingException, match='has no plate field "vrm"'):
         run_anon(reads, PLATE_FIELD="vrm")
+    key_file = tmp_path / "k"
+    key_file.write_text("x")
     with pytest.raises(QgsProcessingException, match="not both"):
-        key_file = tmp_path / "k"
-        key_file.write_text("x")
         run_anon(reads, KEY="a", KEY_FILE=str(key_file))
     empty = tmp_path / "empty.key"
     empty.write_text("")
