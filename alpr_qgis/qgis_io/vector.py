@@ -15,6 +15,7 @@ selection or a filtered source) through QGIS's feature iterator.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import sqlite3
@@ -391,12 +392,12 @@ def _insert_gpkg(
         ).fetchall()
         for trig, _ in triggers:
             conn.execute("DROP TRIGGER {}".format(_quote(trig)))
-        rows = list(zip(*columns)) if columns else []
+        rows = zip(*columns)  # tuples made as SQLite consumes them: no million-tuple list
         for start in range(0, n, _BATCH):
             if cancelled():
                 conn.execute("ROLLBACK")
                 return
-            conn.executemany(sql, rows[start : start + _BATCH])
+            conn.executemany(sql, itertools.islice(rows, _BATCH))
             progress(min(1.0, (start + _BATCH) / n) * 0.9)
         if geom_row is not None and x is not None and n:
             bounds = np.column_stack([x, y, x, y])
