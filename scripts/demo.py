@@ -12,11 +12,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 from typing import Dict
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from alpr_qgis.core.cleaning import REASONS  # noqa: E402 (pure Python, no QGIS)
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample"
@@ -44,30 +48,64 @@ def main() -> None:
     out.mkdir(parents=True)
 
     print("1 · Load: alpr:loadreads on {}".format(SAMPLE / "alpr_reads.csv.gz"))
-    load = run_algorithm(
-        "alpr:loadreads",
-        {
-            "INPUT": str(SAMPLE / "alpr_reads.csv.gz"),
-            "OUTPUT": str(out / "reads.gpkg"),
-            "REJECTED": str(out / "rejected_records.gpkg"),
-        },
-    )
-    res = load["results"]
-    for line in load.get("log", {}).get("info", []):
-        print("   " + line)
+    load = run_algorithm("alpr:loadreads", {
+        "INPUT": str(SAMPLE / "alpr_reads.csv.gz"),
+        "OUTPUT": str(out / "reads.gpkg"),
+        "REJECTED": str(out / "rejected_records.gpkg"),
+    })
+    loaded = load["results"]
     shutil.copy(SAMPLE / "city.gpkg", out / "city.gpkg")
+
+    print("2 · Clean: alpr:cleanreads (duplicates within 60 s flagged)")
+    clean = run_algorithm("alpr:cleanreads", {
+        "INPUT": loaded["OUTPUT"],
+        "OUTPUT": str(out / "clean_reads.gpkg"),
+        "REJECTED": str(out / "misreads.gpkg"),
+        "DEDUP_SECONDS": "60",
+    })["results"]
+
+    print("3 · Anonymize: alpr:anonymizeplates (HMAC with a key file, hour and 200 m precision)")
+    private = out / "private"
+    private.mkdir()
+    key_file = private / "demo.key"
+    key_file.write_text(secrets.token_hex(32) + "\n")
+    os.chmod(key_file, 0o600)
+    anon = run_algorithm("alpr:anonymizeplates", {
+        "INPUT": clean["OUTPUT"],
+        "KEY_FILE": str(key_file),
+        "TIME_PRECISION": "hour",
+        "LOCATION_PRECISION_M": "200",
+        "OUTPUT": str(out / "reads_public.gpkg"),
+        "AUDIT": str(out / "reidentification_audit.gpkg"),
+    })["results"]
 
     print()
     print("Headline numbers")
-    print("  reads loaded            {:>8,}".format(int(res["READ_COUNT"])))
-    print("  records rejected        {:>8,}".format(int(res["REJECTED_COUNT"])))
-    print("  reads without location  {:>8,}".format(int(res["MISSING_LOCATION_COUNT"])))
-    print("  plates arrived hashed   {:>8}".format("yes" if res["PLATES_HASHED"] else "no"))
+    print("  records in the export   {:>8,}".format(int(loaded["READ_COUNT"] + loaded["REJECTED_COUNT"])))
+    print("  unreadable records      {:>8,}".format(int(loaded["REJECTED_COUNT"])))
+    print("  reads loaded            {:>8,}".format(int(loaded["READ_COUNT"])))
+    print("  clean reads             {:>8,}".format(int(clean["CLEAN_COUNT"])))
+    print("  rejected reads          {:>8,}".format(int(clean["REJECTED_COUNT"])))
+    for reason in REASONS:
+        count = int(clean[reason.upper() + "_COUNT"])
+        if count:
+            print("    {:<22}{:>8,}".format(reason, count))
+    print("  government-plate reads  {:>8,}".format(int(clean["GOVERNMENT_READS"])))
+    print("  duplicate re-reads      {:>8,}".format(int(clean["DUPLICATE_COUNT"])))
+    print("  distinct plates         {:>8,}".format(int(anon["PLATE_COUNT"])))
+    print("  re-identification audit (hour, 200 m): vehicles singled out by k sightings")
+    for k in (1, 2, 3, 4):
+        print("    k = {}                  {:>7.1%}".format(k, float(anon["UNIQUE_SHARE_{}".format(k)])))
     print()
     print("Outputs are in {}".format(out))
-    print("  reads (points, styled)    {}".format(res["OUTPUT"]))
-    print("  rejected records (table)  {}".format(res["REJECTED"]))
-    print("  city layers (boundary, tracts, crimes, sites, HQ)  {}".format(out / "city.gpkg"))
+    print("  reads.gpkg                  loaded reads (styled points)")
+    print("  rejected_records.gpkg       records that could not be read")
+    print("  clean_reads.gpkg            reads fit for analysis (is_government, is_duplicate)")
+    print("  misreads.gpkg               rejected reads with reason, reasons, detail")
+    print("  reads_public.gpkg           anonymized reads, fit to publish")
+    print("  reidentification_audit.gpkg the audit table")
+    print("  city.gpkg                   boundary, neighbours, census tracts, crimes, sites, HQ")
+    print("  private/demo.key            the HMAC key: keep it private, never publish it")
 
 
 if __name__ == "__main__":
