@@ -6,14 +6,15 @@ Usage (the benchmark calls it; it is not meant to be run by hand)::
 
 METHOD is one of ``alpr``, ``alpr_parse``, ``native``, ``ogr``, ``pandas``
 (see ``bench_loadreads.py``).  Only the work itself is timed, not the start-up
-of QGIS.  The result is one line on stdout, ``RESULT {json}``, with
-``seconds``, ``features`` (or rows), ``startup_mib`` (peak RSS before the
-work started) and, where the method writes one, ``output`` (a GeoPackage).
-Other output of QGIS/GDAL may precede it.
+of QGIS/Processing nor the imports.  The result is one line on stdout,
+``RESULT {json}``, with ``seconds``, ``features`` (or rows), ``startup_mib``
+(peak RSS before the work started), ``versions`` and, where the method writes
+one, ``output`` (a GeoPackage).  Other output of QGIS/GDAL may precede it.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import resource
@@ -44,7 +45,6 @@ def start_qgis(with_processing: bool) -> Any:
     app = QgsApplication([], False)
     app.initQgis()
     if with_processing:
-        sys.path.insert(0, REPO)
         sys.path.append(QGIS_PLUGINS)
         from processing.core.Processing import Processing
 
@@ -55,6 +55,19 @@ def start_qgis(with_processing: bool) -> Any:
         QgsApplication.processingRegistry().addProvider(provider)
         app.alpr_provider = provider  # the registry does not keep a Python reference
     return app
+
+
+def versions() -> Dict[str, str]:
+    """Versions of what this process has loaded (QGIS, GDAL, pandas, numpy)."""
+    out: Dict[str, str] = {}
+    if "qgis.core" in sys.modules:
+        out["QGIS"] = sys.modules["qgis.core"].Qgis.version()
+    if "osgeo.gdal" in sys.modules:
+        out["GDAL"] = sys.modules["osgeo.gdal"].__version__
+    for name in ("pandas", "numpy"):
+        if name in sys.modules:
+            out[name] = sys.modules[name].__version__
+    return out
 
 
 # ----------------------------------------------------------------- methods
@@ -79,7 +92,6 @@ def run_alpr(csv_path: str, out_dir: str) -> Result:
 
 def run_alpr_parse(csv_path: str, out_dir: str) -> Result:
     """The plugin's parser alone (``load_reads``), no QGIS and no output: where the time goes."""
-    sys.path.insert(0, REPO)
     from alpr_qgis.core.reads import load_reads
 
     start = time.perf_counter()
@@ -105,9 +117,7 @@ def run_native(csv_path: str, out_dir: str) -> Result:
     options = QgsVectorFileWriter.SaveVectorOptions()
     options.driverName = "GPKG"
     options.layerName = "reads"
-    error, message, *_ = QgsVectorFileWriter.writeAsVectorFormatV3(
-        layer, out, QgsCoordinateTransformContext(), options
-    )
+    error, message, *_ = QgsVectorFileWriter.writeAsVectorFormatV3(layer, out, QgsCoordinateTransformContext(), options)
     seconds = time.perf_counter() - start
     if error != QgsVectorFileWriter.NoError:
         raise RuntimeError("writeAsVectorFormatV3 failed: {}".format(message))
@@ -149,6 +159,11 @@ METHODS: Dict[str, Callable[[str, str], Result]] = {
     "pandas": run_pandas,
 }
 NEEDS_QGIS = {"alpr": True, "native": False}  # method -> needs Processing too
+PRELOAD = {  # imported before the clock starts, like QGIS for the others
+    "alpr_parse": ("alpr_qgis.core.reads",),
+    "ogr": ("osgeo.gdal",),
+    "pandas": ("pandas",),
+}
 
 
 def main(argv: list) -> int:
@@ -157,11 +172,15 @@ def main(argv: list) -> int:
         return 2
     method, csv_path, out_dir = argv[1], argv[2], argv[3]
     os.makedirs(out_dir, exist_ok=True)
+    sys.path.insert(0, REPO)
     app = start_qgis(NEEDS_QGIS[method]) if method in NEEDS_QGIS else None
+    for module in PRELOAD.get(method, ()):
+        importlib.import_module(module)
     startup = peak_mib()
     result = METHODS[method](csv_path, out_dir)
     result["startup_mib"] = startup
     result["method"] = method
+    result["versions"] = versions()
     sys.stdout.write(RESULT_PREFIX + json.dumps(result) + "\n")
     sys.stdout.flush()
     if app is not None:
