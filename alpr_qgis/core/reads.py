@@ -718,6 +718,90 @@ def _strip_offsets(values: pd.Series) -> pd.Series:
     return values.str.replace(r"\s*" + _OFFSET_RE, "", regex=True)
 
 
+_FIXED_WIDTH = {"%Y": 4, "%y": 2, "%m": 2, "%d": 2, "%H": 2, "%I": 2, "%M": 2, "%S": 2, "%p": 2}
+
+
+def _fixed_width_times(values: pd.Series, fmt: str) -> Optional[pd.Series]:
+    """Vectorised parse of zero-padded, fixed-width formats (e.g. ``%m/%d/%Y %I:%M:%S %p``).
+
+    Reads the digits straight from the characters' code points with numpy,
+    about ten times faster than strptime.  Returns None when the format or
+    the values do not suit (then strptime does the work); values whose
+    separators differ from the format's, or whose fields are out of range,
+    become NaT as with strptime.
+    """
+    layout = []
+    pos = i = 0
+    while i < len(fmt):
+        token = fmt[i : i + 2]
+        if token in _FIXED_WIDTH:
+            layout.append((token, pos))
+            pos += _FIXED_WIDTH[token]
+            i += 2
+        elif fmt[i] == "%":
+            return None
+        else:
+            layout.append((fmt[i], pos))
+            pos += 1
+            i += 1
+    text = values.to_numpy(dtype=object)
+    if not len(text) or not all(isinstance(v, str) for v in text[:100]):
+        return None
+    width = pos
+    lengths = np.fromiter(map(len, text), dtype=np.int64, count=len(text))
+    same = lengths == width
+    if same.mean() < 0.9:
+        return None
+    codes = np.asarray(text[same], dtype="U{}".format(width)).view(np.uint32).reshape(-1, width)
+    ok = np.ones(len(codes), dtype=bool)
+    parts = {}
+    for token, start in layout:
+        if token == "%p":
+            first = codes[:, start] | 0x20  # lower case
+            ok &= np.isin(first, (ord("a"), ord("p"))) & ((codes[:, start + 1] | 0x20) == ord("m"))
+            parts["pm"] = first == ord("p")
+        elif token in _FIXED_WIDTH:
+            digits = codes[:, start : start + _FIXED_WIDTH[token]].astype(np.int64) - 48
+            ok &= ((digits >= 0) & (digits <= 9)).all(axis=1)
+            parts[token] = (digits * 10 ** np.arange(digits.shape[1] - 1, -1, -1)).sum(axis=1)
+        else:
+            ok &= codes[:, start] == ord(token)
+    if "%Y" in parts:
+        year = parts["%Y"]
+    elif "%y" in parts:
+        year = np.where(parts["%y"] < 69, 2000, 1900) + parts["%y"]  # strptime's pivot
+    else:
+        return None
+    if "%I" in parts:
+        if "pm" not in parts:
+            return None
+        ok &= (parts["%I"] >= 1) & (parts["%I"] <= 12)
+        hour = parts["%I"] % 12 + np.where(parts["pm"], 12, 0)
+    else:
+        hour = parts.get("%H", np.zeros(len(codes), dtype=np.int64))
+    stamp = pd.to_datetime(
+        pd.DataFrame(
+            {
+                "year": np.where(ok, year, 1970),
+                "month": np.where(ok, parts.get("%m", 1), 1),
+                "day": np.where(ok, parts.get("%d", 1), 1),
+                "hour": np.where(ok, hour, 0),
+                "minute": np.where(ok, parts.get("%M", 0), 0),
+                "second": np.where(ok, parts.get("%S", 0), 0),
+            }
+        ),
+        errors="coerce",
+    ).to_numpy()
+    stamp[~ok] = np.datetime64("NaT")
+    out = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[ns]")
+    out[same] = stamp
+    result = pd.Series(out, index=values.index)
+    rest = ~same & (lengths > 0)
+    if rest.any():  # the odd value of another width: strptime decides
+        result[rest] = pd.to_datetime(values[rest], format=fmt, errors="coerce").to_numpy()
+    return result
+
+
 def _parse_with(values: pd.Series, fmt: str) -> pd.Series:
     """Naive datetimes for ``values`` in one format (NaT where it does not fit)."""
     if fmt == ISO_FORMAT:
@@ -730,6 +814,10 @@ def _parse_with(values: pd.Series, fmt: str) -> pd.Series:
         unit = "s" if fmt == EPOCH_SECONDS else "ms"
         numbers = pd.to_numeric(values.where(digits), errors="coerce")
         return pd.to_datetime(numbers, unit=unit, errors="coerce")
+    if len(values) > 5000:
+        fast = _fixed_width_times(values, fmt)
+        if fast is not None:
+            return fast
     return pd.to_datetime(values, format=fmt, errors="coerce")
 
 

@@ -360,3 +360,26 @@ def test_values_are_stripped_and_empty_is_null(tmp_path):
     assert reads["device"].tolist() == ["P1", None]
     assert reads["note"].tolist() == ["x", None]
     assert reads["lat"].tolist() == [37.8, 37.9]
+
+
+@pytest.mark.parametrize(
+    "fmt", ["%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y - %H:%M:%S", "%Y%m%d%H%M%S", "%d.%m.%y %H:%M", "%Y/%m/%d %H:%M:%S"]
+)
+def test_fixed_width_parse_matches_strptime(fmt):
+    from alpr_qgis.core.reads import _fixed_width_times
+
+    rng = np.random.default_rng(1)
+    stamps = pd.Timestamp("1999-12-31") + pd.to_timedelta(rng.integers(0, 30 * 365 * 86400, 8000), unit="s")
+    text = pd.Series(stamps.strftime(fmt), dtype=object)
+    text[:6] = [
+        "13/45/2014 08:01:02 AM",
+        "garbage",
+        "",
+        "02/30/2014 08:01:02 AM",
+        "00/10/2014 13:01:02 PM",
+        "7/4/2014 8:01:02 AM",
+    ]
+    fast = _fixed_width_times(text, fmt)
+    slow = pd.to_datetime(text, format=fmt, errors="coerce")
+    assert fast is not None
+    pd.testing.assert_series_equal(fast, slow, check_names=False)
