@@ -11,7 +11,6 @@ from qgis.core import (
     QgsProcessing,
     QgsProcessingException,
     QgsProcessingOutputNumber,
-    QgsProcessingParameterDefinition,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
@@ -109,12 +108,7 @@ class AnonymizePlatesAlgorithm(AlprAlgorithm):
         )
 
     def initAlgorithm(self, config=None) -> None:  # noqa: N802 (Qt API)
-        def add(param, help_text, advanced=False):
-            param.setHelp(help_text)
-            if advanced:
-                param.setFlags(param.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
-            self.addParameter(param)
-
+        add = self.add_parameter
         add(
             QgsProcessingParameterFeatureSource(self.INPUT, self.tr("Reads"), [QgsProcessing.TypeVectorPoint]),
             self.tr("Reads to publish, e.g. the clean output of alpr:cleanreads."),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Dict
 
-from qgis.core import QgsProcessingAlgorithm, QgsProcessingException
+from qgis.core import QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingParameterDefinition
 from qgis.PyQt.QtCore import QCoreApplication
 
 from alpr_qgis.core.errors import AlprInputError, Cancelled
@@ -37,6 +37,13 @@ class AlprAlgorithm(QgsProcessingAlgorithm):
 
     def helpUrl(self) -> str:  # noqa: N802 (Qt API)
         return HELP_URL.format(self.name())
+
+    def add_parameter(self, param: QgsProcessingParameterDefinition, help_text: str, advanced: bool = False) -> None:
+        """Add ``param`` with its help text (and the advanced flag for rarely-changed knobs)."""
+        param.setHelp(help_text)
+        if advanced:
+            param.setFlags(param.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+        self.addParameter(param)
 
     def processAlgorithm(self, parameters: Dict, context, feedback) -> Dict:  # noqa: N802 (Qt API)
         try:

@@ -12,7 +12,6 @@ from qgis.core import (
     QgsProcessingOutputBoolean,
     QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
-    QgsProcessingParameterDefinition,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
@@ -102,12 +101,7 @@ class CleanReadsAlgorithm(AlprAlgorithm):
         )
 
     def initAlgorithm(self, config=None) -> None:  # noqa: N802 (Qt API)
-        def add(param, help_text, advanced=False):
-            param.setHelp(help_text)
-            if advanced:
-                param.setFlags(param.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
-            self.addParameter(param)
-
+        add = self.add_parameter
         add(
             QgsProcessingParameterFeatureSource(self.INPUT, self.tr("Reads"), [QgsProcessing.TypeVectorPoint]),
             self.tr("ALPR reads, e.g. the output of alpr:loadreads."),
