@@ -7,6 +7,8 @@ from qgis.PyQt.QtGui import QIcon
 
 from alpr_qgis.algorithms.anonymize_plates import AnonymizePlatesAlgorithm
 from alpr_qgis.algorithms.clean_reads import CleanReadsAlgorithm
+from alpr_qgis.algorithms.device_tracks import DeviceTracksAlgorithm
+from alpr_qgis.algorithms.hotspots import HotspotsAlgorithm
 from alpr_qgis.algorithms.load_reads import LoadReadsAlgorithm
 
 ICON = ":/plugins/alpr_qgis/icons/alpr.svg"
@@ -16,6 +18,8 @@ ALGORITHMS = (
     LoadReadsAlgorithm,
     CleanReadsAlgorithm,
     AnonymizePlatesAlgorithm,
+    HotspotsAlgorithm,
+    DeviceTracksAlgorithm,
 )
 
 

@@ -36,7 +36,7 @@ from alpr_qgis.core.anonymize import (
 )
 from alpr_qgis.core.errors import Cancelled
 from alpr_qgis.core.plates import plate_column
-from alpr_qgis.qgis_io.crs import metric_crs, transform_xy
+from alpr_qgis.qgis_io.crs import transform_xy, working_crs
 from alpr_qgis.qgis_io.styles import style_vector_output
 from alpr_qgis.qgis_io.vector import read_frame, write_frame
 
@@ -267,11 +267,11 @@ class AnonymizePlatesAlgorithm(AlprAlgorithm):
             feedback.pushWarning(self.tr("No time field {}: times were not coarsened.").format(time_field))
         x, y = frame.x, frame.y
         crs = frame.crs if frame.crs.isValid() else QgsCoordinateReferenceSystem("EPSG:4326")
-        work = metric_crs(x, y, crs)
-        mx, my = transform_xy(x, y, crs, work)
+        work = working_crs(crs, x, y, context.transformContext())
+        mx, my = transform_xy(x, y, crs, work, context.transformContext())
         if grid > 0:
             mx, my = snap_to_grid(mx, my, grid)
-            x, y = transform_xy(mx, my, work, crs)
+            x, y = transform_xy(mx, my, work, crs, context.transformContext())
             feedback.pushInfo(self.tr("Locations snapped to a {} m grid in {}.").format(grid, work.authid()))
         feedback.setProgress(60)
 

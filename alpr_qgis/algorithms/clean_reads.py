@@ -250,7 +250,7 @@ class CleanReadsAlgorithm(AlprAlgorithm):
                 )
             feedback.pushWarning(self.tr("The layer has no CRS; its coordinates are read as EPSG:4326 degrees."))
             crs = QgsCoordinateReferenceSystem("EPSG:4326")
-        lon, lat = to_degrees(frame.x, frame.y, crs)
+        lon, lat = to_degrees(frame.x, frame.y, crs, context.transformContext())
         devices = table[device_field] if device_field in table.columns else None
         times = table[time_field] if time_field in table.columns else None
         if rules.dedup_seconds > 0 and (devices is None or times is None):

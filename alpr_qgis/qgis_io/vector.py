@@ -498,10 +498,11 @@ def _gpkg_layer_path(layer) -> Optional[Tuple[str, str]]:
             finally:
                 conn.close()
             name = names[index] if index < len(names) else None
-    if name is None:
+    if name is None:  # OGR opens the first vector table (layer_styles is not one)
         conn = sqlite3.connect("file:{}?mode=ro".format(path), uri=True)
         try:
-            names = [r[0] for r in conn.execute("SELECT table_name FROM gpkg_contents")]
+            names = [r[0] for r in conn.execute(
+                "SELECT table_name FROM gpkg_contents WHERE data_type = 'features'")]
         finally:
             conn.close()
         if len(names) != 1:

@@ -1,0 +1,272 @@
+"""Device tracks: each camera's reads, in time order, cut into continuous patrols.
+
+A device's reads are sorted by time (ties keep their input order).  A new
+track starts at the device's first read, and wherever the step from the
+previous read
+
+* is longer in time than the maximum gap (``gap``), or
+* implies a speed above the maximum (``speed``): the straight-line distance
+  divided by the time between the reads.  Timestamps are whole seconds, so a
+  step of less than a second counts as one second — two reads logged in the
+  same second a few metres apart (GPS noise, several plates at once) do not
+  split a track.
+
+A lone read reached by a jump too fast and left by another, between two
+reads the car could have driven between, is a glitch (a GPS error, a
+point at 0,0): with ``drop_glitches`` (the default) it is left out and
+counted, and the track goes on instead of breaking in three.
+
+The reason a track starts is kept (``device_start``, ``gap``, ``speed``; data
+codes, never translated).  Reads without a position, a time or a device
+cannot be placed on a track and are skipped and counted.  A track needs two
+reads to be a line: one-read tracks are counted, not drawn.  Guarantee:
+reads on lines + one-read tracks + glitches + skipped reads = input reads.
+
+Distances and lengths are planar, in the units of the coordinates given
+(the algorithm passes metres in the layer's local UTM zone).  Everything is
+whole-column numpy/pandas: one sort, then diff/cumsum/bincount.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Dict, List, Optional, Tuple
+
+import numpy as np
+import pandas as pd
+
+from alpr_qgis.core.errors import AlprInputError, Cancelled
+
+Progress = Callable[[float], None]
+IsCancelled = Callable[[], bool]
+
+# Why a track starts (the ``start_reason`` field).
+DEVICE_START = "device_start"
+GAP = "gap"
+SPEED = "speed"
+# Why a read is skipped.
+NO_GEOMETRY = "no_geometry"
+NO_TIME = "no_time"
+NO_DEVICE = "no_device"
+
+_NS = 1_000_000_000
+
+
+@dataclass
+class Tracks:
+    """The result of ``split_tracks()``.
+
+    ``table`` has one row per track of two reads or more, ordered by device
+    then time: ``track_id`` (1-based), ``device`` (text), ``start_time``,
+    ``end_time``, ``read_count``, ``length_m``, ``duration_min``,
+    ``start_reason``, ``first_read_id`` and ``last_read_id`` (null without
+    read ids).  The reads of track ``k`` are the input positions
+    ``order[offsets[k]:offsets[k + 1]]``, in time order.  ``single_reads``
+    counts one-read tracks, ``glitches`` the reads left out as glitches,
+    ``skipped`` the reads without position, time or device, by reason.
+    """
+
+    table: pd.DataFrame
+    order: np.ndarray
+    offsets: np.ndarray
+    single_reads: int
+    glitches: int = 0
+    skipped: Dict[str, int] = field(default_factory=dict)
+    devices: int = 0
+
+    @property
+    def skipped_total(self) -> int:
+        return int(sum(self.skipped.values()))
+
+
+def coerce_times(values: pd.Series, field_name: str) -> pd.Series:
+    """``values`` as naive ``datetime64[ns]`` (NaT where missing or unreadable).
+
+    Date-time columns pass through; text is parsed.  A column of numbers, or
+    with values but not one readable date-time, raises ``AlprInputError``
+    naming the field.
+    """
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        times = values
+    elif pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+        raise AlprInputError(
+            "holds numbers, not date-time values",
+            field=field_name,
+            hint="Choose the field with the read times as TIME_FIELD",
+        )
+    else:
+        times = pd.to_datetime(values, errors="coerce")
+        if times.isna().all() and values.notna().any():
+            raise AlprInputError(
+                "holds no date-time values",
+                field=field_name,
+                hint="Choose the field with the read times as TIME_FIELD",
+            )
+    if getattr(times.dt, "tz", None) is not None:
+        times = times.dt.tz_localize(None)
+    return times.astype("datetime64[ns]")
+
+
+def split_tracks(
+    device: pd.Series,
+    time: pd.Series,
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    max_gap_s: float,
+    max_speed_ms: float,
+    read_id: Optional[np.ndarray] = None,
+    drop_glitches: bool = True,
+    progress: Progress = lambda f: None,
+    cancelled: IsCancelled = lambda: False,
+) -> Tracks:
+    """Cut each device's reads into tracks (see the module docstring).
+
+    ``device`` and ``time`` (datetime64) are columns of the reads; ``x``/``y``
+    their planar coordinates in metres (NaN: no position); ``max_gap_s`` in
+    seconds, ``max_speed_ms`` in metres per second.  ``drop_glitches``: leave
+    out lone reads that jump away and straight back (see the module docstring).
+    """
+    n = len(x)
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    device = pd.Series(device).reset_index(drop=True)
+    time = pd.Series(time).reset_index(drop=True)
+    has_geometry = np.isfinite(x) & np.isfinite(y)
+    has_time = time.notna().to_numpy()
+    has_device = device.notna().to_numpy()
+    if device.dtype == object:
+        has_device &= (device != "").to_numpy()
+    skipped = {
+        NO_GEOMETRY: int((~has_geometry).sum()),
+        NO_TIME: int((has_geometry & ~has_time).sum()),
+        NO_DEVICE: int((has_geometry & has_time & ~has_device).sum()),
+    }
+    valid = np.flatnonzero(has_geometry & has_time & has_device)
+    progress(0.1)
+    if cancelled():
+        raise Cancelled()
+
+    try:
+        codes, names = pd.factorize(device.iloc[valid], sort=True)
+    except TypeError:  # mixed types (numbers and text) do not sort
+        codes, names = pd.factorize(device.iloc[valid].astype(str), sort=True)
+    names = np.asarray([str(v) for v in names], dtype=object)
+    ns = time.iloc[valid].to_numpy(dtype="datetime64[ns]").astype(np.int64)
+    rank = np.lexsort((valid, ns, codes))  # by device, then time, then input order
+    order = valid[rank]
+    codes, ns = codes[rank], ns[rank]
+    sx, sy = x[order], y[order]
+    progress(0.4)
+    if cancelled():
+        raise Cancelled()
+
+    glitches = 0
+    new_device, gap, fast, step = _steps(codes, ns, sx, sy, max_gap_s, max_speed_ms)
+    if drop_glitches and len(order) > 2:
+        glitch = _glitches(codes, ns, sx, sy, fast, max_speed_ms)
+        glitches = int(glitch.sum())
+        if glitches:
+            order, codes, ns, sx, sy = (a[~glitch] for a in (order, codes, ns, sx, sy))
+            new_device, gap, fast, step = _steps(codes, ns, sx, sy, max_gap_s, max_speed_ms)
+    starts = new_device | gap | fast
+    track = np.cumsum(starts) - 1
+    n_tracks = int(starts.sum())
+    sizes = np.bincount(track, minlength=n_tracks)
+    within = ~starts
+    length = np.bincount(track[within], weights=step[within], minlength=n_tracks)
+    first = np.flatnonzero(starts)
+    last = first + sizes - 1
+    reason = np.where(new_device[first], DEVICE_START, np.where(gap[first], GAP, SPEED)).astype(object)
+    progress(0.7)
+    if cancelled():
+        raise Cancelled()
+
+    keep = sizes >= 2
+    kept = np.flatnonzero(keep)
+    start_ns, end_ns = ns[first[kept]], ns[last[kept]]
+    table = pd.DataFrame(
+        {
+            "track_id": np.arange(1, len(kept) + 1, dtype=np.int64),
+            "device": names[codes[first[kept]]],
+            "start_time": start_ns.astype("datetime64[ns]"),
+            "end_time": end_ns.astype("datetime64[ns]"),
+            "read_count": sizes[kept].astype(np.int64),
+            "length_m": length[kept],
+            "duration_min": (end_ns - start_ns) / (60.0 * _NS),
+            "start_reason": reason[kept],
+        }
+    )
+    if read_id is not None:
+        ids = pd.array(np.asarray(read_id)[order], dtype="Int64")
+        table["first_read_id"] = ids[first[kept]]
+        table["last_read_id"] = ids[last[kept]]
+    else:
+        table["first_read_id"] = table["last_read_id"] = pd.array([None] * len(kept), dtype="Int64")
+    on_lines = np.repeat(keep, sizes)
+    line_order = order[on_lines]
+    offsets = np.concatenate([[0], np.cumsum(sizes[kept])]).astype(np.int64)
+    single = int((sizes == 1).sum())
+    if len(line_order) + single + glitches + sum(skipped.values()) != n:  # cheap, and it catches real bugs
+        raise RuntimeError("tracks: {} reads unaccounted for".format(n - len(line_order) - single - glitches))
+    progress(1.0)
+    return Tracks(
+        table=table,
+        order=line_order,
+        offsets=offsets,
+        single_reads=single,
+        glitches=glitches,
+        skipped=skipped,
+        devices=len(names),
+    )
+
+
+def _steps(
+    codes: np.ndarray, ns: np.ndarray, sx: np.ndarray, sy: np.ndarray, max_gap_s: float, max_speed_ms: float
+) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """For sorted reads: device changes, too-long gaps, too-fast jumps (each at the read arrived at), step lengths."""
+    m = len(codes)
+    new_device = np.ones(m, dtype=bool)
+    gap = np.zeros(m, dtype=bool)
+    fast = np.zeros(m, dtype=bool)
+    step = np.zeros(m)
+    if m > 1:
+        new_device[1:] = codes[1:] != codes[:-1]
+        seconds = np.diff(ns) / _NS
+        step[1:] = np.hypot(np.diff(sx), np.diff(sy))
+        gap[1:] = seconds > max_gap_s
+        fast[1:] = step[1:] / np.maximum(seconds, 1.0) > max_speed_ms
+    gap &= ~new_device  # a step between two devices is no step
+    fast &= ~new_device
+    return new_device, gap, fast, step
+
+
+def _glitches(
+    codes: np.ndarray, ns: np.ndarray, sx: np.ndarray, sy: np.ndarray, fast: np.ndarray, max_speed_ms: float
+) -> np.ndarray:
+    """Sorted reads reached by a jump too fast and left by another, between two reads of the same
+    device that are close enough in space and time for the car to have driven from one to the other."""
+    glitch = np.zeros(len(codes), dtype=bool)
+    inner = np.arange(1, len(codes) - 1)
+    same = (codes[inner - 1] == codes[inner]) & (codes[inner + 1] == codes[inner])
+    spike = fast[inner] & fast[inner + 1] & same
+    before, after = inner - 1, inner + 1
+    seconds = np.maximum((ns[after] - ns[before]) / _NS, 1.0)
+    bridge = np.hypot(sx[after] - sx[before], sy[after] - sy[before]) / seconds <= max_speed_ms
+    glitch[inner] = spike & bridge
+    return glitch
+
+
+def linestring_wkb(x: np.ndarray, y: np.ndarray, tracks: Tracks) -> List[bytes]:
+    """Little-endian WKB LineStrings of each track, from coordinates ``x``/``y`` (e.g. in the layer's CRS)."""
+    coords = np.empty((len(tracks.order), 2), dtype="<f8")
+    coords[:, 0] = np.asarray(x, dtype=float)[tracks.order]
+    coords[:, 1] = np.asarray(y, dtype=float)[tracks.order]
+    raw = coords.tobytes()
+    out: List[bytes] = []
+    offsets = tracks.offsets
+    for k in range(len(offsets) - 1):
+        count = int(offsets[k + 1] - offsets[k])
+        head = b"\x01" + (2).to_bytes(4, "little") + count.to_bytes(4, "little")
+        out.append(head + raw[offsets[k] * 16 : offsets[k + 1] * 16])
+    return out
