@@ -157,3 +157,46 @@ def test_qgis_process_reports_bad_input_without_traceback(qgis_home, tmp_path):
     assert "empty.csv: is empty" in proc.stdout + proc.stderr
     assert "Traceback" not in proc.stdout + proc.stderr
     assert not (tmp_path / "o.gpkg").exists()
+
+
+def _run(env, alg, **params):
+    proc = subprocess.run(
+        [QGIS_PROCESS, "run", alg, "--json", "--"] + [f"{k}={v}" for k, v in params.items()],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    return json.loads(proc.stdout[proc.stdout.index("{") :])
+
+
+def test_qgis_process_runs_the_prepare_and_map_chain(qgis_home, tmp_path):
+    """loadreads -> cleanreads -> anonymizeplates, hotspots and devicetracks from the command line."""
+    src = export_csv(tmp_path)
+    reads, clean, public = tmp_path / "reads.gpkg", tmp_path / "clean.gpkg", tmp_path / "public.gpkg"
+    _run(qgis_home, "alpr:loadreads", INPUT=src, OUTPUT=reads, REJECTED=tmp_path / "rej.gpkg")
+    cleaned = _run(
+        qgis_home, "alpr:cleanreads", INPUT=reads, OUTPUT=clean, REJECTED=tmp_path / "mis.gpkg", DEDUP_SECONDS=60
+    )["results"]
+    assert (cleaned["CLEAN_COUNT"], cleaned["SIGN_WORD_COUNT"], cleaned["NULL_ISLAND_COUNT"]) == (2, 1, 1)
+    key = tmp_path / "k.key"
+    key.write_text("cli key\n")
+    anon = _run(
+        qgis_home,
+        "alpr:anonymizeplates",
+        INPUT=clean,
+        KEY_FILE=key,
+        TIME_PRECISION="hour",
+        OUTPUT=public,
+        AUDIT=tmp_path / "audit.gpkg",
+    )
+    assert anon["results"]["READ_COUNT"] == 2
+    assert b"6TRM913" not in public.read_bytes() and b"cli key" not in public.read_bytes()
+    assert "6TRM913" not in json.dumps(anon["log"]) and "cli key" not in json.dumps(anon)
+    hot = _run(
+        qgis_home, "alpr:hotspots", INPUT=clean, CELL_SIZE=500, DISTANCE_BAND=1000, OUTPUT=tmp_path / "hex.gpkg"
+    )["results"]
+    assert hot["CELL_COUNT"] > 0
+    tracks = _run(qgis_home, "alpr:devicetracks", INPUT=clean, OUTPUT=tmp_path / "tracks.gpkg")["results"]
+    assert tracks["TRACK_COUNT"] + tracks["SINGLE_READ_COUNT"] >= 1
