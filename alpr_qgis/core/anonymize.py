@@ -190,7 +190,8 @@ def reidentification_audit(
         unique = int((rarest == 1).sum())
         undecided = rarest.index[rarest.to_numpy() > 1]
         if len(undecided) and k > 1:
-            chosen = pick[pick["v"].isin(undecided)].groupby("v")["p"].apply(list)
+            rest = pick[pick["v"].isin(undecided)]  # sorted by vehicle: k rows each
+            chosen = rest["p"].to_numpy().reshape(-1, k).tolist()
             for pts in chosen:
                 common = None
                 for p in sorted(pts, key=lambda q: holders[q]):

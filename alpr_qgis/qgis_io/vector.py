@@ -501,8 +501,7 @@ def _gpkg_layer_path(layer) -> Optional[Tuple[str, str]]:
     if name is None:  # OGR opens the first vector table (layer_styles is not one)
         conn = sqlite3.connect("file:{}?mode=ro".format(path), uri=True)
         try:
-            names = [r[0] for r in conn.execute(
-                "SELECT table_name FROM gpkg_contents WHERE data_type = 'features'")]
+            names = [r[0] for r in conn.execute("SELECT table_name FROM gpkg_contents WHERE data_type = 'features'")]
         finally:
             conn.close()
         if len(names) != 1:
@@ -511,13 +510,32 @@ def _gpkg_layer_path(layer) -> Optional[Tuple[str, str]]:
     return path, name
 
 
+_PLAIN_POINT = np.dtype([("head", "V8"), ("order", "u1"), ("wkb_type", "<u4"), ("x", "<f8"), ("y", "<f8")])
+
+
 def parse_point_blobs(blobs: Sequence[Optional[bytes]]) -> Tuple[np.ndarray, np.ndarray]:
-    """x/y arrays from GeoPackage point blobs (NaN for null, empty or non-point)."""
+    """x/y arrays from GeoPackage point blobs (NaN for null, empty or non-point).
+
+    The usual blob — little-endian, no envelope, a 2-D point: 29 bytes — is
+    decoded for all rows at once with numpy; any other is decoded one by one.
+    """
     n = len(blobs)
     x = np.full(n, np.nan)
     y = np.full(n, np.nan)
-    for i, blob in enumerate(blobs):
-        if blob is None or len(blob) < 8:
+    lengths = np.fromiter((len(b) if b is not None else 0 for b in blobs), dtype=np.int64, count=n)
+    plain = np.flatnonzero(lengths == _PLAIN_POINT.itemsize)
+    if len(plain):
+        packed = np.frombuffer(b"".join([blobs[i] for i in plain]), dtype=_PLAIN_POINT)
+        flags = np.frombuffer(packed["head"].tobytes(), dtype=np.uint8).reshape(-1, 8)[:, 3]
+        simple = ((flags & 0x1F) == 0x01) & (packed["order"] == 1) & (packed["wkb_type"] == 1)
+        x[plain[simple]] = packed["x"][simple]
+        y[plain[simple]] = packed["y"][simple]
+        rest = np.concatenate([plain[~simple], np.flatnonzero((lengths != _PLAIN_POINT.itemsize) & (lengths > 0))])
+    else:
+        rest = np.flatnonzero(lengths > 0)
+    for i in rest:
+        blob = blobs[i]
+        if len(blob) < 8:
             continue
         flags = blob[3]
         if flags & 0x10:  # empty geometry
