@@ -9,7 +9,11 @@ from alpr_qgis.algorithms.anonymize_plates import AnonymizePlatesAlgorithm
 from alpr_qgis.algorithms.clean_reads import CleanReadsAlgorithm
 from alpr_qgis.algorithms.device_tracks import DeviceTracksAlgorithm
 from alpr_qgis.algorithms.hotspots import HotspotsAlgorithm
+from alpr_qgis.algorithms.join_census import JoinCensusAlgorithm
+from alpr_qgis.algorithms.join_crime import JoinCrimeAlgorithm
+from alpr_qgis.algorithms.jurisdiction import JurisdictionAlgorithm
 from alpr_qgis.algorithms.load_reads import LoadReadsAlgorithm
+from alpr_qgis.algorithms.sites import SitesAlgorithm
 
 ICON = ":/plugins/alpr_qgis/icons/alpr.svg"
 
@@ -20,6 +24,10 @@ ALGORITHMS = (
     AnonymizePlatesAlgorithm,
     HotspotsAlgorithm,
     DeviceTracksAlgorithm,
+    JoinCensusAlgorithm,
+    JoinCrimeAlgorithm,
+    SitesAlgorithm,
+    JurisdictionAlgorithm,
 )
 
 

@@ -95,10 +95,15 @@ def repair_polygon(geom) -> Tuple[Optional[object], str]:
 
 
 def border_tolerance(bounds: Sequence[float]) -> float:
-    """The distance within which a point counts as on the border of a polygon with ``bounds``."""
+    """The distance within which a point counts as on the border of a polygon with ``bounds``.
+
+    10⁻⁹ of the polygon's width or height, and never below what doubles can
+    tell apart at its coordinates.
+    """
     minx, miny, maxx, maxy = bounds
-    extent = max(maxx - minx, maxy - miny, abs(minx), abs(maxx), abs(miny), abs(maxy)) * 1e-3
-    return max(BORDER_TOLERANCE * max(maxx - minx, maxy - miny), BORDER_TOLERANCE * extent, 1e-12)
+    size = max(maxx - minx, maxy - miny)
+    magnitude = max(abs(minx), abs(miny), abs(maxx), abs(maxy))
+    return max(BORDER_TOLERANCE * size, 1e-13 * magnitude, 1e-12)
 
 
 def _grown(geom, tol: float):
@@ -215,8 +220,10 @@ def _segment_distance(px: np.ndarray, py: np.ndarray, seg: np.ndarray) -> np.nda
     return np.hypot(px - (x1 + t * dx), py - (y1 + t * dy))
 
 
-def _split_long(seg: np.ndarray, max_length: float) -> np.ndarray:
-    """Segments cut into equal pieces no longer than ``max_length``."""
+def split_segments(seg: np.ndarray, max_length: float) -> np.ndarray:
+    """Segments (rows x1, y1, x2, y2) cut into equal pieces no longer than ``max_length``."""
+    if not len(seg) or not max_length > 0:
+        return seg
     length = np.hypot(seg[:, 2] - seg[:, 0], seg[:, 3] - seg[:, 1])
     pieces = np.maximum(1, np.ceil(length / max_length)).astype(np.int64)
     if (pieces == 1).all():
@@ -230,17 +237,16 @@ def _split_long(seg: np.ndarray, max_length: float) -> np.ndarray:
     return np.column_stack([s[:, 0] + t0 * dx, s[:, 1] + t0 * dy, s[:, 0] + t1 * dx, s[:, 1] + t1 * dy])
 
 
-def distance_to_segments(
-    x: np.ndarray, y: np.ndarray, segments: np.ndarray, *, k: int = 8, chunk: int = 200_000
-) -> np.ndarray:
+def distance_to_segments(x: np.ndarray, y: np.ndarray, segments: np.ndarray, *, chunk: int = 20_000) -> np.ndarray:
     """Exact distance from each point to the nearest of ``segments`` (rows x1, y1, x2, y2); NaN for NaN points.
 
-    A k-d tree of the segment midpoints gives each point its ``k`` nearest
-    candidates; a segment whose midpoint is ``d`` away is at least
-    ``d - h`` away (``h``: the longest half-segment), so when the k-th
-    midpoint is farther than the best distance found plus ``h``, no other
-    segment can be nearer.  Points the tree cannot certify (far away from a
-    long straight border) have every segment within ``best + h`` measured.
+    A k-d tree of the segment midpoints (long segments split first) gives
+    each point its ``k`` nearest candidates, measured exactly.  A segment
+    whose midpoint is ``d`` away is at least ``d - h`` away (``h``: the
+    longest half-segment), so once the k-th midpoint is farther than the
+    best distance plus ``h`` no other segment can be nearer.  Points not yet
+    certified try 8, then 64 candidates; the rest (far from
+    a long, smooth border) have every segment within ``best + h`` measured.
     """
     from scipy.spatial import cKDTree
 
@@ -250,31 +256,42 @@ def distance_to_segments(
     if not len(segments):
         return out
     length = np.hypot(segments[:, 2] - segments[:, 0], segments[:, 3] - segments[:, 1])
-    typical = float(np.median(length)) if len(length) else 0.0
+    typical = float(np.median(length))
     if typical > 0:
-        segments = _split_long(segments, 4 * typical)
+        segments = split_segments(segments, 2 * typical)
     mid = np.column_stack([(segments[:, 0] + segments[:, 2]) / 2, (segments[:, 1] + segments[:, 3]) / 2])
     half = float(np.hypot(segments[:, 2] - segments[:, 0], segments[:, 3] - segments[:, 1]).max()) / 2
     tree = cKDTree(mid)
-    k = min(k, len(segments))
-    valid = np.flatnonzero(np.isfinite(x) & np.isfinite(y))
-    for start in range(0, len(valid), chunk):
-        idx = valid[start : start + chunk]
-        px, py = x[idx], y[idx]
-        dk, ik = tree.query(np.column_stack([px, py]), k=k)
-        if k == 1:
-            dk, ik = dk[:, None], ik[:, None]
-        exact = _segment_distance(px[:, None], py[:, None], segments[ik])
-        best = exact.min(axis=1)
-        unsure = np.flatnonzero(dk[:, -1] - half < best) if k < len(segments) else np.empty(0, dtype=np.int64)
-        if len(unsure):
-            reach = tree.query_ball_point(np.column_stack([px[unsure], py[unsure]]), best[unsure] + half + 1e-9)
-            sizes = np.fromiter((len(r) for r in reach), dtype=np.int64, count=len(reach))
-            flat = np.fromiter((j for r in reach for j in r), dtype=np.int64, count=int(sizes.sum()))
-            owner = np.repeat(np.arange(len(unsure)), sizes)
-            d = _segment_distance(px[unsure][owner], py[unsure][owner], segments[flat])
-            found = np.full(len(unsure), np.inf)
-            np.minimum.at(found, owner, d)
-            best[unsure] = np.minimum(best[unsure], found)
-        out[idx] = best
+    n_seg = len(segments)
+    todo = np.flatnonzero(np.isfinite(x) & np.isfinite(y))
+    best_all = np.full(len(x), np.inf)
+    for k in (8, 64):
+        k = min(k, n_seg)
+        still = []
+        step = max(1, chunk * 8 // k)
+        for start in range(0, len(todo), step):
+            idx = todo[start : start + step]
+            px, py = x[idx], y[idx]
+            dk, ik = tree.query(np.column_stack([px, py]), k=k)
+            if k == 1:
+                dk, ik = dk[:, None], ik[:, None]
+            best = _segment_distance(px[:, None], py[:, None], segments[ik]).min(axis=1)
+            best_all[idx] = np.minimum(best_all[idx], best)
+            if k < n_seg:
+                still.append(idx[dk[:, -1] - half < best_all[idx]])
+        todo = np.concatenate(still) if still else np.empty(0, dtype=np.int64)
+        if not len(todo):
+            break
+    for start in range(0, len(todo), chunk):
+        idx = todo[start : start + chunk]
+        reach = tree.query_ball_point(np.column_stack([x[idx], y[idx]]), best_all[idx] + half + 1e-9)
+        sizes = np.array([len(r) for r in reach], dtype=np.int64)
+        flat = np.concatenate([np.asarray(r, dtype=np.int64) for r in reach]) if sizes.sum() else np.empty(0, int)
+        owner = np.repeat(np.arange(len(idx)), sizes)
+        d = _segment_distance(x[idx][owner], y[idx][owner], segments[flat])
+        found = np.full(len(idx), np.inf)
+        np.minimum.at(found, owner, d)
+        best_all[idx] = np.minimum(best_all[idx], found)
+    valid = np.isfinite(best_all)
+    out[valid] = best_all[valid]
     return out

@@ -1,0 +1,476 @@
+"""alpr:joincensus — Join census layer: whom do the cameras watch."""
+
+from __future__ import annotations
+
+from typing import Dict, List
+
+import numpy as np
+import pandas as pd
+from qgis.core import (
+    QgsDistanceArea,
+    QgsGeometry,
+    QgsProcessing,
+    QgsProcessingException,
+    QgsProcessingOutputNumber,
+    QgsProcessingOutputString,
+    QgsProcessingParameterBoolean,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+    QgsProcessingParameterNumber,
+    QgsUnitTypes,
+    QgsWkbTypes,
+)
+
+from alpr_qgis.algorithms.base import AlprAlgorithm
+from alpr_qgis.algorithms.jurisdiction import polygons_crs, read_polygons, reads_crs, unique_name, warn_null_island
+from alpr_qgis.core import spatial
+from alpr_qgis.core.census import (
+    RATE_FIELDS,
+    attribute_stats,
+    count_by_key,
+    exposure_extremes,
+    numeric_column,
+    overall_rate,
+    strongest,
+    unit_rates,
+)
+from alpr_qgis.core.errors import AlprInputError, Cancelled
+from alpr_qgis.qgis_io.crs import transform_xy
+from alpr_qgis.qgis_io.styles import style_vector_output
+from alpr_qgis.qgis_io.vector import read_frame, write_frame
+
+
+class JoinCensusAlgorithm(AlprAlgorithm):
+    INPUT = "INPUT"
+    CENSUS = "CENSUS"
+    POPULATION_FIELD = "POPULATION_FIELD"
+    ATTRIBUTES = "ATTRIBUTES"
+    ATTRIBUTES_ARE_COUNTS = "ATTRIBUTES_ARE_COUNTS"
+    MIN_POPULATION = "MIN_POPULATION"
+    READ_KEY_FIELD = "READ_KEY_FIELD"
+    CENSUS_KEY_FIELD = "CENSUS_KEY_FIELD"
+    OUTPUT = "OUTPUT"
+    OUTPUT_STATS = "OUTPUT_STATS"
+    READ_COUNT = "READ_COUNT"
+    MATCHED_COUNT = "MATCHED_COUNT"
+    NO_UNIT_COUNT = "NO_UNIT_COUNT"
+    MISSING_LOCATION_COUNT = "MISSING_LOCATION_COUNT"
+    UNIT_COUNT = "UNIT_COUNT"
+    COMPARED_UNIT_COUNT = "COMPARED_UNIT_COUNT"
+    SMALL_UNIT_COUNT = "SMALL_UNIT_COUNT"
+    SKIPPED_UNIT_COUNT = "SKIPPED_UNIT_COUNT"
+    READS_PER_1000 = "READS_PER_1000"
+    SUMMARY = "SUMMARY"
+
+    def name(self) -> str:
+        return "joincensus"
+
+    def displayName(self) -> str:  # noqa: N802 (Qt API)
+        return self.tr("Join census layer")
+
+    def groupId(self) -> str:  # noqa: N802 (Qt API)
+        return "compare"
+
+    def tags(self):
+        return self.tr(
+            "alpr,anpr,lpr,plate,census,tract,zip,population,income,race,disparity,equity,exposure,correlation"
+        ).split(",")
+
+    def shortHelpString(self) -> str:  # noqa: N802 (Qt API)
+        return self.tr(
+            "<p>Whom do the cameras watch? Counts the reads in each census unit (tract, block group, "
+            "ZIP code) and compares the read rate with the units' population and attributes.</p>"
+            "<p><b>Spatial join</b> (default): <b>CENSUS</b> is a polygon layer; each read is counted "
+            "in the unit it falls in (on a border shared by two units: the first of them). Layers in "
+            "different CRSs are fine (the reads are transformed to the census layer's CRS); invalid "
+            "polygons are repaired and reported by feature id. <b>Key join</b>: for reads already "
+            "coded by tract or ZIP, set <b>READ_KEY_FIELD</b> (on the reads) and "
+            "<b>CENSUS_KEY_FIELD</b> (on the census layer, which may be a table without geometry). "
+            "Keys are compared as text: spaces trimmed, case ignored, 98036.0 read as 98036, and "
+            'leading zeros of all-digit keys ignored ("06001480100" = 6001480100, ZIP "02134" = '
+            "2134).</p>"
+            "<p><b>POPULATION_FIELD</b>: residents per unit. <b>ATTRIBUTES</b>: numeric fields to "
+            "compare with the read rate (per-capita income, residents by race…). "
+            "<b>ATTRIBUTES_ARE_COUNTS</b>: the attributes count people (each is divided by the "
+            "population before correlating, and their exposure is computed). <b>MIN_POPULATION</b> "
+            "(default 100): smaller units, and units without population, get null population-based "
+            "fields and stay out of the statistics (a port with 50 residents and 500 reads would "
+            "otherwise dominate them); they are counted in SMALL_UNIT_COUNT. Text fields holding "
+            "numbers are accepted; other text is an error naming the feature and the value.</p>"
+            "<p><b>OUTPUT</b>: the census units with all their fields plus <i>read_count</i>, "
+            "<i>reads_per_km2</i> (area on the ellipsoid; every unit with an area), "
+            "<i>reads_per_1000</i> (per 1,000 residents), <i>read_share</i> and <i>pop_share</i> "
+            "(shares of the reads and of the residents over the units compared) and "
+            "<i>disparity</i> = read_share ÷ pop_share (1 = the average rate, 2 = twice it), styled "
+            "as a diverging map centred on 1 (grey: no rate). "
+            "<b>OUTPUT_STATS</b>: one row per attribute and rate basis (<i>per_1000</i>; "
+            "<i>per_km2</i> too when the units have areas) with <i>spearman</i>, <i>spearman_p</i>, "
+            "<i>pearson</i>, <i>pearson_p</i> and <i>n</i> (units compared, including units without "
+            "reads, rate 0), and, for count attributes, <i>exposure_per_1000</i> (the read rate where "
+            "the group's members live, weighted by their number) and <i>exposure_ratio</i> (that "
+            "over the overall rate). Exposure avoids the small-denominator trap of per-unit rates. "
+            "<b>SUMMARY</b>: one sentence on the strongest relation, also in the log.</p>"
+            "<p>Counts: READ_COUNT = MATCHED_COUNT (reads in a unit) + NO_UNIT_COUNT (in no unit, or "
+            "a key matching none) + MISSING_LOCATION_COUNT (no location, spatial join); "
+            "UNIT_COUNT, COMPARED_UNIT_COUNT, SMALL_UNIT_COUNT, SKIPPED_UNIT_COUNT (units without a "
+            "usable polygon: null read_count); READS_PER_1000 over the units compared.</p>"
+            "<p><b>Caveats.</b> The p-values are naive: neighbouring units are alike (spatial "
+            "autocorrelation) and the reads come from a few patrol cars, not independent draws, so "
+            "treat them as descriptive. Unit-level results say nothing about individuals (the "
+            "ecological fallacy): a correlation with a group's share does not show that members of "
+            "the group were read more. Census figures carry their own error margins, and a read "
+            "records where a camera passed, not who lives there.</p>"
+            "<p>Example: <code>qgis_process.bin run alpr:joincensus -- INPUT=reads.gpkg "
+            "CENSUS=city.gpkg|layername=census_tracts POPULATION_FIELD=population "
+            "ATTRIBUTES=per_capita_income OUTPUT=census.gpkg OUTPUT_STATS=census_stats.gpkg</code></p>"
+        )
+
+    def initAlgorithm(self, config=None) -> None:  # noqa: N802 (Qt API)
+        add = self.add_parameter
+        add(
+            QgsProcessingParameterFeatureSource(
+                self.INPUT, self.tr("Reads"), [QgsProcessing.TypeVectorPoint, QgsProcessing.TypeVector]
+            ),
+            self.tr("ALPR reads: points for a spatial join, or any table with READ_KEY_FIELD for a key join."),
+        )
+        add(
+            QgsProcessingParameterFeatureSource(
+                self.CENSUS, self.tr("Census units"), [QgsProcessing.TypeVectorPolygon, QgsProcessing.TypeVector]
+            ),
+            self.tr("Census polygons (tracts, block groups, ZIP areas), or a table joined on CENSUS_KEY_FIELD."),
+        )
+        add(
+            QgsProcessingParameterField(
+                self.POPULATION_FIELD, self.tr("Population field"), "population", self.CENSUS, optional=True
+            ),
+            self.tr("Residents per unit (numeric; default: population)."),
+        )
+        add(
+            QgsProcessingParameterField(
+                self.ATTRIBUTES,
+                self.tr("Attributes to compare"),
+                None,
+                self.CENSUS,
+                QgsProcessingParameterField.Any,
+                allowMultiple=True,
+                optional=True,
+            ),
+            self.tr("Numeric census fields correlated with the read rate, e.g. per_capita_income, pop_black."),
+        )
+        add(
+            QgsProcessingParameterBoolean(
+                self.ATTRIBUTES_ARE_COUNTS, self.tr("Attributes count people (turn into shares)"), False
+            ),
+            self.tr("Divide each attribute by the population before comparing, and report exposure per group."),
+        )
+        add(
+            QgsProcessingParameterNumber(
+                self.MIN_POPULATION,
+                self.tr("Minimum population"),
+                QgsProcessingParameterNumber.Double,
+                100,
+                minValue=0,
+            ),
+            self.tr("Units with fewer residents get null rates and stay out of the statistics."),
+        )
+        add(
+            QgsProcessingParameterField(
+                self.READ_KEY_FIELD, self.tr("Read key field (key join)"), None, self.INPUT, optional=True
+            ),
+            self.tr("For reads already coded by tract or ZIP: the field holding the code."),
+            True,
+        )
+        add(
+            QgsProcessingParameterField(
+                self.CENSUS_KEY_FIELD, self.tr("Census key field (key join)"), None, self.CENSUS, optional=True
+            ),
+            self.tr("The census field matching READ_KEY_FIELD (e.g. geoid, zip)."),
+            True,
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSink(
+                self.OUTPUT, self.tr("Census units with read rates"), QgsProcessing.TypeVectorPolygon
+            )
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSink(
+                self.OUTPUT_STATS,
+                self.tr("Census statistics"),
+                QgsProcessing.TypeVector,
+                optional=True,
+                createByDefault=True,
+            )
+        )
+        self.addOutput(QgsProcessingOutputNumber(self.READ_COUNT, self.tr("Reads in the input")))
+        self.addOutput(QgsProcessingOutputNumber(self.MATCHED_COUNT, self.tr("Reads in a census unit")))
+        self.addOutput(QgsProcessingOutputNumber(self.NO_UNIT_COUNT, self.tr("Reads in no census unit")))
+        self.addOutput(QgsProcessingOutputNumber(self.MISSING_LOCATION_COUNT, self.tr("Reads without a location")))
+        self.addOutput(QgsProcessingOutputNumber(self.UNIT_COUNT, self.tr("Census units")))
+        self.addOutput(QgsProcessingOutputNumber(self.COMPARED_UNIT_COUNT, self.tr("Units compared")))
+        self.addOutput(QgsProcessingOutputNumber(self.SMALL_UNIT_COUNT, self.tr("Units below the minimum population")))
+        self.addOutput(QgsProcessingOutputNumber(self.SKIPPED_UNIT_COUNT, self.tr("Units without a usable polygon")))
+        self.addOutput(QgsProcessingOutputNumber(self.READS_PER_1000, self.tr("Reads per 1,000 residents overall")))
+        self.addOutput(QgsProcessingOutputString(self.SUMMARY, self.tr("Strongest relation, in words")))
+
+    # ------------------------------------------------------------ helpers
+
+    def _areas_km2(self, geoms: List, crs, context) -> np.ndarray:
+        """Ellipsoidal area of each polygon in km² (NaN where there is none)."""
+        measure = QgsDistanceArea()
+        measure.setSourceCrs(crs, context.transformContext())
+        ellipsoid = context.ellipsoid() if hasattr(context, "ellipsoid") else ""
+        if not ellipsoid or ellipsoid.upper() == "NONE":
+            ellipsoid = crs.ellipsoidAcronym() or "WGS84"
+        if not measure.setEllipsoid(ellipsoid):
+            measure.setEllipsoid("WGS84")
+        areas = np.full(len(geoms), np.nan)
+        for i, geom in enumerate(geoms):
+            if geom is None:
+                continue
+            qgs = QgsGeometry()
+            qgs.fromWkb(geom.wkb)
+            area = measure.measureArea(qgs)
+            areas[i] = measure.convertAreaMeasurement(area, QgsUnitTypes.AreaSquareKilometers)
+        return areas
+
+    def _summary(self, stats: pd.DataFrame, as_counts: bool, overall: float, compared: int) -> str:
+        finding = strongest(stats)
+        if finding is None:
+            text = self.tr(
+                "{} units compared; {:.1f} reads per 1,000 residents overall; no correlation to report."
+            ).format(compared, overall)
+        else:
+            basis = (
+                self.tr("reads per 1,000 residents") if finding.rate_basis == "per_1000" else self.tr("reads per km²")
+            )
+            subject = (
+                self.tr("a higher share of {}").format(finding.attribute)
+                if as_counts
+                else self.tr("higher {}").format(finding.attribute)
+            )
+            words = {
+                "strong": self.tr("strong"),
+                "moderate": self.tr("moderate"),
+                "weak": self.tr("weak"),
+                "none": self.tr("no clear relation"),
+            }[finding.strength]
+            direction = self.tr("more") if finding.direction == "more" else self.tr("fewer")
+            text = self.tr(
+                "Strongest relation: units with {} have {} {} (Spearman {:+.2f}, {}; n = {} units, naive p = {:.2g})."
+            ).format(subject, direction, basis, finding.spearman, words, finding.n, finding.spearman_p)
+        extremes = exposure_extremes(stats)
+        if extremes is not None:
+            (most, high), (least, low) = extremes
+            text += " " + self.tr(
+                "Where they live, {} residents see {:.2f}× the overall read rate, {} residents {:.2f}×."
+            ).format(most, high, least, low)
+        return text
+
+    # ------------------------------------------------------------ run
+
+    def process(self, parameters: Dict, context, feedback) -> Dict:
+        source = self.parameterAsSource(parameters, self.INPUT, context)
+        if source is None:
+            raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
+        layer_name = source.sourceName() or "the input layer"
+        pop_field = self.parameterAsString(parameters, self.POPULATION_FIELD, context) or "population"
+        attributes = self.parameterAsFields(parameters, self.ATTRIBUTES, context)
+        as_counts = self.parameterAsBool(parameters, self.ATTRIBUTES_ARE_COUNTS, context)
+        min_population = self.parameterAsDouble(parameters, self.MIN_POPULATION, context)
+        read_key = self.parameterAsString(parameters, self.READ_KEY_FIELD, context)
+        census_key = self.parameterAsString(parameters, self.CENSUS_KEY_FIELD, context)
+        if bool(read_key) != bool(census_key):
+            raise AlprInputError(
+                "A key join needs both READ_KEY_FIELD and CENSUS_KEY_FIELD.",
+                hint="Set both, or neither for a spatial join",
+            )
+        key_mode = bool(read_key)
+
+        feedback.setProgressText(self.tr("Reading the census units"))
+        census_source = self.parameterAsSource(parameters, self.CENSUS, context)
+        if census_source is None:
+            raise QgsProcessingException(self.invalidSourceError(parameters, self.CENSUS))
+        has_polygons = QgsWkbTypes.geometryType(census_source.wkbType()) == QgsWkbTypes.PolygonGeometry
+        if not key_mode and not has_polygons:
+            raise AlprInputError(
+                "has no polygons: a spatial join needs census polygons.",
+                path=census_source.sourceName(),
+                hint="Choose a polygon CENSUS layer, or join on READ_KEY_FIELD and CENSUS_KEY_FIELD",
+            )
+        if not key_mode and QgsWkbTypes.geometryType(source.wkbType()) != QgsWkbTypes.PointGeometry:
+            raise AlprInputError(
+                "has no points: a spatial join needs reads with locations.",
+                path=layer_name,
+                hint="Choose a point INPUT layer, or join on READ_KEY_FIELD and CENSUS_KEY_FIELD",
+            )
+        units = read_polygons(self, parameters, self.CENSUS, context, feedback, geometry=has_polygons)
+        census_name = units.name
+        population = numeric_column(units.table, pop_field, census_name, "POPULATION_FIELD", units.fids)
+        values = pd.DataFrame(
+            {a: numeric_column(units.table, a, census_name, "ATTRIBUTES", units.fids) for a in attributes}
+        )
+        if not len(units.fids):
+            feedback.pushWarning(self.tr("The census layer has no features."))
+        feedback.setProgress(5)
+
+        feedback.setProgressText(self.tr("Reading the reads"))
+        missing = 0
+        if key_mode:
+            for field, fields, where, param in (
+                (read_key, [f.name() for f in source.fields()], layer_name, "READ_KEY_FIELD"),
+                (census_key, list(units.table.columns), census_name, "CENSUS_KEY_FIELD"),
+            ):
+                if field not in fields:
+                    raise AlprInputError(
+                        'has no field "{}".'.format(field),
+                        path=where,
+                        hint="Choose {} among: {}".format(param, ", ".join(fields) or "(no fields)"),
+                    )
+            frame = read_frame(
+                self,
+                parameters,
+                self.INPUT,
+                context,
+                [read_key],
+                geometry=False,
+                progress=lambda f: feedback.setProgress(5 + 25 * f),
+                cancelled=feedback.isCanceled,
+            )
+            if feedback.isCanceled():
+                raise Cancelled()
+            n_reads = len(frame.table)
+            counts, unmatched, no_key = count_by_key(
+                frame.table[read_key], units.table[census_key], census_name, census_key, units.fids
+            )
+            no_unit = unmatched + no_key
+            if no_key:
+                feedback.pushWarning(self.tr("{} reads have no {}: counted in no unit.").format(no_key, read_key))
+            ucrs = units.crs
+            feedback.setProgress(65)
+        else:
+            frame = read_frame(
+                self,
+                parameters,
+                self.INPUT,
+                context,
+                [],
+                progress=lambda f: feedback.setProgress(5 + 25 * f),
+                cancelled=feedback.isCanceled,
+            )
+            if feedback.isCanceled():
+                raise Cancelled()
+            n_reads = len(frame.x)
+            crs = reads_crs(frame, layer_name, feedback, self)
+            ucrs = polygons_crs(units, crs, feedback, self)
+            warn_null_island(self, frame.x, frame.y, crs, context.transformContext(), feedback)
+            x, y = transform_xy(frame.x, frame.y, crs, ucrs, context.transformContext())
+            missing = int((~(np.isfinite(frame.x) & np.isfinite(frame.y))).sum())
+            lost = int((np.isfinite(frame.x) & ~np.isfinite(x)).sum())
+            if lost:
+                feedback.pushWarning(
+                    self.tr("{} reads could not be transformed to the census layer's CRS: in no unit.").format(lost)
+                )
+            feedback.setProgressText(self.tr("Finding the unit of each read"))
+            unit = spatial.locate(
+                x,
+                y,
+                units.geoms,
+                progress=lambda f: feedback.setProgress(30 + 35 * f),
+                cancelled=feedback.isCanceled,
+            )
+            counts = np.bincount(unit[unit >= 0], minlength=len(units.geoms)).astype(np.int64)
+            no_unit = n_reads - missing - int(counts.sum())
+        if feedback.isCanceled():
+            raise Cancelled()
+
+        feedback.setProgressText(self.tr("Rates and statistics"))
+        if key_mode:
+            usable = np.ones(len(units.fids), dtype=bool)
+        else:
+            usable = np.array([g is not None for g in units.geoms], dtype=bool)
+        areas = self._areas_km2(units.geoms, ucrs, context) if has_polygons else None
+        rates = unit_rates(counts, population.to_numpy(), areas, min_population, usable)
+        compared = rates["compared"].to_numpy()
+        bases = ("per_1000", "per_km2") if has_polygons else ("per_1000",)
+        stats = attribute_stats(rates, values, population.to_numpy(), as_counts=as_counts, bases=bases)
+        overall = overall_rate(rates, population.to_numpy())
+        summary = self._summary(stats, as_counts, overall, int(compared.sum()))
+        feedback.setProgress(70)
+
+        table = unique_name(units.table, RATE_FIELDS, feedback, self).reset_index(drop=True)
+        out = pd.concat([table, rates.drop(columns=["compared"])], axis=1)
+        feedback.setProgressText(self.tr("Writing"))
+        geometry = {}
+        if has_polygons:
+            multi = [spatial.as_multipolygon(g) for g in units.geoms]
+            geometry = {"wkb": [m.wkb if m is not None else None for m in multi], "wkb_type": QgsWkbTypes.MultiPolygon}
+        dest, n_units = write_frame(
+            self,
+            parameters,
+            self.OUTPUT,
+            context,
+            out,
+            crs=ucrs if has_polygons else None,
+            progress=lambda f: feedback.setProgress(70 + 25 * f),
+            cancelled=feedback.isCanceled,
+            **geometry,
+        )
+        if feedback.isCanceled():
+            raise Cancelled()
+        if has_polygons:
+            style_vector_output(dest, "census", context, feedback)
+        stats_dest, _ = write_frame(self, parameters, self.OUTPUT_STATS, context, stats)
+
+        matched = int(counts[usable].sum())
+        if matched + no_unit + missing != n_reads:  # cheap, and it catches real bugs
+            raise QgsProcessingException(
+                self.tr("Internal error: {} reads unaccounted for.").format(n_reads - matched - no_unit - missing)
+            )
+        small = int((usable & ~compared).sum())
+        skipped = int((~usable).sum())
+        if not n_reads:
+            feedback.pushWarning(self.tr("The input layer has no features."))
+        feedback.pushInfo(
+            self.tr("{} reads: {} in a census unit, {} in none, {} without a location.").format(
+                n_reads, matched, no_unit, missing
+            )
+        )
+        feedback.pushInfo(
+            self.tr("{} units: {} compared, {} below {} residents or without population, {} without a polygon.").format(
+                n_units, int(compared.sum()), small, min_population, skipped
+            )
+        )
+        if no_unit:
+            feedback.pushWarning(
+                self.tr("{} reads ({:.1%}) fall in no census unit: they are not in any rate.").format(
+                    no_unit, no_unit / n_reads if n_reads else 0.0
+                )
+            )
+        for row in stats.itertuples(index=False):
+            feedback.pushInfo(
+                self.tr("  {} ({}): Spearman {:.3f} (p {:.2g}), Pearson {:.3f} (p {:.2g}), n {}").format(
+                    row.attribute, row.rate_basis, row.spearman, row.spearman_p, row.pearson, row.pearson_p, row.n
+                )
+            )
+            if np.isfinite(row.exposure_ratio):
+                feedback.pushInfo(
+                    self.tr("    exposure: {:.1f} reads per 1,000 where they live, {:.2f}× the overall rate").format(
+                        row.exposure_per_1000, row.exposure_ratio
+                    )
+                )
+        feedback.pushInfo(summary)
+        return {
+            self.OUTPUT: dest,
+            self.OUTPUT_STATS: stats_dest,
+            self.READ_COUNT: n_reads,
+            self.MATCHED_COUNT: matched,
+            self.NO_UNIT_COUNT: no_unit,
+            self.MISSING_LOCATION_COUNT: missing,
+            self.UNIT_COUNT: n_units,
+            self.COMPARED_UNIT_COUNT: int(compared.sum()),
+            self.SMALL_UNIT_COUNT: small,
+            self.SKIPPED_UNIT_COUNT: skipped,
+            self.READS_PER_1000: overall if np.isfinite(overall) else 0.0,
+            self.SUMMARY: summary,
+        }

@@ -1,0 +1,138 @@
+"""Reads outside a jurisdiction: which, in whose territory, and how far out.
+
+Pure numpy/pandas/shapely (no QGIS).  The algorithm ``alpr:jurisdiction``
+reads the layers, transforms coordinates and writes; this module decides.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+import numpy as np
+import pandas as pd
+
+from alpr_qgis.core import spatial
+
+UNNAMED = "unnamed"
+
+
+@dataclass
+class Outside:
+    """Where each read lies relative to the boundary."""
+
+    outside: np.ndarray  # bool: a location beyond the boundary
+    missing: np.ndarray  # bool: no location (neither inside nor outside)
+
+    @property
+    def inside(self) -> np.ndarray:
+        return ~self.outside & ~self.missing
+
+    @property
+    def outside_count(self) -> int:
+        return int(self.outside.sum())
+
+    @property
+    def inside_count(self) -> int:
+        return int(self.inside.sum())
+
+    @property
+    def missing_count(self) -> int:
+        return int(self.missing.sum())
+
+
+def dissolve(polygons: Sequence[Optional[object]]):
+    """One geometry covering every polygon given (None when there are none)."""
+    from shapely.ops import unary_union
+
+    parts = [p for p in polygons if p is not None and not p.is_empty]
+    if not parts:
+        return None
+    merged = unary_union(parts)
+    return merged if not merged.is_empty else None
+
+
+def classify(x: np.ndarray, y: np.ndarray, boundary) -> Outside:
+    """Which reads lie outside ``boundary`` (points on its border count as inside).
+
+    ``x``/``y`` are in the boundary's CRS; NaN marks a read without a location.
+    """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    missing = ~(np.isfinite(x) & np.isfinite(y))
+    inside = spatial.covered(boundary, x, y)
+    return Outside(outside=~inside & ~missing, missing=missing)
+
+
+def neighbour_names(
+    x: np.ndarray, y: np.ndarray, neighbours: Sequence[Optional[object]], names: Sequence[Optional[str]]
+) -> np.ndarray:
+    """The name of the first neighbour polygon holding each point, ``"unnamed"`` where none does.
+
+    A neighbour polygon whose name is null or blank also gives ``"unnamed"``.
+    """
+    out = np.full(len(x), UNNAMED, dtype=object)
+    if not len(x) or not len(neighbours):
+        return out
+    unit = spatial.locate(np.asarray(x, dtype=float), np.asarray(y, dtype=float), neighbours)
+    labels = np.array(
+        [
+            UNNAMED if n is None or (isinstance(n, float) and np.isnan(n)) or not str(n).strip() else str(n)
+            for n in names
+        ]
+        + [UNNAMED],
+        dtype=object,
+    )
+    return labels[np.where(unit >= 0, unit, len(names))]
+
+
+def by_jurisdiction(
+    jurisdiction: np.ndarray,
+    distance_m: np.ndarray,
+    times: Optional[pd.Series] = None,
+    devices: Optional[pd.Series] = None,
+) -> pd.DataFrame:
+    """One row per jurisdiction: read count, distances (m), first and last read, devices.
+
+    Sorted by read count, largest first.  ``first_read``/``last_read`` and
+    ``devices`` are present when ``times``/``devices`` are given.
+    """
+    frame = pd.DataFrame({"jurisdiction": pd.Series(jurisdiction, dtype=object), "distance_m": distance_m})
+    if times is not None:
+        frame["time"] = pd.to_datetime(pd.Series(times).reset_index(drop=True), errors="coerce")
+    if devices is not None:
+        frame["device"] = pd.Series(devices).reset_index(drop=True).astype(object)
+    columns = ["jurisdiction", "read_count", "min_distance_m", "median_distance_m", "max_distance_m"]
+    if times is not None:
+        columns += ["first_read", "last_read"]
+    if devices is not None:
+        columns += ["devices"]
+    if frame.empty:
+        empty = pd.DataFrame(
+            {c: pd.Series(dtype=object if c in ("jurisdiction", "devices") else float) for c in columns}
+        )
+        empty["read_count"] = empty["read_count"].astype("int64")
+        return empty
+    groups = frame.groupby("jurisdiction", sort=False)
+    out = pd.DataFrame(
+        {
+            "read_count": groups.size(),
+            "min_distance_m": groups["distance_m"].min(),
+            "median_distance_m": groups["distance_m"].median(),
+            "max_distance_m": groups["distance_m"].max(),
+        }
+    )
+    if times is not None:
+        out["first_read"] = groups["time"].min()
+        out["last_read"] = groups["time"].max()
+    if devices is not None:
+        out["devices"] = groups["device"].agg(lambda s: ", ".join(sorted({str(v) for v in s.dropna()})) or None)
+    out = out.reset_index().sort_values(["read_count", "jurisdiction"], ascending=[False, True], kind="stable")
+    out["read_count"] = out["read_count"].astype("int64")
+    return out[columns].reset_index(drop=True)
+
+
+def near_null_island(lon: np.ndarray, lat: np.ndarray, tolerance: float = 0.01) -> np.ndarray:
+    """Reads within ``tolerance`` degrees of 0,0: coordinates that were really missing."""
+    with np.errstate(invalid="ignore"):
+        return (np.abs(lon) <= tolerance) & (np.abs(lat) <= tolerance)
