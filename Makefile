@@ -109,6 +109,8 @@ demo: install
 
 bench: install
 	$(PY) bench/bench_loadreads.py
+	$(PY) bench/bench_prepare.py
+	$(PY) bench/bench_compare.py
 
 desktop-check: install
 	$(PY) scripts/desktop_check.py --profile-dir "$(PROFILE_DIR)"
