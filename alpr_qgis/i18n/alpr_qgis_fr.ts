@@ -4,8 +4,1607 @@
 <context>
     <name>AlprAlgorithm</name>
     <message>
-        <location filename="../algorithms/base.py" line="47"/>
+        <location filename="../algorithms/base.py" line="54"/>
         <source>Cancelled: nothing more was written.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AnonymizePlatesAlgorithm</name>
+    <message>
+        <location filename="../algorithms/anonymize_plates.py" line="64"/>
+        <source>Anonymize plates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/anonymize_plates.py" line="70"/>
+        <source>alpr,anpr,lpr,plate,anonymize,anonymise,pseudonymize,hash,hmac,privacy,publish,release</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/anonymize_plates.py" line="75"/>
+        <source>&lt;p&gt;Makes a layer of reads fit to publish: every plate is replaced by &lt;i&gt;plate_id&lt;/i&gt;, other fields that still hold a row's plate are cleared, and time and place can be coarsened. The features and all other fields are kept.&lt;/p&gt;&lt;p&gt;&lt;b&gt;METHOD&lt;/b&gt;: &lt;i&gt;hmac&lt;/i&gt; (default) — keyed HMAC-SHA256 of the normalised plate, 64 hexadecimal characters: the same plate gets the same id within a run and across runs with the same key, so releases can be linked; &lt;i&gt;token&lt;/i&gt; — a random 22-character URL-safe token per plate, the same within this run only; &lt;i&gt;drop&lt;/i&gt; — no id at all.&lt;/p&gt;&lt;p&gt;Plates are normalised before they are hashed (upper case, spaces, dashes and dots removed), so &quot;6trm 913&quot; and &quot;6TRM-913&quot; are one vehicle. Empty plates get no id.&lt;/p&gt;&lt;p&gt;&lt;b&gt;KEY&lt;/b&gt; or &lt;b&gt;KEY_FILE&lt;/b&gt;: the secret of the keyed hash. Prefer KEY_FILE (a file holding the secret; a trailing line break is ignored): QGIS records plain parameter values in its processing history and in models, so a KEY typed here is stored in clear text. With neither, a random key is used once and never stored: ids then cannot be linked to any other release. Never publish an unkeyed hash of plates (plain SHA-256 or MD5): there are so few possible plates that anyone can hash them all and reverse it. The key is never written anywhere by this plugin.&lt;/p&gt;&lt;p&gt;&lt;b&gt;TIME_PRECISION&lt;/b&gt; (keep, minute, hour, day) floors read times; &lt;b&gt;LOCATION_PRECISION_M&lt;/b&gt; (metres, 0 = keep) moves every read to the centre of its grid cell of that size (measured in the local UTM zone for layers in degrees).&lt;/p&gt;&lt;p&gt;&lt;b&gt;EXTRA_PLATE_FIELDS&lt;/b&gt;: other fields holding plates; they are removed. Any other text field whose value contains the row's plate (for example an image file name IMG_..._6TRM913.jpg) is found, reported by name and count, and cleared.&lt;/p&gt;&lt;p&gt;&lt;b&gt;AUDIT&lt;/b&gt; (re-identification audit): each vehicle's trail is the set of its (place, time) points as released. For k = 1, 2, 3 and 4 known sightings, k points of each vehicle's trail are drawn at random (fixed seed) and the vehicle counts as &lt;i&gt;unique&lt;/i&gt; when no other vehicle's trail holds all k. The table gives, per k, the vehicles with at least k points, how many are unique and the share: the share of cars an adversary who saw a car k times could single out and follow through the release. Coarser time and place lower it; publish when it is low enough for your purpose.&lt;/p&gt;&lt;p&gt;Example: &lt;code&gt;qgis_process.bin run alpr:anonymizeplates -- INPUT=clean.gpkg KEY_FILE=/secure/alpr.key TIME_PRECISION=hour LOCATION_PRECISION_M=200 OUTPUT=public.gpkg AUDIT=audit.csv&lt;/code&gt;&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/anonymize_plates.py" line="112"/>
+        <source>Reads</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/anonymize_plates.py" line="112"/>
+        <source>Reads to publish, e.g. the clean output of alpr:cleanreads.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/anonymize_plates.py" line="116"/>
+        <source>Plate field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/anonymize_plates.py" line="116"/>
+        <source>The text field holding the plates (default: plate).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/anonymize_plates.py" line="127"/>
+        <source>Method</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/anonymize_plates.py" line="129"/>
+        <source>hmac: keyed hash (linkable with the same key); token: random per run; drop: no id.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/anonymize_plates.py" line="130"/>
+        <source>Secret key (prefer a key file)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/anonymize_plates.py" line="130"/>
+        <source>Stored in clear text in QGIS&apos;s history: use KEY_FILE for real releases.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/anonymize_plates.py" line="134"/>
+        <source>Key file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/anonymize_plates.py" line="134"/>
+        <source>All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/anonymize_plates.py" line="134"/>
+        <source>A file holding the secret key for the keyed hash.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/anonymize_plates.py" line="140"/>
+        <source>Time field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/anonymize_plates.py" line="140"/>
+        <source>The date-time field to coarsen and audit (default: read_time).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/anonymize_plates.py" line="152"/>
+        <source>Time precision</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/anonymize_plates.py" line="156"/>
+        <source>Floor read times to the minute, hour or day.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/anonymize_plates.py" line="157"/>
+        <source>Location precision (m)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/anonymize_plates.py" line="157"/>
+        <source>Snap reads to the centre of a grid of this size in metres; 0 keeps them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/anonymize_plates.py" line="167"/>
+        <source>Other fields holding plates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/anonymize_plates.py" line="167"/>
+        <source>Removed from the output.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/anonymize_plates.py" line="177"/>
+        <source>Anonymized reads</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/anonymize_plates.py" line="180"/>
+        <source>Re-identification audit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/anonymize_plates.py" line="183"/>
+        <source>Reads written</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/anonymize_plates.py" line="184"/>
+        <source>Distinct plates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/anonymize_plates.py" line="185"/>
+        <source>Other values cleared</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/anonymize_plates.py" line="187"/>
+        <source>Share of vehicles unique after {} sightings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/anonymize_plates.py" line="208"/>
+        <source>KEY is stored in clear text in QGIS&apos;s processing history and in models; use KEY_FILE for real releases.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/anonymize_plates.py" line="215"/>
+        <source>No key given: a random one-time key was used and discarded; these ids cannot be linked to any other release.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/anonymize_plates.py" line="251"/>
+        <source>Field {} held the row&apos;s plate in {} values: cleared.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/anonymize_plates.py" line="255"/>
+        <source>Removed fields: {}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/anonymize_plates.py" line="267"/>
+        <source>No time field {}: times were not coarsened.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/anonymize_plates.py" line="275"/>
+        <source>Locations snapped to a {} m grid in {}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/anonymize_plates.py" line="295"/>
+        <source>Audit: {} known sightings single out {} of {} vehicles ({:.1%}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/anonymize_plates.py" line="319"/>
+        <source>Internal error: {} reads unaccounted for.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/anonymize_plates.py" line="323"/>
+        <source>{} reads of {} plates anonymized with {} ({} characters).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CleanReadsAlgorithm</name>
+    <message>
+        <location filename="../algorithms/clean_reads.py" line="54"/>
+        <source>Remove misreads and null-island points</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/clean_reads.py" line="60"/>
+        <source>alpr,anpr,lpr,plate,misread,clean,sign,null island,duplicate,government</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/clean_reads.py" line="63"/>
+        <source>&lt;p&gt;Separates trustworthy reads from misreads and unusable locations. Every read lands in exactly one output: &lt;b&gt;OUTPUT&lt;/b&gt; (clean reads) or &lt;b&gt;REJECTED&lt;/b&gt; (with the reason); CLEAN_COUNT + REJECTED_COUNT = the input's features.&lt;/p&gt;&lt;p&gt;Plates are first normalised: upper case, spaces, dashes and dots removed (&quot;6trm-913&quot; is tested as 6TRM913, &quot;ONE WAY&quot; as ONEWAY). The rules, in the order that picks the primary &lt;i&gt;reason&lt;/i&gt; (all failing rules are listed in &lt;i&gt;reasons&lt;/i&gt;):&lt;/p&gt;&lt;ul&gt;&lt;li&gt;&lt;b&gt;empty_plate&lt;/b&gt;: no plate text.&lt;/li&gt;&lt;li&gt;&lt;b&gt;invalid_chars&lt;/b&gt;: characters other than letters and digits.&lt;/li&gt;&lt;li&gt;&lt;b&gt;sign_word&lt;/b&gt;: road, traffic or business sign text read as a plate (CROSSWALK, CAUTION, PARKING, ONE WAY, TOW AWAY, STOP, YIELD, SCHOOL…), recognised through OCR confusions (0/O, 1/I/L, 5/S, 8/B, 2/Z, 6/G, CJ/O, M/N…), a dropped or added first or last letter and truncation at the reader's length limit: CAUT10N, CAUTIC1N, ROSSWALK, CROSSWAL, PARKIMG. Words of four letters or fewer must match whole and text with more than two digits is never a sign, so plates that merely contain a word (CAT123, STOP4ME) stay clean. &lt;i&gt;detail&lt;/i&gt; names the word. Add words with EXTRA_SIGN_WORDS (comma-separated).&lt;/li&gt;&lt;li&gt;&lt;b&gt;overlength&lt;/b&gt;: longer than MAX_PLATE_LENGTH characters (7 by default).&lt;/li&gt;&lt;li&gt;&lt;b&gt;government&lt;/b&gt;: matches GOVERNMENT_PATTERN (a regular expression, seven digits by default: California's exempt plates) — only when EXCLUDE_GOVERNMENT is checked. Otherwise such reads stay clean with &lt;i&gt;is_government&lt;/i&gt; = true.&lt;/li&gt;&lt;li&gt;&lt;b&gt;invalid_location&lt;/b&gt;: latitude beyond ±90 or longitude beyond ±180 (layers in a projected CRS are converted to degrees first).&lt;/li&gt;&lt;li&gt;&lt;b&gt;null_geometry&lt;/b&gt;: the read has no location.&lt;/li&gt;&lt;li&gt;&lt;b&gt;null_island&lt;/b&gt;: within NULL_ISLAND_TOLERANCE degrees of 0,0, where reads without coordinates end up.&lt;/li&gt;&lt;/ul&gt;&lt;p&gt;Plates that arrived hashed (hex or base64 text of one length, 16 or more) skip the plate-text rules; PLATES_HASHED and the log say so.&lt;/p&gt;&lt;p&gt;&lt;b&gt;DEDUP_SECONDS&lt;/b&gt; (0 = off): a read of the same plate by the same device within that many seconds of its previous read is flagged &lt;i&gt;is_duplicate&lt;/i&gt; (a parked patrol car re-reading its neighbour inflates every count) — flagged, not removed.&lt;/p&gt;&lt;p&gt;Outputs: clean reads with every input field plus is_government and is_duplicate; rejected reads with every input field plus reason, reasons and detail; counts CLEAN_COUNT, REJECTED_COUNT, DUPLICATE_COUNT, GOVERNMENT_READS and one per reason (EMPTY_PLATE_COUNT, INVALID_CHARS_COUNT, SIGN_WORD_COUNT, OVERLENGTH_COUNT, GOVERNMENT_COUNT, INVALID_LOCATION_COUNT, NULL_GEOMETRY_COUNT, NULL_ISLAND_COUNT).&lt;/p&gt;&lt;p&gt;Example: &lt;code&gt;qgis_process.bin run alpr:cleanreads -- INPUT=reads.gpkg OUTPUT=clean.gpkg REJECTED=misreads.gpkg DEDUP_SECONDS=60&lt;/code&gt;&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/clean_reads.py" line="105"/>
+        <source>Reads</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/clean_reads.py" line="105"/>
+        <source>ALPR reads, e.g. the output of alpr:loadreads.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/clean_reads.py" line="109"/>
+        <source>Plate field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/clean_reads.py" line="109"/>
+        <source>The text field holding the plates (default: plate).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/clean_reads.py" line="120"/>
+        <source>Maximum plate length (characters)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/clean_reads.py" line="120"/>
+        <source>Longer plates (spaces and dashes not counted) are overlength misreads.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/clean_reads.py" line="130"/>
+        <source>Extra sign words (comma-separated)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/clean_reads.py" line="130"/>
+        <source>More sign or business text to treat as misreads, e.g. PIZZA, OPEN HOUSE.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/clean_reads.py" line="136"/>
+        <source>Null-island tolerance (degrees)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/clean_reads.py" line="136"/>
+        <source>Reads within this many degrees of 0,0 are null-island points.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/clean_reads.py" line="147"/>
+        <source>Government plate pattern (regex)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/clean_reads.py" line="147"/>
+        <source>A regular expression matching whole normalised plates of government vehicles.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/clean_reads.py" line="154"/>
+        <source>Exclude government plates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/clean_reads.py" line="154"/>
+        <source>Reject reads of government plates (reason government) instead of flagging them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/clean_reads.py" line="158"/>
+        <source>Duplicate window (seconds, 0 = off)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/clean_reads.py" line="158"/>
+        <source>Flag re-reads of the same plate by the same device within this many seconds.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/clean_reads.py" line="168"/>
+        <source>Device field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/clean_reads.py" line="168"/>
+        <source>Field naming the camera or car, for duplicate flagging (default: device).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/clean_reads.py" line="175"/>
+        <source>Time field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/clean_reads.py" line="175"/>
+        <source>Date-time field of the read, for duplicate flagging (default: read_time).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/clean_reads.py" line="193"/>
+        <source>Clean reads</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/clean_reads.py" line="194"/>
+        <source>Rejected reads</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/clean_reads.py" line="196"/>
+        <source>Reads rejected as {}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/clean_reads.py" line="199"/>
+        <source>Clean reads flagged duplicate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/clean_reads.py" line="200"/>
+        <source>Reads of government plates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/clean_reads.py" line="201"/>
+        <source>Plates arrived hashed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/clean_reads.py" line="222"/>
+        <source>Reading reads</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/clean_reads.py" line="237"/>
+        <source>The plates arrived hashed: plate-text rules are skipped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/clean_reads.py" line="251"/>
+        <source>The layer has no CRS; its coordinates are read as EPSG:4326 degrees.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/clean_reads.py" line="257"/>
+        <source>Duplicate flagging needs the fields {} and {}; it was skipped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/clean_reads.py" line="263"/>
+        <source>Applying the rules</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/clean_reads.py" line="285"/>
+        <source>Writing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/clean_reads.py" line="314"/>
+        <source>Internal error: {} reads unaccounted for.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/clean_reads.py" line="318"/>
+        <source>The input layer has no features.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/clean_reads.py" line="319"/>
+        <source>{} reads: {} clean, {} rejected.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/clean_reads.py" line="322"/>
+        <source>  {}: {}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DeviceTracksAlgorithm</name>
+    <message>
+        <location filename="../algorithms/device_tracks.py" line="49"/>
+        <source>Draw device tracks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/device_tracks.py" line="55"/>
+        <source>alpr,anpr,lpr,device,camera,patrol,car,track,route,trajectory,line</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/device_tracks.py" line="58"/>
+        <source>&lt;p&gt;Joins each camera's reads, in time order, into lines: one line per device per continuous patrol, showing where each camera car drove and when.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Reads&lt;/b&gt; (INPUT): a point layer, e.g. the output of Load ALPR reads. The input order does not matter: reads are sorted by time within each device (reads with the same time keep their input order).&lt;/p&gt;&lt;p&gt;&lt;b&gt;Device field&lt;/b&gt; (DEVICE_FIELD, default device) and &lt;b&gt;Time field&lt;/b&gt; (TIME_FIELD, default read_time): the camera or car, and the date-time of each read (a date-time field, or text such as 2014-07-20 08:01:02).&lt;/p&gt;&lt;p&gt;&lt;b&gt;Maximum gap (minutes)&lt;/b&gt; (MAX_GAP_MINUTES, default 30): a pause longer than this between two reads of a device starts a new track (end of a shift, a trip out of town with the camera off).&lt;/p&gt;&lt;p&gt;&lt;b&gt;Maximum speed (km/h)&lt;/b&gt; (MAX_SPEED_KMH, default 150): a jump between two consecutive reads faster than this (straight-line distance over time) also starts a new track — a GPS glitch or a camera moved to another car. Timestamps are whole seconds, so reads less than a second apart count as one second apart.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Leave out lone glitches&lt;/b&gt; (DROP_GLITCHES, default true): a single read reached by a jump too fast and left by another, between two reads the car could have driven between — a GPS error, a point at 0,0 — is left out (GLITCH_COUNT) and the track goes on. When false, it breaks the track in three like any jump.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Tracks&lt;/b&gt; (OUTPUT, in the input's CRS): track_id, device, start_time, end_time, read_count, length_m (the sum of the straight steps between consecutive reads, in metres, measured in the local UTM zone — or in the layer's CRS when it is projected in metres), duration_min, start_reason (device_start, gap or speed: why the track begins), first_read_id and last_read_id (null when the reads have no read_id). The line's vertices are the reads, in time order.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Counts&lt;/b&gt;: TRACK_COUNT lines, DEVICE_COUNT devices, SINGLE_READ_COUNT reads that form a track of their own (a read isolated by gaps or jumps on both sides: counted, not drawn, since a line needs two points) and SKIPPED_COUNT reads without geometry, time or device. Guarantee: the read_count total + SINGLE_READ_COUNT + GLITCH_COUNT + SKIPPED_COUNT = the reads in INPUT.&lt;/p&gt;&lt;p&gt;Example: &lt;code&gt;qgis_process.bin run alpr:devicetracks -- INPUT=reads.gpkg MAX_GAP_MINUTES=30 MAX_SPEED_KMH=150 OUTPUT=tracks.gpkg&lt;/code&gt;&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/device_tracks.py" line="94"/>
+        <source>Reads</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/device_tracks.py" line="97"/>
+        <source>Point layer of reads with a device and a time field.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/device_tracks.py" line="99"/>
+        <source>Device field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/device_tracks.py" line="102"/>
+        <source>Field naming the camera or patrol car (default device).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/device_tracks.py" line="104"/>
+        <source>Time field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/device_tracks.py" line="107"/>
+        <source>Field holding each read&apos;s date and time (default read_time).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/device_tracks.py" line="109"/>
+        <source>Maximum gap (minutes)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/device_tracks.py" line="112"/>
+        <source>A longer pause between two reads of a device starts a new track.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/device_tracks.py" line="114"/>
+        <source>Maximum speed (km/h)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/device_tracks.py" line="117"/>
+        <source>A faster jump between two consecutive reads starts a new track.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/device_tracks.py" line="120"/>
+        <source>Leave out lone glitches</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/device_tracks.py" line="121"/>
+        <source>Leave out a single read that jumps away and straight back (GPS error) instead of splitting.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/device_tracks.py" line="126"/>
+        <source>Device tracks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/device_tracks.py" line="129"/>
+        <source>Tracks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/device_tracks.py" line="130"/>
+        <source>Devices</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/device_tracks.py" line="131"/>
+        <source>One-read tracks (not drawn)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/device_tracks.py" line="132"/>
+        <source>Glitches left out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/device_tracks.py" line="133"/>
+        <source>Reads without geometry, time or device</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/device_tracks.py" line="145"/>
+        <source>MAX_GAP_MINUTES must be more than 0 (got {}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/device_tracks.py" line="147"/>
+        <source>MAX_SPEED_KMH must be more than 0 (got {}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/device_tracks.py" line="151"/>
+        <source>INPUT has no field &quot;{}&quot;. Its fields are: {}. Choose the right {}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/device_tracks.py" line="157"/>
+        <source>DEVICE_FIELD and TIME_FIELD are the same field.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/device_tracks.py" line="178"/>
+        <source>INPUT has no reads: the layer is empty.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/device_tracks.py" line="185"/>
+        <source>INPUT has no CRS: set the layer&apos;s CRS so distances can be measured.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/device_tracks.py" line="188"/>
+        <source>Distances and speeds measured in {} ({}); the tracks stay in {}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/device_tracks.py" line="212"/>
+        <source>None of the {} reads has a location, a time (field &quot;{}&quot;) and a device (field &quot;{}&quot;).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/device_tracks.py" line="223"/>
+        <source>Internal error: {} reads unaccounted for.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/device_tracks.py" line="260"/>
+        <source>{} tracks from {} devices, {:.1f} km in all; {} reads on lines.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/device_tracks.py" line="266"/>
+        <source>Tracks starting after a gap: {}, after a jump too fast: {}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/device_tracks.py" line="272"/>
+        <source>{} lone reads that jump away and straight back left out as glitches.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/device_tracks.py" line="276"/>
+        <source>{} reads form a track of their own (not drawn: a line needs two reads).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/device_tracks.py" line="283"/>
+        <source>{} reads skipped: {} without geometry, {} without time, {} without device.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/device_tracks.py" line="289"/>
+        <source>{} reads could not be projected to measure distances (skipped, counted as without geometry).</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>HeatmapAlgorithm</name>
+    <message>
+        <location filename="../algorithms/heatmap.py" line="49"/>
+        <source>Make a heatmap (kernel density)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/heatmap.py" line="55"/>
+        <source>alpr,anpr,lpr,heatmap,heat map,kde,kernel density,density,hotspot,raster</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/heatmap.py" line="58"/>
+        <source>&lt;p&gt;Makes a kernel-density heatmap of points (e.g. reads): the raster QGIS's own &lt;i&gt;Heatmap (Kernel Density Estimation)&lt;/i&gt; makes from the same points, many times faster on large inputs.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Points&lt;/b&gt; (INPUT): a point layer. Points without geometry are skipped; each part of a multipoint counts, as in QGIS's heatmap.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Radius (m)&lt;/b&gt; (RADIUS): how far each point spreads, in metres whatever the layer's CRS. &lt;b&gt;Pixel size (m)&lt;/b&gt; (PIXEL_SIZE): the raster's cell size, in metres.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Kernel shape&lt;/b&gt; (KERNEL, advanced): quartic (default), triangular, uniform, triweight or Epanechnikov, QGIS's kernels in QGIS's order. &lt;b&gt;Decay ratio&lt;/b&gt; (DECAY, advanced): triangular kernel only; 0 falls to zero at the radius, 1 is flat, negative values go below zero towards the rim. &lt;b&gt;Weight field&lt;/b&gt; (WEIGHT_FIELD, advanced): a numeric field multiplying each point's kernel; an empty (null) weight counts as 0, as in QGIS. &lt;b&gt;Output values&lt;/b&gt; (OUTPUT_VALUE): raw (a sum of kernel heights: 1 at a lone point) or scaled (QGIS's normalising constants, per square metre).&lt;/p&gt;&lt;p&gt;&lt;b&gt;Extent&lt;/b&gt; (EXTENT, optional): the area to map instead of the points' extent; given with a CRS it is reprojected, without one it is read in the output CRS. Like the points' extent it is grown by the radius on every side, and points outside the grown extent are left out, so inside the extent the density is complete and in the band around it only nearby points count.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Metres&lt;/b&gt;: a layer in a geographic CRS (or in feet) is projected to the WGS 84 UTM zone of the centre of its extent (EPSG:326xx north, 327xx south) and the heatmap is in that CRS, named in the log; a layer in metres keeps its CRS.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Heatmap&lt;/b&gt; (OUTPUT): a Float32 GeoTIFF. Its grid is QGIS's: the extent grown by the radius, top-left origin, rows = ceil(height / pixel) + 1 and the same for columns. Cells no point reaches are no-data (−9999). A style (transparent at 0, then a perceptual 'inferno' ramp up to the largest value) is saved as a .qml beside it, so the raster opens styled in QGIS. POINT_COUNT: points used; MAXIMUM: largest value.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Guarantee&lt;/b&gt;: for the same points in the same projected CRS, radius, pixel size, kernel, decay, weights and output values, the raster has the width, height, geotransform, CRS and no-data cells of QGIS's heatmap, and every value is within 0.5 % of the raster's largest value of QGIS's (QGIS itself rounds every addition to single precision). QGIS quirks are kept: y distances are measured from a pixel centre mirrored within the pixel, a cell exactly one radius away is 0 rather than no-data, and a point whose block of cells does not fit in the raster (tiny extents) is left out. The work grows with points × radius at most, and for the quartic and triweight kernels with points + cells only, where QGIS's grows with points × radius².&lt;/p&gt;&lt;p&gt;Example: &lt;code&gt;qgis_process.bin run alpr:heatmap -- INPUT=clean.gpkg RADIUS=300 PIXEL_SIZE=10 OUTPUT=heatmap.tif&lt;/code&gt;&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/heatmap.py" line="100"/>
+        <source>Points</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/heatmap.py" line="100"/>
+        <source>Point layer, e.g. reads; points without geometry are skipped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/heatmap.py" line="106"/>
+        <source>Radius (m)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/heatmap.py" line="106"/>
+        <source>Kernel radius (search distance), in metres whatever the layer&apos;s CRS.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/heatmap.py" line="112"/>
+        <source>Pixel size (m)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/heatmap.py" line="112"/>
+        <source>Width and height of a raster cell, in metres.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/heatmap.py" line="118"/>
+        <source>Kernel shape</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/heatmap.py" line="118"/>
+        <source>Quartic</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/heatmap.py" line="118"/>
+        <source>Triangular</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/heatmap.py" line="118"/>
+        <source>Uniform</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/heatmap.py" line="118"/>
+        <source>Triweight</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/heatmap.py" line="118"/>
+        <source>Epanechnikov</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/heatmap.py" line="118"/>
+        <source>QGIS&apos;s kernel shapes, in QGIS&apos;s order; quartic is QGIS&apos;s default.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/heatmap.py" line="134"/>
+        <source>Decay ratio (triangular kernel only)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/heatmap.py" line="134"/>
+        <source>Kernel height at the radius relative to the centre, for the triangular kernel.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/heatmap.py" line="147"/>
+        <source>Weight from field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/heatmap.py" line="147"/>
+        <source>Numeric field multiplying each point&apos;s kernel; empty weights count as 0.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/heatmap.py" line="159"/>
+        <source>Output values</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/heatmap.py" line="159"/>
+        <source>Raw</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/heatmap.py" line="159"/>
+        <source>Scaled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/heatmap.py" line="159"/>
+        <source>Raw kernel sums, or scaled by QGIS&apos;s normalising constants (density per square metre).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/heatmap.py" line="165"/>
+        <source>Extent (default: the points&apos; extent)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/heatmap.py" line="165"/>
+        <source>Area to map; it is grown by the radius, and points outside the grown area are left out.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/heatmap.py" line="169"/>
+        <source>Heatmap</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/heatmap.py" line="170"/>
+        <source>Points used</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/heatmap.py" line="171"/>
+        <source>Largest value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/heatmap.py" line="213"/>
+        <source>{} points without geometry skipped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/heatmap.py" line="226"/>
+        <source>Mapping the extent {:.1f}, {:.1f} : {:.1f}, {:.1f} ({}), grown by the radius.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/heatmap.py" line="234"/>
+        <source>Raster of {} × {} cells of {} m, radius {} m, {} kernel, {} values.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/heatmap.py" line="255"/>
+        <source>{} points outside the extent (grown by the radius) left out.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/heatmap.py" line="259"/>
+        <source>{} points left out, as QGIS&apos;s heatmap leaves them out: their block of cells does not fit in this small raster (the radius rounded up to whole pixels is wider than the extent).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/heatmap.py" line="265"/>
+        <source>{} points mapped ({}); largest value {:.6g}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/heatmap.py" line="309"/>
+        <source>Projected to {} ({}) for metres; the heatmap is in this CRS.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/heatmap.py" line="317"/>
+        <source>{} points could not be projected to {} and are left out.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>HotspotsAlgorithm</name>
+    <message>
+        <location filename="../algorithms/hotspots.py" line="51"/>
+        <source>Find hotspots (Getis-Ord Gi*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/hotspots.py" line="57"/>
+        <source>alpr,anpr,lpr,hotspot,cold spot,getis,ord,gi*,hexagon,hex,grid,cluster,statistics</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/hotspots.py" line="60"/>
+        <source>&lt;p&gt;Counts the reads in a grid of hexagons and finds where counts are significantly high (hot spots) or low (cold spots) with the Getis-Ord Gi* statistic.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Reads&lt;/b&gt; (INPUT): a point layer, e.g. the output of Load ALPR reads or Remove misreads. Reads without geometry are skipped and counted (SKIPPED_COUNT).&lt;/p&gt;&lt;p&gt;&lt;b&gt;Hexagon size (m)&lt;/b&gt; (CELL_SIZE): the distance between opposite edges of a hexagon, in metres whatever the layer's CRS.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Distance band (m)&lt;/b&gt; (DISTANCE_BAND): hexagons whose centres are at most this far apart are neighbours (binary weights, the hexagon itself included). Neighbouring centres are CELL_SIZE apart, the next ring 1.73 × and 2 × CELL_SIZE: a band of twice the cell size gives each inner hexagon 18 neighbours.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Boundary&lt;/b&gt; (BOUNDARY, optional): polygons the grid covers, e.g. the city limits; every hexagon that overlaps them is kept. Without it the grid covers the extent of the reads. Hexagons without reads take part with a count of 0.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Metres&lt;/b&gt;: a layer in a geographic CRS (or in feet) is projected to its local UTM zone (from the median position of the reads, or the centre of the boundary); the output is in that CRS, named in the log. The grid is anchored at the CRS origin, so the same cell size always gives the same hexagons.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Hexagons&lt;/b&gt; (OUTPUT): read_count, gi_z (the Gi* z-score), gi_p (two-sided p-value, normal distribution), hotspot_class (3, 2, 1: hot spot at 99, 95, 90 % confidence; −1, −2, −3: cold spot; 0: not significant), hotspot_label (e.g. Hot spot (99 %)) and neighbour_count (hexagons in the band, itself included). Styled red for hot, blue for cold. Where Gi* is undefined (every count equal, or every hexagon in every band) z is 0 and the hexagon is not significant.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Counts&lt;/b&gt;: HOT_COUNT and COLD_COUNT hexagons (any confidence), CELL_COUNT hexagons, SKIPPED_COUNT reads without geometry, OUTSIDE_COUNT reads in no hexagon of the grid (beyond the boundary). Guarantee: the read_count total + OUTSIDE_COUNT + SKIPPED_COUNT = the reads in INPUT.&lt;/p&gt;&lt;p&gt;p-values are not corrected for multiple testing, and reads are not independent (a few cars drive them): read significance as a guide to where patrols concentrate, not as proof.&lt;/p&gt;&lt;p&gt;Example: &lt;code&gt;qgis_process.bin run alpr:hotspots -- INPUT=clean.gpkg CELL_SIZE=500 DISTANCE_BAND=1000 BOUNDARY=city.gpkg|layername=city_boundary OUTPUT=hotspots.gpkg&lt;/code&gt;&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/hotspots.py" line="97"/>
+        <source>Reads</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/hotspots.py" line="100"/>
+        <source>Point layer of reads; reads without geometry are skipped and counted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/hotspots.py" line="102"/>
+        <source>Hexagon size (m)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/hotspots.py" line="105"/>
+        <source>Distance between opposite edges of a hexagon, in metres.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/hotspots.py" line="107"/>
+        <source>Distance band (m)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/hotspots.py" line="110"/>
+        <source>Hexagons whose centres are at most this many metres apart are neighbours in Gi*. Use at least the hexagon size.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/hotspots.py" line="117"/>
+        <source>Boundary (the grid covers it)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/hotspots.py" line="123"/>
+        <source>Polygons to cover with hexagons, e.g. the city limits; empty: the reads&apos; extent.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/hotspots.py" line="125"/>
+        <source>Hotspots</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/hotspots.py" line="128"/>
+        <source>Hot-spot hexagons</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/hotspots.py" line="129"/>
+        <source>Cold-spot hexagons</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/hotspots.py" line="130"/>
+        <source>Hexagons</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/hotspots.py" line="131"/>
+        <source>Reads without geometry (skipped)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/hotspots.py" line="132"/>
+        <source>Reads outside the grid</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/hotspots.py" line="139"/>
+        <source>CELL_SIZE must be more than 0 m (got {}). It is the distance between opposite edges.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/hotspots.py" line="145"/>
+        <source>DISTANCE_BAND must be more than 0 m (got {}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/hotspots.py" line="164"/>
+        <source>INPUT has no reads: the layer is empty.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/hotspots.py" line="168"/>
+        <source>None of the {} reads in INPUT has a location (all geometries are null).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/hotspots.py" line="172"/>
+        <source>{} reads without geometry skipped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/hotspots.py" line="174"/>
+        <source>INPUT has no CRS: set the layer&apos;s CRS so distances can be measured.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/hotspots.py" line="189"/>
+        <source>Projected to {} ({}) for metres; the output is in this CRS.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/hotspots.py" line="197"/>
+        <source>{} reads could not be projected to {} and count as outside the grid.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/hotspots.py" line="212"/>
+        <source>BOUNDARY covers no hexagon.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/hotspots.py" line="216"/>
+        <source>None of the reads could be projected to {}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/hotspots.py" line="221"/>
+        <source>{} hexagons of {} m (edge to edge), distance band {} m.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/hotspots.py" line="225"/>
+        <source>DISTANCE_BAND ({} m) is smaller than CELL_SIZE ({} m): every hexagon is its own only neighbour, and Gi* only compares each count with the mean.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/hotspots.py" line="248"/>
+        <source>Internal error: {} reads unaccounted for.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/hotspots.py" line="254"/>
+        <source>Neighbours per hexagon (itself included): {} to {}, median {}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/hotspots.py" line="260"/>
+        <source>DISTANCE_BAND covers the whole grid: Gi* is undefined and every hexagon is not significant.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/hotspots.py" line="264"/>
+        <source>{} reads fall outside the grid.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/hotspots.py" line="284"/>
+        <source>{} hexagons: {} hot spots ({} at 99 %), {} cold spots ({} at 99 %).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/hotspots.py" line="303"/>
+        <source>The grid would need about {} hexagons of {} m to cover {:.1f} km × {:.1f} km (at most {}). Choose a larger CELL_SIZE or a BOUNDARY, or remove far-off reads (e.g. points at 0,0: run Remove misreads first).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/hotspots.py" line="329"/>
+        <source>A BOUNDARY polygon cannot be projected to {}: {}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/hotspots.py" line="338"/>
+        <source>BOUNDARY has no polygon with an area.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>JoinCensusAlgorithm</name>
+    <message>
+        <location filename="../algorithms/join_census.py" line="70"/>
+        <source>Join census layer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="76"/>
+        <source>alpr,anpr,lpr,plate,census,tract,zip,population,income,race,disparity,equity,exposure,correlation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="81"/>
+        <source>&lt;p&gt;Whom do the cameras watch? Counts the reads in each census unit (tract, block group, ZIP code) and compares the read rate with the units' population and attributes.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Spatial join&lt;/b&gt; (default): &lt;b&gt;CENSUS&lt;/b&gt; is a polygon layer; each read is counted in the unit it falls in (on a border shared by two units: the first of them). Layers in different CRSs are fine (the reads are transformed to the census layer's CRS); invalid polygons are repaired and reported by feature id. &lt;b&gt;Key join&lt;/b&gt;: for reads already coded by tract or ZIP, set &lt;b&gt;READ_KEY_FIELD&lt;/b&gt; (on the reads) and &lt;b&gt;CENSUS_KEY_FIELD&lt;/b&gt; (on the census layer, which may be a table without geometry). Keys are compared as text: spaces trimmed, case ignored, 98036.0 read as 98036, and leading zeros of all-digit keys ignored (&quot;06001480100&quot; = 6001480100, ZIP &quot;02134&quot; = 2134).&lt;/p&gt;&lt;p&gt;&lt;b&gt;POPULATION_FIELD&lt;/b&gt;: residents per unit. &lt;b&gt;ATTRIBUTES&lt;/b&gt;: numeric fields to compare with the read rate (per-capita income, residents by race…). &lt;b&gt;ATTRIBUTES_ARE_COUNTS&lt;/b&gt;: the attributes count people (each is divided by the population before correlating, and their exposure is computed). &lt;b&gt;MIN_POPULATION&lt;/b&gt; (default 100): smaller units, and units without population, get null population-based fields and stay out of the statistics (a port with 50 residents and 500 reads would otherwise dominate them); they are counted in SMALL_UNIT_COUNT. Text fields holding numbers are accepted; other text is an error naming the feature and the value.&lt;/p&gt;&lt;p&gt;&lt;b&gt;OUTPUT&lt;/b&gt;: the census units with all their fields plus &lt;i&gt;read_count&lt;/i&gt;, &lt;i&gt;reads_per_km2&lt;/i&gt; (area on the ellipsoid; every unit with an area), &lt;i&gt;reads_per_1000&lt;/i&gt; (per 1,000 residents), &lt;i&gt;read_share&lt;/i&gt; and &lt;i&gt;pop_share&lt;/i&gt; (shares of the reads and of the residents over the units compared) and &lt;i&gt;disparity&lt;/i&gt; = read_share ÷ pop_share (1 = the average rate, 2 = twice it), styled as a diverging map centred on 1 (grey: no rate). &lt;b&gt;OUTPUT_STATS&lt;/b&gt;: one row per attribute and rate basis (&lt;i&gt;per_1000&lt;/i&gt;; &lt;i&gt;per_km2&lt;/i&gt; too when the units have areas) with &lt;i&gt;spearman&lt;/i&gt;, &lt;i&gt;spearman_p&lt;/i&gt;, &lt;i&gt;pearson&lt;/i&gt;, &lt;i&gt;pearson_p&lt;/i&gt; and &lt;i&gt;n&lt;/i&gt; (units compared, including units without reads, rate 0), and, for count attributes, &lt;i&gt;exposure_per_1000&lt;/i&gt; (the read rate where the group's members live, weighted by their number) and &lt;i&gt;exposure_ratio&lt;/i&gt; (that over the overall rate). Exposure avoids the small-denominator trap of per-unit rates. &lt;b&gt;SUMMARY&lt;/b&gt;: one sentence on the strongest relation, also in the log.&lt;/p&gt;&lt;p&gt;Counts: READ_COUNT = MATCHED_COUNT (reads in a unit) + NO_UNIT_COUNT (in no unit, or a key matching none) + MISSING_LOCATION_COUNT (no location, spatial join); UNIT_COUNT, COMPARED_UNIT_COUNT, SMALL_UNIT_COUNT, SKIPPED_UNIT_COUNT (units without a usable polygon: null read_count); READS_PER_1000 over the units compared.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Caveats.&lt;/b&gt; The p-values are naive: neighbouring units are alike (spatial autocorrelation) and the reads come from a few patrol cars, not independent draws, so treat them as descriptive. Unit-level results say nothing about individuals (the ecological fallacy): a correlation with a group's share does not show that members of the group were read more. Census figures carry their own error margins, and a read records where a camera passed, not who lives there.&lt;/p&gt;&lt;p&gt;Example: &lt;code&gt;qgis_process.bin run alpr:joincensus -- INPUT=reads.gpkg CENSUS=city.gpkg|layername=census_tracts POPULATION_FIELD=population ATTRIBUTES=per_capita_income OUTPUT=census.gpkg OUTPUT_STATS=census_stats.gpkg&lt;/code&gt;&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="131"/>
+        <source>Reads</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="131"/>
+        <source>ALPR reads: points for a spatial join, or any table with READ_KEY_FIELD for a key join.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="209"/>
+        <source>Census units</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="137"/>
+        <source>Census polygons (tracts, block groups, ZIP areas), or a table joined on CENSUS_KEY_FIELD.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="143"/>
+        <source>Population field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="143"/>
+        <source>Residents per unit (numeric; default: population).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="149"/>
+        <source>Attributes to compare</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="149"/>
+        <source>Numeric census fields correlated with the read rate, e.g. per_capita_income, pop_black.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="161"/>
+        <source>Attributes count people (turn into shares)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="161"/>
+        <source>Divide each attribute by the population before comparing, and report exposure per group.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="167"/>
+        <source>Minimum population</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="167"/>
+        <source>Units with fewer residents get null rates and stay out of the statistics.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="177"/>
+        <source>Read key field (key join)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="177"/>
+        <source>For reads already coded by tract or ZIP: the field holding the code.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="184"/>
+        <source>Census key field (key join)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="184"/>
+        <source>The census field matching READ_KEY_FIELD (e.g. geoid, zip).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="191"/>
+        <source>Census units with read rates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="196"/>
+        <source>Census statistics</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="205"/>
+        <source>Reads in the input</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="206"/>
+        <source>Reads in a census unit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="207"/>
+        <source>Reads in no census unit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="208"/>
+        <source>Reads without a location</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="210"/>
+        <source>Units compared</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="211"/>
+        <source>Units below the minimum population</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="212"/>
+        <source>Units without a usable polygon</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="213"/>
+        <source>Reads per 1,000 residents overall</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="214"/>
+        <source>Strongest relation, in words</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="240"/>
+        <source>{} units compared; {:.1f} reads per 1,000 residents overall; no correlation to report.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="244"/>
+        <source>reads per 1,000 residents</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="244"/>
+        <source>reads per km²</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="247"/>
+        <source>a higher share of {}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="247"/>
+        <source>higher {}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="253"/>
+        <source>strong</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="254"/>
+        <source>moderate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="255"/>
+        <source>weak</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="256"/>
+        <source>no clear relation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="258"/>
+        <source>more</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="258"/>
+        <source>fewer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="259"/>
+        <source>Strongest relation: units with {} have {} {} (Spearman {:+.2f}, {}; n = {} units, naive p = {:.2g}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="265"/>
+        <source>Where they live, {} residents see {:.2f}× the overall read rate, {} residents {:.2f}×.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="290"/>
+        <source>Reading the census units</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="314"/>
+        <source>The census layer has no features.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="317"/>
+        <source>Reading the reads</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="348"/>
+        <source>{} reads have no {}: counted in no unit.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="371"/>
+        <source>{} reads could not be transformed to the census layer&apos;s CRS: in no unit.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="374"/>
+        <source>Finding the unit of each read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="387"/>
+        <source>Rates and statistics</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="403"/>
+        <source>Writing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="427"/>
+        <source>Internal error: {} reads unaccounted for.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="433"/>
+        <source>The input layer has no features.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="434"/>
+        <source>{} reads: {} in a census unit, {} in none, {} without a location.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="439"/>
+        <source>{} units: {} compared, {} below {} residents or without population, {} without a polygon.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="445"/>
+        <source>{} reads ({:.1%}) fall in no census unit: they are not in any rate.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="451"/>
+        <source>  {} ({}): Spearman {:.3f} (p {:.2g}), Pearson {:.3f} (p {:.2g}), n {}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="457"/>
+        <source>    exposure: {:.1f} reads per 1,000 where they live, {:.2f}× the overall rate</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>JoinCrimeAlgorithm</name>
+    <message>
+        <location filename="../algorithms/join_crime.py" line="56"/>
+        <source>Compare reads with crime</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_crime.py" line="62"/>
+        <source>alpr,anpr,lpr,plate,crime,incident,auto theft,stolen,correlation,spearman,hexagon,zone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_crime.py" line="67"/>
+        <source>&lt;p&gt;Does the patrol follow crime? Counts reads and crimes in the same zones and correlates them.&lt;/p&gt;&lt;p&gt;&lt;b&gt;INPUT&lt;/b&gt;: reads (points). &lt;b&gt;CRIMES&lt;/b&gt;: incidents (points), in any CRS. &lt;b&gt;CATEGORY_FIELD&lt;/b&gt; and &lt;b&gt;CATEGORY_FILTER&lt;/b&gt;: keep only the crimes whose category matches the regular expression (case-insensitive, anywhere in the text), e.g. &lt;code&gt;VEHICLE|AUTO|PLATE&lt;/code&gt; for the auto-related crimes an ALPR is meant for; empty: every crime. &lt;b&gt;ZONES&lt;/b&gt; (optional): polygons (beats, tracts, neighbourhoods); reads and crimes are transformed to their CRS, a point on a border shared by two zones goes to the first. Without ZONES: flat-topped hexagons of &lt;b&gt;CELL_SIZE&lt;/b&gt; metres between opposite edges (default 500), in the reads&apos; CRS when it is in metres, else their local UTM zone; only hexagons holding a read or a crime are kept (many empty cells would make any two layers look alike).&lt;/p&gt;&lt;p&gt;&lt;b&gt;OUTPUT&lt;/b&gt;: the zones (with their fields) or hexagons, with &lt;i&gt;read_count&lt;/i&gt;, &lt;i&gt;crime_count&lt;/i&gt; and &lt;i&gt;reads_per_crime&lt;/i&gt; (null where there is no crime). &lt;b&gt;OUTPUT_STATS&lt;/b&gt;: one row with &lt;i&gt;zone_count&lt;/i&gt;, &lt;i&gt;read_count&lt;/i&gt;, &lt;i&gt;crime_count&lt;/i&gt;, &lt;i&gt;spearman&lt;/i&gt;, &lt;i&gt;spearman_p&lt;/i&gt;, &lt;i&gt;pearson&lt;/i&gt;, &lt;i&gt;pearson_p&lt;/i&gt; (reads against crimes across the zones; null with fewer than three zones), &lt;i&gt;top_crime_zones&lt;/i&gt; (the 20 % of zones with the most crime, at least one), their share of the crimes (&lt;i&gt;top_crime_share&lt;/i&gt;) and of the reads (&lt;i&gt;top_crime_read_share&lt;/i&gt;): if patrols followed crime, the two would be alike. &lt;b&gt;SUMMARY&lt;/b&gt; says it in one sentence, also in the log.&lt;/p&gt;&lt;p&gt;Counts: READ_COUNT = the reads&apos; zone counts + READS_IN_NO_ZONE + MISSING_LOCATION_COUNT; CRIME_COUNT (crimes kept by the filter) = their zone counts + CRIMES_IN_NO_ZONE (or without a location); CRIMES_FILTERED_OUT; ZONE_COUNT; SPEARMAN; TOP_CRIME_READ_SHARE.&lt;/p&gt;&lt;p&gt;Caveats: recorded crime follows reporting and policing as much as crime itself, and p-values are naive (neighbouring zones are alike; the reads come from a few cars). Zones of very different sizes make raw counts hard to compare.&lt;/p&gt;&lt;p&gt;Example: &lt;code&gt;qgis_process.bin run alpr:joincrime -- INPUT=reads.gpkg CRIMES=city.gpkg|layername=crimes CATEGORY_FIELD=category CATEGORY_FILTER=&quot;VEHICLE|AUTO|PLATE&quot; CELL_SIZE=500 OUTPUT=crime.gpkg&lt;/code&gt;&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_crime.py" line="103"/>
+        <source>Reads</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_crime.py" line="103"/>
+        <source>ALPR reads, e.g. the output of alpr:cleanreads.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_crime.py" line="107"/>
+        <source>Crimes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_crime.py" line="107"/>
+        <source>Crime incidents as points (e.g. the police department&apos;s open data).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_crime.py" line="111"/>
+        <source>Category field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_crime.py" line="111"/>
+        <source>The field holding each crime&apos;s category or offence (needed for CATEGORY_FILTER).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_crime.py" line="117"/>
+        <source>Category filter (regular expression)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_crime.py" line="117"/>
+        <source>Keep crimes whose category matches, case-insensitive, e.g. VEHICLE|AUTO|PLATE. Empty: all.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_crime.py" line="153"/>
+        <source>Zones</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_crime.py" line="123"/>
+        <source>Polygons to count in (beats, tracts…). Empty: hexagons of CELL_SIZE.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_crime.py" line="129"/>
+        <source>Hexagon size (m)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_crime.py" line="129"/>
+        <source>Distance between opposite edges of a hexagon, in metres (used without ZONES).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_crime.py" line="139"/>
+        <source>Zones with reads and crimes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_crime.py" line="144"/>
+        <source>Reads against crime: statistics</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_crime.py" line="153"/>
+        <source>Reads in the input</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_crime.py" line="153"/>
+        <source>Crimes kept by the filter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_crime.py" line="153"/>
+        <source>Crimes left out by the filter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_crime.py" line="153"/>
+        <source>Reads in no zone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_crime.py" line="153"/>
+        <source>Crimes in no zone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_crime.py" line="153"/>
+        <source>Reads without a location</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_crime.py" line="153"/>
+        <source>Spearman correlation of reads and crimes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_crime.py" line="153"/>
+        <source>Share of reads in the top 20 % crime zones</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_crime.py" line="165"/>
+        <source>Reads against crime, in words</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_crime.py" line="195"/>
+        <source>Reading</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_crime.py" line="215"/>
+        <source>{} of {} crimes match {}: {}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_crime.py" line="215"/>
+        <source>none</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_crime.py" line="224"/>
+        <source>No crime matches CATEGORY_FILTER: every crime count is 0.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_crime.py" line="228"/>
+        <source>Counting reads and crimes per zone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_crime.py" line="245"/>
+        <source>Hexagons built in {} (metres); the output is in this CRS.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_crime.py" line="256"/>
+        <source>{} hexagons of {} m hold a read or a crime.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_crime.py" line="265"/>
+        <source>Writing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_crime.py" line="289"/>
+        <source>Internal error: reads or crimes counted twice.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_crime.py" line="291"/>
+        <source>The input layer has no features.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_crime.py" line="293"/>
+        <source>The crimes layer has no features.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_crime.py" line="294"/>
+        <source>{} reads ({} in no zone, {} without a location) and {} crimes ({} in no zone) in {} zones.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_crime.py" line="321"/>
+        <source>Across {} zones, reads against crimes: Spearman {:+.2f} (naive p = {:.2g}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_crime.py" line="325"/>
+        <source>Across {} zones, no correlation of reads and crimes can be computed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_crime.py" line="329"/>
+        <source>The {} zones with the most crime (top 20 %) hold {:.0%} of the crimes but {:.0%} of the reads.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>JurisdictionAlgorithm</name>
+    <message>
+        <location filename="../algorithms/jurisdiction.py" line="246"/>
+        <source>Find reads outside the jurisdiction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/jurisdiction.py" line="252"/>
+        <source>alpr,anpr,lpr,plate,jurisdiction,boundary,outside,city limits,neighbour,border,distance</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/jurisdiction.py" line="257"/>
+        <source>&lt;p&gt;Finds the reads taken outside the agency's jurisdiction, says whose territory each lies in and how far beyond the boundary it is.&lt;/p&gt;&lt;p&gt;&lt;b&gt;INPUT&lt;/b&gt;: reads (points, any CRS). &lt;b&gt;BOUNDARY&lt;/b&gt;: the jurisdiction, one or more polygons, dissolved into one area. A read on the border (to within 10&lt;sup&gt;-9&lt;/sup&gt; of the boundary's size, about 0.01 mm for a city) counts as inside. &lt;b&gt;NEIGHBOURS&lt;/b&gt; (optional): polygons of the surrounding jurisdictions; &lt;b&gt;NEIGHBOUR_NAME_FIELD&lt;/b&gt; names them (default: a field called name, else the first text field). Layers in different CRSs are fine: the reads are transformed to the boundary's CRS (and to the neighbours') before testing. Invalid polygons are repaired and reported by feature id.&lt;/p&gt;&lt;p&gt;&lt;b&gt;OUTPUT&lt;/b&gt;: every read outside the boundary, with all its fields plus &lt;i&gt;jurisdiction&lt;/i&gt; (the name of the neighbour polygon holding it, &lt;i&gt;unnamed&lt;/i&gt; where none does — a cluster there is worth a look) and &lt;i&gt;distance_m&lt;/i&gt;, the distance to the boundary in metres, measured in the boundary's CRS when that is in metres, else in the local UTM zone of the boundary. &lt;b&gt;OUTPUT_SUMMARY&lt;/b&gt; (optional table): one row per jurisdiction with read_count, min/median/max distance_m, first_read, last_read and the devices.&lt;/p&gt;&lt;p&gt;Counts: OUTSIDE_COUNT + INSIDE_COUNT + MISSING_LOCATION_COUNT = the input's features (reads without a location are neither inside nor outside); UNNAMED_COUNT reads outside every neighbour; MAX_DISTANCE_M the farthest. Reads at 0,0 (null island: missing coordinates) are outside too; the log warns about them — run alpr:cleanreads first.&lt;/p&gt;&lt;p&gt;Example: &lt;code&gt;qgis_process.bin run alpr:jurisdiction -- INPUT=reads.gpkg BOUNDARY=city.gpkg|layername=city_boundary NEIGHBOURS=city.gpkg|layername=neighbours NEIGHBOUR_NAME_FIELD=name OUTPUT=outside.gpkg&lt;/code&gt;&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/jurisdiction.py" line="286"/>
+        <source>Reads</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/jurisdiction.py" line="286"/>
+        <source>ALPR reads, e.g. the output of alpr:loadreads or alpr:cleanreads.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/jurisdiction.py" line="290"/>
+        <source>Jurisdiction boundary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/jurisdiction.py" line="290"/>
+        <source>The agency&apos;s territory: one or more polygons (dissolved). Reads on the border are inside.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/jurisdiction.py" line="296"/>
+        <source>Neighbouring jurisdictions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/jurisdiction.py" line="296"/>
+        <source>Polygons of the surrounding cities or counties, to say whose territory each read is in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/jurisdiction.py" line="305"/>
+        <source>Neighbour name field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/jurisdiction.py" line="305"/>
+        <source>The field naming each neighbour (default: name, else the first text field).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/jurisdiction.py" line="316"/>
+        <source>Reads outside the jurisdiction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/jurisdiction.py" line="321"/>
+        <source>Reads outside, by jurisdiction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/jurisdiction.py" line="330"/>
+        <source>Reads outside the boundary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/jurisdiction.py" line="331"/>
+        <source>Reads inside the boundary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/jurisdiction.py" line="332"/>
+        <source>Reads without a location</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/jurisdiction.py" line="333"/>
+        <source>Reads outside in no neighbour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/jurisdiction.py" line="334"/>
+        <source>Farthest read outside (m)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/jurisdiction.py" line="362"/>
+        <source>Reading the boundary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/jurisdiction.py" line="374"/>
+        <source>Reading the reads</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/jurisdiction.py" line="388"/>
+        <source>Testing the reads against the boundary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/jurisdiction.py" line="394"/>
+        <source>{} reads could not be transformed to the boundary&apos;s CRS: they count as outside.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/jurisdiction.py" line="407"/>
+        <source>Naming the jurisdictions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/jurisdiction.py" line="417"/>
+        <source>Measuring distances</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/jurisdiction.py" line="433"/>
+        <source>Writing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/jurisdiction.py" line="453"/>
+        <source>Internal error: {} reads unaccounted for.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/jurisdiction.py" line="457"/>
+        <source>The input layer has no features.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/jurisdiction.py" line="461"/>
+        <source>{} of {} located reads ({:.1%}) are outside {}; {} reads have no location.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/jurisdiction.py" line="467"/>
+        <source>  {}: {} reads, median {:.0f} m and up to {:.0f} m beyond the boundary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/jurisdiction.py" line="497"/>
+        <source>Distances measured in {} (metres).</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -234,6 +1833,192 @@
     <message>
         <location filename="../algorithms/load_reads.py" line="298"/>
         <source>Rejected records by reason: {}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SitesAlgorithm</name>
+    <message>
+        <location filename="../algorithms/sites.py" line="48"/>
+        <source>Count reads near sensitive sites</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/sites.py" line="54"/>
+        <source>alpr,anpr,lpr,plate,sensitive,site,mosque,church,clinic,school,lawyer,radius,buffer,baseline,percentile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/sites.py" line="59"/>
+        <source>&lt;p&gt;Do the cameras linger at places of worship, clinics, lawyers' offices, gun shops? Counts the reads and the distinct plates near each sensitive site and compares them with what is usual for a place where the cameras read.&lt;/p&gt;&lt;p&gt;&lt;b&gt;INPUT&lt;/b&gt;: reads (points). &lt;b&gt;SITES&lt;/b&gt;: the sites (points: mosques, clinics, schools…), in any CRS. &lt;b&gt;RADIUS&lt;/b&gt; (m, default 150): reads at most this far from a site count (distances in metres: the reads' CRS when it is in metres, else their local UTM zone; both layers are transformed to it). &lt;b&gt;PLATE_FIELD&lt;/b&gt; (default plate): distinct plates are counted after the cleaner's normalisation (upper case; spaces, dashes, dots removed); hashed plates work too.&lt;/p&gt;&lt;p&gt;The baseline: &lt;b&gt;DRAWS&lt;/b&gt; read locations (default {}) are drawn at random, with a fixed &lt;b&gt;SEED&lt;/b&gt; (default {}) so that a run can be repeated, and the reads within RADIUS of each are counted (the drawn read itself excluded). Reads happen on roads, so random points anywhere (an area-proportional baseline) would make any site on a street look watched; a random read location asks how busy a typical place where the cameras read is. Busy places are drawn more often, so the baseline is demanding.&lt;/p&gt;&lt;p&gt;&lt;b&gt;OUTPUT&lt;/b&gt;: the sites with all their fields plus &lt;i&gt;read_count&lt;/i&gt;, &lt;i&gt;unique_plates&lt;/i&gt;, &lt;i&gt;expected_reads&lt;/i&gt; (the mean count of the draws), &lt;i&gt;percentile&lt;/i&gt; (percent of draws with fewer reads, ties counting half: 95 means the site is busier than 95 % of read locations) and &lt;i&gt;ratio_expected&lt;/i&gt; (read_count ÷ expected_reads). Sites without a location keep null figures (SKIPPED_SITE_COUNT). Counts: SITE_COUNT, READS_NEAR_SITES (distinct reads within RADIUS of any site), EXPECTED_READS, MISSING_LOCATION_COUNT (reads without a location, left out).&lt;/p&gt;&lt;p&gt;A high percentile shows where the cameras went, not why: a site on a main road or next to the police station will rank high whatever the intent.&lt;/p&gt;&lt;p&gt;Example: &lt;code&gt;qgis_process.bin run alpr:sites -- INPUT=reads.gpkg SITES=city.gpkg|layername=sensitive_sites RADIUS=150 OUTPUT=sites.gpkg&lt;/code&gt;&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/sites.py" line="90"/>
+        <source>Reads</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/sites.py" line="90"/>
+        <source>ALPR reads, e.g. the output of alpr:cleanreads.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/sites.py" line="94"/>
+        <source>Sensitive sites</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/sites.py" line="94"/>
+        <source>Points of the places to check: places of worship, clinics, schools, lawyers, shelters…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/sites.py" line="100"/>
+        <source>Radius (m)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/sites.py" line="100"/>
+        <source>Reads at most this many metres from a site count as near it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/sites.py" line="106"/>
+        <source>Plate field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/sites.py" line="106"/>
+        <source>The field holding the plates (or their anonymized ids), for unique_plates (default: plate).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/sites.py" line="110"/>
+        <source>Random read locations for the baseline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/sites.py" line="110"/>
+        <source>How many read locations are drawn for expected_reads and percentile.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/sites.py" line="122"/>
+        <source>Random seed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/sites.py" line="122"/>
+        <source>Seed of the draws: the same seed and inputs give the same figures.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/sites.py" line="129"/>
+        <source>Sites with read counts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/sites.py" line="134"/>
+        <source>Sites</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/sites.py" line="135"/>
+        <source>Reads near any site</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/sites.py" line="136"/>
+        <source>Expected reads near a read location</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/sites.py" line="137"/>
+        <source>Reads without a location</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/sites.py" line="138"/>
+        <source>Sites without a location</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/sites.py" line="161"/>
+        <source>No plate field {}: unique_plates stays empty.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/sites.py" line="165"/>
+        <source>Reading</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/sites.py" line="185"/>
+        <source>Distances measured in {} (metres).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/sites.py" line="188"/>
+        <source>Counting reads near the sites and at random read locations</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/sites.py" line="213"/>
+        <source>The input layer has no features.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/sites.py" line="215"/>
+        <source>The sites layer has no features.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/sites.py" line="216"/>
+        <source>A random read location has {:.1f} other reads within {} m ({} draws, seed {}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/sites.py" line="228"/>
+        <source>site {}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/sites.py" line="229"/>
+        <source>  {}: {} reads, {} plates; busier than {:.0f} % of read locations</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>alg</name>
+    <message>
+        <location filename="../algorithms/jurisdiction.py" line="151"/>
+        <source>{}: {} invalid polygon(s) repaired (feature id {}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/jurisdiction.py" line="157"/>
+        <source>{}: {} feature(s) without a usable polygon skipped (feature id {}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/jurisdiction.py" line="179"/>
+        <source>{} has no CRS; its coordinates are read as EPSG:4326 degrees.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/jurisdiction.py" line="189"/>
+        <source>{} has no CRS; it is taken to be in the reads&apos; CRS.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/jurisdiction.py" line="198"/>
+        <source>{} reads lie at 0,0 (null island): their coordinates were missing. Run alpr:cleanreads first to set them apart.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/jurisdiction.py" line="211"/>
+        <source>Input fields replaced by the computed ones: {}.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
