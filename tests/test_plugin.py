@@ -200,3 +200,67 @@ def test_qgis_process_runs_the_prepare_and_map_chain(qgis_home, tmp_path):
     assert hot["CELL_COUNT"] > 0
     tracks = _run(qgis_home, "alpr:devicetracks", INPUT=clean, OUTPUT=tmp_path / "tracks.gpkg")["results"]
     assert tracks["TRACK_COUNT"] + tracks["SINGLE_READ_COUNT"] >= 1
+
+
+def test_qgis_process_runs_the_compare_algorithms(qgis_home, tmp_path):
+    """joincensus, joincrime, sites and jurisdiction on the sample city from the command line."""
+    sample = ROOT / "sample"
+    city = sample / "city.gpkg"
+    reads = tmp_path / "reads.gpkg"
+    _run(qgis_home, "alpr:loadreads", INPUT=sample / "alpr_reads.csv.gz", OUTPUT=reads, REJECTED=tmp_path / "r.gpkg")
+    clean = tmp_path / "clean.gpkg"
+    _run(qgis_home, "alpr:cleanreads", INPUT=reads, OUTPUT=clean, REJECTED=tmp_path / "mis.gpkg")
+    outside = _run(
+        qgis_home,
+        "alpr:jurisdiction",
+        INPUT=clean,
+        BOUNDARY=f"{city}|layername=city_boundary",
+        NEIGHBOURS=f"{city}|layername=neighbours",
+        NEIGHBOUR_NAME_FIELD="name",
+        OUTPUT=tmp_path / "outside.gpkg",
+    )["results"]
+    assert outside["OUTSIDE_COUNT"] == 2237
+    proc = subprocess.run(
+        [
+            QGIS_PROCESS,
+            "run",
+            "alpr:joincensus",
+            "--json",
+            "--",
+            f"INPUT={clean}",
+            f"CENSUS={city}|layername=census_tracts",
+            "POPULATION_FIELD=population",
+            "ATTRIBUTES=per_capita_income",
+            "ATTRIBUTES=pop_black",
+            f"OUTPUT={tmp_path / 'census.gpkg'}",
+            f"OUTPUT_STATS={tmp_path / 'stats.gpkg'}",
+        ],
+        env=qgis_home,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    census = json.loads(proc.stdout[proc.stdout.index("{") :])["results"]
+    assert "per_capita_income" in census["SUMMARY"] and "-0.85" in census["SUMMARY"]
+    crime = _run(
+        qgis_home,
+        "alpr:joincrime",
+        INPUT=clean,
+        CRIMES=f"{city}|layername=crimes",
+        CATEGORY_FIELD="category",
+        CATEGORY_FILTER="VEHICLE|AUTO|PLATE",
+        ZONES=f"{city}|layername=census_tracts",
+        OUTPUT=tmp_path / "crime.gpkg",
+        OUTPUT_STATS=tmp_path / "crime_stats.gpkg",
+    )["results"]
+    assert crime["SPEARMAN"] < 0.3
+    sites = _run(
+        qgis_home,
+        "alpr:sites",
+        INPUT=clean,
+        SITES=f"{city}|layername=sensitive_sites",
+        RADIUS=150,
+        OUTPUT=tmp_path / "sites.gpkg",
+    )["results"]
+    assert sites["SITE_COUNT"] == 7

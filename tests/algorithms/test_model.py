@@ -90,3 +90,60 @@ def test_load_clean_anonymize_model(tmp_path):
     names = [f.name() for f in public.fields()]
     assert "plate_id" in names and "plate" not in names
     assert {f["read_time"].toString("mm:ss") for f in public.getFeatures()} == {"00:00"}
+
+
+def test_compare_algorithms_in_a_model(tmp_path):
+    from pathlib import Path
+
+    city = Path(__file__).resolve().parents[2] / "sample" / "city.gpkg"
+    static = QgsProcessingModelChildParameterSource.fromStaticValue
+    from_child = QgsProcessingModelChildParameterSource.fromChildOutput
+    model = QgsProcessingModelAlgorithm("ALPR compare", "tests")
+    model.addModelParameter(QgsProcessingParameterFile("export", "ALPR export"), QgsProcessingModelParameter("export"))
+    model.addChildAlgorithm(
+        child("alpr:loadreads", "load", {"INPUT": QgsProcessingModelChildParameterSource.fromModelParameter("export")})
+    )
+    model.addChildAlgorithm(child("alpr:cleanreads", "clean", {"INPUT": from_child("load", "OUTPUT")}))
+    model.addChildAlgorithm(
+        child(
+            "alpr:jurisdiction",
+            "outside",
+            {
+                "INPUT": from_child("clean", "OUTPUT"),
+                "BOUNDARY": static(f"{city}|layername=city_boundary"),
+                "NEIGHBOURS": static(f"{city}|layername=neighbours"),
+                "NEIGHBOUR_NAME_FIELD": static("name"),
+            },
+            {"outside": ("OUTPUT", "Reads outside")},
+        )
+    )
+    model.addChildAlgorithm(
+        child(
+            "alpr:sites",
+            "sites",
+            {
+                "INPUT": from_child("clean", "OUTPUT"),
+                "SITES": static(f"{city}|layername=sensitive_sites"),
+                "RADIUS": static(150),
+            },
+            {"sites": ("OUTPUT", "Sites")},
+        )
+    )
+    ok, errors = model.validate()
+    assert ok, errors
+    rows = [
+        '1,7ABC123,07/20/2014 08:01:02 AM,"(37.80123, -122.27456)",PATROL 1,CA,x',
+        '2,7ABC124,07/20/2014 08:02:02 AM,"(37.573, -122.026)",PATROL 2,CA,y',
+    ]
+    res = processing.run(
+        model,
+        {
+            "export": export_csv(tmp_path, rows=rows),
+            "outside:outside": str(tmp_path / "outside.gpkg"),
+            "sites:sites": str(tmp_path / "sites.gpkg"),
+        },
+    )
+    outside = QgsVectorLayer(res["outside:outside"])
+    assert outside.featureCount() == 1  # the read at the far-away mall
+    assert next(outside.getFeatures())["jurisdiction"] == "unnamed"
+    assert QgsVectorLayer(res["sites:sites"]).featureCount() == 7
