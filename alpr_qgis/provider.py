@@ -8,6 +8,7 @@ from qgis.PyQt.QtGui import QIcon
 from alpr_qgis.algorithms.anonymize_plates import AnonymizePlatesAlgorithm
 from alpr_qgis.algorithms.clean_reads import CleanReadsAlgorithm
 from alpr_qgis.algorithms.device_tracks import DeviceTracksAlgorithm
+from alpr_qgis.algorithms.heatmap import HeatmapAlgorithm
 from alpr_qgis.algorithms.hotspots import HotspotsAlgorithm
 from alpr_qgis.algorithms.join_census import JoinCensusAlgorithm
 from alpr_qgis.algorithms.join_crime import JoinCrimeAlgorithm
@@ -22,6 +23,7 @@ ALGORITHMS = (
     LoadReadsAlgorithm,
     CleanReadsAlgorithm,
     AnonymizePlatesAlgorithm,
+    HeatmapAlgorithm,
     HotspotsAlgorithm,
     DeviceTracksAlgorithm,
     JoinCensusAlgorithm,

@@ -1,0 +1,923 @@
+"""Kernel density on a raster grid: the raster QGIS's heatmap makes, computed fast.
+
+QGIS's ``qgis:heatmapkerneldensityestimation`` (``QgsKernelDensityEstimation``
+in ``src/analysis/raster/qgskde.cpp``) adds every point's kernel to the block
+of (2b+1)² cells around it, so its work grows with points × radius².
+:func:`kernel_density` returns the same raster — same grid, same no-data
+cells, values within a fraction of a percent of the largest value — with work
+that grows with points × radius at most, and for the quartic and triweight
+kernels with points + cells only.
+
+Native's geometry, reproduced exactly:
+
+* the grid is the source extent grown by the radius on every side;
+  ``rows = max(ceil(height / pixel) + 1, 1)``, the same for columns, and the
+  origin is the grown extent's top-left corner (:class:`Grid`);
+* a point touches only the block of cells ``b`` either side of its own,
+  ``b = int(radius / pixel)``, plus one when ``radius - pixel * b > 0.5``
+  (map units); the block's first column and row are C ``unsigned int``
+  casts, so -0.5 becomes 0, and a point whose block does not fit in the
+  raster is lost (GDAL refuses the read);
+* x distances are measured to the true cell centre, y distances to a centre
+  counted up from the bottom while the value lands in a row counted down from
+  the top: the point behaves as if its row position were
+  ``yPosIO - yPos + (y - yMin) / pixel`` (``_Points.row``);
+* a cell is reached when ``sqrt(dx² + dy²) <= radius`` in double precision, so
+  a cell exactly on the rim becomes 0 rather than no-data; cells no point
+  reaches are :data:`NODATA`.
+
+How the values are computed (:func:`plan` picks by kernel, radius and size):
+
+``exact``
+    Point by point over its block, as native does (summing in double
+    precision, where native rounds into single precision after every
+    addition).  For small inputs, small radii, and the few points whose block
+    cuts their disk (pixels under a map unit; raster edges).
+``spans``
+    Exact too, row by row: on one raster row a point reaches a run of
+    columns, and the uniform and Epanechnikov kernels are polynomials of
+    degree ≤ 2 in the column there, so each (point, row) adds its
+    coefficients at the run's two ends, and running sums along each row give
+    every cell.  Work: points × (2b + 1).
+``fft-linear``, ``fft-cubic``
+    The quartic and triweight kernels, and the part of the triangular kernel
+    that is smooth at the rim: each point's weight is spread over the 2 × 2
+    (linear) or 4 × 4 (cubic Lagrange) cell centres around its exact
+    position, and the grid is convolved once, by FFT, with the kernel sampled
+    at whole-cell offsets — interpolation of the kernel in the point's
+    position.  One point's largest error is about 0.67/R² of its peak for the
+    quartic kernel with linear weights (the sampled kernel carries -1/12 of
+    its Laplacian, which cancels the average error), 0.32/R² with cubic
+    weights, 1.0/R² and about 0.1/R² for triweight (R: the radius in cells);
+    :data:`FFT_MODES` keeps it near or under 0.3 %.  The cells reached come from
+    :func:`_fast_mask`, exactly.
+
+The triangular kernel ``1 - (1 - decay) t`` is split as
+``decay + (1 - decay)/2 (1 - t²) + (1 - decay)/2 (1 - t)²``: the jump at the
+rim and the kink there (first two terms) go through ``spans``, the rest,
+smooth at the rim, through the FFT, whose blunted cone tip is corrected from
+a table of exact-minus-interpolated values by sub-cell position.
+
+Pure numpy/scipy: nothing here imports QGIS.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass
+from typing import Callable, Optional, Tuple
+
+import numpy as np
+import scipy.fft as sfft
+from scipy import ndimage
+
+from alpr_qgis.core.errors import AlprInputError, Cancelled
+
+Progress = Callable[[float], None]
+IsCancelled = Callable[[], bool]
+
+#: Kernel names, in the order of QGIS's KERNEL enum (the index is the contract).
+KERNELS = ("quartic", "triangular", "uniform", "triweight", "epanechnikov")
+#: Output value names, in the order of QGIS's OUTPUT_VALUE enum.
+OUTPUT_VALUES = ("raw", "scaled")
+#: The value of cells no point reaches (as QGIS's heatmap writes).
+NODATA = -9999.0
+
+#: Inputs with points × (2b+1)² at most this are computed point by point.
+EXACT_BUDGET = 4_000_000
+#: FFT interpolation order by kernel: the first whose smallest radius (in cells)
+#: the radius reaches, so that one point's error stays near or under 0.3 % of
+#: its peak (linear: 0.67/R² quartic, 1.0/R² triweight; cubic: 0.32/R²,
+#: 0.24 % at 6.5 cells; triangular, cubic with the tip table: under 0.3 % from
+#: 5 cells).  Smaller radii are computed point by point.
+FFT_MODES = {
+    "quartic": ((15.0, "linear"), (10.5, "cubic")),
+    "triweight": ((18.5, "linear"), (6.5, "cubic")),
+    "triangular": ((5.0, "cubic"),),
+}
+#: Largest grid accepted (cells); beyond it the memory needed is unreasonable.
+MAX_CELLS = 60_000_000
+
+_CHUNK = 2_000_000  # elements per vectorised chunk
+_TIP_PHASES = 128  # sub-cell positions per axis in the triangular tip table
+_EDGE_TOL = 1e-6  # cells: a span end this close to a cell centre is checked exactly
+_SPAN_CHUNK = 64_000  # (point, row) pairs per chunk
+
+
+# ----------------------------------------------------------------- the grid
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The output raster: native's bounds (extent grown by the radius), pixel size and shape."""
+
+    x_min: float
+    y_min: float
+    x_max: float
+    y_max: float
+    pixel: float
+    rows: int
+    cols: int
+
+    @classmethod
+    def around(cls, extent: Tuple[float, float, float, float], radius: float, pixel: float) -> Grid:
+        """The grid QGIS's heatmap makes for ``extent`` (x_min, y_min, x_max, y_max).
+
+        The extent is grown by ``radius`` on every side; ``rows`` and ``cols``
+        follow native's ``max(ceil(size / pixel) + 1, 1)``, so the raster runs
+        one or two cells past the grown extent on the right and at the bottom.
+        """
+        if not (radius > 0 and math.isfinite(radius)):
+            raise AlprInputError(
+                "is not a usable radius: give a distance greater than 0 m", field="RADIUS", value=radius
+            )
+        if not (pixel > 0 and math.isfinite(pixel)):
+            raise AlprInputError(
+                "is not a usable pixel size: give a distance greater than 0 m", field="PIXEL_SIZE", value=pixel
+            )
+        x0, y0, x1, y1 = (float(v) for v in extent)
+        if not all(math.isfinite(v) for v in (x0, y0, x1, y1)) or x1 < x0 or y1 < y0:
+            raise AlprInputError("is not a usable extent", field="EXTENT", value=extent)
+        x0, y0, x1, y1 = x0 - radius, y0 - radius, x1 + radius, y1 + radius
+        rows = int(max(math.ceil((y1 - y0) / pixel) + 1, 1))
+        cols = int(max(math.ceil((x1 - x0) / pixel) + 1, 1))
+        if rows * cols > MAX_CELLS:
+            raise AlprInputError(
+                "makes a raster of {} × {} cells, too large".format(rows, cols),
+                field="PIXEL_SIZE",
+                value=pixel,
+                hint="Use a larger pixel size or a smaller extent (at most {:,} cells).".format(MAX_CELLS),
+            )
+        return cls(x0, y0, x1, y1, float(pixel), rows, cols)
+
+    @property
+    def geotransform(self) -> Tuple[float, float, float, float, float, float]:
+        """GDAL geotransform: origin at the grown extent's top-left corner, square pixels."""
+        return (self.x_min, self.pixel, 0.0, self.y_max, 0.0, -self.pixel)
+
+    def contains(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Points inside the grown extent, edges included (native skips the others)."""
+        return (x >= self.x_min) & (x <= self.x_max) & (y >= self.y_min) & (y <= self.y_max)
+
+
+def radius_in_pixels(radius: float, pixel: float) -> int:
+    """Native's block half-width ``b``: whole pixels in the radius, plus one if the rest exceeds 0.5 map units."""
+    b = int(radius / pixel)
+    if radius - pixel * b > 0.5:
+        b += 1
+    return b
+
+
+# ----------------------------------------------------------------- kernels
+
+
+def kernel_scale(kernel: str, output: str, radius: float, decay: float = 0.0) -> float:
+    """The constant native multiplies the raw kernel by (1 for raw output), as coded in QGIS."""
+    if output == "raw":
+        return 1.0
+    r2 = radius**2
+    if kernel == "quartic":
+        return 116.0 / (5.0 * math.pi * r2) * (15.0 / 16.0)
+    if kernel == "triweight":
+        return 128.0 / (35.0 * math.pi * r2) * (35.0 / 32.0)
+    if kernel == "epanechnikov":
+        return 8.0 / (3.0 * math.pi * r2) * (3.0 / 4.0)
+    if kernel == "uniform":
+        return 2.0 / (math.pi * radius) * (0.5 / radius)
+    if kernel == "triangular":
+        return 3.0 / ((1.0 + 2.0 * decay) * math.pi * r2) if decay >= 0 else 1.0
+    raise ValueError("unknown kernel {!r}".format(kernel))
+
+
+def kernel_values(
+    distance: np.ndarray, radius: float, kernel: str, output: str = "raw", decay: float = 0.0
+) -> np.ndarray:
+    """Native's kernel at ``distance`` (map units, ≤ radius), raw or scaled."""
+    t = np.asarray(distance, dtype=float) / radius
+    if kernel == "quartic":
+        raw = (1.0 - t**2) ** 2
+    elif kernel == "triweight":
+        raw = (1.0 - t**2) ** 3
+    elif kernel == "epanechnikov":
+        raw = 1.0 - t**2
+    elif kernel == "uniform":
+        raw = np.ones_like(t)
+    elif kernel == "triangular":
+        raw = 1.0 - (1.0 - decay) * t
+    else:
+        raise ValueError("unknown kernel {!r}".format(kernel))
+    return raw * kernel_scale(kernel, output, radius, decay)
+
+
+def _smooth_profile(kernel: str, scale: float, decay: float) -> Optional[Callable[[np.ndarray], np.ndarray]]:
+    """The part of the kernel computed by FFT, as a function of t = d / r (None: no such part)."""
+    if kernel == "quartic":
+        return lambda t: scale * (1.0 - t**2) ** 2
+    if kernel == "triweight":
+        return lambda t: scale * (1.0 - t**2) ** 3
+    if kernel == "triangular":
+        return lambda t: scale * 0.5 * (1.0 - decay) * (1.0 - t) ** 2
+    return None
+
+
+def _span_terms(kernel: str, scale: float, decay: float) -> Tuple[float, float]:
+    """(alpha, jump): the part ``alpha (1 - t²) + jump`` of the kernel computed by spans."""
+    if kernel == "epanechnikov":
+        return scale, 0.0
+    if kernel == "uniform":
+        return 0.0, scale
+    if kernel == "triangular":
+        return scale * 0.5 * (1.0 - decay), scale * decay
+    return 0.0, 0.0
+
+
+# ----------------------------------------------------------------- result
+
+
+@dataclass
+class Density:
+    """A computed heatmap.
+
+    ``values``: float32 (rows, cols), :data:`NODATA` where no point reaches;
+    ``method``: how it was computed (see :func:`plan`); ``points``: points
+    used; ``outside``: points left out for a non-finite coordinate or lying
+    outside the grown extent; ``unfit``: points left out because their block
+    does not fit in the raster (as native does); ``exact_points``: points
+    computed point by point; ``maximum``: the largest value (0 when no cell
+    has data).
+    """
+
+    values: np.ndarray
+    method: str
+    points: int
+    outside: int = 0
+    unfit: int = 0
+    exact_points: int = 0
+    maximum: float = 0.0
+
+
+# ----------------------------------------------------------------- positions
+
+
+def _cast_unsigned(q: np.ndarray) -> np.ndarray:
+    """C's double → unsigned int for q > -1 (truncation: -0.5 → 0); floor below (undefined in C)."""
+    return np.where(q > -1.0, np.trunc(q), np.floor(q)).astype(np.int32)
+
+
+@dataclass
+class _Points:
+    """Points inside the grid with everything native derives from them.
+
+    ``col`` is the x position in cell units (cell C spans [C, C+1));
+    ``row`` the y position native effectively uses, in rows counted down
+    from the top; ``x_pos``/``y_pos_io`` the block's first column/row and
+    ``y_pos`` the row native counts its y centres from.
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    w: np.ndarray
+    col: np.ndarray
+    row: np.ndarray
+    x_pos: np.ndarray
+    y_pos: np.ndarray
+    y_pos_io: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.x)
+
+    def take(self, idx: np.ndarray) -> _Points:
+        return _Points(*(getattr(self, f)[idx] for f in _Points.__dataclass_fields__))
+
+
+def _points(x: np.ndarray, y: np.ndarray, w: np.ndarray, grid: Grid, b: int, window: bool) -> _Points:
+    p = grid.pixel
+    col = (x - grid.x_min) / p
+    up = (y - grid.y_min) / p
+    down = (grid.y_max - y) / p
+    cast = (lambda q: np.floor(q).astype(np.int32)) if window else _cast_unsigned
+    x_pos = cast(col - b)
+    y_pos = cast(up - b)
+    y_pos_io = cast(down - b)
+    row = (y_pos_io - y_pos) + up
+    return _Points(x, y, w, col, row, x_pos, y_pos, y_pos_io)
+
+
+def _block_clips_disk(pts: _Points, grid: Grid, b: int, radius_cells: float) -> np.ndarray:
+    """Points whose block leaves out raster cells their disk reaches (they need the exact method)."""
+    reach = radius_cells * (1 + 1e-9) + 1e-9
+    c_lo = np.maximum(np.ceil(pts.col - reach - 0.5), 0)
+    c_hi = np.minimum(np.floor(pts.col + reach - 0.5), grid.cols - 1)
+    r_lo = np.maximum(np.ceil(pts.row - reach - 0.5), 0)
+    r_hi = np.minimum(np.floor(pts.row + reach - 0.5), grid.rows - 1)
+    return (c_lo < pts.x_pos) | (c_hi > pts.x_pos + 2 * b) | (r_lo < pts.y_pos_io) | (r_hi > pts.y_pos_io + 2 * b)
+
+
+def _inside(pts: _Points, idx: np.ndarray, cols: np.ndarray, rows: np.ndarray, grid: Grid, radius: float) -> np.ndarray:
+    """Native's test ``sqrt(dx² + dy²) <= radius`` for point ``idx`` and cell (``rows``, ``cols``)."""
+    p = grid.pixel
+    dx = ((cols + 0.5) * p + grid.x_min) - pts.x[idx]
+    dy = ((pts.y_pos[idx] + (rows - pts.y_pos_io[idx]) + 0.5) * p + grid.y_min) - pts.y[idx]
+    return np.sqrt(dx**2 + dy**2) <= radius
+
+
+# ----------------------------------------------------------------- exact
+
+
+def _exact(
+    pts: _Points,
+    grid: Grid,
+    radius: float,
+    b: int,
+    values_at: Callable[[np.ndarray], np.ndarray],
+    sums: np.ndarray,
+    hits: np.ndarray,
+    progress: Progress,
+    cancelled: IsCancelled,
+) -> None:
+    """Add every point's block, exactly as native does (in double precision), into ``sums``/``hits``.
+
+    ``values_at`` gives the kernel at distances (map units, ≤ radius).
+    """
+    n = len(pts)
+    if not n:
+        return
+    side = 2 * b + 1
+    offs = np.arange(side)
+    p = grid.pixel
+    order = np.lexsort((pts.x_pos, pts.y_pos_io))
+    chunk = max(1, _CHUNK // (side * side))
+    for start in range(0, n, chunk):
+        if cancelled():
+            raise Cancelled()
+        ids = order[start : start + chunk]
+        cols = pts.x_pos[ids, None] + offs
+        rows = pts.y_pos_io[ids, None] + offs
+        dx = ((cols + 0.5) * p + grid.x_min) - pts.x[ids, None]
+        dy = ((pts.y_pos[ids, None] + offs + 0.5) * p + grid.y_min) - pts.y[ids, None]
+        dist = np.sqrt(dx[:, None, :] ** 2 + dy[:, :, None] ** 2)
+        ok = dist <= radius
+        ok &= ((cols >= 0) & (cols < grid.cols))[:, None, :]
+        ok &= ((rows >= 0) & (rows < grid.rows))[:, :, None]
+        if not ok.any():
+            continue
+        r0, r1 = max(int(rows.min()), 0), min(int(rows.max()), grid.rows - 1)
+        c0, c1 = max(int(cols.min()), 0), min(int(cols.max()), grid.cols - 1)
+        width = c1 - c0 + 1
+        flat = ((rows - r0)[:, :, None] * width + (cols - c0)[:, None, :])[ok]
+        weight = np.broadcast_to(pts.w[ids, None, None], ok.shape)[ok]
+        values = values_at(dist[ok]) * weight
+        size = (r1 - r0 + 1) * width
+        sums[r0 : r1 + 1, c0 : c1 + 1] += np.bincount(flat, values, minlength=size).reshape(r1 - r0 + 1, width)
+        hits[r0 : r1 + 1, c0 : c1 + 1] |= np.bincount(flat, minlength=size).reshape(r1 - r0 + 1, width) > 0
+        progress(min(1.0, (start + chunk) / n))
+
+
+# ----------------------------------------------------------------- spans
+
+
+def _spans(
+    pts: _Points,
+    grid: Grid,
+    radius: float,
+    b: int,
+    alpha: float,
+    jump: float,
+    sums: np.ndarray,
+    hits: np.ndarray,
+    progress: Progress,
+    cancelled: IsCancelled,
+) -> None:
+    """Add ``w (alpha (1 - t²) + jump)`` over every point's disk, exactly, row by row.
+
+    On raster row R a point reaches the columns [lo, hi] (native's exact
+    test, clipped to its block and the raster); there
+    ``alpha (1 - t²) + jump`` is ``c0 + c1 C + c2 C²`` in the column C.  The
+    coefficients go into difference arrays at lo and hi + 1; running sums
+    along each row then give every cell's coefficients, and a count of runs
+    the cells reached.  With equal weights c2 (and, without ``alpha``, c0)
+    is a constant times the count, and is not summed separately.
+    """
+    n = len(pts)
+    if not n:
+        return
+    rows_n, cols_n = grid.rows, grid.cols
+    width = cols_n + 1
+    p = grid.pixel
+    radius_cells = radius / p
+    r2 = radius_cells**2
+    side = 2 * b + 1
+    offs = np.arange(side)
+    s2 = 1.0 / r2
+    same_weight = bool(np.all(pts.w == pts.w[0]))
+    w0 = float(pts.w[0])
+    keys = [
+        k
+        for k, needed in (
+            (0, alpha != 0.0 or not same_weight),
+            (1, alpha != 0.0),
+            (2, alpha != 0.0 and not same_weight),
+        )
+        if needed
+    ]
+    acc = {k: np.zeros(rows_n * width) for k in keys}
+    count = np.zeros(rows_n * width, dtype=np.int64)
+    order = np.argsort(pts.y_pos_io, kind="stable")
+    chunk = max(1, _SPAN_CHUNK // side)
+    for start in range(0, n, chunk):
+        if cancelled():
+            raise Cancelled()
+        ids = order[start : start + chunk]
+        x_pos, y_pos_io = pts.x_pos[ids, None], pts.y_pos_io[ids, None]
+        centre = pts.col[ids, None] - 0.5  # column position measured from cell centres
+        rows = y_pos_io + offs
+        # y offset of each row's centre from the point, in cells (native's mirrored centre)
+        dyc = (pts.y_pos[ids, None] + 0.5 - (pts.y[ids, None] - grid.y_min) / p) + offs
+        dy2 = dyc * dyc
+        half = np.sqrt(np.maximum(r2 - dy2, 0.0))  # the run's half-width, in cells
+        t_lo = centre - half
+        t_hi = centre + half
+        lo = np.ceil(t_lo)
+        hi = np.floor(t_hi)
+        # A run end within _EDGE_TOL of a cell centre is settled by native's own test.
+        for end, t, step in ((lo, t_lo, 1.0), (hi, t_hi, -1.0)):
+            gap = np.abs(end - t)
+            near = (gap < _EDGE_TOL) | (gap > 1.0 - _EDGE_TOL)
+            if near.any():
+                k = np.nonzero(near)
+                c = np.rint(t[k])
+                inside = _inside(pts, ids[k[0]], c, rows[k], grid, radius)
+                end[k] = np.where(inside, c, c + step)
+        lo = np.maximum(lo, np.maximum(x_pos, 0))
+        hi = np.minimum(hi, np.minimum(x_pos + 2 * b, cols_n - 1))
+        valid = (dy2 <= r2 * (1 + 4e-16)) & (lo <= hi)
+        if y_pos_io.min() < 0 or y_pos_io.max() + side > rows_n:
+            valid &= (rows >= 0) & (rows < rows_n)
+        r0 = max(int(y_pos_io.min()), 0)
+        r1 = min(int(y_pos_io.max()) + side - 1, rows_n - 1)
+        size = (r1 - r0 + 1) * width
+        window = slice(r0 * width, (r1 + 1) * width)
+        local = (rows - r0) * width
+        # Invalid runs land in one extra slot (index ``size``), dropped.
+        starts = np.where(valid, local + lo.astype(np.int64), size).ravel()
+        stops = np.where(valid, local + hi.astype(np.int64) + 1, size).ravel()
+        count[window] += (np.bincount(starts, minlength=size + 1) - np.bincount(stops, minlength=size + 1))[:size]
+        w = pts.w[ids, None]
+        for key in keys:
+            if key == 0:
+                coef = (alpha * w) * (1.0 - s2 * centre**2) + jump * w - (alpha * s2 * w) * dy2
+            elif key == 1:
+                coef = np.broadcast_to(2.0 * alpha * s2 * w * centre, dy2.shape)
+            else:
+                coef = np.broadcast_to(-alpha * s2 * w, dy2.shape)
+            coef = coef.ravel()
+            part = np.bincount(starts, coef, minlength=size + 1) - np.bincount(stops, coef, minlength=size + 1)
+            acc[key][window] += part[:size]
+        progress(min(1.0, (start + chunk) / n))
+    runs = np.cumsum(count.reshape(rows_n, width), axis=1)[:, :cols_n]
+    reached = runs > 0
+    c = np.arange(cols_n, dtype=float)
+    values = np.cumsum(acc[0].reshape(rows_n, width), axis=1)[:, :cols_n] if 0 in acc else runs * (jump * w0)
+    if 1 in acc:
+        values += np.cumsum(acc[1].reshape(rows_n, width), axis=1)[:, :cols_n] * c
+    if 2 in acc:
+        values += np.cumsum(acc[2].reshape(rows_n, width), axis=1)[:, :cols_n] * c**2
+    elif alpha != 0.0:
+        values += runs * (-alpha * s2 * w0) * c**2
+    sums += np.where(reached, values, 0.0)
+    hits |= reached
+
+
+# ----------------------------------------------------------------- fft
+
+
+_PAD = 3  # cells of padding around the raster for spread weights (cubic nodes reach 2 cells out)
+
+
+def _lagrange(t: np.ndarray) -> np.ndarray:
+    """Cubic Lagrange weights of the nodes at -1, 0, 1, 2 for positions t in [0, 1); shape (n, 4)."""
+    t1 = t - 1.0
+    t2 = t - 2.0
+    tp = t + 1.0
+    return np.stack((-t * t1 * t2 / 6.0, tp * t1 * t2 / 2.0, -tp * t * t2 / 2.0, tp * t * t1 / 6.0), axis=1)
+
+
+def _sampled(dy: np.ndarray, dx: np.ndarray, pixel: float, radius: float, profile: Callable) -> np.ndarray:
+    """``profile`` at cell offsets (dy, dx), zero beyond the radius (native's d <= r)."""
+    dist = np.sqrt((dx * pixel) ** 2 + (dy * pixel) ** 2)
+    return np.where(dist <= radius, profile(np.minimum(dist / radius, 1.0)), 0.0)
+
+
+def _lattice(radius_cells: float, pixel: float, radius: float, profile: Callable, order: str) -> np.ndarray:
+    """The kernel sampled at whole-cell offsets; shape (2B+1, 2B+1), centred.
+
+    For linear spreading it is corrected by -1/12 of its discrete Laplacian:
+    linear interpolation overestimates by (t(1-t)/2) K'' per axis, 1/12 K'' on
+    average over positions, so the correction cancels the mean error and
+    leaves at most about 0.67/R² (quartic) or 1/R² (triweight) of the peak.
+    """
+    half = int(math.floor(radius_cells)) + 1
+    oy, ox = np.mgrid[-half : half + 1, -half : half + 1]
+    lattice = _sampled(oy, ox, pixel, radius, profile)
+    if order == "linear":
+        padded = np.pad(lattice, 1)
+        laplacian = padded[:-2, 1:-1] + padded[2:, 1:-1] + padded[1:-1, :-2] + padded[1:-1, 2:] - 4.0 * lattice
+        lattice = lattice - laplacian / 12.0
+    return lattice
+
+
+def _fft_shape(field_shape: Tuple[int, int], half: int, crop: int) -> Tuple[int, int]:
+    """The smallest fast FFT size for :func:`_convolve` (wrap-around stays in the cropped margin)."""
+    h, w = field_shape
+    return sfft.next_fast_len(h + half - crop), sfft.next_fast_len(w + half - crop, real=True)
+
+
+def _even_spectrum(kernel: np.ndarray, shape: Tuple[int, int]) -> np.ndarray:
+    """The real DFT (rfft2 layout) of a kernel even in x and in y, centred at index (0, 0) with wrap-around.
+
+    Such a kernel's transform is a double cosine sum over one quadrant,
+    computed as two small matrix products instead of a full-size FFT (and
+    only for the first half of the rows: the transform is even in y too).
+    """
+    half = kernel.shape[0] // 2
+    quadrant = kernel[half:, half:].astype(np.float32)
+    quadrant[1:, :] *= 2.0
+    quadrant[:, 1:] *= 2.0
+    k = np.arange(half + 1)
+    rows = shape[0] // 2 + 1
+    cos_y = np.cos(2.0 * np.pi * np.outer(np.arange(rows), k) / shape[0]).astype(np.float32)
+    cos_x = np.cos(2.0 * np.pi * np.outer(np.arange(shape[1] // 2 + 1), k) / shape[1]).astype(np.float32)
+    out = np.empty((shape[0], shape[1] // 2 + 1), dtype=np.float32)
+    np.matmul(cos_y @ quadrant, cos_x.T, out=out[:rows])
+    out[rows:] = out[shape[0] - rows : 0 : -1]  # row L - k equals row k
+    return out
+
+
+def _convolve(field: np.ndarray, kernel: np.ndarray, crop: int, valid: Tuple[int, int]) -> np.ndarray:
+    """``field`` convolved with the centred, even ``kernel``, without the ``crop``-cell margin (float32).
+
+    ``field`` may already be padded to :func:`_fft_shape` with zeros;
+    ``valid`` is the (rows, cols) of real data in it, the margin included.
+    Real FFTs in single precision.  The result is a view into the inverse
+    transform (no copy); the field is released once transformed (pass it
+    as a temporary to save its memory).
+    """
+    half = kernel.shape[0] // 2
+    shape = _fft_shape(valid, half, crop)
+    workers = os.cpu_count() or 1
+    spectrum = sfft.rfft2(field.astype(np.float32, copy=False), shape, workers=workers)
+    del field
+    spectrum *= _even_spectrum(kernel, shape)
+    full = sfft.irfft2(spectrum, shape, workers=workers, overwrite_x=True)
+    del spectrum
+    h, w = valid
+    return full[crop : h - crop, crop : w - crop]
+
+
+def _node_frame(col: np.ndarray, row: np.ndarray) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each point's lower cell centre (row, col) and its offsets from it, in [0, 1)."""
+    fx = col - 0.5
+    fy = row - 0.5
+    ix = np.floor(fx)
+    iy = np.floor(fy)
+    return iy.astype(np.int64), ix.astype(np.int64), fy - iy, fx - ix
+
+
+def _weights_1d(t: np.ndarray, order: str) -> Tuple[np.ndarray, np.ndarray]:
+    """Interpolation weights at positions t in [0, 1) and their nodes' offsets: linear (0, 1) or cubic (-1..2)."""
+    if order == "linear":
+        return np.stack((1.0 - t, t), axis=1), np.arange(0, 2)
+    return _lagrange(t), np.arange(-1, 3)
+
+
+def _spread(pts: _Points, grid: Grid, order: str, half: int, cancelled: IsCancelled) -> np.ndarray:
+    """Point weights spread over the nearest cell centres (2 × 2 linear or 4 × 4 cubic).
+
+    The grid is the raster with a :data:`_PAD`-cell margin, laid out in an
+    array already of the FFT size for a kernel of half-width ``half``.
+    """
+    hp, wp = _fft_shape((grid.rows + 2 * _PAD, grid.cols + 2 * _PAD), half, _PAD)
+    field = np.zeros(0)
+    chunk = max(1, _CHUNK // 8)
+    for start in range(0, len(pts), chunk):
+        if cancelled():
+            raise Cancelled()
+        sl = slice(start, start + chunk)
+        iy, ix, ty, tx = _node_frame(pts.col[sl], pts.row[sl])
+        lx, nodes = _weights_1d(tx, order)
+        lx *= pts.w[sl, None]
+        ly, _ = _weights_1d(ty, order)
+        offsets = (nodes[:, None] * wp + nodes[None, :]).ravel()
+        where = (((iy + _PAD) * wp + (ix + _PAD))[:, None] + offsets).ravel()
+        weight = (ly[:, :, None] * lx[:, None, :]).ravel()
+        if start == 0:
+            field = np.bincount(where, weight, minlength=hp * wp)
+        else:
+            field += np.bincount(where, weight, minlength=hp * wp)
+    if not len(pts):
+        field = np.zeros(hp * wp)
+    return field.astype(np.float32).reshape(hp, wp)
+
+
+def _tip_table(radius_cells: float, pixel: float, radius: float, profile: Callable) -> np.ndarray:
+    """Exact minus cubic-interpolated kernel on the 4 × 4 node window, by sub-cell position.
+
+    Shape (Q², 16): row ``qy * Q + qx`` for a point at offset
+    ((qy + ½)/Q, (qx + ½)/Q) from its lower cell centre; columns the cells at
+    offsets -1..2 (rows) × -1..2 (columns) from that centre.  It restores the
+    cone tip that interpolation blunts (the rest of the window is already
+    accurate, as is everything outside it).
+    """
+    q = _TIP_PHASES
+    t = (np.arange(q) + 0.5) / q
+    nodes = np.arange(-1, 3, dtype=float)
+    lag = _lagrange(t)  # (q, 4)
+    # exact[qy, qx, i, j]: kernel at cell (i, j) for a point at phase (t[qy], t[qx])
+    exact = _sampled(
+        nodes[None, None, :, None] - t[:, None, None, None],
+        nodes[None, None, None, :] - t[None, :, None, None],
+        pixel,
+        radius,
+        profile,
+    )
+    # on_lattice[a, c, i, j]: kernel at cell (i, j) from the node (a, c)
+    on_lattice = _sampled(
+        nodes[None, None, :, None] - nodes[:, None, None, None],
+        nodes[None, None, None, :] - nodes[None, :, None, None],
+        pixel,
+        radius,
+        profile,
+    )
+    approx = np.einsum("ya,xc,acij->yxij", lag, lag, on_lattice)
+    return (exact - approx).reshape(q * q, 16)
+
+
+def _tip_correct(pts: _Points, grid: Grid, table: np.ndarray, sums: np.ndarray, cancelled: IsCancelled) -> None:
+    """Add every point's tip correction (from :func:`_tip_table`) to ``sums``."""
+    q = _TIP_PHASES
+    nodes = np.arange(-1, 3)
+    chunk = max(1, _CHUNK // 16)
+    for start in range(0, len(pts), chunk):
+        if cancelled():
+            raise Cancelled()
+        part = pts.take(slice(start, start + chunk))
+        iy, ix, ty, tx = _node_frame(part.col, part.row)
+        phase = np.minimum((ty * q).astype(np.int64), q - 1) * q + np.minimum((tx * q).astype(np.int64), q - 1)
+        values = table[phase] * part.w[:, None]
+        rows = (iy[:, None, None] + nodes[None, :, None]).repeat(4, axis=2).reshape(-1, 16)
+        cols = (ix[:, None, None] + nodes[None, None, :]).repeat(4, axis=1).reshape(-1, 16)
+        ok = (rows >= 0) & (rows < grid.rows) & (cols >= 0) & (cols < grid.cols)
+        sums += np.bincount((rows * grid.cols + cols)[ok], values[ok], minlength=sums.size).reshape(sums.shape)
+
+
+# ----------------------------------------------------------------- mask
+
+
+def _offsets(radius_cells: float) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Offsets from a point's cell to other cells: always reached, and sometimes reached (the ring).
+
+    Returns (oy, ox) grids and two masks over them: ``always`` (every
+    position in the point's cell is within the radius of the other cell's
+    centre) and ``ring`` (some positions are, some are not).  Margins keep
+    both on the safe side of rounding.
+    """
+    half = int(math.floor(radius_cells)) + 2
+    oy, ox = np.mgrid[-half : half + 1, -half : half + 1]
+    far = np.hypot(np.abs(ox) + 0.5, np.abs(oy) + 0.5)
+    near = np.hypot(np.maximum(np.abs(ox) - 0.5, 0), np.maximum(np.abs(oy) - 0.5, 0))
+    eps = 1e-9 * (radius_cells + 1)
+    always = far <= radius_cells - eps
+    maybe = near <= radius_cells + eps
+    return oy, ox, always, maybe & ~always
+
+
+def _dilate_square(mask: np.ndarray, grow: int) -> np.ndarray:
+    """Binary dilation by the (2 grow + 1)² square (separable shifted ORs)."""
+    out = mask.copy()
+    for _ in range(grow):
+        row = out.copy()
+        row[:, 1:] |= out[:, :-1]
+        row[:, :-1] |= out[:, 1:]
+        out = row.copy()
+        out[1:, :] |= row[:-1, :]
+        out[:-1, :] |= row[1:, :]
+    return out
+
+
+def _fast_mask(pts: _Points, grid: Grid, radius: float, cancelled: IsCancelled) -> np.ndarray:
+    """Exactly the cells native reaches (blocks assumed not to clip disks), without visiting every block.
+
+    Cells within reach of every position in an occupied cell ("sure") come
+    from one FFT dilation of the occupied cells.  The thin band of cells
+    near the rim that might still be reached is settled by native's own
+    distance test, against the points of the occupied cells at ring offsets
+    from each band cell, nearest offsets first.  (Occupied cells lie inside
+    the raster and disks are convex, so sure cells outside the raster never
+    make a raster cell "possibly reached" that the raster's own sure cells
+    miss.)
+    """
+    rows_n, cols_n = grid.rows, grid.cols
+    radius_cells = radius / grid.pixel
+    oy, ox, always, ring = _offsets(radius_cells)
+    # Occupied cells on a grid padded by the ring's reach, so ring offsets never fall off it.
+    pad = oy.shape[0] // 2 + 1
+    hp, wp = rows_n + 2 * pad, cols_n + 2 * pad
+    cell_key = (np.clip(np.floor(pts.row).astype(np.int64), -_PAD, rows_n + _PAD - 1) + pad) * wp + (
+        np.clip(np.floor(pts.col).astype(np.int64), -_PAD, cols_n + _PAD - 1) + pad
+    )
+    occupied = np.zeros(hp * wp, dtype=bool)
+    occupied[cell_key] = True
+    occupied = occupied.reshape(hp, wp)
+    if cancelled():
+        raise Cancelled()
+    frame = occupied[pad - _PAD : pad + rows_n + _PAD, pad - _PAD : pad + cols_n + _PAD]
+    sure = _convolve(frame, always.astype(np.float32), _PAD, frame.shape) > 0.5
+    # Cells possibly reached lie within ``grow`` cells of sure ones (checked on the offsets).
+    grow = 1
+    while (ring & ~ndimage.maximum_filter(always, size=2 * grow + 1, mode="constant")).any():
+        grow += 1
+    band = _dilate_square(sure, grow)
+    band &= ~sure
+    br, bc = np.nonzero(band)
+    if br.size == 0:
+        return sure
+    # (band cell, occupied cell) pairs at ring offsets, with the offset's rank (nearest first).
+    ry, rx = oy[ring], ox[ring]
+    rank = np.argsort(np.hypot(np.maximum(np.abs(rx) - 0.5, 0), np.maximum(np.abs(ry) - 0.5, 0)), kind="stable")
+    back = -(ry[rank] * wp + rx[rank])
+    band_key = (br + pad) * wp + (bc + pad)
+    flat = occupied.reshape(-1)
+    pair_band, pair_key, pair_rank = [], [], []
+    step = max(1, _CHUNK // len(back))
+    for s in range(0, br.size, step):
+        if cancelled():
+            raise Cancelled()
+        key = band_key[s : s + step, None] + back
+        i, j = np.nonzero(flat[key])
+        pair_band.append(i + s)
+        pair_key.append(key[i, j])
+        pair_rank.append(j)
+    pair_band = np.concatenate(pair_band)
+    pair_key = np.concatenate(pair_key)
+    pair_rank = np.concatenate(pair_rank)
+    if pair_key.size == 0:
+        return sure
+    # The points of those cells, grouped by cell.
+    wanted = np.zeros(hp * wp, dtype=bool)
+    wanted[pair_key] = True
+    sel = np.nonzero(wanted[cell_key])[0]
+    sel = sel[np.argsort(cell_key[sel], kind="stable")]
+    keys, first, counts = np.unique(cell_key[sel], return_index=True, return_counts=True)
+    slot = np.searchsorted(keys, pair_key)
+    by_rank = np.argsort(pair_rank, kind="stable")
+    pair_band, slot, pair_rank = pair_band[by_rank], slot[by_rank], pair_rank[by_rank]
+    settled = np.zeros(br.size, dtype=bool)
+    bounds = np.searchsorted(pair_rank, np.arange(0, len(back) + 16, 16))
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
+        if cancelled():
+            raise Cancelled()
+        band_i = pair_band[lo:hi]
+        k = slot[lo:hi]
+        keep = ~settled[band_i]
+        band_i, k = band_i[keep], k[keep]
+        if band_i.size == 0:
+            continue
+        n_pts = counts[k]
+        band_i = np.repeat(band_i, n_pts)
+        within = np.arange(n_pts.sum()) - np.repeat(np.cumsum(n_pts) - n_pts, n_pts)
+        point = sel[np.repeat(first[k], n_pts) + within]
+        hit = _inside(pts, point, bc[band_i], br[band_i], grid, radius)
+        settled[band_i[hit]] = True
+    sure[br[settled], bc[settled]] = True
+    return sure
+
+
+# ----------------------------------------------------------------- driver
+
+
+def plan(n_points: int, radius: float, pixel: float, kernel: str, exact_budget: Optional[int] = None) -> str:
+    """How :func:`kernel_density` computes: ``exact``, ``spans``, ``fft-linear``, ``fft-cubic``, ``spans+fft-cubic``."""
+    b = radius_in_pixels(radius, pixel)
+    if n_points * (2 * b + 1) ** 2 <= (EXACT_BUDGET if exact_budget is None else exact_budget):
+        return "exact"
+    if kernel in ("uniform", "epanechnikov"):
+        return "spans"
+    radius_cells = radius / pixel
+    for min_radius, order in FFT_MODES[kernel]:
+        if radius_cells >= min_radius:
+            return ("spans+fft-" if kernel == "triangular" else "fft-") + order
+    return "exact"
+
+
+def kernel_density(
+    x: np.ndarray,
+    y: np.ndarray,
+    weights: Optional[np.ndarray],
+    grid: Grid,
+    radius: float,
+    kernel: str = "quartic",
+    output: str = "raw",
+    decay: float = 0.0,
+    *,
+    window: bool = False,
+    progress: Progress = lambda f: None,
+    cancelled: IsCancelled = lambda: False,
+    exact_budget: Optional[int] = None,
+) -> Density:
+    """The heatmap of points (x, y) with ``weights`` (None: 1 each) on ``grid``, as QGIS computes it.
+
+    ``radius`` and the grid are in the points' (projected) units; ``kernel``
+    is one of :data:`KERNELS`, ``output`` one of :data:`OUTPUT_VALUES`;
+    ``decay`` applies to the triangular kernel only.  Points outside the
+    grid's grown extent and points with a non-finite coordinate are left
+    out, as native does; a NaN weight counts as 0.  Native also drops a
+    point whose block of (2b+1)² cells does not fit in the raster (its
+    raster read fails): that happens when the radius in cells was rounded
+    up and a point lies within a pixel of the extent's edge, e.g. one point
+    alone.  With ``window`` the grid is treated as a window on a larger one
+    (for a grid cut from another extent, where points near its edges reach
+    inside it): blocks are clipped to the raster instead, and block
+    positions are floored rather than truncated (native's truncation moves
+    a point's kernel by a row when its block starts up to one cell before
+    the raster), so cells inside the window get the values of the larger
+    grid.  ``exact_budget`` overrides :data:`EXACT_BUDGET`.
+    ``progress`` gets fractions in [0, 1]; raises ``Cancelled`` when
+    ``cancelled()`` turns true.
+    """
+    if kernel not in KERNELS:
+        raise ValueError("unknown kernel {!r}".format(kernel))
+    if output not in OUTPUT_VALUES:
+        raise ValueError("unknown output value {!r}".format(output))
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    w = np.ones_like(x) if weights is None else np.nan_to_num(np.asarray(weights, dtype=float), nan=0.0)
+    keep = np.isfinite(x) & np.isfinite(y) & grid.contains(x, y)
+    outside = int(len(x) - keep.sum())
+    if outside:
+        x, y, w = x[keep], y[keep], w[keep]
+    b = radius_in_pixels(radius, grid.pixel)
+    pts = _points(x, y, w, grid, b, window)
+    unfit = 0
+    if not window:
+        fits = (pts.x_pos >= 0) & (pts.x_pos + 2 * b < grid.cols) & (pts.y_pos_io >= 0)
+        fits &= pts.y_pos_io + 2 * b < grid.rows
+        unfit = int(len(pts) - fits.sum())
+        if unfit:
+            pts = pts.take(np.nonzero(fits)[0])
+    n = len(pts)
+    method = plan(n, radius, grid.pixel, kernel, EXACT_BUDGET if exact_budget is None else exact_budget)
+    shape = (grid.rows, grid.cols)
+    exact_n = 0
+    if method == "exact":
+        sums = np.zeros(shape)
+        hits = np.zeros(shape, dtype=bool)
+        native = lambda d: kernel_values(d, radius, kernel, output, decay)  # noqa: E731
+        _exact(pts, grid, radius, b, native, sums, hits, progress, cancelled)
+        values = sums.astype(np.float32)
+        exact_n = n
+    else:
+        scale = kernel_scale(kernel, output, radius, decay)
+        radius_cells = radius / grid.pixel
+        values = hits = None
+        spans_share = 0.0
+        if "spans" in method:
+            spans_share = 0.6 if "fft" in method else 1.0
+            sums = np.zeros(shape)
+            hits = np.zeros(shape, dtype=bool)
+            alpha, jump = _span_terms(kernel, scale, decay)
+            _spans(pts, grid, radius, b, alpha, jump, sums, hits, lambda f: progress(spans_share * f), cancelled)
+            values = sums.astype(np.float32)
+            del sums
+        if "fft" in method:
+            step = (1.0 - spans_share) / 4
+            profile = _smooth_profile(kernel, scale, decay)
+            clipped = _block_clips_disk(pts, grid, b, radius_cells)
+            fast = pts.take(np.nonzero(~clipped)[0]) if clipped.any() else pts
+            if kernel != "triangular":  # (for the triangular kernel the spans give the cells reached)
+                hits = _fast_mask(fast, grid, radius, cancelled)
+            progress(spans_share + step)
+            order = method.rsplit("-", 1)[1]
+            lattice = _lattice(radius_cells, grid.pixel, radius, profile, order)
+            half = lattice.shape[0] // 2
+            valid = (grid.rows + 2 * _PAD, grid.cols + 2 * _PAD)
+            smooth = _convolve(_spread(fast, grid, order, half, cancelled), lattice, _PAD, valid)
+            if kernel == "triangular":
+                _tip_correct(fast, grid, _tip_table(radius_cells, grid.pixel, radius, profile), smooth, cancelled)
+            elif np.all(w >= 0):
+                np.maximum(smooth, 0.0, out=smooth)  # FFT round-off below zero
+            progress(spans_share + 2 * step)
+            if clipped.any():
+                # Blocks that cut their disks: point by point (their span part, if any, honoured blocks already).
+                slow = pts.take(np.nonzero(clipped)[0])
+                exact_n = len(slow)
+                _exact(slow, grid, radius, b, lambda d: profile(d / radius), smooth, hits, lambda f: None, cancelled)
+            if values is None:
+                values = smooth
+            else:
+                values += smooth
+            del smooth
+    np.copyto(values, np.float32(NODATA), where=~hits)
+    top = float(np.max(values, where=hits, initial=-np.inf)) if hits.any() else 0.0
+    progress(1.0)
+    return Density(values, method, n, outside, unfit, exact_n, top)

@@ -1,0 +1,311 @@
+"""alpr:heatmap through processing.run, compared cell by cell with QGIS's own heatmap.
+
+Each parity test runs ``qgis:heatmapkerneldensityestimation`` and
+``alpr:heatmap`` on the same points and reads both GeoTIFFs with GDAL: same
+size, geotransform, CRS and no-data cells, values within 0.5 % of the
+largest value (the contract says 1 %).  ``fast`` runs force the fast
+methods (spans / FFT) on these small inputs, which would otherwise be
+computed point by point.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from osgeo import gdal
+from qgis import processing
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsFeature,
+    QgsGeometry,
+    QgsPointXY,
+    QgsProcessingContext,
+    QgsProcessingException,
+    QgsProcessingOutputLayerDefinition,
+    QgsProject,
+    QgsRasterLayer,
+    QgsVectorLayer,
+)
+
+from alpr_qgis.core import kde
+from alpr_qgis.qgis_io import raster
+
+UTM = "EPSG:32610"
+X0, Y0 = 565_000.0, 4_183_000.0  # Oakland-ish, UTM zone 10N
+RNG = np.random.default_rng(2024)
+RANDOM = [(X0 + x, Y0 + y) for x, y in RNG.uniform(0, [420, 310], (36, 2)).round(2)]
+CLUSTERED = [(X0 + 150 + dx, Y0 + 120 + dy) for dx, dy in RNG.normal(0, 25, (30, 2)).round(1)] + [(X0, Y0)] * 6
+# On the extent's edges and on cell edges (whole pixels from the grown extent's corner).
+EDGES = [(X0, Y0), (X0 + 100, Y0), (X0 + 50, Y0 + 60), (X0, Y0 + 60), (X0 + 100, Y0 + 30), (X0 + 30, Y0)]
+
+
+def points_layer(xy, weights=None, crs=UTM, name="points_layer", geometry="Point"):
+    """A memory layer; ``None`` in ``xy`` makes a feature without geometry, a list of pairs a multipoint."""
+    layer = QgsVectorLayer("{}?crs={}&field=w:double".format(geometry, crs), name, "memory")
+    features = []
+    for i, p in enumerate(xy):
+        f = QgsFeature(layer.fields())
+        f.setAttributes([None if weights is None or weights[i] is None else float(weights[i])])
+        if p is not None and isinstance(p[0], tuple):
+            f.setGeometry(QgsGeometry.fromMultiPointXY([QgsPointXY(*q) for q in p]))
+        elif p is not None:
+            f.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(*p)))
+        features.append(f)
+    ok, _ = layer.dataProvider().addFeatures(features)
+    assert ok and layer.featureCount() == len(features)
+    layer.updateExtents()
+    return layer
+
+
+def read_tif(path):
+    ds = gdal.Open(str(path))
+    band = ds.GetRasterBand(1)
+    out = band.ReadAsArray(), ds.GetGeoTransform(), ds.GetProjection(), band.GetNoDataValue()
+    ds = None
+    return out
+
+
+def compare(tmp_path, layer, fast=False, monkeypatch=None, feedback=None, **params):
+    """Run both heatmaps; return (our values, native values, our results) after checking the grid."""
+    params = {"RADIUS": 50.0, "PIXEL_SIZE": 7.0, **params}
+    native = tmp_path / "native.tif"
+    ours = tmp_path / "alpr.tif"
+    processing.run("qgis:heatmapkerneldensityestimation", {"INPUT": layer, **params, "OUTPUT": str(native)})
+    if fast:
+        monkeypatch.setattr(kde, "EXACT_BUDGET", 0)
+    res = processing.run("alpr:heatmap", {"INPUT": layer, **params, "OUTPUT": str(ours)}, feedback=feedback)
+    a, a_gt, a_crs, a_nodata = read_tif(ours)
+    n, n_gt, n_crs, n_nodata = read_tif(native)
+    assert a.shape == n.shape
+    assert a_gt == n_gt
+    assert QgsCoordinateReferenceSystem(a_crs) == QgsCoordinateReferenceSystem(n_crs)
+    assert a_nodata == n_nodata == -9999
+    return a, n, res
+
+
+def assert_parity(ours, native, tolerance=0.005):
+    np.testing.assert_array_equal(ours == -9999, native == -9999)
+    a = np.where(ours == -9999, 0.0, ours.astype(float))
+    n = np.where(native == -9999, 0.0, native.astype(float))
+    top = np.abs(n).max()
+    assert top > 0
+    assert np.abs(a - n).max() <= tolerance * top
+
+
+@pytest.mark.parametrize("fast", [False, True], ids=["exact", "fast"])
+@pytest.mark.parametrize("output", [0, 1], ids=["raw", "scaled"])
+@pytest.mark.parametrize("kernel", range(5), ids=kde.KERNELS)
+def test_parity_every_kernel(tmp_path, monkeypatch, kernel, output, fast):
+    # 100 m in 7 m pixels: the radius is not a whole number of pixels (14.3 → b = 15).
+    weights = list(np.linspace(0.2, 3.0, len(RANDOM)))
+    layer = points_layer(RANDOM, weights)
+    params = {"KERNEL": kernel, "OUTPUT_VALUE": output, "WEIGHT_FIELD": "w", "RADIUS": 100.0}
+    ours, native, res = compare(tmp_path, layer, fast, monkeypatch, **params)
+    assert_parity(ours, native)
+    assert res["POINT_COUNT"] == len(RANDOM)
+    assert res["MAXIMUM"] == pytest.approx(float(native.max()), rel=0.005)
+
+
+@pytest.mark.parametrize("decay", [0.0, 0.5, -0.5])
+@pytest.mark.parametrize("fast", [False, True], ids=["exact", "fast"])
+def test_parity_triangular_decay(tmp_path, monkeypatch, decay, fast):
+    layer = points_layer(CLUSTERED)
+    for output in (0, 1):
+        ours, native, _ = compare(tmp_path, layer, fast, monkeypatch, KERNEL=1, DECAY=decay, OUTPUT_VALUE=output)
+        assert_parity(ours, native)
+    if decay < 0:
+        assert native.min() < 0 < native.max()  # a negative decay dips below zero towards the rim
+
+
+@pytest.mark.parametrize(
+    ("layout", "radius", "pixel"),
+    [
+        ("edges", 50.0, 10.0),  # points on cell edges and on the extent's edges
+        ("edges", 40.0, 3.0),
+        ("clustered", 90.0, 7.5),  # clusters and a stack of six reads at one spot
+        ("single", 30.0, 10.0),
+        ("random", 100.0, 30.0),  # coarse pixels: b rounded up
+    ],
+)
+@pytest.mark.parametrize("fast", [False, True], ids=["exact", "fast"])
+def test_parity_layouts(tmp_path, monkeypatch, layout, radius, pixel, fast):
+    xy = {"edges": EDGES, "clustered": CLUSTERED, "single": [(X0 + 0.37, Y0 + 0.81)], "random": RANDOM}[layout]
+    ours, native, _ = compare(tmp_path, points_layer(xy), fast, monkeypatch, RADIUS=radius, PIXEL_SIZE=pixel)
+    assert_parity(ours, native)
+
+
+@pytest.mark.parametrize("kernel", range(5), ids=kde.KERNELS)
+def test_parity_thousands_of_clustered_reads(tmp_path, feedback, kernel):
+    """3,000 reads in clusters, on a road and at two fixed cameras: the fast methods, as chosen."""
+    rng = np.random.default_rng(kernel)
+    centres = rng.uniform(0, 2500, (5, 2))
+    xy = centres[rng.integers(0, 5, 3000)] + rng.normal(0, 120, (3000, 2))
+    xy[:400] = (800.0, 900.0)
+    xy[400:500] = (1700.25, 300.5)
+    xy[500:800] = np.column_stack([np.linspace(0, 2500, 300), np.full(300, 1200.0)])
+    layer = points_layer([(X0 + x, Y0 + y) for x, y in xy.round(2)])
+    params = {"RADIUS": 200.0, "PIXEL_SIZE": 10.0, "KERNEL": kernel, "DECAY": 0.25}
+    ours, native, res = compare(tmp_path, layer, feedback=feedback, **params)
+    assert_parity(ours, native)
+    assert res["POINT_COUNT"] == 3000
+    assert "3000 points mapped (spans" in feedback.text() or "3000 points mapped (fft" in feedback.text()
+
+
+def test_block_wider_than_the_raster_leaves_the_point_out_as_qgis(tmp_path, feedback):
+    # One point, 25 m radius in 7.5 m pixels: QGIS's 9 × 9 block does not fit the 8 × 8 raster.
+    ours, native, res = compare(tmp_path, points_layer([(X0, Y0)]), feedback=feedback, RADIUS=25.0, PIXEL_SIZE=7.5)
+    assert ours.shape == (8, 8) and (ours == -9999).all() and (native == -9999).all()
+    assert res["POINT_COUNT"] == 0
+    assert "1 points left out, as QGIS's heatmap leaves them out" in feedback.text()
+
+
+def test_null_weights_count_zero(tmp_path):
+    weights = [2.0, None, 1.5, None] + [1.0] * (len(EDGES) - 4)
+    ours, native, _ = compare(tmp_path, points_layer(EDGES, weights), WEIGHT_FIELD="w")
+    assert_parity(ours, native)
+
+
+def test_multipoint_parts_each_count(tmp_path):
+    parts = [((X0, Y0), (X0 + 40, Y0 + 10)), ((X0 + 90, Y0 + 60),), ((X0 + 10, Y0 + 70), (X0 + 55, Y0 + 35))]
+    layer = points_layer(parts, [1.0, 2.0, 0.5], geometry="MultiPoint")
+    ours, native, res = compare(tmp_path, layer, WEIGHT_FIELD="w")
+    assert_parity(ours, native)
+    assert res["POINT_COUNT"] == 5
+
+
+def test_geographic_layer_is_projected_to_its_utm_zone(tmp_path, feedback):
+    lonlat = [(-122.27 + dx, 37.80 + dy) for dx, dy in RNG.uniform(0, [0.004, 0.003], (25, 2))]
+    weights = [1.0 + (i % 4) for i in range(25)]
+    layer = points_layer(lonlat, weights, crs="EPSG:4326", name="wgs84_points")
+    params = {"RADIUS": 60.0, "PIXEL_SIZE": 8.0, "WEIGHT_FIELD": "w"}
+    out = tmp_path / "alpr.tif"
+    res = processing.run("alpr:heatmap", {"INPUT": layer, **params, "OUTPUT": str(out)}, feedback=feedback)
+    ours, gt, wkt, _ = read_tif(out)
+    assert QgsCoordinateReferenceSystem(wkt).authid() == "EPSG:32610"
+    assert "Projected to EPSG:32610" in feedback.text()
+    # QGIS's heatmap on the same points reprojected by QGIS to that zone gives the same raster.
+    moved = processing.run(
+        "native:reprojectlayer", {"INPUT": layer, "TARGET_CRS": "EPSG:32610", "OUTPUT": "TEMPORARY_OUTPUT"}
+    )["OUTPUT"]
+    native = tmp_path / "native.tif"
+    processing.run("qgis:heatmapkerneldensityestimation", {"INPUT": moved, **params, "OUTPUT": str(native)})
+    expected, native_gt, _, _ = read_tif(native)
+    assert gt == pytest.approx(native_gt, abs=1e-6) and ours.shape == expected.shape
+    assert_parity(ours, expected)
+    assert res["POINT_COUNT"] == 25
+
+
+def test_southern_hemisphere_zone(tmp_path, feedback):
+    layer = points_layer([(151.20, -33.87), (151.21, -33.86)], crs="EPSG:4326")
+    processing.run(
+        "alpr:heatmap",
+        {"INPUT": layer, "RADIUS": 200.0, "PIXEL_SIZE": 50.0, "OUTPUT": str(tmp_path / "s.tif")},
+        feedback=feedback,
+    )
+    assert QgsCoordinateReferenceSystem(read_tif(tmp_path / "s.tif")[2]).authid() == "EPSG:32756"
+
+
+def test_extent_replaces_the_points_extent(tmp_path, feedback):
+    # The layer's extent runs from a corner read to a far read, a whole number of pixels apart, both
+    # far from the area mapped below (QGIS shifts a kernel by a row for a read near the extent's edge).
+    corner, far = (X0 - 710.0, Y0 - 710.0), (X0 - 710.0 + 7.0 * 800, Y0 - 710.0 + 7.0 * 800)
+    layer = points_layer(RANDOM + [corner, far])
+    full = processing.run(
+        "alpr:heatmap", {"INPUT": layer, "RADIUS": 50.0, "PIXEL_SIZE": 7.0, "OUTPUT": str(tmp_path / "f.tif")}
+    )
+    # An extent on the full raster's lattice (its top and bottom rows too: y is measured from the bottom).
+    x_min, y_min = corner[0] + 7.0 * 103, corner[1] + 7.0 * 102
+    x_max, y_max = x_min + 7.0 * 40, y_min + 7.0 * 30
+    extent = "{},{},{},{} [{}]".format(x_min, x_max, y_min, y_max, UTM)
+    res = processing.run(
+        "alpr:heatmap",
+        {"INPUT": layer, "RADIUS": 50.0, "PIXEL_SIZE": 7.0, "EXTENT": extent, "OUTPUT": str(tmp_path / "e.tif")},
+        feedback=feedback,
+    )
+    part, gt, _, _ = read_tif(tmp_path / "e.tif")
+    whole, full_gt, _, _ = read_tif(tmp_path / "f.tif")
+    assert gt == (x_min - 50.0, 7.0, 0.0, y_max + 50.0, 0.0, -7.0)
+    assert part.shape == (math.ceil((y_max - y_min + 100) / 7.0) + 1, math.ceil((x_max - x_min + 100) / 7.0) + 1)
+    assert res["POINT_COUNT"] < full["POINT_COUNT"] == len(RANDOM) + 2
+    assert "outside the extent" in feedback.text()
+    # Inside the extent the density is complete: the same cells as the full raster's.
+    col = round((gt[0] - full_gt[0]) / 7.0)
+    row = round((full_gt[3] - gt[3]) / 7.0)
+    inner = slice(8, part.shape[0] - 8), slice(8, part.shape[1] - 8)  # 50 m = 7.1 pixels of rim
+    same = whole[row : row + part.shape[0], col : col + part.shape[1]]
+    assert (part[inner] != -9999).any()
+    np.testing.assert_allclose(part[inner], same[inner], rtol=1e-5, atol=1e-6)
+
+
+def test_extent_in_another_crs_is_reprojected(tmp_path):
+    layer = points_layer(RANDOM)
+    extent = "-122.28,-122.26,37.79,37.80 [EPSG:4326]"
+    processing.run(
+        "alpr:heatmap",
+        {"INPUT": layer, "RADIUS": 50.0, "PIXEL_SIZE": 20.0, "EXTENT": extent, "OUTPUT": str(tmp_path / "x.tif")},
+    )
+    _, gt, _, _ = read_tif(tmp_path / "x.tif")
+    assert 560_000 < gt[0] < 570_000 and 4_180_000 < gt[3] < 4_190_000  # in metres, UTM 10N
+
+
+def test_style_beside_the_geotiff_and_in_the_desktop(tmp_path):
+    out = str(tmp_path / "heat.tif")
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    dest = QgsProcessingOutputLayerDefinition(out, QgsProject.instance())
+    res = processing.run(
+        "alpr:heatmap",
+        {"INPUT": points_layer(RANDOM), "RADIUS": 50.0, "PIXEL_SIZE": 7.0, "OUTPUT": dest},
+        context=context,
+    )
+    qml = Path(out).with_suffix(".qml")
+    assert qml.exists()
+    layer = QgsRasterLayer(out, "heat", "gdal")  # QGIS applies the .qml beside the file on opening
+    assert layer.renderer().type() == "singlebandpseudocolor"
+    assert layer.renderer().classificationMin() == 0.0
+    assert layer.renderer().classificationMax() == pytest.approx(res["MAXIMUM"])
+    items = layer.renderer().shader().rasterShaderFunction().colorRampItemList()
+    assert items[0].value == 0.0 and items[0].color.alpha() == 0  # transparent at zero
+    assert items[-1].value == pytest.approx(res["MAXIMUM"])
+    processor = context.layerToLoadOnCompletionDetails(out).postProcessor()
+    assert processor is not None and processor in raster._KEEP
+    plain = QgsRasterLayer(out, "heat", "gdal", QgsRasterLayer.LayerOptions(loadDefaultStyle=False))
+    assert plain.renderer().type() == "singlebandgray"
+    processor.postProcessLayer(plain, context, None)
+    assert plain.renderer().type() == "singlebandpseudocolor"
+
+
+def test_errors_name_the_layer_or_parameter(tmp_path):
+    out = str(tmp_path / "x.tif")
+    with pytest.raises(QgsProcessingException, match='Layer "empty_points" has no features'):
+        processing.run("alpr:heatmap", {"INPUT": points_layer([], name="empty_points"), "OUTPUT": out})
+    with pytest.raises(QgsProcessingException, match='Layer "nowhere": none of its 3 features has a geometry'):
+        processing.run("alpr:heatmap", {"INPUT": points_layer([None] * 3, name="nowhere"), "OUTPUT": out})
+    with pytest.raises(QgsProcessingException, match='field "OUTPUT".*not a GeoTIFF'):
+        processing.run("alpr:heatmap", {"INPUT": points_layer(RANDOM), "OUTPUT": str(tmp_path / "x.asc")})
+    with pytest.raises(QgsProcessingException, match='field "PIXEL_SIZE".*too large'):
+        processing.run("alpr:heatmap", {"INPUT": points_layer(RANDOM), "PIXEL_SIZE": 0.01, "OUTPUT": out})
+
+
+def test_points_without_geometry_are_skipped(tmp_path, feedback):
+    res = processing.run(
+        "alpr:heatmap",
+        {
+            "INPUT": points_layer(RANDOM[:5] + [None, None]),
+            "RADIUS": 50.0,
+            "PIXEL_SIZE": 7.0,
+            "OUTPUT": str(tmp_path / "n.tif"),
+        },
+        feedback=feedback,
+    )
+    assert res["POINT_COUNT"] == 5 and "2 points without geometry skipped" in feedback.text()
+
+
+def test_cancel_writes_nothing(tmp_path, feedback):
+    feedback.cancel()
+    out = tmp_path / "c.tif"
+    res = processing.run("alpr:heatmap", {"INPUT": points_layer(RANDOM), "OUTPUT": str(out)}, feedback=feedback)
+    assert "POINT_COUNT" not in res and not out.exists()
