@@ -111,6 +111,7 @@ bench: install
 	$(PY) bench/bench_loadreads.py
 	$(PY) bench/bench_prepare.py
 	$(PY) bench/bench_compare.py
+	$(PY) bench/bench_heatmap.py
 
 desktop-check: install
 	$(PY) scripts/desktop_check.py --profile-dir "$(PROFILE_DIR)"
