@@ -522,10 +522,14 @@ def parse_point_blobs(blobs: Sequence[Optional[bytes]]) -> Tuple[np.ndarray, np.
     n = len(blobs)
     x = np.full(n, np.nan)
     y = np.full(n, np.nan)
-    lengths = np.fromiter((len(b) if b is not None else 0 for b in blobs), dtype=np.int64, count=n)
+    try:
+        lengths = np.fromiter(map(len, blobs), dtype=np.int64, count=n)
+    except TypeError:  # a None (no geometry) among them
+        lengths = np.fromiter((len(b) if b is not None else 0 for b in blobs), dtype=np.int64, count=n)
     plain = np.flatnonzero(lengths == _PLAIN_POINT.itemsize)
     if len(plain):
-        packed = np.frombuffer(b"".join([blobs[i] for i in plain]), dtype=_PLAIN_POINT)
+        chosen = blobs if len(plain) == n else [blobs[i] for i in plain]
+        packed = np.frombuffer(b"".join(chosen), dtype=_PLAIN_POINT)
         flags = np.frombuffer(packed["head"].tobytes(), dtype=np.uint8).reshape(-1, 8)[:, 3]
         simple = ((flags & 0x1F) == 0x01) & (packed["order"] == 1) & (packed["wkb_type"] == 1)
         x[plain[simple]] = packed["x"][simple]
@@ -556,29 +560,38 @@ def parse_point_blobs(blobs: Sequence[Optional[bytes]]) -> Tuple[np.ndarray, np.
 def _read_gpkg(
     path: str, table_name: str, fields: Sequence[str], geometry: bool, attribute_types: Dict[str, int]
 ) -> Tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Columns of a GeoPackage table, one query per column (in one read transaction), by fid.
+
+    One list per column: no list of row tuples to transpose (which cost more
+    than the query itself for a million rows).
+    """
     conn = sqlite3.connect("file:{}?mode=ro".format(path), uri=True)
     try:
+        conn.execute("BEGIN")  # one snapshot for every column
         geom_row = conn.execute(
             "SELECT column_name FROM gpkg_geometry_columns WHERE lower(table_name) = lower(?)", (table_name,)
         ).fetchone()
         fid_col = next(r[1] for r in conn.execute("PRAGMA table_info({})".format(_quote(table_name))) if r[5])
-        cols = [fid_col] + list(fields)
-        if geometry and geom_row is not None:
-            cols.append(geom_row[0])
-        cursor = conn.execute(
-            "SELECT {} FROM {} ORDER BY {}".format(
-                ", ".join(_quote(c) for c in cols), _quote(table_name), _quote(fid_col)
-            )
-        )
-        rows = cursor.fetchall()
+
+        def column(name: str) -> List[object]:
+            sql = "SELECT {} FROM {} ORDER BY {}".format(_quote(name), _quote(table_name), _quote(fid_col))
+            return [r[0] for r in conn.execute(sql)]
+
+        data = {name: column(name) for name in fields}
+        blobs = column(geom_row[0]) if geometry and geom_row is not None else None
+        if blobs is not None:
+            n = len(blobs)
+        elif fields:
+            n = len(data[fields[0]])
+        else:
+            n = conn.execute("SELECT COUNT(*) FROM {}".format(_quote(table_name))).fetchone()[0]
     finally:
         conn.close()
-    data = list(zip(*rows)) if rows else [[] for _ in cols]
-    table = pd.DataFrame({name: _typed(list(data[i + 1]), attribute_types.get(name)) for i, name in enumerate(fields)})
-    if geometry and geom_row is not None:
-        x, y = parse_point_blobs(data[-1])
+    table = pd.DataFrame({name: _typed(data[name], attribute_types.get(name)) for name in fields})
+    if blobs is not None:
+        x, y = parse_point_blobs(blobs)
     else:
-        x = y = np.full(len(rows), np.nan)
+        x = y = np.full(n, np.nan)
     return table, x, y
 
 
