@@ -354,10 +354,9 @@ def read_text(path: str) -> Tuple[str, str]:
             hint="Unzip it, or save the sheet as CSV, and load that file.",
         )
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        try:
-            return raw.decode("utf-16"), "UTF-16"
-        except UnicodeDecodeError:
-            pass
+        text = raw.decode("utf-16", errors="replace")
+        if "\ufffd" not in text:  # a real UTF-16 file; otherwise the bytes are checked below
+            return text, "UTF-16"
     head = raw[:65536]
     controls = sum(head.count(bytes([c])) for c in range(0, 32) if c not in (9, 10, 13, 12))
     if b"\x00" in head or (head and controls > len(head) * 0.01):

@@ -383,3 +383,9 @@ def test_fixed_width_parse_matches_strptime(fmt):
     slow = pd.to_datetime(text, format=fmt, errors="coerce")
     assert fast is not None
     pd.testing.assert_series_equal(fast, slow, check_names=False)
+
+
+def test_utf16_file(tmp_path):
+    body = "plate\ttimestamp\tlat\tlon\r\nABC123\t2014-07-20 08:01:02\t37.8\t-122.2\r\n"
+    table = load_reads(write(tmp_path / "u16.txt", body, encoding="utf-16"))
+    assert table.encoding == "UTF-16" and table.reads["plate"].tolist() == ["ABC123"]
