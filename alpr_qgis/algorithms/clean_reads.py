@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Dict
 
-import numpy as np
 from qgis.core import (
-    QgsCoordinateReferenceSystem,
     QgsProcessing,
     QgsProcessingException,
     QgsProcessingOutputBoolean,
@@ -21,9 +19,10 @@ from qgis.core import (
 
 from alpr_qgis.algorithms.base import AlprAlgorithm
 from alpr_qgis.core.cleaning import REASONS, CleanRules, classify_reads, compile_government, sign_word_set
-from alpr_qgis.core.errors import AlprInputError, Cancelled
+from alpr_qgis.core.errors import Cancelled
 from alpr_qgis.core.plates import plate_column, plates_look_hashed
 from alpr_qgis.qgis_io.crs import to_degrees
+from alpr_qgis.qgis_io.inputs import reads_crs
 from alpr_qgis.qgis_io.styles import style_vector_output
 from alpr_qgis.qgis_io.vector import read_frame, write_frame
 
@@ -235,21 +234,7 @@ class CleanReadsAlgorithm(AlprAlgorithm):
         rules.plates_hashed = plates_look_hashed(plates)
         if rules.plates_hashed:
             feedback.pushInfo(self.tr("The plates arrived hashed: plate-text rules are skipped."))
-        crs = frame.crs
-        if not crs.isValid():
-            with np.errstate(invalid="ignore"):
-                plausible = bool(
-                    np.all((np.abs(frame.x) <= 180) | np.isnan(frame.x))
-                    and np.all((np.abs(frame.y) <= 90) | np.isnan(frame.y))
-                )
-            if not plausible:
-                raise AlprInputError(
-                    "has no CRS, and its coordinates are not longitudes and latitudes.",
-                    path=layer_name,
-                    hint="Set the layer's CRS (Layer Properties → Source) and run again.",
-                )
-            feedback.pushWarning(self.tr("The layer has no CRS; its coordinates are read as EPSG:4326 degrees."))
-            crs = QgsCoordinateReferenceSystem("EPSG:4326")
+        crs = reads_crs(frame, layer_name, feedback, self)
         lon, lat = to_degrees(frame.x, frame.y, crs, context.transformContext())
         devices = table[device_field] if device_field in table.columns else None
         times = table[time_field] if time_field in table.columns else None

@@ -23,7 +23,6 @@ from qgis.core import (
 )
 
 from alpr_qgis.algorithms.base import AlprAlgorithm
-from alpr_qgis.algorithms.jurisdiction import polygons_crs, read_polygons, reads_crs, unique_name, warn_null_island
 from alpr_qgis.core import spatial
 from alpr_qgis.core.census import (
     RATE_FIELDS,
@@ -37,6 +36,7 @@ from alpr_qgis.core.census import (
 )
 from alpr_qgis.core.errors import AlprInputError, Cancelled
 from alpr_qgis.qgis_io.crs import transform_xy
+from alpr_qgis.qgis_io.inputs import polygons_crs, read_polygons, reads_crs, unique_name, warn_null_island
 from alpr_qgis.qgis_io.styles import style_vector_output
 from alpr_qgis.qgis_io.vector import read_frame, write_frame
 

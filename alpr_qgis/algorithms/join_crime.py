@@ -19,12 +19,12 @@ from qgis.core import (
 )
 
 from alpr_qgis.algorithms.base import AlprAlgorithm
-from alpr_qgis.algorithms.jurisdiction import polygons_crs, read_polygons, reads_crs, unique_name, warn_null_island
 from alpr_qgis.core import spatial
 from alpr_qgis.core.crime import ZONE_FIELDS, category_mask, compile_filter, crime_stats, hex_zones, zone_counts
 from alpr_qgis.core.errors import AlprInputError, Cancelled
 from alpr_qgis.core.hexgrid import HexGrid
 from alpr_qgis.qgis_io.crs import transform_xy, working_crs
+from alpr_qgis.qgis_io.inputs import polygons_crs, read_polygons, reads_crs, unique_name, warn_null_island
 from alpr_qgis.qgis_io.styles import style_vector_output
 from alpr_qgis.qgis_io.vector import read_frame, write_frame
 

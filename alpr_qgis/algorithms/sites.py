@@ -17,10 +17,10 @@ from qgis.core import (
 )
 
 from alpr_qgis.algorithms.base import AlprAlgorithm
-from alpr_qgis.algorithms.jurisdiction import reads_crs, unique_name, warn_null_island
 from alpr_qgis.core.errors import AlprInputError, Cancelled
 from alpr_qgis.core.sites import DEFAULT_DRAWS, DEFAULT_SEED, site_counts
 from alpr_qgis.qgis_io.crs import transform_xy, working_crs
+from alpr_qgis.qgis_io.inputs import reads_crs, unique_name, warn_null_island
 from alpr_qgis.qgis_io.styles import style_vector_output
 from alpr_qgis.qgis_io.vector import read_frame, write_frame
 

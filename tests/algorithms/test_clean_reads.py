@@ -84,7 +84,8 @@ def test_each_reason_lands_in_rejected(feedback):
         assert res[key] == 1, key
     rejected = {f["read_id"]: (f["reason"], f["reasons"], f["detail"]) for f in res["REJECTED"].getFeatures()}
     assert rejected[3] == ("sign_word", "sign_word", "CAUTION")
-    assert rejected[8] == ("null_island", "null_island", None) or rejected[8][0] == "null_island"
+    assert rejected[8][:2] == ("null_island", "null_island")
+    assert rejected[8][2] == NULL
     assert rejected[7][0] == "null_geometry"
     clean = sorted(f["plate"] for f in res["OUTPUT"].getFeatures())
     assert clean == ["6TRM916", "CAT123", "STOP4ME"]
@@ -164,6 +165,6 @@ def test_sample_misreads_are_all_caught(tmp_path):
         f["state"] == NULL or f["reason"] in ("null_geometry", "null_island") for f in rejected.getFeatures()
     )  # no real (state-bearing) plate rejected as a misread
     assert res["GOVERNMENT_READS"] == 216 + 139 + 131 + 82 + 64
-    assert res["DUPLICATE_COUNT"] >= 0
+    assert res["DUPLICATE_COUNT"] == 1470  # a parked car re-reading its neighbours within a minute
     clean = QgsVectorLayer(res["OUTPUT"])
     assert clean.featureCount() == res["CLEAN_COUNT"]
