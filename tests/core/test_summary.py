@@ -1,0 +1,218 @@
+"""core.summary and core.report: the metrics, checked by hand, and the HTML report built from them."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from alpr_qgis.core.report import ReportContext, build_report, format_value
+from alpr_qgis.core.summary import METRICS, SummaryInput, geodesic_distance, plate_keys, summarise
+
+PLATES = ["6trm-913", "6TRM 913", "ABC123", "1234567", "1234567", "1234567", "XYZ9", "", None, "abc.123"]
+STATES = ["CA", "CA", "CA", "CA", "CA", "CA", "NV", "CA", "CA", "NV"]
+TIMES = pd.to_datetime(
+    [
+        "2014-07-14 08:00",  # Monday
+        "2014-07-14 08:30",
+        "2014-07-14 13:10",
+        "2014-07-15 08:05",  # Tuesday
+        "2014-07-15 09:00",
+        "2014-07-16 23:59",  # Wednesday
+        None,
+        "2014-07-20 00:10",  # Sunday
+        "2014-07-20 00:20",
+        "2014-07-20 12:00",
+    ]
+)
+DEVICES = ["P1", "P1", "P2", "P1", "P1", "P2", "P2", None, "P1", " "]
+
+
+def base(**kw) -> SummaryInput:
+    n = len(PLATES)
+    args = dict(
+        n=n,
+        plates=pd.Series(PLATES, dtype=object),
+        times=pd.Series(TIMES),
+        devices=pd.Series(DEVICES, dtype=object),
+        no_geometry=np.array([False] * 8 + [True, False]),
+        null_island=np.array([False] * 7 + [True, True, False]),  # the 9th also has no geometry: counted once
+    )
+    args.update(kw)
+    return SummaryInput(**args)
+
+
+def table_dict(summary):
+    return {m: (None if v != v else v) for m, v in zip(summary.table["metric"], summary.table["value"])}
+
+
+def test_every_metric_by_hand():
+    s = summarise(base())
+    v = table_dict(s)
+    assert list(s.table["metric"]) == list(METRICS)
+    assert v["total_reads"] == 10
+    # 6TRM913 x2, ABC123 x2 (abc.123), 1234567 x3, XYZ9 x1; two reads without a plate.
+    assert v["unique_plates"] == 4
+    assert v["plates_seen_once"] == 1
+    assert v["mean_reads_per_plate"] == pytest.approx(8 / 4)
+    assert v["max_reads_single_plate"] == 3
+    assert v["government_plates"] == 1 and v["government_reads"] == 3
+    assert v["duplicate_reads"] is None and "is_duplicate" in s.note("duplicate_reads")
+    assert v["reads_near_reference"] is None and v["reads_outside_boundary"] is None
+    assert v["reads_missing_location"] == 2
+    assert s.note("reads_missing_location") == "1 without a geometry, 1 at 0,0"
+    assert v["misreads"] is None
+    assert v["devices"] == 2  # blank and null devices are not devices
+    assert v["days_with_reads"] == 4
+    assert v["busiest_device_share"] == pytest.approx(5 / 10)
+    assert s.note("unique_plates") == "2 reads have no plate"
+    assert s.by_hour.sum() == 9 and s.by_hour[8] == 3 and s.by_hour[0] == 2
+    assert s.weekday_hour[0, 8] == 2 and s.weekday_hour[6, 0] == 2 and s.weekday_hour.sum() == 9
+    assert s.reads_per_plate.to_dict() == {1: 1, 2: 2, 3: 1}
+    assert s.reads_without_time == 1
+    assert s.devices["device"].tolist()[0] == "P1" and s.devices["reads"].tolist()[0] == 5
+
+
+def test_states_pair_with_plates():
+    v = table_dict(summarise(base(states=pd.Series(STATES, dtype=object))))
+    # abc.123 in NV is another car than ABC123 in CA.
+    assert v["unique_plates"] == 5 and v["plates_seen_once"] == 3 and v["max_reads_single_plate"] == 3
+
+
+def test_flags_from_the_cleaner_win_over_the_pattern():
+    gov = pd.Series([False, False, True, False, False, False, False, False, False, True])
+    dup = pd.Series([0, 1, 0, 0, 1, 0, 0, 0, 0, 0])
+    s = summarise(base(is_government=gov, is_duplicate=dup))
+    v = table_dict(s)
+    assert v["government_plates"] == 1 and v["government_reads"] == 2  # ABC123 and abc.123: one plate
+    assert v["duplicate_reads"] == 2 and s.note("duplicate_reads") == "20.0% of reads"
+
+
+def test_hashed_plates_give_null_government_never_zero():
+    hashed = pd.Series(["{:064x}".format(i % 4) for i in range(10)], dtype=object)
+    s = summarise(base(plates=hashed))
+    v = table_dict(s)
+    assert v["government_plates"] is None and v["government_reads"] is None
+    assert "hashed" in s.note("government_plates")
+    assert v["unique_plates"] == 4 and "hashed" in s.note("unique_plates")
+
+
+def test_reference_boundary_and_rejected():
+    near = np.array([True, True, False, True, False, False, True, True, True, False])
+    outside = np.array([False, True, True, False, False, False, False, True, True, False])
+    reasons = pd.Series(["sign_word", "sign_word", "overlength", "null_island", "empty_plate", "invalid_chars"])
+    s = summarise(
+        base(near_reference=near, reference_note="within 1 mile", outside_boundary=outside, rejected_reasons=reasons)
+    )
+    v = table_dict(s)
+    assert v["reads_near_reference"] == 4  # the two missing locations never count
+    assert s.note("reads_near_reference") == "within 1 mile; 50.0% of reads with a location"
+    assert v["reads_outside_boundary"] == 2
+    assert v["misreads"] == 4
+    assert s.note("misreads").startswith("2 sign_word, 1 overlength, 1 invalid_chars; REJECTED holds 6 reads")
+
+
+def test_no_fields_give_nulls_with_notes():
+    s = summarise(SummaryInput(n=3))
+    v = table_dict(s)
+    assert v["total_reads"] == 3
+    for metric in ("unique_plates", "government_plates", "devices", "days_with_reads", "misreads"):
+        assert v[metric] is None and s.note(metric), metric
+
+
+def test_plate_keys_normalise_like_the_cleaner():
+    keys = plate_keys(pd.Series([" 6trm-913", "6TRM.913", None, " "], dtype=object))
+    assert keys.tolist()[:2] == ["6TRM913", "6TRM913"] and keys.isna().tolist()[2:] == [True, True]
+
+
+def test_geodesic_distance_matches_vincentys_published_example():
+    # Flinders Peak to Buninyong (Vincenty 1975): 54,972.271 m.
+    lat1 = -(37 + 57 / 60 + 3.72030 / 3600)
+    lon1 = 144 + 25 / 60 + 29.52440 / 3600
+    lat2 = -(37 + 39 / 60 + 10.15610 / 3600)
+    lon2 = 143 + 55 / 60 + 35.38390 / 3600
+    assert geodesic_distance(lon1, lat1, lon2, lat2) == pytest.approx(54972.271, abs=0.001)
+    # One degree of longitude on the equator: a * pi / 180.
+    d = geodesic_distance(0.0, 0.0, np.array([1.0, np.nan, 0.0]), np.array([0.0, 0.0, 0.0]))
+    assert d[0] == pytest.approx(6378137.0 * np.pi / 180, rel=1e-9)
+    assert np.isnan(d[1]) and d[2] == 0.0
+    # Nearly antipodal: still a finite distance close to half the meridian.
+    assert 19_990_000 < float(geodesic_distance(0.0, 0.0, 179.9, 0.1)) < 20_040_000
+
+
+# ------------------------------------------------------------------ report
+
+
+def report_for(summary, **kw) -> str:
+    ctx = ReportContext(
+        title="ALPR accountability report: <script>alert(1)</script>",
+        generated="2026-11-28 10:00",
+        inputs=[("INPUT", 'reads & "friends".gpkg')],
+        parameters=[("GOVERNMENT_PATTERN", r"\d{7}")],
+        software=[("QGIS", "3.22")],
+        **kw,
+    )
+    return build_report(summary, ctx)
+
+
+def parse(html: str) -> ET.Element:
+    assert html.startswith("<!DOCTYPE html>\n")
+    return ET.fromstring(html.split("\n", 1)[1])
+
+
+def test_report_is_wellformed_and_holds_the_table_values():
+    s = summarise(base(states=pd.Series(STATES, dtype=object)))
+    html = report_for(s)
+    root = parse(html)
+    rows = root.findall(".//div[@id='metrics']/table/tr")[1:]
+    shown = {r[0].text: r[1].text for r in rows}
+    assert len(rows) == len(METRICS)
+    for metric, value in zip(s.table["metric"], s.table["value"]):
+        assert shown[metric] == format_value(None if value != value else value)
+    assert shown["unique_plates"] == "5" and shown["duplicate_reads"] == "not available"
+    # Every section is there, and four charts are embedded as PNG data.
+    ids = [section.get("id") for section in root.iter("section")]
+    assert ids == ["findings", "numbers", "time", "plates", "devices", "map", "methods"]
+    images = [img.get("src") for img in root.iter("img")]
+    assert len(images) == 4 and all(src.startswith("data:image/png;base64,iVBOR") for src in images)
+    assert "http://" not in html and "https://" not in html  # opens offline
+
+
+def test_report_escapes_data_and_never_shows_plates():
+    devices = pd.Series(["<script>alert('x')</script>", "P&1"] * 5, dtype=object)
+    plates = pd.Series(["<b>6TRM913</b>", "QQQ777"] * 5, dtype=object)
+    s = summarise(base(devices=devices, plates=plates))
+    html = report_for(s, map_caption="Map of <img src=x onerror=alert(1)>")
+    root = parse(html)  # escaping keeps it well-formed
+    assert "<script>" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
+    assert "P&amp;1" in html and "reads &amp; &quot;friends&quot;.gpkg" in html
+    assert "6TRM913" not in html and "QQQ777" not in html
+    cells = [td.text for td in root.iter("td")]
+    assert "<script>alert('x')</script>" in cells  # shown as text
+    assert root.find(".//title").text == "ALPR accountability report: <script>alert(1)</script>"
+
+
+def test_report_map_and_findings():
+    s = summarise(base(near_reference=np.ones(10, bool), reference_note="within 1,609 m (1 mile) of 0, 0"))
+    html = report_for(
+        s, map_png=b"\x89PNG\r\n\x1a\nfake", map_caption="Map of the reads.", reference_distance_text="1,609 m"
+    )
+    root = parse(html)
+    figures = root.findall(".//figure")
+    assert figures[-1].find("figcaption").text == "Map of the reads."
+    findings = [li.text for li in root.findall(".//ul[@class='findings']/li")]
+    assert findings[0] == "10 reads of 4 distinct plates; 1 plates (25.0%) were read only once."
+    assert "8 reads lie within 1,609 m of the reference point (100.0% of reads with a location)." in findings
+    assert re.search(r"2 reads have no usable location", html)
+
+
+def test_report_without_times_or_plates_still_complete():
+    html = report_for(summarise(SummaryInput(n=0)))
+    root = parse(html)
+    text = "".join(root.itertext())
+    assert "No read has a readable time." in text and "No plate in the input." in text
+    assert not list(root.iter("img"))
