@@ -23,6 +23,7 @@ from qgis.core import (
     QgsProcessingParameterPoint,
     QgsProcessingParameterRasterLayer,
     QgsProcessingParameterString,
+    QgsProcessingUtils,
     QgsRectangle,
 )
 
@@ -46,6 +47,7 @@ METRIC_NAMES = (
     "days_with_reads",
     "busiest_device_share",
 )
+DRAW_POINTS_UP_TO = 100_000  # more located reads than this: the map shows their density
 PLUGIN_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -451,21 +453,40 @@ class SummaryAlgorithm(AlprAlgorithm):
             parts.append(self.tr("the heatmap"))
         else:
             map_crs = working_crs(crs, frame.x, frame.y, transform_context)
-            reads = self.parameterAsVectorLayer(parameters, self.INPUT, context)
-            styled = mapimage.points_layer(reads)
-            extent = None
-            if styled is not None:
-                layers.append(styled)
-                parts.append(self.tr("the reads"))
             lon, lat = to_degrees(frame.x, frame.y, crs, transform_context)
             good = np.isfinite(frame.x) & np.isfinite(frame.y) & ~near_null_island(lon, lat)
-            if good.any():
-                mx, my = transform_xy(frame.x[good], frame.y[good], crs, map_crs, transform_context)
-                ok = np.isfinite(mx) & np.isfinite(my)
-                if ok.any():
-                    lo = np.percentile(np.column_stack([mx[ok], my[ok]]), 0.5, axis=0)
-                    hi = np.percentile(np.column_stack([mx[ok], my[ok]]), 99.5, axis=0)
-                    extent = QgsRectangle(lo[0], lo[1], hi[0], hi[1])
+            mx, my = transform_xy(frame.x[good], frame.y[good], crs, map_crs, transform_context)
+            ok = np.isfinite(mx) & np.isfinite(my)
+            mx, my = mx[ok], my[ok]
+            extent = None
+            if len(mx):
+                lo = np.percentile(np.column_stack([mx, my]), 0.5, axis=0)
+                hi = np.percentile(np.column_stack([mx, my]), 99.5, axis=0)
+                extent = QgsRectangle(lo[0], lo[1], hi[0], hi[1])
+            if len(mx) > DRAW_POINTS_UP_TO:
+                # Too many points to draw one by one (and to see): their density instead.
+                frame_extent = QgsRectangle(float(mx.min()), float(my.min()), float(mx.max()), float(my.max()))
+                if boundary is not None:
+                    bounds = mapimage.layer_extent(
+                        self.parameterAsVectorLayer(parameters, self.BOUNDARY, context), map_crs
+                    )
+                    if bounds is not None:
+                        frame_extent.combineExtentWith(bounds)
+                frame_extent.scale(1.1)
+                styled = mapimage.density_layer(
+                    mx,
+                    my,
+                    map_crs,
+                    frame_extent,
+                    tempfile.mkdtemp(prefix="alpr_map_", dir=QgsProcessingUtils.tempFolder()),
+                )
+                label = self.tr("the density of the {:,} located reads (counts per cell, smoothed)").format(len(mx))
+            else:
+                styled = mapimage.points_layer(self.parameterAsVectorLayer(parameters, self.INPUT, context))
+                label = self.tr("the reads")
+            if styled is not None:
+                layers.append(styled)
+                parts.append(label)
         boundary_layer = None
         if boundary is not None:
             boundary_layer = mapimage.outline_layer(self.parameterAsVectorLayer(parameters, self.BOUNDARY, context))

@@ -109,8 +109,39 @@ def _blank(series: pd.Series) -> np.ndarray:
     return null | (stripped == "").to_numpy()
 
 
+@dataclass
+class PlateCodes:
+    """Each read's plate as an integer: equal codes = the same plate (and state), -1 = no plate."""
+
+    codes: np.ndarray  # int64, one per read
+    plain: np.ndarray  # int64, one per read: the normalised plate alone (no state), -1 = none
+    plates: np.ndarray  # object: the distinct normalised plates, indexed by ``plain``
+
+
+def _normalised_codes(values: pd.Series) -> Tuple[np.ndarray, np.ndarray]:
+    """(code per row, distinct normalised texts): normalisation runs once per distinct raw value."""
+    raw_codes, raw_uniques = pd.factorize(values.astype("object"), use_na_sentinel=True)
+    normal = normalise_plates(pd.Series(raw_uniques, dtype=object))
+    normal = normal.where(normal.notna() & (normal.astype(str) != ""), None)
+    norm_codes, norm_uniques = pd.factorize(normal, use_na_sentinel=True)
+    lookup = np.append(norm_codes, -1).astype(np.int64)  # raw code -1 (null) maps to the last entry: -1
+    return lookup[raw_codes], np.asarray(norm_uniques, dtype=object)
+
+
+def plate_codes(plates: pd.Series, states: Optional[pd.Series] = None) -> PlateCodes:
+    """Plates compared after the cleaner's normalisation, paired with the normalised state when given."""
+    plain, uniques = _normalised_codes(plates)
+    codes = plain.copy()
+    if states is not None:
+        state, state_uniques = _normalised_codes(states)
+        paired = np.where(plain >= 0, plain * (len(state_uniques) + 1) + (state + 1), -1)
+        codes = np.full(len(paired), -1, dtype=np.int64)
+        codes[paired >= 0] = pd.factorize(paired[paired >= 0])[0]
+    return PlateCodes(codes, plain, uniques)
+
+
 def plate_keys(plates: pd.Series, states: Optional[pd.Series] = None) -> pd.Series:
-    """Normalised plates (None where empty), prefixed by the normalised state when ``states`` is given."""
+    """Normalised plates as text (None where empty), prefixed by the normalised state when given."""
     keys = normalise_plates(plates)
     keys = keys.where(keys.notna() & (keys.astype(str) != ""), None)
     if states is None:
@@ -153,16 +184,18 @@ def summarise(data: SummaryInput) -> Summary:
 
     # -- plates
     hashed = False
-    counts = pd.Series(dtype="int64")
-    keys = None
+    per_plate = np.zeros(0, dtype=np.int64)  # reads of each distinct plate
+    codes = None
     if data.plates is not None:
         hashed = plates_look_hashed(data.plates)
-        keys = plate_keys(data.plates, data.states)
-        counts = keys.dropna().value_counts()
-        no_plate = int(keys.isna().sum())
-        with_plate = n - no_plate
-        unique = int(len(counts))
-        once = int((counts == 1).sum())
+        codes = plate_codes(data.plates, data.states)
+        has_plate = codes.codes >= 0
+        if has_plate.any():
+            per_plate = np.bincount(codes.codes[has_plate])
+            per_plate = per_plate[per_plate > 0]
+        no_plate = n - int(has_plate.sum())
+        unique = int(len(per_plate))
+        once = int((per_plate == 1).sum())
         plate_note = "{} reads have no plate".format(no_plate) if no_plate else ""
         if data.states is not None:
             plate_note = "; ".join(filter(None, [plate_note, "plates paired with their state"]))
@@ -170,33 +203,37 @@ def summarise(data: SummaryInput) -> Summary:
             plate_note = "; ".join(filter(None, [plate_note, "plates arrived hashed"]))
         add("unique_plates", unique, plate_note)
         add("plates_seen_once", once, "{} of unique plates".format(_share(once, unique)) if unique else "")
-        add("mean_reads_per_plate", with_plate / unique if unique else None, "" if unique else "no plate in the input")
-        add("max_reads_single_plate", int(counts.iloc[0]) if unique else None, "" if unique else "no plate")
+        add(
+            "mean_reads_per_plate",
+            (n - no_plate) / unique if unique else None,
+            "" if unique else "no plate in the input",
+        )
+        add("max_reads_single_plate", int(per_plate.max()) if unique else None, "" if unique else "no plate")
     else:
         for metric in ("unique_plates", "plates_seen_once", "mean_reads_per_plate", "max_reads_single_plate"):
             add(metric, None, "no plate field")
 
     # -- government plates
-    if data.is_government is not None and keys is not None:
-        flag = _as_bool(data.is_government)
-        gov_keys = keys[flag & keys.notna().to_numpy()]
-        add("government_plates", int(gov_keys.nunique()), "from the is_government field")
-        add("government_reads", int(flag.sum()), "from the is_government field")
-    elif keys is None:
+    if codes is None:
         add("government_plates", None, "no plate field")
         add("government_reads", None, "no plate field")
+    elif data.is_government is not None:
+        flag = _as_bool(data.is_government)
+        gov = codes.codes[flag & (codes.codes >= 0)]
+        add("government_plates", int(len(np.unique(gov))), "from the is_government field")
+        add("government_reads", int(flag.sum()), "from the is_government field")
     elif hashed:
         note = "plates are hashed: GOVERNMENT_PATTERN cannot be applied and there is no is_government field"
         add("government_plates", None, note)
         add("government_reads", None, note)
     else:
         pattern = re.compile(data.government_pattern)
-        plain = normalise_plates(data.plates)
-        unique_plain = pd.Series(plain.dropna().unique())
-        matched = set(unique_plain[unique_plain.map(lambda p: bool(p) and pattern.fullmatch(p) is not None)])
-        flag = plain.isin(matched).to_numpy() if matched else np.zeros(n, dtype=bool)
+        matched = np.fromiter(
+            (pattern.fullmatch(p) is not None for p in codes.plates), dtype=bool, count=len(codes.plates)
+        )
+        flag = np.append(matched, False)[codes.plain]  # plain -1 (no plate) picks the appended False
         note = "plates matching the pattern {}".format(data.government_pattern)
-        add("government_plates", int(keys[flag].nunique()), note)
+        add("government_plates", int(len(np.unique(codes.codes[flag]))), note)
         add("government_reads", int(flag.sum()), note)
 
     # -- duplicates
@@ -298,7 +335,12 @@ def summarise(data: SummaryInput) -> Summary:
     table["value"] = table["value"].astype("float64")
     order = {m: i for i, m in enumerate(METRICS)}
     table = table.sort_values("metric", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
-    reads_per_plate = counts.value_counts().sort_index() if len(counts) else pd.Series(dtype="int64")
+    if len(per_plate):
+        tally = np.bincount(per_plate)
+        k = np.flatnonzero(tally)
+        reads_per_plate = pd.Series(tally[k], index=k, dtype="int64")
+    else:
+        reads_per_plate = pd.Series(dtype="int64")
     return Summary(
         table=table,
         by_hour=by_hour,

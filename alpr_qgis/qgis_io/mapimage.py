@@ -50,6 +50,51 @@ def heatmap_layer(layer: QgsRasterLayer) -> Optional[QgsRasterLayer]:
     return copy
 
 
+def density_layer(
+    x, y, crs: QgsCoordinateReferenceSystem, extent: QgsRectangle, folder: str, long_side: int = 450
+) -> Optional[QgsRasterLayer]:
+    """Reads as a smoothed count surface (a GeoTIFF in ``folder``), for maps of too many points to draw.
+
+    Counts per cell of a ``long_side`` grid over ``extent``, smoothed with a
+    Gaussian of 1.5 cells, styled with the plugin's heatmap ramp.
+    """
+    import numpy as np
+    from osgeo import gdal, osr
+    from scipy import ndimage
+
+    from alpr_qgis.qgis_io.raster import heatmap_renderer
+
+    width, height = extent.width(), extent.height()
+    if width <= 0 or height <= 0:
+        return None
+    cell = max(width, height) / long_side
+    cols, rows = max(1, int(np.ceil(width / cell))), max(1, int(np.ceil(height / cell)))
+    x0, y1 = extent.xMinimum(), extent.yMinimum() + rows * cell
+    col = np.floor((np.asarray(x) - x0) / cell)
+    row = np.floor((y1 - np.asarray(y)) / cell)
+    inside = (col >= 0) & (col < cols) & (row >= 0) & (row < rows)
+    counts = (
+        np.bincount((row[inside] * cols + col[inside]).astype(np.int64), minlength=rows * cols)
+        .reshape(rows, cols)
+        .astype(np.float32)
+    )
+    surface = ndimage.gaussian_filter(counts, 1.5)
+    path = os.path.join(folder, "alpr_report_density.tif")
+    driver = gdal.GetDriverByName("GTiff")
+    dataset = driver.Create(path, cols, rows, 1, gdal.GDT_Float32)
+    dataset.SetGeoTransform((x0, cell, 0.0, y1, 0.0, -cell))
+    srs = osr.SpatialReference()
+    srs.ImportFromWkt(crs.toWkt())
+    dataset.SetProjection(srs.ExportToWkt())
+    dataset.GetRasterBand(1).WriteArray(surface)
+    dataset = None  # closes the file
+    layer = QgsRasterLayer(path, "density", "gdal", QgsRasterLayer.LayerOptions(loadDefaultStyle=False))
+    if not layer.isValid():
+        return None
+    layer.setRenderer(heatmap_renderer(layer, float(surface.max())))
+    return layer
+
+
 def points_layer(layer: QgsVectorLayer) -> Optional[QgsVectorLayer]:
     """A copy of a point layer with the plugin's reads style."""
     if layer is None or not layer.isValid():

@@ -156,6 +156,17 @@ def test_report_matches_table_and_escapes(small):
     assert "QGIS" in methods and "matplotlib" in methods and "REFERENCE_DISTANCE" in methods
 
 
+def test_many_reads_are_mapped_as_a_density(tmp_path, monkeypatch):
+    from alpr_qgis.algorithms import summary as module
+
+    monkeypatch.setattr(module, "DRAW_POINTS_UP_TO", 3)
+    res = run({"INPUT": reads_layer(ROWS), "OUTPUT_TABLE": "TEMPORARY_OUTPUT", "OUTPUT_HTML": str(tmp_path / "r.html")})
+    root = ET.fromstring(Path(res["OUTPUT_HTML"]).read_text(encoding="utf-8").split("\n", 1)[1])
+    figure = root.find(".//section[@id='map']/figure")
+    assert figure.find("figcaption").text.startswith("Map of the density of the 5 located reads")
+    assert figure.find("img").get("src").startswith("data:image/png;base64,iVBOR")
+
+
 def test_rejected_without_reason_is_an_error(tmp_path):
     other = reads_layer(ROWS[:1], name="not_rejected")
     with pytest.raises(QgsProcessingException, match=r'not_rejected: has no field "reason"'):
