@@ -256,7 +256,7 @@ class SummaryAlgorithm(AlprAlgorithm):
         from alpr_qgis.core.cleaning import compile_government
         from alpr_qgis.core.errors import AlprInputError, Cancelled
         from alpr_qgis.core.jurisdiction import classify, dissolve, near_null_island
-        from alpr_qgis.core.summary import SummaryInput, describe_distance, geodesic_distance, summarise
+        from alpr_qgis.core.summary import SummaryInput, describe_distance, summarise, within_distance
         from alpr_qgis.qgis_io.crs import to_degrees, transform_xy
         from alpr_qgis.qgis_io.inputs import polygons_crs, read_polygons, reads_crs
         from alpr_qgis.qgis_io.vector import read_frame, write_frame
@@ -297,10 +297,17 @@ class SummaryAlgorithm(AlprAlgorithm):
         n = len(frame.x)
         if not n:
             feedback.pushWarning(self.tr("The input layer has no features."))
-        if plate_field is not None:
-            from alpr_qgis.core.plates import plate_column
+        if plate_field is not None and n:
+            import pandas as pd
 
-            plate_column(table, plate_field, layer_name)
+            kind = pd.api.types.infer_dtype(table[plate_field], skipna=True)
+            if kind not in ("string", "empty"):
+                raise AlprInputError(
+                    "holds {} values, not text: plates would lose leading zeros and letters.".format(kind),
+                    path=layer_name,
+                    field=plate_field,
+                    hint="Load the export with alpr:loadreads (it keeps plates as text), or choose the field of plates.",
+                )
         transform_context = context.transformContext()
         crs = reads_crs(frame, layer_name, feedback, self) if n else QgsCoordinateReferenceSystem("EPSG:4326")
         no_geometry = ~(np.isfinite(frame.x) & np.isfinite(frame.y))
@@ -322,8 +329,7 @@ class SummaryAlgorithm(AlprAlgorithm):
                 raise AlprInputError(
                     "cannot be placed on the Earth in its CRS.", field=self.REFERENCE_POINT, value=point.toString(6)
                 )
-            dist = geodesic_distance(ref_lon[0], ref_lat[0], lon, lat)
-            near = np.nan_to_num(dist, nan=np.inf) <= distance
+            near = within_distance(float(ref_lon[0]), float(ref_lat[0]), lon, lat, distance)
             reference_note = "within {} of {:.6f}, {:.6f} (lon, lat)".format(
                 describe_distance(distance), ref_lon[0], ref_lat[0]
             )

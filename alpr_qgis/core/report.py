@@ -104,14 +104,36 @@ def chart_weekday_hour(grid: np.ndarray) -> str:
     return _png(fig)
 
 
+FREQUENCY_BINS = ((1, 1), (2, 2), (3, 3), (4, 4), (5, 5), (6, 10), (11, 20), (21, 50), (51, 100), (101, 500))
+
+
+def plate_frequency_bins(reads_per_plate: pd.Series) -> List[Tuple[str, int]]:
+    """(label, plates) for plates read 1, 2, … 5, 6–10, … 101–500 and more than 500 times (empty bins kept)."""
+    k = reads_per_plate.index.to_numpy()
+    plates = reads_per_plate.to_numpy()
+    out = []
+    for lo, hi in FREQUENCY_BINS:
+        label = str(lo) if lo == hi else "{}–{}".format(lo, hi)
+        out.append((label, int(plates[(k >= lo) & (k <= hi)].sum())))
+    top = FREQUENCY_BINS[-1][1]
+    above = int(plates[k > top].sum())
+    if above:
+        out.append(("over {}".format(top), above))
+    while out and out[-1][1] == 0:
+        out.pop()
+    return out
+
+
 def chart_reads_per_plate(reads_per_plate: pd.Series) -> str:
+    bins = plate_frequency_bins(reads_per_plate)
     fig = _figure(7.0, 2.6)
     ax = fig.add_subplot()
-    k = reads_per_plate.index.to_numpy(dtype=float)
-    ax.bar(k, reads_per_plate.to_numpy(dtype=float), color=BLUE, width=0.8 if len(k) < 60 else 1.0)
+    positions = np.arange(len(bins))
+    counts = np.array([c for _, c in bins], dtype=float)
+    ax.bar(positions[counts > 0], counts[counts > 0], color=BLUE, width=0.8)
     ax.set_yscale("log")
-    if len(k) and k.max() > 60:
-        ax.set_xscale("log")
+    ax.set_xticks(positions)
+    ax.set_xticklabels([label for label, _ in bins])
     ax.set_xlabel("Times a plate was read", fontsize=9)
     ax.set_ylabel("Plates (log scale)", fontsize=9)
     _style(ax)
@@ -285,11 +307,7 @@ def build_report(summary: Summary, context: ReportContext) -> str:
                 "Distribution of reads per plate: how many plates were read once, twice, … (log scale).",
             )
         )
-        rpp = summary.reads_per_plate
-        rows = [(int(k), int(c)) for k, c in rpp[rpp.index <= 10].items()]
-        above = rpp[rpp.index > 10]
-        if len(above):
-            rows.append(("more than 10", int(above.sum())))
+        rows = plate_frequency_bins(summary.reads_per_plate)
         parts.append(_table(["Reads of a plate", "Plates"], rows, [True, True]))
     else:
         parts.append("<p>No plate in the input.</p>")

@@ -102,11 +102,10 @@ def _share(part: float, whole: float) -> str:
 
 
 def _blank(series: pd.Series) -> np.ndarray:
-    """True where the value is null or only white space."""
-    text = series.astype("object")
-    null = text.isna().to_numpy()
-    stripped = text.where(~null, "").astype(str).str.strip()
-    return null | (stripped == "").to_numpy()
+    """True where the value is null or only white space (tested once per distinct value)."""
+    codes, uniques = pd.factorize(series.astype("object"), use_na_sentinel=True)
+    blank = pd.Series(uniques, dtype=object).astype(str).str.strip().eq("").to_numpy()
+    return np.append(blank, True)[codes]  # code -1 (null) picks the appended True
 
 
 @dataclass
@@ -423,6 +422,30 @@ def geodesic_distance(lon1, lat1, lon2, lat2, *, tolerance: float = 1e-12, max_i
         dist[bad] = 2 * ((2 * _A + _B) / 3) * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
     out[good] = dist
     return out.reshape(shape)
+
+
+def within_distance(lon0: float, lat0: float, lon, lat, distance_m: float) -> np.ndarray:
+    """Which points lie within ``distance_m`` of (lon0, lat0) on the WGS 84 ellipsoid.
+
+    A great-circle distance screens the points first (it is within 0.7 % of
+    the ellipsoidal one); only those near the threshold get Vincenty's formula.
+    """
+    lon = np.asarray(lon, dtype=float)
+    lat = np.asarray(lat, dtype=float)
+    out = np.zeros(lon.shape, dtype=bool)
+    good = np.isfinite(lon) & np.isfinite(lat)
+    p0, p = math.radians(lat0), np.radians(lat[good])
+    h = np.sin((p - p0) / 2) ** 2 + math.cos(p0) * np.cos(p) * np.sin(np.radians(lon[good] - lon0) / 2) ** 2
+    sphere = 2 * ((2 * _A + _B) / 3) * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
+    margin = 0.01 * distance_m + 1.0
+    sure = sphere <= distance_m - margin
+    maybe = ~sure & (sphere <= distance_m + margin)
+    idx = np.flatnonzero(good)
+    out[idx[sure]] = True
+    if maybe.any():
+        exact = geodesic_distance(lon0, lat0, lon[idx[maybe]], lat[idx[maybe]])
+        out[idx[maybe]] = exact <= distance_m
+    return out
 
 
 def describe_distance(metres: float) -> str:

@@ -9,8 +9,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from alpr_qgis.core.report import ReportContext, build_report, format_value
-from alpr_qgis.core.summary import METRICS, SummaryInput, geodesic_distance, plate_keys, summarise
+from alpr_qgis.core.report import ReportContext, build_report, format_value, plate_frequency_bins
+from alpr_qgis.core.summary import (
+    METRICS,
+    SummaryInput,
+    geodesic_distance,
+    plate_codes,
+    plate_keys,
+    summarise,
+    within_distance,
+)
 
 PLATES = ["6trm-913", "6TRM 913", "ABC123", "1234567", "1234567", "1234567", "XYZ9", "", None, "abc.123"]
 STATES = ["CA", "CA", "CA", "CA", "CA", "CA", "NV", "CA", "CA", "NV"]
@@ -141,6 +149,47 @@ def test_geodesic_distance_matches_vincentys_published_example():
     assert np.isnan(d[1]) and d[2] == 0.0
     # Nearly antipodal: still a finite distance close to half the meridian.
     assert 19_990_000 < float(geodesic_distance(0.0, 0.0, 179.9, 0.1)) < 20_040_000
+
+
+def test_within_distance_agrees_with_vincenty_everywhere():
+    rng = np.random.default_rng(7)
+    lon = -122.27 + rng.uniform(-0.05, 0.05, 20_000)
+    lat = 37.80 + rng.uniform(-0.05, 0.05, 20_000)
+    lon[:3] = np.nan
+    exact = geodesic_distance(-122.27, 37.80, lon, lat)
+    for radius in (200.0, 1609.344, 4000.0):
+        got = within_distance(-122.27, 37.80, lon, lat, radius)
+        assert np.array_equal(got, np.nan_to_num(exact, nan=np.inf) <= radius)
+        assert 0 < got.sum() < len(lon)
+
+
+def test_plate_codes_match_the_text_keys():
+    plates = pd.Series(PLATES * 3, dtype=object)
+    states = pd.Series(STATES * 3, dtype=object)
+    codes = plate_codes(plates, states).codes
+    keys = plate_keys(plates, states)
+    assert np.array_equal(codes < 0, keys.isna().to_numpy())
+    # Same code exactly where same text key.
+    pairs = set(zip(codes[codes >= 0], keys.dropna()))
+    assert len(pairs) == len(set(codes[codes >= 0])) == keys.nunique()
+
+
+def test_plate_frequency_bins():
+    rpp = pd.Series({1: 100, 2: 10, 7: 3, 9: 1, 600: 2})
+    assert plate_frequency_bins(rpp) == [
+        ("1", 100),
+        ("2", 10),
+        ("3", 0),
+        ("4", 0),
+        ("5", 0),
+        ("6–10", 4),
+        ("11–20", 0),
+        ("21–50", 0),
+        ("51–100", 0),
+        ("101–500", 0),
+        ("over 500", 2),
+    ]
+    assert plate_frequency_bins(pd.Series({1: 5, 3: 1})) == [("1", 5), ("2", 0), ("3", 1)]
 
 
 # ------------------------------------------------------------------ report
