@@ -2,9 +2,13 @@
 
 Called by ``make demo`` after ``make install`` has installed and enabled the
 plugin in the QGIS profile.  Every step runs as a user would run it from a
-shell: ``qgis_process.bin run alpr:<name> --json -- KEY=VALUE ...``.  The
-outputs land in one folder (``--out``), whose path is printed with the
-headline numbers.
+shell: first the shipped model "ALPR accountability pipeline" (load, clean,
+heatmap, census, summary report, reads fit to publish), then the other
+analyses on its clean reads (hotspots, device tracks, crime, sensitive sites,
+jurisdiction), each ``qgis_process.bin run <id> --json -- KEY=VALUE ...``.
+The outputs land in one folder (``--out``) with a QGIS project that opens them
+all styled; the headline numbers (read from the summary table) and the report
+path are printed at the end.
 """
 
 from __future__ import annotations
@@ -14,17 +18,17 @@ import json
 import os
 import secrets
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
-from typing import Dict
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from alpr_qgis.core.cleaning import REASONS  # noqa: E402 (pure Python, no QGIS)
+from typing import Dict, List
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample"
 QGIS_PROCESS = "qgis_process.bin"
+# The shipped model's id: the provider id and the model's name (spaces included).
+MODEL_ID = "alpr:ALPR accountability pipeline"
 
 
 def run_algorithm(alg: str, params: Dict[str, str]) -> Dict:
@@ -40,6 +44,35 @@ def run_algorithm(alg: str, params: Dict[str, str]) -> Dict:
     return json.loads(proc.stdout[proc.stdout.index("{") :])
 
 
+def qgis_python() -> str:
+    """Debian's python3, which has QGIS (a pyenv or venv python may not)."""
+    return "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
+
+
+def headquarters(city: Path) -> str:
+    """The sample's police headquarters as a qgis_process point value ("x,y [EPSG:4326]")."""
+    from osgeo import ogr  # Debian's GDAL, installed with QGIS
+
+    ds = ogr.Open(str(city))
+    feature = ds.GetLayerByName("headquarters").GetNextFeature()
+    point = feature.GetGeometryRef()
+    return "{:.7f},{:.7f} [EPSG:4326]".format(point.GetX(), point.GetY())
+
+
+def table_rows(gpkg: Path, sql: str) -> List[tuple]:
+    """Rows of a query on a GeoPackage written by the pipeline (plain SQLite)."""
+    with sqlite3.connect(str(gpkg)) as conn:
+        return conn.execute(sql).fetchall()
+
+
+def table_name(gpkg: Path) -> str:
+    return table_rows(gpkg, "SELECT table_name FROM gpkg_contents ORDER BY table_name")[0][0]
+
+
+def count(gpkg: Path) -> int:
+    return int(table_rows(gpkg, 'SELECT count(*) FROM "{}"'.format(table_name(gpkg)))[0][0])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "demo-output"), help="folder for all outputs")
@@ -48,93 +81,68 @@ def main() -> None:
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
-
-    print("1 · Load: alpr:loadreads on {}".format(SAMPLE / "alpr_reads.csv.gz"))
-    load = run_algorithm(
-        "alpr:loadreads",
-        {
-            "INPUT": str(SAMPLE / "alpr_reads.csv.gz"),
-            "OUTPUT": str(out / "reads.gpkg"),
-            "REJECTED": str(out / "rejected_records.gpkg"),
-        },
-    )
-    loaded = load["results"]
     shutil.copy(SAMPLE / "city.gpkg", out / "city.gpkg")
-
-    print("2 · Clean: alpr:cleanreads (duplicates within 60 s flagged)")
-    clean = run_algorithm(
-        "alpr:cleanreads",
-        {
-            "INPUT": loaded["OUTPUT"],
-            "OUTPUT": str(out / "clean_reads.gpkg"),
-            "REJECTED": str(out / "misreads.gpkg"),
-            "DEDUP_SECONDS": "60",
-        },
-    )["results"]
-
-    print("3 · Anonymize: alpr:anonymizeplates (HMAC with a key file, hour and 200 m precision)")
-    private = out / "private"
-    private.mkdir()
-    key_file = private / "demo.key"
-    key_file.write_text(secrets.token_hex(32) + "\n")
-    os.chmod(key_file, 0o600)
-    anon = run_algorithm(
-        "alpr:anonymizeplates",
-        {
-            "INPUT": clean["OUTPUT"],
-            "KEY_FILE": str(key_file),
-            "TIME_PRECISION": "hour",
-            "LOCATION_PRECISION_M": "200",
-            "OUTPUT": str(out / "reads_public.gpkg"),
-            "AUDIT": str(out / "reidentification_audit.gpkg"),
-        },
-    )["results"]
-
     city = out / "city.gpkg"
 
     def layer(name: str) -> str:
         return "{}|layername={}".format(city, name)
 
-    print("4 · Map: alpr:hotspots (500 m hexagons, 1 km band), alpr:heatmap (300 m, 10 m) and alpr:devicetracks")
+    private = out / "private"
+    private.mkdir()
+    key_file = private / "demo.key"
+    key_file.write_text(secrets.token_hex(32) + "\n")
+    os.chmod(key_file, 0o600)
+
+    print("1 · The model: {} on {}".format(MODEL_ID, SAMPLE / "alpr_reads.csv.gz"))
+    print("    load -> clean -> {heatmap, census, summary report}; clean -> anonymize (key file, hour, 200 m)")
+    files = {
+        "load:unreadable_records": out / "rejected_records.gpkg",
+        "clean:clean_reads": out / "clean_reads.gpkg",
+        "clean:rejected_reads": out / "misreads.gpkg",
+        "heatmap:heatmap": out / "heatmap.tif",
+        "census:census_units": out / "census_reads.gpkg",
+        "census:census_stats": out / "census_stats.gpkg",
+        "summary:summary_table": out / "summary.gpkg",
+        "summary:summary_report": out / "report.html",
+        "anonymize:reads_to_publish": out / "reads_public.gpkg",
+        "anonymize:reidentification_audit": out / "reidentification_audit.gpkg",
+    }
+    run_algorithm(
+        MODEL_ID,
+        {
+            "alpr_export": str(SAMPLE / "alpr_reads.csv.gz"),
+            "boundary": layer("city_boundary"),
+            "census": layer("census_tracts"),
+            "population_field": "population",
+            "census_attributes": ["per_capita_income", "pop_white", "pop_black", "pop_hispanic", "pop_asian"],
+            "reference_point": headquarters(city),
+            "key_file": str(key_file),
+            **{name: str(path) for name, path in files.items()},
+        },
+    )
+    missing = [str(p) for p in files.values() if not p.exists()]
+    if missing:
+        sys.exit("the model did not write: {}".format(", ".join(missing)))
+    clean = str(files["clean:clean_reads"])
+
+    print("2 · Map: alpr:hotspots (500 m hexagons, 1 km band) and alpr:devicetracks")
     hot = run_algorithm(
         "alpr:hotspots",
         {
-            "INPUT": clean["OUTPUT"],
+            "INPUT": clean,
             "CELL_SIZE": "500",
             "DISTANCE_BAND": "1000",
             "BOUNDARY": layer("city_boundary"),
             "OUTPUT": str(out / "hotspots.gpkg"),
         },
     )["results"]
-    heat = run_algorithm(
-        "alpr:heatmap",
-        {"INPUT": clean["OUTPUT"], "RADIUS": "300", "PIXEL_SIZE": "10", "OUTPUT": str(out / "heatmap.tif")},
-    )["results"]
-    tracks = run_algorithm(
-        "alpr:devicetracks",
-        {
-            "INPUT": clean["OUTPUT"],
-            "OUTPUT": str(out / "device_tracks.gpkg"),
-        },
-    )["results"]
+    tracks = run_algorithm("alpr:devicetracks", {"INPUT": clean, "OUTPUT": str(out / "device_tracks.gpkg")})["results"]
 
-    print("5 · Compare: alpr:joincensus, alpr:joincrime, alpr:sites, alpr:jurisdiction")
-    census = run_algorithm(
-        "alpr:joincensus",
-        {
-            "INPUT": clean["OUTPUT"],
-            "CENSUS": layer("census_tracts"),
-            "POPULATION_FIELD": "population",
-            "ATTRIBUTES": ["per_capita_income", "pop_white", "pop_black", "pop_hispanic", "pop_asian"],
-            "ATTRIBUTES_ARE_COUNTS": "false",
-            "OUTPUT": str(out / "census_reads.gpkg"),
-            "OUTPUT_STATS": str(out / "census_stats.gpkg"),
-        },
-    )["results"]
+    print("3 · Compare: alpr:joincrime, alpr:sites, alpr:jurisdiction")
     crime = run_algorithm(
         "alpr:joincrime",
         {
-            "INPUT": clean["OUTPUT"],
+            "INPUT": clean,
             "CRIMES": layer("crimes"),
             "CATEGORY_FIELD": "category",
             "CATEGORY_FILTER": "VEHICLE|AUTO|PLATE",
@@ -145,17 +153,12 @@ def main() -> None:
     )["results"]
     sites = run_algorithm(
         "alpr:sites",
-        {
-            "INPUT": clean["OUTPUT"],
-            "SITES": layer("sensitive_sites"),
-            "RADIUS": "150",
-            "OUTPUT": str(out / "sites.gpkg"),
-        },
+        {"INPUT": clean, "SITES": layer("sensitive_sites"), "RADIUS": "150", "OUTPUT": str(out / "sites.gpkg")},
     )["results"]
     outside = run_algorithm(
         "alpr:jurisdiction",
         {
-            "INPUT": clean["OUTPUT"],
+            "INPUT": clean,
             "BOUNDARY": layer("city_boundary"),
             "NEIGHBOURS": layer("neighbours"),
             "NEIGHBOUR_NAME_FIELD": "name",
@@ -163,25 +166,81 @@ def main() -> None:
         },
     )["results"]
 
+    print("4 · The QGIS project: alpr_demo.qgz with every output, styled")
+    project = out / "alpr_demo.qgz"
+    proc = subprocess.run(
+        [qgis_python(), str(ROOT / "scripts" / "demo_project.py"), str(out), "--project", str(project)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    if proc.returncode != 0 or not project.is_file():
+        sys.stderr.write(proc.stdout[-3000:] + proc.stderr[-3000:])
+        sys.exit("writing the QGIS project failed (exit {}).".format(proc.returncode))
+
+    # ---- the headline numbers, from the files the pipeline wrote -------------------------
+    metrics = {
+        m: (v, note or "")
+        for m, v, note in table_rows(files["summary:summary_table"], "SELECT metric, value, note FROM summary")
+    }
+
+    def metric(name: str) -> float:
+        value = metrics.get(name, (None, ""))[0]
+        return float("nan") if value is None else float(value)
+
+    unreadable = count(files["load:unreadable_records"])
+    rejected = table_rows(
+        files["clean:rejected_reads"],
+        'SELECT reason, count(*) FROM "{}" GROUP BY reason ORDER BY 2 DESC'.format(
+            table_name(files["clean:rejected_reads"])
+        ),
+    )
+    n_rejected = sum(n for _, n in rejected)
+    n_clean = int(metric("total_reads"))
+    audit = table_rows(
+        files["anonymize:reidentification_audit"],
+        'SELECT known_points, unique_share FROM "{}" ORDER BY known_points'.format(
+            table_name(files["anonymize:reidentification_audit"])
+        ),
+    )
+    income = table_rows(
+        files["census:census_stats"],
+        "SELECT spearman FROM \"{}\" WHERE attribute = 'per_capita_income' AND rate_basis = 'per_1000'".format(
+            table_name(files["census:census_stats"])
+        ),
+    )
+
     print()
     print("Headline numbers")
-    print("  records in the export   {:>8,}".format(int(loaded["READ_COUNT"] + loaded["REJECTED_COUNT"])))
-    print("  unreadable records      {:>8,}".format(int(loaded["REJECTED_COUNT"])))
-    print("  reads loaded            {:>8,}".format(int(loaded["READ_COUNT"])))
-    print("  clean reads             {:>8,}".format(int(clean["CLEAN_COUNT"])))
-    print("  rejected reads          {:>8,}".format(int(clean["REJECTED_COUNT"])))
-    for reason in REASONS:
-        count = int(clean[reason.upper() + "_COUNT"])
-        if count:
-            print("    {:<22}{:>8,}".format(reason, count))
-    print("  government-plate reads  {:>8,}".format(int(clean["GOVERNMENT_READS"])))
-    print("  duplicate re-reads      {:>8,}".format(int(clean["DUPLICATE_COUNT"])))
-    print("  distinct plates         {:>8,}".format(int(anon["PLATE_COUNT"])))
+    print("  records in the export   {:>8,}".format(n_clean + n_rejected + unreadable))
+    print("  unreadable records      {:>8,}".format(unreadable))
+    print("  reads loaded            {:>8,}".format(n_clean + n_rejected))
+    print("  rejected reads          {:>8,}".format(n_rejected))
+    for reason, n in rejected:
+        print("    {:<22}{:>8,}".format(reason, n))
+    print("  clean reads             {:>8,}".format(n_clean))
+    print("  from the summary table (clean reads):")
+    for name in (
+        "unique_plates",
+        "plates_seen_once",
+        "max_reads_single_plate",
+        "government_plates",
+        "government_reads",
+        "duplicate_reads",
+        "reads_near_reference",
+        "reads_outside_boundary",
+        "misreads",
+        "devices",
+        "days_with_reads",
+    ):
+        if name in metrics:
+            value = metric(name)
+            shown = "n/a" if value != value else "{:,.0f}".format(value)
+            print("    {:<24}{:>8}  {}".format(name, shown, metrics[name][1]))
     print("  re-identification audit (hour, 200 m): vehicles singled out by k sightings")
-    for k in (1, 2, 3, 4):
-        print("    k = {}                  {:>7.1%}".format(k, float(anon["UNIQUE_SHARE_{}".format(k)])))
+    for k, share in audit:
+        print("    k = {}                  {:>7.1%}".format(int(k), float(share)))
     print("  hot / cold hexagons     {:>8,} / {:,}".format(int(hot["HOT_COUNT"]), int(hot["COLD_COUNT"])))
-    print("  heatmap peak density    {:>8.1f}  (raw quartic, 300 m)".format(float(heat.get("MAXIMUM", 0))))
     print("  patrol tracks           {:>8,}".format(int(tracks["TRACK_COUNT"])))
     print(
         "  reads outside the city  {:>8,}  (farthest {:.1f} km)".format(
@@ -194,24 +253,30 @@ def main() -> None:
             float(crime["SPEARMAN"]), float(crime["TOP_CRIME_READ_SHARE"])
         )
     )
-    print("  census: {}".format(census.get("SUMMARY", "")))
+    if income:
+        print("  census: Spearman of reads per 1,000 residents vs per-capita income {:+.2f}".format(income[0][0]))
     print()
     print("Outputs are in {}".format(out))
-    print("  reads.gpkg                  loaded reads (styled points)")
-    print("  rejected_records.gpkg       records that could not be read")
+    print("  alpr_demo.qgz               the QGIS project: every output below, styled (open it in QGIS)")
+    print("  report.html                 the summary report (numbers, charts, map)")
+    print("  summary.gpkg                the numbers as a table (metric, value, note)")
     print("  clean_reads.gpkg            reads fit for analysis (is_government, is_duplicate)")
     print("  misreads.gpkg               rejected reads with reason, reasons, detail")
+    print("  rejected_records.gpkg       records that could not be read")
     print("  reads_public.gpkg           anonymized reads, fit to publish")
     print("  reidentification_audit.gpkg the audit table")
-    print("  heatmap.tif (+ .qml)        kernel-density heatmap, QGIS's own raster, styled")
+    print("  heatmap.tif (+ heatmap.qml) kernel-density heatmap, QGIS's own raster, styled")
+    print("  census_reads.gpkg, census_stats.gpkg   reads per tract, disparity, correlations")
     print("  hotspots.gpkg               Getis-Ord Gi* hexagons (styled red-blue)")
     print("  device_tracks.gpkg          one line per patrol")
-    print("  census_reads.gpkg, census_stats.gpkg   reads per tract, disparity, correlations")
     print("  crime_reads.gpkg, crime_stats.gpkg     reads against auto-related crime")
     print("  sites.gpkg                  reads near sensitive sites against a road-based baseline")
     print("  reads_outside.gpkg          reads outside the city, by neighbour, with distance")
     print("  city.gpkg                   boundary, neighbours, census tracts, crimes, sites, HQ")
     print("  private/demo.key            the HMAC key: keep it private, never publish it")
+    print()
+    print("Report: {}".format(files["summary:summary_report"]))
+    print("Project: {}".format(project))
 
 
 if __name__ == "__main__":

@@ -264,3 +264,108 @@ def test_qgis_process_runs_the_compare_algorithms(qgis_home, tmp_path):
         OUTPUT=tmp_path / "sites.gpkg",
     )["results"]
     assert sites["SITE_COUNT"] == 7
+
+
+PIPELINE = "alpr:ALPR accountability pipeline"
+
+
+def test_qgis_process_lists_and_runs_the_pipeline_model(qgis_home, tmp_path):
+    """The shipped model from the command line, then the demo's QGIS project over its outputs."""
+    import gzip
+    import shutil
+    import sqlite3
+
+    listed = subprocess.run([QGIS_PROCESS, "list"], env=qgis_home, capture_output=True, text=True, timeout=120)
+    assert f"\t{PIPELINE}\tALPR accountability pipeline" in listed.stdout
+    export = tmp_path / "reads.csv"
+    with gzip.open(ROOT / "sample" / "alpr_reads.csv.gz", "rt", encoding="utf-8") as f:
+        export.write_text("".join(next(f) for _ in range(3001)), encoding="utf-8")
+    out = tmp_path / "demo"
+    out.mkdir()
+    shutil.copy(ROOT / "sample" / "city.gpkg", out / "city.gpkg")
+    city = out / "city.gpkg"
+    files = {  # the names scripts/demo.py gives them
+        "load:unreadable_records": "rejected_records.gpkg",
+        "clean:clean_reads": "clean_reads.gpkg",
+        "clean:rejected_reads": "misreads.gpkg",
+        "heatmap:heatmap": "heatmap.tif",
+        "census:census_units": "census_reads.gpkg",
+        "census:census_stats": "census_stats.gpkg",
+        "summary:summary_table": "summary.gpkg",
+        "summary:summary_report": "report.html",
+        "anonymize:reads_to_publish": "reads_public.gpkg",
+        "anonymize:reidentification_audit": "reidentification_audit.gpkg",
+    }
+    result = _run(
+        qgis_home,
+        PIPELINE,
+        alpr_export=export,
+        boundary=f"{city}|layername=city_boundary",
+        census=f"{city}|layername=census_tracts",
+        census_attributes="per_capita_income",
+        reference_point="-122.2789852,37.7979277 [EPSG:4326]",
+        **{name: out / file for name, file in files.items()},
+    )
+    assert {k: result["results"][k] for k in files} == {k: str(out / f) for k, f in files.items()}
+
+    def rows(file, sql):
+        with sqlite3.connect(str(out / file)) as conn:
+            return conn.execute(sql).fetchall()
+
+    n_clean = rows("clean_reads.gpkg", "SELECT count(*) FROM clean_reads")[0][0]
+    n_rejected = rows("misreads.gpkg", "SELECT count(*) FROM misreads")[0][0]
+    n_unreadable = rows("rejected_records.gpkg", "SELECT count(*) FROM rejected_records")[0][0]
+    assert n_clean + n_rejected + n_unreadable == 3000
+    metrics = dict(rows("summary.gpkg", "SELECT metric, value FROM summary"))
+    assert metrics["total_reads"] == n_clean
+    misreads = rows(
+        "misreads.gpkg", "SELECT count(*) FROM misreads WHERE reason IN ('sign_word', 'overlength', 'invalid_chars')"
+    )[0][0]
+    assert metrics["misreads"] == misreads
+    assert rows("reads_public.gpkg", "SELECT count(*) FROM reads_public")[0][0] == n_clean
+    assert (out / "heatmap.qml").is_file()
+    assert "{:,}".format(n_clean) in (out / "report.html").read_text(encoding="utf-8")
+
+    # The demo's project over these outputs: every layer valid and styled.
+    project_file = out / "alpr_demo.qgz"
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "demo_project.py"), str(out)],
+        env=qgis_home,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr[-2000:]
+    check_demo_project(project_file, expected=len(files) - 1 + 4)  # every output but the report, 4 city layers
+
+
+def check_demo_project(path: Path, expected: int) -> None:
+    """Every layer of the demo project is valid and carries its style (not QGIS's default symbol)."""
+    from qgis.core import QgsProject, QgsRasterLayer, QgsVectorLayer, QgsWkbTypes
+
+    project = QgsProject()
+    assert project.read(str(path))
+    assert project.crs().authid() == "EPSG:32610"
+    layers = list(project.mapLayers().values())
+    assert len(layers) == expected, sorted(layer.name() for layer in layers)
+    for layer in layers:
+        assert layer.isValid(), layer.name()
+        assert layer.source().startswith(str(path.parent)), layer.source()  # relative in the file, resolved
+        if isinstance(layer, QgsRasterLayer):
+            assert layer.renderer().type() == "singlebandpseudocolor", layer.name()
+            continue
+        assert isinstance(layer, QgsVectorLayer)
+        if layer.geometryType() in (QgsWkbTypes.NullGeometry, QgsWkbTypes.UnknownGeometry):
+            continue  # tables
+        if "|layername=" in layer.source():  # the sample's own layers, styled by the demo script
+            symbol = layer.renderer().symbol()
+            if layer.geometryType() == QgsWkbTypes.PolygonGeometry:
+                assert symbol.symbolLayer(0).brushStyle() == 0, layer.name()  # outline only
+            continue
+        styled = QgsVectorLayer(layer.source(), "styled", "ogr")  # loads the GeoPackage's default style
+        options = QgsVectorLayer.LayerOptions()
+        options.loadDefaultStyle = False
+        plain = QgsVectorLayer(layer.source(), "plain", "ogr", options)
+        assert styled.listStylesInDatabase()[0] >= 1, layer.name()
+        assert layer.renderer().dump() == styled.renderer().dump(), layer.name()
+        assert layer.renderer().dump() != plain.renderer().dump(), layer.name()

@@ -1,0 +1,322 @@
+"""Write a QGIS project that opens the demo's outputs, styled; render the docs pictures.
+
+Run with Debian's python3 (it needs QGIS), headless:
+
+    QT_QPA_PLATFORM=offscreen /usr/bin/python3 scripts/demo_project.py demo-output
+    QT_QPA_PLATFORM=offscreen /usr/bin/python3 scripts/demo_project.py demo-output \\
+        --heatmap-png docs/heatmap.png --report-png docs/report.png
+
+The project (``alpr_demo.qgz`` in the folder by default, paths relative to it)
+holds every output of ``make demo`` that exists in the folder, in groups, each
+with the style stored with it: the GeoPackage's default style (written by the
+algorithms) or the ``.qml`` beside the heatmap GeoTIFF.  The sample's context
+layers (boundary, neighbours, headquarters, crimes) get a plain style here.
+The map view is saved with the project (the city, in the heatmap's UTM CRS).
+
+``--heatmap-png`` renders the heatmap over the boundary with QGIS's map
+renderer; ``--report-png`` renders the top of the HTML report with QtWebKit
+(Debian package python3-pyqt5.qtwebkit, needed for the docs only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import List, Optional, Tuple
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from qgis.core import (  # noqa: E402 (the Qt platform first)
+    QgsApplication,
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsFillSymbol,
+    QgsMapLayer,
+    QgsMapRendererParallelJob,
+    QgsMapSettings,
+    QgsMarkerSymbol,
+    QgsPalLayerSettings,
+    QgsProject,
+    QgsRasterLayer,
+    QgsRectangle,
+    QgsReferencedRectangle,
+    QgsSingleSymbolRenderer,
+    QgsTextFormat,
+    QgsVectorLayer,
+    QgsVectorLayerSimpleLabeling,
+)
+from qgis.PyQt.QtCore import QSize, Qt  # noqa: E402
+from qgis.PyQt.QtGui import QColor, QFont, QImage  # noqa: E402
+
+MAX_PNG_BYTES = 300_000
+
+# (file, layer inside the file or None, name in the project, group, visible), top of the map first.
+# Outputs of the model and of the other algorithms, then the sample city's layers.
+LAYERS: List[Tuple[str, Optional[str], str, str, bool]] = [
+    ("city.gpkg", "headquarters", "Police headquarters", "City (sample)", True),
+    ("city.gpkg", "city_boundary", "City boundary", "City (sample)", True),
+    ("city.gpkg", "neighbours", "Neighbouring jurisdictions", "City (sample)", True),
+    ("city.gpkg", "crimes", "Crimes", "City (sample)", False),
+    ("reads_outside.gpkg", None, "Reads outside the city", "Findings", True),
+    ("sites.gpkg", None, "Reads near sensitive sites", "Findings", True),
+    ("device_tracks.gpkg", None, "Patrol tracks", "Findings", True),
+    ("hotspots.gpkg", None, "Hotspots (Gi*)", "Findings", False),
+    ("census_reads.gpkg", None, "Reads per census tract", "Findings", False),
+    ("crime_reads.gpkg", None, "Reads and auto crime per tract", "Findings", False),
+    ("heatmap.tif", None, "Heatmap of clean reads", "Findings", True),
+    ("clean_reads.gpkg", None, "Clean reads", "Reads", False),
+    ("misreads.gpkg", None, "Rejected reads", "Reads", False),
+    ("reads_public.gpkg", None, "Reads fit to publish", "Reads", False),
+    ("summary.gpkg", None, "Summary numbers", "Tables", True),
+    ("census_stats.gpkg", None, "Census statistics", "Tables", True),
+    ("crime_stats.gpkg", None, "Crime statistics", "Tables", True),
+    ("reidentification_audit.gpkg", None, "Re-identification audit", "Tables", True),
+    ("rejected_records.gpkg", None, "Unreadable records", "Tables", True),
+]
+GROUPS = ("City (sample)", "Findings", "Reads", "Tables")
+
+
+def style_context_layer(layer: QgsVectorLayer, name: str) -> None:
+    """Plain styles for the sample's own layers (they carry none)."""
+    if name == "headquarters":
+        symbol = QgsMarkerSymbol.createSimple(
+            {"name": "star", "color": "255,215,0", "outline_color": "20,20,20", "size": "6"}
+        )
+    elif name == "city_boundary":
+        symbol = QgsFillSymbol.createSimple(
+            {"style": "no", "outline_color": "20,20,20", "outline_width": "0.8", "color": "0,0,0,0"}
+        )
+    elif name == "neighbours":
+        symbol = QgsFillSymbol.createSimple(
+            {
+                "style": "no",
+                "outline_color": "110,110,110",
+                "outline_width": "0.4",
+                "outline_style": "dash",
+                "color": "0,0,0,0",
+            }
+        )
+        label = QgsPalLayerSettings()
+        label.fieldName = "name"
+        text = QgsTextFormat()
+        text.setFont(QFont("DejaVu Sans"))
+        text.setSize(9)
+        text.setColor(QColor(90, 90, 90))
+        label.setFormat(text)
+        layer.setLabeling(QgsVectorLayerSimpleLabeling(label))
+        layer.setLabelsEnabled(True)
+    else:  # crimes
+        symbol = QgsMarkerSymbol.createSimple({"name": "cross2", "color": "90,90,90", "size": "1.6"})
+    layer.setRenderer(QgsSingleSymbolRenderer(symbol))
+
+
+REASON_COLOURS = ("228,26,28", "255,127,0", "152,78,163", "77,175,74", "55,126,184", "166,86,40", "247,129,191")
+
+
+def style_rejected_reads(layer: QgsVectorLayer) -> None:
+    """alpr:cleanreads writes no default style for REJECTED: colour the reads by reason, and store
+    that as the GeoPackage's default style so the file opens styled anywhere."""
+    from qgis.core import QgsCategorizedSymbolRenderer, QgsRendererCategory
+
+    index = layer.fields().indexOf("reason")
+    if index < 0:
+        return
+    categories = []
+    for i, reason in enumerate(sorted(str(v) for v in layer.uniqueValues(index) if v is not None)):
+        symbol = QgsMarkerSymbol.createSimple(
+            {"name": "cross2", "color": REASON_COLOURS[i % len(REASON_COLOURS)], "size": "2.6"}
+        )
+        categories.append(QgsRendererCategory(reason, symbol, reason))
+    layer.setRenderer(QgsCategorizedSymbolRenderer("reason", categories))
+    message = layer.saveStyleToDatabase("rejected", "alpr_qgis demo: rejected reads by reason", True, "")
+    if message:
+        print("note: could not store the style of {}: {}".format(layer.name(), message))
+
+
+def open_layer(folder: Path, file: str, inner: Optional[str], title: str) -> Optional[QgsMapLayer]:
+    path = folder / file
+    if not path.is_file():
+        return None
+    if file.endswith(".tif"):
+        layer = QgsRasterLayer(str(path), title)  # loads heatmap.qml beside it
+    else:
+        uri = str(path) + ("|layername=" + inner if inner else "")
+        layer = QgsVectorLayer(uri, title, "ogr")  # loads the GeoPackage's default style
+        if inner and layer.isValid():
+            style_context_layer(layer, inner)
+        elif file == "misreads.gpkg" and layer.isValid() and not layer.listStylesInDatabase()[0]:
+            style_rejected_reads(layer)
+    if not layer.isValid():
+        raise SystemExit("{} is not a valid layer".format(path))
+    return layer
+
+
+def city_extent(project: QgsProject, crs: QgsCoordinateReferenceSystem) -> Optional[QgsRectangle]:
+    """The city boundary's extent in ``crs``, with a margin."""
+    boundary = project.mapLayersByName("City boundary")
+    if not boundary:
+        return None
+    layer = boundary[0]
+    transform = QgsCoordinateTransform(layer.crs(), crs, project)
+    extent = transform.transformBoundingBox(layer.extent())
+    extent.grow(max(extent.width(), extent.height()) * 0.06)
+    return extent
+
+
+def build_project(folder: Path, path: Path) -> QgsProject:
+    """Add every output present in ``folder`` to the project and write it to ``path``."""
+    from qgis.gui import QgsMapCanvas
+
+    project = QgsProject.instance()
+    project.clear()
+    project.setTitle("ALPR analysis: the Harborview sample (make demo)")
+    project.setFileName(str(path))
+    root = project.layerTreeRoot()
+    groups = {name: root.addGroup(name) for name in GROUPS}
+    added = []
+    for file, inner, title, group, visible in LAYERS:
+        layer = open_layer(folder, file, inner, title)
+        if layer is None:
+            continue
+        project.addMapLayer(layer, False)
+        node = groups[group].addLayer(layer)
+        node.setItemVisibilityChecked(visible)
+        if not visible or group == "Tables":
+            node.setExpanded(False)
+        added.append(layer)
+    for name, group in groups.items():
+        if not group.children():
+            root.removeChildNode(group)
+        elif name == "Tables":
+            group.setExpanded(False)
+    if not added:
+        raise SystemExit("no demo outputs in {}".format(folder))
+
+    heatmaps = [layer for layer in added if isinstance(layer, QgsRasterLayer)]
+    crs = heatmaps[0].crs() if heatmaps else QgsCoordinateReferenceSystem("EPSG:4326")
+    project.setCrs(crs)
+    extent = city_extent(project, crs)
+    if extent is None and heatmaps:
+        extent = heatmaps[0].extent()
+    # The desktop reads the map view from the canvas state saved with the project
+    # (a canvas writes it when the project is written).
+    canvas = QgsMapCanvas()
+    canvas.setObjectName("theMapCanvas")
+    canvas.setDestinationCrs(crs)
+    canvas.setLayers(visible_layers(project))
+    if extent is not None:
+        canvas.setExtent(extent)
+        project.viewSettings().setDefaultViewExtent(QgsReferencedRectangle(extent, crs))
+    if not project.write(str(path)):
+        raise SystemExit("could not write {}: {}".format(path, project.error()))
+    canvas.deleteLater()
+    return project
+
+
+def visible_layers(project: QgsProject) -> List[QgsMapLayer]:
+    """Layers shown on the map, top first (the order of the layer tree)."""
+    root = project.layerTreeRoot()
+    return [
+        node.layer()
+        for node in root.findLayers()
+        if node.isVisible() and node.layer() is not None and node.layer().isSpatial()
+    ]
+
+
+def save_png(image: QImage, path: Path) -> int:
+    """Save ``image``; fall back to 256 colours when it would exceed MAX_PNG_BYTES."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not image.save(str(path), "PNG"):
+        raise SystemExit("could not write {}".format(path))
+    if path.stat().st_size > MAX_PNG_BYTES:
+        small = image.convertToFormat(QImage.Format_Indexed8, Qt.ThresholdDither | Qt.AutoColor)
+        if not small.save(str(path), "PNG", 9):
+            raise SystemExit("could not write {}".format(path))
+    return path.stat().st_size
+
+
+def render_heatmap(project: QgsProject, path: Path, width: int = 900, height: int = 700) -> int:
+    """The heatmap over the boundary, as QGIS's map renderer draws it."""
+    wanted = ("Police headquarters", "City boundary", "Neighbouring jurisdictions", "Heatmap of clean reads")
+    layers = [project.mapLayersByName(name)[0] for name in wanted if project.mapLayersByName(name)]
+    if not any(isinstance(layer, QgsRasterLayer) for layer in layers):
+        raise SystemExit("no heatmap in the project")
+    settings = QgsMapSettings()
+    settings.setLayers(layers)
+    settings.setDestinationCrs(project.crs())
+    settings.setTransformContext(project.transformContext())
+    settings.setOutputSize(QSize(width, height))
+    settings.setBackgroundColor(QColor(255, 255, 255))
+    settings.setFlag(QgsMapSettings.Antialiasing, True)
+    settings.setExtent(city_extent(project, project.crs()))
+    job = QgsMapRendererParallelJob(settings)
+    job.start()
+    job.waitForFinished()
+    return save_png(job.renderedImage(), path)
+
+
+def render_report(html: Path, path: Path, width: int = 1000, max_height: int = 1500, scale: int = 760) -> int:
+    """The top of the HTML report, rendered by QtWebKit and scaled to ``scale`` pixels wide."""
+    try:
+        from PyQt5.QtWebKitWidgets import QWebPage
+    except ImportError:
+        raise SystemExit("rendering the report needs QtWebKit: apt install python3-pyqt5.qtwebkit") from None
+    from qgis.PyQt.QtCore import QEventLoop, QTimer, QUrl
+    from qgis.PyQt.QtGui import QPainter
+
+    page = QWebPage()
+    frame = page.mainFrame()
+    frame.setScrollBarPolicy(Qt.Vertical, Qt.ScrollBarAlwaysOff)
+    frame.setScrollBarPolicy(Qt.Horizontal, Qt.ScrollBarAlwaysOff)
+    loop = QEventLoop()
+    page.loadFinished.connect(loop.quit)
+    QTimer.singleShot(60_000, loop.quit)
+    page.setViewportSize(QSize(width, 800))
+    frame.load(QUrl.fromLocalFile(str(html.resolve())))
+    loop.exec_()
+    height = min(frame.contentsSize().height(), max_height)
+    if height <= 0:
+        raise SystemExit("the report {} rendered empty".format(html))
+    page.setViewportSize(QSize(width, height))
+    image = QImage(width, height, QImage.Format_ARGB32)
+    image.fill(QColor(255, 255, 255))
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.Antialiasing)
+    painter.setRenderHint(QPainter.TextAntialiasing)
+    painter.setRenderHint(QPainter.SmoothPixmapTransform)
+    frame.render(painter)
+    painter.end()
+    return save_png(image.scaledToWidth(scale, Qt.SmoothTransformation), path)
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", type=Path, help="the demo's output folder")
+    parser.add_argument("--project", type=Path, help="project file to write (default: FOLDER/alpr_demo.qgz)")
+    parser.add_argument("--heatmap-png", type=Path, help="also render the heatmap over the boundary here")
+    parser.add_argument("--report-png", type=Path, help="also render the top of FOLDER/report.html here")
+    args = parser.parse_args(argv)
+    folder = args.folder.resolve()
+    path = (args.project or folder / "alpr_demo.qgz").resolve()
+
+    app = QgsApplication([], True)  # with widgets: the map canvas, QtWebKit
+    app.initQgis()
+    try:
+        project = build_project(folder, path)
+        print("wrote {} ({} layers)".format(path, len(project.mapLayers())))
+        if args.heatmap_png:
+            size = render_heatmap(project, args.heatmap_png)
+            print("wrote {} ({:,} bytes)".format(args.heatmap_png, size))
+        if args.report_png:
+            size = render_report(folder / "report.html", args.report_png)
+            print("wrote {} ({:,} bytes)".format(args.report_png, size))
+        project.clear()
+    finally:
+        app.exitQgis()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
