@@ -172,7 +172,7 @@ def _phases():
 
         return wrapper
 
-    heatmap.read_frame = timed("read points", heatmap.read_frame)
+    heatmap.read_points = timed("read points", heatmap.read_points)
     heatmap.kde.kernel_density = timed("density", heatmap.kde.kernel_density)
     heatmap.write_geotiff = timed("write GeoTIFF", heatmap.write_geotiff)
     heatmap.style_raster_output = timed("style", heatmap.style_raster_output)

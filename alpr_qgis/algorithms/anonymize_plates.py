@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Dict
 
 import numpy as np
-import pandas as pd
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsProcessing,
@@ -35,10 +34,13 @@ from alpr_qgis.core.anonymize import (
     snap_to_grid,
 )
 from alpr_qgis.core.errors import Cancelled
+from alpr_qgis.core.lazy import lazy_module
 from alpr_qgis.core.plates import plate_column
 from alpr_qgis.qgis_io.crs import transform_xy, working_crs
 from alpr_qgis.qgis_io.styles import style_vector_output
 from alpr_qgis.qgis_io.vector import read_frame, write_frame
+
+pd = lazy_module("pandas")
 
 
 class AnonymizePlatesAlgorithm(AlprAlgorithm):

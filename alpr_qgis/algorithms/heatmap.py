@@ -26,7 +26,7 @@ from alpr_qgis.core import kde
 from alpr_qgis.core.errors import AlprInputError, Cancelled
 from alpr_qgis.qgis_io.crs import is_metric, transform_xy, working_crs
 from alpr_qgis.qgis_io.raster import GEOTIFF_EXTENSIONS, style_raster_output, write_geotiff
-from alpr_qgis.qgis_io.vector import read_frame
+from alpr_qgis.qgis_io.vector import read_points
 
 
 class HeatmapAlgorithm(AlprAlgorithm):
@@ -203,22 +203,18 @@ class HeatmapAlgorithm(AlprAlgorithm):
 
         steps = QgsProcessingMultiStepFeedback(4, feedback)
         steps.setCurrentStep(0)
-        x, y, weights, n_features = self._read(source, parameters, context, weight_field, steps)
-        located = np.isfinite(x) & np.isfinite(y)
+        x, y, weights, n_features, skipped = self._read(source, parameters, context, weight_field, steps)
         if n_features == 0:
             raise AlprInputError(
                 'Layer "{}" has no features'.format(layer_name), hint="Give INPUT a layer with points."
             )
-        if not located.any():
+        if not len(x):
             raise AlprInputError(
                 'Layer "{}": none of its {} features has a geometry'.format(layer_name, n_features),
                 hint="Give INPUT a layer with located points.",
             )
-        skipped = int((~located).sum())
         if skipped:
             feedback.pushInfo(self.tr("{} points without geometry skipped.").format(skipped))
-            x, y = x[located], y[located]
-            weights = weights[located] if weights is not None else None
 
         steps.setCurrentStep(1)
         x, y, weights, out_crs, extent = self._project(source, x, y, weights, crs, context, feedback)
@@ -284,25 +280,22 @@ class HeatmapAlgorithm(AlprAlgorithm):
 
     def _read(
         self, source, parameters: Dict, context, weight_field: Optional[str], feedback
-    ) -> Tuple[np.ndarray, np.ndarray, Optional[np.ndarray], int]:
-        """(x, y, weights or None, features read): one row per point, multipoints split into parts."""
+    ) -> Tuple[np.ndarray, np.ndarray, Optional[np.ndarray], int, int]:
+        """(x, y, weights or None, features read, features without geometry): one row per point (part)."""
         if QgsWkbTypes.isMultiType(source.wkbType()):
             return _read_parts(source, weight_field, feedback)
-        frame = read_frame(
+        points = read_points(
             self,
             parameters,
             self.INPUT,
             context,
-            fields=[weight_field] if weight_field else [],
+            weight_field,
             progress=lambda f: feedback.setProgress(100 * f),
             cancelled=feedback.isCanceled,
         )
-        if feedback.isCanceled():
+        if points is None or feedback.isCanceled():
             raise Cancelled()
-        weights = None
-        if weight_field:
-            weights = np.asarray(frame.table[weight_field].to_numpy(dtype=float, na_value=0.0), dtype=float)
-        return frame.x, frame.y, weights, len(frame.x)
+        return points.x, points.y, points.weights, points.features, points.features - len(points.x)
 
     def _project(self, source, x: np.ndarray, y: np.ndarray, weights: Optional[np.ndarray], crs, context, feedback):
         """(x, y, weights, CRS, extent): the points in the metric CRS to map in, and the extent native would grid.
@@ -343,13 +336,16 @@ class HeatmapAlgorithm(AlprAlgorithm):
 
 def _read_parts(
     source, weight_field: Optional[str], feedback
-) -> Tuple[np.ndarray, np.ndarray, Optional[np.ndarray], int]:
-    """Every part of every (multi)point, with its feature's weight (null or unreadable: 0, as ``toDouble()``)."""
+) -> Tuple[np.ndarray, np.ndarray, Optional[np.ndarray], int, int]:
+    """Every part of every (multi)point, with its feature's weight (null or unreadable: 0, as ``toDouble()``).
+
+    Returns (x, y, weights or None, features read, features without geometry).
+    """
     names = [weight_field] if weight_field else []
     request = QgsFeatureRequest().setSubsetOfAttributes(names, source.fields())
     total = source.featureCount() or 0
     xs, ys, ws = [], [], []
-    n = 0
+    n = empty = 0
     for n, feature in enumerate(source.getFeatures(request), start=1):
         if n % 10000 == 0:
             if feedback.isCanceled():
@@ -357,10 +353,8 @@ def _read_parts(
             if total:
                 feedback.setProgress(100 * n / total)
         geom = feature.geometry()
-        if geom.isNull():
-            xs.append(math.nan)
-            ys.append(math.nan)
-            ws.append(0.0)
+        if geom.isNull() or geom.isEmpty():
+            empty += 1
             continue
         weight = _to_double(feature[weight_field]) if weight_field else 1.0
         for part in geom.constParts():
@@ -368,7 +362,7 @@ def _read_parts(
             ys.append(part.y())
             ws.append(weight)
     weights = np.asarray(ws, dtype=float) if weight_field else None
-    return np.asarray(xs, dtype=float), np.asarray(ys, dtype=float), weights, n
+    return np.asarray(xs, dtype=float), np.asarray(ys, dtype=float), weights, n, empty
 
 
 def _to_double(value) -> float:

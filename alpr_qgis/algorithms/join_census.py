@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Dict, List
 
 import numpy as np
-import pandas as pd
 from qgis.core import (
     QgsDistanceArea,
     QgsGeometry,
@@ -35,10 +34,13 @@ from alpr_qgis.core.census import (
     unit_rates,
 )
 from alpr_qgis.core.errors import AlprInputError, Cancelled
+from alpr_qgis.core.lazy import lazy_module
 from alpr_qgis.qgis_io.crs import transform_xy
 from alpr_qgis.qgis_io.inputs import polygons_crs, read_polygons, reads_crs, unique_name, warn_null_island
 from alpr_qgis.qgis_io.styles import style_vector_output
 from alpr_qgis.qgis_io.vector import read_frame, write_frame
+
+pd = lazy_module("pandas")
 
 
 class JoinCensusAlgorithm(AlprAlgorithm):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Dict, Optional
 
 import numpy as np
-import pandas as pd
 from qgis.core import (
     QgsProcessing,
     QgsProcessingException,
@@ -19,10 +18,13 @@ from alpr_qgis.algorithms.base import AlprAlgorithm
 from alpr_qgis.core import spatial
 from alpr_qgis.core.errors import AlprInputError, Cancelled
 from alpr_qgis.core.jurisdiction import UNNAMED, by_jurisdiction, classify, dissolve, neighbour_names
+from alpr_qgis.core.lazy import lazy_module
 from alpr_qgis.qgis_io.crs import transform_xy, working_crs
 from alpr_qgis.qgis_io.inputs import Polygons, polygons_crs, read_polygons, reads_crs, unique_name, warn_null_island
 from alpr_qgis.qgis_io.styles import style_vector_output
 from alpr_qgis.qgis_io.vector import read_frame, write_frame
+
+pd = lazy_module("pandas")
 
 
 def _area_name(polygons: Polygons) -> str:

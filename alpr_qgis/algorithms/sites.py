@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Dict
 
 import numpy as np
-import pandas as pd
 from qgis.core import (
     QgsProcessing,
     QgsProcessingException,
@@ -18,11 +17,14 @@ from qgis.core import (
 
 from alpr_qgis.algorithms.base import AlprAlgorithm
 from alpr_qgis.core.errors import AlprInputError, Cancelled
+from alpr_qgis.core.lazy import lazy_module
 from alpr_qgis.core.sites import DEFAULT_DRAWS, DEFAULT_SEED, site_counts
 from alpr_qgis.qgis_io.crs import transform_xy, working_crs
 from alpr_qgis.qgis_io.inputs import reads_crs, unique_name, warn_null_island
 from alpr_qgis.qgis_io.styles import style_vector_output
 from alpr_qgis.qgis_io.vector import read_frame, write_frame
+
+pd = lazy_module("pandas")
 
 SITE_FIELDS = ("read_count", "unique_plates", "expected_reads", "percentile", "ratio_expected")
 

@@ -24,10 +24,12 @@ from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
-import pandas as pd
 
 from alpr_qgis.core.errors import AlprInputError, Cancelled
+from alpr_qgis.core.lazy import lazy_module
 from alpr_qgis.core.plates import normalise_plates
+
+pd = lazy_module("pandas")
 
 METHODS = ("hmac", "token", "drop")
 TIME_PRECISIONS = ("keep", "minute", "hour", "day")

@@ -31,9 +31,11 @@ from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
-import pandas as pd
 
 from alpr_qgis.core.errors import AlprInputError
+from alpr_qgis.core.lazy import lazy_module
+
+pd = lazy_module("pandas")
 
 RATE_FIELDS = ("read_count", "reads_per_km2", "reads_per_1000", "read_share", "pop_share", "disparity")
 STATS_FIELDS = (

@@ -28,10 +28,12 @@ from dataclasses import dataclass, field
 from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
 
 import numpy as np
-import pandas as pd
 
 from alpr_qgis.core.errors import AlprInputError, Cancelled
+from alpr_qgis.core.lazy import lazy_module
 from alpr_qgis.core.plates import normalise_plates
+
+pd = lazy_module("pandas")
 
 REASONS: Tuple[str, ...] = (
     "empty_plate",

@@ -13,9 +13,11 @@ import warnings
 from typing import Dict, Optional, Tuple
 
 import numpy as np
-import pandas as pd
 
 from alpr_qgis.core.errors import AlprInputError
+from alpr_qgis.core.lazy import lazy_module
+
+pd = lazy_module("pandas")
 
 TOP_SHARE = 0.2  # the zones with the most crime: this share of the zones
 ZONE_FIELDS = ("read_count", "crime_count", "reads_per_crime")

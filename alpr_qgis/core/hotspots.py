@@ -28,10 +28,12 @@ from dataclasses import dataclass
 from typing import Callable, Dict, Tuple
 
 import numpy as np
-import pandas as pd
 
 from alpr_qgis.core.errors import Cancelled
 from alpr_qgis.core.hexgrid import HexGrid, cell_index
+from alpr_qgis.core.lazy import lazy_module
+
+pd = lazy_module("pandas")
 
 Progress = Callable[[float], None]
 IsCancelled = Callable[[], bool]

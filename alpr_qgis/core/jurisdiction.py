@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from typing import Optional, Sequence
 
 import numpy as np
-import pandas as pd
 
 from alpr_qgis.core import spatial
+from alpr_qgis.core.lazy import lazy_module
+
+pd = lazy_module("pandas")
 
 UNNAMED = "unnamed"
 

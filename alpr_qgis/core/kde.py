@@ -69,10 +69,11 @@ from dataclasses import dataclass
 from typing import Callable, Optional, Tuple
 
 import numpy as np
-import scipy.fft as sfft
-from scipy import ndimage
 
 from alpr_qgis.core.errors import AlprInputError, Cancelled
+from alpr_qgis.core.lazy import lazy_module
+
+sfft = lazy_module("scipy.fft")  # 12 MiB: imported by the first FFT, not with the plugin
 
 Progress = Callable[[float], None]
 IsCancelled = Callable[[], bool]
@@ -103,6 +104,7 @@ _CHUNK = 2_000_000  # elements per vectorised chunk
 _TIP_PHASES = 128  # sub-cell positions per axis in the triangular tip table
 _EDGE_TOL = 1e-6  # cells: a span end this close to a cell centre is checked exactly
 _SPAN_CHUNK = 64_000  # (point, row) pairs per chunk
+_FRONTIER_BLOCK = 8  # cells per side of the coarse blocks that find the points near unreached cells
 
 
 # ----------------------------------------------------------------- the grid
@@ -377,6 +379,48 @@ def _exact(
 # ----------------------------------------------------------------- spans
 
 
+def _runs(
+    pts: _Points, ids: np.ndarray, grid: Grid, radius: float, b: int
+) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The cells points ``ids`` reach on each row of their blocks, by native's exact test.
+
+    Returns arrays of shape (len(ids), 2b + 1), one column per block row:
+    the point's column position from cell centres (``centre``, one column),
+    the raster ``rows``, the squared y offset in cells (``dy2``), the first
+    and last column reached (``lo``, ``hi``, clipped to the block and the
+    raster) and whether the row has any (``valid``).  A run end within
+    :data:`_EDGE_TOL` of a cell centre is settled by native's own test.
+    """
+    p = grid.pixel
+    r2 = (radius / p) ** 2
+    offs = np.arange(2 * b + 1)
+    x_pos, y_pos_io = pts.x_pos[ids, None], pts.y_pos_io[ids, None]
+    centre = pts.col[ids, None] - 0.5  # column position measured from cell centres
+    rows = y_pos_io + offs
+    # y offset of each row's centre from the point, in cells (native's mirrored centre)
+    dyc = (pts.y_pos[ids, None] + 0.5 - (pts.y[ids, None] - grid.y_min) / p) + offs
+    dy2 = dyc * dyc
+    half = np.sqrt(np.maximum(r2 - dy2, 0.0))  # the run's half-width, in cells
+    t_lo = centre - half
+    t_hi = centre + half
+    lo = np.ceil(t_lo)
+    hi = np.floor(t_hi)
+    for end, t, step in ((lo, t_lo, 1.0), (hi, t_hi, -1.0)):
+        gap = np.abs(end - t)
+        near = (gap < _EDGE_TOL) | (gap > 1.0 - _EDGE_TOL)
+        if near.any():
+            k = np.nonzero(near)
+            c = np.rint(t[k])
+            inside = _inside(pts, ids[k[0]], c, rows[k], grid, radius)
+            end[k] = np.where(inside, c, c + step)
+    lo = np.maximum(lo, np.maximum(x_pos, 0))
+    hi = np.minimum(hi, np.minimum(x_pos + 2 * b, grid.cols - 1))
+    valid = (dy2 <= r2 * (1 + 4e-16)) & (lo <= hi)
+    if y_pos_io.min() < 0 or y_pos_io.max() + 2 * b + 1 > grid.rows:
+        valid &= (rows >= 0) & (rows < grid.rows)
+    return centre, rows, dy2, lo, hi, valid
+
+
 def _spans(
     pts: _Points,
     grid: Grid,
@@ -408,7 +452,6 @@ def _spans(
     radius_cells = radius / p
     r2 = radius_cells**2
     side = 2 * b + 1
-    offs = np.arange(side)
     s2 = 1.0 / r2
     same_weight = bool(np.all(pts.w == pts.w[0]))
     w0 = float(pts.w[0])
@@ -422,38 +465,15 @@ def _spans(
         if needed
     ]
     acc = {k: np.zeros(rows_n * width) for k in keys}
-    count = np.zeros(rows_n * width, dtype=np.int64)
+    count = np.zeros(rows_n * width, dtype=np.int32)
     order = np.argsort(pts.y_pos_io, kind="stable")
     chunk = max(1, _SPAN_CHUNK // side)
     for start in range(0, n, chunk):
         if cancelled():
             raise Cancelled()
         ids = order[start : start + chunk]
-        x_pos, y_pos_io = pts.x_pos[ids, None], pts.y_pos_io[ids, None]
-        centre = pts.col[ids, None] - 0.5  # column position measured from cell centres
-        rows = y_pos_io + offs
-        # y offset of each row's centre from the point, in cells (native's mirrored centre)
-        dyc = (pts.y_pos[ids, None] + 0.5 - (pts.y[ids, None] - grid.y_min) / p) + offs
-        dy2 = dyc * dyc
-        half = np.sqrt(np.maximum(r2 - dy2, 0.0))  # the run's half-width, in cells
-        t_lo = centre - half
-        t_hi = centre + half
-        lo = np.ceil(t_lo)
-        hi = np.floor(t_hi)
-        # A run end within _EDGE_TOL of a cell centre is settled by native's own test.
-        for end, t, step in ((lo, t_lo, 1.0), (hi, t_hi, -1.0)):
-            gap = np.abs(end - t)
-            near = (gap < _EDGE_TOL) | (gap > 1.0 - _EDGE_TOL)
-            if near.any():
-                k = np.nonzero(near)
-                c = np.rint(t[k])
-                inside = _inside(pts, ids[k[0]], c, rows[k], grid, radius)
-                end[k] = np.where(inside, c, c + step)
-        lo = np.maximum(lo, np.maximum(x_pos, 0))
-        hi = np.minimum(hi, np.minimum(x_pos + 2 * b, cols_n - 1))
-        valid = (dy2 <= r2 * (1 + 4e-16)) & (lo <= hi)
-        if y_pos_io.min() < 0 or y_pos_io.max() + side > rows_n:
-            valid &= (rows >= 0) & (rows < rows_n)
+        y_pos_io = pts.y_pos_io[ids, None]
+        centre, rows, dy2, lo, hi, valid = _runs(pts, ids, grid, radius, b)
         r0 = max(int(y_pos_io.min()), 0)
         r1 = min(int(y_pos_io.max()) + side - 1, rows_n - 1)
         size = (r1 - r0 + 1) * width
@@ -476,6 +496,7 @@ def _spans(
             acc[key][window] += part[:size]
         progress(min(1.0, (start + chunk) / n))
     runs = np.cumsum(count.reshape(rows_n, width), axis=1)[:, :cols_n]
+    del count
     reached = runs > 0
     c = np.arange(cols_n, dtype=float)
     values = np.cumsum(acc[0].reshape(rows_n, width), axis=1)[:, :cols_n] if 0 in acc else runs * (jump * w0)
@@ -705,92 +726,98 @@ def _dilate_square(mask: np.ndarray, grow: int) -> np.ndarray:
     return out
 
 
-def _fast_mask(pts: _Points, grid: Grid, radius: float, cancelled: IsCancelled) -> np.ndarray:
+def _fast_mask(pts: _Points, grid: Grid, radius: float, b: int, cancelled: IsCancelled) -> np.ndarray:
     """Exactly the cells native reaches (blocks assumed not to clip disks), without visiting every block.
 
     Cells within reach of every position in an occupied cell ("sure") come
-    from one FFT dilation of the occupied cells.  The thin band of cells
-    near the rim that might still be reached is settled by native's own
-    distance test, against the points of the occupied cells at ring offsets
-    from each band cell, nearest offsets first.  (Occupied cells lie inside
+    from one FFT dilation of the occupied cells.  Any other cell that is
+    reached is reached by a point near the edge of the sure cells: one whose
+    cell lies within the radius (plus two cells) of a cell that is not sure.
+    Those points (found on a coarse grid of :data:`_FRONTIER_BLOCK` cells,
+    erring on the side of more) mark the cells they reach row by row with
+    native's own distance test (:func:`_spans`).  (Occupied cells lie inside
     the raster and disks are convex, so sure cells outside the raster never
-    make a raster cell "possibly reached" that the raster's own sure cells
-    miss.)
+    make a raster cell reached that the raster's own sure cells miss.)
     """
     rows_n, cols_n = grid.rows, grid.cols
     radius_cells = radius / grid.pixel
-    oy, ox, always, ring = _offsets(radius_cells)
-    # Occupied cells on a grid padded by the ring's reach, so ring offsets never fall off it.
-    pad = oy.shape[0] // 2 + 1
-    hp, wp = rows_n + 2 * pad, cols_n + 2 * pad
-    cell_key = (np.clip(np.floor(pts.row).astype(np.int64), -_PAD, rows_n + _PAD - 1) + pad) * wp + (
-        np.clip(np.floor(pts.col).astype(np.int64), -_PAD, cols_n + _PAD - 1) + pad
-    )
-    occupied = np.zeros(hp * wp, dtype=bool)
-    occupied[cell_key] = True
-    occupied = occupied.reshape(hp, wp)
+    _, _, always, _ = _offsets(radius_cells)
+    cell_r = np.clip(np.floor(pts.row).astype(np.int64), -_PAD, rows_n + _PAD - 1)
+    cell_c = np.clip(np.floor(pts.col).astype(np.int64), -_PAD, cols_n + _PAD - 1)
+    frame = np.zeros((rows_n + 2 * _PAD, cols_n + 2 * _PAD), dtype=np.float32)
+    frame[cell_r + _PAD, cell_c + _PAD] = 1.0
     if cancelled():
         raise Cancelled()
-    frame = occupied[pad - _PAD : pad + rows_n + _PAD, pad - _PAD : pad + cols_n + _PAD]
     sure = _convolve(frame, always.astype(np.float32), _PAD, frame.shape) > 0.5
-    # Cells possibly reached lie within ``grow`` cells of sure ones (checked on the offsets).
-    grow = 1
-    while (ring & ~ndimage.maximum_filter(always, size=2 * grow + 1, mode="constant")).any():
-        grow += 1
-    band = _dilate_square(sure, grow)
-    band &= ~sure
-    br, bc = np.nonzero(band)
-    if br.size == 0:
+    del frame
+    # Blocks of the raster holding a cell that is not sure, grown by the reach of a point's cell.
+    k = _FRONTIER_BLOCK
+    hb, wb = -(-rows_n // k), -(-cols_n // k)
+    open_cells = np.ones((hb * k, wb * k), dtype=bool)
+    open_cells[:rows_n, :cols_n] = ~sure
+    open_blocks = open_cells.reshape(hb, k, wb, k).any(axis=(1, 3))
+    del open_cells
+    if not open_blocks.any():
         return sure
-    # (band cell, occupied cell) pairs at ring offsets, with the offset's rank (nearest first).
-    ry, rx = oy[ring], ox[ring]
-    rank = np.argsort(np.hypot(np.maximum(np.abs(rx) - 0.5, 0), np.maximum(np.abs(ry) - 0.5, 0)), kind="stable")
-    back = -(ry[rank] * wp + rx[rank])
-    band_key = (br + pad) * wp + (bc + pad)
-    flat = occupied.reshape(-1)
-    pair_band, pair_key, pair_rank = [], [], []
-    step = max(1, _CHUNK // len(back))
-    for s in range(0, br.size, step):
+    grow = int(math.ceil((radius_cells + 2.0) / k)) + 1
+    near_open = np.pad(_dilate_square(np.pad(open_blocks, grow), grow), 1, mode="edge")
+    # (the padding keeps the blocks of cells just outside the raster, clipped above, on the grid)
+    frontier = near_open[(cell_r // k) + grow + 1, (cell_c // k) + grow + 1]
+    del cell_r, cell_c
+    if frontier.any():
         if cancelled():
             raise Cancelled()
-        key = band_key[s : s + step, None] + back
-        i, j = np.nonzero(flat[key])
-        pair_band.append(i + s)
-        pair_key.append(key[i, j])
-        pair_rank.append(j)
-    pair_band = np.concatenate(pair_band)
-    pair_key = np.concatenate(pair_key)
-    pair_rank = np.concatenate(pair_rank)
-    if pair_key.size == 0:
-        return sure
-    # The points of those cells, grouped by cell.
-    wanted = np.zeros(hp * wp, dtype=bool)
-    wanted[pair_key] = True
-    sel = np.nonzero(wanted[cell_key])[0]
-    sel = sel[np.argsort(cell_key[sel], kind="stable")]
-    keys, first, counts = np.unique(cell_key[sel], return_index=True, return_counts=True)
-    slot = np.searchsorted(keys, pair_key)
-    by_rank = np.argsort(pair_rank, kind="stable")
-    pair_band, slot, pair_rank = pair_band[by_rank], slot[by_rank], pair_rank[by_rank]
-    settled = np.zeros(br.size, dtype=bool)
-    bounds = np.searchsorted(pair_rank, np.arange(0, len(back) + 16, 16))
-    for lo, hi in zip(bounds[:-1], bounds[1:]):
-        if cancelled():
-            raise Cancelled()
-        band_i = pair_band[lo:hi]
-        k = slot[lo:hi]
-        keep = ~settled[band_i]
-        band_i, k = band_i[keep], k[keep]
-        if band_i.size == 0:
-            continue
-        n_pts = counts[k]
-        band_i = np.repeat(band_i, n_pts)
-        within = np.arange(n_pts.sum()) - np.repeat(np.cumsum(n_pts) - n_pts, n_pts)
-        point = sel[np.repeat(first[k], n_pts) + within]
-        hit = _inside(pts, point, bc[band_i], br[band_i], grid, radius)
-        settled[band_i[hit]] = True
-    sure[br[settled], bc[settled]] = True
+        edge = pts.take(np.nonzero(frontier)[0]) if not frontier.all() else pts
+        _mark_rims(edge, grid, radius, b, always, sure, cancelled)
     return sure
+
+
+def _mark_rims(
+    pts: _Points, grid: Grid, radius: float, b: int, always: np.ndarray, hits: np.ndarray, cancelled: IsCancelled
+) -> None:
+    """Mark in ``hits`` the cells the points reach, except those their own cell's ``always`` offsets hold.
+
+    On each row a point reaches a run of cells (:func:`_runs`, exact);
+    the middle of the run, within the ``always`` offsets of the point's
+    cell, is sure already, so only the one or two short pieces at the run's
+    ends are marked, cell by cell.
+    """
+    half = always.shape[0] // 2
+    # Half-width of the always-reached run on each row offset (-1: none).
+    reach = np.where(always.any(axis=1), always.sum(axis=1) // 2, -1)
+    flat = hits.reshape(-1)
+    cols_n = grid.cols
+    chunk = max(1, _SPAN_CHUNK // (2 * b + 1))
+    for start in range(0, len(pts), chunk):
+        if cancelled():
+            raise Cancelled()
+        ids = np.arange(start, min(start + chunk, len(pts)))
+        _, rows, _, lo, hi, valid = _runs(pts, ids, grid, radius, b)
+        # the point's cell as the sure cells were found from it (see _fast_mask)
+        cell_r = np.clip(np.floor(pts.row[ids, None]).astype(np.int64), -_PAD, grid.rows + _PAD - 1)
+        cell_c = np.clip(np.floor(pts.col[ids, None]).astype(np.int64), -_PAD, cols_n + _PAD - 1)
+        dy = np.clip(rows - cell_r + half, 0, 2 * half)
+        inner = np.where((np.abs(rows - cell_r) <= half), reach[dy], -1)
+        in_lo = cell_c - inner  # the always-reached cells of this row: [in_lo, in_hi] (empty when inner < 0)
+        in_hi = cell_c + inner
+        lo = lo.astype(np.int64)
+        hi = hi.astype(np.int64)
+        has_inner = inner >= 0
+        # Left piece [lo, min(hi, in_lo - 1)], right piece [max(lo, in_hi + 1), hi]; the whole run without inner.
+        left_hi = np.where(has_inner, np.minimum(hi, in_lo - 1), hi)
+        right_lo = np.where(has_inner, np.maximum(lo, in_hi + 1), hi + 1)
+        right_lo = np.maximum(right_lo, left_hi + 1)  # no cell twice
+        seg_lo = np.concatenate([lo[valid], right_lo[valid]])
+        seg_hi = np.concatenate([left_hi[valid], hi[valid]])
+        seg_row = np.concatenate([rows[valid], rows[valid]])
+        length = np.maximum(seg_hi - seg_lo + 1, 0)
+        keep = length > 0
+        seg_lo, seg_row, length = seg_lo[keep], seg_row[keep], length[keep]
+        if not len(length):
+            continue
+        first = seg_row * cols_n + seg_lo
+        offsets = np.arange(int(length.sum())) - np.repeat(np.cumsum(length) - length, length)
+        flat[np.repeat(first, length) + offsets] = True
 
 
 # ----------------------------------------------------------------- driver
@@ -895,7 +922,7 @@ def kernel_density(
             clipped = _block_clips_disk(pts, grid, b, radius_cells)
             fast = pts.take(np.nonzero(~clipped)[0]) if clipped.any() else pts
             if kernel != "triangular":  # (for the triangular kernel the spans give the cells reached)
-                hits = _fast_mask(fast, grid, radius, cancelled)
+                hits = _fast_mask(fast, grid, radius, b, cancelled)
             progress(spans_share + step)
             order = method.rsplit("-", 1)[1]
             lattice = _lattice(radius_cells, grid.pixel, radius, profile, order)

@@ -6,7 +6,9 @@ and dots removed (``"6trm-913"`` and ``"6TRM 913"`` are both ``"6TRM913"``).
 
 from __future__ import annotations
 
-import pandas as pd
+from alpr_qgis.core.lazy import lazy_module
+
+pd = lazy_module("pandas")
 
 _STRIP = r"[\s\-\.]+"
 

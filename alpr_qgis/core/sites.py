@@ -19,10 +19,12 @@ from dataclasses import dataclass
 from typing import Callable, Optional
 
 import numpy as np
-import pandas as pd
 
 from alpr_qgis.core.errors import Cancelled
+from alpr_qgis.core.lazy import lazy_module
 from alpr_qgis.core.plates import normalise_plates
+
+pd = lazy_module("pandas")
 
 DEFAULT_DRAWS = 1000
 DEFAULT_SEED = 20140720

@@ -33,9 +33,11 @@ from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional, Tuple
 
 import numpy as np
-import pandas as pd
 
 from alpr_qgis.core.errors import AlprInputError, Cancelled
+from alpr_qgis.core.lazy import lazy_module
+
+pd = lazy_module("pandas")
 
 Progress = Callable[[float], None]
 IsCancelled = Callable[[], bool]

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
-import pandas as pd
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsFeatureRequest,
@@ -24,8 +23,11 @@ from qgis.PyQt.QtCore import QDate, QDateTime, QVariant
 from alpr_qgis.core import spatial
 from alpr_qgis.core.errors import AlprInputError, Cancelled
 from alpr_qgis.core.jurisdiction import near_null_island
+from alpr_qgis.core.lazy import lazy_module
 from alpr_qgis.qgis_io.crs import to_degrees
 from alpr_qgis.qgis_io.vector import Frame
+
+pd = lazy_module("pandas")
 
 
 @dataclass
