@@ -11,7 +11,11 @@ and enables it, then starts the real ``qgis`` desktop under ``xvfb-run`` with
   active, the ``alpr`` provider and ``alpr:loadreads`` are registered and the
   provider icon renders, opens the Processing toolbox on the provider, runs
   ``alpr:loadreads`` on a tiny CSV into a GeoPackage, adds the result to the
-  map, takes a screenshot, writes a JSON result and quits QGIS.
+  map, takes a screenshot, writes a JSON result and quits QGIS;
+* with ``--model``, the ``--code`` file also runs the shipped model "ALPR
+  accountability pipeline" on the bundled sample from Python, checks its
+  children resolve and its outputs, adds the heatmap, census tracts, boundary
+  and tables to the map and zooms to the city before the screenshot.
 
 The run has a hard time limit and the whole process group (QGIS, Xvfb) is
 killed at the end.  Exit status 0 only when everything passed.
@@ -20,7 +24,7 @@ killed at the end.  Exit status 0 only when everything passed.
     /usr/bin/python3 scripts/desktop_check.py --zip dist/alpr_qgis-0.1.0.zip
     /usr/bin/python3 scripts/desktop_check.py --plugin-dir /tmp/broken/alpr_qgis
     /usr/bin/python3 scripts/desktop_check.py --profile-dir ~/.local/share/QGIS/QGIS3/profiles/default
-    /usr/bin/python3 scripts/desktop_check.py --screenshot docs/desktop.png --timeout 120
+    /usr/bin/python3 scripts/desktop_check.py --model --screenshot docs/desktop.png
 """
 
 from __future__ import annotations
@@ -54,6 +58,22 @@ SAMPLE_CSV = (
     "CAUT10N,2021-07-20 14:00:00,37.81000,-122.25000\n"
 )
 SAMPLE_ROWS = 3
+# --model: the shipped pipeline model on the bundled sample, run from Python inside the desktop.
+MODEL = "alpr:ALPR accountability pipeline"
+SAMPLE_DIR = ROOT / "sample"
+HEADQUARTERS = "-122.2789852,37.7979277 [EPSG:4326]"  # the sample city's police headquarters
+MODEL_OUTPUTS = {
+    "load:unreadable_records": "rejected_records.gpkg",
+    "clean:clean_reads": "clean_reads.gpkg",
+    "clean:rejected_reads": "misreads.gpkg",
+    "heatmap:heatmap": "heatmap.tif",
+    "census:census_units": "census_reads.gpkg",
+    "census:census_stats": "census_stats.gpkg",
+    "summary:summary_table": "summary.gpkg",
+    "summary:summary_report": "report.html",
+    "anonymize:reads_to_publish": "reads_public.gpkg",
+    "anonymize:reidentification_audit": "reidentification_audit.gpkg",
+}
 
 # ---------------------------------------------------------------------------
 # Run inside QGIS, before any plugin loads (PYQGIS_STARTUP; 3.22 runs it twice).
@@ -184,6 +204,7 @@ def _alpr_desktop_check():
         "toolbox_opened": False,
         "toolbox_expanded": False,
         "loadreads": None,
+        "model": None,
         "layer_added": False,
         "screenshot": None,
         "screenshot_saved": False,
@@ -345,12 +366,126 @@ def _alpr_desktop_check():
             and run["feature_count"] == config["sample_rows"]
         )
 
+    @step("model")
+    def run_model():
+        # The shipped pipeline model on the sample, from Python in the desktop; outputs on the map.
+        if not config["run_model"]:
+            return
+        import processing
+        from qgis.core import (
+            QgsCoordinateReferenceSystem,
+            QgsFillSymbol,
+            QgsMarkerSymbol,
+            QgsProcessingModelAlgorithm,
+            QgsRasterLayer,
+            QgsSingleSymbolRenderer,
+        )
+
+        run = {"ok": False}
+        result["model"] = run
+        model = QgsApplication.processingRegistry().algorithmById(config["model"])
+        run["found"] = model is not None
+        if model is None:
+            raise RuntimeError("model {} is not registered".format(config["model"]))
+        run["is_model"] = isinstance(model, QgsProcessingModelAlgorithm)
+        run["children"] = sorted(c.algorithmId() for c in model.childAlgorithms().values())
+        run["children_resolved"] = all(c.algorithm() is not None for c in model.childAlgorithms().values())
+        run["valid"], run["validation_errors"] = model.validate()
+        out = os.path.join(config["workdir"], "model")
+        os.makedirs(out, exist_ok=True)
+        city = config["city"]
+        outputs = {name: os.path.join(out, file) for name, file in config["model_outputs"].items()}
+
+        class Feedback(QgsProcessingFeedback):
+            def __init__(self):
+                super().__init__()
+                self.lines = []
+
+            def reportError(self, text, fatalError=False):
+                self.lines.append("error: " + text)
+
+        feedback = Feedback()
+        t = time.time()
+        try:
+            res = processing.run(
+                config["model"],
+                dict(
+                    {
+                        "alpr_export": config["export"],
+                        "boundary": city + "|layername=city_boundary",
+                        "census": city + "|layername=census_tracts",
+                        "census_attributes": ["per_capita_income"],
+                        "reference_point": config["reference_point"],
+                    },
+                    **outputs
+                ),
+                feedback=feedback,
+            )
+        finally:
+            run["seconds"] = round(time.time() - t, 1)
+            run["errors"] = feedback.lines[-20:]
+        run["written"] = sorted(name for name, path in outputs.items() if os.path.exists(res.get(name) or ""))
+        summary = QgsVectorLayer(res["summary:summary_table"], "Summary numbers", "ogr")
+        metrics = {f["metric"]: f["value"] for f in summary.getFeatures()} if summary.isValid() else {}
+        clean = QgsVectorLayer(res["clean:clean_reads"], "Clean reads", "ogr")
+        run["clean_count"] = clean.featureCount() if clean.isValid() else None
+        run["total_reads"] = metrics.get("total_reads")
+        run["unique_plates"] = metrics.get("unique_plates")
+        run["report_bytes"] = os.path.getsize(res["summary:summary_report"])
+
+        # On the map: the census tracts, the heatmap, the boundary and headquarters; the tables too.
+        project = QgsProject.instance()
+        heatmap = QgsRasterLayer(res["heatmap:heatmap"], "Heatmap of clean reads")
+        census = QgsVectorLayer(res["census:census_units"], "Reads per census tract", "ogr")
+        publish = QgsVectorLayer(res["anonymize:reads_to_publish"], "Reads fit to publish", "ogr")
+        boundary = QgsVectorLayer(city + "|layername=city_boundary", "City boundary", "ogr")
+        boundary.setRenderer(
+            QgsSingleSymbolRenderer(
+                QgsFillSymbol.createSimple({"style": "no", "outline_color": "20,20,20", "outline_width": "0.8"})
+            )
+        )
+        hq = QgsVectorLayer(city + "|layername=headquarters", "Police headquarters", "ogr")
+        hq.setRenderer(
+            QgsSingleSymbolRenderer(
+                QgsMarkerSymbol.createSimple({"name": "star", "color": "255,215,0", "size": "6"})
+            )
+        )
+        layers = [summary, publish, census, heatmap, boundary, hq]  # bottom first
+        run["layers_valid"] = all(layer.isValid() for layer in layers)
+        project.setCrs(heatmap.crs() if heatmap.isValid() else QgsCoordinateReferenceSystem("EPSG:4326"))
+        for layer in layers:
+            if layer.isValid():
+                project.addMapLayer(layer)
+                keep.append(layer)
+        for hidden in (publish, census):  # listed, not drawn: the heatmap over the boundary is the picture
+            node = project.layerTreeRoot().findLayer(hidden.id())
+            if node is not None:
+                node.setItemVisibilityChecked(False)
+        state["zoom_layer"] = boundary
+        run["ok"] = bool(
+            run["children_resolved"]
+            and run["valid"]
+            and run["layers_valid"]
+            and len(run["written"]) == len(outputs)
+            and run["clean_count"]
+            and run["total_reads"] == run["clean_count"]
+            and run["report_bytes"] > 1000
+        )
+
     @step("screenshot")
     def screenshot():
         path = config["screenshot"]
         result["screenshot"] = path
         QgsApplication.processEvents()
-        result["screenshot_saved"] = bool(iface.mainWindow().grab().save(path, "PNG"))
+        image = iface.mainWindow().grab().toImage()
+        result["screenshot_saved"] = bool(image.save(path, "PNG"))
+        if result["screenshot_saved"] and os.path.getsize(path) > config["max_png_bytes"]:
+            from qgis.PyQt.QtCore import Qt
+            from qgis.PyQt.QtGui import QImage
+
+            # 256 colours keep the picture small enough to commit under docs/.
+            small = image.convertToFormat(QImage.Format_Indexed8, Qt.ThresholdDither | Qt.AutoColor)
+            result["screenshot_saved"] = bool(small.save(path, "PNG", 9))
 
     @step("finish")
     def finish():
@@ -358,6 +493,9 @@ def _alpr_desktop_check():
         result["finished"] = True
         state["finished"] = True
         write_result()
+        # Layers left in the project crash QGIS 3.22 on exit (the style dock follows the active layer
+        # while the layer tree is torn down): empty the project first.
+        QgsProject.instance().removeAllMapLayers()
         QgsProject.instance().setDirty(False)  # no "save the project?" question on the way out
         QTimer.singleShot(200, lambda: QgsApplication.exit(0))
 
@@ -366,17 +504,21 @@ def _alpr_desktop_check():
         window()
         open_toolbox()
         run_loadreads()
+        run_model()
         # Adding layers may rebuild the toolbox tree: expand once things settle.
         QTimer.singleShot(1500, second)
 
     @step("zoom")
     def zoom():
         layers = [l for l in keep if isinstance(l, QgsVectorLayer)]
+        if state.get("zoom_layer") is not None:
+            layers = [state["zoom_layer"]]
         if not layers:
             return
         canvas = iface.mapCanvas()
         extent = canvas.mapSettings().layerExtentToOutputExtent(layers[0], layers[0].extent())
-        extent.grow(max(extent.width(), extent.height(), 0.005) * 0.6)
+        grow = 0.06 if state.get("zoom_layer") is not None else 0.6
+        extent.grow(max(extent.width(), extent.height(), 0.005) * grow)
         canvas.setExtent(extent)
         canvas.refresh()
 
@@ -565,10 +707,19 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--home", type=Path, help="HOME for QGIS (default: a temporary folder, removed afterwards)")
     parser.add_argument("--screenshot", type=Path, help="also save the screenshot here (PNG)")
     parser.add_argument("--result-json", type=Path, help="also save the JSON result here")
-    parser.add_argument("--timeout", type=float, default=120.0, help="hard limit for the QGIS run, seconds")
+    parser.add_argument(
+        "--timeout", type=float, help="hard limit for the QGIS run, seconds (default 120, 300 with --model)"
+    )
     parser.add_argument("--no-run", action="store_true", help="do not run alpr:loadreads in the desktop")
+    parser.add_argument(
+        "--model",
+        action="store_true",
+        help="also run the shipped pipeline model on the sample inside the desktop and map its outputs",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary HOME for inspection")
     args = parser.parse_args(argv)
+    if args.timeout is None:
+        args.timeout = 300.0 if args.model else 120.0
 
     for tool in ("xvfb-run", "qgis"):
         if not shutil.which(tool):
@@ -626,6 +777,13 @@ def main(argv: Optional[List[str]] = None) -> int:
             "dialogs": str(work / "dialogs.jsonl"),
             "screenshot": str(shot),
             "run_loadreads": not args.no_run,
+            "run_model": args.model,
+            "model": MODEL,
+            "export": str(SAMPLE_DIR / "alpr_reads.csv.gz"),
+            "city": str(SAMPLE_DIR / "city.gpkg"),
+            "reference_point": HEADQUARTERS,
+            "model_outputs": MODEL_OUTPUTS,
+            "max_png_bytes": 300_000,
             "sample_csv": SAMPLE_CSV,
             "sample_rows": SAMPLE_ROWS,
             "width": width,
@@ -719,6 +877,24 @@ def main(argv: Optional[List[str]] = None) -> int:
                             run.get("feature_count"),
                         )
                     )
+            if args.model:
+                model = result.get("model") or {}
+                if not model.get("ok"):
+                    failures.append(
+                        "{} in the desktop: found={} children resolved={} valid={} outputs={}/{} clean={} "
+                        "total_reads={} layers valid={} errors={}".format(
+                            MODEL,
+                            model.get("found"),
+                            model.get("children_resolved"),
+                            model.get("valid"),
+                            len(model.get("written") or []),
+                            len(MODEL_OUTPUTS),
+                            model.get("clean_count"),
+                            model.get("total_reads"),
+                            model.get("layers_valid"),
+                            model.get("errors"),
+                        )
+                    )
             for err in result.get("errors", []):
                 failures.append("check step failed: " + err.strip().splitlines()[-1] if err.strip() else err)
         for d in dialogs:
@@ -731,6 +907,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             failures.append("logged [{}] {}".format(m.get("tag"), first[-1] if first else ""))
         if not clean:
             failures.append("processes of the QGIS run were still alive after SIGKILL")
+        if not timed_out and qgis_rc not in (0, None):
+            failures.append("QGIS exited with status {} (a crash: see qgis_output.log with --keep)".format(qgis_rc))
 
         if shot.is_file() and args.screenshot is not None:
             args.screenshot.parent.mkdir(parents=True, exist_ok=True)
@@ -771,6 +949,18 @@ def main(argv: Optional[List[str]] = None) -> int:
                     run.get("rejected_count"),
                     run.get("feature_count"),
                     run.get("seconds"),
+                )
+            )
+        if args.model:
+            model = result.get("model") or {}
+            log(
+                "model ok={} children={} clean reads={} unique plates={} report={} bytes ({} s)".format(
+                    model.get("ok"),
+                    len(model.get("children") or []),
+                    model.get("clean_count"),
+                    model.get("unique_plates"),
+                    model.get("report_bytes"),
+                    model.get("seconds"),
                 )
             )
         shown = args.screenshot if (args.screenshot is not None and shot.is_file()) else shot

@@ -1,4 +1,8 @@
-"""The plugin in the real QGIS desktop: scripts/desktop_check.py under Xvfb (one QGIS start)."""
+"""The plugin in the real QGIS desktop: scripts/desktop_check.py under Xvfb (one QGIS start).
+
+It loads the plugin, runs alpr:loadreads and the shipped pipeline model on the sample from Python
+inside the desktop, maps the outputs and takes a screenshot; a Python error in QGIS's log fails it.
+"""
 
 from __future__ import annotations
 
@@ -30,20 +34,21 @@ def test_plugin_loads_in_qgis_desktop(tmp_path):
             str(screenshot),
             "--result-json",
             str(result_json),
+            "--model",
             "--timeout",
-            "120",
+            "300",
         ],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=400,
     )
     output = proc.stdout + proc.stderr
     assert proc.returncode == 0, output
 
     assert screenshot.is_file(), output
     assert screenshot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert screenshot.stat().st_size > 10_000  # a real window, not a blank image
+    assert 10_000 < screenshot.stat().st_size < 300_000  # a real window, not a blank image; small for docs/
 
     result = json.loads(result_json.read_text(encoding="utf-8"))
     assert result["passed"], result["failures"]
@@ -54,5 +59,15 @@ def test_plugin_loads_in_qgis_desktop(tmp_path):
     assert result["toolbox_opened"]
     assert result["loadreads"]["ok"], result["loadreads"]
     assert result["loadreads"]["read_count"] == 3
+    # The shipped model, run from Python inside the desktop on the sample.
+    model = result["model"]
+    assert model["ok"], model
+    assert model["is_model"] and model["children_resolved"] and model["valid"]
+    assert model["children"] == sorted(
+        ["alpr:loadreads", "alpr:cleanreads", "alpr:heatmap", "alpr:joincensus", "alpr:summary", "alpr:anonymizeplates"]
+    )
+    assert model["clean_count"] == model["total_reads"] == 60042  # the sample: 60,250 records, 208 rejected
+    assert model["unique_plates"] > 40_000
+    assert "alpr:ALPR accountability pipeline" in result["algorithms"]
     assert not result["dialogs_seen"]
     assert not result["errors"]
