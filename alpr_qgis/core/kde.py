@@ -63,17 +63,17 @@ Pure numpy/scipy: nothing here imports QGIS.
 
 from __future__ import annotations
 
+import importlib.machinery
+import importlib.util
 import math
 import os
+import sys
 from dataclasses import dataclass
 from typing import Callable, Optional, Tuple
 
 import numpy as np
 
 from alpr_qgis.core.errors import AlprInputError, Cancelled
-from alpr_qgis.core.lazy import lazy_module
-
-sfft = lazy_module("scipy.fft")  # 12 MiB: imported by the first FFT, not with the plugin
 
 Progress = Callable[[float], None]
 IsCancelled = Callable[[], bool]
@@ -104,6 +104,7 @@ _CHUNK = 2_000_000  # elements per vectorised chunk
 _TIP_PHASES = 128  # sub-cell positions per axis in the triangular tip table
 _EDGE_TOL = 1e-6  # cells: a span end this close to a cell centre is checked exactly
 _SPAN_CHUNK = 64_000  # (point, row) pairs per chunk
+_SURE_BLOCK = 2  # cells per side of the blocks whose surely reached cells one coarse FFT finds
 _FRONTIER_BLOCK = 8  # cells per side of the coarse blocks that find the points near unreached cells
 
 
@@ -548,10 +549,48 @@ def _lattice(radius_cells: float, pixel: float, radius: float, profile: Callable
     return lattice
 
 
+_POCKETFFT = "scipy.fft._pocketfft.pypocketfft"
+
+
+def _pocketfft():
+    """scipy's pocketfft extension (``r2c``, ``c2r``, ``good_size``: what ``scipy.fft.rfft2`` calls).
+
+    ``import scipy.fft`` also imports scipy.special, scipy.linalg and
+    scipy.sparse (for its FFTLog), about 70 ms and 12 MiB that the heatmap
+    does not use; so the extension is loaded on its own, under its own
+    name (a later ``import scipy.fft`` then reuses it).  If that fails
+    (another scipy layout), through ``scipy.fft``.
+    """
+    module = sys.modules.get(_POCKETFFT)
+    if module is not None:
+        return module
+    try:
+        import scipy
+
+        folder = os.path.join(os.path.dirname(scipy.__file__), "fft", "_pocketfft")
+        path = next(
+            os.path.join(folder, "pypocketfft" + suffix)
+            for suffix in importlib.machinery.EXTENSION_SUFFIXES
+            if os.path.isfile(os.path.join(folder, "pypocketfft" + suffix))
+        )
+        spec = importlib.util.spec_from_file_location(_POCKETFFT, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        if not all(hasattr(module, name) for name in ("r2c", "c2r", "good_size")):
+            raise ImportError("unexpected pocketfft module")
+    except (ImportError, OSError, StopIteration, AttributeError):
+        import scipy.fft  # noqa: F401 (imports the extension the usual way)
+
+        return sys.modules[_POCKETFFT]
+    sys.modules[_POCKETFFT] = module
+    return module
+
+
 def _fft_shape(field_shape: Tuple[int, int], half: int, crop: int) -> Tuple[int, int]:
     """The smallest fast FFT size for :func:`_convolve` (wrap-around stays in the cropped margin)."""
     h, w = field_shape
-    return sfft.next_fast_len(h + half - crop), sfft.next_fast_len(w + half - crop, real=True)
+    fft = _pocketfft()
+    return fft.good_size(h + half - crop, False), fft.good_size(w + half - crop, True)
 
 
 def _even_spectrum(kernel: np.ndarray, shape: Tuple[int, int]) -> np.ndarray:
@@ -587,10 +626,17 @@ def _convolve(field: np.ndarray, kernel: np.ndarray, crop: int, valid: Tuple[int
     half = kernel.shape[0] // 2
     shape = _fft_shape(valid, half, crop)
     workers = os.cpu_count() or 1
-    spectrum = sfft.rfft2(field.astype(np.float32, copy=False), shape, workers=workers)
+    fft = _pocketfft()
+    field = field.astype(np.float32, copy=False)
+    if field.shape != shape:
+        padded = np.zeros(shape, dtype=np.float32)
+        h, w = min(shape[0], field.shape[0]), min(shape[1], field.shape[1])
+        padded[:h, :w] = field[:h, :w]
+        field = padded
+    spectrum = fft.r2c(field, (0, 1), True, 0, None, workers)
     del field
     spectrum *= _even_spectrum(kernel, shape)
-    full = sfft.irfft2(spectrum, shape, workers=workers, overwrite_x=True)
+    full = fft.c2r(spectrum, (0, 1), shape[1], False, 2, None, workers)  # inorm 2: divided by the size
     del spectrum
     h, w = valid
     return full[crop : h - crop, crop : w - crop]
@@ -695,22 +741,20 @@ def _tip_correct(pts: _Points, grid: Grid, table: np.ndarray, sums: np.ndarray, 
 # ----------------------------------------------------------------- mask
 
 
-def _offsets(radius_cells: float) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Offsets from a point's cell to other cells: always reached, and sometimes reached (the ring).
+def _block_always(radius_cells: float, q: int) -> np.ndarray:
+    """Offsets, in blocks of q × q cells, at which every cell centre is within the radius of any point of a block.
 
-    Returns (oy, ox) grids and two masks over them: ``always`` (every
-    position in the point's cell is within the radius of the other cell's
-    centre) and ``ring`` (some positions are, some are not).  Margins keep
-    both on the safe side of rounding.
+    Returns a centred odd square of booleans: entry (oy, ox) is true when
+    every position in a block (a point anywhere in its q × q cells) is
+    within the radius of every cell centre of the block (oy, ox) blocks
+    away, with a margin on the safe side of rounding.  Symmetric in oy and
+    in ox; each row is one run centred on 0.
     """
-    half = int(math.floor(radius_cells)) + 2
-    oy, ox = np.mgrid[-half : half + 1, -half : half + 1]
-    far = np.hypot(np.abs(ox) + 0.5, np.abs(oy) + 0.5)
-    near = np.hypot(np.maximum(np.abs(ox) - 0.5, 0), np.maximum(np.abs(oy) - 0.5, 0))
+    half = int(math.floor((radius_cells + q) / q)) + 1
+    o = np.arange(-half, half + 1)
+    far = np.maximum(np.abs(q * o + q - 0.5), np.abs(q * o - q + 0.5))  # farthest centre-to-position offset
     eps = 1e-9 * (radius_cells + 1)
-    always = far <= radius_cells - eps
-    maybe = near <= radius_cells + eps
-    return oy, ox, always, maybe & ~always
+    return np.hypot(far[:, None], far[None, :]) <= radius_cells - eps
 
 
 def _dilate_square(mask: np.ndarray, grow: int) -> np.ndarray:
@@ -729,27 +773,41 @@ def _dilate_square(mask: np.ndarray, grow: int) -> np.ndarray:
 def _fast_mask(pts: _Points, grid: Grid, radius: float, b: int, cancelled: IsCancelled) -> np.ndarray:
     """Exactly the cells native reaches (blocks assumed not to clip disks), without visiting every block.
 
-    Cells within reach of every position in an occupied cell ("sure") come
-    from one FFT dilation of the occupied cells.  Any other cell that is
-    reached is reached by a point near the edge of the sure cells: one whose
-    cell lies within the radius (plus two cells) of a cell that is not sure.
-    Those points (found on a coarse grid of :data:`_FRONTIER_BLOCK` cells,
-    erring on the side of more) mark the cells they reach row by row with
-    native's own distance test (:func:`_spans`).  (Occupied cells lie inside
-    the raster and disks are convex, so sure cells outside the raster never
-    make a raster cell reached that the raster's own sure cells miss.)
+    Cells within reach of every position in an occupied block of
+    :data:`_SURE_BLOCK` × :data:`_SURE_BLOCK` cells ("sure") come from one
+    FFT dilation of the occupied blocks, on a grid that many times coarser.
+    Any other cell that is reached is reached by a point near the edge of
+    the sure cells: one whose cell lies within the radius (plus two cells)
+    of a cell that is not sure.  Those points (found on a grid of
+    :data:`_FRONTIER_BLOCK`-cell blocks, erring on the side of more) mark the
+    cells they reach outside their own block's sure cells, row by row, with
+    native's own distance test (:func:`_mark_rims`).  (Occupied cells lie
+    inside the raster and disks are convex, so sure cells outside the
+    raster never make a raster cell reached that the raster's own sure
+    cells miss.)
     """
     rows_n, cols_n = grid.rows, grid.cols
     radius_cells = radius / grid.pixel
-    _, _, always, _ = _offsets(radius_cells)
-    cell_r = np.clip(np.floor(pts.row).astype(np.int64), -_PAD, rows_n + _PAD - 1)
-    cell_c = np.clip(np.floor(pts.col).astype(np.int64), -_PAD, cols_n + _PAD - 1)
-    frame = np.zeros((rows_n + 2 * _PAD, cols_n + 2 * _PAD), dtype=np.float32)
-    frame[cell_r + _PAD, cell_c + _PAD] = 1.0
+    q = _SURE_BLOCK
+    always = _block_always(radius_cells, q)
+    cell_r, cell_c = _point_cells(pts, grid)
+    # Occupied blocks on a coarse grid with a margin for the cells just outside the raster.
+    margin = -(-_PAD // q)
+    coarse = (-(-(rows_n + _PAD) // q) + margin, -(-(cols_n + _PAD) // q) + margin)
+    frame = np.zeros(_fft_shape(coarse, always.shape[0] // 2, 0), dtype=np.float32)  # zero-padded for the FFT
+    frame[cell_r // q + margin, cell_c // q + margin] = 1.0
     if cancelled():
         raise Cancelled()
-    sure = _convolve(frame, always.astype(np.float32), _PAD, frame.shape) > 0.5
+    sure_blocks = _convolve(frame, always.astype(np.float32), 0, coarse) > 0.5
     del frame
+    hq, wq = -(-rows_n // q), -(-cols_n // q)
+    sure_blocks = sure_blocks[margin : margin + hq, margin : margin + wq]
+    sure = np.empty((rows_n, cols_n), dtype=bool)
+    for i in range(q):
+        for j in range(q):
+            part = sure[i::q, j::q]
+            part[...] = sure_blocks[: part.shape[0], : part.shape[1]]
+    del sure_blocks
     # Blocks of the raster holding a cell that is not sure, grown by the reach of a point's cell.
     k = _FRONTIER_BLOCK
     hb, wb = -(-rows_n // k), -(-cols_n // k)
@@ -760,46 +818,58 @@ def _fast_mask(pts: _Points, grid: Grid, radius: float, b: int, cancelled: IsCan
     if not open_blocks.any():
         return sure
     grow = int(math.ceil((radius_cells + 2.0) / k)) + 1
-    near_open = np.pad(_dilate_square(np.pad(open_blocks, grow), grow), 1, mode="edge")
-    # (the padding keeps the blocks of cells just outside the raster, clipped above, on the grid)
-    frontier = near_open[(cell_r // k) + grow + 1, (cell_c // k) + grow + 1]
+    near_open = _dilate_square(np.pad(open_blocks, grow), grow)
+    frontier = near_open[cell_r // k + grow, cell_c // k + grow]
     del cell_r, cell_c
     if frontier.any():
         if cancelled():
             raise Cancelled()
         edge = pts.take(np.nonzero(frontier)[0]) if not frontier.all() else pts
-        _mark_rims(edge, grid, radius, b, always, sure, cancelled)
+        _mark_rims(edge, grid, radius, b, always, q, sure, cancelled)
     return sure
 
 
+def _point_cells(pts: _Points, grid: Grid) -> Tuple[np.ndarray, np.ndarray]:
+    """Each point's cell (row, column): where its mirrored position lies, within :data:`_PAD` of the raster."""
+    cell_r = np.clip(np.floor(pts.row).astype(np.int64), -_PAD, grid.rows + _PAD - 1)
+    cell_c = np.clip(np.floor(pts.col).astype(np.int64), -_PAD, grid.cols + _PAD - 1)
+    return cell_r, cell_c
+
+
 def _mark_rims(
-    pts: _Points, grid: Grid, radius: float, b: int, always: np.ndarray, hits: np.ndarray, cancelled: IsCancelled
+    pts: _Points,
+    grid: Grid,
+    radius: float,
+    b: int,
+    always: np.ndarray,
+    q: int,
+    hits: np.ndarray,
+    cancelled: IsCancelled,
 ) -> None:
-    """Mark in ``hits`` the cells the points reach, except those their own cell's ``always`` offsets hold.
+    """Mark in ``hits`` the cells the points reach, but for those their own block's ``always`` offsets hold.
 
     On each row a point reaches a run of cells (:func:`_runs`, exact);
-    the middle of the run, within the ``always`` offsets of the point's
-    cell, is sure already, so only the one or two short pieces at the run's
-    ends are marked, cell by cell.
+    the middle of the run, the cells of the blocks at ``always`` offsets
+    (:func:`_block_always`, blocks of ``q`` × ``q`` cells) from the
+    point's block, is sure already, so only the one or two short pieces at
+    the run's ends are marked, cell by cell.
     """
     half = always.shape[0] // 2
-    # Half-width of the always-reached run on each row offset (-1: none).
+    # Half-width, in blocks, of the always-reached run on each block-row offset (-1: none).
     reach = np.where(always.any(axis=1), always.sum(axis=1) // 2, -1)
-    flat = hits.reshape(-1)
-    cols_n = grid.cols
     chunk = max(1, _SPAN_CHUNK // (2 * b + 1))
     for start in range(0, len(pts), chunk):
         if cancelled():
             raise Cancelled()
         ids = np.arange(start, min(start + chunk, len(pts)))
         _, rows, _, lo, hi, valid = _runs(pts, ids, grid, radius, b)
-        # the point's cell as the sure cells were found from it (see _fast_mask)
-        cell_r = np.clip(np.floor(pts.row[ids, None]).astype(np.int64), -_PAD, grid.rows + _PAD - 1)
-        cell_c = np.clip(np.floor(pts.col[ids, None]).astype(np.int64), -_PAD, cols_n + _PAD - 1)
-        dy = np.clip(rows - cell_r + half, 0, 2 * half)
-        inner = np.where((np.abs(rows - cell_r) <= half), reach[dy], -1)
-        in_lo = cell_c - inner  # the always-reached cells of this row: [in_lo, in_hi] (empty when inner < 0)
-        in_hi = cell_c + inner
+        cell_r, cell_c = _point_cells(pts.take(ids), grid)  # as the sure cells were found (see _fast_mask)
+        block_r = (cell_r // q)[:, None]
+        block_c = (cell_c // q)[:, None]
+        dy = rows // q - block_r
+        inner = np.where(np.abs(dy) <= half, reach[np.clip(dy + half, 0, 2 * half)], -1)
+        in_lo = q * (block_c - inner)  # the sure cells of this row: [in_lo, in_hi] (none when inner < 0)
+        in_hi = q * (block_c + inner) + q - 1
         lo = lo.astype(np.int64)
         hi = hi.astype(np.int64)
         has_inner = inner >= 0
@@ -815,9 +885,8 @@ def _mark_rims(
         seg_lo, seg_row, length = seg_lo[keep], seg_row[keep], length[keep]
         if not len(length):
             continue
-        first = seg_row * cols_n + seg_lo
-        offsets = np.arange(int(length.sum())) - np.repeat(np.cumsum(length) - length, length)
-        flat[np.repeat(first, length) + offsets] = True
+        within = np.arange(int(length.sum())) - np.repeat(np.cumsum(length) - length, length)
+        hits[np.repeat(seg_row, length), np.repeat(seg_lo, length) + within] = True
 
 
 # ----------------------------------------------------------------- driver
