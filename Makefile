@@ -18,8 +18,11 @@ APT_PACKAGES := qgis python3-qgis qgis-providers python3-pandas python3-shapely 
 	python3-matplotlib python3-venv python3-pip pyqt5-dev-tools qttools5-dev-tools xvfb xauth \
 	zip unzip git
 
-.PHONY: help deps venv resources transup transcompile test test-core lint package install \
-	deploy demo bench desktop-check sample clean
+# Only for `make docs` (the picture of the HTML report), never for tests or the demo.
+DOCS_APT_PACKAGES := python3-pyqt5.qtwebkit
+
+.PHONY: help deps docs-deps venv resources transup transcompile test test-core lint package install \
+	deploy demo docs model bench desktop-check sample clean
 
 help:
 	@echo "make demo     run the pipeline on the bundled sample data (installs what it needs)"
@@ -28,7 +31,9 @@ help:
 	@echo "make package  build $(ZIP) for QGIS's plugin manager"
 	@echo "make lint     ruff + flake8-qgis"
 	@echo "make bench    speed comparisons with QGIS's own algorithms"
-	@echo "make desktop-check  load the plugin in the real QGIS desktop under Xvfb"
+	@echo "make desktop-check  load the plugin in the real QGIS desktop under Xvfb and run the model there"
+	@echo "make docs     regenerate docs/heatmap.png, docs/report.png, docs/desktop.png from the demo"
+	@echo "make model    rebuild alpr_qgis/models/*.model3 with scripts/make_model.py"
 
 # Debian's QGIS 3.22 and the scientific stack, from apt (root, or sudo when available).
 deps:
@@ -107,6 +112,22 @@ deploy: resources transcompile
 demo: install
 	@$(PY) scripts/demo.py --out "$(DEMO_DIR)"
 
+# The shipped graphical model, rebuilt from scripts/make_model.py (after changing a parameter).
+model: resources
+	$(PY) scripts/make_model.py
+
+docs-deps: | deps
+	@if ! dpkg -s $(DOCS_APT_PACKAGES) >/dev/null 2>&1; then \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(DOCS_APT_PACKAGES) >/dev/null; \
+	fi
+
+# README's pictures: the demo's heatmap and report, and the desktop with the model's outputs.
+docs: demo docs-deps
+	$(PY) scripts/demo_project.py "$(DEMO_DIR)" --heatmap-png docs/heatmap.png --report-png docs/report.png
+	$(PY) scripts/desktop_check.py --profile-dir "$(PROFILE_DIR)" --model --screenshot docs/desktop.png
+
 bench: install
 	$(PY) bench/bench_loadreads.py
 	$(PY) bench/bench_prepare.py
@@ -114,7 +135,7 @@ bench: install
 	$(PY) bench/bench_heatmap.py
 
 desktop-check: install
-	$(PY) scripts/desktop_check.py --profile-dir "$(PROFILE_DIR)"
+	$(PY) scripts/desktop_check.py --profile-dir "$(PROFILE_DIR)" --model --screenshot build/desktop.png
 
 sample:
 	$(PY) sample/make_sample.py

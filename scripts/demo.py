@@ -66,7 +66,8 @@ def table_rows(gpkg: Path, sql: str) -> List[tuple]:
 
 
 def table_name(gpkg: Path) -> str:
-    return table_rows(gpkg, "SELECT table_name FROM gpkg_contents ORDER BY table_name")[0][0]
+    sql = "SELECT table_name FROM gpkg_contents WHERE table_name != 'layer_styles' ORDER BY table_name"
+    return table_rows(gpkg, sql)[0][0]
 
 
 def count(gpkg: Path) -> int:
