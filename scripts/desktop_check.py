@@ -391,6 +391,24 @@ def _alpr_desktop_check():
         run["children"] = sorted(c.algorithmId() for c in model.childAlgorithms().values())
         run["children_resolved"] = all(c.algorithm() is not None for c in model.childAlgorithms().values())
         run["valid"], run["validation_errors"] = model.validate()
+        # The toolbox's dialog for it, and the Model Designer on it (opened, checked, closed).
+        dialog = processing.createAlgorithmDialog(config["model"], {})
+        run["toolbox_dialog"] = dialog is not None
+        if dialog is not None:
+            dialog.show()
+            QgsApplication.processEvents()
+            run["toolbox_dialog"] = dialog.isVisible()
+            dialog.close()
+        from processing.modeler.ModelerDialog import ModelerDialog
+
+        designer = ModelerDialog.create(model.create())
+        designer.show()
+        QgsApplication.processEvents()
+        designed = designer.model()
+        run["designer_children"] = sorted(c.algorithmId() for c in designed.childAlgorithms().values())
+        run["designer_opened"] = designer.isVisible() and designed.validate()[0]
+        designer.setDirty(False)
+        designer.close()
         out = os.path.join(config["workdir"], "model")
         os.makedirs(out, exist_ok=True)
         city = config["city"]
@@ -465,6 +483,9 @@ def _alpr_desktop_check():
         run["ok"] = bool(
             run["children_resolved"]
             and run["valid"]
+            and run["toolbox_dialog"]
+            and run["designer_opened"]
+            and run["designer_children"] == run["children"]
             and run["layers_valid"]
             and len(run["written"]) == len(outputs)
             and run["clean_count"]
@@ -881,12 +902,14 @@ def main(argv: Optional[List[str]] = None) -> int:
                 model = result.get("model") or {}
                 if not model.get("ok"):
                     failures.append(
-                        "{} in the desktop: found={} children resolved={} valid={} outputs={}/{} clean={} "
-                        "total_reads={} layers valid={} errors={}".format(
+                        "{} in the desktop: found={} children resolved={} valid={} toolbox dialog={} "
+                        "designer={} outputs={}/{} clean={} total_reads={} layers valid={} errors={}".format(
                             MODEL,
                             model.get("found"),
                             model.get("children_resolved"),
                             model.get("valid"),
+                            model.get("toolbox_dialog"),
+                            model.get("designer_opened"),
                             len(model.get("written") or []),
                             len(MODEL_OUTPUTS),
                             model.get("clean_count"),

@@ -63,6 +63,7 @@ def test_plugin_loads_in_qgis_desktop(tmp_path):
     model = result["model"]
     assert model["ok"], model
     assert model["is_model"] and model["children_resolved"] and model["valid"]
+    assert model["toolbox_dialog"] and model["designer_opened"]  # its toolbox dialog and the Model Designer open
     assert model["children"] == sorted(
         ["alpr:loadreads", "alpr:cleanreads", "alpr:heatmap", "alpr:joincensus", "alpr:summary", "alpr:anonymizeplates"]
     )
