@@ -104,6 +104,7 @@ _CHUNK = 2_000_000  # elements per vectorised chunk
 _TIP_PHASES = 128  # sub-cell positions per axis in the triangular tip table
 _EDGE_TOL = 1e-6  # cells: a span end this close to a cell centre is checked exactly
 _SPAN_CHUNK = 64_000  # (point, row) pairs per chunk
+_SPREAD_BAND = 64  # raster rows per band of points spread at once
 _SURE_BLOCK = 2  # cells per side of the blocks whose surely reached cells one coarse FFT finds
 _FRONTIER_BLOCK = 8  # cells per side of the coarse blocks that find the points near unreached cells
 
@@ -659,32 +660,52 @@ def _weights_1d(t: np.ndarray, order: str) -> Tuple[np.ndarray, np.ndarray]:
 
 
 def _spread(pts: _Points, grid: Grid, order: str, half: int, cancelled: IsCancelled) -> np.ndarray:
-    """Point weights spread over the nearest cell centres (2 × 2 linear or 4 × 4 cubic).
+    """Point weights spread over the nearest cell centres (2 × 2 linear or 4 × 4 cubic), as float32.
 
     The grid is the raster with a :data:`_PAD`-cell margin, laid out in an
     array already of the FFT size for a kernel of half-width ``half``.
+    Points go in bands of :data:`_SPREAD_BAND` rows, so each band's sums
+    (``bincount``, in double precision) cover only its own rows.
     """
     hp, wp = _fft_shape((grid.rows + 2 * _PAD, grid.cols + 2 * _PAD), half, _PAD)
-    field = np.zeros(0)
-    chunk = max(1, _CHUNK // 8)
-    for start in range(0, len(pts), chunk):
+    field = np.zeros((hp, wp), dtype=np.float32)
+    if not len(pts):
+        return field
+    band = np.floor(pts.row * (1.0 / _SPREAD_BAND)).astype(np.int64)
+    band -= band.min()
+    by_band = np.argsort(band.astype(np.uint16 if band.max() < 65536 else np.int64), kind="stable")
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(band))])
+    del band
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
         if cancelled():
             raise Cancelled()
-        sl = slice(start, start + chunk)
-        iy, ix, ty, tx = _node_frame(pts.col[sl], pts.row[sl])
-        lx, nodes = _weights_1d(tx, order)
-        lx *= pts.w[sl, None]
-        ly, _ = _weights_1d(ty, order)
-        offsets = (nodes[:, None] * wp + nodes[None, :]).ravel()
-        where = (((iy + _PAD) * wp + (ix + _PAD))[:, None] + offsets).ravel()
-        weight = (ly[:, :, None] * lx[:, None, :]).ravel()
-        if start == 0:
-            field = np.bincount(where, weight, minlength=hp * wp)
+        if hi == lo:
+            continue
+        ids = by_band[lo:hi]
+        iy, ix, ty, tx = _node_frame(pts.col[ids], pts.row[ids])
+        w = pts.w[ids]
+        if order == "linear":
+            row0 = int(iy.min()) + _PAD
+            height = int(iy.max()) + _PAD + 2 - row0
+            size = height * wp
+            base = (iy + (_PAD - row0)) * wp + (ix + _PAD)
+            upper = w * (1.0 - ty)
+            lower = w * ty
+            sums = np.bincount(base, upper * (1.0 - tx), minlength=size)
+            sums[1:] += np.bincount(base, upper * tx, minlength=size)[:-1]
+            sums[wp:] += np.bincount(base, lower * (1.0 - tx), minlength=size)[:-wp]
+            sums[wp + 1 :] += np.bincount(base, lower * tx, minlength=size)[: -wp - 1]
         else:
-            field += np.bincount(where, weight, minlength=hp * wp)
-    if not len(pts):
-        field = np.zeros(hp * wp)
-    return field.astype(np.float32).reshape(hp, wp)
+            lx, nodes = _weights_1d(tx, order)
+            lx *= w[:, None]
+            ly, _ = _weights_1d(ty, order)
+            row0 = int(iy.min()) + _PAD + int(nodes[0])
+            height = int(iy.max()) + _PAD + int(nodes[-1]) - row0 + 1
+            offsets = (nodes[:, None] * wp + nodes[None, :]).ravel()
+            where = (((iy + _PAD - row0) * wp + (ix + _PAD))[:, None] + offsets).ravel()
+            sums = np.bincount(where, (ly[:, :, None] * lx[:, None, :]).ravel(), minlength=height * wp)
+        field[row0 : row0 + height] += sums.reshape(height, wp)
+    return field
 
 
 def _tip_table(radius_cells: float, pixel: float, radius: float, profile: Callable) -> np.ndarray:
