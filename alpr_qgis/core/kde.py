@@ -106,7 +106,7 @@ _EDGE_TOL = 1e-6  # cells: a span end this close to a cell centre is checked exa
 _SPAN_CHUNK = 64_000  # (point, row) pairs per chunk
 _SPREAD_BAND = 64  # raster rows per band of points spread at once
 _SURE_BLOCK = 2  # cells per side of the blocks whose surely reached cells one coarse FFT finds
-_FRONTIER_BLOCK = 8  # cells per side of the coarse blocks that find the points near unreached cells
+_FRONTIER_BLOCK = 4  # cells per side of the coarse blocks that find the points near unreached cells
 
 
 # ----------------------------------------------------------------- the grid
@@ -828,17 +828,19 @@ def _fast_mask(pts: _Points, grid: Grid, radius: float, b: int, cancelled: IsCan
         for j in range(q):
             part = sure[i::q, j::q]
             part[...] = sure_blocks[: part.shape[0], : part.shape[1]]
-    del sure_blocks
-    # Blocks of the raster holding a cell that is not sure, grown by the reach of a point's cell.
+    # Frontier blocks (of k = m q cells) holding a cell that is not sure, grown by the reach of a point's cell:
+    # at most floor(radius + 1/2) cells away, so at most ``grow`` blocks.
     k = _FRONTIER_BLOCK
-    hb, wb = -(-rows_n // k), -(-cols_n // k)
-    open_cells = np.ones((hb * k, wb * k), dtype=bool)
-    open_cells[:rows_n, :cols_n] = ~sure
-    open_blocks = open_cells.reshape(hb, k, wb, k).any(axis=(1, 3))
-    del open_cells
+    m = k // q
+    hb, wb = -(-hq // m), -(-wq // m)
+    open_coarse = np.ones((hb * m, wb * m), dtype=bool)  # (blocks past the raster count as open)
+    np.logical_not(sure_blocks, out=open_coarse[:hq, :wq])
+    del sure_blocks
+    open_blocks = open_coarse.reshape(hb, m, wb, m).any(axis=(1, 3))
+    del open_coarse
     if not open_blocks.any():
         return sure
-    grow = int(math.ceil((radius_cells + 2.0) / k)) + 1
+    grow = (int(radius_cells + 0.5) + k) // k + 1
     near_open = _dilate_square(np.pad(open_blocks, grow), grow)
     frontier = near_open[cell_r // k + grow, cell_c // k + grow]
     del cell_r, cell_c
@@ -969,6 +971,7 @@ def kernel_density(
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
     w = np.ones_like(x) if weights is None else np.nan_to_num(np.asarray(weights, dtype=float), nan=0.0)
+    nonnegative = weights is None or bool(np.all(w >= 0))
     keep = np.isfinite(x) & np.isfinite(y) & grid.contains(x, y)
     outside = int(len(x) - keep.sum())
     if outside:
@@ -1021,7 +1024,7 @@ def kernel_density(
             smooth = _convolve(_spread(fast, grid, order, half, cancelled), lattice, _PAD, valid)
             if kernel == "triangular":
                 _tip_correct(fast, grid, _tip_table(radius_cells, grid.pixel, radius, profile), smooth, cancelled)
-            elif np.all(w >= 0):
+            elif nonnegative:
                 np.maximum(smooth, 0.0, out=smooth)  # FFT round-off below zero
             progress(spans_share + 2 * step)
             if clipped.any():
@@ -1035,6 +1038,11 @@ def kernel_density(
                 values += smooth
             del smooth
     np.copyto(values, np.float32(NODATA), where=~hits)
-    top = float(np.max(values, where=hits, initial=-np.inf)) if hits.any() else 0.0
+    if not hits.any():
+        top = 0.0
+    elif nonnegative:  # no-data (-9999) is below every value
+        top = float(values.max())
+    else:
+        top = float(np.max(values, where=hits, initial=-np.inf))
     progress(1.0)
     return Density(values, method, n, outside, unfit, exact_n, top)
