@@ -295,6 +295,7 @@ class CleanReadsAlgorithm(AlprAlgorithm):
             progress=lambda f: feedback.setProgress(90 + 10 * f),
             cancelled=feedback.isCanceled,
         )
+        style_vector_output(rej_dest, "rejected", context, feedback)
         if n_clean + n_rejected != len(table):  # cheap, and it catches real bugs
             raise QgsProcessingException(
                 self.tr("Internal error: {} reads unaccounted for.").format(len(table) - n_clean - n_rejected)

@@ -74,6 +74,7 @@ class SummaryAlgorithm(AlprAlgorithm):
     REJECTED = "REJECTED"
     HEATMAP = "HEATMAP"
     GOVERNMENT_PATTERN = "GOVERNMENT_PATTERN"
+    REPORT_TITLE = "REPORT_TITLE"
     OUTPUT_TABLE = "OUTPUT_TABLE"
     OUTPUT_HTML = "OUTPUT_HTML"
 
@@ -104,8 +105,9 @@ class SummaryAlgorithm(AlprAlgorithm):
             "m, measured on the WGS 84 ellipsoid): e.g. police headquarters. <b>BOUNDARY</b>: the "
             "jurisdiction's polygon(s). <b>REJECTED</b>: the rejected output of alpr:cleanreads, for "
             "misreads. <b>HEATMAP</b>: an alpr:heatmap raster drawn on the report's map (else the reads "
-            "are drawn). <b>GOVERNMENT_PATTERN</b>: regular expression of whole normalised government "
-            "plates, used when the layer has no is_government field.</p>"
+            "are drawn, or their density beyond 100,000). <b>GOVERNMENT_PATTERN</b>: regular expression of whole normalised government "
+            "plates, used when the layer has no is_government field. <b>REPORT_TITLE</b>: the report's "
+            "title (default: after the input layer's name).</p>"
             "<p><b>OUTPUT_TABLE</b>: one row per metric: <i>metric</i>, <i>value</i> (null where the "
             "input cannot give it, never a made-up zero), <i>note</i>. Metrics: total_reads (every "
             "feature); unique_plates (distinct plates after the cleaner's normalisation: upper case, "
@@ -208,6 +210,10 @@ class SummaryAlgorithm(AlprAlgorithm):
             ),
             self.tr("Whole normalised plates of government vehicles (used without an is_government field)."),
             True,
+        )
+        add(
+            QgsProcessingParameterString(self.REPORT_TITLE, self.tr("Report title"), optional=True),
+            self.tr("Title of the HTML report (default: ALPR accountability report: <input layer name>)."),
         )
         self.addParameter(
             QgsProcessingParameterFeatureSink(self.OUTPUT_TABLE, self.tr("Summary table"), QgsProcessing.TypeVector)
@@ -540,7 +546,8 @@ class SummaryAlgorithm(AlprAlgorithm):
             point_crs = self.parameterAsPointCrs(parameters, self.REFERENCE_POINT, context)
             point_text = "{} [{}]".format(point.toString(6), point_crs.authid() or "layer CRS")
         ctx = ReportContext(
-            title=self.tr("ALPR accountability report: {}").format(layer_name),
+            title=self.parameterAsString(parameters, self.REPORT_TITLE, context).strip()
+            or self.tr("ALPR accountability report: {}").format(layer_name),
             generated=datetime.datetime.now().strftime("%Y-%m-%d %H:%M"),
             inputs=[
                 (self.INPUT, source_text(self.INPUT)),

@@ -195,7 +195,7 @@ def summarise(data: SummaryInput) -> Summary:
         no_plate = n - int(has_plate.sum())
         unique = int(len(per_plate))
         once = int((per_plate == 1).sum())
-        plate_note = "{} reads have no plate".format(no_plate) if no_plate else ""
+        plate_note = "{:,} reads have no plate".format(no_plate) if no_plate else ""
         if data.states is not None:
             plate_note = "; ".join(filter(None, [plate_note, "plates paired with their state"]))
         if hashed:
@@ -284,11 +284,11 @@ def summarise(data: SummaryInput) -> Summary:
     if data.devices is not None:
         devices = data.devices.astype("object").where(~_blank(data.devices), None)
         per_device = devices.dropna().astype(str).value_counts()
-        add("devices", len(per_device), "{} reads have no device".format(int(devices.isna().sum())))
+        add("devices", len(per_device), "{:,} reads have no device".format(int(devices.isna().sum())))
         add(
             "busiest_device_share",
             per_device.iloc[0] / n if len(per_device) and n else None,
-            "{} reads by the busiest device".format(int(per_device.iloc[0])) if len(per_device) else "no device",
+            "{:,} reads by the busiest device".format(int(per_device.iloc[0])) if len(per_device) else "no device",
         )
     else:
         add("devices", None, "no device field")

@@ -164,6 +164,10 @@ def test_sample_misreads_are_all_caught(tmp_path):
     assert all(
         f["state"] == NULL or f["reason"] in ("null_geometry", "null_island") for f in rejected.getFeatures()
     )  # no real (state-bearing) plate rejected as a misread
+    # The rejected reads open coloured by reason (the GeoPackage's default style).
+    renderer = rejected.renderer()
+    assert renderer.type() == "categorizedSymbol" and renderer.classAttribute() == "reason"
+    assert {c.value() for c in renderer.categories()} >= {"sign_word", "overlength", "null_island"}
     assert res["GOVERNMENT_READS"] == 216 + 139 + 131 + 82 + 64
     assert res["DUPLICATE_COUNT"] == 1470  # a parked car re-reading its neighbours within a minute
     clean = QgsVectorLayer(res["OUTPUT"])

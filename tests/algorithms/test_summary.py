@@ -167,6 +167,19 @@ def test_many_reads_are_mapped_as_a_density(tmp_path, monkeypatch):
     assert figure.find("img").get("src").startswith("data:image/png;base64,iVBOR")
 
 
+def test_report_title(tmp_path):
+    res = run(
+        {
+            "INPUT": reads_layer(ROWS),
+            "REPORT_TITLE": "Oakland PD <2014>",
+            "OUTPUT_TABLE": "TEMPORARY_OUTPUT",
+            "OUTPUT_HTML": str(tmp_path / "r.html"),
+        }
+    )
+    root = ET.fromstring(Path(res["OUTPUT_HTML"]).read_text(encoding="utf-8").split("\n", 1)[1])
+    assert root.find(".//title").text == root.find(".//h1").text == "Oakland PD <2014>"
+
+
 def test_rejected_without_reason_is_an_error(tmp_path):
     other = reads_layer(ROWS[:1], name="not_rejected")
     with pytest.raises(QgsProcessingException, match=r'not_rejected: has no field "reason"'):
