@@ -266,7 +266,11 @@ class Density:
 
 def _cast_unsigned(q: np.ndarray) -> np.ndarray:
     """C's double → unsigned int for q > -1 (truncation: -0.5 → 0); floor below (undefined in C)."""
-    return np.where(q > -1.0, np.trunc(q), np.floor(q)).astype(np.int32)
+    out = np.trunc(q)
+    low = q <= -1.0
+    if low.any():
+        out[low] = np.floor(q[low])
+    return out.astype(np.int32)
 
 
 @dataclass
@@ -309,8 +313,28 @@ def _points(x: np.ndarray, y: np.ndarray, w: np.ndarray, grid: Grid, b: int, win
 
 
 def _block_clips_disk(pts: _Points, grid: Grid, b: int, radius_cells: float) -> np.ndarray:
-    """Points whose block leaves out raster cells their disk reaches (they need the exact method)."""
+    """Points whose block leaves out raster cells their disk reaches (they need the exact method).
+
+    Away from the raster's edges a block spans ``b`` cells either side of
+    the point's own cell and the disk ``radius + 1/2`` at most, so with a
+    radius under ``b + 1/2`` cells only points within ``b + 2`` cells of an
+    edge (where a truncated block start moves the block) are checked.
+    """
     reach = radius_cells * (1 + 1e-9) + 1e-9
+    if reach >= b + 0.5 - 1e-6 or not len(pts):
+        return _clips(pts, grid, b, reach)
+    margin = b + 2
+    near = (pts.col < margin) | (pts.col > grid.cols - margin) | (pts.row < margin)
+    near |= pts.row > grid.rows - margin
+    clipped = np.zeros(len(pts), dtype=bool)
+    idx = np.nonzero(near)[0]
+    if len(idx):
+        clipped[idx] = _clips(pts.take(idx), grid, b, reach)
+    return clipped
+
+
+def _clips(pts: _Points, grid: Grid, b: int, reach: float) -> np.ndarray:
+    """Whether each point's disk (radius ``reach`` cells) reaches raster cells outside its block."""
     c_lo = np.maximum(np.ceil(pts.col - reach - 0.5), 0)
     c_hi = np.minimum(np.floor(pts.col + reach - 0.5), grid.cols - 1)
     r_lo = np.maximum(np.ceil(pts.row - reach - 0.5), 0)
