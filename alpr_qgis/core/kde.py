@@ -872,7 +872,7 @@ def _fast_mask(pts: _Points, grid: Grid, radius: float, b: int, cancelled: IsCan
         if cancelled():
             raise Cancelled()
         edge = pts.take(np.nonzero(frontier)[0]) if not frontier.all() else pts
-        _mark_rims(edge, grid, radius, b, always, q, sure, cancelled)
+        _mark_rims(edge, grid, radius, b, always, q, sure, open_blocks, cancelled)
     return sure
 
 
@@ -891,6 +891,7 @@ def _mark_rims(
     always: np.ndarray,
     q: int,
     hits: np.ndarray,
+    open_blocks: np.ndarray,
     cancelled: IsCancelled,
 ) -> None:
     """Mark in ``hits`` the cells the points reach, but for those their own block's ``always`` offsets hold.
@@ -899,8 +900,13 @@ def _mark_rims(
     the middle of the run, the cells of the blocks at ``always`` offsets
     (:func:`_block_always`, blocks of ``q`` × ``q`` cells) from the
     point's block, is sure already, so only the one or two short pieces at
-    the run's ends are marked, cell by cell.
+    the run's ends are marked, cell by cell; and of those only the pieces
+    that cross an ``open_blocks`` block (of :data:`_FRONTIER_BLOCK` cells,
+    holding a cell not yet marked), the others being sure already.
     """
+    k = _FRONTIER_BLOCK
+    open_before = np.zeros((open_blocks.shape[0], open_blocks.shape[1] + 1), dtype=np.int32)
+    np.cumsum(open_blocks, axis=1, out=open_before[:, 1:])
     half = always.shape[0] // 2
     # Half-width, in blocks, of the always-reached run on each block-row offset (-1: none).
     reach = np.where(always.any(axis=1), always.sum(axis=1) // 2, -1)
@@ -928,8 +934,11 @@ def _mark_rims(
         seg_hi = np.concatenate([left_hi[valid], hi[valid]])
         seg_row = np.concatenate([rows[valid], rows[valid]])
         length = np.maximum(seg_hi - seg_lo + 1, 0)
-        keep = length > 0
-        seg_lo, seg_row, length = seg_lo[keep], seg_row[keep], length[keep]
+        keep = np.nonzero(length > 0)[0]
+        seg_lo, seg_hi, seg_row = seg_lo[keep], seg_hi[keep], seg_row[keep]
+        block_row = seg_row // k
+        keep = open_before[block_row, seg_hi // k + 1] > open_before[block_row, seg_lo // k]
+        seg_lo, seg_row, length = seg_lo[keep], seg_row[keep], (seg_hi - seg_lo + 1)[keep]
         if not len(length):
             continue
         within = np.arange(int(length.sum())) - np.repeat(np.cumsum(length) - length, length)
