@@ -20,9 +20,10 @@ from qgis.core import (
 
 from alpr_qgis.algorithms.base import AlprAlgorithm
 from alpr_qgis.core.errors import Cancelled
-from alpr_qgis.core.reads import DELIMITER_NAMES, LoadOptions, load_reads
 from alpr_qgis.qgis_io.styles import style_vector_output
-from alpr_qgis.qgis_io.vector import write_frame
+
+# core.reads and qgis_io.vector (pandas, numpy) are imported when the algorithm runs,
+# so that registering the provider stays light.
 
 
 class LoadReadsAlgorithm(AlprAlgorithm):
@@ -175,6 +176,9 @@ class LoadReadsAlgorithm(AlprAlgorithm):
         self.addOutput(QgsProcessingOutputBoolean(self.PLATES_HASHED, self.tr("Plates arrived hashed")))
 
     def process(self, parameters: Dict, context, feedback) -> Dict:
+        from alpr_qgis.core.reads import LoadOptions, load_reads
+        from alpr_qgis.qgis_io.vector import write_frame
+
         path = self.parameterAsFile(parameters, self.INPUT, context)
         crs = self.parameterAsCrs(parameters, self.SOURCE_CRS, context)
         if not crs.isValid():
@@ -247,6 +251,8 @@ class LoadReadsAlgorithm(AlprAlgorithm):
 
     def _report(self, table, feedback) -> None:
         """Say what was detected (column names and counts, never plate values)."""
+        from alpr_qgis.core.reads import DELIMITER_NAMES
+
         f = table.fields
         feedback.pushInfo(
             self.tr("Encoding {}, {}-delimited, {} data records.").format(

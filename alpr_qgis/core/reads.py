@@ -322,6 +322,7 @@ class ReadsTable:
     unreadable_locations: int = 0
     first_unreadable_location: Optional[Tuple[int, str, str]] = None
     renamed_columns: Dict[str, str] = field(default_factory=dict)
+    parser: str = "exact"  # "fast" (vectorised split of a regular file) or "exact" (csv module)
 
 
 # --------------------------------------------------------------------- text
@@ -333,6 +334,25 @@ def read_text(path: str) -> Tuple[str, str]:
     Gzip is recognised by its magic bytes (whatever the extension); UTF-8
     with or without BOM, UTF-16 with BOM, else Latin-1.  Binary files raise.
     """
+    return _decode(_file_bytes(path), path)
+
+
+def read_utf8(path: str) -> Tuple[Optional[bytes], Optional[str], str]:
+    """``(UTF-8 bytes, text, encoding)`` of the file: the bytes for a plain ASCII file, else the text.
+
+    An ASCII file is already its UTF-8 text: it is checked as ``read_text``
+    checks any file but not decoded, which spares a copy of the whole file.
+    """
+    raw = _file_bytes(path)
+    if raw[:2] not in (b"\xff\xfe", b"\xfe\xff") and raw.isascii():
+        _check_not_binary(raw, path)
+        return raw, None, "UTF-8"
+    text, encoding = _decode(raw, path)
+    return None, text, encoding
+
+
+def _file_bytes(path: str) -> bytes:
+    """The file's bytes, decompressed when gzip; ZIP archives raise."""
     try:
         with open(path, "rb") as handle:
             raw = handle.read()
@@ -353,10 +373,10 @@ def read_text(path: str) -> Tuple[str, str]:
             path=path,
             hint="Unzip it, or save the sheet as CSV, and load that file.",
         )
-    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        text = raw.decode("utf-16", errors="replace")
-        if "\ufffd" not in text:  # a real UTF-16 file; otherwise the bytes are checked below
-            return text, "UTF-16"
+    return raw
+
+
+def _check_not_binary(raw: bytes, path: str) -> None:
     head = raw[:65536]
     controls = sum(head.count(bytes([c])) for c in range(0, 32) if c not in (9, 10, 13, 12))
     if b"\x00" in head or (head and controls > len(head) * 0.01):
@@ -365,6 +385,14 @@ def read_text(path: str) -> Tuple[str, str]:
             path=path,
             hint="Choose the CSV or delimited-text export of the reads.",
         )
+
+
+def _decode(raw: bytes, path: str) -> Tuple[str, str]:
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        text = raw.decode("utf-16", errors="replace")
+        if "\ufffd" not in text:  # a real UTF-16 file; otherwise the bytes are checked below
+            return text, "UTF-16"
+    _check_not_binary(raw, path)
     if raw[:3] == b"\xef\xbb\xbf":
         try:
             return raw[3:].decode("utf-8"), "UTF-8 with BOM"
@@ -404,14 +432,27 @@ def sniff_delimiter(lines: Sequence[str]) -> str:
 @dataclass
 class _Records:
     header: List[str]
-    rows: List[List[str]]
+    values: np.ndarray  # object array, one row per readable record, one column per header name
     row_ids: np.ndarray
     row_lines: np.ndarray
     row_ends: np.ndarray
     bad: List[Tuple[int, int, int, str]]  # read_id, first line, last line, reason
-    lines: List[str]
+    raw_text: Callable[[int, int], str]  # text of lines first..last (1-based), without the line end
     blank_lines: int
     header_line: int
+    parser: str = "exact"
+    stripped: bool = False  # True when no value starts or ends with whitespace
+
+
+# The characters str.strip() removes, and the UTF-8 bytes that can begin / end one (line breaks aside).
+_SPACES = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B)))
+_SPACES += "\u2028\u2029\u202f\u205f\u3000"
+_NOT_ASCII_SPACE = re.compile(rb"[^\t\n\x0b\x0c\r\x1c-\x1f ]")
+_SPACE_FIRST = np.zeros(256, dtype=bool)
+_SPACE_FIRST[[c.encode("utf-8")[0] for c in _SPACES]] = True
+_SPACE_LAST = np.zeros(256, dtype=bool)
+_SPACE_LAST[[c.encode("utf-8")[-1] for c in _SPACES]] = True
+_SPACE_FIRST[[10, 13]] = _SPACE_LAST[[10, 13]] = False
 
 
 def _record_lines(lines: List[str], delimiter: str) -> Tuple[np.ndarray, np.ndarray]:
@@ -487,10 +528,216 @@ def split_records(text: str, delimiter: str, path: str, progress: Progress, canc
         rows = records[head + 1 :]
     else:
         rows = [records[i] for i in data[ok]]
+    del records
+    values = np.empty((len(rows), width), dtype=object)
+    if rows:
+        values[:] = rows
+    del rows
     blank_lines = int((ends[blank] - starts[blank] + 1).sum())
+
+    def raw_text(first: int, last: int) -> str:
+        return "".join(lines[first - 1 : last]).rstrip("\r\n")
+
     return _Records(
-        header, rows, read_ids[ok], starts[data[ok]], ends[data[ok]], bad, lines, blank_lines, int(starts[head])
+        header, values, read_ids[ok], starts[data[ok]], ends[data[ok]], bad, raw_text, blank_lines, int(starts[head])
     )
+
+
+def _positions(a: np.ndarray, values: Sequence[int], wanted: Sequence[bool]) -> List[np.ndarray]:
+    """Indices of each byte value in ``a`` (empty where not wanted), found in blocks that stay in the cache."""
+    found: List[List[np.ndarray]] = [[] for _ in values]
+    step = 1 << 22
+    for offset in range(0, len(a), step):
+        block = a[offset : offset + step]
+        for out, value, want in zip(found, values, wanted):
+            if want:
+                out.append(np.flatnonzero(block == value) + offset)
+    return [np.concatenate(f) if f else np.zeros(0, dtype=np.int64) for f in found]
+
+
+def fast_split_records(data: bytes, delimiter: str) -> Optional[_Records]:
+    """Split a provably regular file at C speed, as ``split_records`` would; None when it is not regular.
+
+    Regular means: one record per line (no quoted line break), "\\r" only in "\\r\\n" line
+    ends, no NUL, and every quote opens a field (at a line start or after a delimiter)
+    with the next quote closing it (before a delimiter or a line end): no doubled quotes,
+    no text around a quoted part.  The csv module's records of such a file are exactly
+    its lines cut at the delimiters outside quotes, with the quotes removed; numpy finds
+    quotes, delimiters and line ends on the UTF-8 bytes, and ``str.split`` makes the
+    values.  Blank lines, ragged lines (rejected, not padded) and line numbers come out
+    as ``split_records`` gives them; anything else irregular falls back to it.
+    ``data`` is the file's text in UTF-8.
+    """
+    size = len(data)
+    if not size or b"\x00" in data:
+        return None
+    a = np.frombuffer(data, dtype=np.uint8)
+    delim = ord(delimiter)
+    newlines, returns, quotes, delims = _positions(a, (10, 13, 34, delim), (True, b"\r" in data, b'"' in data, True))
+    if len(returns) and (returns[-1] == size - 1 or (a[returns + 1] != 10).any()):
+        return None
+    if len(quotes) % 2:
+        return None
+    inside = opens = closes = delims[:0]
+    if len(quotes):
+        opens, closes = quotes[0::2], quotes[1::2]
+        before = a[np.maximum(opens - 1, 0)]
+        after = a[np.minimum(closes + 1, size - 1)]
+        if not (
+            ((opens == 0) | (before == delim) | (before == 10)).all()
+            and ((closes == size - 1) | (after == delim) | (after == 10) | (after == 13)).all()
+            and (np.searchsorted(newlines, opens) == np.searchsorted(newlines, closes)).all()
+        ):
+            return None
+        # Delimiters between an opening and its closing quote are text.
+        edges = np.bincount(np.searchsorted(delims, opens), minlength=len(delims) + 1)
+        edges -= np.bincount(np.searchsorted(delims, closes), minlength=len(delims) + 1)
+        within = np.cumsum(edges[:-1]) > 0
+        inside, delims = delims[within], delims[~within]
+
+    starts = np.concatenate(([0], newlines + 1))
+    ends = np.append(newlines, size)  # where each line break starts (a "\\r\\n" included)
+    if starts[-1] == size:  # the file ends with a line break
+        starts, ends = starts[:-1], ends[:-1]
+    content_ends = ends - ((ends > starts) & (a[np.maximum(ends - 1, 0)] == 13))
+    counts = np.diff(np.searchsorted(delims, ends), prepend=0)  # delimiters outside quotes, per line
+
+    # Blank lines: empty, or one field (no delimiter outside quotes) that is only spaces.
+    blank = content_ends == starts
+    for i in np.flatnonzero((counts == 0) & ~blank):
+        line = data[starts[i] : content_ends[i]].decode("utf-8")
+        blank[i] = not line.replace('"', "").strip()
+    filled = np.flatnonzero(~blank)
+    if not len(filled):
+        return None
+    head = int(filled[0])
+    header_text = data[starts[head] : content_ends[head]].decode("utf-8")
+    header = next(csv.reader([header_text], delimiter=delimiter, strict=False))
+    width = len(header)
+    if width < 2 or counts[head] != width - 1:
+        return None
+
+    lines_of_data = filled[1:]
+    read_ids = np.arange(1, len(lines_of_data) + 1, dtype=np.int64)
+    ok = counts[lines_of_data] == width - 1
+    bad = [
+        (int(rid), int(i) + 1, int(i) + 1, TOO_FEW_FIELDS if counts[i] < width - 1 else TOO_MANY_FIELDS)
+        for rid, i in zip(read_ids[~ok], lines_of_data[~ok])
+    ]
+    good = lines_of_data[ok]
+
+    def raw_text(first: int, last: int) -> str:
+        return data[starts[first - 1] : ends[last - 1]].decode("utf-8").rstrip("\r\n")
+
+    table = np.empty((0, width), dtype=object)
+    if len(good):
+        table = _fast_values(a, delimiter, width, good, starts, content_ends, ends, newlines, returns, inside)
+        if table is None:  # cannot happen for a regular file; be safe
+            return None
+        # Quotes (only around fields) go and delimiters inside them come back, column by column.
+        good_line = np.zeros(len(starts), dtype=bool)
+        good_line[good] = True
+        fixes: Dict[int, Tuple[bool, bool]] = {}
+        for positions, is_quote in ((opens, True), (inside, False)):
+            line_of = np.searchsorted(newlines, positions)
+            taken = good_line[line_of]
+            column_of = np.searchsorted(delims, positions[taken]) - np.searchsorted(delims, starts[line_of[taken]])
+            for j in np.unique(column_of).tolist():
+                quoted, has_inside = fixes.get(j, (False, False))
+                fixes[j] = (quoted or is_quote, has_inside or not is_quote)
+        for j, (quoted, has_inside) in sorted(fixes.items()):
+            joined = "\n".join(table[:, j])
+            if quoted:
+                joined = joined.replace('"', "")
+            if has_inside:
+                joined = joined.replace("\x00", delimiter)
+            table[:, j] = joined.split("\n")
+    # Whether any value starts or ends with whitespace: look at the bytes next to field boundaries.
+    # (Clipped indices look at the file's first or last byte instead: at worst a needless strip.)
+    spaced = any(
+        lut[np.take(a, positions, mode="clip")].any()
+        for lut, positions in (
+            (_SPACE_FIRST, starts),
+            (_SPACE_FIRST, delims + 1),
+            (_SPACE_FIRST, opens + 1),
+            (_SPACE_LAST, content_ends - 1),
+            (_SPACE_LAST, delims - 1),
+            (_SPACE_LAST, closes - 1),
+        )
+    )
+    line_numbers = good + 1
+    blank_lines = int(blank.sum())
+    return _Records(
+        header,
+        table,
+        read_ids[ok],
+        line_numbers,
+        line_numbers,
+        bad,
+        raw_text,
+        blank_lines,
+        head + 1,
+        "fast",
+        stripped=not spaced,
+    )
+
+
+def _fast_values(
+    a: np.ndarray,
+    delimiter: str,
+    width: int,
+    good: np.ndarray,
+    starts: np.ndarray,
+    content_ends: np.ndarray,
+    ends: np.ndarray,
+    newlines: np.ndarray,
+    returns: np.ndarray,
+    inside: np.ndarray,
+) -> Optional[np.ndarray]:
+    """The values of the ``good`` lines (quotes still on, NUL for delimiters inside quotes), rows x columns.
+
+    Line ends become delimiters and one ``str.split`` cuts everything.  When
+    the good lines are all the lines from the first one on, ending alike, the
+    bytes are rewritten in one copy (a "\\r\\n" becomes two delimiters: an
+    extra empty value per line, dropped); otherwise the good lines are
+    gathered first.
+    """
+    delim = ord(delimiter)
+    n = len(good)
+    size = len(a)
+    with_return = content_ends[good] < ends[good]
+    whole = good[-1] - good[0] + 1 == n and good[-1] == len(starts) - 1
+    if whole and (with_return.all() or not with_return.any()):
+        origin = int(starts[good[0]])
+        marked = a[origin:].copy()
+        marked[newlines[newlines >= origin] - origin] = delim
+        marked[returns[returns >= origin] - origin] = delim
+        marked[inside[inside >= origin] - origin] = 0
+        stride = width + 1 if with_return.all() else width
+        values = str(memoryview(marked), "utf-8").split(delimiter)
+        del marked
+        if a[size - 1] == 10:
+            values.pop()  # the empty value after the last line end
+    else:
+        marked = a.copy()
+        marked[inside] = 0
+        view = memoryview(marked)
+        cuts = np.flatnonzero(np.diff(good) != 1)
+        first = np.concatenate(([good[0]], good[cuts + 1]))
+        last = np.concatenate((good[cuts], [good[-1]]))
+        body = b"\n".join(view[starts[f] : content_ends[g]] for f, g in zip(first.tolist(), last.tolist()))
+        del view, marked
+        # "\\r" (only in line ends) goes, line breaks become delimiters.
+        values = body.translate(bytes.maketrans(b"\n", delimiter.encode("ascii")), b"\r").decode("utf-8")
+        del body
+        values = values.split(delimiter)
+        stride = width
+    if len(values) != n * stride:
+        return None
+    table = np.empty(len(values), dtype=object)
+    table[:] = values
+    del values
+    return table.reshape(n, stride)[:, :width]
 
 
 def _odd_quotes(lines: Sequence[str]) -> bool:
@@ -532,7 +779,6 @@ def _sample(series: pd.Series, n: int = _SAMPLE) -> pd.Series:
     return values
 
 
-_EDGE_SPACES = (" ", "\t", "\r", "\xa0", "\u3000")
 _NOT_INT = re.compile(r"^(?![-+]?(?:0|[1-9]\d{0,14})$).+$", re.MULTILINE)
 _NOT_DECIMAL = re.compile(r"^(?![-+]?(?:0|[1-9]\d*)?\.\d+(?:[eE][-+]?\d+)?$).+$", re.MULTILINE)
 
@@ -543,21 +789,14 @@ def _joined(values: np.ndarray) -> Optional[str]:
     return text if text.count("\n") == len(values) - 1 else None
 
 
+def _strip_all(values: Sequence[str]) -> List[str]:
+    """Every value with surrounding whitespace (``str.isspace``) removed; unchanged values are not copied."""
+    return list(map(str.strip, values))
+
+
 def _stripped(series: pd.Series) -> pd.Series:
-    """The column with surrounding whitespace removed, touched only when some value needs it."""
-    if not len(series):
-        return series
-    text = _joined(series.to_numpy())
-    if text is not None and not _edge_space(text):
-        return series
-    return series.str.strip()
-
-
-def _edge_space(text: str) -> bool:
-    """Whether a value of the newline-joined ``text`` starts or ends with a space (substring scans)."""
-    if text[:1].isspace() or text[-1:].isspace():
-        return True
-    return any("\n" + c in text or c + "\n" in text for c in _EDGE_SPACES)
+    """The column with surrounding whitespace removed."""
+    return pd.Series(_strip_all(series.to_numpy()), index=series.index, dtype=object)
 
 
 def _nullable_text(values: np.ndarray) -> np.ndarray:
@@ -778,20 +1017,7 @@ def _fixed_width_times(values: pd.Series, fmt: str) -> Optional[pd.Series]:
         hour = parts["%I"] % 12 + np.where(parts["pm"], 12, 0)
     else:
         hour = parts.get("%H", np.zeros(len(codes), dtype=np.int64))
-    stamp = pd.to_datetime(
-        pd.DataFrame(
-            {
-                "year": np.where(ok, year, 1970),
-                "month": np.where(ok, parts.get("%m", 1), 1),
-                "day": np.where(ok, parts.get("%d", 1), 1),
-                "hour": np.where(ok, hour, 0),
-                "minute": np.where(ok, parts.get("%M", 0), 0),
-                "second": np.where(ok, parts.get("%S", 0), 0),
-            }
-        ),
-        errors="coerce",
-    ).to_numpy()
-    stamp[~ok] = np.datetime64("NaT")
+    stamp = _civil_times(ok, year, parts.get("%m", 1), parts.get("%d", 1), hour, parts.get("%M", 0), parts.get("%S", 0))
     out = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[ns]")
     out[same] = stamp
     result = pd.Series(out, index=values.index)
@@ -799,6 +1025,29 @@ def _fixed_width_times(values: pd.Series, fmt: str) -> Optional[pd.Series]:
     if rest.any():  # the odd value of another width: strptime decides
         result[rest] = pd.to_datetime(values[rest], format=fmt, errors="coerce").to_numpy()
     return result
+
+
+_NS_SECONDS = (-(-pd.Timestamp.min.value // 10**9), pd.Timestamp.max.value // 10**9)
+
+
+def _civil_times(ok, year, month, day, hour, minute, second) -> np.ndarray:
+    """datetime64[ns] from date and time parts (integer arrays), NaT where ``ok`` is False or a part is impossible.
+
+    What pandas' strptime gives for the same numbers: months 1-12, days
+    that exist in the month, hours 0-23, minutes 0-59, seconds 0-61 (60 and
+    61 roll over, as there), and times within datetime64[ns]'s range.
+    """
+    ok = ok & (month >= 1) & (month <= 12) & (day >= 1) & (day <= 31)
+    ok &= (hour >= 0) & (hour <= 23) & (minute >= 0) & (minute <= 59) & (second >= 0) & (second <= 61)
+    months = np.where(ok, (year - 1970) * 12 + month - 1, 0).astype("datetime64[M]")
+    first = months.astype("datetime64[D]")
+    ok &= day <= ((months + 1).astype("datetime64[D]") - first).astype(np.int64)
+    days = first.astype(np.int64) + np.where(ok, day, 1) - 1
+    seconds = days * 86400 + np.where(ok, hour * 3600 + minute * 60 + second, 0)
+    ok &= (seconds >= _NS_SECONDS[0]) & (seconds <= _NS_SECONDS[1])
+    stamp = (np.where(ok, seconds, 0) * 10**9).view("datetime64[ns]")
+    stamp[~ok] = np.datetime64("NaT")
+    return stamp
 
 
 def _parse_with(values: pd.Series, fmt: str) -> pd.Series:
@@ -995,6 +1244,31 @@ def parse_pairs(values: pd.Series, geographic: bool) -> Tuple[np.ndarray, np.nda
 # ------------------------------------------------------------------- types
 
 
+_POWERS_OF_TEN = 10 ** np.arange(1, 16, dtype=np.int64)
+
+
+def _canonical_ints(values: np.ndarray) -> Optional[np.ndarray]:
+    """int64 of text that is all plain integers written canonically ("0", "-12", no + or leading 0), else None.
+
+    One C-speed conversion, then each value's length must be that of its
+    number written out and the text ASCII (so no spaces, signs, leading
+    zeros, underscores or other digits slipped through ``int()``).  Such
+    values are a subset of what ``_NOT_INT`` accepts.
+    """
+    try:
+        ints = np.array(values, dtype=np.int64)
+    except (ValueError, OverflowError, TypeError):
+        return None
+    magnitude = np.abs(ints)
+    if len(ints) and magnitude.max() >= 10**15:
+        return None
+    expected = 1 + np.searchsorted(_POWERS_OF_TEN, magnitude, side="right") + (ints < 0)
+    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+    if not (lengths == expected).all() or not "".join(values).isascii():
+        return None
+    return ints
+
+
 def _carry(series: pd.Series) -> pd.Series:
     """A carried-through column: integers and decimals typed, the rest text, '' -> null.
 
@@ -1004,10 +1278,20 @@ def _carry(series: pd.Series) -> pd.Series:
     values = series.to_numpy()
     present = values != ""
     if present.any():
-        text = _joined(values[present])
-        if text is not None and not _NOT_INT.search(text):
+        all_present = bool(present.all())
+        filled = values if all_present else values[present]
+        head = _joined(filled[:100])  # most text columns show it in their first values
+        maybe_int = head is not None and not _NOT_INT.search(head)
+        maybe_decimal = head is not None and not _NOT_DECIMAL.search(head)
+        ints = _canonical_ints(filled) if maybe_int else None
+        text = _joined(filled) if ints is None and (maybe_int or maybe_decimal) else None
+        if ints is None and text is not None and not _NOT_INT.search(text):
+            ints = pd.to_numeric(pd.Series(filled, dtype=object)).to_numpy(dtype=np.int64)
+        if ints is not None:
+            if all_present:
+                return pd.Series(pd.array(ints, dtype="Int64"), index=series.index)
             out = pd.Series(pd.NA, index=series.index, dtype="Int64")
-            out[present] = pd.to_numeric(series[present]).astype("int64")
+            out[present] = ints
             return out
         if text is not None and not _NOT_DECIMAL.search(text):
             return pd.to_numeric(series.where(present), errors="coerce")
@@ -1023,20 +1307,37 @@ def load_reads(
     *,
     progress: Progress = lambda f: None,
     cancelled: IsCancelled = lambda: False,
+    parser: str = "auto",
 ) -> ReadsTable:
-    """Read an ALPR export; see the module docstring for what comes back."""
+    """Read an ALPR export; see the module docstring for what comes back.
+
+    ``parser``: "auto" splits a provably regular file with the vectorised
+    splitter (``fast_split_records``) and any other with the csv module;
+    "exact" always uses the csv module (the results are the same).
+    """
     options = options or LoadOptions()
     check_timezone(options.timezone)
-    text, encoding = read_text(path)
+    data, text, encoding = read_utf8(path)  # an ASCII file stays bytes unless the exact splitter needs text
     progress(0.05)
-    if not text.strip():
+    if not (text.strip() if data is None else _NOT_ASCII_SPACE.search(data)):
         raise AlprInputError("is empty: it holds no header and no records.", path=path)
-    head_lines = io.StringIO(text[:262144], newline="").readlines()
+    head = data[:262144].decode("ascii") if data is not None else text[:262144]
+    head_lines = io.StringIO(head, newline="").readlines()
     delimiter = sniff_delimiter([ln for ln in head_lines if ln.strip()])
-    recs = split_records(text, delimiter, path, lambda f: progress(0.05 + 0.45 * f), cancelled)
+    recs = None
+    if parser == "auto":
+        recs = fast_split_records(data if data is not None else text.encode("utf-8"), delimiter)
+    if cancelled():
+        raise Cancelled()
+    if recs is None:
+        if text is None:
+            text = data.decode("ascii")
+        del data
+        recs = split_records(text, delimiter, path, lambda f: progress(0.05 + 0.45 * f), cancelled)
     del text
+    progress(0.5)
     header, renamed = clean_header(recs.header)
-    n_records = len(recs.rows) + len(recs.bad)
+    n_records = len(recs.row_ids) + len(recs.bad)
     if n_records == 0:
         raise AlprInputError(
             "holds a header but no data records.",
@@ -1046,14 +1347,15 @@ def load_reads(
     if cancelled():
         raise Cancelled()
 
-    frame = (
-        pd.DataFrame.from_records(recs.rows, columns=header)
-        if recs.rows
-        else pd.DataFrame({c: pd.Series([], dtype=object) for c in header})
-    )
-    del recs.rows
-    for col in header:
-        frame[col] = _stripped(frame[col])
+    values = recs.values
+    recs.values = None
+    if not recs.stripped:
+        flat = np.empty(values.size, dtype=object)
+        flat[:] = _strip_all(values.ravel())
+        values = flat.reshape(values.shape)
+        del flat
+    frame = pd.DataFrame(values, columns=header, copy=False)
+    del values
     progress(0.6)
     fields = detect_fields(frame, options, path) if len(frame) else _fields_without_rows(header, options, path)
 
@@ -1156,7 +1458,7 @@ def load_reads(
             "read_id": pd.Series([b[0] for b in bad_all], dtype="int64"),
             "line_number": pd.Series([b[1] for b in bad_all], dtype="int64"),
             "reason": pd.Series([b[3] for b in bad_all], dtype=object),
-            "raw_text": pd.Series(["".join(recs.lines[b[1] - 1 : b[2]]).rstrip("\r\n") for b in bad_all], dtype=object),
+            "raw_text": pd.Series([recs.raw_text(b[1], b[2]) for b in bad_all], dtype=object),
         }
     )
     if len(out) + len(rejected) != n_records:
@@ -1182,6 +1484,7 @@ def load_reads(
         unreadable_locations=int(unreadable[keep].sum()),
         first_unreadable_location=first_bad,
         renamed_columns=renamed,
+        parser=recs.parser,
     )
 
 

@@ -15,7 +15,6 @@ selection or a filtered source) through QGIS's feature iterator.
 
 from __future__ import annotations
 
-import itertools
 import os
 import re
 import sqlite3
@@ -101,6 +100,15 @@ def _sql_column(series: pd.Series) -> List[object]:
         return text.tolist()
     if pd.api.types.is_bool_dtype(dtype) and not series.hasnans:
         return series.astype(int).tolist()
+    if pd.api.types.is_object_dtype(dtype):
+        values = series.to_numpy()
+        missing = pd.isna(values)
+        if missing.any():
+            values = values.copy()
+            values[missing] = None
+        return values.tolist()
+    if pd.api.types.is_integer_dtype(dtype) and not series.hasnans:  # Int64 without nulls too
+        return series.to_numpy(dtype=np.int64).tolist()
     if series.hasnans or pd.api.types.is_object_dtype(dtype) or pd.api.types.is_extension_array_dtype(dtype):
         values = series.astype(object)
         if pd.api.types.is_bool_dtype(dtype):
@@ -327,21 +335,59 @@ def fill_rtree(conn: sqlite3.Connection, rtree: str, ids: np.ndarray, bounds: np
     conn.execute("DELETE FROM {}".format(_quote(rtree + "_node")))
     conn.execute("DELETE FROM {}".format(_quote(rtree + "_parent")))
     for numbers, blobs in nodes:
-        conn.executemany(
-            "INSERT INTO {} (nodeno, data) VALUES (?, ?)".format(_quote(rtree + "_node")),
-            zip(numbers.tolist(), map(bytes, blobs)),
-        )
+        insert_rows(conn, rtree + "_node", ("nodeno", "data"), (numbers.tolist(), list(map(bytes, blobs))))
     rowids, owners = leaf_owner
     by_id = np.argsort(rowids, kind="stable")  # rowid order writes several times faster
-    conn.executemany(
-        "INSERT INTO {} (rowid, nodeno) VALUES (?, ?)".format(_quote(rtree + "_rowid")),
-        zip(rowids[by_id].tolist(), owners[by_id].tolist()),
-    )
+    insert_rows(conn, rtree + "_rowid", ("rowid", "nodeno"), (rowids[by_id].tolist(), owners[by_id].tolist()))
     for children, owner in parents:
-        conn.executemany(
-            "INSERT INTO {} (nodeno, parentnode) VALUES (?, ?)".format(_quote(rtree + "_parent")),
-            zip(children.tolist(), owner.tolist()),
-        )
+        insert_rows(conn, rtree + "_parent", ("nodeno", "parentnode"), (children.tolist(), owner.tolist()))
+
+
+def insert_rows(
+    conn: sqlite3.Connection,
+    table: str,
+    names: Sequence[str],
+    columns: Sequence[Sequence[object]],
+    progress: Progress = lambda f: None,
+    cancelled: IsCancelled = lambda: False,
+) -> bool:
+    """Insert ``columns`` (equal-length sequences of SQLite values) as rows of ``table``; False if cancelled.
+
+    Hundreds of rows go in per statement (``INSERT ... VALUES (...), (...), ...``):
+    Python's ``executemany`` spends a few microseconds on every statement it
+    runs, more than SQLite spends storing a row, so one statement per row
+    costs about twice the time.  The parameters are the columns interleaved
+    into one flat list (slice assignment, no per-row tuples), handed out in
+    slices.
+    """
+    k = len(names)
+    n = len(columns[0]) if k else 0
+    if not n:
+        return True
+    try:
+        limit = conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    except AttributeError:  # Python < 3.11
+        limit = 999
+    per = max(1, min(500, limit // k))
+    values = "({})".format(", ".join("?" * k))
+    head = "INSERT INTO {} ({}) VALUES ".format(_quote(table), ", ".join(_quote(c) for c in names))
+    step = max(per, _BATCH // per * per)
+    for start in range(0, n, step):
+        if cancelled():
+            return False
+        stop = min(n, start + step)
+        flat: List[object] = [None] * ((stop - start) * k)
+        for j, col in enumerate(columns):
+            flat[j::k] = col[start:stop]
+        whole = (stop - start) // per * per
+        if whole:
+            conn.executemany(
+                head + ", ".join([values] * per), (flat[i : i + per * k] for i in range(0, whole * k, per * k))
+            )
+        if whole < stop - start:
+            conn.execute(head + ", ".join([values] * (stop - start - whole)), flat[whole * k :])
+        progress(stop / n)
+    return True
 
 
 def _insert_gpkg(
@@ -383,9 +429,6 @@ def _insert_gpkg(
                 continue  # a source's feature id: the new layer numbers its own features
             columns.append(_sql_column(table[col]))
             names.append(str(col))
-        sql = "INSERT INTO {} ({}) VALUES ({})".format(
-            _quote(name), ", ".join(_quote(c) for c in names), ", ".join("?" * len(names))
-        )
 
         conn.execute("PRAGMA synchronous = OFF")
         conn.execute("BEGIN")
@@ -395,13 +438,10 @@ def _insert_gpkg(
         ).fetchall()
         for trig, _ in triggers:
             conn.execute("DROP TRIGGER {}".format(_quote(trig)))
-        rows = zip(*columns)  # tuples made as SQLite consumes them: no million-tuple list
-        for start in range(0, n, _BATCH):
-            if cancelled():
-                conn.execute("ROLLBACK")
-                return
-            conn.executemany(sql, itertools.islice(rows, _BATCH))
-            progress(min(1.0, (start + _BATCH) / n) * 0.9)
+        if not insert_rows(conn, name, names, columns, lambda f: progress(0.9 * f), cancelled):
+            conn.execute("ROLLBACK")
+            return
+        del columns
         if geom_row is not None and x is not None and n:
             bounds = np.column_stack([x, y, x, y])
         if geom_row is not None and bounds is not None and n:

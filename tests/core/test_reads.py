@@ -389,3 +389,40 @@ def test_utf16_file(tmp_path):
     body = "plate\ttimestamp\tlat\tlon\r\nABC123\t2014-07-20 08:01:02\t37.8\t-122.2\r\n"
     table = load_reads(write(tmp_path / "u16.txt", body, encoding="utf-16"))
     assert table.encoding == "UTF-16" and table.reads["plate"].tolist() == ["ABC123"]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "values"),
+    [
+        (
+            "%m/%d/%Y %H:%M:%S",
+            [
+                "02/29/2016 10:00:00",
+                "02/29/2015 10:00:00",
+                "04/31/2014 00:00:00",
+                "12/31/2014 23:59:59",
+                "01/01/2014 00:00:60",
+                "01/01/2014 00:00:61",
+                "01/01/2014 00:00:62",
+                "01/01/2014 24:00:00",
+                "01/01/2014 23:60:00",
+                "13/01/2014 10:00:00",
+                "00/01/2014 10:00:00",
+                "01/00/2014 10:00:00",
+                "01/01/1500 10:00:00",
+                "01/01/2262 10:00:00",
+                "01/01/1677 10:00:00",
+                "01/01/0000 10:00:00",
+            ],
+        ),
+        ("%m/%d/%y %I:%M %p", ["02/29/16 12:00 AM", "02/29/15 12:00 PM", "12/31/68 11:59 pm", "01/01/69 00:30 AM"]),
+    ],
+)
+def test_fixed_width_parse_matches_strptime_on_edge_values(fmt, values):
+    from alpr_qgis.core.reads import _fixed_width_times
+
+    text = pd.Series(values * 400, dtype=object)
+    fast = _fixed_width_times(text, fmt)
+    slow = pd.to_datetime(text, format=fmt, errors="coerce")
+    assert fast is not None
+    pd.testing.assert_series_equal(fast, slow, check_names=False)
