@@ -301,14 +301,15 @@ class _Points:
 
 def _points(x: np.ndarray, y: np.ndarray, w: np.ndarray, grid: Grid, b: int, window: bool) -> _Points:
     p = grid.pixel
-    col = (x - grid.x_min) / p
-    up = (y - grid.y_min) / p
-    down = (grid.y_max - y) / p
     cast = (lambda q: np.floor(q).astype(np.int32)) if window else _cast_unsigned
+    col = (x - grid.x_min) / p
     x_pos = cast(col - b)
-    y_pos = cast(up - b)
+    down = (grid.y_max - y) / p
     y_pos_io = cast(down - b)
-    row = (y_pos_io - y_pos) + up
+    del down
+    row = (y - grid.y_min) / p  # up, from the bottom...
+    y_pos = cast(row - b)
+    row += y_pos_io - y_pos  # ...and the row native effectively uses
     return _Points(x, y, w, col, row, x_pos, y_pos, y_pos_io)
 
 
@@ -695,9 +696,9 @@ def _spread(pts: _Points, grid: Grid, order: str, half: int, cancelled: IsCancel
     field = np.zeros((hp, wp), dtype=np.float32)
     if not len(pts):
         return field
-    band = np.floor(pts.row * (1.0 / _SPREAD_BAND)).astype(np.int64)
+    band = pts.y_pos_io // _SPREAD_BAND  # (any grouping by rows will do: each band finds its own rows)
     band -= band.min()
-    by_band = np.argsort(band.astype(np.uint16 if band.max() < 65536 else np.int64), kind="stable")
+    by_band = np.argsort(band.astype(np.uint16) if band.max() < 65536 else band, kind="stable")  # radix sort
     bounds = np.concatenate([[0], np.cumsum(np.bincount(band))])
     del band
     for lo, hi in zip(bounds[:-1], bounds[1:]):
@@ -1011,6 +1012,7 @@ def kernel_density(
         x, y, w = x[keep], y[keep], w[keep]
     b = radius_in_pixels(radius, grid.pixel)
     pts = _points(x, y, w, grid, b, window)
+    del x, y, w  # (pts holds them)
     unfit = 0
     if not window:
         fits = (pts.x_pos >= 0) & (pts.x_pos + 2 * b < grid.cols) & (pts.y_pos_io >= 0)
@@ -1054,15 +1056,20 @@ def kernel_density(
             lattice = _lattice(radius_cells, grid.pixel, radius, profile, order)
             half = lattice.shape[0] // 2
             valid = (grid.rows + 2 * _PAD, grid.cols + 2 * _PAD)
-            smooth = _convolve(_spread(fast, grid, order, half, cancelled), lattice, _PAD, valid)
-            if kernel == "triangular":
-                _tip_correct(fast, grid, _tip_table(radius_cells, grid.pixel, radius, profile), smooth, cancelled)
+            fields = [_spread(fast, grid, order, half, cancelled)]
+            # Only the points the rest needs outlive the transform (which holds three grids at once).
+            slow = pts.take(np.nonzero(clipped)[0]) if clipped.any() else None
+            tips = fast if kernel == "triangular" else None
+            del pts, fast, clipped
+            smooth = _convolve(fields.pop(), lattice, _PAD, valid)  # (the field is freed once transformed)
+            if tips is not None:
+                _tip_correct(tips, grid, _tip_table(radius_cells, grid.pixel, radius, profile), smooth, cancelled)
+                del tips
             elif nonnegative:
                 np.maximum(smooth, 0.0, out=smooth)  # FFT round-off below zero
             progress(spans_share + 2 * step)
-            if clipped.any():
+            if slow is not None:
                 # Blocks that cut their disks: point by point (their span part, if any, honoured blocks already).
-                slow = pts.take(np.nonzero(clipped)[0])
                 exact_n = len(slow)
                 _exact(slow, grid, radius, b, lambda d: profile(d / radius), smooth, hits, lambda f: None, cancelled)
             if values is None:
