@@ -640,32 +640,39 @@ def _even_spectrum(kernel: np.ndarray, shape: Tuple[int, int]) -> np.ndarray:
     return out
 
 
+def _fft_buffer(shape: Tuple[int, int]) -> np.ndarray:
+    """Zeros for an in-place real FFT of ``shape``: float32 rows of 2 (W // 2 + 1) values (the field is [:, :W])."""
+    return np.zeros((shape[0], 2 * (shape[1] // 2 + 1)), dtype=np.float32)
+
+
 def _convolve(field: np.ndarray, kernel: np.ndarray, crop: int, valid: Tuple[int, int]) -> np.ndarray:
     """``field`` convolved with the centred, even ``kernel``, without the ``crop``-cell margin (float32).
 
-    ``field`` may already be padded to :func:`_fft_shape` with zeros;
-    ``valid`` is the (rows, cols) of real data in it, the margin included.
-    Real FFTs in single precision.  The result is a view into the inverse
-    transform (no copy); the field is released once transformed (pass it
-    as a temporary to save its memory).
+    ``valid`` is the (rows, cols) of real data in ``field``, the margin
+    included.  Real FFTs in single precision, in place: a field already
+    in an :func:`_fft_buffer` of :func:`_fft_shape` is transformed where it
+    lies (pass it as a temporary: it becomes the result), any other is
+    copied into one.  The result is a view into that buffer.
     """
     half = kernel.shape[0] // 2
     shape = _fft_shape(valid, half, crop)
     workers = os.cpu_count() or 1
     fft = _pocketfft()
-    field = field.astype(np.float32, copy=False)
-    if field.shape != shape:
-        padded = np.zeros(shape, dtype=np.float32)
+    width = 2 * (shape[1] // 2 + 1)
+    if field.dtype == np.float32 and field.shape == (shape[0], width) and field.flags.c_contiguous:
+        buffer = field
+    else:
+        buffer = _fft_buffer(shape)
         h, w = min(shape[0], field.shape[0]), min(shape[1], field.shape[1])
-        padded[:h, :w] = field[:h, :w]
-        field = padded
-    spectrum = fft.r2c(field, (0, 1), True, 0, None, workers)
+        buffer[:h, :w] = field[:h, :w]
     del field
+    real = buffer[:, : shape[1]]
+    spectrum = buffer.view(np.complex64)  # row by row, each transform overwrites only the row it has read
+    fft.r2c(real, (0, 1), True, 0, spectrum, workers)
     spectrum *= _even_spectrum(kernel, shape)
-    full = fft.c2r(spectrum, (0, 1), shape[1], False, 2, None, workers)  # inorm 2: divided by the size
-    del spectrum
+    fft.c2r(spectrum, (0, 1), shape[1], False, 2, real, workers)  # inorm 2: divided by the size
     h, w = valid
-    return full[crop : h - crop, crop : w - crop]
+    return real[crop : h - crop, crop : w - crop]
 
 
 def _node_frame(col: np.ndarray, row: np.ndarray) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -688,14 +695,15 @@ def _spread(pts: _Points, grid: Grid, order: str, half: int, cancelled: IsCancel
     """Point weights spread over the nearest cell centres (2 × 2 linear or 4 × 4 cubic), as float32.
 
     The grid is the raster with a :data:`_PAD`-cell margin, laid out in an
-    array already of the FFT size for a kernel of half-width ``half``.
+    :func:`_fft_buffer` of the FFT size for a kernel of half-width ``half``.
     Points go in bands of :data:`_SPREAD_BAND` rows, so each band's sums
     (``bincount``, in double precision) cover only its own rows.
     """
     hp, wp = _fft_shape((grid.rows + 2 * _PAD, grid.cols + 2 * _PAD), half, _PAD)
-    field = np.zeros((hp, wp), dtype=np.float32)
+    buffer = _fft_buffer((hp, wp))
     if not len(pts):
-        return field
+        return buffer
+    field = buffer[:, :wp]
     band = pts.y_pos_io // _SPREAD_BAND  # (any grouping by rows will do: each band finds its own rows)
     band -= band.min()
     by_band = np.argsort(band.astype(np.uint16) if band.max() < 65536 else band, kind="stable")  # radix sort
@@ -730,7 +738,7 @@ def _spread(pts: _Points, grid: Grid, order: str, half: int, cancelled: IsCancel
             where = (((iy + _PAD - row0) * wp + (ix + _PAD))[:, None] + offsets).ravel()
             sums = np.bincount(where, (ly[:, :, None] * lx[:, None, :]).ravel(), minlength=height * wp)
         field[row0 : row0 + height] += sums.reshape(height, wp)
-    return field
+    return buffer
 
 
 def _tip_table(radius_cells: float, pixel: float, radius: float, profile: Callable) -> np.ndarray:
@@ -840,7 +848,7 @@ def _fast_mask(pts: _Points, grid: Grid, radius: float, b: int, cancelled: IsCan
     # Occupied blocks on a coarse grid with a margin for the cells just outside the raster.
     margin = -(-_PAD // q)
     coarse = (-(-(rows_n + _PAD) // q) + margin, -(-(cols_n + _PAD) // q) + margin)
-    frame = np.zeros(_fft_shape(coarse, always.shape[0] // 2, 0), dtype=np.float32)  # zero-padded for the FFT
+    frame = _fft_buffer(_fft_shape(coarse, always.shape[0] // 2, 0))  # zero-padded for the FFT
     frame[cell_r // q + margin, cell_c // q + margin] = 1.0
     if cancelled():
         raise Cancelled()
