@@ -808,7 +808,10 @@ def _gpkg_points(
             return None
         fid = next(r[1] for r in conn.execute("PRAGMA table_info({})".format(_quote(table))) if r[5])
         t, g, f = _quote(table), _quote(geom[0]), _quote(fid)
-        features, lo, hi = conn.execute("SELECT count(*), min({f}), max({f}) FROM {t}".format(f=f, t=t)).fetchone()
+        # (three queries: alone, each is a b-tree count or one end of the b-tree; together, a full scan)
+        features = conn.execute("SELECT count(*) FROM {t}".format(t=t)).fetchone()[0]
+        lo = conn.execute("SELECT min({f}) FROM {t}".format(f=f, t=t)).fetchone()[0]
+        hi = conn.execute("SELECT max({f}) FROM {t}".format(f=f, t=t)).fetchone()[0]
         x = np.empty(features)
         y = np.empty(features)
         w = np.empty(features) if weight_field else None
