@@ -105,7 +105,7 @@ _TIP_PHASES = 128  # sub-cell positions per axis in the triangular tip table
 _EDGE_TOL = 1e-6  # cells: a span end this close to a cell centre is checked exactly
 _SPAN_CHUNK = 64_000  # (point, row) pairs per chunk
 _SPREAD_BAND = 64  # raster rows per band of points spread at once
-_SURE_BLOCK = 2  # cells per side of the blocks whose surely reached cells one coarse FFT finds
+_SURE_BLOCK = 4  # cells per side of the blocks whose surely reached cells one coarse FFT finds
 _FRONTIER_BLOCK = 4  # cells per side of the coarse blocks that find the points near unreached cells
 
 

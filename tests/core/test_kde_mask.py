@@ -10,6 +10,17 @@ from alpr_qgis.core import kde
 NODATA = -9999.0
 
 
+@pytest.fixture(
+    params=[(4, 4), (1, 4), (2, 8)], ids=["sure4-frontier4", "sure1-frontier4", "sure2-frontier8"], autouse=True
+)
+def blocks(request, monkeypatch):
+    """Every test runs with the shipped block sizes and with others (the frontier block a multiple of the sure one)."""
+    sure, frontier = request.param
+    monkeypatch.setattr(kde, "_SURE_BLOCK", sure)
+    monkeypatch.setattr(kde, "_FRONTIER_BLOCK", frontier)
+    return request.param
+
+
 def _both(xs, ys, r, p, kernel="quartic"):
     xs, ys = np.asarray(xs, float), np.asarray(ys, float)
     grid = kde.Grid.around((xs.min(), ys.min(), xs.max(), ys.max()), r, p)
