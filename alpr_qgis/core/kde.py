@@ -104,6 +104,7 @@ _CHUNK = 2_000_000  # elements per vectorised chunk
 _TIP_PHASES = 128  # sub-cell positions per axis in the triangular tip table
 _EDGE_TOL = 1e-6  # cells: a span end this close to a cell centre is checked exactly
 _SPAN_CHUNK = 64_000  # (point, row) pairs per chunk
+_SPECTRUM_ROWS = 128  # rows of the kernel's spectrum computed at once
 _SPREAD_BAND = 64  # raster rows per band of points spread at once
 _SURE_BLOCK = 4  # cells per side of the blocks whose surely reached cells one coarse FFT finds
 _FRONTIER_BLOCK = 4  # cells per side of the coarse blocks that find the points near unreached cells
@@ -579,7 +580,7 @@ _POCKETFFT = "scipy.fft._pocketfft.pypocketfft"
 
 
 def _pocketfft():
-    """scipy's pocketfft extension (``r2c``, ``c2r``, ``good_size``: what ``scipy.fft.rfft2`` calls).
+    """scipy's pocketfft extension (``r2c``, ``c2c``, ``c2r``, ``good_size``: what ``scipy.fft`` calls).
 
     ``import scipy.fft`` also imports scipy.special, scipy.linalg and
     scipy.sparse (for its FFTLog), about 70 ms and 12 MiB that the heatmap
@@ -602,7 +603,7 @@ def _pocketfft():
         spec = importlib.util.spec_from_file_location(_POCKETFFT, path)
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
-        if not all(hasattr(module, name) for name in ("r2c", "c2r", "good_size")):
+        if not all(hasattr(module, name) for name in ("r2c", "c2r", "c2c", "good_size")):
             raise ImportError("unexpected pocketfft module")
     except (ImportError, OSError, StopIteration, AttributeError):
         import scipy.fft  # noqa: F401 (imports the extension the usual way)
@@ -619,25 +620,33 @@ def _fft_shape(field_shape: Tuple[int, int], half: int, crop: int) -> Tuple[int,
     return fft.good_size(h + half - crop, False), fft.good_size(w + half - crop, True)
 
 
-def _even_spectrum(kernel: np.ndarray, shape: Tuple[int, int]) -> np.ndarray:
-    """The real DFT (rfft2 layout) of a kernel even in x and in y, centred at index (0, 0) with wrap-around.
+def _multiply_even_spectrum(spectrum: np.ndarray, kernel: np.ndarray, shape: Tuple[int, int]) -> None:
+    """Multiply ``spectrum`` (rfft2 layout of ``shape``) in place by the transform of ``kernel``.
 
-    Such a kernel's transform is a double cosine sum over one quadrant,
-    computed as two small matrix products instead of a full-size FFT (and
-    only for the first half of the rows: the transform is even in y too).
+    ``kernel`` is even in x and in y, centred at index (0, 0) with
+    wrap-around, so its transform is real: a double cosine sum over one
+    quadrant, two small matrix products per band of rows instead of a
+    full-size FFT (only the first half of the rows: the transform is even
+    in y too, row ``H - k`` equals row ``k``).
     """
+    height = shape[0]
     half = kernel.shape[0] // 2
     quadrant = kernel[half:, half:].astype(np.float32)
     quadrant[1:, :] *= 2.0
     quadrant[:, 1:] *= 2.0
     k = np.arange(half + 1)
-    rows = shape[0] // 2 + 1
-    cos_y = np.cos(2.0 * np.pi * np.outer(np.arange(rows), k) / shape[0]).astype(np.float32)
     cos_x = np.cos(2.0 * np.pi * np.outer(np.arange(shape[1] // 2 + 1), k) / shape[1]).astype(np.float32)
-    out = np.empty((shape[0], shape[1] // 2 + 1), dtype=np.float32)
-    np.matmul(cos_y @ quadrant, cos_x.T, out=out[:rows])
-    out[rows:] = out[shape[0] - rows : 0 : -1]  # row L - k equals row k
-    return out
+    across = quadrant @ cos_x.T
+    top = height // 2 + 1  # rows 0 .. height // 2; the rest mirror them
+    mirrored = height - top + 1  # rows 1 .. mirrored - 1 have a twin height - r
+    for r0 in range(0, top, _SPECTRUM_ROWS):
+        r1 = min(r0 + _SPECTRUM_ROWS, top)
+        cos_y = np.cos(2.0 * np.pi * np.outer(np.arange(r0, r1), k) / height).astype(np.float32)
+        band = cos_y @ across
+        spectrum[r0:r1] *= band
+        s, e = max(r0, 1), min(r1, mirrored)
+        if s < e:
+            spectrum[height - e + 1 : height - s + 1] *= band[s - r0 : e - r0][::-1]
 
 
 def _fft_buffer(shape: Tuple[int, int]) -> np.ndarray:
@@ -668,9 +677,11 @@ def _convolve(field: np.ndarray, kernel: np.ndarray, crop: int, valid: Tuple[int
     del field
     real = buffer[:, : shape[1]]
     spectrum = buffer.view(np.complex64)  # row by row, each transform overwrites only the row it has read
-    fft.r2c(real, (0, 1), True, 0, spectrum, workers)
-    spectrum *= _even_spectrum(kernel, shape)
-    fft.c2r(spectrum, (0, 1), shape[1], False, 2, real, workers)  # inorm 2: divided by the size
+    fft.r2c(real, (0, 1), True, 0, spectrum, workers)  # along rows, then columns in place
+    _multiply_even_spectrum(spectrum, kernel, shape)
+    # The inverse one axis at a time, in place (both axes at once would take a full-size temporary).
+    fft.c2c(spectrum, (0,), False, 2, spectrum, workers)  # inorm 2: divided by the length
+    fft.c2r(spectrum, (1,), shape[1], False, 2, real, workers)
     h, w = valid
     return real[crop : h - crop, crop : w - crop]
 
@@ -1065,7 +1076,7 @@ def kernel_density(
             half = lattice.shape[0] // 2
             valid = (grid.rows + 2 * _PAD, grid.cols + 2 * _PAD)
             fields = [_spread(fast, grid, order, half, cancelled)]
-            # Only the points the rest needs outlive the transform (which holds three grids at once).
+            # Only the points the rest needs outlive the transform.
             slow = pts.take(np.nonzero(clipped)[0]) if clipped.any() else None
             tips = fast if kernel == "triangular" else None
             del pts, fast, clipped
