@@ -898,8 +898,10 @@ def _fast_mask(pts: _Points, grid: Grid, radius: float, b: int, cancelled: IsCan
 
 def _point_cells(pts: _Points, grid: Grid) -> Tuple[np.ndarray, np.ndarray]:
     """Each point's cell (row, column): where its mirrored position lies, within :data:`_PAD` of the raster."""
-    cell_r = np.clip(np.floor(pts.row).astype(np.int64), -_PAD, grid.rows + _PAD - 1)
-    cell_c = np.clip(np.floor(pts.col).astype(np.int64), -_PAD, grid.cols + _PAD - 1)
+    cell_r = np.floor(pts.row).astype(np.int32)
+    np.clip(cell_r, -_PAD, grid.rows + _PAD - 1, out=cell_r)
+    cell_c = np.floor(pts.col).astype(np.int32)
+    np.clip(cell_c, -_PAD, grid.cols + _PAD - 1, out=cell_c)
     return cell_r, cell_c
 
 
@@ -1023,7 +1025,10 @@ def kernel_density(
         raise ValueError("unknown output value {!r}".format(output))
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
-    w = np.ones_like(x) if weights is None else np.nan_to_num(np.asarray(weights, dtype=float), nan=0.0)
+    if weights is None:
+        w = np.broadcast_to(np.float64(1.0), x.shape)  # (read-only, no memory)
+    else:
+        w = np.nan_to_num(np.asarray(weights, dtype=float), nan=0.0)
     nonnegative = weights is None or bool(np.all(w >= 0))
     keep = np.isfinite(x) & np.isfinite(y) & grid.contains(x, y)
     outside = int(len(x) - keep.sum())
