@@ -10,6 +10,7 @@ QGIS applies whenever it opens the file (post-processors do not run under
 from __future__ import annotations
 
 import os
+import uuid
 from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -116,15 +117,35 @@ def heatmap_renderer(layer: QgsRasterLayer, maximum: float) -> QgsSingleBandPseu
 
 
 def write_heatmap_style(path: str, maximum: float) -> Optional[str]:
-    """Write the heatmap style of the GeoTIFF ``path`` as ``<name>.qml`` beside it; its path, or None."""
-    # No default style: the default grey renderer would scan the raster for its minimum and maximum.
-    layer = QgsRasterLayer(path, "heatmap", "gdal", QgsRasterLayer.LayerOptions(loadDefaultStyle=False))
-    if not layer.isValid():
-        return None
-    layer.setRenderer(heatmap_renderer(layer, maximum))
-    layer.resampleFilter().setZoomedInResampler(QgsBilinearRasterResampler())
-    qml = os.path.splitext(path)[0] + ".qml"
-    _, ok = layer.saveNamedStyle(qml, QgsMapLayer.Symbology)
+    """Write the heatmap style of the GeoTIFF ``path`` as ``<name>.qml`` beside it; its path, or None.
+
+    The style depends on ``maximum`` only (one band, the ramp, bilinear
+    zoom-in), so it is made on a one-pixel GeoTIFF in GDAL's memory rather
+    than on the heatmap itself: opening the heatmap would have QGIS parse
+    and identify its CRS, which costs more than the rest of the style.
+    """
+    stand_in = "/vsimem/alpr_heatmap_style_{}.tif".format(uuid.uuid4().hex)
+    driver = gdal.GetDriverByName("GTiff")
+    dataset = driver.Create(stand_in, 1, 1, 1, gdal.GDT_Float32) if driver is not None else None
+    source = path
+    if dataset is not None:
+        dataset.SetGeoTransform((0.0, 1.0, 0.0, 0.0, 0.0, -1.0))
+        dataset.GetRasterBand(1).WriteArray(np.zeros((1, 1), dtype=np.float32))
+        dataset = None
+        source = stand_in
+    try:
+        # No default style: the default grey renderer would scan the raster for its minimum and maximum.
+        layer = QgsRasterLayer(source, "heatmap", "gdal", QgsRasterLayer.LayerOptions(loadDefaultStyle=False))
+        if not layer.isValid():
+            return None
+        layer.setRenderer(heatmap_renderer(layer, maximum))
+        layer.resampleFilter().setZoomedInResampler(QgsBilinearRasterResampler())
+        qml = os.path.splitext(path)[0] + ".qml"
+        _, ok = layer.saveNamedStyle(qml, QgsMapLayer.Symbology)
+        del layer
+    finally:
+        if source == stand_in:
+            gdal.Unlink(stand_in)
     return qml if ok else None
 
 
