@@ -50,7 +50,14 @@ How the values are computed (:func:`plan` picks by kernel, radius and size):
     its Laplacian, which cancels the average error), 0.32/R² with cubic
     weights, 1.0/R² and about 0.1/R² for triweight (R: the radius in cells);
     :data:`FFT_MODES` keeps it near or under 0.3 %.  The cells reached come from
-    :func:`_fast_mask`, exactly.
+    :func:`_fast_mask`, exactly: one small FFT on blocks of 4 × 4 cells finds
+    the cells surely reached, and only the points near unreached cells are
+    tested cell by cell at the rims of their disks.
+
+Time and memory: the points are spread band by band of rows; the FFT runs
+in place in one float32 buffer (the spread field becomes its spectrum, then
+the result) after the points' own arrays are released, and uses scipy's
+pocketfft extension without the rest of ``scipy.fft`` (:func:`_pocketfft`).
 
 The triangular kernel ``1 - (1 - decay) t`` is split as
 ``decay + (1 - decay)/2 (1 - t²) + (1 - decay)/2 (1 - t)²``: the jump at the

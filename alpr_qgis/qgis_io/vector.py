@@ -11,6 +11,8 @@ database) takes the rows through the sink, in batches.
 Reading does the reverse: a point layer stored in a GeoPackage is read
 straight from SQLite into columns; anything else (memory, database, a
 selection or a filtered source) through QGIS's feature iterator.
+:func:`read_points` reads just the points (and a weight) with no table: a
+GeoPackage's geometry blobs come back concatenated and are decoded by numpy.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
@@ -95,9 +98,7 @@ def _sql_column(series: pd.Series) -> List[object]:
     """Python values SQLite stores as the GeoPackage expects (None for null)."""
     dtype = series.dtype
     if pd.api.types.is_datetime64_any_dtype(dtype):
-        text = series.to_numpy(dtype="datetime64[ms]").astype(str).astype(object)
-        text[series.isna().to_numpy()] = None
-        return text.tolist()
+        return _datetime_text(series.to_numpy(dtype="datetime64[ms]"))
     if pd.api.types.is_bool_dtype(dtype) and not series.hasnans:
         return series.astype(int).tolist()
     if pd.api.types.is_object_dtype(dtype):
@@ -115,6 +116,29 @@ def _sql_column(series: pd.Series) -> List[object]:
             values = values.map(lambda v: v if v is None or v is pd.NA else int(v))
         return values.where(series.notna(), None).tolist()
     return series.tolist()
+
+
+_CLOCK = np.array(
+    ["T{:02d}:{:02d}:{:02d}.".format(s // 3600, s // 60 % 60, s % 60) for s in range(86400)], dtype=object
+)
+_MILLIS = np.array(["{:03d}".format(i) for i in range(1000)], dtype=object)
+
+
+def _datetime_text(values: np.ndarray) -> List[Optional[str]]:
+    """``YYYY-MM-DDTHH:MM:SS.mmm`` of datetime64[ms] values (None for NaT), as numpy writes them.
+
+    Each distinct day is written once by numpy, the time of day comes from
+    tables (86,400 seconds, 1,000 milliseconds): three lookups and two
+    concatenations per value instead of numpy's own formatting of each.
+    """
+    missing = np.isnat(values)
+    ms = np.where(missing, 0, values.astype(np.int64))
+    days, of_day = np.divmod(ms, 86_400_000)
+    unique_days, day_of = np.unique(days, return_inverse=True)
+    day_text = unique_days.astype("datetime64[D]").astype(str).astype(object)
+    text = day_text[day_of] + _CLOCK[of_day // 1000] + _MILLIS[of_day % 1000]
+    text[missing] = None
+    return text.tolist()
 
 
 def _qt_column(series: pd.Series) -> List[object]:
@@ -224,10 +248,11 @@ def point_blobs(x: np.ndarray, y: np.ndarray, srs_id: int) -> List[Optional[byte
     packed["wkb_type"] = 1
     packed["x"] = x[valid]
     packed["y"] = y[valid]
-    raw = packed.tobytes()
-    size = _GPKG_POINT.itemsize
+    whole = packed.view("V{}".format(_GPKG_POINT.itemsize)).tolist()  # one bytes object per point
+    if len(whole) == len(x):
+        return whole
     blobs = np.full(len(x), None, dtype=object)
-    blobs[valid] = [raw[i : i + size] for i in range(0, len(raw), size)]
+    blobs[valid] = whole
     return blobs.tolist()
 
 
@@ -303,8 +328,10 @@ def fill_rtree(conn: sqlite3.Connection, rtree: str, ids: np.ndarray, bounds: np
         cy = (miny.astype(np.float64) + maxy) / 2
         slabs = int(np.ceil(np.sqrt(n_nodes)))
         slab = np.empty(n, dtype=np.int64)
-        slab[np.argsort(cx, kind="stable")] = np.arange(n) // (slabs * per_node)
-        order = np.lexsort((cy, slab))
+        slab[np.argsort(cx)] = np.arange(n) // (slabs * per_node)
+        # y within each slab: one sort of slab number + y scaled into [0, 1).
+        low, span = cy.min(), np.ptp(cy)
+        order = np.argsort(slab + ((cy - low) / (span * (1 + 1e-9)) if span > 0 else 0.0))
         level_ids, minx, maxx, miny, maxy = (a[order] for a in (level_ids, minx, maxx, miny, maxy))
         is_root = n_nodes == 1
         numbers = np.array([1], dtype=np.int64) if is_root else np.arange(next_node, next_node + n_nodes)
@@ -337,7 +364,7 @@ def fill_rtree(conn: sqlite3.Connection, rtree: str, ids: np.ndarray, bounds: np
     for numbers, blobs in nodes:
         insert_rows(conn, rtree + "_node", ("nodeno", "data"), (numbers.tolist(), list(map(bytes, blobs))))
     rowids, owners = leaf_owner
-    by_id = np.argsort(rowids, kind="stable")  # rowid order writes several times faster
+    by_id = np.argsort(rowids)  # rowid order writes several times faster
     insert_rows(conn, rtree + "_rowid", ("rowid", "nodeno"), (rowids[by_id].tolist(), owners[by_id].tolist()))
     for children, owner in parents:
         insert_rows(conn, rtree + "_parent", ("nodeno", "parentnode"), (children.tolist(), owner.tolist()))
@@ -351,18 +378,35 @@ def insert_rows(
     progress: Progress = lambda f: None,
     cancelled: IsCancelled = lambda: False,
 ) -> bool:
-    """Insert ``columns`` (equal-length sequences of SQLite values) as rows of ``table``; False if cancelled.
+    """Insert ``columns`` (equal-length sequences of SQLite values) as rows of ``table``; False if cancelled."""
+    n = len(columns[0]) if columns else 0
+    return insert_batches(conn, table, names, n, lambda a, b: [c[a:b] for c in columns], progress, cancelled)
+
+
+def insert_batches(
+    conn: sqlite3.Connection,
+    table: str,
+    names: Sequence[str],
+    n: int,
+    batch: Callable[[int, int], Sequence[Sequence[object]]],
+    progress: Progress = lambda f: None,
+    cancelled: IsCancelled = lambda: False,
+    *,
+    threaded: bool = False,
+) -> bool:
+    """Insert ``n`` rows, whose columns for rows ``a:b`` are ``batch(a, b)``, into ``table``; False if cancelled.
 
     Hundreds of rows go in per statement (``INSERT ... VALUES (...), (...), ...``):
     Python's ``executemany`` spends a few microseconds on every statement it
     runs, more than SQLite spends storing a row, so one statement per row
     costs about twice the time.  The parameters are the columns interleaved
     into one flat list (slice assignment, no per-row tuples), handed out in
-    slices.
+    slices.  With ``threaded`` (``conn`` made with ``check_same_thread=False``)
+    SQLite stores one batch in a second thread while this one prepares the
+    next: SQLite works without Python's global lock, so the two overlap.
     """
     k = len(names)
-    n = len(columns[0]) if k else 0
-    if not n:
+    if not n or not k:
         return True
     try:
         limit = conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
@@ -371,22 +415,39 @@ def insert_rows(
     per = max(1, min(500, limit // k))
     values = "({})".format(", ".join("?" * k))
     head = "INSERT INTO {} ({}) VALUES ".format(_quote(table), ", ".join(_quote(c) for c in names))
-    step = max(per, _BATCH // per * per)
-    for start in range(0, n, step):
-        if cancelled():
-            return False
-        stop = min(n, start + step)
-        flat: List[object] = [None] * ((stop - start) * k)
-        for j, col in enumerate(columns):
-            flat[j::k] = col[start:stop]
-        whole = (stop - start) // per * per
+    many = head + ", ".join([values] * per)
+
+    def store(flat: List[object], rows: int) -> None:
+        whole = rows // per * per
         if whole:
-            conn.executemany(
-                head + ", ".join([values] * per), (flat[i : i + per * k] for i in range(0, whole * k, per * k))
-            )
-        if whole < stop - start:
-            conn.execute(head + ", ".join([values] * (stop - start - whole)), flat[whole * k :])
-        progress(stop / n)
+            conn.executemany(many, (flat[i : i + per * k] for i in range(0, whole * k, per * k)))
+        if whole < rows:
+            conn.execute(head + ", ".join([values] * (rows - whole)), flat[whole * k :])
+
+    step = max(per, _BATCH // per * per)
+    pool = ThreadPoolExecutor(max_workers=1) if threaded else None
+    pending = None
+    try:
+        for start in range(0, n, step):
+            if cancelled():
+                return False
+            stop = min(n, start + step)
+            flat: List[object] = [None] * ((stop - start) * k)
+            for j, col in enumerate(batch(start, stop)):
+                flat[j::k] = col
+            if pending is not None:
+                pending.result()  # the previous batch is stored (or its error raised)
+            if pool is None:
+                store(flat, stop - start)
+            else:
+                pending = pool.submit(store, flat, stop - start)
+            progress(start / n if pool else stop / n)
+        if pending is not None:
+            pending.result()
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True)
+    progress(1.0)
     return True
 
 
@@ -400,7 +461,7 @@ def _insert_gpkg(
     progress: Progress,
     cancelled: IsCancelled,
 ) -> None:
-    conn = sqlite3.connect(path, isolation_level=None)
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)  # see insert_batches
     try:
         name = _gpkg_table(conn, path, layer)
         geom_row = conn.execute(
@@ -414,20 +475,22 @@ def _insert_gpkg(
         )
         n = len(table)
         fids = np.arange(first_fid, first_fid + n, dtype=np.int64)
-        columns: List[List[object]] = [fids.tolist()]
+        # Each column as a function of a row range: values are made batch by batch, while SQLite stores.
+        columns: List[Callable[[int, int], Sequence[object]]] = [lambda a, b: fids[a:b].tolist()]
         names = [fid_col]
         bounds = None
         if geom_row is not None and x is not None:
-            columns.append(point_blobs(x, y, int(geom_row[1])))
+            srs_id = int(geom_row[1])
+            columns.append(lambda a, b: point_blobs(x[a:b], y[a:b], srs_id))
             names.append(geom_row[0])
         elif geom_row is not None and wkb is not None:
             blobs, bounds = wkb_blobs(wkb, int(geom_row[1]))
-            columns.append(blobs)
+            columns.append(lambda a, b: blobs[a:b])
             names.append(geom_row[0])
         for col in table.columns:
             if str(col).lower() == fid_col.lower():
                 continue  # a source's feature id: the new layer numbers its own features
-            columns.append(_sql_column(table[col]))
+            columns.append(lambda a, b, series=table[col]: _sql_column(series.iloc[a:b]))
             names.append(str(col))
 
         conn.execute("PRAGMA synchronous = OFF")
@@ -438,10 +501,13 @@ def _insert_gpkg(
         ).fetchall()
         for trig, _ in triggers:
             conn.execute("DROP TRIGGER {}".format(_quote(trig)))
-        if not insert_rows(conn, name, names, columns, lambda f: progress(0.9 * f), cancelled):
+
+        def batch(a: int, b: int) -> List[Sequence[object]]:
+            return [column(a, b) for column in columns]
+
+        if not insert_batches(conn, name, names, n, batch, lambda f: progress(0.9 * f), cancelled, threaded=True):
             conn.execute("ROLLBACK")
             return
-        del columns
         if geom_row is not None and x is not None and n:
             bounds = np.column_stack([x, y, x, y])
         if geom_row is not None and bounds is not None and n:
