@@ -591,17 +591,19 @@ def _pocketfft():
 
     ``import scipy.fft`` also imports scipy.special, scipy.linalg and
     scipy.sparse (for its FFTLog), about 70 ms and 12 MiB that the heatmap
-    does not use; so the extension is loaded on its own, under its own
-    name (a later ``import scipy.fft`` then reuses it).  If that fails
+    does not use; so the extension is loaded on its own (not even scipy's
+    ``__init__`` runs), under its own name (a later ``import scipy.fft``
+    then reuses it).  If that fails
     (another scipy layout), through ``scipy.fft``.
     """
     module = sys.modules.get(_POCKETFFT)
     if module is not None:
         return module
     try:
-        import scipy
-
-        folder = os.path.join(os.path.dirname(scipy.__file__), "fft", "_pocketfft")
+        scipy_spec = importlib.util.find_spec("scipy")  # (finds the package without running it)
+        if scipy_spec is None or not scipy_spec.submodule_search_locations:
+            raise ImportError("no scipy")
+        folder = os.path.join(list(scipy_spec.submodule_search_locations)[0], "fft", "_pocketfft")
         path = next(
             os.path.join(folder, "pypocketfft" + suffix)
             for suffix in importlib.machinery.EXTENSION_SUFFIXES
