@@ -1122,8 +1122,12 @@ def parse_times(
             hint="Set TIME_FORMAT (strptime codes, e.g. %m/%d/%Y %I:%M:%S %p).",
         )
     # Exports repeat timestamps (several reads a second): parse each distinct text once.
-    codes, uniques = pd.factorize(text, sort=False)
-    uniques = pd.Series(uniques, dtype=object)
+    step = max(1, len(text) // _SAMPLE)
+    if len(text) > 4 * _SAMPLE and text.iloc[::step].nunique() > 0.5 * len(text.iloc[::step]):
+        codes, uniques = np.arange(len(text)), pd.Series(text.to_numpy(), dtype=object)  # mostly distinct
+    else:
+        codes, uniques = pd.factorize(text, sort=False)
+        uniques = pd.Series(uniques, dtype=object)
     if chosen == ISO_FORMAT:
         has_offset = pd.Series(
             uniques.str.contains(r"\d\s*" + _OFFSET_RE, regex=True).to_numpy()[codes], index=text.index

@@ -287,32 +287,63 @@ def _f32(values: np.ndarray, up: bool) -> np.ndarray:
     return out
 
 
-def fill_rtree(conn: sqlite3.Connection, rtree: str, ids: np.ndarray, bounds: np.ndarray) -> None:
-    """Fill an empty 2-D SQLite R*Tree with ``ids`` and their (minx, miny, maxx, maxy) ``bounds``.
-
-    Inserting row by row costs about 30 µs a row (SQLite re-balances the tree
-    each time: half a minute for a million reads), so the tree is packed
-    at once instead (sort-tile-recursive order) and its node, rowid and
-    parent tables are written directly, in SQLite's own node format: a
-    big-endian header (depth on the root, cell count), then 24-byte cells of
-    a 64-bit id and four float32 edges rounded outward.  A tree that is not
-    empty, or whose node size is unusual, is filled row by row.
-    """
-    q = _quote(rtree)
-    if len(ids) == 0:
-        return
+def _rtree_capacity(conn: sqlite3.Connection, rtree: str) -> int:
+    """Cells per node of an empty SQLite R*Tree whose nodes can be written directly, else 0."""
     root = conn.execute("SELECT length(data) FROM {} WHERE nodeno = 1".format(_quote(rtree + "_node"))).fetchone()
     filled = conn.execute("SELECT COUNT(*) FROM {}".format(_quote(rtree + "_rowid"))).fetchone()[0]
     node_size = root[0] if root else 0
     per_node = (node_size - 4) // _RTREE_CELL.itemsize
     if filled or per_node < 4 or (node_size - 4) % _RTREE_CELL.itemsize:
+        return 0
+    return per_node
+
+
+_Packed = Tuple[List[Tuple[np.ndarray, np.ndarray]], Tuple[np.ndarray, np.ndarray], List[Tuple[np.ndarray, np.ndarray]]]
+
+
+def fill_rtree(
+    conn: sqlite3.Connection, rtree: str, ids: np.ndarray, bounds: np.ndarray, packed: Optional[_Packed] = None
+) -> None:
+    """Fill an empty 2-D SQLite R*Tree with ``ids`` and their (minx, miny, maxx, maxy) ``bounds``.
+
+    Inserting row by row costs about 30 µs a row (SQLite re-balances the tree
+    each time: half a minute for a million reads), so the tree is packed
+    at once instead (``pack_rtree``; ``packed`` when already done) and its
+    node, rowid and parent tables are written directly.  A tree that is not
+    empty, or whose node size is unusual, is filled row by row.
+    """
+    if len(ids) == 0:
+        return
+    per_node = _rtree_capacity(conn, rtree)
+    if not per_node:
         conn.executemany(
-            "INSERT INTO {} (id, minx, maxx, miny, maxy) VALUES (?, ?, ?, ?, ?)".format(q),
+            "INSERT INTO {} (id, minx, maxx, miny, maxy) VALUES (?, ?, ?, ?, ?)".format(_quote(rtree)),
             zip(
                 ids.tolist(), bounds[:, 0].tolist(), bounds[:, 2].tolist(), bounds[:, 1].tolist(), bounds[:, 3].tolist()
             ),
         )
         return
+    nodes, leaf_owner, parents = packed if packed is not None else pack_rtree(ids, bounds, per_node)
+    conn.execute("DELETE FROM {}".format(_quote(rtree + "_node")))
+    conn.execute("DELETE FROM {}".format(_quote(rtree + "_parent")))
+    for numbers, blobs in nodes:
+        insert_rows(conn, rtree + "_node", ("nodeno", "data"), (numbers.tolist(), list(map(bytes, blobs))))
+    rowids, owners = leaf_owner
+    insert_rows(conn, rtree + "_rowid", ("rowid", "nodeno"), (rowids.tolist(), owners.tolist()))
+    for children, owner in parents:
+        insert_rows(conn, rtree + "_parent", ("nodeno", "parentnode"), (children.tolist(), owner.tolist()))
+
+
+def pack_rtree(ids: np.ndarray, bounds: np.ndarray, per_node: int) -> _Packed:
+    """The nodes of a packed R*Tree, in SQLite's own node format, for ``per_node`` cells a node.
+
+    Sort-tile-recursive order; each node is a big-endian header (depth on
+    the root, cell count), then 24-byte cells of a 64-bit id and four
+    float32 edges rounded outward.  Returns ``(nodes, leaf owners, parents)``:
+    (node numbers, node blobs) per level, (rowids in rowid order, their leaf
+    node) and (child node numbers, parent node) per level above the leaves.
+    Pure numpy (no SQLite), so it can run beside the inserts.
+    """
     level_ids = np.asarray(ids, dtype=np.int64)
     minx, maxx = _f32(bounds[:, 0], False), _f32(bounds[:, 2], True)
     miny, maxy = _f32(bounds[:, 1], False), _f32(bounds[:, 3], True)
@@ -359,15 +390,9 @@ def fill_rtree(conn: sqlite3.Connection, rtree: str, ids: np.ndarray, bounds: np
         minx, maxx = np.minimum.reduceat(minx, cut), np.maximum.reduceat(maxx, cut)
         miny, maxy = np.minimum.reduceat(miny, cut), np.maximum.reduceat(maxy, cut)
         level_ids, depth = numbers, depth + 1
-    conn.execute("DELETE FROM {}".format(_quote(rtree + "_node")))
-    conn.execute("DELETE FROM {}".format(_quote(rtree + "_parent")))
-    for numbers, blobs in nodes:
-        insert_rows(conn, rtree + "_node", ("nodeno", "data"), (numbers.tolist(), list(map(bytes, blobs))))
     rowids, owners = leaf_owner
     by_id = np.argsort(rowids)  # rowid order writes several times faster
-    insert_rows(conn, rtree + "_rowid", ("rowid", "nodeno"), (rowids[by_id].tolist(), owners[by_id].tolist()))
-    for children, owner in parents:
-        insert_rows(conn, rtree + "_parent", ("nodeno", "parentnode"), (children.tolist(), owner.tolist()))
+    return nodes, (rowids[by_id], owners[by_id]), parents
 
 
 def insert_rows(
@@ -505,16 +530,27 @@ def _insert_gpkg(
         def batch(a: int, b: int) -> List[Sequence[object]]:
             return [column(a, b) for column in columns]
 
-        if not insert_batches(conn, name, names, n, batch, lambda f: progress(0.9 * f), cancelled, threaded=True):
-            conn.execute("ROLLBACK")
-            return
+        # The spatial index is packed (numpy, without the global lock) while the rows go in.
+        packer = ThreadPoolExecutor(max_workers=1)
+        packing = None
         if geom_row is not None and x is not None and n:
             bounds = np.column_stack([x, y, x, y])
         if geom_row is not None and bounds is not None and n:
             valid = ~np.isnan(bounds).any(axis=1)
             rtree = "rtree_{}_{}".format(name, geom_row[0])
+            exists = conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (rtree,)).fetchone()
+            per_node = _rtree_capacity(conn, rtree) if exists else 0
+            if per_node and valid.any():
+                packing = packer.submit(pack_rtree, fids[valid], bounds[valid], per_node)
+        try:
+            if not insert_batches(conn, name, names, n, batch, lambda f: progress(0.9 * f), cancelled, threaded=True):
+                conn.execute("ROLLBACK")
+                return
+        finally:
+            packer.shutdown(wait=True)
+        if geom_row is not None and bounds is not None and n:
             if conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (rtree,)).fetchone():
-                fill_rtree(conn, rtree, fids[valid], bounds[valid])
+                fill_rtree(conn, rtree, fids[valid], bounds[valid], packing.result() if packing else None)
             if valid.any():
                 conn.execute(
                     "UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ?, "

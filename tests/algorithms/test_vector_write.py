@@ -1,0 +1,52 @@
+"""The GeoPackage write path's bulk helpers (qgis_io.vector)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import numpy as np
+import pytest
+
+from alpr_qgis.qgis_io.vector import _datetime_text, insert_rows, parse_point_blobs, point_blobs
+
+
+def test_datetime_text_is_numpys_own_formatting():
+    rng = np.random.default_rng(3)
+    ms = rng.integers(-2 * 10**12, 4 * 10**12, 5000)
+    values = ms.astype("datetime64[ms]")
+    values[::7] = np.datetime64("NaT")
+    expected = values.astype(str).astype(object)
+    expected[np.isnat(values)] = None
+    assert _datetime_text(values) == expected.tolist()
+
+
+@pytest.mark.parametrize("n", [0, 1, 499, 500, 1234, 120_001])
+def test_insert_rows_stores_every_row_in_order(n):
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b REAL, c BLOB)")
+    ids = list(range(1, n + 1))
+    texts = [None if i % 5 == 0 else "v{}".format(i) for i in ids]
+    reals = [i / 3 for i in ids]
+    blobs = [bytes([i % 256]) * 3 for i in ids]
+    seen = []
+    assert insert_rows(conn, "t", ["id", "a", "b", "c"], [ids, texts, reals, blobs], progress=seen.append)
+    assert conn.execute("SELECT id, a, b, c FROM t ORDER BY id").fetchall() == list(zip(ids, texts, reals, blobs))
+    assert not n or seen[-1] == 1.0
+
+
+def test_insert_rows_stops_when_cancelled():
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY)")
+    assert not insert_rows(conn, "t", ["id"], [list(range(10))], cancelled=lambda: True)
+    assert conn.execute("SELECT COUNT(*) FROM t").fetchone()[0] == 0
+
+
+def test_point_blobs_with_and_without_missing_points():
+    x = np.array([1.5, np.nan, -3.25, 0.0])
+    y = np.array([2.5, 1.0, 4.0, 0.0])
+    blobs = point_blobs(x, y, 4326)
+    assert blobs[1] is None and all(len(b) == 29 for b in blobs if b is not None)
+    back_x, back_y = parse_point_blobs(blobs)
+    np.testing.assert_array_equal(back_x, x)
+    np.testing.assert_array_equal(back_y, [2.5, np.nan, 4.0, 0.0])
+    assert point_blobs(x[[0, 2]], y[[0, 2]], 4326) == [blobs[0], blobs[2]]
