@@ -7,7 +7,7 @@ import sqlite3
 import numpy as np
 import pytest
 
-from alpr_qgis.qgis_io.vector import _datetime_text, insert_rows, parse_point_blobs, point_blobs
+from alpr_qgis.qgis_io.vector import _datetime_text, insert_batches, insert_rows, parse_point_blobs, point_blobs
 
 
 def test_datetime_text_is_numpys_own_formatting():
@@ -50,3 +50,15 @@ def test_point_blobs_with_and_without_missing_points():
     np.testing.assert_array_equal(back_x, x)
     np.testing.assert_array_equal(back_y, [2.5, np.nan, 4.0, 0.0])
     assert point_blobs(x[[0, 2]], y[[0, 2]], 4326) == [blobs[0], blobs[2]]
+
+
+def test_threaded_batches_store_everything_and_raise_the_writers_errors():
+    conn = sqlite3.connect(":memory:", check_same_thread=False)
+    conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT)")
+    n = 130_000
+    assert insert_batches(
+        conn, "t", ["id", "a"], n, lambda a, b: [list(range(a, b)), [str(i) for i in range(a, b)]], threaded=True
+    )
+    assert conn.execute("SELECT COUNT(*), SUM(id), MAX(a) FROM t").fetchone() == (n, n * (n - 1) // 2, "99999")
+    with pytest.raises(sqlite3.IntegrityError):  # ids already taken: the second thread's error comes back
+        insert_batches(conn, "t", ["id", "a"], 10, lambda a, b: [list(range(a, b)), ["x"] * (b - a)], threaded=True)

@@ -416,6 +416,7 @@ def test_utf16_file(tmp_path):
             ],
         ),
         ("%m/%d/%y %I:%M %p", ["02/29/16 12:00 AM", "02/29/15 12:00 PM", "12/31/68 11:59 pm", "01/01/69 00:30 AM"]),
+        ("%d.%m.%Y %H:%M", ["31.12.2014 23:59", "31.12.2014 23:5é", "01.01.2014 00:00"]),  # not ASCII
     ],
 )
 def test_fixed_width_parse_matches_strptime_on_edge_values(fmt, values):
