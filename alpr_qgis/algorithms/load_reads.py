@@ -266,6 +266,13 @@ class LoadReadsAlgorithm(AlprAlgorithm):
             )
         )
         feedback.pushInfo(self.tr("Time format: {}.").format(table.time_format))
+        if table.parser != "fast":
+            feedback.pushInfo(
+                self.tr(
+                    "The file has quoted line breaks or irregular quoting: its records were split "
+                    "with the exact, slower reader."
+                )
+            )
         if table.plates_hashed:
             feedback.pushInfo(self.tr("The plates arrived hashed: plate-text rules will not apply to them."))
         if not f.device:

@@ -205,3 +205,11 @@ def test_sample_rows_keep_source_text_columns(tmp_path):
     layer = QgsVectorLayer(res["OUTPUT"])
     assert [f["Location"] for f in features(layer)][:2] == ["(37.80123, -122.27456)", "(37.79001, -122.26002)"]
     assert os.path.getsize(res["OUTPUT"]) > 0
+
+
+@pytest.mark.parametrize(("last", "exact"), [(ROWS[4], False), ('106,"Q,1",07/20/2014 08:01:02 AM,,P,CA,"a\nb"', True)])
+def test_log_says_when_the_exact_reader_was_needed(tmp_path, feedback, last, exact):
+    src = export_csv(tmp_path, rows=ROWS[:4] + [last])
+    res = run_load({"INPUT": src, "OUTPUT": "TEMPORARY_OUTPUT", "REJECTED": "TEMPORARY_OUTPUT"}, feedback)
+    assert res["READ_COUNT"] == 5
+    assert ("split with the exact, slower reader" in feedback.text()) is exact
