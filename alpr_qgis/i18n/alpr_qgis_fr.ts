@@ -12,187 +12,187 @@
 <context>
     <name>AnonymizePlatesAlgorithm</name>
     <message>
-        <location filename="../algorithms/anonymize_plates.py" line="64"/>
+        <location filename="../algorithms/anonymize_plates.py" line="66"/>
         <source>Anonymize plates</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/anonymize_plates.py" line="70"/>
+        <location filename="../algorithms/anonymize_plates.py" line="72"/>
         <source>alpr,anpr,lpr,plate,anonymize,anonymise,pseudonymize,hash,hmac,privacy,publish,release</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/anonymize_plates.py" line="75"/>
+        <location filename="../algorithms/anonymize_plates.py" line="77"/>
         <source>&lt;p&gt;Makes a layer of reads fit to publish: every plate is replaced by &lt;i&gt;plate_id&lt;/i&gt;, other fields that still hold a row's plate are cleared, and time and place can be coarsened. The features and all other fields are kept.&lt;/p&gt;&lt;p&gt;&lt;b&gt;METHOD&lt;/b&gt;: &lt;i&gt;hmac&lt;/i&gt; (default) — keyed HMAC-SHA256 of the normalised plate, 64 hexadecimal characters: the same plate gets the same id within a run and across runs with the same key, so releases can be linked; &lt;i&gt;token&lt;/i&gt; — a random 22-character URL-safe token per plate, the same within this run only; &lt;i&gt;drop&lt;/i&gt; — no id at all.&lt;/p&gt;&lt;p&gt;Plates are normalised before they are hashed (upper case, spaces, dashes and dots removed), so &quot;6trm 913&quot; and &quot;6TRM-913&quot; are one vehicle. Empty plates get no id.&lt;/p&gt;&lt;p&gt;&lt;b&gt;KEY&lt;/b&gt; or &lt;b&gt;KEY_FILE&lt;/b&gt;: the secret of the keyed hash. Prefer KEY_FILE (a file holding the secret; a trailing line break is ignored): QGIS records plain parameter values in its processing history and in models, so a KEY typed here is stored in clear text. With neither, a random key is used once and never stored: ids then cannot be linked to any other release. Never publish an unkeyed hash of plates (plain SHA-256 or MD5): there are so few possible plates that anyone can hash them all and reverse it. The key is never written anywhere by this plugin.&lt;/p&gt;&lt;p&gt;&lt;b&gt;TIME_PRECISION&lt;/b&gt; (keep, minute, hour, day) floors read times; &lt;b&gt;LOCATION_PRECISION_M&lt;/b&gt; (metres, 0 = keep) moves every read to the centre of its grid cell of that size (measured in the local UTM zone for layers in degrees).&lt;/p&gt;&lt;p&gt;&lt;b&gt;EXTRA_PLATE_FIELDS&lt;/b&gt;: other fields holding plates; they are removed. Any other text field whose value contains the row's plate (for example an image file name IMG_..._6TRM913.jpg) is found, reported by name and count, and cleared.&lt;/p&gt;&lt;p&gt;&lt;b&gt;AUDIT&lt;/b&gt; (re-identification audit): each vehicle's trail is the set of its (place, time) points as released. For k = 1, 2, 3 and 4 known sightings, k points of each vehicle's trail are drawn at random (fixed seed) and the vehicle counts as &lt;i&gt;unique&lt;/i&gt; when no other vehicle's trail holds all k. The table gives, per k, the vehicles with at least k points, how many are unique and the share: the share of cars an adversary who saw a car k times could single out and follow through the release. Coarser time and place lower it; publish when it is low enough for your purpose.&lt;/p&gt;&lt;p&gt;Example: &lt;code&gt;qgis_process.bin run alpr:anonymizeplates -- INPUT=clean.gpkg KEY_FILE=/secure/alpr.key TIME_PRECISION=hour LOCATION_PRECISION_M=200 OUTPUT=public.gpkg AUDIT=audit.csv&lt;/code&gt;&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/anonymize_plates.py" line="112"/>
+        <location filename="../algorithms/anonymize_plates.py" line="114"/>
         <source>Reads</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/anonymize_plates.py" line="112"/>
+        <location filename="../algorithms/anonymize_plates.py" line="114"/>
         <source>Reads to publish, e.g. the clean output of alpr:cleanreads.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/anonymize_plates.py" line="116"/>
+        <location filename="../algorithms/anonymize_plates.py" line="118"/>
         <source>Plate field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/anonymize_plates.py" line="116"/>
+        <location filename="../algorithms/anonymize_plates.py" line="118"/>
         <source>The text field holding the plates (default: plate).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/anonymize_plates.py" line="127"/>
+        <location filename="../algorithms/anonymize_plates.py" line="129"/>
         <source>Method</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/anonymize_plates.py" line="129"/>
+        <location filename="../algorithms/anonymize_plates.py" line="131"/>
         <source>hmac: keyed hash (linkable with the same key); token: random per run; drop: no id.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/anonymize_plates.py" line="130"/>
+        <location filename="../algorithms/anonymize_plates.py" line="132"/>
         <source>Secret key (prefer a key file)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/anonymize_plates.py" line="130"/>
+        <location filename="../algorithms/anonymize_plates.py" line="132"/>
         <source>Stored in clear text in QGIS&apos;s history: use KEY_FILE for real releases.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/anonymize_plates.py" line="134"/>
+        <location filename="../algorithms/anonymize_plates.py" line="136"/>
         <source>Key file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/anonymize_plates.py" line="134"/>
+        <location filename="../algorithms/anonymize_plates.py" line="136"/>
         <source>All files (*)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/anonymize_plates.py" line="134"/>
+        <location filename="../algorithms/anonymize_plates.py" line="136"/>
         <source>A file holding the secret key for the keyed hash.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/anonymize_plates.py" line="140"/>
+        <location filename="../algorithms/anonymize_plates.py" line="142"/>
         <source>Time field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/anonymize_plates.py" line="140"/>
+        <location filename="../algorithms/anonymize_plates.py" line="142"/>
         <source>The date-time field to coarsen and audit (default: read_time).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/anonymize_plates.py" line="152"/>
+        <location filename="../algorithms/anonymize_plates.py" line="154"/>
         <source>Time precision</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/anonymize_plates.py" line="156"/>
+        <location filename="../algorithms/anonymize_plates.py" line="158"/>
         <source>Floor read times to the minute, hour or day.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/anonymize_plates.py" line="157"/>
+        <location filename="../algorithms/anonymize_plates.py" line="159"/>
         <source>Location precision (m)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/anonymize_plates.py" line="157"/>
+        <location filename="../algorithms/anonymize_plates.py" line="159"/>
         <source>Snap reads to the centre of a grid of this size in metres; 0 keeps them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/anonymize_plates.py" line="167"/>
+        <location filename="../algorithms/anonymize_plates.py" line="169"/>
         <source>Other fields holding plates</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/anonymize_plates.py" line="167"/>
+        <location filename="../algorithms/anonymize_plates.py" line="169"/>
         <source>Removed from the output.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/anonymize_plates.py" line="177"/>
+        <location filename="../algorithms/anonymize_plates.py" line="179"/>
         <source>Anonymized reads</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/anonymize_plates.py" line="180"/>
+        <location filename="../algorithms/anonymize_plates.py" line="182"/>
         <source>Re-identification audit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/anonymize_plates.py" line="183"/>
+        <location filename="../algorithms/anonymize_plates.py" line="185"/>
         <source>Reads written</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/anonymize_plates.py" line="184"/>
+        <location filename="../algorithms/anonymize_plates.py" line="186"/>
         <source>Distinct plates</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/anonymize_plates.py" line="185"/>
+        <location filename="../algorithms/anonymize_plates.py" line="187"/>
         <source>Other values cleared</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/anonymize_plates.py" line="187"/>
+        <location filename="../algorithms/anonymize_plates.py" line="189"/>
         <source>Share of vehicles unique after {} sightings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/anonymize_plates.py" line="208"/>
+        <location filename="../algorithms/anonymize_plates.py" line="210"/>
         <source>KEY is stored in clear text in QGIS&apos;s processing history and in models; use KEY_FILE for real releases.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/anonymize_plates.py" line="215"/>
+        <location filename="../algorithms/anonymize_plates.py" line="217"/>
         <source>No key given: a random one-time key was used and discarded; these ids cannot be linked to any other release.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/anonymize_plates.py" line="251"/>
+        <location filename="../algorithms/anonymize_plates.py" line="253"/>
         <source>Field {} held the row&apos;s plate in {} values: cleared.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/anonymize_plates.py" line="255"/>
+        <location filename="../algorithms/anonymize_plates.py" line="257"/>
         <source>Removed fields: {}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/anonymize_plates.py" line="267"/>
+        <location filename="../algorithms/anonymize_plates.py" line="269"/>
         <source>No time field {}: times were not coarsened.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/anonymize_plates.py" line="275"/>
+        <location filename="../algorithms/anonymize_plates.py" line="277"/>
         <source>Locations snapped to a {} m grid in {}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/anonymize_plates.py" line="295"/>
+        <location filename="../algorithms/anonymize_plates.py" line="297"/>
         <source>Audit: {} known sightings single out {} of {} vehicles ({:.1%}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/anonymize_plates.py" line="319"/>
+        <location filename="../algorithms/anonymize_plates.py" line="321"/>
         <source>Internal error: {} reads unaccounted for.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/anonymize_plates.py" line="323"/>
+        <location filename="../algorithms/anonymize_plates.py" line="325"/>
         <source>{} reads of {} plates anonymized with {} ({} characters).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -200,197 +200,192 @@
 <context>
     <name>CleanReadsAlgorithm</name>
     <message>
-        <location filename="../algorithms/clean_reads.py" line="54"/>
+        <location filename="../algorithms/clean_reads.py" line="53"/>
         <source>Remove misreads and null-island points</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/clean_reads.py" line="60"/>
+        <location filename="../algorithms/clean_reads.py" line="59"/>
         <source>alpr,anpr,lpr,plate,misread,clean,sign,null island,duplicate,government</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/clean_reads.py" line="63"/>
+        <location filename="../algorithms/clean_reads.py" line="62"/>
         <source>&lt;p&gt;Separates trustworthy reads from misreads and unusable locations. Every read lands in exactly one output: &lt;b&gt;OUTPUT&lt;/b&gt; (clean reads) or &lt;b&gt;REJECTED&lt;/b&gt; (with the reason); CLEAN_COUNT + REJECTED_COUNT = the input's features.&lt;/p&gt;&lt;p&gt;Plates are first normalised: upper case, spaces, dashes and dots removed (&quot;6trm-913&quot; is tested as 6TRM913, &quot;ONE WAY&quot; as ONEWAY). The rules, in the order that picks the primary &lt;i&gt;reason&lt;/i&gt; (all failing rules are listed in &lt;i&gt;reasons&lt;/i&gt;):&lt;/p&gt;&lt;ul&gt;&lt;li&gt;&lt;b&gt;empty_plate&lt;/b&gt;: no plate text.&lt;/li&gt;&lt;li&gt;&lt;b&gt;invalid_chars&lt;/b&gt;: characters other than letters and digits.&lt;/li&gt;&lt;li&gt;&lt;b&gt;sign_word&lt;/b&gt;: road, traffic or business sign text read as a plate (CROSSWALK, CAUTION, PARKING, ONE WAY, TOW AWAY, STOP, YIELD, SCHOOL…), recognised through OCR confusions (0/O, 1/I/L, 5/S, 8/B, 2/Z, 6/G, CJ/O, M/N…), a dropped or added first or last letter and truncation at the reader's length limit: CAUT10N, CAUTIC1N, ROSSWALK, CROSSWAL, PARKIMG. Words of four letters or fewer must match whole and text with more than two digits is never a sign, so plates that merely contain a word (CAT123, STOP4ME) stay clean. &lt;i&gt;detail&lt;/i&gt; names the word. Add words with EXTRA_SIGN_WORDS (comma-separated).&lt;/li&gt;&lt;li&gt;&lt;b&gt;overlength&lt;/b&gt;: longer than MAX_PLATE_LENGTH characters (7 by default).&lt;/li&gt;&lt;li&gt;&lt;b&gt;government&lt;/b&gt;: matches GOVERNMENT_PATTERN (a regular expression, seven digits by default: California's exempt plates) — only when EXCLUDE_GOVERNMENT is checked. Otherwise such reads stay clean with &lt;i&gt;is_government&lt;/i&gt; = true.&lt;/li&gt;&lt;li&gt;&lt;b&gt;invalid_location&lt;/b&gt;: latitude beyond ±90 or longitude beyond ±180 (layers in a projected CRS are converted to degrees first).&lt;/li&gt;&lt;li&gt;&lt;b&gt;null_geometry&lt;/b&gt;: the read has no location.&lt;/li&gt;&lt;li&gt;&lt;b&gt;null_island&lt;/b&gt;: within NULL_ISLAND_TOLERANCE degrees of 0,0, where reads without coordinates end up.&lt;/li&gt;&lt;/ul&gt;&lt;p&gt;Plates that arrived hashed (hex or base64 text of one length, 16 or more) skip the plate-text rules; PLATES_HASHED and the log say so.&lt;/p&gt;&lt;p&gt;&lt;b&gt;DEDUP_SECONDS&lt;/b&gt; (0 = off): a read of the same plate by the same device within that many seconds of its previous read is flagged &lt;i&gt;is_duplicate&lt;/i&gt; (a parked patrol car re-reading its neighbour inflates every count) — flagged, not removed.&lt;/p&gt;&lt;p&gt;Outputs: clean reads with every input field plus is_government and is_duplicate; rejected reads with every input field plus reason, reasons and detail; counts CLEAN_COUNT, REJECTED_COUNT, DUPLICATE_COUNT, GOVERNMENT_READS and one per reason (EMPTY_PLATE_COUNT, INVALID_CHARS_COUNT, SIGN_WORD_COUNT, OVERLENGTH_COUNT, GOVERNMENT_COUNT, INVALID_LOCATION_COUNT, NULL_GEOMETRY_COUNT, NULL_ISLAND_COUNT).&lt;/p&gt;&lt;p&gt;Example: &lt;code&gt;qgis_process.bin run alpr:cleanreads -- INPUT=reads.gpkg OUTPUT=clean.gpkg REJECTED=misreads.gpkg DEDUP_SECONDS=60&lt;/code&gt;&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/clean_reads.py" line="105"/>
+        <location filename="../algorithms/clean_reads.py" line="104"/>
         <source>Reads</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/clean_reads.py" line="105"/>
+        <location filename="../algorithms/clean_reads.py" line="104"/>
         <source>ALPR reads, e.g. the output of alpr:loadreads.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/clean_reads.py" line="109"/>
+        <location filename="../algorithms/clean_reads.py" line="108"/>
         <source>Plate field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/clean_reads.py" line="109"/>
+        <location filename="../algorithms/clean_reads.py" line="108"/>
         <source>The text field holding the plates (default: plate).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/clean_reads.py" line="120"/>
+        <location filename="../algorithms/clean_reads.py" line="119"/>
         <source>Maximum plate length (characters)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/clean_reads.py" line="120"/>
+        <location filename="../algorithms/clean_reads.py" line="119"/>
         <source>Longer plates (spaces and dashes not counted) are overlength misreads.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/clean_reads.py" line="130"/>
+        <location filename="../algorithms/clean_reads.py" line="129"/>
         <source>Extra sign words (comma-separated)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/clean_reads.py" line="130"/>
+        <location filename="../algorithms/clean_reads.py" line="129"/>
         <source>More sign or business text to treat as misreads, e.g. PIZZA, OPEN HOUSE.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/clean_reads.py" line="136"/>
+        <location filename="../algorithms/clean_reads.py" line="135"/>
         <source>Null-island tolerance (degrees)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/clean_reads.py" line="136"/>
+        <location filename="../algorithms/clean_reads.py" line="135"/>
         <source>Reads within this many degrees of 0,0 are null-island points.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/clean_reads.py" line="147"/>
+        <location filename="../algorithms/clean_reads.py" line="146"/>
         <source>Government plate pattern (regex)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/clean_reads.py" line="147"/>
+        <location filename="../algorithms/clean_reads.py" line="146"/>
         <source>A regular expression matching whole normalised plates of government vehicles.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/clean_reads.py" line="154"/>
+        <location filename="../algorithms/clean_reads.py" line="153"/>
         <source>Exclude government plates</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/clean_reads.py" line="154"/>
+        <location filename="../algorithms/clean_reads.py" line="153"/>
         <source>Reject reads of government plates (reason government) instead of flagging them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/clean_reads.py" line="158"/>
+        <location filename="../algorithms/clean_reads.py" line="157"/>
         <source>Duplicate window (seconds, 0 = off)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/clean_reads.py" line="158"/>
+        <location filename="../algorithms/clean_reads.py" line="157"/>
         <source>Flag re-reads of the same plate by the same device within this many seconds.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/clean_reads.py" line="168"/>
+        <location filename="../algorithms/clean_reads.py" line="167"/>
         <source>Device field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/clean_reads.py" line="168"/>
+        <location filename="../algorithms/clean_reads.py" line="167"/>
         <source>Field naming the camera or car, for duplicate flagging (default: device).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/clean_reads.py" line="175"/>
+        <location filename="../algorithms/clean_reads.py" line="174"/>
         <source>Time field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/clean_reads.py" line="175"/>
+        <location filename="../algorithms/clean_reads.py" line="174"/>
         <source>Date-time field of the read, for duplicate flagging (default: read_time).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/clean_reads.py" line="193"/>
+        <location filename="../algorithms/clean_reads.py" line="192"/>
         <source>Clean reads</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/clean_reads.py" line="194"/>
+        <location filename="../algorithms/clean_reads.py" line="193"/>
         <source>Rejected reads</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/clean_reads.py" line="196"/>
+        <location filename="../algorithms/clean_reads.py" line="195"/>
         <source>Reads rejected as {}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/clean_reads.py" line="199"/>
+        <location filename="../algorithms/clean_reads.py" line="198"/>
         <source>Clean reads flagged duplicate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/clean_reads.py" line="200"/>
+        <location filename="../algorithms/clean_reads.py" line="199"/>
         <source>Reads of government plates</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/clean_reads.py" line="201"/>
+        <location filename="../algorithms/clean_reads.py" line="200"/>
         <source>Plates arrived hashed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/clean_reads.py" line="222"/>
+        <location filename="../algorithms/clean_reads.py" line="221"/>
         <source>Reading reads</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/clean_reads.py" line="237"/>
+        <location filename="../algorithms/clean_reads.py" line="236"/>
         <source>The plates arrived hashed: plate-text rules are skipped.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/clean_reads.py" line="251"/>
-        <source>The layer has no CRS; its coordinates are read as EPSG:4326 degrees.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../algorithms/clean_reads.py" line="257"/>
+        <location filename="../algorithms/clean_reads.py" line="242"/>
         <source>Duplicate flagging needs the fields {} and {}; it was skipped.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/clean_reads.py" line="263"/>
+        <location filename="../algorithms/clean_reads.py" line="248"/>
         <source>Applying the rules</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/clean_reads.py" line="285"/>
+        <location filename="../algorithms/clean_reads.py" line="270"/>
         <source>Writing</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/clean_reads.py" line="314"/>
+        <location filename="../algorithms/clean_reads.py" line="300"/>
         <source>Internal error: {} reads unaccounted for.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/clean_reads.py" line="318"/>
+        <location filename="../algorithms/clean_reads.py" line="304"/>
         <source>The input layer has no features.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/clean_reads.py" line="319"/>
+        <location filename="../algorithms/clean_reads.py" line="305"/>
         <source>{} reads: {} clean, {} rejected.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/clean_reads.py" line="322"/>
+        <location filename="../algorithms/clean_reads.py" line="308"/>
         <source>  {}: {}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -591,178 +586,178 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/heatmap.py" line="58"/>
-        <source>&lt;p&gt;Makes a kernel-density heatmap of points (e.g. reads): the raster QGIS's own &lt;i&gt;Heatmap (Kernel Density Estimation)&lt;/i&gt; makes from the same points, many times faster on large inputs.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Points&lt;/b&gt; (INPUT): a point layer. Points without geometry are skipped; each part of a multipoint counts, as in QGIS's heatmap.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Radius (m)&lt;/b&gt; (RADIUS): how far each point spreads, in metres whatever the layer's CRS. &lt;b&gt;Pixel size (m)&lt;/b&gt; (PIXEL_SIZE): the raster's cell size, in metres.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Kernel shape&lt;/b&gt; (KERNEL, advanced): quartic (default), triangular, uniform, triweight or Epanechnikov, QGIS's kernels in QGIS's order. &lt;b&gt;Decay ratio&lt;/b&gt; (DECAY, advanced): triangular kernel only; 0 falls to zero at the radius, 1 is flat, negative values go below zero towards the rim. &lt;b&gt;Weight field&lt;/b&gt; (WEIGHT_FIELD, advanced): a numeric field multiplying each point's kernel; an empty (null) weight counts as 0, as in QGIS. &lt;b&gt;Output values&lt;/b&gt; (OUTPUT_VALUE): raw (a sum of kernel heights: 1 at a lone point) or scaled (QGIS's normalising constants, per square metre).&lt;/p&gt;&lt;p&gt;&lt;b&gt;Extent&lt;/b&gt; (EXTENT, optional): the area to map instead of the points' extent; given with a CRS it is reprojected, without one it is read in the output CRS. Like the points' extent it is grown by the radius on every side, and points outside the grown extent are left out, so inside the extent the density is complete and in the band around it only nearby points count.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Metres&lt;/b&gt;: a layer in a geographic CRS (or in feet) is projected to the WGS 84 UTM zone of the centre of its extent (EPSG:326xx north, 327xx south) and the heatmap is in that CRS, named in the log; a layer in metres keeps its CRS.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Heatmap&lt;/b&gt; (OUTPUT): a Float32 GeoTIFF. Its grid is QGIS's: the extent grown by the radius, top-left origin, rows = ceil(height / pixel) + 1 and the same for columns. Cells no point reaches are no-data (−9999). A style (transparent at 0, then a perceptual 'inferno' ramp up to the largest value) is saved as a .qml beside it, so the raster opens styled in QGIS. POINT_COUNT: points used; MAXIMUM: largest value.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Guarantee&lt;/b&gt;: for the same points in the same projected CRS, radius, pixel size, kernel, decay, weights and output values, the raster has the width, height, geotransform, CRS and no-data cells of QGIS's heatmap, and every value is within 0.5 % of the raster's largest value of QGIS's (QGIS itself rounds every addition to single precision). QGIS quirks are kept: y distances are measured from a pixel centre mirrored within the pixel, a cell exactly one radius away is 0 rather than no-data, and a point whose block of cells does not fit in the raster (tiny extents) is left out. The work grows with points × radius at most, and for the quartic and triweight kernels with points + cells only, where QGIS's grows with points × radius².&lt;/p&gt;&lt;p&gt;Example: &lt;code&gt;qgis_process.bin run alpr:heatmap -- INPUT=clean.gpkg RADIUS=300 PIXEL_SIZE=10 OUTPUT=heatmap.tif&lt;/code&gt;&lt;/p&gt;</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../algorithms/heatmap.py" line="100"/>
+        <location filename="../algorithms/heatmap.py" line="106"/>
         <source>Points</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/heatmap.py" line="100"/>
+        <location filename="../algorithms/heatmap.py" line="106"/>
         <source>Point layer, e.g. reads; points without geometry are skipped.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/heatmap.py" line="106"/>
+        <location filename="../algorithms/heatmap.py" line="112"/>
         <source>Radius (m)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/heatmap.py" line="106"/>
+        <location filename="../algorithms/heatmap.py" line="112"/>
         <source>Kernel radius (search distance), in metres whatever the layer&apos;s CRS.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/heatmap.py" line="112"/>
+        <location filename="../algorithms/heatmap.py" line="118"/>
         <source>Pixel size (m)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/heatmap.py" line="112"/>
+        <location filename="../algorithms/heatmap.py" line="118"/>
         <source>Width and height of a raster cell, in metres.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/heatmap.py" line="118"/>
+        <location filename="../algorithms/heatmap.py" line="124"/>
         <source>Kernel shape</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/heatmap.py" line="118"/>
+        <location filename="../algorithms/heatmap.py" line="124"/>
         <source>Quartic</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/heatmap.py" line="118"/>
+        <location filename="../algorithms/heatmap.py" line="124"/>
         <source>Triangular</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/heatmap.py" line="118"/>
+        <location filename="../algorithms/heatmap.py" line="124"/>
         <source>Uniform</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/heatmap.py" line="118"/>
+        <location filename="../algorithms/heatmap.py" line="124"/>
         <source>Triweight</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/heatmap.py" line="118"/>
+        <location filename="../algorithms/heatmap.py" line="124"/>
         <source>Epanechnikov</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/heatmap.py" line="118"/>
+        <location filename="../algorithms/heatmap.py" line="124"/>
         <source>QGIS&apos;s kernel shapes, in QGIS&apos;s order; quartic is QGIS&apos;s default.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/heatmap.py" line="134"/>
+        <location filename="../algorithms/heatmap.py" line="140"/>
         <source>Decay ratio (triangular kernel only)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/heatmap.py" line="134"/>
+        <location filename="../algorithms/heatmap.py" line="140"/>
         <source>Kernel height at the radius relative to the centre, for the triangular kernel.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/heatmap.py" line="147"/>
+        <location filename="../algorithms/heatmap.py" line="153"/>
         <source>Weight from field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/heatmap.py" line="147"/>
+        <location filename="../algorithms/heatmap.py" line="153"/>
         <source>Numeric field multiplying each point&apos;s kernel; empty weights count as 0.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/heatmap.py" line="159"/>
+        <location filename="../algorithms/heatmap.py" line="165"/>
         <source>Output values</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/heatmap.py" line="159"/>
+        <location filename="../algorithms/heatmap.py" line="165"/>
         <source>Raw</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/heatmap.py" line="159"/>
+        <location filename="../algorithms/heatmap.py" line="165"/>
         <source>Scaled</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/heatmap.py" line="159"/>
+        <location filename="../algorithms/heatmap.py" line="165"/>
         <source>Raw kernel sums, or scaled by QGIS&apos;s normalising constants (density per square metre).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/heatmap.py" line="165"/>
+        <location filename="../algorithms/heatmap.py" line="171"/>
         <source>Extent (default: the points&apos; extent)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/heatmap.py" line="165"/>
+        <location filename="../algorithms/heatmap.py" line="171"/>
         <source>Area to map; it is grown by the radius, and points outside the grown area are left out.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/heatmap.py" line="169"/>
+        <location filename="../algorithms/heatmap.py" line="175"/>
         <source>Heatmap</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/heatmap.py" line="170"/>
+        <location filename="../algorithms/heatmap.py" line="176"/>
         <source>Points used</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/heatmap.py" line="171"/>
+        <location filename="../algorithms/heatmap.py" line="177"/>
         <source>Largest value</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/heatmap.py" line="213"/>
+        <location filename="../algorithms/heatmap.py" line="217"/>
         <source>{} points without geometry skipped.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/heatmap.py" line="226"/>
+        <location filename="../algorithms/heatmap.py" line="228"/>
         <source>Mapping the extent {:.1f}, {:.1f} : {:.1f}, {:.1f} ({}), grown by the radius.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/heatmap.py" line="234"/>
+        <location filename="../algorithms/heatmap.py" line="236"/>
         <source>Raster of {} × {} cells of {} m, radius {} m, {} kernel, {} values.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/heatmap.py" line="255"/>
+        <location filename="../algorithms/heatmap.py" line="257"/>
         <source>{} points outside the extent (grown by the radius) left out.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/heatmap.py" line="259"/>
+        <location filename="../algorithms/heatmap.py" line="261"/>
         <source>{} points left out, as QGIS&apos;s heatmap leaves them out: their block of cells does not fit in this small raster (the radius rounded up to whole pixels is wider than the extent).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/heatmap.py" line="265"/>
+        <location filename="../algorithms/heatmap.py" line="267"/>
         <source>{} points mapped ({}); largest value {:.6g}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/heatmap.py" line="309"/>
+        <location filename="../algorithms/heatmap.py" line="317"/>
         <source>Projected to {} ({}) for metres; the heatmap is in this CRS.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/heatmap.py" line="317"/>
+        <location filename="../algorithms/heatmap.py" line="325"/>
         <source>{} points could not be projected to {} and are left out.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/heatmap.py" line="58"/>
+        <source>&lt;p&gt;Makes a kernel-density heatmap of points (e.g. reads): the raster QGIS's own &lt;i&gt;Heatmap (Kernel Density Estimation)&lt;/i&gt; makes from the same points, many times faster on large inputs.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Points&lt;/b&gt; (INPUT): a point layer. Points without geometry are skipped; each part of a multipoint counts, as in QGIS's heatmap.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Radius (m)&lt;/b&gt; (RADIUS): how far each point spreads, in metres whatever the layer's CRS. &lt;b&gt;Pixel size (m)&lt;/b&gt; (PIXEL_SIZE): the raster's cell size, in metres.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Kernel shape&lt;/b&gt; (KERNEL, advanced): quartic (default), triangular, uniform, triweight or Epanechnikov, QGIS's kernels in QGIS's order. &lt;b&gt;Decay ratio&lt;/b&gt; (DECAY, advanced): triangular kernel only; 0 falls to zero at the radius, 1 is flat, negative values go below zero towards the rim. &lt;b&gt;Weight field&lt;/b&gt; (WEIGHT_FIELD, advanced): a numeric field multiplying each point's kernel; an empty (null) weight counts as 0, as in QGIS. &lt;b&gt;Output values&lt;/b&gt; (OUTPUT_VALUE): raw (a sum of kernel heights: 1 at a lone point) or scaled (QGIS's normalising constants, per square metre).&lt;/p&gt;&lt;p&gt;&lt;b&gt;Extent&lt;/b&gt; (EXTENT, optional): the area to map instead of the points' extent; given with a CRS it is reprojected, without one it is read in the output CRS. Like the points' extent it is grown by the radius on every side, and points outside the grown extent are left out, so inside the extent the density is complete, and in the band around it only the points in the band count. The raster is a window on the larger one: a point near its edge keeps its cells inside (its block is clipped, not dropped or shifted as QGIS would at its own raster's edge).&lt;/p&gt;&lt;p&gt;&lt;b&gt;Metres&lt;/b&gt;: a layer in a geographic CRS (or in feet) is projected to the WGS 84 UTM zone of the centre of its extent (EPSG:326xx north, 327xx south) and the heatmap is in that CRS, named in the log; a layer in metres keeps its CRS.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Heatmap&lt;/b&gt; (OUTPUT): a Float32 GeoTIFF. Its grid is QGIS's: the extent grown by the radius, top-left origin, rows = ceil(height / pixel) + 1 and the same for columns. Cells no point reaches are no-data (−9999). A style (transparent at 0, then a perceptual 'inferno' ramp up to the largest value) is saved as a .qml beside it, so the raster opens styled in QGIS. POINT_COUNT: points used; MAXIMUM: largest value.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Guarantee&lt;/b&gt;: for the same points in the same projected CRS, radius, pixel size, kernel, decay, weights and output values, the raster has the width, height, geotransform, CRS and no-data cells of QGIS's heatmap, and every value is within 1 % of the raster's largest value of QGIS's (under 0.3 % in the tests, 0.06 % on the benchmark data; QGIS itself rounds every addition to single precision). QGIS's quirks are kept: y distances are measured from a pixel centre mirrored within the pixel, a cell exactly one radius away is 0 rather than no-data, and a point whose block of cells does not fit in the raster (a tiny extent) is left out. Small inputs and small radii are computed point by point as QGIS does; otherwise the uniform and Epanechnikov kernels exactly, row by row (work: points × radius), and the quartic and triweight kernels by one FFT convolution of the points spread over the pixels around them (work: points + pixels), where QGIS's work grows with points × radius².&lt;/p&gt;&lt;p&gt;Example: &lt;code&gt;qgis_process.bin run alpr:heatmap -- INPUT=clean.gpkg RADIUS=300 PIXEL_SIZE=10 OUTPUT=heatmap.tif&lt;/code&gt;&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -957,292 +952,292 @@
 <context>
     <name>JoinCensusAlgorithm</name>
     <message>
-        <location filename="../algorithms/join_census.py" line="70"/>
+        <location filename="../algorithms/join_census.py" line="72"/>
         <source>Join census layer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="76"/>
+        <location filename="../algorithms/join_census.py" line="78"/>
         <source>alpr,anpr,lpr,plate,census,tract,zip,population,income,race,disparity,equity,exposure,correlation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="81"/>
+        <location filename="../algorithms/join_census.py" line="83"/>
         <source>&lt;p&gt;Whom do the cameras watch? Counts the reads in each census unit (tract, block group, ZIP code) and compares the read rate with the units' population and attributes.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Spatial join&lt;/b&gt; (default): &lt;b&gt;CENSUS&lt;/b&gt; is a polygon layer; each read is counted in the unit it falls in (on a border shared by two units: the first of them). Layers in different CRSs are fine (the reads are transformed to the census layer's CRS); invalid polygons are repaired and reported by feature id. &lt;b&gt;Key join&lt;/b&gt;: for reads already coded by tract or ZIP, set &lt;b&gt;READ_KEY_FIELD&lt;/b&gt; (on the reads) and &lt;b&gt;CENSUS_KEY_FIELD&lt;/b&gt; (on the census layer, which may be a table without geometry). Keys are compared as text: spaces trimmed, case ignored, 98036.0 read as 98036, and leading zeros of all-digit keys ignored (&quot;06001480100&quot; = 6001480100, ZIP &quot;02134&quot; = 2134).&lt;/p&gt;&lt;p&gt;&lt;b&gt;POPULATION_FIELD&lt;/b&gt;: residents per unit. &lt;b&gt;ATTRIBUTES&lt;/b&gt;: numeric fields to compare with the read rate (per-capita income, residents by race…). &lt;b&gt;ATTRIBUTES_ARE_COUNTS&lt;/b&gt;: the attributes count people (each is divided by the population before correlating, and their exposure is computed). &lt;b&gt;MIN_POPULATION&lt;/b&gt; (default 100): smaller units, and units without population, get null population-based fields and stay out of the statistics (a port with 50 residents and 500 reads would otherwise dominate them); they are counted in SMALL_UNIT_COUNT. Text fields holding numbers are accepted; other text is an error naming the feature and the value.&lt;/p&gt;&lt;p&gt;&lt;b&gt;OUTPUT&lt;/b&gt;: the census units with all their fields plus &lt;i&gt;read_count&lt;/i&gt;, &lt;i&gt;reads_per_km2&lt;/i&gt; (area on the ellipsoid; every unit with an area), &lt;i&gt;reads_per_1000&lt;/i&gt; (per 1,000 residents), &lt;i&gt;read_share&lt;/i&gt; and &lt;i&gt;pop_share&lt;/i&gt; (shares of the reads and of the residents over the units compared) and &lt;i&gt;disparity&lt;/i&gt; = read_share ÷ pop_share (1 = the average rate, 2 = twice it), styled as a diverging map centred on 1 (grey: no rate). &lt;b&gt;OUTPUT_STATS&lt;/b&gt;: one row per attribute and rate basis (&lt;i&gt;per_1000&lt;/i&gt;; &lt;i&gt;per_km2&lt;/i&gt; too when the units have areas) with &lt;i&gt;spearman&lt;/i&gt;, &lt;i&gt;spearman_p&lt;/i&gt;, &lt;i&gt;pearson&lt;/i&gt;, &lt;i&gt;pearson_p&lt;/i&gt; and &lt;i&gt;n&lt;/i&gt; (units compared, including units without reads, rate 0), and, for count attributes, &lt;i&gt;exposure_per_1000&lt;/i&gt; (the read rate where the group's members live, weighted by their number) and &lt;i&gt;exposure_ratio&lt;/i&gt; (that over the overall rate). Exposure avoids the small-denominator trap of per-unit rates. &lt;b&gt;SUMMARY&lt;/b&gt;: one sentence on the strongest relation, also in the log.&lt;/p&gt;&lt;p&gt;Counts: READ_COUNT = MATCHED_COUNT (reads in a unit) + NO_UNIT_COUNT (in no unit, or a key matching none) + MISSING_LOCATION_COUNT (no location, spatial join); UNIT_COUNT, COMPARED_UNIT_COUNT, SMALL_UNIT_COUNT, SKIPPED_UNIT_COUNT (units without a usable polygon: null read_count); READS_PER_1000 over the units compared.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Caveats.&lt;/b&gt; The p-values are naive: neighbouring units are alike (spatial autocorrelation) and the reads come from a few patrol cars, not independent draws, so treat them as descriptive. Unit-level results say nothing about individuals (the ecological fallacy): a correlation with a group's share does not show that members of the group were read more. Census figures carry their own error margins, and a read records where a camera passed, not who lives there.&lt;/p&gt;&lt;p&gt;Example: &lt;code&gt;qgis_process.bin run alpr:joincensus -- INPUT=reads.gpkg CENSUS=city.gpkg|layername=census_tracts POPULATION_FIELD=population ATTRIBUTES=per_capita_income OUTPUT=census.gpkg OUTPUT_STATS=census_stats.gpkg&lt;/code&gt;&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="131"/>
+        <location filename="../algorithms/join_census.py" line="133"/>
         <source>Reads</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="131"/>
+        <location filename="../algorithms/join_census.py" line="133"/>
         <source>ALPR reads: points for a spatial join, or any table with READ_KEY_FIELD for a key join.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="209"/>
+        <location filename="../algorithms/join_census.py" line="211"/>
         <source>Census units</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="137"/>
+        <location filename="../algorithms/join_census.py" line="139"/>
         <source>Census polygons (tracts, block groups, ZIP areas), or a table joined on CENSUS_KEY_FIELD.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="143"/>
+        <location filename="../algorithms/join_census.py" line="145"/>
         <source>Population field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="143"/>
+        <location filename="../algorithms/join_census.py" line="145"/>
         <source>Residents per unit (numeric; default: population).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="149"/>
+        <location filename="../algorithms/join_census.py" line="151"/>
         <source>Attributes to compare</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="149"/>
+        <location filename="../algorithms/join_census.py" line="151"/>
         <source>Numeric census fields correlated with the read rate, e.g. per_capita_income, pop_black.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="161"/>
+        <location filename="../algorithms/join_census.py" line="163"/>
         <source>Attributes count people (turn into shares)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="161"/>
+        <location filename="../algorithms/join_census.py" line="163"/>
         <source>Divide each attribute by the population before comparing, and report exposure per group.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="167"/>
+        <location filename="../algorithms/join_census.py" line="169"/>
         <source>Minimum population</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="167"/>
+        <location filename="../algorithms/join_census.py" line="169"/>
         <source>Units with fewer residents get null rates and stay out of the statistics.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="177"/>
+        <location filename="../algorithms/join_census.py" line="179"/>
         <source>Read key field (key join)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="177"/>
+        <location filename="../algorithms/join_census.py" line="179"/>
         <source>For reads already coded by tract or ZIP: the field holding the code.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="184"/>
+        <location filename="../algorithms/join_census.py" line="186"/>
         <source>Census key field (key join)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="184"/>
+        <location filename="../algorithms/join_census.py" line="186"/>
         <source>The census field matching READ_KEY_FIELD (e.g. geoid, zip).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="191"/>
+        <location filename="../algorithms/join_census.py" line="193"/>
         <source>Census units with read rates</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="196"/>
+        <location filename="../algorithms/join_census.py" line="198"/>
         <source>Census statistics</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="205"/>
+        <location filename="../algorithms/join_census.py" line="207"/>
         <source>Reads in the input</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="206"/>
+        <location filename="../algorithms/join_census.py" line="208"/>
         <source>Reads in a census unit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="207"/>
+        <location filename="../algorithms/join_census.py" line="209"/>
         <source>Reads in no census unit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="208"/>
+        <location filename="../algorithms/join_census.py" line="210"/>
         <source>Reads without a location</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="210"/>
+        <location filename="../algorithms/join_census.py" line="212"/>
         <source>Units compared</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="211"/>
+        <location filename="../algorithms/join_census.py" line="213"/>
         <source>Units below the minimum population</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="212"/>
+        <location filename="../algorithms/join_census.py" line="214"/>
         <source>Units without a usable polygon</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="213"/>
+        <location filename="../algorithms/join_census.py" line="215"/>
         <source>Reads per 1,000 residents overall</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="214"/>
+        <location filename="../algorithms/join_census.py" line="216"/>
         <source>Strongest relation, in words</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="240"/>
+        <location filename="../algorithms/join_census.py" line="242"/>
         <source>{} units compared; {:.1f} reads per 1,000 residents overall; no correlation to report.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="244"/>
+        <location filename="../algorithms/join_census.py" line="246"/>
         <source>reads per 1,000 residents</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="244"/>
+        <location filename="../algorithms/join_census.py" line="246"/>
         <source>reads per km²</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="247"/>
+        <location filename="../algorithms/join_census.py" line="249"/>
         <source>a higher share of {}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="247"/>
+        <location filename="../algorithms/join_census.py" line="249"/>
         <source>higher {}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="253"/>
+        <location filename="../algorithms/join_census.py" line="255"/>
         <source>strong</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="254"/>
+        <location filename="../algorithms/join_census.py" line="256"/>
         <source>moderate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="255"/>
+        <location filename="../algorithms/join_census.py" line="257"/>
         <source>weak</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="256"/>
+        <location filename="../algorithms/join_census.py" line="258"/>
         <source>no clear relation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="258"/>
+        <location filename="../algorithms/join_census.py" line="260"/>
         <source>more</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="258"/>
+        <location filename="../algorithms/join_census.py" line="260"/>
         <source>fewer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="259"/>
+        <location filename="../algorithms/join_census.py" line="261"/>
         <source>Strongest relation: units with {} have {} {} (Spearman {:+.2f}, {}; n = {} units, naive p = {:.2g}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="265"/>
+        <location filename="../algorithms/join_census.py" line="267"/>
         <source>Where they live, {} residents see {:.2f}× the overall read rate, {} residents {:.2f}×.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="290"/>
+        <location filename="../algorithms/join_census.py" line="292"/>
         <source>Reading the census units</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="314"/>
+        <location filename="../algorithms/join_census.py" line="316"/>
         <source>The census layer has no features.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="317"/>
+        <location filename="../algorithms/join_census.py" line="319"/>
         <source>Reading the reads</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="348"/>
+        <location filename="../algorithms/join_census.py" line="350"/>
         <source>{} reads have no {}: counted in no unit.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="371"/>
+        <location filename="../algorithms/join_census.py" line="373"/>
         <source>{} reads could not be transformed to the census layer&apos;s CRS: in no unit.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="374"/>
+        <location filename="../algorithms/join_census.py" line="376"/>
         <source>Finding the unit of each read</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="387"/>
+        <location filename="../algorithms/join_census.py" line="389"/>
         <source>Rates and statistics</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="403"/>
+        <location filename="../algorithms/join_census.py" line="405"/>
         <source>Writing</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="427"/>
+        <location filename="../algorithms/join_census.py" line="429"/>
         <source>Internal error: {} reads unaccounted for.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="433"/>
+        <location filename="../algorithms/join_census.py" line="435"/>
         <source>The input layer has no features.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="434"/>
+        <location filename="../algorithms/join_census.py" line="436"/>
         <source>{} reads: {} in a census unit, {} in none, {} without a location.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="439"/>
+        <location filename="../algorithms/join_census.py" line="441"/>
         <source>{} units: {} compared, {} below {} residents or without population, {} without a polygon.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="445"/>
+        <location filename="../algorithms/join_census.py" line="447"/>
         <source>{} reads ({:.1%}) fall in no census unit: they are not in any rate.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="451"/>
+        <location filename="../algorithms/join_census.py" line="453"/>
         <source>  {} ({}): Spearman {:.3f} (p {:.2g}), Pearson {:.3f} (p {:.2g}), n {}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/join_census.py" line="457"/>
+        <location filename="../algorithms/join_census.py" line="459"/>
         <source>    exposure: {:.1f} reads per 1,000 where they live, {:.2f}× the overall rate</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1458,152 +1453,152 @@
 <context>
     <name>JurisdictionAlgorithm</name>
     <message>
-        <location filename="../algorithms/jurisdiction.py" line="246"/>
+        <location filename="../algorithms/jurisdiction.py" line="60"/>
         <source>Find reads outside the jurisdiction</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/jurisdiction.py" line="252"/>
+        <location filename="../algorithms/jurisdiction.py" line="66"/>
         <source>alpr,anpr,lpr,plate,jurisdiction,boundary,outside,city limits,neighbour,border,distance</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/jurisdiction.py" line="257"/>
+        <location filename="../algorithms/jurisdiction.py" line="71"/>
         <source>&lt;p&gt;Finds the reads taken outside the agency's jurisdiction, says whose territory each lies in and how far beyond the boundary it is.&lt;/p&gt;&lt;p&gt;&lt;b&gt;INPUT&lt;/b&gt;: reads (points, any CRS). &lt;b&gt;BOUNDARY&lt;/b&gt;: the jurisdiction, one or more polygons, dissolved into one area. A read on the border (to within 10&lt;sup&gt;-9&lt;/sup&gt; of the boundary's size, about 0.01 mm for a city) counts as inside. &lt;b&gt;NEIGHBOURS&lt;/b&gt; (optional): polygons of the surrounding jurisdictions; &lt;b&gt;NEIGHBOUR_NAME_FIELD&lt;/b&gt; names them (default: a field called name, else the first text field). Layers in different CRSs are fine: the reads are transformed to the boundary's CRS (and to the neighbours') before testing. Invalid polygons are repaired and reported by feature id.&lt;/p&gt;&lt;p&gt;&lt;b&gt;OUTPUT&lt;/b&gt;: every read outside the boundary, with all its fields plus &lt;i&gt;jurisdiction&lt;/i&gt; (the name of the neighbour polygon holding it, &lt;i&gt;unnamed&lt;/i&gt; where none does — a cluster there is worth a look) and &lt;i&gt;distance_m&lt;/i&gt;, the distance to the boundary in metres, measured in the boundary's CRS when that is in metres, else in the local UTM zone of the boundary. &lt;b&gt;OUTPUT_SUMMARY&lt;/b&gt; (optional table): one row per jurisdiction with read_count, min/median/max distance_m, first_read, last_read and the devices.&lt;/p&gt;&lt;p&gt;Counts: OUTSIDE_COUNT + INSIDE_COUNT + MISSING_LOCATION_COUNT = the input's features (reads without a location are neither inside nor outside); UNNAMED_COUNT reads outside every neighbour; MAX_DISTANCE_M the farthest. Reads at 0,0 (null island: missing coordinates) are outside too; the log warns about them — run alpr:cleanreads first.&lt;/p&gt;&lt;p&gt;Example: &lt;code&gt;qgis_process.bin run alpr:jurisdiction -- INPUT=reads.gpkg BOUNDARY=city.gpkg|layername=city_boundary NEIGHBOURS=city.gpkg|layername=neighbours NEIGHBOUR_NAME_FIELD=name OUTPUT=outside.gpkg&lt;/code&gt;&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/jurisdiction.py" line="286"/>
+        <location filename="../algorithms/jurisdiction.py" line="100"/>
         <source>Reads</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/jurisdiction.py" line="286"/>
+        <location filename="../algorithms/jurisdiction.py" line="100"/>
         <source>ALPR reads, e.g. the output of alpr:loadreads or alpr:cleanreads.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/jurisdiction.py" line="290"/>
+        <location filename="../algorithms/jurisdiction.py" line="104"/>
         <source>Jurisdiction boundary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/jurisdiction.py" line="290"/>
+        <location filename="../algorithms/jurisdiction.py" line="104"/>
         <source>The agency&apos;s territory: one or more polygons (dissolved). Reads on the border are inside.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/jurisdiction.py" line="296"/>
+        <location filename="../algorithms/jurisdiction.py" line="110"/>
         <source>Neighbouring jurisdictions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/jurisdiction.py" line="296"/>
+        <location filename="../algorithms/jurisdiction.py" line="110"/>
         <source>Polygons of the surrounding cities or counties, to say whose territory each read is in.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/jurisdiction.py" line="305"/>
+        <location filename="../algorithms/jurisdiction.py" line="119"/>
         <source>Neighbour name field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/jurisdiction.py" line="305"/>
+        <location filename="../algorithms/jurisdiction.py" line="119"/>
         <source>The field naming each neighbour (default: name, else the first text field).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/jurisdiction.py" line="316"/>
+        <location filename="../algorithms/jurisdiction.py" line="130"/>
         <source>Reads outside the jurisdiction</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/jurisdiction.py" line="321"/>
+        <location filename="../algorithms/jurisdiction.py" line="135"/>
         <source>Reads outside, by jurisdiction</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/jurisdiction.py" line="330"/>
+        <location filename="../algorithms/jurisdiction.py" line="144"/>
         <source>Reads outside the boundary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/jurisdiction.py" line="331"/>
+        <location filename="../algorithms/jurisdiction.py" line="145"/>
         <source>Reads inside the boundary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/jurisdiction.py" line="332"/>
+        <location filename="../algorithms/jurisdiction.py" line="146"/>
         <source>Reads without a location</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/jurisdiction.py" line="333"/>
+        <location filename="../algorithms/jurisdiction.py" line="147"/>
         <source>Reads outside in no neighbour</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/jurisdiction.py" line="334"/>
+        <location filename="../algorithms/jurisdiction.py" line="148"/>
         <source>Farthest read outside (m)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/jurisdiction.py" line="362"/>
+        <location filename="../algorithms/jurisdiction.py" line="176"/>
         <source>Reading the boundary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/jurisdiction.py" line="374"/>
+        <location filename="../algorithms/jurisdiction.py" line="188"/>
         <source>Reading the reads</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/jurisdiction.py" line="388"/>
+        <location filename="../algorithms/jurisdiction.py" line="202"/>
         <source>Testing the reads against the boundary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/jurisdiction.py" line="394"/>
+        <location filename="../algorithms/jurisdiction.py" line="208"/>
         <source>{} reads could not be transformed to the boundary&apos;s CRS: they count as outside.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/jurisdiction.py" line="407"/>
+        <location filename="../algorithms/jurisdiction.py" line="221"/>
         <source>Naming the jurisdictions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/jurisdiction.py" line="417"/>
+        <location filename="../algorithms/jurisdiction.py" line="231"/>
         <source>Measuring distances</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/jurisdiction.py" line="433"/>
+        <location filename="../algorithms/jurisdiction.py" line="247"/>
         <source>Writing</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/jurisdiction.py" line="453"/>
+        <location filename="../algorithms/jurisdiction.py" line="267"/>
         <source>Internal error: {} reads unaccounted for.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/jurisdiction.py" line="457"/>
+        <location filename="../algorithms/jurisdiction.py" line="271"/>
         <source>The input layer has no features.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/jurisdiction.py" line="461"/>
+        <location filename="../algorithms/jurisdiction.py" line="275"/>
         <source>{} of {} located reads ({:.1%}) are outside {}; {} reads have no location.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/jurisdiction.py" line="467"/>
+        <location filename="../algorithms/jurisdiction.py" line="281"/>
         <source>  {}: {} reads, median {:.0f} m and up to {:.0f} m beyond the boundary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/jurisdiction.py" line="497"/>
+        <location filename="../algorithms/jurisdiction.py" line="311"/>
         <source>Distances measured in {} (metres).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1611,413 +1606,621 @@
 <context>
     <name>LoadReadsAlgorithm</name>
     <message>
-        <location filename="../algorithms/load_reads.py" line="51"/>
+        <location filename="../algorithms/load_reads.py" line="52"/>
         <source>Load ALPR reads</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/load_reads.py" line="57"/>
+        <location filename="../algorithms/load_reads.py" line="58"/>
         <source>alpr,anpr,lpr,plate,csv,import,load,records request,foia</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/load_reads.py" line="60"/>
+        <location filename="../algorithms/load_reads.py" line="61"/>
         <source>&lt;p&gt;Loads the reads of an automatic licence-plate reader (ALPR) export, as obtained through a public-records request, into a point layer with standard fields.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Input file&lt;/b&gt;: delimited text (comma, tab, pipe or semicolon, detected), optionally gzip-compressed (.gz); UTF-8 with or without BOM, or Latin-1. A quoted field may contain the delimiter or span lines.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Fields&lt;/b&gt; are detected from common header names and confirmed by the values: plate (plate, vrm, red_VRM, license, plate_hash…), time (timestamp, dt, red_Timestamp, or a date and a time column), location (lat/latitude and lon/lng/longitude, or one column such as &quot;(37.80, -122.27)&quot;, &quot;37.80,-122.27&quot; or POINT(-122.27 37.80)), device (camera, unit…) and plate state. A column named location that holds beat codes or addresses is not taken for coordinates; separate latitude/longitude columns win over a combined one. Set PLATE_FIELD, TIME_FIELD, LAT_FIELD + LON_FIELD or LOCATION_FIELD, DEVICE_FIELD, STATE_FIELD to override.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Time format&lt;/b&gt;: empty to detect (e.g. 07/20/2014 08:01:02 AM, 10/07/2021 - 16:30:51, ISO 8601, Unix seconds); or strptime codes such as %m/%d/%Y %I:%M:%S %p. With a date and a time column the format applies to &quot;date time&quot;.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Time zone&lt;/b&gt;: read_time is the agency's local wall-clock time. Naive timestamps are kept as written. Timestamps with an offset or Z are converted into TIMEZONE (an IANA name such as America/Los_Angeles) when given; without it their offset is dropped and counted in the log.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Source CRS&lt;/b&gt;: the CRS of the coordinates (EPSG:4326 by default). Combined pairs are read latitude first unless most only make sense longitude first; in a projected CRS they are read x, y.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Reads&lt;/b&gt; (OUTPUT): read_id (1-based index of the record in the file, header excluded), plate, read_time, device, state (when the file has one), then every other column of the file, carried through (a mapped column is not repeated; a column whose name clashes gets the suffix _src). Rows with missing or zero coordinates are kept (null geometry, or the point 0,0) for the cleaning step to count.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Rejected records&lt;/b&gt; (REJECTED): records that cannot be read at all, with read_id, line_number, reason (too_few_fields, too_many_fields, unterminated_quote, bad_timestamp, missing_timestamp) and the raw text.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Guarantee&lt;/b&gt;: READ_COUNT + REJECTED_COUNT = the data records in the file. PLATES_HASHED is true when the plates arrived already hashed (every value hex or base64 text of one length of 16 or more); later steps then skip plate-text rules.&lt;/p&gt;&lt;p&gt;Example: &lt;code&gt;qgis_process.bin run alpr:loadreads -- INPUT=reads.csv.gz OUTPUT=reads.gpkg REJECTED=rejected.gpkg&lt;/code&gt;&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/load_reads.py" line="101"/>
+        <location filename="../algorithms/load_reads.py" line="102"/>
         <source>ALPR export (CSV or delimited text, may be .gz)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/load_reads.py" line="101"/>
+        <location filename="../algorithms/load_reads.py" line="102"/>
         <source>Delimited text (*.csv *.tsv *.txt *.psv *.dat *.gz);;All files (*.*)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/load_reads.py" line="106"/>
+        <location filename="../algorithms/load_reads.py" line="107"/>
         <source>The file of reads as the agency exported it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/load_reads.py" line="108"/>
+        <location filename="../algorithms/load_reads.py" line="109"/>
         <source>Plate field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/load_reads.py" line="108"/>
+        <location filename="../algorithms/load_reads.py" line="109"/>
         <source>Column holding the plate text or hash; empty to detect.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/load_reads.py" line="108"/>
+        <location filename="../algorithms/load_reads.py" line="109"/>
         <source>Time field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/load_reads.py" line="108"/>
+        <location filename="../algorithms/load_reads.py" line="109"/>
         <source>Column holding the read&apos;s date and time; empty to detect.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/load_reads.py" line="108"/>
+        <location filename="../algorithms/load_reads.py" line="109"/>
         <source>Latitude (y) field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/load_reads.py" line="108"/>
+        <location filename="../algorithms/load_reads.py" line="109"/>
         <source>Column of latitudes or y; set with the longitude field.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/load_reads.py" line="108"/>
+        <location filename="../algorithms/load_reads.py" line="109"/>
         <source>Longitude (x) field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/load_reads.py" line="108"/>
+        <location filename="../algorithms/load_reads.py" line="109"/>
         <source>Column of longitudes or x; set with the latitude field.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/load_reads.py" line="108"/>
+        <location filename="../algorithms/load_reads.py" line="109"/>
         <source>Combined location field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/load_reads.py" line="108"/>
+        <location filename="../algorithms/load_reads.py" line="109"/>
         <source>One column holding both coordinates, e.g. &quot;(37.80, -122.27)&quot; or POINT(-122.27 37.80).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/load_reads.py" line="108"/>
+        <location filename="../algorithms/load_reads.py" line="109"/>
         <source>Device (camera/car) field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/load_reads.py" line="108"/>
+        <location filename="../algorithms/load_reads.py" line="109"/>
         <source>Column naming the camera or patrol car; empty to detect.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/load_reads.py" line="108"/>
+        <location filename="../algorithms/load_reads.py" line="109"/>
         <source>Plate state field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/load_reads.py" line="108"/>
+        <location filename="../algorithms/load_reads.py" line="109"/>
         <source>Column of the plate&apos;s issuing state; empty to detect.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/load_reads.py" line="148"/>
+        <location filename="../algorithms/load_reads.py" line="149"/>
         <source>Time format (strptime, optional)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/load_reads.py" line="151"/>
+        <location filename="../algorithms/load_reads.py" line="152"/>
         <source>For example %m/%d/%Y %I:%M:%S %p. Empty: detect the format.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/load_reads.py" line="154"/>
+        <location filename="../algorithms/load_reads.py" line="155"/>
         <source>CRS of the coordinates</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/load_reads.py" line="157"/>
+        <location filename="../algorithms/load_reads.py" line="158"/>
         <source>The coordinate reference system the file&apos;s coordinates are in.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/load_reads.py" line="160"/>
+        <location filename="../algorithms/load_reads.py" line="161"/>
         <source>Agency time zone (IANA name, optional)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/load_reads.py" line="163"/>
+        <location filename="../algorithms/load_reads.py" line="164"/>
         <source>Timestamps with an offset are converted into this zone, e.g. America/Los_Angeles.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/load_reads.py" line="166"/>
+        <location filename="../algorithms/load_reads.py" line="167"/>
         <source>Reads</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/load_reads.py" line="169"/>
+        <location filename="../algorithms/load_reads.py" line="170"/>
         <source>Rejected records</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/load_reads.py" line="172"/>
+        <location filename="../algorithms/load_reads.py" line="173"/>
         <source>Reads loaded</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/load_reads.py" line="173"/>
+        <location filename="../algorithms/load_reads.py" line="174"/>
         <source>Records rejected</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/load_reads.py" line="174"/>
+        <location filename="../algorithms/load_reads.py" line="175"/>
         <source>Reads without a location</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/load_reads.py" line="175"/>
+        <location filename="../algorithms/load_reads.py" line="176"/>
         <source>Plates arrived hashed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/load_reads.py" line="231"/>
+        <location filename="../algorithms/load_reads.py" line="235"/>
         <source>Internal error: {} records unaccounted for.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/load_reads.py" line="236"/>
+        <location filename="../algorithms/load_reads.py" line="240"/>
         <source>{} records: {} reads loaded, {} rejected.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/load_reads.py" line="251"/>
+        <location filename="../algorithms/load_reads.py" line="257"/>
         <source>Encoding {}, {}-delimited, {} data records.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/load_reads.py" line="257"/>
+        <location filename="../algorithms/load_reads.py" line="263"/>
         <source>Fields: plate = {}, time = {}, location = {} ({}), device = {}, state = {}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/load_reads.py" line="262"/>
+        <location filename="../algorithms/load_reads.py" line="268"/>
         <source>Time format: {}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/load_reads.py" line="264"/>
+        <location filename="../algorithms/load_reads.py" line="277"/>
         <source>The plates arrived hashed: plate-text rules will not apply to them.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/load_reads.py" line="266"/>
+        <location filename="../algorithms/load_reads.py" line="279"/>
         <source>No device column found: device is null.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/load_reads.py" line="268"/>
+        <location filename="../algorithms/load_reads.py" line="281"/>
         <source>{} timestamps carried a UTC offset that was dropped (wall-clock time kept). Set TIMEZONE to convert them instead.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/load_reads.py" line="275"/>
+        <location filename="../algorithms/load_reads.py" line="288"/>
         <source>{} timestamps converted into the agency&apos;s time zone.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/load_reads.py" line="279"/>
+        <location filename="../algorithms/load_reads.py" line="292"/>
         <source>{} reads have no coordinates (kept, with no geometry).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/load_reads.py" line="284"/>
+        <location filename="../algorithms/load_reads.py" line="297"/>
         <source>{} reads have coordinates that cannot be read, kept with no geometry; the first is row {}, field &quot;{}&quot;: &quot;{}&quot;.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/load_reads.py" line="291"/>
+        <location filename="../algorithms/load_reads.py" line="304"/>
         <source>Columns renamed: {}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/load_reads.py" line="298"/>
+        <location filename="../algorithms/load_reads.py" line="311"/>
         <source>Rejected records by reason: {}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/load_reads.py" line="270"/>
+        <source>The file has quoted line breaks or irregular quoting: its records were split with the exact, slower reader.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>SitesAlgorithm</name>
     <message>
-        <location filename="../algorithms/sites.py" line="48"/>
+        <location filename="../algorithms/sites.py" line="50"/>
         <source>Count reads near sensitive sites</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/sites.py" line="54"/>
+        <location filename="../algorithms/sites.py" line="56"/>
         <source>alpr,anpr,lpr,plate,sensitive,site,mosque,church,clinic,school,lawyer,radius,buffer,baseline,percentile</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/sites.py" line="59"/>
+        <location filename="../algorithms/sites.py" line="61"/>
         <source>&lt;p&gt;Do the cameras linger at places of worship, clinics, lawyers' offices, gun shops? Counts the reads and the distinct plates near each sensitive site and compares them with what is usual for a place where the cameras read.&lt;/p&gt;&lt;p&gt;&lt;b&gt;INPUT&lt;/b&gt;: reads (points). &lt;b&gt;SITES&lt;/b&gt;: the sites (points: mosques, clinics, schools…), in any CRS. &lt;b&gt;RADIUS&lt;/b&gt; (m, default 150): reads at most this far from a site count (distances in metres: the reads' CRS when it is in metres, else their local UTM zone; both layers are transformed to it). &lt;b&gt;PLATE_FIELD&lt;/b&gt; (default plate): distinct plates are counted after the cleaner's normalisation (upper case; spaces, dashes, dots removed); hashed plates work too.&lt;/p&gt;&lt;p&gt;The baseline: &lt;b&gt;DRAWS&lt;/b&gt; read locations (default {}) are drawn at random, with a fixed &lt;b&gt;SEED&lt;/b&gt; (default {}) so that a run can be repeated, and the reads within RADIUS of each are counted (the drawn read itself excluded). Reads happen on roads, so random points anywhere (an area-proportional baseline) would make any site on a street look watched; a random read location asks how busy a typical place where the cameras read is. Busy places are drawn more often, so the baseline is demanding.&lt;/p&gt;&lt;p&gt;&lt;b&gt;OUTPUT&lt;/b&gt;: the sites with all their fields plus &lt;i&gt;read_count&lt;/i&gt;, &lt;i&gt;unique_plates&lt;/i&gt;, &lt;i&gt;expected_reads&lt;/i&gt; (the mean count of the draws), &lt;i&gt;percentile&lt;/i&gt; (percent of draws with fewer reads, ties counting half: 95 means the site is busier than 95 % of read locations) and &lt;i&gt;ratio_expected&lt;/i&gt; (read_count ÷ expected_reads). Sites without a location keep null figures (SKIPPED_SITE_COUNT). Counts: SITE_COUNT, READS_NEAR_SITES (distinct reads within RADIUS of any site), EXPECTED_READS, MISSING_LOCATION_COUNT (reads without a location, left out).&lt;/p&gt;&lt;p&gt;A high percentile shows where the cameras went, not why: a site on a main road or next to the police station will rank high whatever the intent.&lt;/p&gt;&lt;p&gt;Example: &lt;code&gt;qgis_process.bin run alpr:sites -- INPUT=reads.gpkg SITES=city.gpkg|layername=sensitive_sites RADIUS=150 OUTPUT=sites.gpkg&lt;/code&gt;&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/sites.py" line="90"/>
+        <location filename="../algorithms/sites.py" line="92"/>
         <source>Reads</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/sites.py" line="90"/>
+        <location filename="../algorithms/sites.py" line="92"/>
         <source>ALPR reads, e.g. the output of alpr:cleanreads.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/sites.py" line="94"/>
+        <location filename="../algorithms/sites.py" line="96"/>
         <source>Sensitive sites</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/sites.py" line="94"/>
+        <location filename="../algorithms/sites.py" line="96"/>
         <source>Points of the places to check: places of worship, clinics, schools, lawyers, shelters…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/sites.py" line="100"/>
+        <location filename="../algorithms/sites.py" line="102"/>
         <source>Radius (m)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/sites.py" line="100"/>
+        <location filename="../algorithms/sites.py" line="102"/>
         <source>Reads at most this many metres from a site count as near it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/sites.py" line="106"/>
+        <location filename="../algorithms/sites.py" line="108"/>
         <source>Plate field</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/sites.py" line="106"/>
+        <location filename="../algorithms/sites.py" line="108"/>
         <source>The field holding the plates (or their anonymized ids), for unique_plates (default: plate).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/sites.py" line="110"/>
+        <location filename="../algorithms/sites.py" line="112"/>
         <source>Random read locations for the baseline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/sites.py" line="110"/>
+        <location filename="../algorithms/sites.py" line="112"/>
         <source>How many read locations are drawn for expected_reads and percentile.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/sites.py" line="122"/>
+        <location filename="../algorithms/sites.py" line="124"/>
         <source>Random seed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/sites.py" line="122"/>
+        <location filename="../algorithms/sites.py" line="124"/>
         <source>Seed of the draws: the same seed and inputs give the same figures.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/sites.py" line="129"/>
+        <location filename="../algorithms/sites.py" line="131"/>
         <source>Sites with read counts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/sites.py" line="134"/>
+        <location filename="../algorithms/sites.py" line="136"/>
         <source>Sites</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/sites.py" line="135"/>
+        <location filename="../algorithms/sites.py" line="137"/>
         <source>Reads near any site</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/sites.py" line="136"/>
+        <location filename="../algorithms/sites.py" line="138"/>
         <source>Expected reads near a read location</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/sites.py" line="137"/>
+        <location filename="../algorithms/sites.py" line="139"/>
         <source>Reads without a location</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/sites.py" line="138"/>
+        <location filename="../algorithms/sites.py" line="140"/>
         <source>Sites without a location</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/sites.py" line="161"/>
+        <location filename="../algorithms/sites.py" line="163"/>
         <source>No plate field {}: unique_plates stays empty.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/sites.py" line="165"/>
+        <location filename="../algorithms/sites.py" line="167"/>
         <source>Reading</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/sites.py" line="185"/>
+        <location filename="../algorithms/sites.py" line="187"/>
         <source>Distances measured in {} (metres).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/sites.py" line="188"/>
+        <location filename="../algorithms/sites.py" line="190"/>
         <source>Counting reads near the sites and at random read locations</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/sites.py" line="213"/>
+        <location filename="../algorithms/sites.py" line="215"/>
         <source>The input layer has no features.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/sites.py" line="215"/>
+        <location filename="../algorithms/sites.py" line="217"/>
         <source>The sites layer has no features.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/sites.py" line="216"/>
+        <location filename="../algorithms/sites.py" line="218"/>
         <source>A random read location has {:.1f} other reads within {} m ({} draws, seed {}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/sites.py" line="228"/>
+        <location filename="../algorithms/sites.py" line="230"/>
         <source>site {}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/sites.py" line="229"/>
+        <location filename="../algorithms/sites.py" line="231"/>
         <source>  {}: {} reads, {} plates; busier than {:.0f} % of read locations</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SummaryAlgorithm</name>
+    <message>
+        <location filename="../algorithms/summary.py" line="85"/>
+        <source>ALPR summary and report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/summary.py" line="91"/>
+        <source>alpr,anpr,lpr,plate,summary,report,statistics,numbers,html,audit,accountability</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/summary.py" line="98"/>
+        <source>&lt;p&gt;The numbers of an ALPR dataset, as a table and as an accountability report.&lt;/p&gt;&lt;p&gt;&lt;b&gt;INPUT&lt;/b&gt;: reads (raw from alpr:loadreads, or clean from alpr:cleanreads). &lt;b&gt;PLATE_FIELD&lt;/b&gt; (default plate; plate_id on anonymized reads), &lt;b&gt;TIME_FIELD&lt;/b&gt; (default read_time), &lt;b&gt;DEVICE_FIELD&lt;/b&gt; (default device), &lt;b&gt;STATE_FIELD&lt;/b&gt; (default: state when the layer has it; plates are then paired with their state). &lt;b&gt;REFERENCE_POINT&lt;/b&gt; and &lt;b&gt;REFERENCE_DISTANCE&lt;/b&gt; (metres, default one mile = 1609.344 m, measured on the WGS 84 ellipsoid): e.g. police headquarters. &lt;b&gt;BOUNDARY&lt;/b&gt;: the jurisdiction's polygon(s). &lt;b&gt;REJECTED&lt;/b&gt;: the rejected output of alpr:cleanreads, for misreads. &lt;b&gt;HEATMAP&lt;/b&gt;: an alpr:heatmap raster drawn on the report's map (else the reads are drawn, or their density beyond 100,000). &lt;b&gt;GOVERNMENT_PATTERN&lt;/b&gt;: regular expression of whole normalised government plates, used when the layer has no is_government field. &lt;b&gt;REPORT_TITLE&lt;/b&gt;: the report's title (default: after the input layer's name).&lt;/p&gt;&lt;p&gt;&lt;b&gt;OUTPUT_TABLE&lt;/b&gt;: one row per metric: &lt;i&gt;metric&lt;/i&gt;, &lt;i&gt;value&lt;/i&gt; (null where the input cannot give it, never a made-up zero), &lt;i&gt;note&lt;/i&gt;. Metrics: total_reads (every feature); unique_plates (distinct plates after the cleaner's normalisation: upper case, spaces, dashes and dots removed; paired with the state when there is one); plates_seen_once; mean_reads_per_plate (reads with a plate / unique plates); max_reads_single_plate; government_plates and government_reads (from is_government, else the pattern; null for hashed plates); duplicate_reads (from is_duplicate); reads_near_reference; reads_outside_boundary (reads with a location beyond BOUNDARY; the border counts as inside); reads_missing_location (no geometry, or at 0,0); misreads (REJECTED reads with reason sign_word, overlength or invalid_chars); devices; days_with_reads; busiest_device_share. Each metric is also an output number of the same name in upper case.&lt;/p&gt;&lt;p&gt;&lt;b&gt;OUTPUT_HTML&lt;/b&gt;: one self-contained HTML file (charts embedded, opens offline): key findings, the numbers, reads by hour and by weekday × hour, reads per plate (log scale), reads per device per day, a map drawn by QGIS's renderer, and the methods (inputs, parameters, software versions, definitions). Every text from the data is escaped; no plate is ever shown.&lt;/p&gt;&lt;p&gt;Example: &lt;code&gt;qgis_process.bin run alpr:summary -- INPUT=clean.gpkg REJECTED=rejected.gpkg BOUNDARY=city.gpkg|layername=city_boundary REFERENCE_POINT=&quot;-122.27,37.80 [EPSG:4326]&quot; OUTPUT_TABLE=summary.gpkg OUTPUT_HTML=report.html&lt;/code&gt;&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/summary.py" line="136"/>
+        <source>Reads</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/summary.py" line="136"/>
+        <source>ALPR reads: the output of alpr:loadreads or alpr:cleanreads.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/summary.py" line="174"/>
+        <source>Reference point</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/summary.py" line="174"/>
+        <source>A place to count reads around, e.g. police headquarters (any CRS).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/summary.py" line="178"/>
+        <source>Reference distance (m)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/summary.py" line="178"/>
+        <source>Radius around the reference point, in metres on the ellipsoid (one mile = 1609.344).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/summary.py" line="188"/>
+        <source>Boundary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/summary.py" line="188"/>
+        <source>The jurisdiction&apos;s polygon(s): reads beyond it are counted, and it frames the map.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/summary.py" line="194"/>
+        <source>Rejected reads (from alpr:cleanreads)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/summary.py" line="194"/>
+        <source>The cleaner&apos;s REJECTED layer (field reason): misreads are counted from it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/summary.py" line="203"/>
+        <source>Heatmap (for the report&apos;s map)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/summary.py" line="203"/>
+        <source>An alpr:heatmap raster to draw on the map; without it the reads are drawn.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/summary.py" line="207"/>
+        <source>Government plate pattern (regex)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/summary.py" line="207"/>
+        <source>Whole normalised plates of government vehicles (used without an is_government field).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/summary.py" line="214"/>
+        <source>Report title</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/summary.py" line="214"/>
+        <source>Title of the HTML report (default: ALPR accountability report: &lt;input layer name&gt;).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/summary.py" line="218"/>
+        <source>Summary table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/summary.py" line="221"/>
+        <source>Report (HTML)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/summary.py" line="221"/>
+        <source>HTML files (*.html *.htm)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/summary.py" line="244"/>
+        <source>{} has no field &quot;{}&quot; ({}): the metrics that need it are null.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/summary.py" line="290"/>
+        <source>Reading the reads</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/summary.py" line="305"/>
+        <source>The input layer has no features.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/summary.py" line="373"/>
+        <source>Counting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/summary.py" line="396"/>
+        <source>Drawing the map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/summary.py" line="400"/>
+        <source>Writing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/summary.py" line="423"/>
+        <source>Report written to {}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/summary.py" line="465"/>
+        <source>the heatmap</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/summary.py" line="495"/>
+        <source>the density of the {:,} located reads (counts per cell, smoothed)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/summary.py" line="498"/>
+        <source>the reads</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/summary.py" line="508"/>
+        <source>the boundary (outline)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/summary.py" line="511"/>
+        <source>the reference point (star) and its radius (dashed)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/summary.py" line="513"/>
+        <source>No map: the input has no located read to draw.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/summary.py" line="517"/>
+        <source>The map could not be drawn: {}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/summary.py" line="518"/>
+        <source>The map could not be drawn.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/summary.py" line="519"/>
+        <source>Map of {}, in {}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/summary.py" line="548"/>
+        <source>(not given)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../algorithms/summary.py" line="548"/>
+        <source>ALPR accountability report: {}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>alg</name>
     <message>
-        <location filename="../algorithms/jurisdiction.py" line="151"/>
+        <location filename="../qgis_io/inputs.py" line="142"/>
         <source>{}: {} invalid polygon(s) repaired (feature id {}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/jurisdiction.py" line="157"/>
+        <location filename="../qgis_io/inputs.py" line="148"/>
         <source>{}: {} feature(s) without a usable polygon skipped (feature id {}).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/jurisdiction.py" line="179"/>
+        <location filename="../qgis_io/inputs.py" line="170"/>
         <source>{} has no CRS; its coordinates are read as EPSG:4326 degrees.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/jurisdiction.py" line="189"/>
+        <location filename="../qgis_io/inputs.py" line="180"/>
         <source>{} has no CRS; it is taken to be in the reads&apos; CRS.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/jurisdiction.py" line="198"/>
+        <location filename="../qgis_io/inputs.py" line="189"/>
         <source>{} reads lie at 0,0 (null island): their coordinates were missing. Run alpr:cleanreads first to set them apart.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../algorithms/jurisdiction.py" line="211"/>
+        <location filename="../qgis_io/inputs.py" line="202"/>
         <source>Input fields replaced by the computed ones: {}.</source>
         <translation type="unfinished"></translation>
     </message>
