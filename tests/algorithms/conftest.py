@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import List
 
 import pytest
+from qgis import processing
 from qgis.core import QgsApplication, QgsProcessingFeedback
 from qgis.PyQt import sip
 
@@ -19,6 +21,17 @@ def alpr_provider(qgis_processing):
     yield provider
     if not sip.isdeleted(provider):
         QgsApplication.processingRegistry().removeProvider(provider)
+
+
+@pytest.fixture(scope="session")
+def sample_loaded(alpr_provider, tmp_path_factory) -> dict:
+    """The sample week loaded once with alpr:loadreads, for every test that starts from it (read it, never change it)."""
+    folder = tmp_path_factory.mktemp("sample_loaded")
+    sample = Path(__file__).resolve().parents[2] / "sample" / "alpr_reads.csv.gz"
+    return processing.run(
+        "alpr:loadreads",
+        {"INPUT": str(sample), "OUTPUT": str(folder / "reads.gpkg"), "REJECTED": str(folder / "records.gpkg")},
+    )
 
 
 class RecordingFeedback(QgsProcessingFeedback):

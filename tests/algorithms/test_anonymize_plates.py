@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from pathlib import Path
 
 import pytest
 from qgis import processing
@@ -135,11 +134,8 @@ def test_bad_inputs(reads, tmp_path):
         run_anon(reads, KEY_FILE=str(empty))
 
 
-def test_sample_release_audit(tmp_path):
-    sample = Path(__file__).resolve().parents[2] / "sample" / "alpr_reads.csv.gz"
-    loaded = processing.run(
-        "alpr:loadreads", {"INPUT": str(sample), "OUTPUT": str(tmp_path / "r.gpkg"), "REJECTED": "TEMPORARY_OUTPUT"}
-    )
+def test_sample_release_audit(sample_loaded, tmp_path):
+    loaded = sample_loaded
     exact = run_anon(loaded["OUTPUT"], KEY=KEY)
     coarse = run_anon(loaded["OUTPUT"], KEY=KEY, TIME_PRECISION="day", LOCATION_PRECISION_M=2000)
     assert exact["READ_COUNT"] == coarse["READ_COUNT"] == 60_250

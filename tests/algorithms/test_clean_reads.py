@@ -136,15 +136,8 @@ def test_empty_layer():
     assert res["CLEAN_COUNT"] == 0 and res["REJECTED_COUNT"] == 0
 
 
-def test_sample_misreads_are_all_caught(tmp_path):
-    loaded = processing.run(
-        "alpr:loadreads",
-        {
-            "INPUT": str(SAMPLE / "alpr_reads.csv.gz"),
-            "OUTPUT": str(tmp_path / "reads.gpkg"),
-            "REJECTED": "TEMPORARY_OUTPUT",
-        },
-    )
+def test_sample_misreads_are_all_caught(sample_loaded, tmp_path):
+    loaded = sample_loaded
     res = processing.run(
         "alpr:cleanreads",
         {

@@ -207,17 +207,10 @@ def test_cancel_writes_nothing(tmp_path, feedback):
 
 
 @pytest.fixture(scope="module")
-def sample_tracks(alpr_provider, tmp_path_factory):
+def sample_tracks(sample_loaded, tmp_path_factory):
     """The sample week loaded with alpr:loadreads, then tracks with the defaults (once per module)."""
     folder = tmp_path_factory.mktemp("sample_tracks")
-    loaded = processing.run(
-        "alpr:loadreads",
-        {
-            "INPUT": str(SAMPLE / "alpr_reads.csv.gz"),
-            "OUTPUT": str(folder / "reads.gpkg"),
-            "REJECTED": "TEMPORARY_OUTPUT",
-        },
-    )
+    loaded = sample_loaded
     res = run({"INPUT": loaded["OUTPUT"], "OUTPUT": str(folder / "tracks.gpkg")})
     return loaded, res, tracks(QgsVectorLayer(res["OUTPUT"], "tracks", "ogr"))
 

@@ -250,17 +250,10 @@ def test_working_crs_in_the_southern_hemisphere():
 
 
 @pytest.fixture(scope="module")
-def sample_hotspots(alpr_provider, tmp_path_factory):
+def sample_hotspots(sample_loaded, tmp_path_factory):
     """The sample week loaded with alpr:loadreads, then hotspots over the city (once per module)."""
     folder = tmp_path_factory.mktemp("sample_hotspots")
-    loaded = processing.run(
-        "alpr:loadreads",
-        {
-            "INPUT": str(SAMPLE / "alpr_reads.csv.gz"),
-            "OUTPUT": str(folder / "reads.gpkg"),
-            "REJECTED": "TEMPORARY_OUTPUT",
-        },
-    )
+    loaded = sample_loaded
     res = run(
         {
             "INPUT": loaded["OUTPUT"],

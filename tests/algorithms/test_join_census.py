@@ -10,7 +10,7 @@ from qgis import processing
 from qgis.core import QgsFeature, QgsProcessingException, QgsVectorLayer
 from scipy import stats as scipy_stats
 
-from tests.algorithms.test_jurisdiction import CITY, SAMPLE, box_wkt, points_layer, polygons_layer, to_crs
+from tests.algorithms.test_jurisdiction import CITY, box_wkt, points_layer, polygons_layer, to_crs
 
 FIELDS = [("geoid", "string"), ("population", "integer"), ("income", "double")]
 UNITS = [box_wkt(0, 0, 1000, 1000), box_wkt(1000, 0, 2000, 1000), box_wkt(2000, 0, 3000, 1000)]
@@ -235,17 +235,10 @@ def test_spatial_join_needs_points_and_polygons(census_layer):
 
 
 @pytest.fixture(scope="module")
-def sample_reads(alpr_provider, tmp_path_factory):
+def sample_reads(sample_loaded, tmp_path_factory):
     """The sample week loaded with alpr:loadreads (once per module)."""
     folder = tmp_path_factory.mktemp("sample_census")
-    loaded = processing.run(
-        "alpr:loadreads",
-        {
-            "INPUT": str(SAMPLE / "alpr_reads.csv.gz"),
-            "OUTPUT": str(folder / "reads.gpkg"),
-            "REJECTED": "TEMPORARY_OUTPUT",
-        },
-    )
+    loaded = sample_loaded
     return loaded, folder
 
 

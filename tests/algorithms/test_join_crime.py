@@ -8,7 +8,7 @@ import pytest
 from qgis import processing
 from qgis.core import QgsProcessingException, QgsVectorLayer
 
-from tests.algorithms.test_jurisdiction import CITY, SAMPLE, UTM, box_wkt, points_layer, polygons_layer, to_crs
+from tests.algorithms.test_jurisdiction import CITY, UTM, box_wkt, points_layer, polygons_layer, to_crs
 
 CRIME_FIELDS = (("crime_id", "integer"), ("category", "string"))
 ZONES = [box_wkt(0, 0, 1000, 1000), box_wkt(1000, 0, 2000, 1000), box_wkt(2000, 0, 3000, 1000)]
@@ -107,17 +107,10 @@ def test_nothing_matches_and_empty_layers(feedback):
 
 
 @pytest.fixture(scope="module")
-def sample_reads(alpr_provider, tmp_path_factory):
+def sample_reads(sample_loaded, tmp_path_factory):
     """The sample week loaded with alpr:loadreads (once per module)."""
     folder = tmp_path_factory.mktemp("sample_crime")
-    loaded = processing.run(
-        "alpr:loadreads",
-        {
-            "INPUT": str(SAMPLE / "alpr_reads.csv.gz"),
-            "OUTPUT": str(folder / "reads.gpkg"),
-            "REJECTED": "TEMPORARY_OUTPUT",
-        },
-    )
+    loaded = sample_loaded
     return loaded, folder
 
 

@@ -251,17 +251,10 @@ def test_geopackage_output_is_styled(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def sample_outside(alpr_provider, tmp_path_factory):
+def sample_outside(sample_loaded, tmp_path_factory):
     """The sample week loaded with alpr:loadreads, then alpr:jurisdiction against the city (once per module)."""
     folder = tmp_path_factory.mktemp("sample_jurisdiction")
-    loaded = processing.run(
-        "alpr:loadreads",
-        {
-            "INPUT": str(SAMPLE / "alpr_reads.csv.gz"),
-            "OUTPUT": str(folder / "reads.gpkg"),
-            "REJECTED": "TEMPORARY_OUTPUT",
-        },
-    )
+    loaded = sample_loaded
     res = run(
         {
             "INPUT": loaded["OUTPUT"],

@@ -8,7 +8,7 @@ import pytest
 from qgis import processing
 from qgis.core import QgsProcessingException, QgsVectorLayer
 
-from tests.algorithms.test_jurisdiction import CITY, SAMPLE, UTM, points_layer, to_crs
+from tests.algorithms.test_jurisdiction import CITY, UTM, points_layer, to_crs
 
 READ_FIELDS = (("read_id", "integer"), ("plate", "string"))
 SITE_FIELDS = (("name", "string"), ("site_type", "string"))
@@ -100,17 +100,10 @@ def test_empty_reads(feedback):
 
 
 @pytest.fixture(scope="module")
-def sample_sites(alpr_provider, tmp_path_factory):
+def sample_sites(sample_loaded, tmp_path_factory):
     """The sample week loaded with alpr:loadreads, then alpr:sites at 150 m (once per module)."""
     folder = tmp_path_factory.mktemp("sample_sites")
-    loaded = processing.run(
-        "alpr:loadreads",
-        {
-            "INPUT": str(SAMPLE / "alpr_reads.csv.gz"),
-            "OUTPUT": str(folder / "reads.gpkg"),
-            "REJECTED": "TEMPORARY_OUTPUT",
-        },
-    )
+    loaded = sample_loaded
     out = str(folder / "sites.gpkg")
     res = run({"INPUT": loaded["OUTPUT"], "SITES": CITY + "|layername=sensitive_sites", "RADIUS": 150.0, "OUTPUT": out})
     return res, out

@@ -22,7 +22,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QDate, QDateTime, QTime
 
 from alpr_qgis.core.report import format_value
-from tests.algorithms.test_jurisdiction import CITY, SAMPLE, polygons_layer
+from tests.algorithms.test_jurisdiction import CITY, polygons_layer
 
 HQ = (-122.2711, 37.8044)  # lon, lat of the reference point in the small tests
 MILE = 1609.344
@@ -236,17 +236,10 @@ def test_empty_layer_gives_a_complete_report(tmp_path, feedback):
 
 
 @pytest.fixture(scope="module")
-def sample_summary(alpr_provider, tmp_path_factory):
+def sample_summary(sample_loaded, tmp_path_factory):
     """The sample week loaded, cleaned, summarised with the boundary, HQ and the rejected reads (once)."""
     folder = tmp_path_factory.mktemp("sample_summary")
-    loaded = processing.run(
-        "alpr:loadreads",
-        {
-            "INPUT": str(SAMPLE / "alpr_reads.csv.gz"),
-            "OUTPUT": str(folder / "reads.gpkg"),
-            "REJECTED": "TEMPORARY_OUTPUT",
-        },
-    )
+    loaded = sample_loaded
     clean = processing.run(
         "alpr:cleanreads",
         {
