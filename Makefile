@@ -133,6 +133,7 @@ bench: install
 	$(PY) bench/bench_prepare.py
 	$(PY) bench/bench_compare.py
 	$(PY) bench/bench_heatmap.py
+	$(PY) bench/bench_summary.py --rows 100000
 
 desktop-check: install
 	$(PY) scripts/desktop_check.py --profile-dir "$(PROFILE_DIR)" --model --screenshot build/desktop.png
