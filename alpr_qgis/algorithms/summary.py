@@ -281,9 +281,8 @@ class SummaryAlgorithm(AlprAlgorithm):
         gov_pattern = self.parameterAsString(parameters, self.GOVERNMENT_PATTERN, context) or r"\d{7}"
         compile_government(gov_pattern)  # a clear error for a bad pattern
         distance = self.parameterAsDouble(parameters, self.REFERENCE_DISTANCE, context)
-        flags = {f: f for f in fields if f.lower() in ("is_government", "is_duplicate")}
-        gov_flag = next((f for f in flags if f.lower() == "is_government"), None)
-        dup_flag = next((f for f in flags if f.lower() == "is_duplicate"), None)
+        gov_flag = next((f for f in fields if f.lower() == "is_government"), None)
+        dup_flag = next((f for f in fields if f.lower() == "is_duplicate"), None)
         wanted = [f for f in (plate_field, time_field, device_field, state_field, gov_flag, dup_flag) if f]
         wanted = list(dict.fromkeys(wanted))
 
@@ -394,7 +393,10 @@ class SummaryAlgorithm(AlprAlgorithm):
         feedback.setProgress(60)
 
         feedback.setProgressText(self.tr("Drawing the map"))
-        map_png, caption = self._map(parameters, context, feedback, frame, crs, point, point_crs, distance, boundary)
+        located = ~no_geometry & ~island
+        map_png, caption = self._map(
+            parameters, context, feedback, frame, crs, located, point, point_crs, distance, boundary
+        )
         feedback.setProgress(85)
 
         feedback.setProgressText(self.tr("Writing"))
@@ -409,6 +411,7 @@ class SummaryAlgorithm(AlprAlgorithm):
             caption,
             distance,
             [plate_field, time_field, device_field, state_field, gov_pattern],
+            "{} [{}]".format(point.toString(6), point_crs.authid() or "layer CRS") if point is not None else None,
         )
         self._write_text(html_path, report)
         dest, _ = write_frame(self, parameters, self.OUTPUT_TABLE, context, summary.table)
@@ -444,14 +447,16 @@ class SummaryAlgorithm(AlprAlgorithm):
             raise
 
     def _map(
-        self, parameters, context, feedback, frame, crs, point, point_crs, distance, boundary
+        self, parameters, context, feedback, frame, crs, located, point, point_crs, distance, boundary
     ) -> Tuple[Optional[bytes], str]:
-        """The report's map (PNG bytes) and its caption; (None, why) when it cannot be drawn."""
+        """The report's map (PNG bytes) and its caption; (None, why) when it cannot be drawn.
+
+        ``located``: the reads with a usable location (a geometry, not at 0,0).
+        """
         import numpy as np
 
-        from alpr_qgis.core.jurisdiction import near_null_island
         from alpr_qgis.qgis_io import mapimage
-        from alpr_qgis.qgis_io.crs import to_degrees, transform_xy, working_crs
+        from alpr_qgis.qgis_io.crs import transform_xy, working_crs
 
         transform_context = context.transformContext()
         heat = self.parameterAsRasterLayer(parameters, self.HEATMAP, context) if parameters.get(self.HEATMAP) else None
@@ -465,9 +470,7 @@ class SummaryAlgorithm(AlprAlgorithm):
             parts.append(self.tr("the heatmap"))
         else:
             map_crs = working_crs(crs, frame.x, frame.y, transform_context)
-            lon, lat = to_degrees(frame.x, frame.y, crs, transform_context)
-            good = np.isfinite(frame.x) & np.isfinite(frame.y) & ~near_null_island(lon, lat)
-            mx, my = transform_xy(frame.x[good], frame.y[good], crs, map_crs, transform_context)
+            mx, my = transform_xy(frame.x[located], frame.y[located], crs, map_crs, transform_context)
             ok = np.isfinite(mx) & np.isfinite(my)
             mx, my = mx[ok], my[ok]
             extent = None
@@ -520,7 +523,7 @@ class SummaryAlgorithm(AlprAlgorithm):
         return png, caption
 
     def _report(
-        self, summary, parameters, context, layer_name, rejected_name, map_png, caption, distance, chosen
+        self, summary, parameters, context, layer_name, rejected_name, map_png, caption, distance, chosen, point_text
     ) -> str:
         import matplotlib
         import numpy
@@ -540,11 +543,6 @@ class SummaryAlgorithm(AlprAlgorithm):
             return str(value)
 
         plate_field, time_field, device_field, state_field, gov_pattern = chosen
-        point_text = self.tr("(not given)")
-        if parameters.get(self.REFERENCE_POINT):
-            point = self.parameterAsPoint(parameters, self.REFERENCE_POINT, context)
-            point_crs = self.parameterAsPointCrs(parameters, self.REFERENCE_POINT, context)
-            point_text = "{} [{}]".format(point.toString(6), point_crs.authid() or "layer CRS")
         ctx = ReportContext(
             title=self.parameterAsString(parameters, self.REPORT_TITLE, context).strip()
             or self.tr("ALPR accountability report: {}").format(layer_name),
@@ -560,7 +558,7 @@ class SummaryAlgorithm(AlprAlgorithm):
                 (self.TIME_FIELD, time_field or "(none)"),
                 (self.DEVICE_FIELD, device_field or "(none)"),
                 (self.STATE_FIELD, state_field or "(none)"),
-                (self.REFERENCE_POINT, point_text),
+                (self.REFERENCE_POINT, point_text or self.tr("(not given)")),
                 (self.REFERENCE_DISTANCE, describe_distance(distance)),
                 (self.GOVERNMENT_PATTERN, gov_pattern),
             ],

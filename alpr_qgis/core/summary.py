@@ -139,17 +139,6 @@ def plate_codes(plates: pd.Series, states: Optional[pd.Series] = None) -> PlateC
     return PlateCodes(codes, plain, uniques)
 
 
-def plate_keys(plates: pd.Series, states: Optional[pd.Series] = None) -> pd.Series:
-    """Normalised plates as text (None where empty), prefixed by the normalised state when given."""
-    keys = normalise_plates(plates)
-    keys = keys.where(keys.notna() & (keys.astype(str) != ""), None)
-    if states is None:
-        return keys
-    state = normalise_plates(states).fillna("")
-    paired = state.astype(str) + "\x1f" + keys.astype(str)
-    return paired.where(keys.notna(), None)
-
-
 def _as_bool(series: pd.Series) -> np.ndarray:
     """A flag column (bool, 0/1, or text true/false) as a bool array; null counts as False."""
     if pd.api.types.is_bool_dtype(series.dtype) or str(series.dtype) == "boolean":

@@ -154,6 +154,7 @@ def test_report_matches_table_and_escapes(small):
         assert plate not in html
     methods = "".join(root.find(".//section[@id='methods']").itertext())
     assert "QGIS" in methods and "matplotlib" in methods and "REFERENCE_DISTANCE" in methods
+    assert "-122.271100,37.804400 [EPSG:4326]" in methods and "1,609 m (1 mile)" in methods
 
 
 def test_many_reads_are_mapped_as_a_density(tmp_path, monkeypatch):

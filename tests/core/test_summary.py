@@ -9,13 +9,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from alpr_qgis.core.plates import normalise_plates
 from alpr_qgis.core.report import ReportContext, build_report, format_value, plate_frequency_bins
 from alpr_qgis.core.summary import (
     METRICS,
     SummaryInput,
     geodesic_distance,
     plate_codes,
-    plate_keys,
     summarise,
     within_distance,
 )
@@ -37,6 +37,16 @@ TIMES = pd.to_datetime(
     ]
 )
 DEVICES = ["P1", "P1", "P2", "P1", "P1", "P2", "P2", None, "P1", " "]
+
+
+def plate_keys(plates: pd.Series, states=None) -> pd.Series:
+    """The oracle for plate_codes: normalised plates as text, prefixed by the normalised state."""
+    keys = normalise_plates(plates)
+    keys = keys.where(keys.notna() & (keys.astype(str) != ""), None)
+    if states is None:
+        return keys
+    paired = normalise_plates(states).fillna("").astype(str) + "|" + keys.astype(str)
+    return paired.where(keys.notna(), None)
 
 
 def base(**kw) -> SummaryInput:
@@ -131,9 +141,9 @@ def test_no_fields_give_nulls_with_notes():
         assert v[metric] is None and s.note(metric), metric
 
 
-def test_plate_keys_normalise_like_the_cleaner():
-    keys = plate_keys(pd.Series([" 6trm-913", "6TRM.913", None, " "], dtype=object))
-    assert keys.tolist()[:2] == ["6TRM913", "6TRM913"] and keys.isna().tolist()[2:] == [True, True]
+def test_plate_codes_normalise_like_the_cleaner():
+    codes = plate_codes(pd.Series([" 6trm-913", "6TRM.913", None, " ", "ABC123"], dtype=object))
+    assert codes.codes.tolist() == [0, 0, -1, -1, 1] and codes.plates.tolist() == ["6TRM913", "ABC123"]
 
 
 def test_geodesic_distance_matches_vincentys_published_example():
