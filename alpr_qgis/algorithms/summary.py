@@ -52,13 +52,14 @@ PLUGIN_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def plugin_version() -> str:
-    try:
-        with open(os.path.join(PLUGIN_DIR, "metadata.txt"), encoding="utf-8") as handle:
-            for line in handle:
-                if line.startswith("version="):
-                    return line.split("=", 1)[1].strip()
-    except OSError:
-        pass
+    """The plugin's version from metadata.txt: inside the installed package, or beside it in a checkout."""
+    for folder in (PLUGIN_DIR, os.path.dirname(PLUGIN_DIR)):
+        path = os.path.join(folder, "metadata.txt")
+        if os.path.isfile(path):
+            with open(path, encoding="utf-8") as handle:
+                for line in handle:
+                    if line.startswith("version="):
+                        return line.split("=", 1)[1].strip()
     return "unknown"
 
 

@@ -155,6 +155,10 @@ def test_report_matches_table_and_escapes(small):
     methods = "".join(root.find(".//section[@id='methods']").itertext())
     assert "QGIS" in methods and "matplotlib" in methods and "REFERENCE_DISTANCE" in methods
     assert "-122.271100,37.804400 [EPSG:4326]" in methods and "1,609 m (1 mile)" in methods
+    metadata = (Path(__file__).resolve().parents[2] / "metadata.txt").read_text(encoding="utf-8")
+    version = re.search(r"^version=(.+)$", metadata, re.M).group(1).strip()
+    software = {tr[0].text: tr[1].text for tr in root.findall(".//section[@id='methods']/table")[2].findall("tr")[1:]}
+    assert software["alpr_qgis"] == version
 
 
 def test_many_reads_are_mapped_as_a_density(tmp_path, monkeypatch):
