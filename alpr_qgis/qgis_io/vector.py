@@ -17,6 +17,7 @@ GeoPackage's geometry blobs come back concatenated and are decoded by numpy.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import sqlite3
@@ -118,10 +119,17 @@ def _sql_column(series: pd.Series) -> List[object]:
     return series.tolist()
 
 
-_CLOCK = np.array(
-    ["T{:02d}:{:02d}:{:02d}.".format(s // 3600, s // 60 % 60, s % 60) for s in range(86400)], dtype=object
-)
-_MILLIS = np.array(["{:03d}".format(i) for i in range(1000)], dtype=object)
+@functools.lru_cache(maxsize=1)
+def _clock_tables() -> Tuple[np.ndarray, np.ndarray]:
+    """``Thh:mm:ss.`` of every second of a day and ``mmm`` of every millisecond, as object arrays.
+
+    Made on first use: the 86,400 strings take about 6 MiB, which every
+    algorithm would otherwise carry from the moment the provider loads.
+    """
+    clock = np.array(
+        ["T{:02d}:{:02d}:{:02d}.".format(s // 3600, s // 60 % 60, s % 60) for s in range(86400)], dtype=object
+    )
+    return clock, np.array(["{:03d}".format(i) for i in range(1000)], dtype=object)
 
 
 def _datetime_text(values: np.ndarray) -> List[Optional[str]]:
@@ -136,7 +144,8 @@ def _datetime_text(values: np.ndarray) -> List[Optional[str]]:
     days, of_day = np.divmod(ms, 86_400_000)
     unique_days, day_of = np.unique(days, return_inverse=True)
     day_text = unique_days.astype("datetime64[D]").astype(str).astype(object)
-    text = day_text[day_of] + _CLOCK[of_day // 1000] + _MILLIS[of_day % 1000]
+    clock, millis = _clock_tables()
+    text = day_text[day_of] + clock[of_day // 1000] + millis[of_day % 1000]
     text[missing] = None
     return text.tolist()
 
