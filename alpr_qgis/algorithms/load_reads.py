@@ -176,8 +176,8 @@ class LoadReadsAlgorithm(AlprAlgorithm):
         self.addOutput(QgsProcessingOutputBoolean(self.PLATES_HASHED, self.tr("Plates arrived hashed")))
 
     def process(self, parameters: Dict, context, feedback) -> Dict:
-        from alpr_qgis.core.reads import LoadOptions, load_reads
-        from alpr_qgis.qgis_io.vector import write_frame
+        from alpr_qgis.core.reads import LoadOptions, NotStreamable, load_reads, stream_reads
+        from alpr_qgis.qgis_io.vector import FrameStream, write_frame
 
         path = self.parameterAsFile(parameters, self.INPUT, context)
         crs = self.parameterAsCrs(parameters, self.SOURCE_CRS, context)
@@ -202,22 +202,32 @@ class LoadReadsAlgorithm(AlprAlgorithm):
         )
         steps = QgsProcessingMultiStepFeedback(3, feedback)
         steps.setCurrentStep(0)
-        table = load_reads(path, options, progress=lambda f: steps.setProgress(100 * f), cancelled=feedback.isCanceled)
-        self._report(table, feedback)
-
-        steps.setCurrentStep(1)
-        dest, n_reads = write_frame(
-            self,
-            parameters,
-            self.OUTPUT,
-            context,
-            table.reads,
-            x=table.x,
-            y=table.y,
-            crs=crs,
-            progress=lambda f: steps.setProgress(100 * f),
-            cancelled=feedback.isCanceled,
-        )
+        reads = FrameStream(self, parameters, self.OUTPUT, context, crs)
+        try:
+            # A big file is read part by part, each part's reads stored while the next is read.
+            try:
+                table = stream_reads(
+                    path,
+                    options,
+                    lambda part: reads.append(part.reads, part.x, part.y, feedback.isCanceled),
+                    progress=lambda f: steps.setProgress(100 * f),
+                    cancelled=feedback.isCanceled,
+                )
+            except NotStreamable:
+                reads.restart()  # a later part does not fit the first: the whole file at once
+                table = None
+            if table is None:
+                table = load_reads(
+                    path, options, progress=lambda f: steps.setProgress(100 * f), cancelled=feedback.isCanceled
+                )
+                if not reads.append(table.reads, table.x, table.y, feedback.isCanceled, last=True):
+                    raise Cancelled()
+            self._report(table, feedback)
+            steps.setCurrentStep(1)
+            dest, n_reads = reads.finish(lambda f: steps.setProgress(100 * f), feedback.isCanceled)
+        except BaseException:
+            reads.abort()
+            raise
         if feedback.isCanceled():
             raise Cancelled()
         style_vector_output(dest, "reads", context, feedback)

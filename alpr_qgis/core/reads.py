@@ -20,6 +20,7 @@ The whole file is parsed before anything is returned, so a bad file raises
 from __future__ import annotations
 
 import csv
+import dataclasses
 import gzip
 import io
 import itertools
@@ -1096,6 +1097,7 @@ def parse_times(
     path: str,
     field_name: str,
     private: bool = False,
+    known: bool = False,
 ) -> Tuple[pd.Series, str, int, int]:
     """Local naive times for a column of timestamp text.
 
@@ -1104,10 +1106,12 @@ def parse_times(
     when one is given; without it their offset is dropped (the wall-clock
     time is kept as written) and counted.  Unparseable values are NaT.  With
     ``private`` (the column also holds plates) errors do not quote its values.
+    With ``known``, ``fmt`` was already chosen (on an earlier part of the
+    file): it is used as it is, and values it cannot read are NaT.
     """
     text = values.fillna("").astype(str)
     filled = text[text.to_numpy() != ""]
-    chosen, share = _best_time_format(_sample(filled), fmt)
+    chosen, share = (fmt, 1.0) if known and fmt else _best_time_format(_sample(filled), fmt)
     if len(filled) and share <= 0.0:
         example = "(value withheld: this field holds plates)" if private else filled.iloc[0]
         if fmt:
@@ -1208,13 +1212,16 @@ def _split_pairs(text: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
     )
 
 
-def parse_pairs(values: pd.Series, geographic: bool) -> Tuple[np.ndarray, np.ndarray, str]:
+def parse_pairs(
+    values: pd.Series, geographic: bool, known_order: Optional[str] = None
+) -> Tuple[np.ndarray, np.ndarray, str]:
     """x/y arrays from combined location text, and the order the pairs use.
 
     ``"(37.80, -122.27)"``, ``"37.80,-122.27"`` and ``"[37.8 -122.2]"`` are
     read latitude first unless most pairs only make sense longitude first;
     WKT ``POINT(-122.27 37.80)`` is always x y.  With a projected source CRS
-    pairs are read as x, y.
+    pairs are read as x, y.  ``known_order`` (an order returned before, for
+    an earlier part of the file) is used instead of deciding again.
     """
     text = values.fillna("").astype(str).to_numpy()
     a, b = _split_pairs(text)
@@ -1237,10 +1244,12 @@ def parse_pairs(values: pd.Series, geographic: bool) -> Tuple[np.ndarray, np.nda
         both = ~np.isnan(a) & ~is_wkt
         lon_first = both & (np.abs(a) > 90) & (np.abs(b) <= 90)
         lat_first = both & (np.abs(a) <= 90) & (np.abs(b) > 90)
-        if lon_first.sum() > lat_first.sum():
-            order = "longitude, latitude"
-        else:
-            order = "latitude, longitude"
+        if known_order in ("longitude, latitude", "latitude, longitude"):
+            lat_then_lon = known_order == "latitude, longitude"
+        else:  # decided here (or all WKT before: pairs are then read as most pairs here read)
+            lat_then_lon = lon_first.sum() <= lat_first.sum()
+        order = "latitude, longitude" if lat_then_lon else "longitude, latitude"
+        if lat_then_lon:
             a, b = b, a
     x = np.where(is_wkt, wx, a)
     y = np.where(is_wkt, wy, b)
@@ -1329,14 +1338,60 @@ def load_reads(
     progress(0.05)
     if not (text.strip() if data is None else _NOT_ASCII_SPACE.search(data)):
         raise AlprInputError("is empty: it holds no header and no records.", path=path)
-    head = data[:262144].decode("ascii") if data is not None else text[:262144]
-    head_lines = io.StringIO(head, newline="").readlines()
-    delimiter = sniff_delimiter([ln for ln in head_lines if ln.strip()])
+    table, _ = _load(data, text, encoding, path, options, progress, cancelled, parser)
+    return table
+
+
+@dataclass
+class _Decisions:
+    """What the first part of a file decided, for the parts that follow (``stream_reads``)."""
+
+    delimiter: str
+    header: List[str]
+    fields: FieldMap
+    time_format: str
+    coordinate_order: str
+    carried: Dict[str, str]  # output column -> dtype name
+    id_offset: int = 0  # records before this part
+    line_offset: int = 0  # lines before this part, less its repeated header line
+
+
+class NotStreamable(Exception):
+    """A later part of a file does not fit what its first part decided; load the whole file instead."""
+
+
+def _load(
+    data: Optional[bytes],
+    text: Optional[str],
+    encoding: str,
+    path: str,
+    options: LoadOptions,
+    progress: Progress,
+    cancelled: IsCancelled,
+    parser: str = "auto",
+    known: Optional[_Decisions] = None,
+) -> Tuple[ReadsTable, _Decisions]:
+    """The reads of a file's text (``data`` when ASCII bytes, else ``text``), and what was decided.
+
+    With ``known`` the text is one part of a bigger file, headed by the
+    file's header line: nothing is detected again (``known`` says it all),
+    read ids and line numbers are shifted to the file's, and a part that is
+    not regular, or whose carried columns take other types, raises
+    ``NotStreamable``.
+    """
+    if known is not None:
+        delimiter = known.delimiter
+    else:
+        head = data[:262144].decode("ascii") if data is not None else text[:262144]
+        head_lines = io.StringIO(head, newline="").readlines()
+        delimiter = sniff_delimiter([ln for ln in head_lines if ln.strip()])
     recs = None
     if parser == "auto":
         recs = fast_split_records(data if data is not None else text.encode("utf-8"), delimiter)
     if cancelled():
         raise Cancelled()
+    if recs is None and known is not None:
+        raise NotStreamable("a part of the file is not regular")
     if recs is None:
         if text is None:
             text = data.decode("ascii")
@@ -1346,7 +1401,9 @@ def load_reads(
     progress(0.5)
     header, renamed = clean_header(recs.header)
     n_records = len(recs.row_ids) + len(recs.bad)
-    if n_records == 0:
+    if known is not None and header != known.header:
+        raise NotStreamable("a part of the file has another header")
+    if n_records == 0 and known is None:
         raise AlprInputError(
             "holds a header but no data records.",
             path=path,
@@ -1365,7 +1422,12 @@ def load_reads(
     frame = pd.DataFrame(values, columns=header, copy=False)
     del values
     progress(0.6)
-    fields = detect_fields(frame, options, path) if len(frame) else _fields_without_rows(header, options, path)
+    if known is not None:
+        fields = known.fields
+    elif len(frame):
+        fields = detect_fields(frame, options, path)
+    else:
+        fields = _fields_without_rows(header, options, path)
 
     # Timestamps.
     time_name = " + ".join(fields.time)
@@ -1375,11 +1437,12 @@ def load_reads(
         time_text = frame[fields.time[0]]
     times, time_format, dropped, converted = parse_times(
         time_text,
-        options.time_format,
+        known.time_format if known is not None else options.time_format,
         options.timezone,
         path,
         time_name,
         private=fields.plate in fields.time,
+        known=known is not None,
     )
     progress(0.75)
     if cancelled():
@@ -1393,7 +1456,9 @@ def load_reads(
         empty = (lat_text == "") | (lon_text == "")
     else:
         loc_text = frame[fields.location].to_numpy()
-        x, y, order = parse_pairs(frame[fields.location], options.geographic)
+        x, y, order = parse_pairs(
+            frame[fields.location], options.geographic, known.coordinate_order if known is not None else None
+        )
         empty = loc_text == ""
     missing = np.isnan(x) | np.isnan(y)
     unreadable = missing & ~empty
@@ -1458,6 +1523,10 @@ def load_reads(
             renamed[col] = name
         taken.add(name.lower())
         out[name] = _carry(kept_frame[col]).reset_index(drop=True)
+        if known is not None and str(out[name].dtype) != known.carried.get(name):
+            if not out[name].isna().all():
+                raise NotStreamable("a carried column takes another type in a part of the file")
+            out[name] = out[name].astype(known.carried[name])  # all null: any type holds it
     progress(0.95)
 
     bad_all = sorted(recs.bad + rejected_rows)
@@ -1472,8 +1541,22 @@ def load_reads(
     if len(out) + len(rejected) != n_records:
         raise AssertionError("loader lost {} records".format(n_records - len(out) - len(rejected)))
     plates_hashed = plates_look_hashed(out["plate"]) if len(out) else False
+    if known is not None and (known.id_offset or known.line_offset):
+        out["read_id"] += known.id_offset
+        rejected["read_id"] += known.id_offset
+        rejected["line_number"] += known.line_offset
+        if first_bad is not None:
+            first_bad = (first_bad[0] + known.id_offset, first_bad[1], first_bad[2])
+    decided = known or _Decisions(
+        delimiter=delimiter,
+        header=header,
+        fields=fields,
+        time_format=time_format,
+        coordinate_order=order,
+        carried={c: str(out[c].dtype) for c in out.columns[len(standard) :]},
+    )
     progress(1.0)
-    return ReadsTable(
+    table = ReadsTable(
         reads=out,
         x=kept(x),
         y=kept(y),
@@ -1494,6 +1577,124 @@ def load_reads(
         renamed_columns=renamed,
         parser=recs.parser,
     )
+    return table, decided
+
+
+STREAM_PART_BYTES = 12 << 20  # about 120,000 records of a typical export
+
+
+def stream_reads(
+    path: str,
+    options: Optional[LoadOptions],
+    on_part: Callable[[ReadsTable], bool],
+    *,
+    progress: Progress = lambda f: None,
+    cancelled: IsCancelled = lambda: False,
+    part_bytes: int = STREAM_PART_BYTES,
+) -> Optional[ReadsTable]:
+    """Read a big file part by part, handing each part's reads to ``on_part`` as soon as they are read.
+
+    So the reads of one part can be written while the next part is read.
+    The first part decides everything ``load_reads`` detects (delimiter,
+    fields, time format, coordinate order, the types of carried columns);
+    each part is then read with those decisions, its ``read_id`` and line
+    numbers counted in the whole file.  ``on_part`` returns False to stop
+    (cancelled).  Returns the totals — a ``ReadsTable`` whose ``reads``,
+    ``x`` and ``y`` are empty (they went to ``on_part``) — or None when the
+    file is not read this way: smaller than two parts, not ASCII, not
+    regular, or with a first part ``load_reads`` would not accept on its own
+    (``load_reads`` then reads the whole file and says what is wrong).
+    Raises ``NotStreamable`` when a later part does not fit the first one's
+    decisions (irregular text, a carried column of another type): whatever
+    ``on_part`` received must then be discarded and ``load_reads`` used.
+    """
+    options = options or LoadOptions()
+    check_timezone(options.timezone)
+    data, _, encoding = read_utf8(path)
+    if data is None or len(data) < 2 * part_bytes or not _NOT_ASCII_SPACE.search(data):
+        return None
+    cuts = [0]
+    while cuts[-1] + part_bytes < len(data):
+        end = data.find(b"\n", cuts[-1] + part_bytes)
+        if end < 0 or end + 1 >= len(data):
+            break
+        cuts.append(end + 1)
+    cuts.append(len(data))
+    if len(cuts) < 3:
+        return None
+    size = float(len(data))
+
+    def part_progress(k: int) -> Progress:
+        return lambda f: progress((cuts[k] + f * (cuts[k + 1] - cuts[k])) / size)
+
+    try:
+        first, decided = _load(data[: cuts[1]], None, encoding, path, options, part_progress(0), cancelled)
+    except AlprInputError:
+        return None  # the whole file may still be fine: load_reads decides
+    if first.parser != "fast":
+        return None
+    start = 0  # the header is the first line that is not blank (as fast_split_records sees it)
+    while not data[start : data.index(b"\n", start)].replace(b'"', b"").strip():
+        start = data.index(b"\n", start) + 1
+    header_line = data[start : data.index(b"\n", start) + 1]
+
+    totals = dataclasses.replace(
+        first,
+        reads=first.reads.iloc[:0],
+        x=first.x[:0],
+        y=first.y[:0],
+        rejected=first.rejected.iloc[:0],
+        plates_hashed=False,
+        records=0,
+        blank_lines=0,
+        offsets_dropped=0,
+        offsets_converted=0,
+        missing_locations=0,
+        unreadable_locations=0,
+        first_unreadable_location=None,
+    )
+    rejected: List[pd.DataFrame] = []
+    hashed: List[Tuple[bool, int]] = []  # per part holding plates: all look hashed, their length
+    part = first
+    view = memoryview(data)
+    lines_before = 0
+    for k in range(len(cuts) - 1):
+        if k:
+            if cancelled():
+                raise Cancelled()
+            lines_before += data.count(b"\n", cuts[k - 1], cuts[k])
+            decided.id_offset = totals.records
+            decided.line_offset = lines_before - 1
+            part, _ = _load(
+                b"".join((header_line, view[cuts[k] : cuts[k + 1]])),
+                None,
+                encoding,
+                path,
+                options,
+                part_progress(k),
+                cancelled,
+                known=decided,
+            )
+        totals.blank_lines += part.blank_lines
+        totals.records += part.records
+        totals.offsets_dropped += part.offsets_dropped
+        totals.offsets_converted += part.offsets_converted
+        totals.missing_locations += part.missing_locations
+        totals.unreadable_locations += part.unreadable_locations
+        if totals.first_unreadable_location is None:
+            totals.first_unreadable_location = part.first_unreadable_location
+        if len(part.rejected):
+            rejected.append(part.rejected)
+        plates = part.reads["plate"].dropna()
+        if len(plates):
+            hashed.append((part.plates_hashed, len(str(plates.iloc[0]).strip())))
+        if not on_part(part):
+            raise Cancelled()
+    if rejected:
+        totals.rejected = pd.concat(rejected, ignore_index=True)
+    totals.plates_hashed = bool(hashed) and all(h for h, _ in hashed) and len({n for _, n in hashed}) == 1
+    progress(1.0)
+    return totals
 
 
 def _fields_without_rows(header: List[str], options: LoadOptions, path: str) -> FieldMap:

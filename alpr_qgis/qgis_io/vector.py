@@ -42,6 +42,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QDate, QDateTime, QTime, QVariant
 
+from alpr_qgis.core.errors import Cancelled
 from alpr_qgis.core.lazy import lazy_module
 
 pd = lazy_module("pandas")
@@ -225,6 +226,102 @@ def write_frame(
         _insert_sink(sink, fields, table, x, y, wkb, progress, cancelled)
         del sink
     return dest, len(table)
+
+
+class FrameStream:
+    """Writes frames of the same columns one after another to the sink ``name`` (points from x/y).
+
+    To a GeoPackage file the rows go in through ``GpkgAppender`` as each
+    frame comes, while the caller makes the next one; the sink is created
+    when the first frame comes (its columns make the layer's fields).  Any
+    other destination (memory layer, shapefile, ...) gets the frames at
+    ``finish``, in one ``write_frame``.  ``restart`` forgets every frame
+    given so far (the next frame may have other columns); ``abort`` does
+    too, for good.  Nothing is committed before ``finish``.
+    """
+
+    def __init__(self, alg, parameters: Dict, name: str, context, crs: Optional[QgsCoordinateReferenceSystem]) -> None:
+        self.alg, self.parameters, self.name, self.context, self.crs = alg, parameters, name, context, crs
+        target = alg.parameterAsOutputLayer(parameters, name, context) or ""
+        self.to_gpkg = split_destination(target)[0].lower().endswith(".gpkg")
+        self.dest: Optional[str] = None
+        self.rows = 0
+        self._appender: Optional[GpkgAppender] = None
+        self._frames: List[Tuple[pd.DataFrame, np.ndarray, np.ndarray]] = []
+
+    def append(
+        self,
+        table: pd.DataFrame,
+        x: np.ndarray,
+        y: np.ndarray,
+        cancelled: IsCancelled = lambda: False,
+        *,
+        last: bool = False,
+    ) -> bool:
+        """Take ``table``'s rows (False if cancelled); ``last``: no frame follows."""
+        if not self.to_gpkg:
+            self._frames.append((table, x, y))
+            self.rows += len(table)
+            return not cancelled()
+        if self._appender is None:
+            sink, dest = self.alg.parameterAsSink(
+                self.parameters,
+                self.name,
+                self.context,
+                qgs_fields(table),
+                QgsWkbTypes.Point,
+                self.crs or QgsCoordinateReferenceSystem(),
+            )
+            if sink is None:
+                raise QgsProcessingException(self.alg.invalidSinkError(self.parameters, self.name))
+            del sink  # closes the file QGIS created; the rows go in through SQLite
+            path, layer = split_destination(dest)
+            if not (path.lower().endswith(".gpkg") and os.path.isfile(path)):
+                raise QgsProcessingException("The output {} is not a GeoPackage file.".format(dest))
+            self.dest = dest
+            self._appender = GpkgAppender(path, layer)
+        self.rows += len(table)
+        return self._appender.append(table, x, y, cancelled=cancelled, last=last)
+
+    def restart(self) -> None:
+        """Forget every frame given so far."""
+        self.abort()
+        self.rows = 0
+
+    def abort(self) -> None:
+        """Forget every frame given so far; the destination stays as QGIS created it, empty."""
+        appender, self._appender = self._appender, None
+        self._frames = []
+        if appender is not None:
+            appender.rollback()
+
+    def finish(self, progress: Progress = lambda f: None, cancelled: IsCancelled = lambda: False) -> Tuple[str, int]:
+        """Store everything; ``(destination, rows written)``."""
+        if self._appender is not None:
+            appender, self._appender = self._appender, None
+            if not appender.finish(progress):
+                raise Cancelled()
+            return self.dest, self.rows
+        frames, self._frames = self._frames, []
+        if frames:
+            table = pd.concat([f[0] for f in frames], ignore_index=True) if len(frames) > 1 else frames[0][0]
+            x = np.concatenate([f[1] for f in frames])
+            y = np.concatenate([f[2] for f in frames])
+        else:
+            raise QgsProcessingException("Internal error: nothing to write to {}.".format(self.name))
+        dest, n = write_frame(
+            self.alg,
+            self.parameters,
+            self.name,
+            self.context,
+            table,
+            x=x,
+            y=y,
+            crs=self.crs,
+            progress=progress,
+            cancelled=cancelled,
+        )
+        return dest, n
 
 
 def _gpkg_table(conn: sqlite3.Connection, path: str, layer: Optional[str]) -> str:
@@ -439,29 +536,59 @@ def insert_batches(
     SQLite stores one batch in a second thread while this one prepares the
     next: SQLite works without Python's global lock, so the two overlap.
     """
-    k = len(names)
-    if not n or not k:
-        return True
+    writer = _BatchWriter(conn, threaded)
     try:
-        limit = conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-    except AttributeError:  # Python < 3.11
-        limit = 999
-    per = max(1, min(500, limit // k))
-    values = "({})".format(", ".join("?" * k))
-    head = "INSERT INTO {} ({}) VALUES ".format(_quote(table), ", ".join(_quote(c) for c in names))
-    many = head + ", ".join([values] * per)
+        done = writer.insert(table, names, n, batch, progress, cancelled)
+        writer.wait()
+    finally:
+        writer.close()
+    return done
 
-    def store(flat: List[object], rows: int) -> None:
-        whole = rows // per * per
-        if whole:
-            conn.executemany(many, (flat[i : i + per * k] for i in range(0, whole * k, per * k)))
-        if whole < rows:
-            conn.execute(head + ", ".join([values] * (rows - whole)), flat[whole * k :])
 
-    step = max(per, _BATCH // per * per)
-    pool = ThreadPoolExecutor(max_workers=1) if threaded else None
-    pending = None
-    try:
+class _BatchWriter:
+    """Inserts batches of rows through one connection, in a second thread when ``threaded``.
+
+    ``insert`` returns once its last batch is handed over; ``wait`` returns
+    when every batch is stored (raising the first error), so a caller can
+    prepare more rows meanwhile.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, threaded: bool) -> None:
+        self.conn = conn
+        self.pool = ThreadPoolExecutor(max_workers=1) if threaded else None
+        self.pending = None
+
+    def insert(
+        self,
+        table: str,
+        names: Sequence[str],
+        n: int,
+        batch: Callable[[int, int], Sequence[Sequence[object]]],
+        progress: Progress = lambda f: None,
+        cancelled: IsCancelled = lambda: False,
+    ) -> bool:
+        k = len(names)
+        if not n or not k:
+            progress(1.0)
+            return True
+        try:
+            limit = self.conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        except AttributeError:  # Python < 3.11
+            limit = 999
+        per = max(1, min(500, limit // k))
+        values = "({})".format(", ".join("?" * k))
+        head = "INSERT INTO {} ({}) VALUES ".format(_quote(table), ", ".join(_quote(c) for c in names))
+        many = head + ", ".join([values] * per)
+        conn = self.conn
+
+        def store(flat: List[object], rows: int) -> None:
+            whole = rows // per * per
+            if whole:
+                conn.executemany(many, (flat[i : i + per * k] for i in range(0, whole * k, per * k)))
+            if whole < rows:
+                conn.execute(head + ", ".join([values] * (rows - whole)), flat[whole * k :])
+
+        step = max(per, _BATCH // per * per)
         for start in range(0, n, step):
             if cancelled():
                 return False
@@ -469,20 +596,222 @@ def insert_batches(
             flat: List[object] = [None] * ((stop - start) * k)
             for j, col in enumerate(batch(start, stop)):
                 flat[j::k] = col
-            if pending is not None:
-                pending.result()  # the previous batch is stored (or its error raised)
-            if pool is None:
+            self.wait()  # the previous batch is stored (or its error raised)
+            if self.pool is None:
                 store(flat, stop - start)
             else:
-                pending = pool.submit(store, flat, stop - start)
-            progress(start / n if pool else stop / n)
+                self.pending = self.pool.submit(store, flat, stop - start)
+            progress(start / n if self.pool else stop / n)
+        progress(1.0)
+        return True
+
+    def wait(self) -> None:
+        pending, self.pending = self.pending, None
         if pending is not None:
             pending.result()
-    finally:
-        if pool is not None:
-            pool.shutdown(wait=True)
-    progress(1.0)
-    return True
+
+    def close(self) -> None:
+        """Stop the thread (after the batch it is storing); errors are for ``wait`` to raise."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
+            self.pool = None
+
+
+class GpkgAppender:
+    """Appends rows to an empty GeoPackage table through SQLite, in one transaction.
+
+    Made for a table that QGIS has just created (``parameterAsSink``): its
+    feature-count and R-tree triggers are dropped while the rows go in and
+    made again at the end; the spatial index is packed at once
+    (``fill_rtree``).  ``append`` hands one frame to a second thread, which
+    makes its rows' values while a third has SQLite store them, and returns
+    at once (unless two frames are still waiting), so the caller can make
+    the next frame meanwhile.  ``finish`` commits, unless a frame's storing
+    was cancelled; ``rollback`` (also on any error) leaves the table as it
+    was.
+    """
+
+    _QUEUED = 2  # frames waiting at most; the caller waits beyond
+
+    def __init__(self, path: str, layer: Optional[str]) -> None:
+        self.conn = conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)  # see insert_batches
+        try:
+            self.name = name = _gpkg_table(conn, path, layer)
+            self.geom_row = conn.execute(
+                "SELECT column_name, srs_id FROM gpkg_geometry_columns WHERE lower(table_name) = lower(?)",
+                (name,),
+            ).fetchone()
+            self.fid_col = next(r[1] for r in conn.execute("PRAGMA table_info({})".format(_quote(name))) if r[5])
+            self.next_fid = (
+                conn.execute(
+                    "SELECT COALESCE(MAX({}), 0) FROM {}".format(_quote(self.fid_col), _quote(name))
+                ).fetchone()[0]
+                + 1
+            )
+            conn.execute("PRAGMA synchronous = OFF")
+            conn.execute("BEGIN")
+            self.triggers = conn.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND lower(tbl_name) = lower(?)",
+                (name,),
+            ).fetchall()
+            for trig, _ in self.triggers:
+                conn.execute("DROP TRIGGER {}".format(_quote(trig)))
+        except Exception:
+            conn.close()
+            raise
+        self._jobs = ThreadPoolExecutor(max_workers=1)
+        self._queued: List = []
+        self.cancelled = False
+        self.rows = 0
+        self._ids: List[np.ndarray] = []
+        self._bounds: List[np.ndarray] = []
+        self._packer = ThreadPoolExecutor(max_workers=1)
+        self._packing = None
+
+    def append(
+        self,
+        table: pd.DataFrame,
+        x: Optional[np.ndarray] = None,
+        y: Optional[np.ndarray] = None,
+        wkb: Optional[Sequence[Optional[bytes]]] = None,
+        progress: Progress = lambda f: None,
+        cancelled: IsCancelled = lambda: False,
+        *,
+        last: bool = False,
+    ) -> bool:
+        """Hand ``table``'s rows over for storing; False if cancelled.  ``last``: no more rows will come.
+
+        ``progress`` and ``cancelled`` are called from the storing thread.
+        """
+        n = len(table)
+        fids = np.arange(self.next_fid, self.next_fid + n, dtype=np.int64)
+        self.next_fid += n
+        # Each column as a function of a row range: values are made batch by batch, while SQLite stores.
+        columns: List[Callable[[int, int], Sequence[object]]] = [lambda a, b: fids[a:b].tolist()]
+        names = [self.fid_col]
+        bounds = None
+        if self.geom_row is not None and x is not None:
+            srs_id = int(self.geom_row[1])
+            columns.append(lambda a, b: point_blobs(x[a:b], y[a:b], srs_id))
+            names.append(self.geom_row[0])
+            bounds = np.column_stack([x, y, x, y])
+        elif self.geom_row is not None and wkb is not None:
+            blobs, bounds = wkb_blobs(wkb, int(self.geom_row[1]))
+            columns.append(lambda a, b: blobs[a:b])
+            names.append(self.geom_row[0])
+        for col in table.columns:
+            if str(col).lower() == self.fid_col.lower():
+                continue  # a source's feature id: the new layer numbers its own features
+            columns.append(lambda a, b, series=table[col]: _sql_column(series.iloc[a:b]))
+            names.append(str(col))
+        if bounds is not None and n:
+            valid = ~np.isnan(bounds).any(axis=1)
+            self._ids.append(fids[valid])
+            self._bounds.append(bounds[valid])
+        if last:
+            self._start_packing()  # the index is packed (numpy, without the global lock) while the rows go in
+        self.rows += n
+
+        def store() -> bool:
+            writer = _BatchWriter(self.conn, threaded=True)
+            try:
+                done = writer.insert(
+                    self.name, names, n, lambda a, b: [column(a, b) for column in columns], progress, cancelled
+                )
+                writer.wait()
+            finally:
+                writer.close()
+            return done
+
+        while len(self._queued) >= self._QUEUED:
+            self._settle(self._queued.pop(0))
+        if self.cancelled or cancelled():
+            self.cancelled = True
+            return False
+        self._queued.append(self._jobs.submit(store))
+        return True
+
+    def _settle(self, job) -> None:
+        if not job.result():  # raises the job's error
+            self.cancelled = True
+
+    def _rtree(self) -> Optional[str]:
+        if self.geom_row is None:
+            return None
+        rtree = "rtree_{}_{}".format(self.name, self.geom_row[0])
+        exists = self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (rtree,)).fetchone()
+        return rtree if exists else None
+
+    def _start_packing(self) -> None:
+        if self._packing is not None or not self._ids:
+            return
+        ids, bounds = np.concatenate(self._ids), np.concatenate(self._bounds)
+        self._ids, self._bounds = [ids], [bounds]
+        rtree = self._rtree()
+        per_node = _rtree_capacity(self.conn, rtree) if rtree and len(ids) else 0
+        if per_node:
+            self._packing = self._packer.submit(pack_rtree, ids, bounds, per_node)
+
+    def finish(self, progress: Progress = lambda f: None) -> bool:
+        """Store what is pending, fill the spatial index, count the features, commit; False if cancelled."""
+        conn, name = self.conn, self.name
+        try:
+            self._start_packing()
+            while self._queued:
+                self._settle(self._queued.pop(0))
+            self._packer.shutdown(wait=True)
+            if self.cancelled:
+                self.rollback()
+                return False
+            progress(0.5)
+            if self._ids:
+                ids, bounds = np.concatenate(self._ids), np.concatenate(self._bounds)
+                rtree = self._rtree()
+                if rtree:
+                    fill_rtree(conn, rtree, ids, bounds, self._packing.result() if self._packing else None)
+                if len(ids):
+                    conn.execute(
+                        "UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ?, "
+                        "last_change = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE lower(table_name) = lower(?)",
+                        (
+                            float(bounds[:, 0].min()),
+                            float(bounds[:, 1].min()),
+                            float(bounds[:, 2].max()),
+                            float(bounds[:, 3].max()),
+                            name,
+                        ),
+                    )
+            if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'gpkg_ogr_contents'").fetchone():
+                conn.execute(
+                    "UPDATE gpkg_ogr_contents SET feature_count = (SELECT COUNT(*) FROM {}) "
+                    "WHERE lower(table_name) = lower(?)".format(_quote(name)),
+                    (name,),
+                )
+            for _, trig_sql in self.triggers:
+                conn.execute(trig_sql)
+            conn.execute("COMMIT")
+            progress(1.0)
+        except BaseException:
+            self.rollback()
+            raise
+        self._close()
+        return True
+
+    def rollback(self) -> None:
+        """Forget every row appended (the table is as it was) and close."""
+        try:
+            self._queued = []
+            self._jobs.shutdown(wait=True, cancel_futures=True)
+            self._packer.shutdown(wait=True)
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+        finally:
+            self._close()
+
+    def _close(self) -> None:
+        self._jobs.shutdown(wait=True)
+        self._packer.shutdown(wait=True)
+        self.conn.close()
 
 
 def _insert_gpkg(
@@ -495,99 +824,16 @@ def _insert_gpkg(
     progress: Progress,
     cancelled: IsCancelled,
 ) -> None:
-    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)  # see insert_batches
+    appender = GpkgAppender(path, layer)
     try:
-        name = _gpkg_table(conn, path, layer)
-        geom_row = conn.execute(
-            "SELECT column_name, srs_id FROM gpkg_geometry_columns WHERE lower(table_name) = lower(?)",
-            (name,),
-        ).fetchone()
-        fid_col = next(r[1] for r in conn.execute("PRAGMA table_info({})".format(_quote(name))) if r[5])
-        first_fid = (
-            (conn.execute("SELECT COALESCE(MAX({}), 0) FROM {}".format(_quote(fid_col), _quote(name))).fetchone()[0])
-            + 1
-        )
-        n = len(table)
-        fids = np.arange(first_fid, first_fid + n, dtype=np.int64)
-        # Each column as a function of a row range: values are made batch by batch, while SQLite stores.
-        columns: List[Callable[[int, int], Sequence[object]]] = [lambda a, b: fids[a:b].tolist()]
-        names = [fid_col]
-        bounds = None
-        if geom_row is not None and x is not None:
-            srs_id = int(geom_row[1])
-            columns.append(lambda a, b: point_blobs(x[a:b], y[a:b], srs_id))
-            names.append(geom_row[0])
-        elif geom_row is not None and wkb is not None:
-            blobs, bounds = wkb_blobs(wkb, int(geom_row[1]))
-            columns.append(lambda a, b: blobs[a:b])
-            names.append(geom_row[0])
-        for col in table.columns:
-            if str(col).lower() == fid_col.lower():
-                continue  # a source's feature id: the new layer numbers its own features
-            columns.append(lambda a, b, series=table[col]: _sql_column(series.iloc[a:b]))
-            names.append(str(col))
-
-        conn.execute("PRAGMA synchronous = OFF")
-        conn.execute("BEGIN")
-        triggers = conn.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND lower(tbl_name) = lower(?)",
-            (name,),
-        ).fetchall()
-        for trig, _ in triggers:
-            conn.execute("DROP TRIGGER {}".format(_quote(trig)))
-
-        def batch(a: int, b: int) -> List[Sequence[object]]:
-            return [column(a, b) for column in columns]
-
-        # The spatial index is packed (numpy, without the global lock) while the rows go in.
-        packer = ThreadPoolExecutor(max_workers=1)
-        packing = None
-        if geom_row is not None and x is not None and n:
-            bounds = np.column_stack([x, y, x, y])
-        if geom_row is not None and bounds is not None and n:
-            valid = ~np.isnan(bounds).any(axis=1)
-            rtree = "rtree_{}_{}".format(name, geom_row[0])
-            exists = conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (rtree,)).fetchone()
-            per_node = _rtree_capacity(conn, rtree) if exists else 0
-            if per_node and valid.any():
-                packing = packer.submit(pack_rtree, fids[valid], bounds[valid], per_node)
-        try:
-            if not insert_batches(conn, name, names, n, batch, lambda f: progress(0.9 * f), cancelled, threaded=True):
-                conn.execute("ROLLBACK")
-                return
-        finally:
-            packer.shutdown(wait=True)
-        if geom_row is not None and bounds is not None and n:
-            if conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (rtree,)).fetchone():
-                fill_rtree(conn, rtree, fids[valid], bounds[valid], packing.result() if packing else None)
-            if valid.any():
-                conn.execute(
-                    "UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ?, "
-                    "last_change = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE lower(table_name) = lower(?)",
-                    (
-                        float(bounds[valid, 0].min()),
-                        float(bounds[valid, 1].min()),
-                        float(bounds[valid, 2].max()),
-                        float(bounds[valid, 3].max()),
-                        name,
-                    ),
-                )
-        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'gpkg_ogr_contents'").fetchone():
-            conn.execute(
-                "UPDATE gpkg_ogr_contents SET feature_count = (SELECT COUNT(*) FROM {}) "
-                "WHERE lower(table_name) = lower(?)".format(_quote(name)),
-                (name,),
-            )
-        for _, trig_sql in triggers:
-            conn.execute(trig_sql)
-        conn.execute("COMMIT")
-        progress(1.0)
-    except Exception:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
+        done = appender.append(table, x, y, wkb, lambda f: progress(0.9 * f), cancelled, last=True)
+    except BaseException:
+        appender.rollback()
         raise
-    finally:
-        conn.close()
+    if not done:
+        appender.rollback()
+        return
+    appender.finish(lambda f: progress(0.9 + 0.1 * f))  # rolls back when cancelled
 
 
 def _insert_sink(
