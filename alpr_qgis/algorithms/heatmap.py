@@ -25,7 +25,8 @@ from alpr_qgis.algorithms.base import AlprAlgorithm
 from alpr_qgis.core import kde
 from alpr_qgis.core.errors import AlprInputError, Cancelled
 from alpr_qgis.qgis_io.crs import is_metric, transform_xy, working_crs
-from alpr_qgis.qgis_io.raster import GEOTIFF_EXTENSIONS, style_raster_output, write_geotiff
+from alpr_qgis.qgis_io.points import open_point_chunks
+from alpr_qgis.qgis_io.raster import GEOTIFF_EXTENSIONS, style_raster_output, write_geotiff_strips
 from alpr_qgis.qgis_io.vector import read_points
 
 
@@ -201,82 +202,126 @@ class HeatmapAlgorithm(AlprAlgorithm):
                 'Layer "{}" has no CRS'.format(layer_name), hint="Set the layer's CRS so distances can be measured."
             )
 
-        steps = QgsProcessingMultiStepFeedback(4, feedback)
+        window = bool(parameters.get(self.EXTENT))
+        steps = QgsProcessingMultiStepFeedback(2, feedback)
         steps.setCurrentStep(0)
-        x, y, weights, n_features, skipped = self._read(source, parameters, context, weight_field, steps)
-        if n_features == 0:
-            raise AlprInputError(
-                'Layer "{}" has no features'.format(layer_name), hint="Give INPUT a layer with points."
+        chunks = None
+        single = not QgsWkbTypes.isMultiType(source.wkbType())
+        if single and is_metric(crs) and (window or _source_extent(source) is not None):
+            chunks = open_point_chunks(self, parameters, self.INPUT, context, weight_field)
+        if chunks is not None:
+            # A whole GeoPackage layer in metres: its points go into the heatmap a chunk at a time.
+            with chunks:
+                n_features = chunks.features
+                if n_features == 0:
+                    raise AlprInputError(
+                        'Layer "{}" has no features'.format(layer_name), hint="Give INPUT a layer with points."
+                    )
+                out_crs = crs
+                extent = self._extent(parameters, context, out_crs, _source_extent(source), feedback)
+                grid = self._grid(extent, radius, pixel, kernel, output, feedback)
+                builder = kde.DensityBuilder(
+                    grid,
+                    radius,
+                    kernel,
+                    output,
+                    decay,
+                    window=window,
+                    expected=n_features,
+                    cancelled=feedback.isCanceled,
+                )
+                located = 0
+                for x, y, weights in chunks.chunks(progress=lambda f: steps.setProgress(100 * f)):
+                    builder.add(x, y, weights)
+                    located += len(x)
+            skipped = n_features - located
+            if not located:
+                raise AlprInputError(
+                    'Layer "{}": none of its {} features has a geometry'.format(layer_name, n_features),
+                    hint="Give INPUT a layer with located points.",
+                )
+        else:
+            x, y, weights, n_features, skipped = self._read(source, parameters, context, weight_field, steps)
+            if n_features == 0:
+                raise AlprInputError(
+                    'Layer "{}" has no features'.format(layer_name), hint="Give INPUT a layer with points."
+                )
+            if not len(x):
+                raise AlprInputError(
+                    'Layer "{}": none of its {} features has a geometry'.format(layer_name, n_features),
+                    hint="Give INPUT a layer with located points.",
+                )
+            x, y, weights, out_crs, extent = self._project(source, x, y, weights, crs, context, feedback)
+            extent = self._extent(parameters, context, out_crs, extent, feedback)
+            grid = self._grid(extent, radius, pixel, kernel, output, feedback)
+            builder = kde.DensityBuilder(
+                grid, radius, kernel, output, decay, window=window, expected=len(x), cancelled=feedback.isCanceled
             )
-        if not len(x):
-            raise AlprInputError(
-                'Layer "{}": none of its {} features has a geometry'.format(layer_name, n_features),
-                hint="Give INPUT a layer with located points.",
-            )
+            builder.add(x, y, weights)
+            del x, y, weights
         if skipped:
             feedback.pushInfo(self.tr("{} points without geometry skipped.").format(skipped))
-
-        steps.setCurrentStep(1)
-        x, y, weights, out_crs, extent = self._project(source, x, y, weights, crs, context, feedback)
-        if parameters.get(self.EXTENT):
-            rect = self.parameterAsExtent(parameters, self.EXTENT, context, out_crs)
-            if rect.isNull() or not all(
-                math.isfinite(v) for v in (rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), rect.yMaximum())
-            ):
-                raise AlprInputError("is not a usable extent", field=self.EXTENT, value=parameters.get(self.EXTENT))
-            extent = (rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), rect.yMaximum())
-            feedback.pushInfo(
-                self.tr("Mapping the extent {:.1f}, {:.1f} : {:.1f}, {:.1f} ({}), grown by the radius.").format(
-                    *extent, out_crs.authid()
-                )
-            )
         if feedback.isCanceled():
             raise Cancelled()
+
+        steps.setCurrentStep(1)
+        # The raster is computed and written strip by strip (a partial file is removed if cancelled).
+        write_geotiff_strips(
+            dest,
+            builder.strips(progress=lambda f: steps.setProgress(100 * f)),
+            grid.rows,
+            grid.cols,
+            grid.geotransform,
+            out_crs,
+            kde.NODATA,
+        )
+        if builder.outside:
+            feedback.pushInfo(
+                self.tr("{} points outside the extent (grown by the radius) left out.").format(builder.outside)
+            )
+        if builder.unfit:
+            feedback.pushWarning(
+                self.tr(
+                    "{} points left out, as QGIS's heatmap leaves them out: their block of cells does not fit "
+                    "in this small raster (the radius rounded up to whole pixels is wider than the extent)."
+                ).format(builder.unfit)
+            )
+        feedback.pushInfo(
+            self.tr("{} points mapped ({}); largest value {:.6g}.").format(
+                builder.points, builder.method, builder.maximum
+            )
+        )
+        if feedback.isCanceled():
+            raise Cancelled()
+        style_raster_output(dest, builder.maximum, context, feedback)
+        steps.setProgress(100)
+        return {self.OUTPUT: dest, self.POINT_COUNT: builder.points, self.MAXIMUM: builder.maximum}
+
+    def _extent(self, parameters: Dict, context, out_crs, extent, feedback) -> Tuple[float, float, float, float]:
+        """The EXTENT parameter in ``out_crs`` when given (it replaces ``extent``), else ``extent``."""
+        if not parameters.get(self.EXTENT):
+            return extent
+        rect = self.parameterAsExtent(parameters, self.EXTENT, context, out_crs)
+        if rect.isNull() or not all(
+            math.isfinite(v) for v in (rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), rect.yMaximum())
+        ):
+            raise AlprInputError("is not a usable extent", field=self.EXTENT, value=parameters.get(self.EXTENT))
+        extent = (rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), rect.yMaximum())
+        feedback.pushInfo(
+            self.tr("Mapping the extent {:.1f}, {:.1f} : {:.1f}, {:.1f} ({}), grown by the radius.").format(
+                *extent, out_crs.authid()
+            )
+        )
+        return extent
+
+    def _grid(self, extent, radius: float, pixel: float, kernel: str, output: str, feedback) -> kde.Grid:
         grid = kde.Grid.around(extent, radius, pixel)
         feedback.pushInfo(
             self.tr("Raster of {} × {} cells of {} m, radius {} m, {} kernel, {} values.").format(
                 grid.cols, grid.rows, pixel, radius, kernel, output
             )
         )
-
-        steps.setCurrentStep(2)
-        density = kde.kernel_density(
-            x,
-            y,
-            weights,
-            grid,
-            radius,
-            kernel,
-            output,
-            decay,
-            window=bool(parameters.get(self.EXTENT)),
-            progress=lambda f: steps.setProgress(100 * f),
-            cancelled=feedback.isCanceled,
-        )
-        if density.outside:
-            feedback.pushInfo(
-                self.tr("{} points outside the extent (grown by the radius) left out.").format(density.outside)
-            )
-        if density.unfit:
-            feedback.pushWarning(
-                self.tr(
-                    "{} points left out, as QGIS's heatmap leaves them out: their block of cells does not fit "
-                    "in this small raster (the radius rounded up to whole pixels is wider than the extent)."
-                ).format(density.unfit)
-            )
-        feedback.pushInfo(
-            self.tr("{} points mapped ({}); largest value {:.6g}.").format(
-                density.points, density.method, density.maximum
-            )
-        )
-
-        steps.setCurrentStep(3)
-        write_geotiff(dest, density.values, grid.geotransform, out_crs, kde.NODATA)
-        if feedback.isCanceled():
-            raise Cancelled()
-        style_raster_output(dest, density.maximum, context, feedback)
-        steps.setProgress(100)
-        return {self.OUTPUT: dest, self.POINT_COUNT: density.points, self.MAXIMUM: density.maximum}
+        return grid
 
     def _read(
         self, source, parameters: Dict, context, weight_field: Optional[str], feedback
@@ -306,9 +351,8 @@ class HeatmapAlgorithm(AlprAlgorithm):
         points, as if it had been reprojected first.
         """
         if is_metric(crs):
-            e = source.sourceExtent()
-            extent = (e.xMinimum(), e.yMinimum(), e.xMaximum(), e.yMaximum())
-            if e.isNull() or not all(math.isfinite(v) for v in extent):
+            extent = _source_extent(source)
+            if extent is None:
                 extent = (x.min(), y.min(), x.max(), y.max())
             return x, y, weights, crs, extent
         transform_context = context.transformContext()
@@ -332,6 +376,15 @@ class HeatmapAlgorithm(AlprAlgorithm):
         if not len(px):
             raise AlprInputError("None of the points could be projected to {}".format(out_crs.authid()))
         return px, py, weights, out_crs, (px.min(), py.min(), px.max(), py.max())
+
+
+def _source_extent(source) -> Optional[Tuple[float, float, float, float]]:
+    """The extent the source reports (as native's ``sourceExtent()``), or None when null or not finite."""
+    e = source.sourceExtent()
+    extent = (e.xMinimum(), e.yMinimum(), e.xMaximum(), e.yMaximum())
+    if e.isNull() or not all(math.isfinite(v) for v in extent):
+        return None
+    return extent
 
 
 def _read_parts(

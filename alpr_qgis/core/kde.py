@@ -54,10 +54,17 @@ How the values are computed (:func:`plan` picks by kernel, radius and size):
     the cells surely reached, and only the points near unreached cells are
     tested cell by cell at the rims of their disks.
 
-Time and memory: the points are spread band by band of rows; the FFT runs
-in place in one float32 buffer (the spread field becomes its spectrum, then
-the result) after the points' own arrays are released, and uses scipy's
-pocketfft extension without the rest of ``scipy.fft`` (:func:`_pocketfft`).
+Time and memory: :class:`DensityBuilder` takes the points in chunks and
+hands the raster out in strips of rows, so that for the quartic and
+triweight kernels nothing the size of the grid is ever held: each point is
+kept as 6 bytes (float32 column, uint16 row within a band of 32 rows); the
+cells reached come from a coverage of occupied 4 × 4 blocks updated as the
+points come, and only the few points then near cells not surely reached
+keep their exact coordinates for the rim tests; each strip is one
+overlap-save FFT (the strip and the kernel's half-width above and below) in
+one float32 buffer, using scipy's pocketfft extension without the rest of
+``scipy.fft`` (:func:`_pocketfft`).  The other methods compute the whole
+grid at once.
 
 The triangular kernel ``1 - (1 - decay) t`` is split as
 ``decay + (1 - decay)/2 (1 - t²) + (1 - decay)/2 (1 - t)²``: the jump at the
@@ -75,8 +82,8 @@ import importlib.util
 import math
 import os
 import sys
-from dataclasses import dataclass
-from typing import Callable, Optional, Tuple
+from dataclasses import dataclass, replace
+from typing import Callable, Iterator, Optional, Tuple
 
 import numpy as np
 
@@ -111,10 +118,16 @@ _CHUNK = 2_000_000  # elements per vectorised chunk
 _TIP_PHASES = 128  # sub-cell positions per axis in the triangular tip table
 _EDGE_TOL = 1e-6  # cells: a span end this close to a cell centre is checked exactly
 _SPAN_CHUNK = 64_000  # (point, row) pairs per chunk
+_RIM_CHUNK = 16_384  # (point, row) pairs per chunk when marking rims
 _SPECTRUM_ROWS = 128  # rows of the kernel's spectrum computed at once
 _SPREAD_BAND = 64  # raster rows per band of points spread at once
 _SURE_BLOCK = 4  # cells per side of the blocks whose surely reached cells one coarse FFT finds
 _FRONTIER_BLOCK = 4  # cells per side of the coarse blocks that find the points near unreached cells
+#: Raster rows per strip computed (and written) at once when streaming.
+STRIP_ROWS = 192
+_BUCKET_ROWS = 32  # raster rows per band of stored points (row within it: uint16, 1/2048 of a cell)
+_SPREAD_POINTS = 16_384  # points spread at once (bounds the temporaries)
+_FIRST_UPDATE = 32_768  # points after which the coverage is first updated (then at each doubling)
 
 
 # ----------------------------------------------------------------- the grid
@@ -622,11 +635,15 @@ def _pocketfft():
     return module
 
 
-def _fft_shape(field_shape: Tuple[int, int], half: int, crop: int) -> Tuple[int, int]:
-    """The smallest fast FFT size for :func:`_convolve` (wrap-around stays in the cropped margin)."""
+def _fft_shape(field_shape: Tuple[int, int], half: int, crop) -> Tuple[int, int]:
+    """The smallest fast FFT size for :func:`_convolve` (wrap-around stays in the cropped margin).
+
+    ``crop``: cells cropped on each side, one number or (rows, columns).
+    """
     h, w = field_shape
+    crop_r, crop_c = (crop, crop) if isinstance(crop, int) else crop
     fft = _pocketfft()
-    return fft.good_size(h + half - crop, False), fft.good_size(w + half - crop, True)
+    return fft.good_size(h + half - crop_r, False), fft.good_size(w + half - crop_c, True)
 
 
 def _multiply_even_spectrum(spectrum: np.ndarray, kernel: np.ndarray, shape: Tuple[int, int]) -> None:
@@ -663,11 +680,11 @@ def _fft_buffer(shape: Tuple[int, int]) -> np.ndarray:
     return np.zeros((shape[0], 2 * (shape[1] // 2 + 1)), dtype=np.float32)
 
 
-def _convolve(field: np.ndarray, kernel: np.ndarray, crop: int, valid: Tuple[int, int]) -> np.ndarray:
+def _convolve(field: np.ndarray, kernel: np.ndarray, crop, valid: Tuple[int, int]) -> np.ndarray:
     """``field`` convolved with the centred, even ``kernel``, without the ``crop``-cell margin (float32).
 
-    ``valid`` is the (rows, cols) of real data in ``field``, the margin
-    included.  Real FFTs in single precision, in place: a field already
+    ``crop`` is one margin for both axes or (rows, columns); ``valid`` is
+    the (rows, cols) of real data in ``field``, the margin included.  Real FFTs in single precision, in place: a field already
     in an :func:`_fft_buffer` of :func:`_fft_shape` is transformed where it
     lies (pass it as a temporary: it becomes the result), any other is
     copied into one.  The result is a view into that buffer.
@@ -692,7 +709,8 @@ def _convolve(field: np.ndarray, kernel: np.ndarray, crop: int, valid: Tuple[int
     fft.c2c(spectrum, (0,), False, 2, spectrum, workers)  # inorm 2: divided by the length
     fft.c2r(spectrum, (1,), shape[1], False, 2, real, workers)
     h, w = valid
-    return real[crop : h - crop, crop : w - crop]
+    crop_r, crop_c = (crop, crop) if isinstance(crop, int) else crop
+    return real[crop_r : h - crop_r, crop_c : w - crop_c]
 
 
 def _node_frame(col: np.ndarray, row: np.ndarray) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -735,30 +753,46 @@ def _spread(pts: _Points, grid: Grid, order: str, half: int, cancelled: IsCancel
         if hi == lo:
             continue
         ids = by_band[lo:hi]
-        iy, ix, ty, tx = _node_frame(pts.col[ids], pts.row[ids])
-        w = pts.w[ids]
-        if order == "linear":
-            row0 = int(iy.min()) + _PAD
-            height = int(iy.max()) + _PAD + 2 - row0
-            size = height * wp
-            base = (iy + (_PAD - row0)) * wp + (ix + _PAD)
-            upper = w * (1.0 - ty)
-            lower = w * ty
-            sums = np.bincount(base, upper * (1.0 - tx), minlength=size)
-            sums[1:] += np.bincount(base, upper * tx, minlength=size)[:-1]
-            sums[wp:] += np.bincount(base, lower * (1.0 - tx), minlength=size)[:-wp]
-            sums[wp + 1 :] += np.bincount(base, lower * tx, minlength=size)[: -wp - 1]
-        else:
-            lx, nodes = _weights_1d(tx, order)
-            lx *= w[:, None]
-            ly, _ = _weights_1d(ty, order)
-            row0 = int(iy.min()) + _PAD + int(nodes[0])
-            height = int(iy.max()) + _PAD + int(nodes[-1]) - row0 + 1
-            offsets = (nodes[:, None] * wp + nodes[None, :]).ravel()
-            where = (((iy + _PAD - row0) * wp + (ix + _PAD))[:, None] + offsets).ravel()
-            sums = np.bincount(where, (ly[:, :, None] * lx[:, None, :]).ravel(), minlength=height * wp)
-        field[row0 : row0 + height] += sums.reshape(height, wp)
+        _spread_points(field, _PAD, pts.col[ids], pts.row[ids], pts.w[ids], order)
     return buffer
+
+
+def _spread_points(
+    field: np.ndarray, row_shift: int, col: np.ndarray, row: np.ndarray, w: np.ndarray, order: str
+) -> None:
+    """Add the weights ``w`` of points at (``col``, ``row``) (cell units) to the node cells of ``field``.
+
+    Raster row R is ``field`` row ``R + row_shift`` and raster column C its
+    column ``C + _PAD``; node rows outside ``field`` are left out (another
+    window of rows gets them).  The sums run over the points' own rows only
+    (``bincount`` in double precision), so a call with points from a band
+    of rows costs that band, not the field.
+    """
+    hf, wp = field.shape
+    iy, ix, ty, tx = _node_frame(col, row)
+    if order == "linear":
+        row0 = int(iy.min()) + row_shift
+        height = int(iy.max()) + row_shift + 2 - row0
+        size = height * wp
+        base = (iy + (row_shift - row0)) * wp + (ix + _PAD)
+        upper = w * (1.0 - ty)
+        lower = w * ty
+        sums = np.bincount(base, upper * (1.0 - tx), minlength=size)
+        sums[1:] += np.bincount(base, upper * tx, minlength=size)[:-1]
+        sums[wp:] += np.bincount(base, lower * (1.0 - tx), minlength=size)[:-wp]
+        sums[wp + 1 :] += np.bincount(base, lower * tx, minlength=size)[: -wp - 1]
+    else:
+        lx, nodes = _weights_1d(tx, order)
+        lx *= w[:, None]
+        ly, _ = _weights_1d(ty, order)
+        row0 = int(iy.min()) + row_shift + int(nodes[0])
+        height = int(iy.max()) + row_shift + int(nodes[-1]) - row0 + 1
+        offsets = (nodes[:, None] * wp + nodes[None, :]).ravel()
+        where = (((iy + row_shift - row0) * wp + (ix + _PAD))[:, None] + offsets).ravel()
+        sums = np.bincount(where, (ly[:, :, None] * lx[:, None, :]).ravel(), minlength=height * wp)
+    lo, hi = max(row0, 0), min(row0 + height, hf)
+    if lo < hi:
+        field[lo:hi] += sums.reshape(height, wp)[lo - row0 : hi - row0]
 
 
 def _tip_table(radius_cells: float, pixel: float, radius: float, profile: Callable) -> np.ndarray:
@@ -844,64 +878,102 @@ def _dilate_square(mask: np.ndarray, grow: int) -> np.ndarray:
     return out
 
 
+class _Coverage:
+    """The cells surely reached, from the blocks points occupy, and the blocks near cells not surely reached.
+
+    Points are added in any order and any number of times (:meth:`occupy`,
+    their cells only); :meth:`update` finds the cells within reach of every
+    position in an occupied block of :data:`_SURE_BLOCK` × :data:`_SURE_BLOCK`
+    cells ("sure") by one FFT dilation on a grid that many times coarser, and
+    the blocks of :data:`_FRONTIER_BLOCK` cells that hold a cell not sure,
+    grown by the reach of a point.  A point is on the frontier
+    (:meth:`frontier`) when its cell lies in such a grown block: only those
+    points can reach a cell that is not sure.  Sure cells only grow as points
+    are added, so a point off the frontier stays off it.
+    """
+
+    def __init__(self, grid: Grid, radius: float) -> None:
+        self.grid = grid
+        self.q = _SURE_BLOCK
+        self.k = _FRONTIER_BLOCK
+        radius_cells = radius / grid.pixel
+        self.always = _block_always(radius_cells, self.q)
+        self.margin = -(-_PAD // self.q)  # coarse blocks for the cells just outside the raster
+        q, margin = self.q, self.margin
+        self.coarse = (-(-(grid.rows + _PAD) // q) + margin, -(-(grid.cols + _PAD) // q) + margin)
+        self.occupied = np.zeros(self.coarse, dtype=bool)
+        self.grow = (int(radius_cells + 0.5) + self.k) // self.k + 1
+        self.sure_blocks: Optional[np.ndarray] = None
+        self.open_blocks: Optional[np.ndarray] = None
+        self.near_open: Optional[np.ndarray] = None
+
+    def occupy(self, cell_r: np.ndarray, cell_c: np.ndarray) -> None:
+        """Mark the blocks of these cells (from :func:`_point_cells`) occupied."""
+        self.occupied[cell_r // self.q + self.margin, cell_c // self.q + self.margin] = True
+
+    def update(self) -> None:
+        """Recompute the sure cells and the frontier from the blocks occupied so far."""
+        q, margin = self.q, self.margin
+        frame = _fft_buffer(_fft_shape(self.coarse, self.always.shape[0] // 2, 0))  # zero-padded for the FFT
+        frame[: self.coarse[0], : self.coarse[1]] = self.occupied
+        hq, wq = -(-self.grid.rows // q), -(-self.grid.cols // q)
+        sure = _convolve(frame, self.always.astype(np.float32), 0, self.coarse) > 0.5
+        del frame
+        self.sure_blocks = sure[margin : margin + hq, margin : margin + wq]
+        # Frontier blocks (of k = m q cells) holding a cell that is not sure, grown by the reach of a point's
+        # cell: at most floor(radius + 1/2) cells away, so at most ``grow`` blocks.
+        m = self.k // q
+        hb, wb = -(-hq // m), -(-wq // m)
+        open_coarse = np.ones((hb * m, wb * m), dtype=bool)  # (blocks past the raster count as open)
+        np.logical_not(self.sure_blocks, out=open_coarse[:hq, :wq])
+        self.open_blocks = open_coarse.reshape(hb, m, wb, m).any(axis=(1, 3))
+        self.near_open = _dilate_square(np.pad(self.open_blocks, self.grow), self.grow)
+
+    def frontier(self, cell_r: np.ndarray, cell_c: np.ndarray) -> np.ndarray:
+        """Whether points in these cells may reach a cell that is not sure (all, before any update)."""
+        if self.near_open is None:
+            return np.ones(len(cell_r), dtype=bool)
+        return self.near_open[cell_r // self.k + self.grow, cell_c // self.k + self.grow]
+
+    def sure_rows(self, r0: int, r1: int) -> np.ndarray:
+        """The sure cells of raster rows [r0, r1), as booleans (r1 - r0, cols)."""
+        q = self.q
+        b0, b1 = r0 // q, -(-r1 // q)
+        part = np.repeat(np.repeat(self.sure_blocks[b0:b1], q, axis=0), q, axis=1)
+        return np.ascontiguousarray(part[r0 - b0 * q : r1 - b0 * q, : self.grid.cols])
+
+    def mark_rims(self, pts: _Points, radius: float, b: int, hits: np.ndarray, row0: int, cancelled) -> None:
+        """Mark in ``hits`` (raster rows from ``row0``) the cells frontier points ``pts`` reach beyond sure ones."""
+        if len(pts) and self.open_blocks.any():
+            _mark_rims(pts, self.grid, radius, b, self.always, self.q, hits, self.open_blocks, cancelled, row0)
+
+
 def _fast_mask(pts: _Points, grid: Grid, radius: float, b: int, cancelled: IsCancelled) -> np.ndarray:
     """Exactly the cells native reaches (blocks assumed not to clip disks), without visiting every block.
 
-    Cells within reach of every position in an occupied block of
-    :data:`_SURE_BLOCK` × :data:`_SURE_BLOCK` cells ("sure") come from one
-    FFT dilation of the occupied blocks, on a grid that many times coarser.
-    Any other cell that is reached is reached by a point near the edge of
-    the sure cells: one whose cell lies within the radius (plus two cells)
-    of a cell that is not sure.  Those points (found on a grid of
-    :data:`_FRONTIER_BLOCK`-cell blocks, erring on the side of more) mark the
-    cells they reach outside their own block's sure cells, row by row, with
-    native's own distance test (:func:`_mark_rims`).  (Occupied cells lie
-    inside the raster and disks are convex, so sure cells outside the
+    Cells within reach of every position in an occupied block are sure
+    (:class:`_Coverage`); any other cell that is reached is reached by a
+    point on the frontier, near a cell that is not sure.  Those points mark
+    the cells they reach outside their own block's sure cells, row by row,
+    with native's own distance test (:func:`_mark_rims`).  (Occupied cells
+    lie inside the raster and disks are convex, so sure cells outside the
     raster never make a raster cell reached that the raster's own sure
     cells miss.)
     """
-    rows_n, cols_n = grid.rows, grid.cols
-    radius_cells = radius / grid.pixel
-    q = _SURE_BLOCK
-    always = _block_always(radius_cells, q)
+    coverage = _Coverage(grid, radius)
     cell_r, cell_c = _point_cells(pts, grid)
-    # Occupied blocks on a coarse grid with a margin for the cells just outside the raster.
-    margin = -(-_PAD // q)
-    coarse = (-(-(rows_n + _PAD) // q) + margin, -(-(cols_n + _PAD) // q) + margin)
-    frame = _fft_buffer(_fft_shape(coarse, always.shape[0] // 2, 0))  # zero-padded for the FFT
-    frame[cell_r // q + margin, cell_c // q + margin] = 1.0
+    coverage.occupy(cell_r, cell_c)
     if cancelled():
         raise Cancelled()
-    sure_blocks = _convolve(frame, always.astype(np.float32), 0, coarse) > 0.5
-    del frame
-    hq, wq = -(-rows_n // q), -(-cols_n // q)
-    sure_blocks = sure_blocks[margin : margin + hq, margin : margin + wq]
-    sure = np.empty((rows_n, cols_n), dtype=bool)
-    for i in range(q):
-        for j in range(q):
-            part = sure[i::q, j::q]
-            part[...] = sure_blocks[: part.shape[0], : part.shape[1]]
-    # Frontier blocks (of k = m q cells) holding a cell that is not sure, grown by the reach of a point's cell:
-    # at most floor(radius + 1/2) cells away, so at most ``grow`` blocks.
-    k = _FRONTIER_BLOCK
-    m = k // q
-    hb, wb = -(-hq // m), -(-wq // m)
-    open_coarse = np.ones((hb * m, wb * m), dtype=bool)  # (blocks past the raster count as open)
-    np.logical_not(sure_blocks, out=open_coarse[:hq, :wq])
-    del sure_blocks
-    open_blocks = open_coarse.reshape(hb, m, wb, m).any(axis=(1, 3))
-    del open_coarse
-    if not open_blocks.any():
-        return sure
-    grow = (int(radius_cells + 0.5) + k) // k + 1
-    near_open = _dilate_square(np.pad(open_blocks, grow), grow)
-    frontier = near_open[cell_r // k + grow, cell_c // k + grow]
+    coverage.update()
+    sure = coverage.sure_rows(0, grid.rows)
+    frontier = coverage.frontier(cell_r, cell_c)
     del cell_r, cell_c
     if frontier.any():
         if cancelled():
             raise Cancelled()
         edge = pts.take(np.nonzero(frontier)[0]) if not frontier.all() else pts
-        _mark_rims(edge, grid, radius, b, always, q, sure, open_blocks, cancelled)
+        coverage.mark_rims(edge, radius, b, sure, 0, cancelled)
     return sure
 
 
@@ -924,8 +996,11 @@ def _mark_rims(
     hits: np.ndarray,
     open_blocks: np.ndarray,
     cancelled: IsCancelled,
+    row0: int = 0,
 ) -> None:
     """Mark in ``hits`` the cells the points reach, but for those their own block's ``always`` offsets hold.
+
+    ``hits`` holds the raster rows from ``row0`` on; cells on other rows are not marked.
 
     On each row a point reaches a run of cells (:func:`_runs`, exact);
     the middle of the run, the cells of the blocks at ``always`` offsets
@@ -941,7 +1016,7 @@ def _mark_rims(
     half = always.shape[0] // 2
     # Half-width, in blocks, of the always-reached run on each block-row offset (-1: none).
     reach = np.where(always.any(axis=1), always.sum(axis=1) // 2, -1)
-    chunk = max(1, _SPAN_CHUNK // (2 * b + 1))
+    chunk = max(1, _RIM_CHUNK // (2 * b + 1))
     for start in range(0, len(pts), chunk):
         if cancelled():
             raise Cancelled()
@@ -969,11 +1044,34 @@ def _mark_rims(
         seg_lo, seg_hi, seg_row = seg_lo[keep], seg_hi[keep], seg_row[keep]
         block_row = seg_row // k
         keep = open_before[block_row, seg_hi // k + 1] > open_before[block_row, seg_lo // k]
-        seg_lo, seg_row, length = seg_lo[keep], seg_row[keep], (seg_hi - seg_lo + 1)[keep]
-        if not len(length):
-            continue
-        within = np.arange(int(length.sum())) - np.repeat(np.cumsum(length) - length, length)
-        hits[np.repeat(seg_row, length), np.repeat(seg_lo, length) + within] = True
+        keep &= (seg_row >= row0) & (seg_row < row0 + hits.shape[0])
+        if keep.any():
+            _mark_runs(hits, seg_row[keep] - row0, seg_lo[keep], seg_hi[keep])
+
+
+def _mark_runs(hits: np.ndarray, rows: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> None:
+    """Set ``hits[rows[i], lo[i] : hi[i] + 1]`` for every i (runs within the rows, lo <= hi).
+
+    Without visiting the cells one by one: the runs, sorted, are merged
+    into disjoint ones, whose starts and ends go into a difference array
+    (one byte a cell, a slot past each row's end); a running sum along each
+    row gives the cells covered.
+    """
+    width = hits.shape[1] + 1
+    start = rows.astype(np.int64) * width + lo
+    stop = start + (hi - lo + 1)
+    order = np.argsort(start, kind="stable")
+    start, stop = start[order], stop[order]
+    del order
+    reach = np.maximum.accumulate(stop)  # the end of the merged run so far
+    new = np.ones(len(start), dtype=bool)
+    new[1:] = start[1:] > reach[:-1]
+    first = np.flatnonzero(new)
+    last = np.r_[first[1:] - 1, len(start) - 1]
+    edges = np.zeros(hits.shape[0] * width, dtype=np.int8)
+    edges[start[first]] = 1
+    edges[reach[last]] = -1  # (a merged run ends before the next starts, at the latest in its row's extra slot)
+    hits |= np.cumsum(edges.reshape(-1, width), axis=1, dtype=np.int8)[:, :-1] > 0
 
 
 # ----------------------------------------------------------------- driver
@@ -1007,6 +1105,7 @@ def kernel_density(
     progress: Progress = lambda f: None,
     cancelled: IsCancelled = lambda: False,
     exact_budget: Optional[int] = None,
+    strip_rows: Optional[int] = None,
 ) -> Density:
     """The heatmap of points (x, y) with ``weights`` (None: 1 each) on ``grid``, as QGIS computes it.
 
@@ -1024,35 +1123,348 @@ def kernel_density(
     positions are floored rather than truncated (native's truncation moves
     a point's kernel by a row when its block starts up to one cell before
     the raster), so cells inside the window get the values of the larger
-    grid.  ``exact_budget`` overrides :data:`EXACT_BUDGET`.
+    grid.  ``exact_budget`` overrides :data:`EXACT_BUDGET`; ``strip_rows``
+    :data:`STRIP_ROWS` (see :class:`DensityBuilder`, which this wraps).
     ``progress`` gets fractions in [0, 1]; raises ``Cancelled`` when
     ``cancelled()`` turns true.
     """
-    if kernel not in KERNELS:
-        raise ValueError("unknown kernel {!r}".format(kernel))
-    if output not in OUTPUT_VALUES:
-        raise ValueError("unknown output value {!r}".format(output))
-    x = np.asarray(x, dtype=float)
-    y = np.asarray(y, dtype=float)
-    if weights is None:
-        w = np.broadcast_to(np.float64(1.0), x.shape)  # (read-only, no memory)
+    builder = DensityBuilder(
+        grid,
+        radius,
+        kernel,
+        output,
+        decay,
+        window=window,
+        expected=len(x),
+        exact_budget=exact_budget,
+        strip_rows=strip_rows,
+        cancelled=cancelled,
+    )
+    builder.add(x, y, weights)
+    if not builder.streaming:
+        values = builder.whole(progress)
     else:
-        w = np.nan_to_num(np.asarray(weights, dtype=float), nan=0.0)
-    nonnegative = weights is None or bool(np.all(w >= 0))
-    keep = np.isfinite(x) & np.isfinite(y) & grid.contains(x, y)
-    outside = int(len(x) - keep.sum())
-    if outside:
-        x, y, w = x[keep], y[keep], w[keep]
-    b = radius_in_pixels(radius, grid.pixel)
-    pts = _points(x, y, w, grid, b, window)
-    del x, y, w  # (pts holds them)
-    unfit = 0
-    if not window:
-        fits = (pts.x_pos >= 0) & (pts.x_pos + 2 * b < grid.cols) & (pts.y_pos_io >= 0)
-        fits &= pts.y_pos_io + 2 * b < grid.rows
-        unfit = int(len(pts) - fits.sum())
-        if unfit:
-            pts = pts.take(np.nonzero(fits)[0])
+        values = np.empty((grid.rows, grid.cols), dtype=np.float32)
+        for row0, strip in builder.strips(progress):
+            values[row0 : row0 + strip.shape[0]] = strip
+    return Density(
+        values, builder.method, builder.points, builder.outside, builder.unfit, builder.exact_points, builder.maximum
+    )
+
+
+class DensityBuilder:
+    """A heatmap built from points added in chunks, and handed out in strips of rows: no full-grid array.
+
+    ``add()`` takes points (any number of calls); ``strips()`` then yields
+    ``(first row, float32 block of rows)`` from the top down, each block
+    valid until the next is asked for; afterwards ``method``, ``points``,
+    ``outside``, ``unfit``, ``exact_points`` and ``maximum`` are those of
+    :class:`Density`.  The raster is the one :func:`kernel_density` makes.
+
+    For the quartic and triweight kernels by FFT (``streaming``: :func:`plan`
+    for ``expected`` points says ``fft-...``) nothing of the size of the
+    grid is ever held:
+
+    * each point is kept as 6 bytes: its column position (float32) and its
+      row within a band of :data:`_BUCKET_ROWS` rows (1/2048 of a cell,
+      uint16), in its band's list; its weight (float32) only with weights;
+    * the cells reached come from a :class:`_Coverage` of occupied 4 × 4
+      blocks, updated as points arrive; only the points then on its
+      frontier keep their exact coordinates (double), and the rims of their
+      disks are tested with native's own test when their strip comes: the
+      same cells as the whole-grid mask;
+    * each strip of :data:`STRIP_ROWS` rows is one overlap-save FFT: the
+      points of the bands within the kernel's reach of the strip are spread
+      over the strip's rows and the kernel's half-width above and below,
+      convolved in one float32 buffer, and the strip's rows kept;
+    * points whose block cuts their disk (near the raster's edges) are kept
+      exactly and added point by point to each strip they reach.
+
+    Other kernels and methods keep the points (double) and compute the
+    whole grid when the strips are asked for (``whole()``).
+    """
+
+    def __init__(
+        self,
+        grid: Grid,
+        radius: float,
+        kernel: str = "quartic",
+        output: str = "raw",
+        decay: float = 0.0,
+        *,
+        window: bool = False,
+        expected: int = 0,
+        exact_budget: Optional[int] = None,
+        strip_rows: Optional[int] = None,
+        cancelled: IsCancelled = lambda: False,
+    ) -> None:
+        if kernel not in KERNELS:
+            raise ValueError("unknown kernel {!r}".format(kernel))
+        if output not in OUTPUT_VALUES:
+            raise ValueError("unknown output value {!r}".format(output))
+        self.grid, self.radius, self.kernel, self.output, self.decay = grid, radius, kernel, output, decay
+        self.window = window
+        self.b = radius_in_pixels(radius, grid.pixel)
+        self.exact_budget = EXACT_BUDGET if exact_budget is None else exact_budget
+        self.strip_rows = max(1, int(strip_rows or STRIP_ROWS))
+        self.cancelled = cancelled
+        planned = plan(expected, radius, grid.pixel, kernel, self.exact_budget)
+        self.streaming = kernel in ("quartic", "triweight") and planned.startswith("fft")
+        self.method = planned if self.streaming else ""
+        self.points = self.outside = self.unfit = self.exact_points = 0
+        self.maximum = 0.0
+        self.nonnegative = True
+        self._parts: list = []  # (x, y, w or None) of every point kept, when not streaming
+        self._coverage = _Coverage(grid, radius) if self.streaming else None
+        self._buckets: dict = {}  # band of rows -> [(col float32, row uint16, w float32 or None)]
+        self._kept: list = []  # (x, y) of points on the frontier when they came
+        self._clipped: list = []  # (x, y, w) of points whose block cuts their disk
+        self._fast = 0
+        self._next_update = _FIRST_UPDATE
+
+    # -------------------------------------------------------------- points in
+
+    def add(self, x: np.ndarray, y: np.ndarray, weights: Optional[np.ndarray] = None) -> None:
+        """Add points (map units; ``weights`` None: 1 each, NaN: 0)."""
+        if self.cancelled():
+            raise Cancelled()
+        x = np.asarray(x, dtype=float)
+        y = np.asarray(y, dtype=float)
+        if weights is None:
+            w = np.broadcast_to(np.float64(1.0), x.shape)  # (read-only, no memory)
+        else:
+            w = np.nan_to_num(np.asarray(weights, dtype=float), nan=0.0)
+            self.nonnegative &= bool(np.all(w >= 0))
+        grid, b = self.grid, self.b
+        keep = np.isfinite(x) & np.isfinite(y) & grid.contains(x, y)
+        outside = int(len(x) - keep.sum())
+        if outside:
+            x, y, w = x[keep], y[keep], w[keep]
+            self.outside += outside
+        del keep
+        pts = _points(x, y, w, grid, b, self.window)
+        del x, y, w  # (pts holds them)
+        if not self.window:
+            fits = (pts.x_pos >= 0) & (pts.x_pos + 2 * b < grid.cols) & (pts.y_pos_io >= 0)
+            fits &= pts.y_pos_io + 2 * b < grid.rows
+            unfit = int(len(pts) - fits.sum())
+            if unfit:
+                pts = pts.take(np.nonzero(fits)[0])
+                self.unfit += unfit
+        self.points += len(pts)
+        if not len(pts):
+            return
+        weighted = weights is not None
+        if not self.streaming:
+            self._parts.append((pts.x, pts.y, pts.w if weighted else None))
+            return
+        clipped = _block_clips_disk(pts, grid, b, self.radius / grid.pixel)
+        if clipped.any():
+            self._clipped.append((pts.x[clipped], pts.y[clipped], np.array(pts.w[clipped], dtype=float)))
+            pts = pts.take(np.nonzero(~clipped)[0])
+        del clipped
+        cell_r, cell_c = _point_cells(pts, grid)
+        self._coverage.occupy(cell_r, cell_c)
+        front = self._coverage.frontier(cell_r, cell_c)
+        del cell_r, cell_c
+        if front.any():
+            self._kept.append((pts.x[front], pts.y[front]))
+        del front
+        self._store(pts.col, pts.row, pts.w if weighted else None)
+        self._fast += len(pts)
+        del pts
+        if self._fast >= self._next_update:
+            self._update()
+            self._next_update = 2 * self._fast
+
+    def _store(self, col: np.ndarray, row: np.ndarray, w: Optional[np.ndarray]) -> None:
+        """Keep the points' positions, 6 bytes each, in their bands of :data:`_BUCKET_ROWS` rows."""
+        band = np.floor(row).astype(np.int64) // _BUCKET_ROWS
+        order = np.argsort(band, kind="stable")
+        band = band[order]
+        col32 = col[order].astype(np.float32)
+        offset = row[order] - band * _BUCKET_ROWS
+        offset *= 65536.0 / _BUCKET_ROWS
+        np.rint(offset, out=offset)
+        np.clip(offset, 0, 65535, out=offset)
+        row16 = offset.astype(np.uint16)
+        del offset
+        w32 = w[order].astype(np.float32) if w is not None else None
+        del order
+        starts = np.flatnonzero(np.diff(band)) + 1
+        for lo, hi in zip(np.r_[0, starts], np.r_[starts, len(band)]):
+            piece = (col32[lo:hi].copy(), row16[lo:hi].copy(), w32[lo:hi].copy() if w32 is not None else None)
+            self._buckets.setdefault(int(band[lo]), []).append(piece)
+
+    def _frontier_points(self, x: np.ndarray, y: np.ndarray) -> _Points:
+        return _points(x, y, np.ones(len(x)), self.grid, self.b, self.window)
+
+    def _update(self) -> None:
+        """Update the coverage and drop the kept points no longer on its frontier."""
+        self._coverage.update()
+        if not self._kept:
+            return
+        x = np.concatenate([k[0] for k in self._kept])
+        y = np.concatenate([k[1] for k in self._kept])
+        self._kept = []
+        on = self._coverage.frontier(*_point_cells(self._frontier_points(x, y), self.grid))
+        if on.any():
+            self._kept = [(x[on], y[on])]
+
+    # -------------------------------------------------------------- raster out
+
+    def whole(self, progress: Progress = lambda f: None) -> np.ndarray:
+        """The whole raster at once (float32), for the methods that do not stream."""
+        if self.streaming:
+            values = np.empty((self.grid.rows, self.grid.cols), dtype=np.float32)
+            for row0, strip in self.strips(progress):
+                values[row0 : row0 + strip.shape[0]] = strip
+            return values
+        if self._parts:
+            x = np.concatenate([p[0] for p in self._parts])
+            y = np.concatenate([p[1] for p in self._parts])
+            weighted = any(p[2] is not None for p in self._parts)
+            w = (
+                np.concatenate([p[2] if p[2] is not None else np.ones(len(p[0])) for p in self._parts])
+                if weighted
+                else np.broadcast_to(np.float64(1.0), x.shape)
+            )
+        else:
+            x = y = np.empty(0)
+            w = np.empty(0)
+        self._parts = []
+        pts = _points(x, y, w, self.grid, self.b, self.window)
+        del x, y, w
+        values, self.method, self.exact_points, self.maximum = _whole_grid(
+            pts,
+            self.grid,
+            self.radius,
+            self.b,
+            self.kernel,
+            self.output,
+            self.decay,
+            self.nonnegative,
+            self.exact_budget,
+            progress,
+            self.cancelled,
+        )
+        return values
+
+    def strips(self, progress: Progress = lambda f: None) -> Iterator[Tuple[int, np.ndarray]]:
+        """``(first row, rows)`` from the top down: float32, :data:`NODATA` where no point reaches."""
+        if not self.streaming:
+            values = self.whole(progress)
+            for row0 in range(0, self.grid.rows, self.strip_rows):
+                yield row0, values[row0 : row0 + self.strip_rows]
+            return
+        grid, radius, b, cancelled = self.grid, self.radius, self.b, self.cancelled
+        self._update()
+        kept = self._sorted([(x, y, np.ones(len(x))) for x, y in self._kept])
+        self._kept = []
+        slow = self._sorted(self._clipped)
+        self._clipped = []
+        self.exact_points = len(slow)
+        radius_cells = radius / grid.pixel
+        profile = _smooth_profile(self.kernel, kernel_scale(self.kernel, self.output, radius, self.decay), self.decay)
+        order = self.method.rsplit("-", 1)[1]
+        lattice = _lattice(radius_cells, grid.pixel, radius, profile, order)
+        half = lattice.shape[0] // 2
+        rows_s = self.strip_rows
+        valid = (rows_s + 2 * half, grid.cols + 2 * _PAD)
+        crop = (half, _PAD)
+        buffer = _fft_buffer(_fft_shape(valid, half, crop))
+        field = buffer[: valid[0], : _fft_shape(valid, half, crop)[1]]
+        reach = _BUCKET_ROWS + 3  # a band's node rows: from 2 above its first row to 2 below its last
+        top = -np.inf
+        for row0 in range(0, grid.rows, rows_s):
+            if cancelled():
+                raise Cancelled()
+            height = min(rows_s, grid.rows - row0)
+            buffer.fill(0.0)
+            first, last = row0 - half, row0 + rows_s + half  # the field's raster rows
+            for band in sorted(self._buckets):
+                start = band * _BUCKET_ROWS
+                if start + reach - 1 < first:
+                    del self._buckets[band]  # (no later strip reaches it)
+                elif start - 2 < last:
+                    self._spread_band(field, half - row0, band, order)
+            out = _convolve(buffer, lattice, crop, valid)[:height]
+            if self.nonnegative:
+                np.maximum(out, 0.0, out=out)  # FFT round-off below zero
+            hits = self._coverage.sure_rows(row0, row0 + height)
+            near = kept.take(_block_rows(kept, row0, height, b)) if len(kept) else kept
+            self._coverage.mark_rims(near, radius, b, hits, row0, cancelled)
+            if len(slow):
+                near = slow.take(_block_rows(slow, row0, height, b))
+                if len(near):
+                    near.y_pos_io = near.y_pos_io - row0
+                    strip_grid = replace(grid, rows=height)
+                    _exact(near, strip_grid, radius, b, lambda d: profile(d / radius), out, hits, _ignore, cancelled)
+            np.copyto(out, np.float32(NODATA), where=~hits)
+            if hits.any():
+                top = max(
+                    top, float(out.max()) if self.nonnegative else float(np.max(out, where=hits, initial=-np.inf))
+                )
+            del hits
+            progress(min(1.0, (row0 + height) / grid.rows))
+            yield row0, out
+        self._buckets = {}
+        self.maximum = top if top > -np.inf else 0.0
+
+    def _sorted(self, parts: list) -> _Points:
+        """Points (x, y, w) of ``parts`` with everything native derives, sorted by their block's first row."""
+        if parts:
+            x = np.concatenate([p[0] for p in parts])
+            y = np.concatenate([p[1] for p in parts])
+            w = np.concatenate([p[2] for p in parts])
+        else:
+            x = y = w = np.empty(0)
+        pts = _points(x, y, w, self.grid, self.b, self.window)
+        return pts.take(np.argsort(pts.y_pos_io, kind="stable"))
+
+    def _spread_band(self, field: np.ndarray, row_shift: int, band: int, order: str) -> None:
+        """Spread the points of one band of rows into ``field`` (raster row R at field row R + row_shift)."""
+        pieces = self._buckets[band]
+        if len(pieces) > 1:  # one array per band from its first use on
+            pieces = [
+                tuple(np.concatenate([p[i] for p in pieces]) if pieces[0][i] is not None else None for i in range(3))
+            ]
+            self._buckets[band] = pieces
+        col32, row16, w32 = pieces[0]
+        base = band * _BUCKET_ROWS
+        for lo in range(0, len(col32), _SPREAD_POINTS):
+            col = col32[lo : lo + _SPREAD_POINTS].astype(float)
+            row = row16[lo : lo + _SPREAD_POINTS] * (_BUCKET_ROWS / 65536.0) + base
+            w = w32[lo : lo + _SPREAD_POINTS].astype(float) if w32 is not None else np.ones(len(col))
+            _spread_points(field, row_shift, col, row, w, order)
+
+
+def _ignore(fraction: float) -> None:
+    """A progress callback that reports nothing (for parts whose share is negligible)."""
+    del fraction
+
+
+def _block_rows(pts: _Points, row0: int, height: int, b: int) -> np.ndarray:
+    """Indices of points (sorted by ``y_pos_io``) whose block meets raster rows [row0, row0 + height)."""
+    lo = np.searchsorted(pts.y_pos_io, row0 - 2 * b, side="left")
+    hi = np.searchsorted(pts.y_pos_io, row0 + height, side="left")
+    return np.arange(lo, hi)
+
+
+def _whole_grid(
+    pts: _Points,
+    grid: Grid,
+    radius: float,
+    b: int,
+    kernel: str,
+    output: str,
+    decay: float,
+    nonnegative: bool,
+    exact_budget: int,
+    progress: Progress,
+    cancelled: IsCancelled,
+) -> Tuple[np.ndarray, str, int, float]:
+    """(values, method, points computed exactly, maximum) of the whole grid at once (every method)."""
     n = len(pts)
     method = plan(n, radius, grid.pixel, kernel, EXACT_BUDGET if exact_budget is None else exact_budget)
     shape = (grid.rows, grid.cols)
@@ -1118,4 +1530,4 @@ def kernel_density(
     else:
         top = float(np.max(values, where=hits, initial=-np.inf))
     progress(1.0)
-    return Density(values, method, n, outside, unfit, exact_n, top)
+    return values, method, exact_n, top

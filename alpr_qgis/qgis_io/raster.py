@@ -1,8 +1,8 @@
 """Raster outputs: a float32 GeoTIFF written with GDAL, and its heatmap style.
 
 The GeoTIFF is what QGIS's own heatmap writes (one Float32 band, no creation
-options, the CRS as WKT, a no-data value), in one ``WriteArray`` call rather
-than block by block.  Its style is written as a ``.qml`` beside it, which
+options, the CRS as WKT, a no-data value), written in strips of rows as they
+are computed, so neither the caller nor GDAL's cache holds the whole raster.  Its style is written as a ``.qml`` beside it, which
 QGIS applies whenever it opens the file (post-processors do not run under
 ``qgis_process``), and applied in the desktop by a layer post-processor.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from typing import List, Optional, Sequence, Tuple
+from typing import Iterable, List, Optional, Sequence, Tuple
 
 import numpy as np
 from osgeo import gdal
@@ -53,21 +53,26 @@ HEAT_RAMP: Sequence[Tuple[float, str, int]] = (
 _KEEP: List[StylePostProcessor] = []
 
 
-def write_geotiff(
+def write_geotiff_strips(
     path: str,
-    values: np.ndarray,
+    strips: Iterable[Tuple[int, np.ndarray]],
+    rows: int,
+    cols: int,
     geotransform: Sequence[float],
     crs: QgsCoordinateReferenceSystem,
     nodata: float,
 ) -> None:
-    """Write ``values`` (2-D, float32) to ``path`` as a one-band Float32 GeoTIFF.
+    """Write a ``rows`` × ``cols`` one-band Float32 GeoTIFF from ``(first row, block of rows)`` pieces.
 
     ``geotransform`` is GDAL's (origin x, pixel width, 0, origin y, 0,
     -pixel height); the CRS goes in as WKT (``toWkt()``, as QGIS's heatmap
-    does) and ``nodata`` as the band's no-data value.  A stale
-    ``.aux.xml`` (statistics of an earlier file) is removed.
+    does) and ``nodata`` as the band's no-data value.  The pieces are
+    written as they come (each may be a view the producer reuses) and
+    flushed one by one, so GDAL's block cache never holds more than one.
+    A stale ``.aux.xml`` (statistics of
+    an earlier file) is removed.  If the pieces raise (e.g. cancelled), the
+    file is removed and the exception goes on.
     """
-    rows, cols = values.shape
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
     stale = path + ".aux.xml"
@@ -77,18 +82,24 @@ def write_geotiff(
     dataset = driver.Create(path, cols, rows, 1, gdal.GDT_Float32) if driver is not None else None
     if dataset is None:
         raise QgsProcessingException("Could not create {}: {}".format(path, gdal.GetLastErrorMsg() or "GDAL error"))
+    complete = False
     try:
         dataset.SetGeoTransform(tuple(float(v) for v in geotransform))
         dataset.SetProjection(crs.toWkt())
         band = dataset.GetRasterBand(1)
         band.SetNoDataValue(float(nodata))
-        # WriteArray takes numpy's strides, so a float32 view is written without a copy.
-        if band.WriteArray(values if values.dtype == np.float32 else values.astype(np.float32)) != 0:
-            raise QgsProcessingException("Could not write {}: {}".format(path, gdal.GetLastErrorMsg()))
-        band.FlushCache()
+        for row0, block in strips:
+            # WriteArray takes numpy's strides, so a float32 view is written without a copy.
+            block = block if block.dtype == np.float32 else block.astype(np.float32)
+            if band.WriteArray(block, 0, int(row0)) != 0:
+                raise QgsProcessingException("Could not write {}: {}".format(path, gdal.GetLastErrorMsg()))
+            band.FlushCache()
+        complete = True
         band = None
     finally:
         dataset = None  # closes the file
+        if not complete and os.path.exists(path):
+            os.remove(path)
 
 
 def heatmap_renderer(layer: QgsRasterLayer, maximum: float) -> QgsSingleBandPseudoColorRenderer:

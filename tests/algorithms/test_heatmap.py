@@ -24,6 +24,7 @@ from qgis.core import (
     QgsPointXY,
     QgsProcessingContext,
     QgsProcessingException,
+    QgsProcessingFeedback,
     QgsProcessingOutputLayerDefinition,
     QgsProject,
     QgsRasterLayer,
@@ -309,3 +310,127 @@ def test_cancel_writes_nothing(tmp_path, feedback):
     out = tmp_path / "c.tif"
     res = processing.run("alpr:heatmap", {"INPUT": points_layer(RANDOM), "OUTPUT": str(out)}, feedback=feedback)
     assert "POINT_COUNT" not in res and not out.exists()
+
+
+# ------------------------------------------------------------------ GeoPackage layers: streamed
+
+
+def gpkg_layer(tmp_path, xy, weights=None, name="reads"):
+    """A GeoPackage written by QGIS from :func:`points_layer` (read in chunks by alpr:heatmap)."""
+    from qgis.core import QgsVectorFileWriter
+
+    layer = points_layer(xy, weights)
+    path = str(tmp_path / "{}.gpkg".format(name))
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName = "GPKG"
+    options.layerName = name
+    err = QgsVectorFileWriter.writeAsVectorFormatV2(layer, path, QgsProject.instance().transformContext(), options)[0]
+    assert err == QgsVectorFileWriter.NoError
+    return path
+
+
+def no_whole_read(monkeypatch):
+    """Make reading every point at once (the in-memory path) fail: the test must go through the chunks."""
+    from alpr_qgis.algorithms import heatmap
+
+    def fail(*args, **kwargs):
+        raise AssertionError("the GeoPackage was read whole")
+
+    monkeypatch.setattr(heatmap, "read_points", fail)
+
+
+def clustered_reads(n, seed):
+    rng = np.random.default_rng(seed)
+    centres = rng.uniform(0, 2500, (5, 2))
+    xy = centres[rng.integers(0, 5, n)] + rng.normal(0, 120, (n, 2))
+    xy[: n // 8] = (800.0, 900.0)
+    xy[n // 8 : n // 4] = np.column_stack([np.linspace(0, 2500, n // 4 - n // 8), np.full(n // 4 - n // 8, 1200.0)])
+    return [(X0 + x, Y0 + y) for x, y in xy.round(2)]
+
+
+@pytest.mark.parametrize("kernel", [0, 3], ids=["quartic", "triweight"])
+def test_geopackage_streamed_in_chunks_and_strips_matches_qgis(tmp_path, monkeypatch, feedback, kernel):
+    """Points read a few hundred at a time, the raster made 16 rows at a time: QGIS's raster."""
+    from alpr_qgis.qgis_io import points
+
+    monkeypatch.setattr(points, "CHUNK", 300)
+    monkeypatch.setattr(kde, "STRIP_ROWS", 16)
+    no_whole_read(monkeypatch)
+    path = gpkg_layer(tmp_path, clustered_reads(2500, kernel) + [None, None])
+    params = {"RADIUS": 200.0, "PIXEL_SIZE": 10.0, "KERNEL": kernel, "OUTPUT_VALUE": 1}
+    ours, native, res = compare(tmp_path, path, True, monkeypatch, feedback, **params)
+    assert_parity(ours, native)
+    assert res["POINT_COUNT"] == 2500
+    text = feedback.text()
+    assert "2500 points mapped (fft-" in text and "2 points without geometry skipped" in text
+
+
+def test_geopackage_weights_streamed(tmp_path, monkeypatch):
+    from alpr_qgis.qgis_io import points
+
+    monkeypatch.setattr(points, "CHUNK", 250)
+    monkeypatch.setattr(kde, "STRIP_ROWS", 10)
+    no_whole_read(monkeypatch)
+    xy = clustered_reads(1200, 4)
+    weights = [None if i % 50 == 0 else 0.5 + (i % 7) for i in range(len(xy))]
+    path = gpkg_layer(tmp_path, xy, weights)
+    ours, native, _ = compare(tmp_path, path, True, monkeypatch, RADIUS=200.0, PIXEL_SIZE=10.0, WEIGHT_FIELD="w")
+    assert_parity(ours, native)
+
+
+def test_geopackage_and_memory_layer_give_the_same_raster_with_an_extent(tmp_path, monkeypatch):
+    """The streamed path (GeoPackage) and the in-memory one (memory layer) on one EXTENT window."""
+    monkeypatch.setattr(kde, "EXACT_BUDGET", 0)
+    monkeypatch.setattr(kde, "STRIP_ROWS", 12)
+    xy = clustered_reads(1500, 9)
+    extent = "{},{},{},{} [{}]".format(X0 + 500, X0 + 1900, Y0 + 400, Y0 + 1600, UTM)
+    params = {"RADIUS": 200.0, "PIXEL_SIZE": 10.0, "EXTENT": extent}
+    streamed = processing.run(
+        "alpr:heatmap", {"INPUT": gpkg_layer(tmp_path, xy), **params, "OUTPUT": str(tmp_path / "g.tif")}
+    )
+    in_memory = processing.run("alpr:heatmap", {"INPUT": points_layer(xy), **params, "OUTPUT": str(tmp_path / "m.tif")})
+    a, a_gt, _, _ = read_tif(tmp_path / "g.tif")
+    m, m_gt, _, _ = read_tif(tmp_path / "m.tif")
+    assert a_gt == m_gt and streamed["POINT_COUNT"] == in_memory["POINT_COUNT"] < 1500
+    np.testing.assert_array_equal(a == -9999, m == -9999)
+    top = np.abs(m[m != -9999]).max()
+    assert np.abs(np.where(a == -9999, 0, a) - np.where(m == -9999, 0, m)).max() <= 1e-4 * top
+
+
+def test_cancel_while_streaming_removes_the_partial_geotiff(tmp_path, monkeypatch):
+    monkeypatch.setattr(kde, "EXACT_BUDGET", 0)
+    monkeypatch.setattr(kde, "STRIP_ROWS", 8)
+    path = gpkg_layer(tmp_path, clustered_reads(800, 2))
+    out = tmp_path / "c.tif"
+    feedback = QgsProcessingFeedback()
+    seen = []
+
+    def cancel_while_writing(progress):  # the second half of the progress is the raster's strips
+        seen.append(progress)
+        if progress > 60:
+            feedback.cancel()
+
+    feedback.progressChanged.connect(cancel_while_writing)
+    res = processing.run(
+        "alpr:heatmap", {"INPUT": path, "RADIUS": 200.0, "PIXEL_SIZE": 10.0, "OUTPUT": str(out)}, feedback=feedback
+    )
+    assert "POINT_COUNT" not in res and not out.exists() and max(seen) > 60
+
+
+def test_geotiff_written_strip_by_strip(tmp_path):
+    values = np.arange(7 * 5, dtype=np.float32).reshape(7, 5)
+    path = str(tmp_path / "s.tif")
+    crs = QgsCoordinateReferenceSystem(UTM)
+    strips = ((r0, values[r0 : r0 + 3]) for r0 in range(0, 7, 3))  # 3, 3 and 1 rows
+    raster.write_geotiff_strips(path, strips, 7, 5, (10.0, 2.0, 0.0, 50.0, 0.0, -2.0), crs, -9999.0)
+    got, gt, _, nodata = read_tif(path)
+    np.testing.assert_array_equal(got, values)
+    assert gt == (10.0, 2.0, 0.0, 50.0, 0.0, -2.0) and nodata == -9999.0
+
+    def failing():
+        yield 0, values[:3]
+        raise kde.Cancelled()
+
+    with pytest.raises(kde.Cancelled):
+        raster.write_geotiff_strips(path, failing(), 7, 5, (10.0, 2.0, 0.0, 50.0, 0.0, -2.0), crs, -9999.0)
+    assert not Path(path).exists()

@@ -164,3 +164,69 @@ def test_fid_ranges_cover_sparse_fids(tmp_path, monkeypatch):
     got = _read(path)
     assert got.features == len(kept)
     np.testing.assert_array_equal(np.sort(got.x), np.sort([X0 + ((f - 100000) if f > 100000 else f) - 1 for f in kept]))
+
+
+# ------------------------------------------------------------------ qgis_io.points: the same points in chunks
+
+
+def _chunks(path, weight_field=None, chunk=None, monkeypatch=None):
+    from alpr_qgis.qgis_io import points
+
+    if chunk:
+        monkeypatch.setattr(points, "CHUNK", chunk)
+    alg = _Reader()
+    alg.initAlgorithm()
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    reader = points.open_point_chunks(alg, {"INPUT": path}, "INPUT", context, weight_field)
+    assert reader is not None
+    with reader:
+        parts = list(reader.chunks())
+        return reader.features, parts
+
+
+def test_chunks_hold_the_points_of_read_points_in_fid_ranges(tmp_path, monkeypatch):
+    """Sparse fids, null geometries, odd blobs and weights: every located point once, with its weight."""
+    rng = np.random.default_rng(8)
+    xy = [(X0 + a, Y0 + b) for a, b in rng.uniform(0, 3000, (90, 2)).round(3)]
+    weights = [None if i % 9 == 0 else float(i) for i in range(90)]
+    path = _gpkg(tmp_path, xy + [None], weights + [1.0], spatial_index=False)
+    conn = sqlite3.connect(path)
+    conn.execute("DELETE FROM pts WHERE fid BETWEEN 30 AND 44")
+    conn.execute("UPDATE pts SET fid = fid + 5000 WHERE fid > 70")
+    conn.execute("UPDATE pts SET geom = ? WHERE fid = 5", (_blob(X0 + 1.5, Y0 + 2.5, envelope=True),))
+    conn.commit()
+    conn.close()
+    whole = _read(path, "w")
+    for weight_field in (None, "w"):
+        features, parts = _chunks(path, weight_field, 16, monkeypatch)
+        assert features == whole.features == 76 and len(parts) > 4
+        x = np.concatenate([p[0] for p in parts])
+        y = np.concatenate([p[1] for p in parts])
+        np.testing.assert_array_equal(x, whole.x)
+        np.testing.assert_array_equal(y, whole.y)
+        assert (X0 + 1.5, Y0 + 2.5) in set(zip(x, y))
+        if weight_field:
+            np.testing.assert_array_equal(np.concatenate([p[2] for p in parts]), whole.weights)
+        else:
+            assert all(p[2] is None for p in parts)
+
+
+def test_chunks_are_not_offered_for_a_memory_layer_or_a_selection(tmp_path):
+    from alpr_qgis.qgis_io import points
+
+    path = _gpkg(tmp_path, [(X0, Y0), (X0 + 5, Y0 + 5)], [1.0, 2.0])
+    layer = QgsVectorLayer(path, "pts", "ogr")
+    layer.selectByIds([1])
+    QgsProject.instance().addMapLayer(layer)
+    alg = _Reader()
+    alg.initAlgorithm()
+    context = QgsProcessingContext()
+    context.setProject(QgsProject.instance())
+    try:
+        selection = QgsProcessingFeatureSourceDefinition(layer.id(), True)
+        assert points.open_point_chunks(alg, {"INPUT": selection}, "INPUT", context) is None
+        memory = QgsVectorLayer("Point?crs=EPSG:32610", "m", "memory")
+        assert points.open_point_chunks(alg, {"INPUT": memory}, "INPUT", context) is None
+    finally:
+        QgsProject.instance().removeMapLayer(layer.id())
