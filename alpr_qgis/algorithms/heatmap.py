@@ -25,7 +25,7 @@ from alpr_qgis.algorithms.base import AlprAlgorithm
 from alpr_qgis.core import kde
 from alpr_qgis.core.errors import AlprInputError, Cancelled
 from alpr_qgis.qgis_io.crs import is_metric, transform_xy, working_crs
-from alpr_qgis.qgis_io.points import open_point_chunks
+from alpr_qgis.qgis_io.points import open_point_chunks, release_freed_memory
 from alpr_qgis.qgis_io.raster import GEOTIFF_EXTENSIONS, style_raster_output, write_geotiff_strips
 from alpr_qgis.qgis_io.vector import read_points
 
@@ -261,6 +261,7 @@ class HeatmapAlgorithm(AlprAlgorithm):
             del x, y, weights
         if skipped:
             feedback.pushInfo(self.tr("{} points without geometry skipped.").format(skipped))
+        release_freed_memory()  # (what reading freed, before the strips)
         if feedback.isCanceled():
             raise Cancelled()
 
@@ -286,16 +287,17 @@ class HeatmapAlgorithm(AlprAlgorithm):
                     "in this small raster (the radius rounded up to whole pixels is wider than the extent)."
                 ).format(builder.unfit)
             )
+        points, maximum = builder.points, builder.maximum
         feedback.pushInfo(
-            self.tr("{} points mapped ({}); largest value {:.6g}.").format(
-                builder.points, builder.method, builder.maximum
-            )
+            self.tr("{} points mapped ({}); largest value {:.6g}.").format(points, builder.method, maximum)
         )
+        del builder
+        release_freed_memory()
         if feedback.isCanceled():
             raise Cancelled()
-        style_raster_output(dest, builder.maximum, context, feedback)
+        style_raster_output(dest, maximum, context, feedback)
         steps.setProgress(100)
-        return {self.OUTPUT: dest, self.POINT_COUNT: builder.points, self.MAXIMUM: builder.maximum}
+        return {self.OUTPUT: dest, self.POINT_COUNT: points, self.MAXIMUM: maximum}
 
     def _extent(self, parameters: Dict, context, out_crs, extent, feedback) -> Tuple[float, float, float, float]:
         """The EXTENT parameter in ``out_crs`` when given (it replaces ``extent``), else ``extent``."""

@@ -118,7 +118,7 @@ _CHUNK = 2_000_000  # elements per vectorised chunk
 _TIP_PHASES = 128  # sub-cell positions per axis in the triangular tip table
 _EDGE_TOL = 1e-6  # cells: a span end this close to a cell centre is checked exactly
 _SPAN_CHUNK = 64_000  # (point, row) pairs per chunk
-_RIM_CHUNK = 16_384  # (point, row) pairs per chunk when marking rims
+_RIM_CHUNK = 4_096  # (point, row) pairs per chunk when marking rims
 _SPECTRUM_ROWS = 128  # rows of the kernel's spectrum computed at once
 _SPREAD_BAND = 64  # raster rows per band of points spread at once
 _SURE_BLOCK = 4  # cells per side of the blocks whose surely reached cells one coarse FFT finds
@@ -126,8 +126,8 @@ _FRONTIER_BLOCK = 4  # cells per side of the coarse blocks that find the points 
 #: Raster rows per strip computed (and written) at once when streaming.
 STRIP_ROWS = 192
 _BUCKET_ROWS = 32  # raster rows per band of stored points (row within it: uint16, 1/2048 of a cell)
-_SPREAD_POINTS = 16_384  # points spread at once (bounds the temporaries)
-_FIRST_UPDATE = 32_768  # points after which the coverage is first updated (then at each doubling)
+_SPREAD_POINTS = 8_192  # points spread at once (bounds the temporaries)
+_FIRST_UPDATE = 4_096  # points after which the coverage is first updated (then at each doubling)
 
 
 # ----------------------------------------------------------------- the grid
@@ -1278,9 +1278,16 @@ class DensityBuilder:
             self._next_update = 2 * self._fast
 
     def _store(self, col: np.ndarray, row: np.ndarray, w: Optional[np.ndarray]) -> None:
-        """Keep the points' positions, 6 bytes each, in their bands of :data:`_BUCKET_ROWS` rows."""
+        """Keep the points' positions, 6 bytes each, in their bands of :data:`_BUCKET_ROWS` rows.
+
+        The chunk is sorted by band (a radix sort on 16-bit band numbers);
+        each band's piece is a slice of the chunk's sorted arrays.
+        """
         band = np.floor(row).astype(np.int64) // _BUCKET_ROWS
-        order = np.argsort(band, kind="stable")
+        low = int(band.min())
+        span = band - low
+        order = np.argsort(span.astype(np.uint16) if int(span.max()) < 65536 else span, kind="stable")
+        del span
         band = band[order]
         col32 = col[order].astype(np.float32)
         offset = row[order] - band * _BUCKET_ROWS
@@ -1293,7 +1300,7 @@ class DensityBuilder:
         del order
         starts = np.flatnonzero(np.diff(band)) + 1
         for lo, hi in zip(np.r_[0, starts], np.r_[starts, len(band)]):
-            piece = (col32[lo:hi].copy(), row16[lo:hi].copy(), w32[lo:hi].copy() if w32 is not None else None)
+            piece = (col32[lo:hi], row16[lo:hi], w32[lo:hi] if w32 is not None else None)
             self._buckets.setdefault(int(band[lo]), []).append(piece)
 
     def _frontier_points(self, x: np.ndarray, y: np.ndarray) -> _Points:

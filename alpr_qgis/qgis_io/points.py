@@ -15,6 +15,8 @@ points, envelopes, Z) or when weights are asked for.  Any other source
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import sqlite3
 from typing import Dict, Iterator, Optional, Tuple
 
@@ -22,8 +24,9 @@ import numpy as np
 
 from alpr_qgis.qgis_io.vector import _bulk_gpkg, _packed_points, _quote, parse_point_blobs
 
-#: Rows per fid range read at once (about 1.9 MB of geometry blobs).
-CHUNK = 65_536
+#: Rows per fid range read at once (about 0.5 MB of geometry blobs).
+CHUNK = 16_384
+_CACHE_KIB = 256  # SQLite page cache of the reading connection
 
 Chunk = Tuple[np.ndarray, np.ndarray, Optional[np.ndarray]]
 
@@ -42,6 +45,7 @@ class PointChunks:
         self.weight_field = weight_field
         self._conn = sqlite3.connect("file:{}?mode=ro".format(path), uri=True)
         try:
+            self._conn.execute("PRAGMA cache_size = -{}".format(_CACHE_KIB))  # one pass in fid order: little cache
             self._conn.execute("BEGIN")  # one snapshot
             geom = self._conn.execute(
                 "SELECT column_name FROM gpkg_geometry_columns WHERE lower(table_name) = lower(?)", (table,)
@@ -114,3 +118,30 @@ def open_point_chunks(
         return PointChunks(where[0], where[1], weight_field)
     except (ValueError, StopIteration):
         return None  # no geometry column or no primary key: the caller reads the layer through QGIS
+
+
+def release_freed_memory() -> None:
+    """Give the C heap's free pages back to the system (glibc's ``malloc_trim``); elsewhere, nothing.
+
+    numpy's temporaries come and go through ``malloc``; glibc keeps the
+    pages of freed blocks in the middle of its heap, so after a pass over
+    many chunks the process stays that much larger than what it holds.
+    Called between phases, so the next phase does not stack on them.
+    """
+    if not _LIBC:
+        _LIBC.append(_glibc())
+    if _LIBC[0] is not None:
+        _LIBC[0].malloc_trim(0)
+
+
+def _glibc():
+    """The C library when it has ``malloc_trim`` (glibc), else None."""
+    name = ctypes.util.find_library("c")
+    try:
+        lib = ctypes.CDLL(name) if name else None
+    except OSError:  # a C library that cannot be loaded by name: nothing to trim
+        return None
+    return lib if lib is not None and hasattr(lib, "malloc_trim") else None
+
+
+_LIBC: list = []  # the C library, looked up on first use
