@@ -29,3 +29,36 @@ def export_csv(tmp_path: Path, name: str = "reads.csv", rows=None, header: str =
     """A small records-request style export (LF line ends)."""
     body = "\n".join([header, *(ROWS if rows is None else rows)]) + "\n"
     return write(tmp_path / name, body, **kw)
+
+
+def export_rows(n: int = 240) -> list:
+    """Records-request style rows with every kind of trouble spread through the file."""
+    rows = []
+    for i in range(n):
+        rid = 1000 + i
+        plate = "7ABC{:03d}".format(i % 97)
+        when = "07/{:02d}/2014 {:02d}:{:02d}:{:02d} {}".format(
+            14 + i % 7, 1 + i % 12, i % 60, (i * 7) % 60, "AP"[i % 2] + "M"
+        )
+        where = '"({:.5f}, {:.5f})"'.format(37.7 + i / 10000, -122.2 - i / 10000)
+        device = "PATROL {}".format(1 + i % 3)
+        state = "" if i % 11 == 0 else "CA"
+        image = "IMG_{}.jpg".format(i)
+        if i % 37 == 5:
+            when = "not a time"  # rejected: bad timestamp
+        if i % 41 == 7:
+            where = ""  # missing location
+        if i % 53 == 9:
+            where = '"nowhere"'  # unreadable location
+        if i % 29 == 3:
+            device = '"PATROL, 9"'  # a quoted delimiter
+        row = ",".join([str(rid), plate, when, where, device, state, image])
+        if i % 43 == 11:
+            row = ",".join([str(rid), plate, when])  # too few fields
+        if i % 47 == 13:
+            row += ",extra"  # too many fields
+        rows.append(row)
+        if i % 31 == 17:
+            rows.append("")  # blank lines inside
+            rows.append("   ")
+    return rows

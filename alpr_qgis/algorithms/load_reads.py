@@ -176,7 +176,7 @@ class LoadReadsAlgorithm(AlprAlgorithm):
         self.addOutput(QgsProcessingOutputBoolean(self.PLATES_HASHED, self.tr("Plates arrived hashed")))
 
     def process(self, parameters: Dict, context, feedback) -> Dict:
-        from alpr_qgis.core.reads import LoadOptions, NotStreamable, load_reads, stream_reads
+        from alpr_qgis.core.reads import LoadOptions, NotStreamableError, load_reads, stream_reads
         from alpr_qgis.qgis_io.vector import FrameStream, write_frame
 
         path = self.parameterAsFile(parameters, self.INPUT, context)
@@ -213,7 +213,7 @@ class LoadReadsAlgorithm(AlprAlgorithm):
                     progress=lambda f: steps.setProgress(100 * f),
                     cancelled=feedback.isCanceled,
                 )
-            except NotStreamable:
+            except NotStreamableError:
                 reads.restart()  # a later part does not fit the first: the whole file at once
                 table = None
             if table is None:

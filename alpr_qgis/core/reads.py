@@ -24,6 +24,7 @@ import dataclasses
 import gzip
 import io
 import itertools
+import os
 import re
 import sys
 import zlib
@@ -579,7 +580,7 @@ def fast_split_records(data: bytes, delimiter: str) -> Optional[_Records]:
         return None
     if len(quotes) % 2:
         return None
-    inside = opens = closes = delims[:0]
+    opens = closes = delims[:0]
     if len(quotes):
         opens, closes = quotes[0::2], quotes[1::2]
         before = a[np.maximum(opens - 1, 0)]
@@ -594,7 +595,7 @@ def fast_split_records(data: bytes, delimiter: str) -> Optional[_Records]:
         edges = np.bincount(np.searchsorted(delims, opens), minlength=len(delims) + 1)
         edges -= np.bincount(np.searchsorted(delims, closes), minlength=len(delims) + 1)
         within = np.cumsum(edges[:-1]) > 0
-        inside, delims = delims[within], delims[~within]
+        delims = delims[~within]
 
     starts = np.concatenate(([0], newlines + 1))
     ends = np.append(newlines, size)  # where each line break starts (a "\\r\\n" included)
@@ -632,28 +633,9 @@ def fast_split_records(data: bytes, delimiter: str) -> Optional[_Records]:
 
     table = np.empty((0, width), dtype=object)
     if len(good):
-        table = _fast_values(a, delimiter, width, good, starts, content_ends, ends, newlines, returns, inside)
+        table = _fast_values(a, width, good, starts, content_ends, ends, newlines, returns, delims, bool(len(quotes)))
         if table is None:  # cannot happen for a regular file; be safe
             return None
-        # Quotes (only around fields) go and delimiters inside them come back, column by column.
-        good_line = np.zeros(len(starts), dtype=bool)
-        good_line[good] = True
-        fixes: Dict[int, Tuple[bool, bool]] = {}
-        before_line = np.concatenate(([0], np.cumsum(counts)))  # delimiters outside quotes before each line
-        for positions, is_quote in ((opens, True), (inside, False)):
-            line_of = np.searchsorted(newlines, positions)
-            taken = good_line[line_of]
-            column_of = np.searchsorted(delims, positions[taken]) - before_line[line_of[taken]]
-            for j in np.unique(column_of).tolist():
-                quoted, has_inside = fixes.get(j, (False, False))
-                fixes[j] = (quoted or is_quote, has_inside or not is_quote)
-        for j, (quoted, has_inside) in sorted(fixes.items()):
-            joined = "\n".join(table[:, j])
-            if quoted:
-                joined = joined.replace('"', "")
-            if has_inside:
-                joined = joined.replace("\x00", delimiter)
-            table[:, j] = joined.split("\n")
     # Whether any value starts or ends with whitespace: look at the bytes next to field boundaries.
     # (Clipped indices look at the file's first or last byte instead: at worst a needless strip.)
     spaced = any(
@@ -686,7 +668,6 @@ def fast_split_records(data: bytes, delimiter: str) -> Optional[_Records]:
 
 def _fast_values(
     a: np.ndarray,
-    delimiter: str,
     width: int,
     good: np.ndarray,
     starts: np.ndarray,
@@ -694,17 +675,19 @@ def _fast_values(
     ends: np.ndarray,
     newlines: np.ndarray,
     returns: np.ndarray,
-    inside: np.ndarray,
+    delims: np.ndarray,
+    quoted: bool,
 ) -> Optional[np.ndarray]:
-    """The values of the ``good`` lines (quotes still on, NUL for delimiters inside quotes), rows x columns.
+    """The values of the ``good`` lines, rows x columns, quotes removed.
 
-    Line ends become delimiters and one ``str.split`` cuts everything.  When
-    the good lines are all the lines from the first one on, ending alike, the
-    bytes are rewritten in one copy (a "\\r\\n" becomes two delimiters: an
-    extra empty value per line, dropped); otherwise the good lines are
-    gathered first.
+    The delimiters outside quotes (``delims``) and the line ends become NUL
+    bytes (a regular file has none of its own), the quotes go (in a regular
+    file every quote opens or closes a field), and one ``str.split`` cuts
+    everything; delimiters inside quotes stay as they are.  When the good
+    lines are all the lines from the first one on, ending alike, the bytes
+    are rewritten in one copy (a "\r\n" becomes two NULs: an extra empty
+    value per line, dropped); otherwise the good lines are gathered first.
     """
-    delim = ord(delimiter)
     n = len(good)
     size = len(a)
     with_return = content_ends[good] < ends[good]
@@ -712,27 +695,28 @@ def _fast_values(
     if whole and (with_return.all() or not with_return.any()):
         origin = int(starts[good[0]])
         marked = a[origin:].copy()
-        marked[newlines[newlines >= origin] - origin] = delim
-        marked[returns[returns >= origin] - origin] = delim
-        marked[inside[inside >= origin] - origin] = 0
+        for cuts in (newlines, returns, delims):
+            marked[cuts[cuts >= origin] - origin] = 0
+        if quoted:
+            marked = marked[marked != 34]
         stride = width + 1 if with_return.all() else width
-        values = str(memoryview(marked), "utf-8").split(delimiter)
+        values = str(memoryview(marked), "utf-8").split("\x00")
         del marked
         if a[size - 1] == 10:
             values.pop()  # the empty value after the last line end
     else:
         marked = a.copy()
-        marked[inside] = 0
+        marked[delims] = 0
+        marked[newlines] = 0
         view = memoryview(marked)
         cuts = np.flatnonzero(np.diff(good) != 1)
         first = np.concatenate(([good[0]], good[cuts + 1]))
         last = np.concatenate((good[cuts], [good[-1]]))
-        body = b"\n".join(view[starts[f] : content_ends[g]] for f, g in zip(first.tolist(), last.tolist()))
+        body = b"\x00".join(view[starts[f] : content_ends[g]] for f, g in zip(first.tolist(), last.tolist()))
         del view, marked
-        # "\\r" (only in line ends) goes, line breaks become delimiters.
-        values = body.translate(bytes.maketrans(b"\n", delimiter.encode("ascii")), b"\r").decode("utf-8")
+        # "\r" (only in "\r\n" line ends) and quotes go.
+        values = body.translate(None, b'\r"' if quoted else b"\r").decode("utf-8").split("\x00")
         del body
-        values = values.split(delimiter)
         stride = width
     if len(values) != n * stride:
         return None
@@ -1352,11 +1336,9 @@ class _Decisions:
     time_format: str
     coordinate_order: str
     carried: Dict[str, str]  # output column -> dtype name
-    id_offset: int = 0  # records before this part
-    line_offset: int = 0  # lines before this part, less its repeated header line
 
 
-class NotStreamable(Exception):
+class NotStreamableError(Exception):
     """A later part of a file does not fit what its first part decided; load the whole file instead."""
 
 
@@ -1375,9 +1357,9 @@ def _load(
 
     With ``known`` the text is one part of a bigger file, headed by the
     file's header line: nothing is detected again (``known`` says it all),
-    read ids and line numbers are shifted to the file's, and a part that is
-    not regular, or whose carried columns take other types, raises
-    ``NotStreamable``.
+    and a part that is not regular, or whose carried columns take other
+    types, raises ``NotStreamableError``.  (Its read ids and line numbers count
+    from the part's start: ``_shift`` makes them the file's.)
     """
     if known is not None:
         delimiter = known.delimiter
@@ -1391,7 +1373,7 @@ def _load(
     if cancelled():
         raise Cancelled()
     if recs is None and known is not None:
-        raise NotStreamable("a part of the file is not regular")
+        raise NotStreamableError("a part of the file is not regular")
     if recs is None:
         if text is None:
             text = data.decode("ascii")
@@ -1402,7 +1384,7 @@ def _load(
     header, renamed = clean_header(recs.header)
     n_records = len(recs.row_ids) + len(recs.bad)
     if known is not None and header != known.header:
-        raise NotStreamable("a part of the file has another header")
+        raise NotStreamableError("a part of the file has another header")
     if n_records == 0 and known is None:
         raise AlprInputError(
             "holds a header but no data records.",
@@ -1525,7 +1507,7 @@ def _load(
         out[name] = _carry(kept_frame[col]).reset_index(drop=True)
         if known is not None and str(out[name].dtype) != known.carried.get(name):
             if not out[name].isna().all():
-                raise NotStreamable("a carried column takes another type in a part of the file")
+                raise NotStreamableError("a carried column takes another type in a part of the file")
             out[name] = out[name].astype(known.carried[name])  # all null: any type holds it
     progress(0.95)
 
@@ -1541,12 +1523,6 @@ def _load(
     if len(out) + len(rejected) != n_records:
         raise AssertionError("loader lost {} records".format(n_records - len(out) - len(rejected)))
     plates_hashed = plates_look_hashed(out["plate"]) if len(out) else False
-    if known is not None and (known.id_offset or known.line_offset):
-        out["read_id"] += known.id_offset
-        rejected["read_id"] += known.id_offset
-        rejected["line_number"] += known.line_offset
-        if first_bad is not None:
-            first_bad = (first_bad[0] + known.id_offset, first_bad[1], first_bad[2])
     decided = known or _Decisions(
         delimiter=delimiter,
         header=header,
@@ -1590,25 +1566,30 @@ def stream_reads(
     *,
     progress: Progress = lambda f: None,
     cancelled: IsCancelled = lambda: False,
-    part_bytes: int = STREAM_PART_BYTES,
+    part_bytes: Optional[int] = None,
+    worker: bool = True,
 ) -> Optional[ReadsTable]:
     """Read a big file part by part, handing each part's reads to ``on_part`` as soon as they are read.
 
-    So the reads of one part can be written while the next part is read.
-    The first part decides everything ``load_reads`` detects (delimiter,
-    fields, time format, coordinate order, the types of carried columns);
-    each part is then read with those decisions, its ``read_id`` and line
-    numbers counted in the whole file.  ``on_part`` returns False to stop
+    So the reads of one part can be written while the next part is read:
+    with ``worker`` the parts after the first are read in a second Python
+    process (``_PartReader``), on another core, while this one writes.  The
+    first part decides everything ``load_reads`` detects (delimiter, fields,
+    time format, coordinate order, the types of carried columns); each part
+    is then read with those decisions, its ``read_id`` and line numbers
+    counted in the whole file.  ``on_part`` returns False to stop
     (cancelled).  Returns the totals — a ``ReadsTable`` whose ``reads``,
     ``x`` and ``y`` are empty (they went to ``on_part``) — or None when the
     file is not read this way: smaller than two parts, not ASCII, not
     regular, or with a first part ``load_reads`` would not accept on its own
     (``load_reads`` then reads the whole file and says what is wrong).
-    Raises ``NotStreamable`` when a later part does not fit the first one's
+    Raises ``NotStreamableError`` when a later part does not fit the first one's
     decisions (irregular text, a carried column of another type): whatever
     ``on_part`` received must then be discarded and ``load_reads`` used.
+    ``part_bytes`` (default ``STREAM_PART_BYTES``) is the size of a part.
     """
     options = options or LoadOptions()
+    part_bytes = part_bytes or STREAM_PART_BYTES
     check_timezone(options.timezone)
     data, _, encoding = read_utf8(path)
     if data is None or len(data) < 2 * part_bytes or not _NOT_ASCII_SPACE.search(data):
@@ -1623,21 +1604,44 @@ def stream_reads(
     if len(cuts) < 3:
         return None
     size = float(len(data))
-
-    def part_progress(k: int) -> Progress:
-        return lambda f: progress((cuts[k] + f * (cuts[k + 1] - cuts[k])) / size)
-
+    reader = _PartReader(path, encoding, options, worker)  # a worker starts while the first part is read
     try:
-        first, decided = _load(data[: cuts[1]], None, encoding, path, options, part_progress(0), cancelled)
-    except AlprInputError:
-        return None  # the whole file may still be fine: load_reads decides
-    if first.parser != "fast":
-        return None
-    start = 0  # the header is the first line that is not blank (as fast_split_records sees it)
-    while not data[start : data.index(b"\n", start)].replace(b'"', b"").strip():
-        start = data.index(b"\n", start) + 1
-    header_line = data[start : data.index(b"\n", start) + 1]
+        try:
+            first, decided = _load(
+                data[: cuts[1]],
+                None,
+                encoding,
+                path,
+                options,
+                lambda f: progress(f * cuts[1] / size),
+                cancelled,
+            )
+        except AlprInputError:
+            return None  # the whole file may still be fine: load_reads decides
+        if first.parser != "fast":
+            return None
+        start = 0  # the header is the first line that is not blank (as fast_split_records sees it)
+        while not data[start : data.index(b"\n", start)].replace(b'"', b"").strip():
+            start = data.index(b"\n", start) + 1
+        header_line = data[start : data.index(b"\n", start) + 1]
+        line_offsets = [0]
+        for k in range(1, len(cuts) - 1):  # lines before each part, less its repeated header line
+            line_offsets.append(line_offsets[-1] + data.count(b"\n", cuts[k - 1], cuts[k]) - (k == 1))
+        reader.start(decided, header_line, data, [(cuts[k], cuts[k + 1]) for k in range(1, len(cuts) - 1)])
+        return _gather(first, reader, line_offsets, on_part, cancelled, lambda k: progress(cuts[k + 1] / size))
+    finally:
+        reader.close()
 
+
+def _gather(
+    first: ReadsTable,
+    reader: _PartReader,
+    line_offsets: List[int],
+    on_part: Callable[[ReadsTable], bool],
+    cancelled: IsCancelled,
+    done: Callable[[int], None],
+) -> ReadsTable:
+    """Hand the first part and then each part ``reader`` reads to ``on_part``; the totals."""
     totals = dataclasses.replace(
         first,
         reads=first.reads.iloc[:0],
@@ -1655,26 +1659,10 @@ def stream_reads(
     )
     rejected: List[pd.DataFrame] = []
     hashed: List[Tuple[bool, int]] = []  # per part holding plates: all look hashed, their length
-    part = first
-    view = memoryview(data)
-    lines_before = 0
-    for k in range(len(cuts) - 1):
-        if k:
-            if cancelled():
-                raise Cancelled()
-            lines_before += data.count(b"\n", cuts[k - 1], cuts[k])
-            decided.id_offset = totals.records
-            decided.line_offset = lines_before - 1
-            part, _ = _load(
-                b"".join((header_line, view[cuts[k] : cuts[k + 1]])),
-                None,
-                encoding,
-                path,
-                options,
-                part_progress(k),
-                cancelled,
-                known=decided,
-            )
+    part: Optional[ReadsTable] = first
+    k = 0
+    while part is not None:
+        _shift(part, totals.records, line_offsets[k])
         totals.blank_lines += part.blank_lines
         totals.records += part.records
         totals.offsets_dropped += part.offsets_dropped
@@ -1690,11 +1678,209 @@ def stream_reads(
             hashed.append((part.plates_hashed, len(str(plates.iloc[0]).strip())))
         if not on_part(part):
             raise Cancelled()
+        done(k)
+        k += 1
+        part = reader.next(k - 1, cancelled) if k < len(line_offsets) else None
     if rejected:
         totals.rejected = pd.concat(rejected, ignore_index=True)
     totals.plates_hashed = bool(hashed) and all(h for h, _ in hashed) and len({n for _, n in hashed}) == 1
-    progress(1.0)
     return totals
+
+
+def _shift(part: ReadsTable, ids: int, lines: int) -> None:
+    """Count a part's read ids and line numbers in the whole file: ``ids`` records, ``lines`` lines before it."""
+    if ids:
+        part.reads["read_id"] += ids
+        part.rejected["read_id"] += ids
+        if part.first_unreadable_location is not None:
+            row, field_name, value = part.first_unreadable_location
+            part.first_unreadable_location = (row + ids, field_name, value)
+    if lines:
+        part.rejected["line_number"] += lines
+
+
+def _read_part(
+    path: str, start: int, end: int, header_line: bytes, encoding: str, options: LoadOptions, known: _Decisions
+) -> ReadsTable:
+    """Bytes ``start:end`` of a plain (not gzip) file, headed by its header line, read with ``known`` decisions."""
+    with open(path, "rb") as handle:
+        handle.seek(start)
+        text = header_line + handle.read(end - start)
+    return _load(text, None, encoding, path, options, lambda f: None, lambda: False, known=known)[0]
+
+
+def _serve() -> None:
+    """The worker process's loop: read a request on stdin, answer ``("ok", table)`` or ``("failed", text)``."""
+    import pickle
+    import traceback
+
+    requests, answers = sys.stdin.buffer, sys.stdout.buffer
+    while True:
+        try:
+            args = pickle.load(requests)
+        except EOFError:
+            return
+        try:
+            answer = ("ok", _pack(_read_part(*args)))
+        except NotStreamableError as err:
+            answer = ("not streamable", str(err))
+        except Exception:  # noqa: BLE001 - the parent reads the part itself and meets the error there
+            answer = ("failed", traceback.format_exc(limit=3))
+        pickle.dump(answer, answers, protocol=pickle.HIGHEST_PROTOCOL)
+        answers.flush()
+
+
+def _pack(table: ReadsTable) -> ReadsTable:
+    """``table`` with its reads in a form that crosses a pipe fast (``_unpack`` undoes it).
+
+    Pickling a column of Python strings costs as much as reading them: each
+    text column goes as one string (values joined by NUL, which a regular
+    file cannot hold) plus a mask of nulls, integer columns with nulls as
+    values plus mask, the rest as numpy arrays.
+    """
+    columns = []
+    for name in table.reads.columns:
+        series = table.reads[name]
+        if series.dtype == object:
+            null = series.isna().to_numpy()
+            values = series.to_numpy()
+            if null.any():
+                values = np.where(null, "", values)
+            try:
+                columns.append((name, "text", "\x00".join(values), null))
+                continue
+            except TypeError:  # not all text: pickled as it is
+                pass
+        elif isinstance(series.dtype, pd.Int64Dtype):
+            array = series.array
+            columns.append((name, "Int64", array._data, array._mask))
+            continue
+        columns.append((name, "series", series, None))
+    return dataclasses.replace(table, reads=columns)
+
+
+def _unpack(table: ReadsTable) -> ReadsTable:
+    """The ``ReadsTable`` ``_pack`` packed."""
+    out = {}
+    for name, kind, values, null in table.reads:
+        if kind == "text":
+            column = np.empty(len(null), dtype=object)
+            if len(null):
+                column[:] = values.split("\x00")
+                column[null] = None
+            out[name] = pd.Series(column, dtype=object)
+        elif kind == "Int64":
+            out[name] = pd.Series(pd.arrays.IntegerArray(values, null))
+        else:
+            out[name] = values.reset_index(drop=True)
+    return dataclasses.replace(table, reads=pd.DataFrame(out))
+
+
+class _PartReader:
+    """Reads the parts after the first, in order: in a second Python process when one can be started.
+
+    Python runs one thread at a time, and reading and writing the reads are
+    both mostly Python: a second process (this Python's interpreter running
+    ``_serve``) reads the next part on the other core while this one stores
+    the last.  Requests and answers go through its stdin and stdout,
+    pickled; it reads the bytes from the file itself.  Without a worker
+    (``worker`` False, a gzip file, no interpreter found beside this one, or
+    the worker failing) the parts are read here, one by one, as asked for.
+    """
+
+    def __init__(self, path: str, encoding: str, options: LoadOptions, worker: bool) -> None:
+        self.path, self.encoding, self.options = path, encoding, options
+        self.proc = _start_worker() if worker and _plain_file(path) else None
+        self.known: Optional[_Decisions] = None
+        self.header_line = self.data = b""
+        self.ranges: List[Tuple[int, int]] = []
+        self.sent = 0  # parts asked of the worker (answers come in order)
+
+    def start(self, known: _Decisions, header_line: bytes, data: bytes, ranges: Sequence[Tuple[int, int]]) -> None:
+        """Parts to read: ``ranges`` of the file's (decompressed) bytes ``data``, each after ``header_line``."""
+        self.known, self.header_line, self.data, self.ranges = known, header_line, data, list(ranges)
+        self._ask()
+        self._ask()  # one part read ahead
+
+    def _args(self, i: int) -> tuple:
+        start, end = self.ranges[i]
+        return (self.path, start, end, self.header_line, self.encoding, self.options, self.known)
+
+    def _ask(self) -> None:
+        if self.proc is None or self.sent >= len(self.ranges):
+            return
+        import pickle
+
+        try:
+            pickle.dump(self._args(self.sent), self.proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            self.proc.stdin.flush()
+            self.sent += 1
+        except OSError:  # the worker is gone: the parts are read here
+            self.close()
+
+    def next(self, index: int, cancelled: IsCancelled) -> ReadsTable:
+        """The reads of part ``index`` (of the ranges given to ``start``); parts are asked for in order."""
+        if cancelled():
+            raise Cancelled()
+        if self.proc is not None:
+            import pickle
+
+            try:
+                status, value = pickle.load(self.proc.stdout)
+            except (EOFError, OSError, pickle.UnpicklingError):
+                status, value = "failed", "the worker process stopped"
+            if status == "ok":
+                self._ask()
+                return _unpack(value)
+            if status == "not streamable":
+                raise NotStreamableError(value)
+            self.close()  # read here from now on; a real error is raised here, as load_reads would
+        start, end = self.ranges[index]
+        text = b"".join((self.header_line, memoryview(self.data)[start:end]))
+        return _load(
+            text, None, self.encoding, self.path, self.options, lambda f: None, lambda: False, known=self.known
+        )[0]
+
+    def close(self) -> None:
+        """Stop the worker process (what it was reading is dropped)."""
+        proc, self.proc = self.proc, None
+        if proc is not None:
+            proc.kill()
+            proc.wait()
+            proc.stdout.close()
+            try:
+                proc.stdin.close()
+            except BrokenPipeError:  # a request still buffered for the worker, which is gone: nothing to do
+                return
+
+
+def _plain_file(path: str) -> bool:
+    """Whether ``path`` can be read by byte ranges (not gzip)."""
+    with open(path, "rb") as handle:
+        return handle.read(2) != b"\x1f\x8b"
+
+
+def _start_worker():
+    """This Python's interpreter running ``_serve`` (a ``subprocess.Popen``), or None when none can be found."""
+    import subprocess
+
+    exe = sys.executable or ""
+    if not os.path.basename(exe).startswith("python"):  # embedded in QGIS: the interpreter beside it
+        version = "python{}.{}".format(*sys.version_info[:2])
+        found = (os.path.join(p, "bin", version) for p in (sys.exec_prefix, sys.base_exec_prefix))
+        exe = next((c for c in found if os.access(c, os.X_OK)), "")
+    if not exe:
+        return None
+    package_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    code = "import sys; sys.path.insert(0, {!r}); from alpr_qgis.core.reads import _serve; _serve()".format(
+        package_root
+    )
+    try:
+        return subprocess.Popen(
+            [exe, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+        )
+    except OSError:
+        return None
 
 
 def _fields_without_rows(header: List[str], options: LoadOptions, path: str) -> FieldMap:

@@ -213,3 +213,83 @@ def test_log_says_when_the_exact_reader_was_needed(tmp_path, feedback, last, exa
     res = run_load({"INPUT": src, "OUTPUT": "TEMPORARY_OUTPUT", "REJECTED": "TEMPORARY_OUTPUT"}, feedback)
     assert res["READ_COUNT"] == 5
     assert ("split with the exact, slower reader" in feedback.text()) is exact
+
+
+def _table_rows(path):
+    """Every row of every table that holds the layer's data, its index and its metadata."""
+    with sqlite3.connect(path) as conn:
+        (table,) = (
+            r[0] for r in conn.execute("SELECT table_name FROM gpkg_contents WHERE table_name != 'layer_styles'")
+        )
+        out = {"rows": conn.execute('SELECT * FROM "{}" ORDER BY 1'.format(table)).fetchall()}
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", ("rtree_{}_geom".format(table),)).fetchone():
+            out["index"] = conn.execute('SELECT * FROM "rtree_{}_geom" ORDER BY 1'.format(table)).fetchall()
+        out["schema"] = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (table,)).fetchone()
+        out["contents"] = conn.execute("SELECT table_name, min_x, min_y, max_x, max_y FROM gpkg_contents").fetchall()
+        out["count"] = conn.execute("SELECT feature_count FROM gpkg_ogr_contents").fetchall()
+    return out
+
+
+def _load_both_ways(tmp_path, monkeypatch, src, feedback=None):
+    from alpr_qgis.core import reads
+
+    results = {}
+    for name, part in (("whole", None), ("parts", 700)):
+        if part:
+            monkeypatch.setattr(reads, "STREAM_PART_BYTES", part)
+        (tmp_path / name).mkdir()
+        out, rej = str(tmp_path / name / "reads.gpkg"), str(tmp_path / name / "rejected.gpkg")
+        results[name] = run_load({"INPUT": src, "OUTPUT": out, "REJECTED": rej}, feedback)
+    return results
+
+
+def test_a_big_file_read_in_parts_gives_the_same_layers(tmp_path, monkeypatch, feedback):
+    from tests.helpers import export_rows
+
+    src = export_csv(tmp_path, rows=export_rows(300))
+    results = _load_both_ways(tmp_path, monkeypatch, src, feedback)
+    whole, parts = results["whole"], results["parts"]
+    for key in ("READ_COUNT", "REJECTED_COUNT", "MISSING_LOCATION_COUNT", "PLATES_HASHED"):
+        assert whole[key] == parts[key], key
+    assert whole["READ_COUNT"] > 250 and whole["REJECTED_COUNT"] > 10
+    assert _table_rows(parts["OUTPUT"].split("|")[0]) == _table_rows(whole["OUTPUT"].split("|")[0])
+    assert _table_rows(parts["REJECTED"].split("|")[0]) == _table_rows(whole["REJECTED"].split("|")[0])
+
+
+def test_a_column_changing_type_late_falls_back_to_the_whole_file(tmp_path, monkeypatch):
+    from tests.helpers import export_rows
+
+    rows = export_rows(300)
+    late = next(i for i in range(250, len(rows)) if "," in rows[i])
+    rows[late] = "X-17" + rows[late][rows[late].index(",") :]  # ID: integers, then text near the end
+    results = _load_both_ways(tmp_path, monkeypatch, export_csv(tmp_path, rows=rows))
+    whole, parts = (_table_rows(results[k]["OUTPUT"].split("|")[0]) for k in ("whole", "parts"))
+    assert '"ID" TEXT' in whole["schema"][0]
+    assert parts == whole
+    layer = QgsVectorLayer(results["parts"]["OUTPUT"], "reads", "ogr")
+    assert "X-17" in {f["ID"] for f in layer.getFeatures()}
+
+
+def test_cancel_while_reading_parts_stores_no_read(tmp_path, monkeypatch, feedback):
+    from alpr_qgis.core import reads
+    from alpr_qgis.qgis_io import vector
+    from tests.helpers import export_rows
+
+    monkeypatch.setattr(reads, "STREAM_PART_BYTES", 700)
+    real = vector.FrameStream.append
+    calls = []
+
+    def append(self, *args, **kwargs):  # the user cancels while the third part is read
+        calls.append(1)
+        if len(calls) == 2:
+            feedback.cancel()
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(vector.FrameStream, "append", append)
+    out = str(tmp_path / "o.gpkg")
+    res = run_load(
+        {"INPUT": export_csv(tmp_path, rows=export_rows(300)), "OUTPUT": out, "REJECTED": "TEMPORARY_OUTPUT"}, feedback
+    )
+    assert "READ_COUNT" not in res and len(calls) == 2
+    with sqlite3.connect(out) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM o").fetchone()[0] == 0

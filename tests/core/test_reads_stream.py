@@ -1,0 +1,162 @@
+"""A big file read part by part (``stream_reads``) gives what ``load_reads`` gives for the whole file.
+
+Parts are made tiny here (a few hundred bytes) so that small files are cut
+into many parts, with rejected records, blank lines, quoted delimiters,
+missing and unreadable locations falling in later parts.  Each part is read
+either in this process or in the worker process (``worker=True``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from alpr_qgis.core import reads as reads_module
+from alpr_qgis.core.errors import Cancelled
+from alpr_qgis.core.reads import LoadOptions, NotStreamableError, load_reads, stream_reads
+from tests.helpers import HEADER, export_rows, write
+
+PART = 600  # bytes a part: about ten records
+
+
+def make(tmp_path, rows, *, end="\n", header=HEADER, name="reads.csv", gz=False, lead=""):
+    return write(tmp_path / name, lead + end.join([header, *rows]) + end, gz=gz)
+
+
+def streamed(path, options=None, *, worker=False, part_bytes=PART):
+    parts = []
+    totals = stream_reads(path, options, lambda p: parts.append(p) or True, part_bytes=part_bytes, worker=worker)
+    return totals, parts
+
+
+def assert_same_as_whole(path, options=None, *, worker=False):
+    whole = load_reads(path, options)
+    totals, parts = streamed(path, options, worker=worker)
+    assert totals is not None, "the file was not streamed"
+    assert len(parts) >= 5
+    pd.testing.assert_frame_equal(pd.concat([p.reads for p in parts], ignore_index=True), whole.reads)
+    np.testing.assert_array_equal(np.concatenate([p.x for p in parts]), whole.x)
+    np.testing.assert_array_equal(np.concatenate([p.y for p in parts]), whole.y)
+    pd.testing.assert_frame_equal(totals.rejected, whole.rejected)
+    for f in dataclasses.fields(whole):
+        if f.name not in ("reads", "rejected", "x", "y"):
+            assert getattr(totals, f.name) == getattr(whole, f.name), f.name
+    assert len(totals.reads) == 0 and totals.reads.columns.tolist() == whole.reads.columns.tolist()
+    return whole, totals, parts
+
+
+@pytest.mark.parametrize("worker", [False, True], ids=["here", "worker"])
+def test_parts_give_the_whole_file_result(tmp_path, monkeypatch, worker):
+    unpacked = []
+    real_unpack = reads_module._unpack
+    monkeypatch.setattr(reads_module, "_unpack", lambda t: unpacked.append(1) or real_unpack(t))
+    whole, totals, parts = assert_same_as_whole(make(tmp_path, export_rows()), worker=worker)
+    assert len(unpacked) == (len(parts) - 1 if worker else 0)  # every later part came from the worker
+    reasons = set(whole.rejected["reason"])
+    assert {"bad_timestamp", "too_few_fields", "too_many_fields"} <= reasons
+    assert whole.missing_locations > 0 and whole.unreadable_locations > 0 and whole.blank_lines > 0
+    # read ids and line numbers count in the whole file, not in a part
+    assert whole.first_unreadable_location[0] > 1
+    assert parts[-1].reads["read_id"].iloc[-1] == whole.reads["read_id"].iloc[-1]
+    assert totals.rejected["line_number"].is_monotonic_increasing
+    assert totals.records == len(whole.reads) + len(whole.rejected)
+
+
+@pytest.mark.parametrize(
+    "variant",
+    ["crlf", "gzip", "blank_lines_before_header", "tab_delimited", "hashed_plates", "empty_ids_in_a_part"],
+)
+def test_variants_give_the_whole_file_result(tmp_path, variant):
+    rows = export_rows(160)
+    kw = {}
+    if variant == "crlf":
+        kw["end"] = "\r\n"
+    elif variant == "gzip":
+        kw["gz"] = True
+    elif variant == "blank_lines_before_header":
+        kw["lead"] = "\n  \n\n"
+    elif variant == "tab_delimited":
+        rows = [
+            r.replace('"PATROL, 9"', "PATROL 9").replace('"', "").replace(", -", " -").replace(",", "\t") for r in rows
+        ]
+        kw["header"] = HEADER.replace(",", "\t")
+    elif variant == "hashed_plates":
+        rows = [r.replace("7ABC", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789a") for r in rows]
+    elif variant == "empty_ids_in_a_part":
+        rows = [r[r.index(",") :] if 40 <= i < 90 and "," in r else r for i, r in enumerate(rows)]
+    whole, _, _ = assert_same_as_whole(make(tmp_path, rows, **kw), worker=variant == "gzip")
+    if variant == "hashed_plates":
+        assert whole.plates_hashed
+    if variant == "empty_ids_in_a_part":
+        assert str(whole.reads["ID"].dtype) == "Int64" and whole.reads["ID"].isna().sum() > 40
+
+
+@pytest.mark.parametrize("worker", [False, True], ids=["here", "worker"])
+def test_a_carried_column_that_changes_type_later_is_not_streamable(tmp_path, worker):
+    rows = export_rows(120)
+    rows[100] = "X-17" + rows[100][rows[100].index(",") :]  # ID: integers, then text
+    path = make(tmp_path, rows)
+    with pytest.raises(NotStreamableError):
+        streamed(path, worker=worker)
+    assert load_reads(path).reads["ID"].dtype == object  # the whole file: text
+
+
+@pytest.mark.parametrize("worker", [False, True], ids=["here", "worker"])
+def test_an_irregular_later_part_is_not_streamable(tmp_path, worker):
+    rows = export_rows(120)
+    rows[100] = rows[100].replace("IMG_", '"IMG\n') + '"'  # a quoted line break, late in the file
+    path = make(tmp_path, rows)
+    with pytest.raises(NotStreamableError):
+        streamed(path, worker=worker)
+    assert load_reads(path).parser == "exact"
+
+
+def test_files_not_streamed(tmp_path):
+    rows = export_rows(120)
+    assert streamed(make(tmp_path, rows[:5], name="small.csv"))[0] is None  # under two parts
+    irregular = [rows[0].replace("IMG_", '"IMG\n') + '"', *rows[1:]]
+    assert streamed(make(tmp_path, irregular, name="irregular.csv"))[0] is None  # the first part says so
+    latin = [r.replace("PATROL", "PATRÓL") for r in rows]
+    path = write(tmp_path / "latin.csv", "\n".join([HEADER, *latin]) + "\n", encoding="latin-1")
+    assert streamed(path)[0] is None  # not ASCII
+    no_plates = make(tmp_path, rows, header=HEADER.replace("red_VRM", "colour"), name="no_plate_name.csv")
+    assert streamed(no_plates, LoadOptions(plate_field="nope"))[0] is None  # load_reads gives the error
+
+
+def test_stops_when_cancelled_or_refused(tmp_path):
+    path = make(tmp_path, export_rows())
+    seen = []
+    with pytest.raises(Cancelled):
+        stream_reads(path, None, lambda p: seen.append(p) or len(seen) < 2, part_bytes=PART, worker=False)
+    assert len(seen) == 2
+    calls = []
+    with pytest.raises(Cancelled):
+        stream_reads(
+            path,
+            None,
+            lambda p: True,
+            part_bytes=PART,
+            worker=True,
+            cancelled=lambda: calls.append(1) or len(calls) > 3,
+        )
+
+
+def test_a_worker_that_dies_is_replaced_by_reading_here(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    def dead_worker():
+        return subprocess.Popen([sys.executable, "-c", "pass"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+
+    monkeypatch.setattr(reads_module, "_start_worker", dead_worker)
+    assert_same_as_whole(make(tmp_path, export_rows()), worker=True)
+
+
+def test_pack_and_unpack_keep_every_column(tmp_path):
+    table = load_reads(make(tmp_path, export_rows(60)))
+    back = reads_module._unpack(reads_module._pack(table))
+    pd.testing.assert_frame_equal(back.reads, table.reads)
+    assert back.reads["device"].map(type).isin([str, type(None)]).all()
