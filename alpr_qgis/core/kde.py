@@ -939,8 +939,13 @@ class _Coverage:
         """The sure cells of raster rows [r0, r1), as booleans (r1 - r0, cols)."""
         q = self.q
         b0, b1 = r0 // q, -(-r1 // q)
-        part = np.repeat(np.repeat(self.sure_blocks[b0:b1], q, axis=0), q, axis=1)
-        return np.ascontiguousarray(part[r0 - b0 * q : r1 - b0 * q, : self.grid.cols])
+        blocks = self.sure_blocks[b0:b1]
+        cells = np.empty((b1 - b0, q, blocks.shape[1], q), dtype=bool)
+        cells[...] = blocks[:, None, :, None]
+        cells = cells.reshape((b1 - b0) * q, blocks.shape[1] * q)
+        if cells.shape[1] == self.grid.cols and r0 == b0 * q and r1 == b1 * q:
+            return cells
+        return np.ascontiguousarray(cells[r0 - b0 * q : r1 - b0 * q, : self.grid.cols])
 
     def mark_rims(self, pts: _Points, radius: float, b: int, hits: np.ndarray, row0: int, cancelled) -> None:
         """Mark in ``hits`` (raster rows from ``row0``) the cells frontier points ``pts`` reach beyond sure ones."""
@@ -1057,8 +1062,10 @@ def _mark_runs(hits: np.ndarray, rows: np.ndarray, lo: np.ndarray, hi: np.ndarra
     (one byte a cell, a slot past each row's end); a running sum along each
     row gives the cells covered.
     """
+    top, bottom = int(rows.min()), int(rows.max()) + 1
+    hits = hits[top:bottom]  # (only the rows the runs are on)
     width = hits.shape[1] + 1
-    start = rows.astype(np.int64) * width + lo
+    start = (rows - top).astype(np.int64) * width + lo
     stop = start + (hi - lo + 1)
     order = np.argsort(start, kind="stable")
     start, stop = start[order], stop[order]
