@@ -180,6 +180,9 @@ def main(argv: list) -> int:
     result = METHODS[method](csv_path, out_dir)
     result["startup_mib"] = startup
     result["method"] = method
+    # alpr:loadreads reads the later parts of a big file in a worker process: its own peak
+    # (the parent's ru_maxrss from wait4 is the larger of the two processes, not their sum).
+    result["reader_mib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
     result["versions"] = versions()
     sys.stdout.write(RESULT_PREFIX + json.dumps(result) + "\n")
     sys.stdout.flush()

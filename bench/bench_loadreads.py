@@ -257,6 +257,13 @@ def print_table(inputs: Inputs, methods: Sequence[str], runs: Dict[str, List[Run
             print(
                 "  {:<11} all runs (s): {}".format(method, ", ".join("{:.2f}".format(r.seconds) for r in runs[method]))
             )
+    if "alpr" in runs:
+        reader = statistics.median(float(r.extra.get("reader_mib", 0.0)) for r in runs["alpr"])
+        print()
+        print(
+            "alpr's worker process (reading the parts after the first) peaked at {:.0f} MiB; "
+            "the peak column is the larger single process, not the sum.".format(reader)
+        )
     if native and "alpr" in runs:
         alpr = statistics.median(r.seconds for r in runs["alpr"])
         print()
