@@ -209,7 +209,7 @@ class LoadReadsAlgorithm(AlprAlgorithm):
                 table = stream_reads(
                     path,
                     options,
-                    lambda part: reads.append(part.reads, part.x, part.y, feedback.isCanceled),
+                    lambda part, last: reads.append(part.reads, part.x, part.y, feedback.isCanceled, last=last),
                     progress=lambda f: steps.setProgress(100 * f),
                     cancelled=feedback.isCanceled,
                 )

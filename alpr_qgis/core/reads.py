@@ -1570,7 +1570,7 @@ STREAM_PART_BYTES = 12 << 20  # about 120,000 records of a typical export
 def stream_reads(
     path: str,
     options: Optional[LoadOptions],
-    on_part: Callable[[ReadsTable], bool],
+    on_part: Callable[[ReadsTable, bool], bool],
     *,
     progress: Progress = lambda f: None,
     cancelled: IsCancelled = lambda: False,
@@ -1585,8 +1585,8 @@ def stream_reads(
     first part decides everything ``load_reads`` detects (delimiter, fields,
     time format, coordinate order, the types of carried columns); each part
     is then read with those decisions, its ``read_id`` and line numbers
-    counted in the whole file.  ``on_part`` returns False to stop
-    (cancelled).  Returns the totals — a ``ReadsTable`` whose ``reads``,
+    counted in the whole file.  ``on_part(part, last)`` returns False to
+    stop (cancelled); ``last`` is True for the last part.  Returns the totals — a ``ReadsTable`` whose ``reads``,
     ``x`` and ``y`` are empty (they went to ``on_part``) — or None when the
     file is not read this way: smaller than two parts, not ASCII, not
     regular, or with a first part ``load_reads`` would not accept on its own
@@ -1645,7 +1645,7 @@ def _gather(
     first: ReadsTable,
     reader: _PartReader,
     line_offsets: List[int],
-    on_part: Callable[[ReadsTable], bool],
+    on_part: Callable[[ReadsTable, bool], bool],
     cancelled: IsCancelled,
     done: Callable[[int], None],
 ) -> ReadsTable:
@@ -1684,7 +1684,7 @@ def _gather(
         plates = part.reads["plate"].dropna()
         if len(plates):
             hashed.append((part.plates_hashed, len(str(plates.iloc[0]).strip())))
-        if not on_part(part):
+        if not on_part(part, k == len(line_offsets) - 1):
             raise Cancelled()
         done(k)
         k += 1
@@ -1872,11 +1872,11 @@ def _start_worker():
     """This Python's interpreter running ``_serve`` (a ``subprocess.Popen``), or None when none can be found."""
     import subprocess
 
-    exe = sys.executable or ""
-    if not os.path.basename(exe).startswith("python"):  # embedded in QGIS: the interpreter beside it
-        version = "python{}.{}".format(*sys.version_info[:2])
-        found = (os.path.join(p, "bin", version) for p in (sys.exec_prefix, sys.base_exec_prefix))
-        exe = next((c for c in found if os.access(c, os.X_OK)), "")
+    # The interpreter of this Python's own installation (or venv), not sys.executable: inside QGIS
+    # that is QGIS, or whatever "python3" comes first on PATH, which may lack numpy and pandas.
+    version = "python{}.{}".format(*sys.version_info[:2])
+    found = [os.path.join(p, "bin", version) for p in (sys.exec_prefix, sys.base_exec_prefix)]
+    exe = next((c for c in found if os.access(c, os.X_OK)), "")
     if not exe:
         return None
     package_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

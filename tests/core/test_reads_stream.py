@@ -28,7 +28,15 @@ def make(tmp_path, rows, *, end="\n", header=HEADER, name="reads.csv", gz=False,
 
 def streamed(path, options=None, *, worker=False, part_bytes=PART):
     parts = []
-    totals = stream_reads(path, options, lambda p: parts.append(p) or True, part_bytes=part_bytes, worker=worker)
+    lasts = []
+
+    def take(part, last):
+        parts.append(part)
+        lasts.append(last)
+        return True
+
+    totals = stream_reads(path, options, take, part_bytes=part_bytes, worker=worker)
+    assert lasts == [False] * (len(lasts) - 1) + [True] * bool(lasts)  # only the last part says so
     return totals, parts
 
 
@@ -130,14 +138,14 @@ def test_stops_when_cancelled_or_refused(tmp_path):
     path = make(tmp_path, export_rows())
     seen = []
     with pytest.raises(Cancelled):
-        stream_reads(path, None, lambda p: seen.append(p) or len(seen) < 2, part_bytes=PART, worker=False)
+        stream_reads(path, None, lambda p, last: seen.append(p) or len(seen) < 2, part_bytes=PART, worker=False)
     assert len(seen) == 2
     calls = []
     with pytest.raises(Cancelled):
         stream_reads(
             path,
             None,
-            lambda p: True,
+            lambda p, last: True,
             part_bytes=PART,
             worker=True,
             cancelled=lambda: calls.append(1) or len(calls) > 3,
