@@ -773,14 +773,21 @@ def _spread_points(
     if order == "linear":
         row0 = int(iy.min()) + row_shift
         height = int(iy.max()) + row_shift + 2 - row0
-        size = height * wp
         base = (iy + (row_shift - row0)) * wp + (ix + _PAD)
-        upper = w * (1.0 - ty)
-        lower = w * ty
-        sums = np.bincount(base, upper * (1.0 - tx), minlength=size)
-        sums[1:] += np.bincount(base, upper * tx, minlength=size)[:-1]
-        sums[wp:] += np.bincount(base, lower * (1.0 - tx), minlength=size)[:-wp]
-        sums[wp + 1 :] += np.bincount(base, lower * tx, minlength=size)[: -wp - 1]
+        n = len(base)
+        where = np.empty(4 * n, dtype=np.int64)  # the four nodes: (0, 0), (0, 1), (1, 0), (1, 1)
+        weight = np.empty(4 * n)
+        where[:n] = base
+        np.add(base, 1, out=where[n : 2 * n])
+        np.add(base, wp, out=where[2 * n : 3 * n])
+        np.add(base, wp + 1, out=where[3 * n :])
+        np.multiply(w, 1.0 - ty, out=weight[:n])
+        np.multiply(weight[:n], tx, out=weight[n : 2 * n])
+        weight[:n] -= weight[n : 2 * n]
+        np.multiply(w, ty, out=weight[2 * n : 3 * n])
+        np.multiply(weight[2 * n : 3 * n], tx, out=weight[3 * n :])
+        weight[2 * n : 3 * n] -= weight[3 * n :]
+        sums = np.bincount(where, weight, minlength=height * wp)
     else:
         lx, nodes = _weights_1d(tx, order)
         lx *= w[:, None]
@@ -1022,11 +1029,13 @@ def _mark_rims(
     # Half-width, in blocks, of the always-reached run on each block-row offset (-1: none).
     reach = np.where(always.any(axis=1), always.sum(axis=1) // 2, -1)
     chunk = max(1, _RIM_CHUNK // (2 * b + 1))
+    found = []  # (rows, lo, hi) of the pieces to mark, all marked at once at the end
     for start in range(0, len(pts), chunk):
         if cancelled():
             raise Cancelled()
         ids = np.arange(start, min(start + chunk, len(pts)))
         _, rows, _, lo, hi, valid = _runs(pts, ids, grid, radius, b)
+        valid &= (rows >= row0) & (rows < row0 + hits.shape[0])
         cell_r, cell_c = _point_cells(pts.take(ids), grid)  # as the sure cells were found (see _fast_mask)
         block_r = (cell_r // q)[:, None]
         block_c = (cell_c // q)[:, None]
@@ -1049,9 +1058,10 @@ def _mark_rims(
         seg_lo, seg_hi, seg_row = seg_lo[keep], seg_hi[keep], seg_row[keep]
         block_row = seg_row // k
         keep = open_before[block_row, seg_hi // k + 1] > open_before[block_row, seg_lo // k]
-        keep &= (seg_row >= row0) & (seg_row < row0 + hits.shape[0])
         if keep.any():
-            _mark_runs(hits, seg_row[keep] - row0, seg_lo[keep], seg_hi[keep])
+            found.append((seg_row[keep] - row0, seg_lo[keep], seg_hi[keep]))
+    if found:
+        _mark_runs(hits, *(np.concatenate([f[i] for f in found]) for i in range(3)))
 
 
 def _mark_runs(hits: np.ndarray, rows: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> None:
