@@ -666,6 +666,22 @@ class _BatchWriter:
             self.pool = None
 
 
+def _rollback_journal(conn: sqlite3.Connection) -> bool:
+    """Switch ``conn``'s file to a rollback journal; False when another connection holds it (mode kept).
+
+    OGR leaves a GeoPackage in write-ahead-log mode, where every new page is
+    written twice: to the log, then into the file.  With a rollback journal
+    the pages a bulk insert adds are written once.  Leaving the log needs
+    the file to itself.
+    """
+    try:
+        return conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0].lower() == "delete"
+    except sqlite3.OperationalError as err:
+        if "locked" not in str(err):
+            raise
+        return False
+
+
 class GpkgAppender:
     """Appends rows to an empty GeoPackage table through SQLite, in one transaction.
 
@@ -698,6 +714,7 @@ class GpkgAppender:
                 + 1
             )
             conn.execute("PRAGMA synchronous = OFF")
+            _rollback_journal(conn)
             conn.execute("BEGIN")
             self.triggers = conn.execute(
                 "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND lower(tbl_name) = lower(?)",

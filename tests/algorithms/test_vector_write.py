@@ -62,3 +62,23 @@ def test_threaded_batches_store_everything_and_raise_the_writers_errors():
     assert conn.execute("SELECT COUNT(*), SUM(id), MAX(a) FROM t").fetchone() == (n, n * (n - 1) // 2, "99999")
     with pytest.raises(sqlite3.IntegrityError):  # ids already taken: the second thread's error comes back
         insert_batches(conn, "t", ["id", "a"], 10, lambda a, b: [list(range(a, b)), ["x"] * (b - a)], threaded=True)
+
+
+def test_rollback_journal_only_when_the_file_is_free(tmp_path):
+    from alpr_qgis.qgis_io.vector import _rollback_journal
+
+    path = str(tmp_path / "j.gpkg")
+    first = sqlite3.connect(path)
+    first.execute("PRAGMA journal_mode = WAL")
+    first.execute("CREATE TABLE t (x)")
+    first.commit()
+    reader = sqlite3.connect(path)
+    reader.execute("SELECT * FROM t").fetchall()
+    other = sqlite3.connect(path, isolation_level=None)
+    assert _rollback_journal(other) is False  # the others still hold it: left in WAL mode
+    assert other.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    reader.close()
+    first.close()
+    assert _rollback_journal(other) is True
+    assert other.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    other.close()
