@@ -127,7 +127,7 @@ _FRONTIER_BLOCK = 4  # cells per side of the coarse blocks that find the points 
 STRIP_ROWS = 192
 _BUCKET_ROWS = 32  # raster rows per band of stored points (row within it: uint16, 1/2048 of a cell)
 _SPREAD_POINTS = 8_192  # points spread at once (bounds the temporaries)
-_FIRST_UPDATE = 4_096  # points after which the coverage is first updated (then at each doubling)
+_FIRST_UPDATE = 8_192  # points after which the coverage is first updated (then at each doubling)
 
 
 # ----------------------------------------------------------------- the grid
@@ -646,14 +646,15 @@ def _fft_shape(field_shape: Tuple[int, int], half: int, crop) -> Tuple[int, int]
     return fft.good_size(h + half - crop_r, False), fft.good_size(w + half - crop_c, True)
 
 
-def _multiply_even_spectrum(spectrum: np.ndarray, kernel: np.ndarray, shape: Tuple[int, int]) -> None:
-    """Multiply ``spectrum`` (rfft2 layout of ``shape``) in place by the transform of ``kernel``.
+def _even_spectrum(kernel: np.ndarray, shape: Tuple[int, int]) -> np.ndarray:
+    """The transform of ``kernel`` for real FFTs of ``shape``: its rows 0 .. H // 2, float32 (rfft2 columns).
 
     ``kernel`` is even in x and in y, centred at index (0, 0) with
     wrap-around, so its transform is real: a double cosine sum over one
     quadrant, two small matrix products per band of rows instead of a
-    full-size FFT (only the first half of the rows: the transform is even
-    in y too, row ``H - k`` equals row ``k``).
+    full-size FFT; and even in y too (row ``H - k`` equals row ``k``), so
+    only the first half of the rows is kept.  Computed once per FFT shape
+    and applied by :func:`_multiply_even_spectrum`.
     """
     height = shape[0]
     half = kernel.shape[0] // 2
@@ -663,16 +664,23 @@ def _multiply_even_spectrum(spectrum: np.ndarray, kernel: np.ndarray, shape: Tup
     k = np.arange(half + 1)
     cos_x = np.cos(2.0 * np.pi * np.outer(np.arange(shape[1] // 2 + 1), k) / shape[1]).astype(np.float32)
     across = quadrant @ cos_x.T
-    top = height // 2 + 1  # rows 0 .. height // 2; the rest mirror them
-    mirrored = height - top + 1  # rows 1 .. mirrored - 1 have a twin height - r
+    del cos_x
+    top = height // 2 + 1
+    table = np.empty((top, shape[1] // 2 + 1), dtype=np.float32)
     for r0 in range(0, top, _SPECTRUM_ROWS):
         r1 = min(r0 + _SPECTRUM_ROWS, top)
         cos_y = np.cos(2.0 * np.pi * np.outer(np.arange(r0, r1), k) / height).astype(np.float32)
-        band = cos_y @ across
-        spectrum[r0:r1] *= band
-        s, e = max(r0, 1), min(r1, mirrored)
-        if s < e:
-            spectrum[height - e + 1 : height - s + 1] *= band[s - r0 : e - r0][::-1]
+        np.matmul(cos_y, across, out=table[r0:r1])
+    return table
+
+
+def _multiply_even_spectrum(spectrum: np.ndarray, table: np.ndarray, height: int) -> None:
+    """Multiply ``spectrum`` (rfft2 layout, ``height`` rows) in place by an :func:`_even_spectrum` ``table``."""
+    top = table.shape[0]  # rows 0 .. height // 2; the rest mirror them
+    spectrum[:top] *= table
+    mirrored = height - top + 1  # rows 1 .. mirrored - 1 have a twin height - r
+    if mirrored > 1:
+        spectrum[height - mirrored + 1 :] *= table[1:mirrored][::-1]
 
 
 def _fft_buffer(shape: Tuple[int, int]) -> np.ndarray:
@@ -680,12 +688,16 @@ def _fft_buffer(shape: Tuple[int, int]) -> np.ndarray:
     return np.zeros((shape[0], 2 * (shape[1] // 2 + 1)), dtype=np.float32)
 
 
-def _convolve(field: np.ndarray, kernel: np.ndarray, crop, valid: Tuple[int, int]) -> np.ndarray:
+def _convolve(
+    field: np.ndarray, kernel: np.ndarray, crop, valid: Tuple[int, int], table: Optional[np.ndarray] = None
+) -> np.ndarray:
     """``field`` convolved with the centred, even ``kernel``, without the ``crop``-cell margin (float32).
 
     ``crop`` is one margin for both axes or (rows, columns); ``valid`` is
-    the (rows, cols) of real data in ``field``, the margin included.  Real FFTs in single precision, in place: a field already
-    in an :func:`_fft_buffer` of :func:`_fft_shape` is transformed where it
+    the (rows, cols) of real data in ``field``, the margin included;
+    ``table`` the kernel's :func:`_even_spectrum` for this FFT shape, when
+    already computed.  Real FFTs in single precision, in place: a field
+    already in an :func:`_fft_buffer` of :func:`_fft_shape` is transformed where it
     lies (pass it as a temporary: it becomes the result), any other is
     copied into one.  The result is a view into that buffer.
     """
@@ -704,7 +716,7 @@ def _convolve(field: np.ndarray, kernel: np.ndarray, crop, valid: Tuple[int, int
     real = buffer[:, : shape[1]]
     spectrum = buffer.view(np.complex64)  # row by row, each transform overwrites only the row it has read
     fft.r2c(real, (0, 1), True, 0, spectrum, workers)  # along rows, then columns in place
-    _multiply_even_spectrum(spectrum, kernel, shape)
+    _multiply_even_spectrum(spectrum, _even_spectrum(kernel, shape) if table is None else table, shape[0])
     # The inverse one axis at a time, in place (both axes at once would take a full-size temporary).
     fft.c2c(spectrum, (0,), False, 2, spectrum, workers)  # inorm 2: divided by the length
     fft.c2r(spectrum, (1,), shape[1], False, 2, real, workers)
@@ -913,6 +925,7 @@ class _Coverage:
         self.sure_blocks: Optional[np.ndarray] = None
         self.open_blocks: Optional[np.ndarray] = None
         self.near_open: Optional[np.ndarray] = None
+        self._table: Optional[np.ndarray] = None  # the coarse kernel's spectrum, once computed
 
     def occupy(self, cell_r: np.ndarray, cell_c: np.ndarray) -> None:
         """Mark the blocks of these cells (from :func:`_point_cells`) occupied."""
@@ -921,10 +934,13 @@ class _Coverage:
     def update(self) -> None:
         """Recompute the sure cells and the frontier from the blocks occupied so far."""
         q, margin = self.q, self.margin
-        frame = _fft_buffer(_fft_shape(self.coarse, self.always.shape[0] // 2, 0))  # zero-padded for the FFT
+        shape = _fft_shape(self.coarse, self.always.shape[0] // 2, 0)
+        frame = _fft_buffer(shape)  # zero-padded for the FFT
         frame[: self.coarse[0], : self.coarse[1]] = self.occupied
         hq, wq = -(-self.grid.rows // q), -(-self.grid.cols // q)
-        sure = _convolve(frame, self.always.astype(np.float32), 0, self.coarse) > 0.5
+        if self._table is None:
+            self._table = _even_spectrum(self.always.astype(np.float32), shape)
+        sure = _convolve(frame, self.always.astype(np.float32), 0, self.coarse, self._table) > 0.5
         del frame
         self.sure_blocks = sure[margin : margin + hq, margin : margin + wq]
         # Frontier blocks (of k = m q cells) holding a cell that is not sure, grown by the reach of a point's
@@ -1396,8 +1412,10 @@ class DensityBuilder:
         rows_s = self.strip_rows
         valid = (rows_s + 2 * half, grid.cols + 2 * _PAD)
         crop = (half, _PAD)
-        buffer = _fft_buffer(_fft_shape(valid, half, crop))
-        field = buffer[: valid[0], : _fft_shape(valid, half, crop)[1]]
+        shape = _fft_shape(valid, half, crop)
+        buffer = _fft_buffer(shape)
+        field = buffer[: valid[0], : shape[1]]
+        table = _even_spectrum(lattice, shape)  # (the same for every strip)
         reach = _BUCKET_ROWS + 3  # a band's node rows: from 2 above its first row to 2 below its last
         top = -np.inf
         for row0 in range(0, grid.rows, rows_s):
@@ -1412,7 +1430,7 @@ class DensityBuilder:
                     del self._buckets[band]  # (no later strip reaches it)
                 elif start - 2 < last:
                     self._spread_band(field, half - row0, band, order)
-            out = _convolve(buffer, lattice, crop, valid)[:height]
+            out = _convolve(buffer, lattice, crop, valid, table)[:height]
             if self.nonnegative:
                 np.maximum(out, 0.0, out=out)  # FFT round-off below zero
             hits = self._coverage.sure_rows(row0, row0 + height)

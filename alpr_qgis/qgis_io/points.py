@@ -25,7 +25,7 @@ import numpy as np
 from alpr_qgis.qgis_io.vector import _bulk_gpkg, _packed_points, _quote, parse_point_blobs
 
 #: Rows per fid range read at once (about 0.5 MB of geometry blobs).
-CHUNK = 16_384
+CHUNK = 32_768
 _CACHE_KIB = 256  # SQLite page cache of the reading connection
 
 Chunk = Tuple[np.ndarray, np.ndarray, Optional[np.ndarray]]
