@@ -1603,11 +1603,13 @@ def stream_reads(
     if data is None or len(data) < 2 * part_bytes or not _NOT_ASCII_SPACE.search(data):
         return None
     cuts = [0]
-    while cuts[-1] + part_bytes < len(data):
-        end = data.find(b"\n", cuts[-1] + part_bytes)
+    size_of = part_bytes // 3  # a short first part: it is read here, before the worker can start
+    while cuts[-1] + size_of < len(data):
+        end = data.find(b"\n", cuts[-1] + size_of)
         if end < 0 or end + 1 >= len(data):
             break
         cuts.append(end + 1)
+        size_of = part_bytes
     cuts.append(len(data))
     if len(cuts) < 3:
         return None
