@@ -1751,19 +1751,14 @@ def _pack(table: ReadsTable) -> ReadsTable:
     columns = []
     for name in table.reads.columns:
         series = table.reads[name]
+        null = series.isna().to_numpy()
         if series.dtype == object:
-            null = series.isna().to_numpy()
-            values = series.to_numpy()
-            if null.any():
-                values = np.where(null, "", values)
-            try:
+            values = np.where(null, "", series.to_numpy()) if null.any() else series.to_numpy()
+            if pd.api.types.infer_dtype(values, skipna=False) == "string":  # (a part has no NUL)
                 columns.append((name, "text", "\x00".join(values), null))
                 continue
-            except TypeError:  # not all text: pickled as it is
-                pass
         elif isinstance(series.dtype, pd.Int64Dtype):
-            array = series.array
-            columns.append((name, "Int64", array._data, array._mask))
+            columns.append((name, "Int64", series.to_numpy(dtype=np.int64, na_value=0), null))
             continue
         columns.append((name, "series", series, None))
     return dataclasses.replace(table, reads=columns)

@@ -351,14 +351,12 @@ class FrameStream:
             if not appender.finish(progress):
                 raise Cancelled()
             return self.dest, self.rows
+        if not self._frames:  # the caller gives at least one frame, empty or not
+            raise QgsProcessingException("Internal error: no frame was given for {}.".format(self.name))
         frames, self._frames = self._frames, []
-        if frames:
-            table = pd.concat([f[0] for f in frames], ignore_index=True) if len(frames) > 1 else frames[0][0]
-            x = np.concatenate([f[1] for f in frames])
-            y = np.concatenate([f[2] for f in frames])
-        else:
-            raise QgsProcessingException("Internal error: nothing to write to {}.".format(self.name))
-        dest, n = write_frame(
+        table = pd.concat([f[0] for f in frames], ignore_index=True) if len(frames) > 1 else frames[0][0]
+        x, y = np.concatenate([f[1] for f in frames]), np.concatenate([f[2] for f in frames])
+        return write_frame(
             self.alg,
             self.parameters,
             self.name,
@@ -370,7 +368,6 @@ class FrameStream:
             progress=progress,
             cancelled=cancelled,
         )
-        return dest, n
 
 
 def _gpkg_table(conn: sqlite3.Connection, path: str, layer: Optional[str]) -> str:

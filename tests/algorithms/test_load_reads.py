@@ -293,3 +293,31 @@ def test_cancel_while_reading_parts_stores_no_read(tmp_path, monkeypatch, feedba
     assert "READ_COUNT" not in res and len(calls) == 2
     with sqlite3.connect(out) as conn:
         assert conn.execute("SELECT COUNT(*) FROM o").fetchone()[0] == 0
+
+
+def test_a_big_file_read_in_parts_into_a_memory_layer(tmp_path, monkeypatch):
+    from alpr_qgis.core import reads
+    from tests.helpers import export_rows
+
+    src = export_csv(tmp_path, rows=export_rows(300))
+    whole = run_load({"INPUT": src, "OUTPUT": "TEMPORARY_OUTPUT", "REJECTED": "TEMPORARY_OUTPUT"})
+    from alpr_qgis.qgis_io import vector
+
+    monkeypatch.setattr(reads, "STREAM_PART_BYTES", 700)
+    frames = []
+    real = vector.FrameStream.append
+    monkeypatch.setattr(
+        vector.FrameStream, "append", lambda self, t, *a, **k: frames.append(len(t)) or real(self, t, *a, **k)
+    )
+    parts = run_load({"INPUT": src, "OUTPUT": "TEMPORARY_OUTPUT", "REJECTED": "TEMPORARY_OUTPUT"})
+    assert parts["READ_COUNT"] == whole["READ_COUNT"] > 250
+    assert len(frames) >= 5 and sum(frames) == parts["READ_COUNT"]  # read in parts, written at the end
+
+    def rows(layer):
+        return [
+            (f["read_id"], f["plate"], f["ID"], f.geometry().asWkt(6) if f.hasGeometry() else None)
+            for f in features(layer)
+        ]
+
+    assert rows(parts["OUTPUT"]) == rows(whole["OUTPUT"])
+    assert parts["OUTPUT"].featureCount() == parts["READ_COUNT"]

@@ -168,3 +168,30 @@ def test_pack_and_unpack_keep_every_column(tmp_path):
     back = reads_module._unpack(reads_module._pack(table))
     pd.testing.assert_frame_equal(back.reads, table.reads)
     assert back.reads["device"].map(type).isin([str, type(None)]).all()
+
+
+def test_pack_keeps_columns_that_are_not_all_text():
+    reads = pd.DataFrame(
+        {
+            "read_id": [1, 2, 3],
+            "mixed": pd.Series(["a", 7, None], dtype=object),
+            "code": pd.array([5, None, 7], dtype="Int64"),
+            "text": pd.Series(["x", None, "z"], dtype=object),
+        }
+    )
+    table = reads_module.ReadsTable(
+        reads=reads,
+        x=np.zeros(3),
+        y=np.zeros(3),
+        rejected=pd.DataFrame(),
+        fields=None,
+        plates_hashed=False,
+        encoding="UTF-8",
+        delimiter=",",
+        time_format="",
+        coordinate_order="",
+        records=3,
+    )
+    packed = reads_module._pack(table)
+    assert [kind for _, kind, _, _ in packed.reads] == ["series", "series", "Int64", "text"]
+    pd.testing.assert_frame_equal(reads_module._unpack(packed).reads, reads)
