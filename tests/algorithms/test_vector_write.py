@@ -82,3 +82,19 @@ def test_rollback_journal_only_when_the_file_is_free(tmp_path):
     assert _rollback_journal(other) is True
     assert other.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     other.close()
+
+
+def test_datetime_text_matches_numpy_for_every_year_width():
+    values = np.array(
+        ["2014-07-14T00:00:02.000", "1999-12-31T23:59:59.999", "2000-02-29T12:00:00.001", "NaT"],
+        dtype="datetime64[ms]",
+    )
+    assert _datetime_text(values) == [
+        "2014-07-14T00:00:02.000",
+        "1999-12-31T23:59:59.999",
+        "2000-02-29T12:00:00.001",
+        None,
+    ]
+    odd = np.array(["0999-01-01T00:00:00.000", "10000-01-01T00:00:00.5", "NaT"], dtype="datetime64[ms]")
+    assert _datetime_text(odd) == np.datetime_as_string(odd[:2]).tolist() + [None]  # the slower table path
+    assert _datetime_text(odd[:0]) == []
