@@ -22,7 +22,7 @@ from typing import Dict, Iterator, Optional, Tuple
 
 import numpy as np
 
-from alpr_qgis.qgis_io.vector import _bulk_gpkg, _packed_points, _quote, parse_point_blobs
+from alpr_qgis.qgis_io.vector import bulk_gpkg_source, packed_points, parse_point_blobs, quote_name
 
 #: Rows per fid range read at once (about 0.5 MB of geometry blobs).
 CHUNK = 32_768
@@ -52,8 +52,8 @@ class PointChunks:
             ).fetchone()
             if geom is None:
                 raise ValueError("{} has no geometry column".format(table))
-            fid = next(r[1] for r in self._conn.execute("PRAGMA table_info({})".format(_quote(table))) if r[5])
-            t, g, f = _quote(table), _quote(geom[0]), _quote(fid)
+            fid = next(r[1] for r in self._conn.execute("PRAGMA table_info({})".format(quote_name(table))) if r[5])
+            t, g, f = quote_name(table), quote_name(geom[0]), quote_name(fid)
             # (three queries: alone, each is a b-tree count or one end of the b-tree; together, a full scan)
             self.features = self._conn.execute("SELECT count(*) FROM {t}".format(t=t)).fetchone()[0]
             self._lo = self._conn.execute("SELECT min({f}) FROM {t}".format(f=f, t=t)).fetchone()[0]
@@ -67,7 +67,7 @@ class PointChunks:
             g=g,
             t=t,
             w=where,
-            wf=", coalesce(CAST({} AS REAL), 0.0)".format(_quote(weight_field)) if weight_field else "",
+            wf=", coalesce(CAST({} AS REAL), 0.0)".format(quote_name(weight_field)) if weight_field else "",
         )
 
     def __enter__(self) -> PointChunks:
@@ -89,7 +89,7 @@ class PointChunks:
             decoded = None
             if not self.weight_field:
                 packed = self._conn.execute(self._packed_sql, (start, start + step)).fetchone()[0]
-                decoded = _packed_points(packed or b"")
+                decoded = packed_points(packed or b"")
                 del packed
             if decoded is not None:
                 x, y = decoded
@@ -111,7 +111,7 @@ def open_point_chunks(
     alg, parameters: Dict, name: str, context, weight_field: Optional[str] = None
 ) -> Optional[PointChunks]:
     """Chunks of the source parameter ``name`` when it is a whole GeoPackage point layer; None otherwise."""
-    where = _bulk_gpkg(alg, parameters, name, context)
+    where = bulk_gpkg_source(alg, parameters, name, context)
     if where is None:
         return None
     try:

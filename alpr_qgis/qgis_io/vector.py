@@ -385,7 +385,8 @@ def _gpkg_table(conn: sqlite3.Connection, path: str, layer: Optional[str]) -> st
     raise QgsProcessingException("Cannot tell which layer of {} to write.".format(path))
 
 
-def _quote(name: str) -> str:
+def quote_name(name: str) -> str:
+    """``name`` as an SQL identifier (in double quotes, its own doubled)."""
     return '"{}"'.format(name.replace('"', '""'))
 
 
@@ -441,8 +442,8 @@ def _f32(values: np.ndarray, up: bool) -> np.ndarray:
 
 def _rtree_capacity(conn: sqlite3.Connection, rtree: str) -> int:
     """Cells per node of an empty SQLite R*Tree whose nodes can be written directly, else 0."""
-    root = conn.execute("SELECT length(data) FROM {} WHERE nodeno = 1".format(_quote(rtree + "_node"))).fetchone()
-    filled = conn.execute("SELECT COUNT(*) FROM {}".format(_quote(rtree + "_rowid"))).fetchone()[0]
+    root = conn.execute("SELECT length(data) FROM {} WHERE nodeno = 1".format(quote_name(rtree + "_node"))).fetchone()
+    filled = conn.execute("SELECT COUNT(*) FROM {}".format(quote_name(rtree + "_rowid"))).fetchone()[0]
     node_size = root[0] if root else 0
     per_node = (node_size - 4) // _RTREE_CELL.itemsize
     if filled or per_node < 4 or (node_size - 4) % _RTREE_CELL.itemsize:
@@ -469,15 +470,15 @@ def fill_rtree(
     per_node = _rtree_capacity(conn, rtree)
     if not per_node:
         conn.executemany(
-            "INSERT INTO {} (id, minx, maxx, miny, maxy) VALUES (?, ?, ?, ?, ?)".format(_quote(rtree)),
+            "INSERT INTO {} (id, minx, maxx, miny, maxy) VALUES (?, ?, ?, ?, ?)".format(quote_name(rtree)),
             zip(
                 ids.tolist(), bounds[:, 0].tolist(), bounds[:, 2].tolist(), bounds[:, 1].tolist(), bounds[:, 3].tolist()
             ),
         )
         return
     nodes, leaf_owner, parents = packed if packed is not None else pack_rtree(ids, bounds, per_node)
-    conn.execute("DELETE FROM {}".format(_quote(rtree + "_node")))
-    conn.execute("DELETE FROM {}".format(_quote(rtree + "_parent")))
+    conn.execute("DELETE FROM {}".format(quote_name(rtree + "_node")))
+    conn.execute("DELETE FROM {}".format(quote_name(rtree + "_parent")))
     for numbers, blobs in nodes:
         insert_rows(conn, rtree + "_node", ("nodeno", "data"), (numbers.tolist(), list(map(bytes, blobs))))
     rowids, owners = leaf_owner
@@ -623,7 +624,7 @@ class _BatchWriter:
             limit = 999
         per = max(1, min(500, limit // k))
         values = "({})".format(", ".join("?" * k))
-        head = "INSERT INTO {} ({}) VALUES ".format(_quote(table), ", ".join(_quote(c) for c in names))
+        head = "INSERT INTO {} ({}) VALUES ".format(quote_name(table), ", ".join(quote_name(c) for c in names))
         many = head + ", ".join([values] * per)
         conn = self.conn
 
@@ -703,10 +704,10 @@ class GpkgAppender:
                 "SELECT column_name, srs_id FROM gpkg_geometry_columns WHERE lower(table_name) = lower(?)",
                 (name,),
             ).fetchone()
-            self.fid_col = next(r[1] for r in conn.execute("PRAGMA table_info({})".format(_quote(name))) if r[5])
+            self.fid_col = next(r[1] for r in conn.execute("PRAGMA table_info({})".format(quote_name(name))) if r[5])
             self.next_fid = (
                 conn.execute(
-                    "SELECT COALESCE(MAX({}), 0) FROM {}".format(_quote(self.fid_col), _quote(name))
+                    "SELECT COALESCE(MAX({}), 0) FROM {}".format(quote_name(self.fid_col), quote_name(name))
                 ).fetchone()[0]
                 + 1
             )
@@ -718,7 +719,7 @@ class GpkgAppender:
                 (name,),
             ).fetchall()
             for trig, _ in self.triggers:
-                conn.execute("DROP TRIGGER {}".format(_quote(trig)))
+                conn.execute("DROP TRIGGER {}".format(quote_name(trig)))
         except Exception:
             conn.close()
             raise
@@ -847,7 +848,7 @@ class GpkgAppender:
             if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'gpkg_ogr_contents'").fetchone():
                 conn.execute(
                     "UPDATE gpkg_ogr_contents SET feature_count = (SELECT COUNT(*) FROM {}) "
-                    "WHERE lower(table_name) = lower(?)".format(_quote(name)),
+                    "WHERE lower(table_name) = lower(?)".format(quote_name(name)),
                     (name,),
                 )
             for _, trig_sql in self.triggers:
@@ -1034,10 +1035,10 @@ def _read_gpkg(
         geom_row = conn.execute(
             "SELECT column_name FROM gpkg_geometry_columns WHERE lower(table_name) = lower(?)", (table_name,)
         ).fetchone()
-        fid_col = next(r[1] for r in conn.execute("PRAGMA table_info({})".format(_quote(table_name))) if r[5])
+        fid_col = next(r[1] for r in conn.execute("PRAGMA table_info({})".format(quote_name(table_name))) if r[5])
 
         def column(name: str) -> List[object]:
-            sql = "SELECT {} FROM {} ORDER BY {}".format(_quote(name), _quote(table_name), _quote(fid_col))
+            sql = "SELECT {} FROM {} ORDER BY {}".format(quote_name(name), quote_name(table_name), quote_name(fid_col))
             return [r[0] for r in conn.execute(sql)]
 
         data = {name: column(name) for name in fields}
@@ -1047,7 +1048,7 @@ def _read_gpkg(
         elif fields:
             n = len(data[fields[0]])
         else:
-            n = conn.execute("SELECT COUNT(*) FROM {}".format(_quote(table_name))).fetchone()[0]
+            n = conn.execute("SELECT COUNT(*) FROM {}".format(quote_name(table_name))).fetchone()[0]
     finally:
         conn.close()
     table = pd.DataFrame({name: _typed(data[name], attribute_types.get(name)) for name in fields})
@@ -1173,7 +1174,7 @@ class Points:
 _POINT_CHUNK = 65_536
 
 
-def _bulk_gpkg(alg, parameters: Dict, name: str, context) -> Optional[Tuple[str, str]]:
+def bulk_gpkg_source(alg, parameters: Dict, name: str, context) -> Optional[Tuple[str, str]]:
     """(path, table) when the source parameter ``name`` is a whole GeoPackage layer, readable with SQLite."""
     value = parameters.get(name)
     selected = isinstance(value, QgsProcessingFeatureSourceDefinition) and (
@@ -1184,7 +1185,7 @@ def _bulk_gpkg(alg, parameters: Dict, name: str, context) -> Optional[Tuple[str,
     return None if selected else _gpkg_layer_path(alg.parameterAsVectorLayer(parameters, name, context))
 
 
-def _packed_points(packed: bytes) -> Optional[Tuple[np.ndarray, np.ndarray]]:
+def packed_points(packed: bytes) -> Optional[Tuple[np.ndarray, np.ndarray]]:
     """x/y of concatenated 29-byte GeoPackage points (little-endian, no envelope, 2-D), or None if any is not.
 
     Every record's magic, version, flags, SRS id, byte order and type are
@@ -1226,8 +1227,8 @@ def _gpkg_points(
         ).fetchone()
         if geom is None:
             return None
-        fid = next(r[1] for r in conn.execute("PRAGMA table_info({})".format(_quote(table))) if r[5])
-        t, g, f = _quote(table), _quote(geom[0]), _quote(fid)
+        fid = next(r[1] for r in conn.execute("PRAGMA table_info({})".format(quote_name(table))) if r[5])
+        t, g, f = quote_name(table), quote_name(geom[0]), quote_name(fid)
         # (three queries: alone, each is a b-tree count or one end of the b-tree; together, a full scan)
         features = conn.execute("SELECT count(*) FROM {t}".format(t=t)).fetchone()[0]
         lo = conn.execute("SELECT min({f}) FROM {t}".format(f=f, t=t)).fetchone()[0]
@@ -1244,7 +1245,7 @@ def _gpkg_points(
             g=g,
             t=t,
             w=where,
-            wf=", coalesce(CAST({} AS REAL), 0.0)".format(_quote(weight_field)) if weight_field else "",
+            wf=", coalesce(CAST({} AS REAL), 0.0)".format(quote_name(weight_field)) if weight_field else "",
         )
         n = 0
         for start in range(lo, hi + 1, step):
@@ -1253,7 +1254,7 @@ def _gpkg_points(
             decoded = None
             if not weight_field:
                 packed = conn.execute(packed_sql, (start, start + step)).fetchone()[0]
-                decoded = _packed_points(packed or b"")
+                decoded = packed_points(packed or b"")
                 del packed
             if decoded is not None:
                 cx, cy = decoded
@@ -1300,7 +1301,7 @@ def read_points(
     source = alg.parameterAsSource(parameters, name, context)
     if source is None:
         raise QgsProcessingException(alg.invalidSourceError(parameters, name))
-    where = _bulk_gpkg(alg, parameters, name, context)
+    where = bulk_gpkg_source(alg, parameters, name, context)
     if where is not None:
         read = _gpkg_points(where[0], where[1], weight_field, progress, cancelled)
         if read is None and cancelled():
