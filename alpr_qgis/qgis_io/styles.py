@@ -8,6 +8,7 @@ style (``layer_styles`` table), which QGIS applies whenever it opens the layer.
 from __future__ import annotations
 
 import os
+import sqlite3
 from typing import Optional
 
 from qgis.core import (
@@ -41,6 +42,25 @@ class StylePostProcessor(QgsProcessingLayerPostProcessorInterface):
 _KEEP = []
 
 
+def _forget_stored_style(path: str, table: str, style: str) -> None:
+    """Remove a style named ``style`` already stored for ``table`` in the GeoPackage ``path``.
+
+    ``saveStyleToDatabase`` asks in a dialog before it replaces a style of
+    the same name, and a dialog blocks ``qgis_process`` and the algorithm's
+    thread for good: that happens when an output layer replaces an earlier
+    one of the same name in the same GeoPackage.
+    """
+    conn = sqlite3.connect(path)
+    try:
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'layer_styles'").fetchone():
+            with conn:
+                conn.execute(
+                    "DELETE FROM layer_styles WHERE lower(f_table_name) = lower(?) AND styleName = ?", (table, style)
+                )
+    finally:
+        conn.close()
+
+
 def style_vector_output(dest: Optional[str], style: str, context: QgsProcessingContext, feedback) -> None:
     """Style the output ``dest`` with ``styles/<style>.qml`` in the file and in the desktop."""
     if not dest:
@@ -51,6 +71,7 @@ def style_vector_output(dest: Optional[str], style: str, context: QgsProcessingC
         if layer.isValid():
             message, ok = layer.loadNamedStyle(qml)
             if ok:
+                _forget_stored_style(dest.split("|")[0], layer.dataProvider().uri().table() or layer.name(), style)
                 error = layer.saveStyleToDatabase(style, "alpr_qgis default style", True, "")
                 if error:
                     feedback.pushWarning("Could not store the default style: {}".format(error))

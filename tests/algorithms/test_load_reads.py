@@ -321,3 +321,14 @@ def test_a_big_file_read_in_parts_into_a_memory_layer(tmp_path, monkeypatch):
 
     assert rows(parts["OUTPUT"]) == rows(whole["OUTPUT"])
     assert parts["OUTPUT"].featureCount() == parts["READ_COUNT"]
+
+
+def test_loading_twice_into_the_same_geopackage_layer_replaces_it(tmp_path):
+    """The second run replaces the layer and its stored style without asking (a dialog would hang)."""
+    gpkg = tmp_path / "many.gpkg"
+    params = {"OUTPUT": f"ogr:dbname='{gpkg}' table=\"reads\" (geom)", "REJECTED": "TEMPORARY_OUTPUT"}
+    run_load({"INPUT": export_csv(tmp_path, rows=ROWS[:2]), **params})
+    res = run_load({"INPUT": export_csv(tmp_path, name="second.csv"), **params})
+    assert QgsVectorLayer(res["OUTPUT"]).featureCount() == 5
+    with sqlite3.connect(str(gpkg)) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM layer_styles WHERE f_table_name = 'reads'").fetchone()[0] == 1
