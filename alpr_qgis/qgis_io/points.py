@@ -4,8 +4,8 @@
 float64 arrays (16 bytes a point); :class:`PointChunks` hands the same
 points out a fid range at a time (about :data:`CHUNK` rows), so a consumer
 that keeps less per point (the heatmap keeps 6 bytes) holds less.  It
-reads a whole GeoPackage point layer with SQLite, in one read transaction,
-as ``read_points`` does: each range as one ``group_concat`` blob decoded by
+reads a whole GeoPackage point layer with SQLite, in one read transaction
+(``read_points`` gathers its chunks): each range as one ``group_concat`` blob decoded by
 numpy, or row by row when the range holds other kinds of blobs (empty
 points, envelopes, Z) or when weights are asked for.  Any other source
 (memory layers, selections, filters, other formats) is not read here:

@@ -583,59 +583,30 @@ def insert_batches(
     SQLite stores one batch in a second thread while this one prepares the
     next: SQLite works without Python's global lock, so the two overlap.
     """
-    writer = _BatchWriter(conn, threaded)
+    k = len(names)
+    if not n or not k:
+        progress(1.0)
+        return True
     try:
-        done = writer.insert(table, names, n, batch, progress, cancelled)
-        writer.wait()
-    finally:
-        writer.close()
-    return done
+        limit = conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    except AttributeError:  # Python < 3.11
+        limit = 999
+    per = max(1, min(500, limit // k))
+    values = "({})".format(", ".join("?" * k))
+    head = "INSERT INTO {} ({}) VALUES ".format(quote_name(table), ", ".join(quote_name(c) for c in names))
+    many = head + ", ".join([values] * per)
 
+    def store(flat: List[object], rows: int) -> None:
+        whole = rows // per * per
+        if whole:
+            conn.executemany(many, (flat[i : i + per * k] for i in range(0, whole * k, per * k)))
+        if whole < rows:
+            conn.execute(head + ", ".join([values] * (rows - whole)), flat[whole * k :])
 
-class _BatchWriter:
-    """Inserts batches of rows through one connection, in a second thread when ``threaded``.
-
-    ``insert`` returns once its last batch is handed over; ``wait`` returns
-    when every batch is stored (raising the first error), so a caller can
-    prepare more rows meanwhile.
-    """
-
-    def __init__(self, conn: sqlite3.Connection, threaded: bool) -> None:
-        self.conn = conn
-        self.pool = ThreadPoolExecutor(max_workers=1) if threaded else None
-        self.pending = None
-
-    def insert(
-        self,
-        table: str,
-        names: Sequence[str],
-        n: int,
-        batch: Callable[[int, int], Sequence[Sequence[object]]],
-        progress: Progress = lambda f: None,
-        cancelled: IsCancelled = lambda: False,
-    ) -> bool:
-        k = len(names)
-        if not n or not k:
-            progress(1.0)
-            return True
-        try:
-            limit = self.conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-        except AttributeError:  # Python < 3.11
-            limit = 999
-        per = max(1, min(500, limit // k))
-        values = "({})".format(", ".join("?" * k))
-        head = "INSERT INTO {} ({}) VALUES ".format(quote_name(table), ", ".join(quote_name(c) for c in names))
-        many = head + ", ".join([values] * per)
-        conn = self.conn
-
-        def store(flat: List[object], rows: int) -> None:
-            whole = rows // per * per
-            if whole:
-                conn.executemany(many, (flat[i : i + per * k] for i in range(0, whole * k, per * k)))
-            if whole < rows:
-                conn.execute(head + ", ".join([values] * (rows - whole)), flat[whole * k :])
-
-        step = max(per, _BATCH // per * per)
+    step = max(per, _BATCH // per * per)
+    pool = ThreadPoolExecutor(max_workers=1) if threaded else None
+    pending = None
+    try:
         for start in range(0, n, step):
             if cancelled():
                 return False
@@ -643,25 +614,20 @@ class _BatchWriter:
             flat: List[object] = [None] * ((stop - start) * k)
             for j, col in enumerate(batch(start, stop)):
                 flat[j::k] = col
-            self.wait()  # the previous batch is stored (or its error raised)
-            if self.pool is None:
+            if pending is not None:
+                pending.result()  # the previous batch is stored (or its error raised)
+            if pool is None:
                 store(flat, stop - start)
             else:
-                self.pending = self.pool.submit(store, flat, stop - start)
-            progress(start / n if self.pool else stop / n)
-        progress(1.0)
-        return True
-
-    def wait(self) -> None:
-        pending, self.pending = self.pending, None
+                pending = pool.submit(store, flat, stop - start)
+            progress(start / n if pool else stop / n)
         if pending is not None:
             pending.result()
-
-    def close(self) -> None:
-        """Stop the thread (after the batch it is storing); errors are for ``wait`` to raise."""
-        if self.pool is not None:
-            self.pool.shutdown(wait=True)
-            self.pool = None
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True)
+    progress(1.0)
+    return True
 
 
 def _rollback_journal(conn: sqlite3.Connection) -> bool:
@@ -777,15 +743,16 @@ class GpkgAppender:
         self.rows += n
 
         def store() -> bool:
-            writer = _BatchWriter(self.conn, threaded=True)
-            try:
-                done = writer.insert(
-                    self.name, names, n, lambda a, b: [column(a, b) for column in columns], progress, cancelled
-                )
-                writer.wait()
-            finally:
-                writer.close()
-            return done
+            return insert_batches(
+                self.conn,
+                self.name,
+                names,
+                n,
+                lambda a, b: [column(a, b) for column in columns],
+                progress,
+                cancelled,
+                threaded=True,
+            )
 
         while len(self._queued) >= self._QUEUED:
             self._settle(self._queued.pop(0))
@@ -1170,10 +1137,6 @@ class Points:
     crs: QgsCoordinateReferenceSystem
 
 
-#: Rows per SQLite query when reading points (about 1.9 MB of geometry blobs).
-_POINT_CHUNK = 65_536
-
-
 def bulk_gpkg_source(alg, parameters: Dict, name: str, context) -> Optional[Tuple[str, str]]:
     """(path, table) when the source parameter ``name`` is a whole GeoPackage layer, readable with SQLite."""
     value = parameters.get(name)
@@ -1211,70 +1174,30 @@ def packed_points(packed: bytes) -> Optional[Tuple[np.ndarray, np.ndarray]]:
 def _gpkg_points(
     path: str, table: str, weight_field: Optional[str], progress: Progress, cancelled: IsCancelled
 ) -> Optional[Tuple[np.ndarray, np.ndarray, Optional[np.ndarray], int]]:
-    """(x, y, weights, features) of a GeoPackage point table, read in fid ranges; None when cancelled.
+    """(x, y, weights, features) of a GeoPackage point table; None when cancelled or not a point table.
 
-    Without weights each range comes back as one blob (``group_concat`` of
-    the geometry blobs, nulls skipped) decoded by numpy, with no Python
-    object per row; a range holding any other kind of blob (empty points,
-    envelopes, Z) is read row by row.  Weights are read as SQLite REAL
-    (null or text that is not a number: 0, as QGIS's ``toDouble()``).
+    The chunks of :class:`alpr_qgis.qgis_io.points.PointChunks` (fid ranges,
+    each decoded by numpy without a Python object per row), gathered.
     """
-    conn = sqlite3.connect("file:{}?mode=ro".format(path), uri=True)
+    from alpr_qgis.qgis_io.points import PointChunks
+
     try:
-        conn.execute("BEGIN")  # one snapshot
-        geom = conn.execute(
-            "SELECT column_name FROM gpkg_geometry_columns WHERE lower(table_name) = lower(?)", (table,)
-        ).fetchone()
-        if geom is None:
-            return None
-        fid = next(r[1] for r in conn.execute("PRAGMA table_info({})".format(quote_name(table))) if r[5])
-        t, g, f = quote_name(table), quote_name(geom[0]), quote_name(fid)
-        # (three queries: alone, each is a b-tree count or one end of the b-tree; together, a full scan)
-        features = conn.execute("SELECT count(*) FROM {t}".format(t=t)).fetchone()[0]
-        lo = conn.execute("SELECT min({f}) FROM {t}".format(f=f, t=t)).fetchone()[0]
-        hi = conn.execute("SELECT max({f}) FROM {t}".format(f=f, t=t)).fetchone()[0]
-        x = np.empty(features)
-        y = np.empty(features)
+        source = PointChunks(path, table, weight_field)
+    except ValueError:  # no geometry column
+        return None
+    with source:
+        features = source.features
+        x, y = np.empty(features), np.empty(features)
         w = np.empty(features) if weight_field else None
-        if not features:
-            return x, y, w, 0
-        step = max(1, -(-(hi - lo + 1) // -(-features // _POINT_CHUNK)))
-        where = "{f} >= ? AND {f} < ? AND {g} IS NOT NULL".format(f=f, g=g)
-        packed_sql = "SELECT CAST(group_concat({g}, X'') AS BLOB) FROM {t} WHERE {w}".format(g=g, t=t, w=where)
-        rows_sql = "SELECT {g}{wf} FROM {t} WHERE {w}".format(
-            g=g,
-            t=t,
-            w=where,
-            wf=", coalesce(CAST({} AS REAL), 0.0)".format(quote_name(weight_field)) if weight_field else "",
-        )
         n = 0
-        for start in range(lo, hi + 1, step):
+        for cx, cy, cw in source.chunks(progress):
             if cancelled():
                 return None
-            decoded = None
-            if not weight_field:
-                packed = conn.execute(packed_sql, (start, start + step)).fetchone()[0]
-                decoded = packed_points(packed or b"")
-                del packed
-            if decoded is not None:
-                cx, cy = decoded
-                cw = None
-            else:
-                rows = conn.execute(rows_sql, (start, start + step)).fetchall()
-                cx, cy = parse_point_blobs([r[0] for r in rows])
-                cw = np.fromiter((r[1] for r in rows), dtype=float, count=len(rows)) if weight_field else None
-                located = np.isfinite(cx) & np.isfinite(cy)
-                cx, cy = cx[located], cy[located]
-                cw = cw[located] if cw is not None else None
             k = len(cx)
-            x[n : n + k] = cx
-            y[n : n + k] = cy
+            x[n : n + k], y[n : n + k] = cx, cy
             if w is not None:
                 w[n : n + k] = cw
             n += k
-            progress(min(1.0, (start + step - lo) / (hi - lo + 1)))
-    finally:
-        conn.close()
     if n < features:  # null or empty geometries: keep only what was filled
         x, y = x[:n].copy(), y[:n].copy()
         w = w[:n].copy() if w is not None else None

@@ -20,7 +20,6 @@ from qgis.core import (
     QgsVectorLayer,
 )
 
-from alpr_qgis.qgis_io import vector
 from alpr_qgis.qgis_io.vector import read_points
 
 X0, Y0 = 565_000.0, 4_183_000.0
@@ -152,7 +151,9 @@ def test_cancelled_read_returns_none(tmp_path):
 
 def test_fid_ranges_cover_sparse_fids(tmp_path, monkeypatch):
     """Gaps in the fids and ranges smaller than the table: every point once."""
-    monkeypatch.setattr(vector, "_POINT_CHUNK", 7)
+    from alpr_qgis.qgis_io import points
+
+    monkeypatch.setattr(points, "CHUNK", 7)
     xy = [(X0 + i, Y0 - i) for i in range(60)]
     path = _gpkg(tmp_path, xy, [1.0] * 60, spatial_index=False)
     conn = sqlite3.connect(path)
