@@ -214,7 +214,7 @@ class LoadReadsAlgorithm(AlprAlgorithm):
                     cancelled=feedback.isCanceled,
                 )
             except NotStreamableError:
-                reads.restart()  # a later part does not fit the first: the whole file at once
+                reads.forget()  # a later part does not fit the first: the whole file at once
                 table = None
             if table is None:
                 table = load_reads(
@@ -226,7 +226,7 @@ class LoadReadsAlgorithm(AlprAlgorithm):
             steps.setCurrentStep(1)
             dest, n_reads = reads.finish(lambda f: steps.setProgress(100 * f), feedback.isCanceled)
         except BaseException:
-            reads.abort()
+            reads.forget()
             raise
         if feedback.isCanceled():
             raise Cancelled()

@@ -1716,6 +1716,11 @@ def _read_part(
     with open(path, "rb") as handle:
         handle.seek(start)
         text = header_line + handle.read(end - start)
+    return _load_part(text, encoding, path, options, known)
+
+
+def _load_part(text: bytes, encoding: str, path: str, options: LoadOptions, known: _Decisions) -> ReadsTable:
+    """The reads of one later part (``text``: the header line, then the part's lines)."""
     return _load(text, None, encoding, path, options, lambda f: None, lambda: False, known=known)[0]
 
 
@@ -1842,9 +1847,7 @@ class _PartReader:
             self.close()  # read here from now on; a real error is raised here, as load_reads would
         start, end = self.ranges[index]
         text = b"".join((self.header_line, memoryview(self.data)[start:end]))
-        return _load(
-            text, None, self.encoding, self.path, self.options, lambda f: None, lambda: False, known=self.known
-        )[0]
+        return _load_part(text, self.encoding, self.path, self.options, self.known)
 
     def close(self) -> None:
         """Stop the worker process (what it was reading is dropped)."""

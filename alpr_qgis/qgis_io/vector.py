@@ -284,9 +284,9 @@ class FrameStream:
     frame comes, while the caller makes the next one; the sink is created
     when the first frame comes (its columns make the layer's fields).  Any
     other destination (memory layer, shapefile, ...) gets the frames at
-    ``finish``, in one ``write_frame``.  ``restart`` forgets every frame
-    given so far (the next frame may have other columns); ``abort`` does
-    too, for good.  Nothing is committed before ``finish``.
+    ``finish``, in one ``write_frame``.  ``forget`` drops every frame given
+    so far (the next frame may have other columns).  Nothing is committed
+    before ``finish``.
     """
 
     def __init__(self, alg, parameters: Dict, name: str, context, crs: Optional[QgsCoordinateReferenceSystem]) -> None:
@@ -332,15 +332,11 @@ class FrameStream:
         self.rows += len(table)
         return self._appender.append(table, x, y, cancelled=cancelled, last=last)
 
-    def restart(self) -> None:
-        """Forget every frame given so far."""
-        self.abort()
-        self.rows = 0
-
-    def abort(self) -> None:
-        """Forget every frame given so far; the destination stays as QGIS created it, empty."""
+    def forget(self) -> None:
+        """Forget every frame given so far (the destination stays as QGIS created it, empty); more may follow."""
         appender, self._appender = self._appender, None
         self._frames = []
+        self.rows = 0
         if appender is not None:
             appender.rollback()
 
