@@ -62,3 +62,14 @@ def export_rows(n: int = 240) -> list:
             rows.append("")  # blank lines inside
             rows.append("   ")
     return rows
+
+
+def store_then_fail(table, path: str, srs_id: int) -> int:
+    """A ``PartStore`` function for the loader's workers: stores a file's first part, then fails (a broken worker)."""
+    import os
+
+    from alpr_qgis.qgis_io.sqlite_rows import store_part
+
+    if os.path.exists(path):
+        raise RuntimeError("this worker breaks on a file's second part")
+    return store_part(table, path, srs_id)

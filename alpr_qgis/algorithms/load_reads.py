@@ -209,9 +209,10 @@ class LoadReadsAlgorithm(AlprAlgorithm):
                 table = stream_reads(
                     path,
                     options,
-                    lambda part, last: reads.append(part.reads, part.x, part.y, feedback.isCanceled, last=last),
+                    lambda part, last: take_part(reads, part, feedback.isCanceled, last),
                     progress=lambda f: steps.setProgress(100 * f),
                     cancelled=feedback.isCanceled,
+                    store=reads.part_store,
                 )
             except NotStreamableError:
                 reads.forget()  # a later part does not fit the first: the whole file at once
@@ -323,3 +324,11 @@ class LoadReadsAlgorithm(AlprAlgorithm):
                     ", ".join("{} {}".format(k, v) for k, v in counts.items())
                 )
             )
+
+
+def take_part(reads, part, cancelled, last: bool) -> bool:
+    """Hand one part of ``stream_reads`` to the ``FrameStream`` ``reads``: its rows, or where a worker stored them."""
+    if part.stored is None:
+        return reads.append(part.reads, part.x, part.y, cancelled, last=last)
+    shift = {"read_id": part.stored.read_id_shift}
+    return reads.append_stored(part.reads, part.stored, part.x, part.y, shift, cancelled, last=last)

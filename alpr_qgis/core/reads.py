@@ -37,7 +37,7 @@ import re
 import sys
 import zlib
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 import pandas as pd
@@ -333,6 +333,47 @@ class ReadsTable:
     first_unreadable_location: Optional[Tuple[int, str, str]] = None
     renamed_columns: Dict[str, str] = field(default_factory=dict)
     parser: str = "exact"  # "fast" (vectorised split of a regular file) or "exact" (csv module)
+    plate_length: int = 0  # characters of the first plate (stripped); 0 when no read has one
+    stored: Optional[StoredRows] = None  # a part whose reads a worker stored (``reads`` then has no rows)
+
+
+@dataclass
+class StoredRows:
+    """Where a worker process stored the reads of one part (see ``PartStore``).
+
+    Rows ``first`` to ``first + rows - 1`` (rowids) of the part table in the
+    SQLite file ``file``; their ``read_id`` counts from the part's start,
+    so the file's own is that plus ``read_id_shift``.  ``closes``: no later
+    part goes to ``file`` (its worker is done with it).
+    """
+
+    file: str
+    first: int
+    rows: int
+    read_id_shift: int = 0
+    closes: bool = False
+
+
+@dataclass
+class PartStore:
+    """How ``stream_reads``'s worker processes store the reads of the parts they read, instead of sending them.
+
+    Sending millions of Python values from one process to another costs
+    about as much as making them; a worker that stores its parts' reads in
+    a file of its own sends back only the counts, the rejected records and
+    the coordinates (``ReadsTable.stored`` says where the reads are).
+    ``function(table, file, arg)`` stores ``table``'s reads (and x, y) in
+    ``file`` and returns the rowid of its first row; it runs in the worker,
+    so it is a module-level function (pickled by name) that does not need
+    QGIS.  The parts go to ``files`` in order, a few consecutive parts to a
+    file, each file written by one worker: worker ``w`` of ``W`` writes to
+    ``files[w * G:(w + 1) * G]`` (``G = len(files) // W``), so the first
+    files are done, and can be read, while the workers write the last.
+    """
+
+    function: Callable[[ReadsTable, str, Any], int]
+    files: List[str]
+    arg: Any = None
 
 
 # --------------------------------------------------------------------- text
@@ -1531,6 +1572,8 @@ def _load(
     if len(out) + len(rejected) != n_records:
         raise AssertionError("loader lost {} records".format(n_records - len(out) - len(rejected)))
     plates_hashed = plates_look_hashed(out["plate"]) if len(out) else False
+    plates = out["plate"].dropna()
+    plate_length = len(str(plates.iloc[0]).strip()) if len(plates) else 0
     decided = known or _Decisions(
         delimiter=delimiter,
         header=header,
@@ -1560,11 +1603,13 @@ def _load(
         first_unreadable_location=first_bad,
         renamed_columns=renamed,
         parser=recs.parser,
+        plate_length=plate_length,
     )
     return table, decided
 
 
 STREAM_PART_BYTES = 12 << 20  # about 120,000 records of a typical export
+STORING_WORKERS = 2  # worker processes when they store the parts' reads themselves (``PartStore``)
 
 
 def stream_reads(
@@ -1576,6 +1621,7 @@ def stream_reads(
     cancelled: IsCancelled = lambda: False,
     part_bytes: Optional[int] = None,
     worker: bool = True,
+    store: Optional[Callable[[], Optional[PartStore]]] = None,
 ) -> Optional[ReadsTable]:
     """Read a big file part by part, handing each part's reads to ``on_part`` as soon as they are read.
 
@@ -1595,6 +1641,13 @@ def stream_reads(
     decisions (irregular text, a carried column of another type): whatever
     ``on_part`` received must then be discarded and ``load_reads`` used.
     ``part_bytes`` (default ``STREAM_PART_BYTES``) is the size of a part.
+
+    ``store``, called once the first part went to ``on_part``, may give a
+    ``PartStore``: the workers (then :data:`STORING_WORKERS` of them, each
+    reading every other part) store the reads of the parts they read
+    themselves, and ``on_part`` gets those parts with ``stored`` set and no
+    rows in ``reads``.  A part read in this process (no worker could be
+    started, or one failed) comes with its rows, as without ``store``.
     """
     options = options or LoadOptions()
     part_bytes = part_bytes or STREAM_PART_BYTES
@@ -1614,7 +1667,8 @@ def stream_reads(
     if len(cuts) < 3:
         return None
     size = float(len(data))
-    reader = _PartReader(path, encoding, options, worker)  # a worker starts while the first part is read
+    workers = (STORING_WORKERS if store is not None else 1) if worker else 0
+    reader = _PartReader(path, encoding, options, workers)  # the workers start while the first part is read
     try:
         try:
             first, decided = _load(
@@ -1637,8 +1691,14 @@ def stream_reads(
         line_offsets = [0]
         for k in range(1, len(cuts) - 1):  # lines before each part, less its repeated header line
             line_offsets.append(line_offsets[-1] + data.count(b"\n", cuts[k - 1], cuts[k]) - (k == 1))
-        reader.start(decided, header_line, data, [(cuts[k], cuts[k + 1]) for k in range(1, len(cuts) - 1)])
-        return _gather(first, reader, line_offsets, on_part, cancelled, lambda k: progress(cuts[k + 1] / size))
+        ranges = [(cuts[k], cuts[k + 1]) for k in range(1, len(cuts) - 1)]
+
+        def start_reading() -> None:  # (once the first part is handed on: ``store`` may need it)
+            reader.start(decided, header_line, data, ranges, store() if store is not None else None)
+
+        return _gather(
+            first, reader, line_offsets, on_part, cancelled, lambda k: progress(cuts[k + 1] / size), start_reading
+        )
     finally:
         reader.close()
 
@@ -1650,8 +1710,12 @@ def _gather(
     on_part: Callable[[ReadsTable, bool], bool],
     cancelled: IsCancelled,
     done: Callable[[int], None],
+    start_reading: Callable[[], None],
 ) -> ReadsTable:
-    """Hand the first part and then each part ``reader`` reads to ``on_part``; the totals."""
+    """Hand the first part and then each part ``reader`` reads to ``on_part``; the totals.
+
+    ``start_reading`` is called once the first part went to ``on_part``.
+    """
     totals = dataclasses.replace(
         first,
         reads=first.reads.iloc[:0],
@@ -1683,12 +1747,13 @@ def _gather(
             totals.first_unreadable_location = part.first_unreadable_location
         if len(part.rejected):
             rejected.append(part.rejected)
-        plates = part.reads["plate"].dropna()
-        if len(plates):
-            hashed.append((part.plates_hashed, len(str(plates.iloc[0]).strip())))
+        if part.plate_length:
+            hashed.append((part.plates_hashed, part.plate_length))
         if not on_part(part, k == len(line_offsets) - 1):
             raise Cancelled()
         done(k)
+        if k == 0:
+            start_reading()
         k += 1
         part = reader.next(k - 1, cancelled) if k < len(line_offsets) else None
     if rejected:
@@ -1700,7 +1765,10 @@ def _gather(
 def _shift(part: ReadsTable, ids: int, lines: int) -> None:
     """Count a part's read ids and line numbers in the whole file: ``ids`` records, ``lines`` lines before it."""
     if ids:
-        part.reads["read_id"] += ids
+        if part.stored is not None:
+            part.stored.read_id_shift += ids
+        else:
+            part.reads["read_id"] += ids
         part.rejected["read_id"] += ids
         if part.first_unreadable_location is not None:
             row, field_name, value = part.first_unreadable_location
@@ -1725,7 +1793,11 @@ def _load_part(text: bytes, encoding: str, path: str, options: LoadOptions, know
 
 
 def _serve() -> None:
-    """The worker process's loop: read a request on stdin, answer ``("ok", table)`` or ``("failed", text)``."""
+    """The worker process's loop: read a request on stdin, answer ``("ok", table)`` or ``("failed", text)``.
+
+    A request is ``_read_part``'s arguments and the store: None (the reads
+    are sent back, packed) or ``(function, file, arg)`` of a ``PartStore``.
+    """
     import pickle
     import traceback
 
@@ -1736,7 +1808,14 @@ def _serve() -> None:
         except EOFError:
             return
         try:
-            answer = ("ok", _pack(_read_part(*args)))
+            *to_read, store = args
+            table = _read_part(*to_read)
+            if store is None:
+                answer = ("ok", _pack(table))
+            else:
+                function, file, arg = store
+                stored = StoredRows(file, function(table, file, arg), len(table.reads))
+                answer = ("ok", dataclasses.replace(table, reads=table.reads.iloc[:0], stored=stored))
         except NotStreamableError as err:
             answer = ("not streamable", str(err))
         except Exception:  # noqa: BLE001 - the parent reads the part itself and meets the error there
@@ -1770,7 +1849,9 @@ def _pack(table: ReadsTable) -> ReadsTable:
 
 
 def _unpack(table: ReadsTable) -> ReadsTable:
-    """The ``ReadsTable`` ``_pack`` packed."""
+    """The ``ReadsTable`` ``_pack`` packed (a stored part as it came)."""
+    if table.stored is not None:
+        return table
     out = {}
     for name, kind, values, null in table.reads:
         if kind == "text":
@@ -1787,60 +1868,94 @@ def _unpack(table: ReadsTable) -> ReadsTable:
 
 
 class _PartReader:
-    """Reads the parts after the first, in order: in a second Python process when one can be started.
+    """Reads the parts after the first, in order: in other Python processes when they can be started.
 
     Python runs one thread at a time, and reading and writing the reads are
-    both mostly Python: a second process (this Python's interpreter running
-    ``_serve``) reads the next part on the other core while this one stores
-    the last.  Requests and answers go through its stdin and stdout,
-    pickled; it reads the bytes from the file itself.  Without a worker
-    (``worker`` False, a gzip file, no interpreter found beside this one, or
-    the worker failing) the parts are read here, one by one, as asked for.
+    both mostly Python: worker processes (this Python's interpreter running
+    ``_serve``) read the next parts on the other core while this one stores
+    the last.  With ``workers`` of them, part ``i`` goes to worker
+    ``i % workers``, each asked for two parts ahead.  Requests and answers
+    go through their stdin and stdout, pickled; a worker reads the bytes
+    from the file itself.  Without workers (none asked for, a gzip file, no
+    interpreter found beside this one) or once one fails, the parts are read
+    here, one by one, as asked for.
     """
 
-    def __init__(self, path: str, encoding: str, options: LoadOptions, worker: bool) -> None:
+    def __init__(self, path: str, encoding: str, options: LoadOptions, workers: int) -> None:
         self.path, self.encoding, self.options = path, encoding, options
-        self.proc = _start_worker() if worker and _plain_file(path) else None
+        self.procs: list = []
+        if workers and _plain_file(path):
+            for _ in range(workers):
+                proc = _start_worker()
+                if proc is None:
+                    break
+                self.procs.append(proc)
         self.known: Optional[_Decisions] = None
         self.header_line = self.data = b""
         self.ranges: List[Tuple[int, int]] = []
-        self.sent = 0  # parts asked of the worker (answers come in order)
+        self.store: Optional[PartStore] = None
+        self.closing: set = set()
+        self.sent = 0  # parts asked for (each worker answers in the order it was asked)
 
-    def start(self, known: _Decisions, header_line: bytes, data: bytes, ranges: Sequence[Tuple[int, int]]) -> None:
+    def start(
+        self,
+        known: _Decisions,
+        header_line: bytes,
+        data: bytes,
+        ranges: Sequence[Tuple[int, int]],
+        store: Optional[PartStore] = None,
+    ) -> None:
         """Parts to read: ``ranges`` of the file's (decompressed) bytes ``data``, each after ``header_line``."""
         self.known, self.header_line, self.data, self.ranges = known, header_line, data, list(ranges)
-        self._ask()
-        self._ask()  # one part read ahead
+        self.store = store
+        self.closing: set = set()  # the parts after which their file gets no more
+        if store is not None and self.procs:
+            last = {self._file(i): i for i in range(len(self.ranges))}
+            self.closing = set(last.values())
+        for _ in range(2 * len(self.procs)):
+            self._ask()
+
+    def _file(self, i: int) -> int:
+        """Which of the store's files part ``i`` goes to (see ``PartStore``)."""
+        workers = len(self.procs)
+        groups = max(1, len(self.store.files) // workers)
+        return i % workers * groups + min(groups - 1, i * groups // len(self.ranges))
 
     def _args(self, i: int) -> tuple:
         start, end = self.ranges[i]
-        return (self.path, start, end, self.header_line, self.encoding, self.options, self.known)
+        store = None
+        if self.store is not None:
+            store = (self.store.function, self.store.files[self._file(i)], self.store.arg)
+        return (self.path, start, end, self.header_line, self.encoding, self.options, self.known, store)
 
     def _ask(self) -> None:
-        if self.proc is None or self.sent >= len(self.ranges):
+        if not self.procs or self.sent >= len(self.ranges):
             return
         import pickle
 
         try:
-            pickle.dump(self._args(self.sent), self.proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-            self.proc.stdin.flush()
+            proc = self.procs[self.sent % len(self.procs)]
+            pickle.dump(self._args(self.sent), proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            proc.stdin.flush()
             self.sent += 1
-        except OSError:  # the worker is gone: the parts are read here
+        except OSError:  # a worker is gone: the parts are read here
             self.close()
 
     def next(self, index: int, cancelled: IsCancelled) -> ReadsTable:
         """The reads of part ``index`` (of the ranges given to ``start``); parts are asked for in order."""
         if cancelled():
             raise Cancelled()
-        if self.proc is not None:
+        if self.procs:
             import pickle
 
             try:
-                status, value = pickle.load(self.proc.stdout)
+                status, value = pickle.load(self.procs[index % len(self.procs)].stdout)
             except (EOFError, OSError, pickle.UnpicklingError):
                 status, value = "failed", "the worker process stopped"
             if status == "ok":
                 self._ask()
+                if value.stored is not None:
+                    value.stored.closes = index in self.closing
                 return _unpack(value)
             if status == "not streamable":
                 raise NotStreamableError(value)
@@ -1850,16 +1965,16 @@ class _PartReader:
         return _load_part(text, self.encoding, self.path, self.options, self.known)
 
     def close(self) -> None:
-        """Stop the worker process (what it was reading is dropped)."""
-        proc, self.proc = self.proc, None
-        if proc is not None:
+        """Stop the worker processes (what they were reading is dropped)."""
+        procs, self.procs = self.procs, []
+        for proc in procs:
             proc.kill()
             proc.wait()
             proc.stdout.close()
             try:
                 proc.stdin.close()
             except BrokenPipeError:  # a request still buffered for the worker, which is gone: nothing to do
-                return
+                continue
 
 
 def _plain_file(path: str) -> bool:

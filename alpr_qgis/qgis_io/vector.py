@@ -17,10 +17,11 @@ GeoPackage's geometry blobs come back concatenated and are decoded by numpy.
 
 from __future__ import annotations
 
-import functools
 import os
 import re
+import shutil
 import sqlite3
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
@@ -44,25 +45,22 @@ from qgis.PyQt.QtCore import QDate, QDateTime, QTime, QVariant
 
 from alpr_qgis.core.errors import Cancelled
 from alpr_qgis.core.lazy import lazy_module
+from alpr_qgis.qgis_io.sqlite_rows import (
+    _GPKG_POINT,
+    BATCH,
+    PART_TABLE,
+    insert_batches,
+    insert_rows,
+    part_column,
+    point_blobs,
+    quote_name,
+    sql_values,
+)
 
 pd = lazy_module("pandas")
 
 Progress = Callable[[float], None]
 IsCancelled = Callable[[], bool]
-
-_GPKG_POINT = np.dtype(
-    [
-        ("magic", "S2"),
-        ("version", "u1"),
-        ("flags", "u1"),
-        ("srs_id", "<i4"),
-        ("order", "u1"),
-        ("wkb_type", "<u4"),
-        ("x", "<f8"),
-        ("y", "<f8"),
-    ]
-)
-_BATCH = 50_000
 
 
 @dataclass
@@ -96,110 +94,6 @@ def qgs_fields(table: pd.DataFrame) -> QgsFields:
     return fields
 
 
-def _sql_column(series: pd.Series) -> List[object]:
-    """Python values SQLite stores as the GeoPackage expects (None for null)."""
-    dtype = series.dtype
-    if pd.api.types.is_datetime64_any_dtype(dtype):
-        return _datetime_text(series.to_numpy(dtype="datetime64[ms]"))
-    if pd.api.types.is_bool_dtype(dtype) and not series.hasnans:
-        return series.astype(int).tolist()
-    if pd.api.types.is_object_dtype(dtype):
-        values = series.to_numpy()
-        missing = pd.isna(values)
-        if missing.any():
-            values = values.copy()
-            values[missing] = None
-        return values.tolist()
-    if pd.api.types.is_integer_dtype(dtype) and not series.hasnans:  # Int64 without nulls too
-        return series.to_numpy(dtype=np.int64).tolist()
-    if series.hasnans or pd.api.types.is_object_dtype(dtype) or pd.api.types.is_extension_array_dtype(dtype):
-        values = series.astype(object)
-        if pd.api.types.is_bool_dtype(dtype):
-            values = values.map(lambda v: v if v is None or v is pd.NA else int(v))
-        return values.where(series.notna(), None).tolist()
-    return series.tolist()
-
-
-@functools.lru_cache(maxsize=1)
-def _clock_tables() -> Tuple[np.ndarray, np.ndarray]:
-    """``Thh:mm:ss.`` of every second of a day and ``mmm`` of every millisecond, as object arrays.
-
-    Made on first use: the 86,400 strings take about 6 MiB, which every
-    algorithm would otherwise carry from the moment the provider loads.
-    """
-    clock = np.array(
-        ["T{:02d}:{:02d}:{:02d}.".format(s // 3600, s // 60 % 60, s % 60) for s in range(86400)], dtype=object
-    )
-    return clock, np.array(["{:03d}".format(i) for i in range(1000)], dtype=object)
-
-
-# One ``YYYY-MM-DDTHH:MM:SS.mmm`` text and its line end, as fixed-width fields.
-_ISO_ROW = np.dtype(
-    {
-        "names": ["century", "year", "month", "day", "hour", "minute", "second", "milli"],
-        "formats": ["S2", "S2", "S2", "S2", "S2", "S2", "S2", "S3"],
-        "offsets": [0, 2, 5, 8, 11, 14, 17, 20],
-        "itemsize": 24,
-    }
-)
-
-
-@functools.lru_cache(maxsize=1)
-def _digit_tables() -> Tuple[np.ndarray, np.ndarray]:
-    """ "00".."99" and "000".."999" as fixed-width byte strings."""
-    return (
-        np.array(["{:02d}".format(i).encode() for i in range(100)], dtype="S2"),
-        np.array(["{:03d}".format(i).encode() for i in range(1000)], dtype="S3"),
-    )
-
-
-def _datetime_text(values: np.ndarray) -> List[Optional[str]]:
-    """``YYYY-MM-DDTHH:MM:SS.mmm`` of datetime64[ms] values (None for NaT), as numpy writes them.
-
-    The digits are written by numpy into one byte buffer, decoded once and
-    split: no Python string operation per value.  Years outside 1000-9999
-    (which numpy writes with another width) take the slower table lookup.
-    """
-    missing = np.isnat(values)
-    ms = np.where(missing, 0, values.astype(np.int64))
-    days = ms // 86_400_000
-    of_day = ms - days * 86_400_000
-    day = days.astype("datetime64[D]")
-    month_start = day.astype("datetime64[M]")
-    year_start = month_start.astype("datetime64[Y]")
-    year = year_start.astype(np.int64) + 1970
-    if len(values) and not ((year >= 1000) & (year <= 9999)).all():
-        return _datetime_text_by_table(values)
-    text = np.empty(len(values), dtype=_ISO_ROW)
-    text.view("S24")[:] = b"0000-00-00T00:00:00.000\n"  # the separators
-    two, three = _digit_tables()
-    text["century"], text["year"] = two[year // 100], two[year % 100]
-    text["month"] = two[(month_start - year_start).astype(np.int64) + 1]
-    text["day"] = two[(day - month_start).astype(np.int64) + 1]
-    text["hour"] = two[of_day // 3_600_000]
-    text["minute"] = two[of_day // 60_000 % 60]
-    text["second"] = two[of_day // 1000 % 60]
-    text["milli"] = three[of_day % 1000]
-    out: List[Optional[str]] = text.tobytes().decode("ascii").split("\n")
-    out.pop()  # after the last line end
-    for i in np.flatnonzero(missing).tolist():
-        out[i] = None
-    return out
-
-
-def _datetime_text_by_table(values: np.ndarray) -> List[Optional[str]]:
-    """``_datetime_text`` for any year: each distinct day written by numpy, the time of day from tables."""
-    missing = np.isnat(values)
-    ms = np.where(missing, 0, values.astype(np.int64))
-    days, of_day = np.divmod(ms, 86_400_000)
-    unique_days, day_of = np.unique(days, return_inverse=True)
-    day_text = unique_days.astype("datetime64[D]").astype(str).astype(object)
-    clock, millis = _clock_tables()
-    text = day_text[day_of] + clock[of_day // 1000] + millis[of_day % 1000]
-    text[missing] = None
-    return text.tolist()
-
-
 def _qt_column(series: pd.Series) -> List[object]:
     """Values for QgsFeature.setAttributes (QDateTime for times, None for null)."""
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
@@ -216,7 +110,7 @@ def _qt_column(series: pd.Series) -> List[object]:
         return out
     if pd.api.types.is_bool_dtype(series.dtype):
         return series.astype(object).where(series.notna(), None).map(lambda v: v if v is None else bool(v)).tolist()
-    return _sql_column(series)
+    return sql_values(series)
 
 
 # ------------------------------------------------------------------ writing
@@ -332,6 +226,51 @@ class FrameStream:
         self.rows += len(table)
         return self._appender.append(table, x, y, cancelled=cancelled, last=last)
 
+    def part_store(self):
+        """A ``PartStore`` for the loader's workers to store rows for this GeoPackage (None for other destinations).
+
+        Asked for after the first frame (which makes the layer): the workers
+        need its spatial reference.
+        """
+        from alpr_qgis.core.reads import PartStore
+        from alpr_qgis.qgis_io.sqlite_rows import PART_FILES, store_part
+
+        appender = self._appender
+        if appender is None or appender.geom_row is None:
+            return None
+        return PartStore(store_part, appender.part_files(PART_FILES), int(appender.geom_row[1]))
+
+    def append_stored(
+        self,
+        table: pd.DataFrame,
+        stored,
+        x: np.ndarray,
+        y: np.ndarray,
+        add: Optional[Dict[str, int]] = None,
+        cancelled: IsCancelled = lambda: False,
+        *,
+        last: bool = False,
+    ) -> bool:
+        """Take the rows a worker stored (``stored``: a ``StoredRows``; ``table``: their columns); False if cancelled.
+
+        Only after ``part_store`` gave the worker its file.
+        """
+        if self._appender is None:
+            raise ValueError("stored rows come only after part_store")
+        self.rows += stored.rows
+        return self._appender.append_stored(
+            table,
+            stored.file,
+            stored.first,
+            stored.rows,
+            x,
+            y,
+            add,
+            closes=stored.closes,
+            cancelled=cancelled,
+            last=last,
+        )
+
     def forget(self) -> None:
         """Forget every frame given so far (the destination stays as QGIS created it, empty); more may follow."""
         appender, self._appender = self._appender, None
@@ -344,7 +283,7 @@ class FrameStream:
         """Store everything; ``(destination, rows written)``."""
         if self._appender is not None:
             appender, self._appender = self._appender, None
-            if not appender.finish(progress):
+            if not appender.finish(progress, cancelled):
                 raise Cancelled()
             return self.dest, self.rows
         if not self._frames:  # the caller gives at least one frame, empty or not
@@ -379,30 +318,6 @@ def _gpkg_table(conn: sqlite3.Connection, path: str, layer: Optional[str]) -> st
     if len(names) == 1:
         return names[0]
     raise QgsProcessingException("Cannot tell which layer of {} to write.".format(path))
-
-
-def quote_name(name: str) -> str:
-    """``name`` as an SQL identifier (in double quotes, its own doubled)."""
-    return '"{}"'.format(name.replace('"', '""'))
-
-
-def point_blobs(x: np.ndarray, y: np.ndarray, srs_id: int) -> List[Optional[bytes]]:
-    """GeoPackage binary points (no envelope, little-endian WKB); None where x or y is NaN."""
-    valid = ~(np.isnan(x) | np.isnan(y))
-    packed = np.zeros(int(valid.sum()), dtype=_GPKG_POINT)
-    packed["magic"] = b"GP"
-    packed["flags"] = 1  # little-endian header, no envelope
-    packed["srs_id"] = srs_id
-    packed["order"] = 1
-    packed["wkb_type"] = 1
-    packed["x"] = x[valid]
-    packed["y"] = y[valid]
-    whole = packed.view("V{}".format(_GPKG_POINT.itemsize)).tolist()  # one bytes object per point
-    if len(whole) == len(x):
-        return whole
-    blobs = np.full(len(x), None, dtype=object)
-    blobs[valid] = whole
-    return blobs.tolist()
 
 
 def wkb_blobs(wkb: Sequence[Optional[bytes]], srs_id: int) -> Tuple[List[Optional[bytes]], np.ndarray]:
@@ -544,88 +459,6 @@ def pack_rtree(ids: np.ndarray, bounds: np.ndarray, per_node: int) -> _Packed:
     return nodes, (rowids[by_id], owners[by_id]), parents
 
 
-def insert_rows(
-    conn: sqlite3.Connection,
-    table: str,
-    names: Sequence[str],
-    columns: Sequence[Sequence[object]],
-    progress: Progress = lambda f: None,
-    cancelled: IsCancelled = lambda: False,
-) -> bool:
-    """Insert ``columns`` (equal-length sequences of SQLite values) as rows of ``table``; False if cancelled."""
-    n = len(columns[0]) if columns else 0
-    return insert_batches(conn, table, names, n, lambda a, b: [c[a:b] for c in columns], progress, cancelled)
-
-
-def insert_batches(
-    conn: sqlite3.Connection,
-    table: str,
-    names: Sequence[str],
-    n: int,
-    batch: Callable[[int, int], Sequence[Sequence[object]]],
-    progress: Progress = lambda f: None,
-    cancelled: IsCancelled = lambda: False,
-    *,
-    threaded: bool = False,
-) -> bool:
-    """Insert ``n`` rows, whose columns for rows ``a:b`` are ``batch(a, b)``, into ``table``; False if cancelled.
-
-    Hundreds of rows go in per statement (``INSERT ... VALUES (...), (...), ...``):
-    Python's ``executemany`` spends a few microseconds on every statement it
-    runs, more than SQLite spends storing a row, so one statement per row
-    costs about twice the time.  The parameters are the columns interleaved
-    into one flat list (slice assignment, no per-row tuples), handed out in
-    slices.  With ``threaded`` (``conn`` made with ``check_same_thread=False``)
-    SQLite stores one batch in a second thread while this one prepares the
-    next: SQLite works without Python's global lock, so the two overlap.
-    """
-    k = len(names)
-    if not n or not k:
-        progress(1.0)
-        return True
-    try:
-        limit = conn.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-    except AttributeError:  # Python < 3.11
-        limit = 999
-    per = max(1, min(500, limit // k))
-    values = "({})".format(", ".join("?" * k))
-    head = "INSERT INTO {} ({}) VALUES ".format(quote_name(table), ", ".join(quote_name(c) for c in names))
-    many = head + ", ".join([values] * per)
-
-    def store(flat: List[object], rows: int) -> None:
-        whole = rows // per * per
-        if whole:
-            conn.executemany(many, (flat[i : i + per * k] for i in range(0, whole * k, per * k)))
-        if whole < rows:
-            conn.execute(head + ", ".join([values] * (rows - whole)), flat[whole * k :])
-
-    step = max(per, _BATCH // per * per)
-    pool = ThreadPoolExecutor(max_workers=1) if threaded else None
-    pending = None
-    try:
-        for start in range(0, n, step):
-            if cancelled():
-                return False
-            stop = min(n, start + step)
-            flat: List[object] = [None] * ((stop - start) * k)
-            for j, col in enumerate(batch(start, stop)):
-                flat[j::k] = col
-            if pending is not None:
-                pending.result()  # the previous batch is stored (or its error raised)
-            if pool is None:
-                store(flat, stop - start)
-            else:
-                pending = pool.submit(store, flat, stop - start)
-            progress(start / n if pool else stop / n)
-        if pending is not None:
-            pending.result()
-    finally:
-        if pool is not None:
-            pool.shutdown(wait=True)
-    progress(1.0)
-    return True
-
-
 def _rollback_journal(conn: sqlite3.Connection) -> bool:
     """Switch ``conn``'s file to a rollback journal; False when another connection holds it (mode kept).
 
@@ -654,11 +487,19 @@ class GpkgAppender:
     the next frame meanwhile.  ``finish`` commits, unless a frame's storing
     was cancelled; ``rollback`` (also on any error) leaves the table as it
     was.
+
+    Rows that loader worker processes stored in files of their own
+    (``part_files``, ``append_stored``) are copied in by SQLite, in the same
+    transaction, once their file is done: reading a file holds it until the
+    commit, so a worker could not write to it again.  They are copied in
+    the order of their feature ids, as soon as the files of every earlier
+    stored part are done (the rest at ``finish``).
     """
 
     _QUEUED = 2  # frames waiting at most; the caller waits beyond
 
     def __init__(self, path: str, layer: Optional[str]) -> None:
+        self.path = path
         self.conn = conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)  # see insert_batches
         try:
             self.name = name = _gpkg_table(conn, path, layer)
@@ -693,6 +534,12 @@ class GpkgAppender:
         self._bounds: List[np.ndarray] = []
         self._packer = ThreadPoolExecutor(max_workers=1)
         self._packing = None
+        self._scratch: Optional[str] = None  # the directory of the workers' files
+        # Stored rows not copied yet: (file, first rowid, rows, first feature id,
+        # [(column, its name in the file, number added or None)]), in feature-id order.
+        self._stored: List[Tuple[str, int, int, int, List[Tuple[str, str, Optional[int]]]]] = []
+        self._done_files: set = set()  # files no more rows will be stored in
+        self._attached: Dict[str, str] = {}  # file -> its schema name on self.conn
 
     def append(
         self,
@@ -728,7 +575,7 @@ class GpkgAppender:
         for col in table.columns:
             if str(col).lower() == self.fid_col.lower():
                 continue  # a source's feature id: the new layer numbers its own features
-            columns.append(lambda a, b, series=table[col]: _sql_column(series.iloc[a:b]))
+            columns.append(lambda a, b, series=table[col]: sql_values(series.iloc[a:b]))
             names.append(str(col))
         if bounds is not None and n:
             valid = ~np.isnan(bounds).any(axis=1)
@@ -750,12 +597,105 @@ class GpkgAppender:
                 threaded=True,
             )
 
+        return self._submit(store, cancelled)
+
+    def _submit(self, job: Callable[[], bool], cancelled: IsCancelled) -> bool:
+        """Queue ``job`` (True when done, False when cancelled) for the storing thread; False if cancelled."""
         while len(self._queued) >= self._QUEUED:
             self._settle(self._queued.pop(0))
         if self.cancelled or cancelled():
             self.cancelled = True
             return False
-        self._queued.append(self._jobs.submit(store))
+        self._queued.append(self._jobs.submit(job))
+        return True
+
+    def part_files(self, n: int) -> List[str]:
+        """Paths for ``n`` worker files (``append_stored``), in a scratch directory beside the GeoPackage."""
+        if self._scratch is None:
+            self._scratch = tempfile.mkdtemp(prefix=".alpr_parts_", dir=os.path.dirname(os.path.abspath(self.path)))
+        return [os.path.join(self._scratch, "part_rows_{}.sqlite".format(i)) for i in range(n)]
+
+    def append_stored(
+        self,
+        table: pd.DataFrame,
+        file: str,
+        first: int,
+        rows: int,
+        x: np.ndarray,
+        y: np.ndarray,
+        add: Optional[Dict[str, int]] = None,
+        *,
+        closes: bool = False,
+        cancelled: IsCancelled = lambda: False,
+        last: bool = False,
+    ) -> bool:
+        """Take ``rows`` rows a worker stored (``sqlite_rows.store_part``) in ``file`` from rowid ``first``.
+
+        ``table`` has the columns they were stored with (no rows needed);
+        ``x``/``y`` are their points; ``add`` maps integer columns to a number
+        added to each value; ``closes``: no more rows will be stored in
+        ``file``.  The rows take their feature ids now (rows appended later
+        come after them) and are copied in once their file and those before
+        it are done (at ``finish`` at the latest).  False if cancelled.
+        """
+        add = add or {}
+        fids = np.arange(self.next_fid, self.next_fid + rows, dtype=np.int64)
+        columns = [
+            (str(col), part_column(i), int(add[col]) if col in add else None)
+            for i, col in enumerate(table.columns)
+            if str(col).lower() != self.fid_col.lower()  # as in append
+        ]
+        self._stored.append((file, first, rows, self.next_fid, columns))
+        self.next_fid += rows
+        self.rows += rows
+        if self.geom_row is not None and rows:
+            valid = ~(np.isnan(x) | np.isnan(y))
+            self._ids.append(fids[valid])
+            self._bounds.append(np.column_stack([x, y, x, y])[valid])
+        if closes:
+            self._done_files.add(file)
+        if last:
+            self._start_packing()
+        ready = 0
+        while ready < len(self._stored) and self._stored[ready][0] in self._done_files:
+            ready += 1
+        if ready:
+            parts, self._stored = self._stored[:ready], self._stored[ready:]
+            return self._submit(lambda: self._copy_stored(parts, lambda f: None, cancelled), cancelled)
+        return not (self.cancelled or cancelled())
+
+    def _copy_stored(self, parts: list, progress: Progress, cancelled: IsCancelled) -> bool:
+        """Copy stored rows (``_stored`` items) in, part by part; False if cancelled."""
+        conn = self.conn
+        total = sum(part[2] for part in parts) or 1
+        done = 0
+        for file, first, rows, fid, columns in parts:
+            if cancelled():
+                return False
+            alias = self._attached.get(file)
+            if alias is None:
+                alias = self._attached[file] = "alpr_part{}".format(len(self._attached))
+                conn.execute("ATTACH DATABASE ? AS {}".format(alias), (file,))  # (allowed in a transaction)
+            names, values, params = [self.fid_col], ["rowid + ?"], [fid - first]
+            if self.geom_row is not None:
+                names.append(self.geom_row[0])
+                values.append("geom")
+            for name, source, plus in columns:
+                names.append(name)
+                values.append(source if plus is None else "{} + ?".format(source))
+                params += [] if plus is None else [plus]
+            conn.execute(
+                "INSERT INTO {} ({}) SELECT {} FROM {}.{} WHERE rowid >= ? AND rowid < ?".format(
+                    quote_name(self.name),
+                    ", ".join(quote_name(n) for n in names),
+                    ", ".join(values),
+                    alias,
+                    PART_TABLE,
+                ),
+                params + [first, first + rows],
+            )
+            done += rows
+            progress(done / total)
         return True
 
     def _settle(self, job) -> None:
@@ -779,17 +719,19 @@ class GpkgAppender:
         if per_node:
             self._packing = self._packer.submit(pack_rtree, ids, bounds, per_node)
 
-    def finish(self, progress: Progress = lambda f: None) -> bool:
+    def finish(self, progress: Progress = lambda f: None, cancelled: IsCancelled = lambda: False) -> bool:
         """Store what is pending, fill the spatial index, count the features, commit; False if cancelled."""
         conn, name = self.conn, self.name
         try:
             self._start_packing()
             while self._queued:
                 self._settle(self._queued.pop(0))
-            self._packer.shutdown(wait=True)
-            if self.cancelled:
+            # (the spatial index is packed in another thread meanwhile)
+            parts, self._stored = self._stored, []
+            if self.cancelled or not self._copy_stored(parts, lambda f: progress(0.5 * f), cancelled):
                 self.rollback()
                 return False
+            self._packer.shutdown(wait=True)
             progress(0.5)
             if self._ids:
                 ids, bounds = np.concatenate(self._ids), np.concatenate(self._bounds)
@@ -839,6 +781,9 @@ class GpkgAppender:
         self._jobs.shutdown(wait=True)
         self._packer.shutdown(wait=True)
         self.conn.close()
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)  # (the workers' files)
+            self._scratch = None
 
 
 def _insert_gpkg(
@@ -877,11 +822,11 @@ def _insert_sink(
     columns = [_qt_column(table[c]) for c in table.columns]
     xs = x.tolist() if x is not None else None
     ys = y.tolist() if y is not None else None
-    for start in range(0, n, _BATCH):
+    for start in range(0, n, BATCH):
         if cancelled():
             return
         batch = []
-        for i in range(start, min(n, start + _BATCH)):
+        for i in range(start, min(n, start + BATCH)):
             feat = QgsFeature(fields)
             feat.setAttributes([col[i] for col in columns])
             if xs is not None and xs[i] == xs[i] and ys[i] == ys[i]:
@@ -893,7 +838,7 @@ def _insert_sink(
             batch.append(feat)
         if not sink.addFeatures(batch, QgsFeatureSink.FastInsert):
             raise QgsProcessingException("Could not write features: {}".format(sink.lastError()))
-        progress(min(1.0, (start + _BATCH) / n))
+        progress(min(1.0, (start + BATCH) / n))
 
 
 # ------------------------------------------------------------------ reading

@@ -244,11 +244,23 @@ def _load_both_ways(tmp_path, monkeypatch, src, feedback=None):
 
 
 def test_a_big_file_read_in_parts_gives_the_same_layers(tmp_path, monkeypatch, feedback):
+    from alpr_qgis.qgis_io import vector
     from tests.helpers import export_rows
 
+    copied = []  # (parts copied, parts still waiting) each time rows stored by the workers are copied in
+    real_copy = vector.GpkgAppender._copy_stored
+
+    def copy_stored(self, parts, *args):
+        copied.append((len(parts), len(self._stored)))
+        return real_copy(self, parts, *args)
+
+    monkeypatch.setattr(vector.GpkgAppender, "_copy_stored", copy_stored)
     src = export_csv(tmp_path, rows=export_rows(300))
     results = _load_both_ways(tmp_path, monkeypatch, src, feedback)
     whole, parts = results["whole"], results["parts"]
+    # The workers stored the parts after the first; most were copied in while the file was still being read.
+    assert sum(n for n, _ in copied) > 20 and len(copied) > 4
+    assert not [name for name in os.listdir(tmp_path / "parts") if name.startswith(".alpr_parts_")]
     for key in ("READ_COUNT", "REJECTED_COUNT", "MISSING_LOCATION_COUNT", "PLATES_HASHED"):
         assert whole[key] == parts[key], key
     assert whole["READ_COUNT"] > 250 and whole["REJECTED_COUNT"] > 10
@@ -271,21 +283,21 @@ def test_a_column_changing_type_late_falls_back_to_the_whole_file(tmp_path, monk
 
 
 def test_cancel_while_reading_parts_stores_no_read(tmp_path, monkeypatch, feedback):
+    from alpr_qgis.algorithms import load_reads as load_reads_module
     from alpr_qgis.core import reads
-    from alpr_qgis.qgis_io import vector
     from tests.helpers import export_rows
 
     monkeypatch.setattr(reads, "STREAM_PART_BYTES", 700)
-    real = vector.FrameStream.append
+    real = load_reads_module.take_part
     calls = []
 
-    def append(self, *args, **kwargs):  # the user cancels while the third part is read
+    def take_part(*args, **kwargs):  # the user cancels while the third part is read
         calls.append(1)
         if len(calls) == 2:
             feedback.cancel()
-        return real(self, *args, **kwargs)
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(vector.FrameStream, "append", append)
+    monkeypatch.setattr(load_reads_module, "take_part", take_part)
     out = str(tmp_path / "o.gpkg")
     res = run_load(
         {"INPUT": export_csv(tmp_path, rows=export_rows(300)), "OUTPUT": out, "REJECTED": "TEMPORARY_OUTPUT"}, feedback
@@ -293,6 +305,7 @@ def test_cancel_while_reading_parts_stores_no_read(tmp_path, monkeypatch, feedba
     assert "READ_COUNT" not in res and len(calls) == 2
     with sqlite3.connect(out) as conn:
         assert conn.execute("SELECT COUNT(*) FROM o").fetchone()[0] == 0
+    assert not [name for name in os.listdir(tmp_path) if name.startswith(".alpr_parts_")]  # the workers' files
 
 
 def test_a_big_file_read_in_parts_into_a_memory_layer(tmp_path, monkeypatch):

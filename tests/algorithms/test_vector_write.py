@@ -7,7 +7,8 @@ import sqlite3
 import numpy as np
 import pytest
 
-from alpr_qgis.qgis_io.vector import _datetime_text, insert_batches, insert_rows, parse_point_blobs, point_blobs
+from alpr_qgis.qgis_io.sqlite_rows import _datetime_text, insert_batches, insert_rows, point_blobs
+from alpr_qgis.qgis_io.vector import parse_point_blobs
 
 
 def test_datetime_text_is_numpys_own_formatting():

@@ -195,3 +195,76 @@ def test_pack_keeps_columns_that_are_not_all_text():
     packed = reads_module._pack(table)
     assert [kind for _, kind, _, _ in packed.reads] == ["series", "series", "Int64", "text"]
     pd.testing.assert_frame_equal(reads_module._unpack(packed).reads, reads)
+
+
+# ------------------------------------------------------------------ parts stored by the workers
+
+
+def stored_stream(tmp_path, path, function=None):
+    """``stream_reads`` with workers storing the parts (``PartStore``); the totals and the parts."""
+    from alpr_qgis.core.reads import PartStore
+    from alpr_qgis.qgis_io.sqlite_rows import PART_FILES, store_part
+
+    files = [str(tmp_path / "part_rows_{}.sqlite".format(i)) for i in range(PART_FILES)]
+    parts = []
+    totals = stream_reads(
+        path,
+        None,
+        lambda part, last: parts.append(part) or True,
+        part_bytes=PART,
+        worker=True,
+        store=lambda: PartStore(function or store_part, files, 4326),
+    )
+    return totals, parts
+
+
+def sql_rows(part):
+    """A part's reads as the SQLite values stored for them (geometry first), read back where a worker stored them."""
+    import sqlite3
+
+    from alpr_qgis.qgis_io.sqlite_rows import part_column, point_blobs, sql_values
+
+    if part.stored is None:
+        columns = [point_blobs(part.x, part.y, 4326)] + [sql_values(part.reads[c]) for c in part.reads.columns]
+        return list(zip(*columns))
+    s = part.stored
+    names = ["geom"] + [part_column(i) for i in range(part.reads.shape[1])]
+    with sqlite3.connect(s.file) as conn:
+        rows = conn.execute(
+            "SELECT {} FROM part_rows WHERE rowid >= ? AND rowid < ? ORDER BY rowid".format(", ".join(names)),
+            (s.first, s.first + s.rows),
+        ).fetchall()
+    at = 1 + part.reads.columns.get_loc("read_id")
+    return [r[:at] + (r[at] + s.read_id_shift,) + r[at + 1 :] for r in rows]
+
+
+def test_parts_stored_by_the_workers_hold_the_whole_file_rows(tmp_path):
+    path = make(tmp_path, export_rows())
+    whole = load_reads(path)
+    totals, parts = stored_stream(tmp_path, path)
+    assert parts[0].stored is None and all(p.stored is not None for p in parts[1:])
+    assert all(len(p.reads) == 0 for p in parts[1:])
+    assert [r for p in parts for r in sql_rows(p)] == sql_rows(whole)
+    np.testing.assert_array_equal(np.concatenate([p.x for p in parts]), whole.x)
+    pd.testing.assert_frame_equal(totals.rejected, whole.rejected)
+    assert totals.records == whole.records and totals.plates_hashed == whole.plates_hashed
+    # Consecutive parts share a file, each file is written by one worker, and the last part in it says so.
+    files = [p.stored.file for p in parts[1:]]
+    assert len(set(files)) == 8 and len(files) > 8
+    for file in set(files):
+        mine = [i for i, f in enumerate(files) if f == file]
+        assert mine == list(range(mine[0], mine[-1] + 2, 2))  # every other part: one worker's
+        assert [parts[1 + i].stored.closes for i in mine] == [False] * (len(mine) - 1) + [True]
+    assert files[0] != files[1]  # the two workers
+
+
+def test_a_worker_that_breaks_while_storing_leaves_the_rest_to_this_process(tmp_path):
+    from tests.helpers import store_then_fail
+
+    path = make(tmp_path, export_rows())
+    whole = load_reads(path)
+    totals, parts = stored_stream(tmp_path, path, store_then_fail)
+    stored = [p.stored is not None for p in parts[1:]]
+    assert stored[0] and not stored[-1] and stored == sorted(stored, reverse=True)  # stored, then read here
+    assert [r for p in parts for r in sql_rows(p)] == sql_rows(whole)
+    assert totals.records == whole.records
