@@ -18,8 +18,9 @@ The whole file is parsed before anything is returned, so a bad file raises
 
 ``stream_reads()`` reads a big file (``STREAM_PART_BYTES`` and more) part
 by part instead, handing each part's reads on as soon as they are read, so
-that they can be written while the next part is read (in a worker process,
-on the other core).  Everything ``load_reads`` detects is decided on the
+that they can be written while the next part is read (in worker processes,
+on the other core; with a ``PartStore`` the workers store the reads
+themselves and hand on only where they put them).  Everything ``load_reads`` detects is decided on the
 first part; a later part that does not fit raises ``NotStreamableError``
 and the caller starts over with ``load_reads``.  Errors can only come from
 the first part, before anything is handed on.

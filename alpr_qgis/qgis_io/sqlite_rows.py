@@ -50,6 +50,8 @@ def sql_values(series: pd.Series) -> List[object]:
         return series.astype(int).tolist()
     if pd.api.types.is_object_dtype(dtype):
         values = series.to_numpy()
+        if pd.api.types.infer_dtype(values, skipna=False) == "string":  # text, no null: a quicker look than isna
+            return values.tolist()
         missing = pd.isna(values)
         if missing.any():
             values = values.copy()

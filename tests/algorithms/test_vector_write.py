@@ -99,3 +99,24 @@ def test_datetime_text_matches_numpy_for_every_year_width():
     odd = np.array(["0999-01-01T00:00:00.000", "10000-01-01T00:00:00.5", "NaT"], dtype="datetime64[ms]")
     assert _datetime_text(odd) == np.datetime_as_string(odd[:2]).tolist() + [None]  # the slower table path
     assert _datetime_text(odd[:0]) == []
+
+
+def test_sql_values_of_text_columns_with_and_without_nulls():
+    import pandas as pd
+
+    from alpr_qgis.qgis_io.sqlite_rows import sql_values
+
+    assert sql_values(pd.Series(["a", "b", "ç"], dtype=object)) == ["a", "b", "ç"]
+    assert sql_values(pd.Series(["a", None, np.nan, pd.NA, pd.NaT], dtype=object)) == ["a", None, None, None, None]
+    assert sql_values(pd.Series(["a", 1, 2.5], dtype=object)) == ["a", 1, 2.5]  # (not all text: kept as they are)
+    assert sql_values(pd.Series([], dtype=object)) == []
+
+
+def test_write_back_flushes_an_existing_file_only(tmp_path):
+    from alpr_qgis.qgis_io.vector import _write_back
+
+    path = tmp_path / "a.gpkg"
+    path.write_bytes(b"x" * 4096)
+    assert _write_back(str(path)) is True
+    assert _write_back(str(tmp_path / "missing.gpkg")) is False
+    assert path.read_bytes() == b"x" * 4096
