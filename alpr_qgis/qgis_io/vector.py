@@ -715,7 +715,7 @@ class GpkgAppender:
                 names.append(name)
                 values.append(source if plus is None else "{} + ?".format(source))
                 params += [] if plus is None else [plus]
-            conn.execute(
+            copied = conn.execute(
                 "INSERT INTO {} ({}) SELECT {} FROM {}.{} WHERE rowid >= ? AND rowid < ?".format(
                     quote_name(self.name),
                     ", ".join(quote_name(n) for n in names),
@@ -724,7 +724,9 @@ class GpkgAppender:
                     PART_TABLE,
                 ),
                 params + [first, first + rows],
-            )
+            ).rowcount
+            if copied != rows:  # (a worker's file that lost rows: never write an output short of them)
+                raise RuntimeError("{} of {} stored rows were found in {}".format(copied, rows, file))
             done += rows
             progress(done / total)
         return True
