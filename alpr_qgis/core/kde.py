@@ -83,7 +83,7 @@ import math
 import os
 import sys
 from dataclasses import dataclass, replace
-from typing import Callable, Iterator, Optional, Tuple
+from typing import Callable, Iterator, Optional, Tuple, Union
 
 import numpy as np
 
@@ -770,13 +770,14 @@ def _spread(pts: _Points, grid: Grid, order: str, half: int, cancelled: IsCancel
 
 
 def _spread_points(
-    field: np.ndarray, row_shift: int, col: np.ndarray, row: np.ndarray, w: np.ndarray, order: str
+    field: np.ndarray, row_shift: int, col: np.ndarray, row: np.ndarray, w: Union[np.ndarray, float], order: str
 ) -> None:
     """Add the weights ``w`` of points at (``col``, ``row``) (cell units) to the node cells of ``field``.
 
-    Raster row R is ``field`` row ``R + row_shift`` and raster column C its
-    column ``C + _PAD``; node rows outside ``field`` are left out (another
-    window of rows gets them).  The sums run over the points' own rows only
+    ``w``: one weight per point, or one number for all.  Raster row R is
+    ``field`` row ``R + row_shift`` and raster column C its column
+    ``C + _PAD``; node rows outside ``field`` are left out (another window
+    of rows gets them).  The sums run over the points' own rows only
     (``bincount`` in double precision), so a call with points from a band
     of rows costs that band, not the field.
     """
@@ -793,16 +794,16 @@ def _spread_points(
         np.add(base, 1, out=where[n : 2 * n])
         np.add(base, wp, out=where[2 * n : 3 * n])
         np.add(base, wp + 1, out=where[3 * n :])
-        np.multiply(w, 1.0 - ty, out=weight[:n])
+        np.multiply(w, ty, out=weight[2 * n : 3 * n])
+        np.subtract(w, weight[2 * n : 3 * n], out=weight[:n])  # w (1 - ty)
         np.multiply(weight[:n], tx, out=weight[n : 2 * n])
         weight[:n] -= weight[n : 2 * n]
-        np.multiply(w, ty, out=weight[2 * n : 3 * n])
         np.multiply(weight[2 * n : 3 * n], tx, out=weight[3 * n :])
         weight[2 * n : 3 * n] -= weight[3 * n :]
         sums = np.bincount(where, weight, minlength=height * wp)
     else:
         lx, nodes = _weights_1d(tx, order)
-        lx *= w[:, None]
+        lx *= w[:, None] if np.ndim(w) else w
         ly, _ = _weights_1d(ty, order)
         row0 = int(iy.min()) + row_shift + int(nodes[0])
         height = int(iy.max()) + row_shift + int(nodes[-1]) - row0 + 1
@@ -931,9 +932,14 @@ class _Coverage:
         """Mark the blocks of these cells (from :func:`_point_cells`) occupied."""
         self.occupied[cell_r // self.q + self.margin, cell_c // self.q + self.margin] = True
 
-    def update(self) -> None:
-        """Recompute the sure cells and the frontier from the blocks occupied so far."""
+    def update(self, last: bool = False) -> None:
+        """Recompute the sure cells and the frontier from the blocks occupied so far.
+
+        ``last``: no point comes after, so what only updates need (the
+        occupied blocks, the coarse kernel's spectrum) is let go.
+        """
         q, margin = self.q, self.margin
+        self.sure_blocks = self.open_blocks = self.near_open = None  # (the old ones go before the new ones come)
         shape = _fft_shape(self.coarse, self.always.shape[0] // 2, 0)
         frame = _fft_buffer(shape)  # zero-padded for the FFT
         frame[: self.coarse[0], : self.coarse[1]] = self.occupied
@@ -942,6 +948,8 @@ class _Coverage:
             self._table = _even_spectrum(self.always.astype(np.float32), shape)
         sure = _convolve(frame, self.always.astype(np.float32), 0, self.coarse, self._table) > 0.5
         del frame
+        if last:
+            self.occupied = self._table = None
         self.sure_blocks = sure[margin : margin + hq, margin : margin + wq]
         # Frontier blocks (of k = m q cells) holding a cell that is not sure, grown by the reach of a point's
         # cell: at most floor(radius + 1/2) cells away, so at most ``grow`` blocks.
@@ -1039,8 +1047,9 @@ def _mark_rims(
     holding a cell not yet marked), the others being sure already.
     """
     k = _FRONTIER_BLOCK
-    open_before = np.zeros((open_blocks.shape[0], open_blocks.shape[1] + 1), dtype=np.int32)
-    np.cumsum(open_blocks, axis=1, out=open_before[:, 1:])
+    top = row0 // k  # (open blocks counted on the block rows of ``hits`` only)
+    open_before = np.zeros(((row0 + hits.shape[0] - 1) // k + 1 - top, open_blocks.shape[1] + 1), dtype=np.int32)
+    np.cumsum(open_blocks[top : top + open_before.shape[0]], axis=1, out=open_before[:, 1:])
     half = always.shape[0] // 2
     # Half-width, in blocks, of the always-reached run on each block-row offset (-1: none).
     reach = np.where(always.any(axis=1), always.sum(axis=1) // 2, -1)
@@ -1072,7 +1081,7 @@ def _mark_rims(
         length = np.maximum(seg_hi - seg_lo + 1, 0)
         keep = np.nonzero(length > 0)[0]
         seg_lo, seg_hi, seg_row = seg_lo[keep], seg_hi[keep], seg_row[keep]
-        block_row = seg_row // k
+        block_row = seg_row // k - top
         keep = open_before[block_row, seg_hi // k + 1] > open_before[block_row, seg_lo // k]
         if keep.any():
             found.append((seg_row[keep] - row0, seg_lo[keep], seg_hi[keep]))
@@ -1104,7 +1113,9 @@ def _mark_runs(hits: np.ndarray, rows: np.ndarray, lo: np.ndarray, hi: np.ndarra
     edges = np.zeros(hits.shape[0] * width, dtype=np.int8)
     edges[start[first]] = 1
     edges[reach[last]] = -1  # (a merged run ends before the next starts, at the latest in its row's extra slot)
-    hits |= np.cumsum(edges.reshape(-1, width), axis=1, dtype=np.int8)[:, :-1] > 0
+    cover = edges.reshape(-1, width)
+    np.cumsum(cover, axis=1, dtype=np.int8, out=cover)  # 1 inside a merged run, 0 elsewhere (they are disjoint)
+    hits |= cover[:, :-1].view(np.bool_)
 
 
 # ----------------------------------------------------------------- driver
@@ -1200,7 +1211,11 @@ class DensityBuilder:
 
     * each point is kept as 6 bytes: its column position (float32) and its
       row within a band of :data:`_BUCKET_ROWS` rows (1/2048 of a cell,
-      uint16), in its band's list; its weight (float32) only with weights;
+      uint16); its weight (float32) only with weights.  They are copied, a
+      chunk at a time sorted by band, into blocks sized for the points
+      expected, and each band keeps the list of its runs in them: so the
+      points lie together, not scattered among the heap pages each chunk's
+      temporaries use, and nothing holds them twice;
     * the cells reached come from a :class:`_Coverage` of occupied 4 × 4
       blocks, updated as points arrive; only the points then on its
       frontier keep their exact coordinates (double), and the rims of their
@@ -1249,7 +1264,10 @@ class DensityBuilder:
         self.nonnegative = True
         self._parts: list = []  # (x, y, w or None) of every point kept, when not streaming
         self._coverage = _Coverage(grid, radius) if self.streaming else None
-        self._buckets: dict = {}  # band of rows -> [(col float32, row uint16, w float32 or None)]
+        self._expected = expected
+        self._blocks: list = []  # [col float32, row uint16, w float32 or None] of the points stored, in blocks
+        self._used = 0  # points stored in the last block
+        self._buckets: dict = {}  # band of rows -> [(block, first, end)]: its runs in the blocks
         self._kept: list = []  # (x, y) of points on the frontier when they came
         self._clipped: list = []  # (x, y, w) of points whose block cuts their disk
         self._fast = 0
@@ -1313,35 +1331,56 @@ class DensityBuilder:
     def _store(self, col: np.ndarray, row: np.ndarray, w: Optional[np.ndarray]) -> None:
         """Keep the points' positions, 6 bytes each, in their bands of :data:`_BUCKET_ROWS` rows.
 
-        The chunk is sorted by band (a radix sort on 16-bit band numbers);
-        each band's piece is a slice of the chunk's sorted arrays.
+        The chunk is sorted by band (a radix sort on 16-bit band numbers) and
+        copied to the end of the last block, so each band gets one run of it;
+        a block holds the points still expected (:meth:`_block`), so the
+        stored points lie together, not among the temporaries of each chunk.
         """
+        n = len(col)
         band = np.floor(row).astype(np.int64) // _BUCKET_ROWS
         low = int(band.min())
         span = band - low
         order = np.argsort(span.astype(np.uint16) if int(span.max()) < 65536 else span, kind="stable")
         del span
         band = band[order]
-        col32 = col[order].astype(np.float32)
-        offset = row[order] - band * _BUCKET_ROWS
+        k, pos = self._block(n, w is not None)
+        col32, row16, w32 = self._blocks[k]
+        end = pos + n
+        col32[pos:end] = col[order]
+        offset = row[order]
+        offset -= band * _BUCKET_ROWS
         offset *= 65536.0 / _BUCKET_ROWS
         np.rint(offset, out=offset)
         np.clip(offset, 0, 65535, out=offset)
-        row16 = offset.astype(np.uint16)
+        row16[pos:end] = offset
         del offset
-        w32 = w[order].astype(np.float32) if w is not None else None
+        if w32 is not None:
+            w32[pos:end] = w[order] if w is not None else 1.0
         del order
         starts = np.flatnonzero(np.diff(band)) + 1
-        for lo, hi in zip(np.r_[0, starts], np.r_[starts, len(band)]):
-            piece = (col32[lo:hi], row16[lo:hi], w32[lo:hi] if w32 is not None else None)
-            self._buckets.setdefault(int(band[lo]), []).append(piece)
+        for lo, hi in zip(np.r_[0, starts].tolist(), np.r_[starts, n].tolist()):
+            self._buckets.setdefault(int(band[lo]), []).append((k, pos + lo, pos + hi))
+
+    def _block(self, n: int, weighted: bool) -> Tuple[int, int]:
+        """(block, first free place) for ``n`` more points: the last block, or a new one for the points still expected."""
+        if not self._blocks or self._used + n > len(self._blocks[-1][0]):
+            size = max(n, self._expected - self._fast)
+            self._blocks.append([np.empty(size, dtype=np.float32), np.empty(size, dtype=np.uint16), None])
+            self._used = 0
+        block = self._blocks[-1]
+        if weighted and block[2] is None:
+            block[2] = np.empty(len(block[0]), dtype=np.float32)
+            block[2][: self._used] = 1.0
+        pos = self._used
+        self._used += n
+        return len(self._blocks) - 1, pos
 
     def _frontier_points(self, x: np.ndarray, y: np.ndarray) -> _Points:
         return _points(x, y, np.ones(len(x)), self.grid, self.b, self.window)
 
-    def _update(self) -> None:
-        """Update the coverage and drop the kept points no longer on its frontier."""
-        self._coverage.update()
+    def _update(self, last: bool = False) -> None:
+        """Update the coverage and drop the kept points no longer on its frontier (``last``: no more points come)."""
+        self._coverage.update(last)
         if not self._kept:
             return
         x = np.concatenate([k[0] for k in self._kept])
@@ -1398,7 +1437,7 @@ class DensityBuilder:
                 yield row0, values[row0 : row0 + self.strip_rows]
             return
         grid, radius, b, cancelled = self.grid, self.radius, self.b, self.cancelled
-        self._update()
+        self._update(last=True)
         kept = self._sorted([(x, y, np.ones(len(x))) for x, y in self._kept])
         self._kept = []
         slow = self._sorted(self._clipped)
@@ -1442,15 +1481,18 @@ class DensityBuilder:
                     near.y_pos_io = near.y_pos_io - row0
                     strip_grid = replace(grid, rows=height)
                     _exact(near, strip_grid, radius, b, lambda d: profile(d / radius), out, hits, _ignore, cancelled)
-            np.copyto(out, np.float32(NODATA), where=~hits)
-            if hits.any():
-                top = max(
-                    top, float(out.max()) if self.nonnegative else float(np.max(out, where=hits, initial=-np.inf))
-                )
+            reached = bool(hits.any())
+            np.logical_not(hits, out=hits)  # (in place: now the cells no point reaches)
+            np.copyto(out, np.float32(NODATA), where=hits)
+            if reached and self.nonnegative:  # no-data (-9999) is below every value
+                top = max(top, float(out.max()))
+            elif reached:
+                top = max(top, float(np.max(out, where=np.logical_not(hits, out=hits), initial=-np.inf)))
             del hits
             progress(min(1.0, (row0 + height) / grid.rows))
             yield row0, out
         self._buckets = {}
+        self._blocks = []
         self.maximum = top if top > -np.inf else 0.0
 
     def _sorted(self, parts: list) -> _Points:
@@ -1465,20 +1507,39 @@ class DensityBuilder:
         return pts.take(np.argsort(pts.y_pos_io, kind="stable"))
 
     def _spread_band(self, field: np.ndarray, row_shift: int, band: int, order: str) -> None:
-        """Spread the points of one band of rows into ``field`` (raster row R at field row R + row_shift)."""
-        pieces = self._buckets[band]
-        if len(pieces) > 1:  # one array per band from its first use on
-            pieces = [
-                tuple(np.concatenate([p[i] for p in pieces]) if pieces[0][i] is not None else None for i in range(3))
-            ]
-            self._buckets[band] = pieces
-        col32, row16, w32 = pieces[0]
+        """Spread the points of one band of rows into ``field`` (raster row R at field row R + row_shift).
+
+        Its runs (one per chunk added) are gathered :data:`_SPREAD_POINTS` at a time.
+        """
         base = band * _BUCKET_ROWS
-        for lo in range(0, len(col32), _SPREAD_POINTS):
-            col = col32[lo : lo + _SPREAD_POINTS].astype(float)
-            row = row16[lo : lo + _SPREAD_POINTS] * (_BUCKET_ROWS / 65536.0) + base
-            w = w32[lo : lo + _SPREAD_POINTS].astype(float) if w32 is not None else np.ones(len(col))
-            _spread_points(field, row_shift, col, row, w, order)
+        batch: list = []
+        size = 0
+        runs = self._buckets[band]
+        for i, (k, lo, hi) in enumerate(runs):
+            while lo < hi:
+                end = min(hi, lo + _SPREAD_POINTS - size)
+                batch.append((k, lo, end))
+                size += end - lo
+                lo = end
+                if size == _SPREAD_POINTS or (lo == hi and i == len(runs) - 1):
+                    self._spread_batch(field, row_shift, base, batch, order)
+                    batch = []
+                    size = 0
+
+    def _spread_batch(self, field: np.ndarray, row_shift: int, base: int, batch: list, order: str) -> None:
+        """Spread the stored points of ``batch`` (runs ``(block, first, end)`` of one band, from row ``base``)."""
+        blocks = self._blocks
+        col = np.concatenate([blocks[k][0][lo:hi] for k, lo, hi in batch], dtype=float)
+        row = np.concatenate([blocks[k][1][lo:hi] for k, lo, hi in batch], dtype=float)
+        row *= _BUCKET_ROWS / 65536.0
+        row += base
+        w = 1.0
+        if any(blocks[k][2] is not None for k, _, _ in batch):  # (a block gets weights when a weighted chunk comes)
+            w = np.concatenate(
+                [blocks[k][2][lo:hi] if blocks[k][2] is not None else np.ones(hi - lo) for k, lo, hi in batch],
+                dtype=float,
+            )
+        _spread_points(field, row_shift, col, row, w, order)
 
 
 def _ignore(fraction: float) -> None:

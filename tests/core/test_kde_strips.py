@@ -96,6 +96,31 @@ def test_chunks_and_early_coverage_updates_change_nothing(monkeypatch):
     assert_same(values, one, top, tolerance=1e-5)
 
 
+def test_more_points_than_expected_mixed_weights_and_batches_that_cut_runs(monkeypatch):
+    """Stored points in several blocks (more came than expected), weights in some chunks only, and bands
+    spread 40 points at a time across runs of many chunks: the raster of the same points added at once."""
+    monkeypatch.setattr(kde, "_SPREAD_POINTS", 40)
+    x, y = clustered(2500, seed=12)
+    grid = kde.Grid.around((x.min(), y.min(), x.max(), y.max()), 150.0, 10.0)
+    builder = kde.DensityBuilder(grid, 150.0, expected=900, exact_budget=0, strip_rows=9)
+    assert builder.streaming
+    w = np.ones(len(x))
+    for i, start in enumerate(range(0, len(x), 211)):
+        part = slice(start, start + 211)
+        if i % 3 == 1:  # (a weighted chunk after unweighted ones, in a block without weights)
+            w[part] = np.random.default_rng(i).uniform(0.5, 2.0, len(x[part]))
+            builder.add(x[part], y[part], w[part])
+        else:
+            builder.add(x[part], y[part])
+    assert len(builder._blocks) > 1 and sum(len(b[0]) for b in builder._blocks) < 2 * len(x)
+    values = np.concatenate([strip.copy() for _, strip in builder.strips()])  # (each strip is a reused buffer)
+    expected, top = whole(x, y, w, grid, 150.0)
+    assert_same(values, expected, top)
+    once, _ = streamed(x, y, w, grid, 150.0, strip_rows=9)
+    assert_same(values, once, top, tolerance=1e-6)
+    assert builder.points == len(x) and builder.maximum == pytest.approx(top, rel=1e-4)
+
+
 def test_negative_weights_keep_their_sign():
     x, y = clustered(1500, seed=8)
     w = np.where(np.arange(len(x)) % 3 == 0, -1.5, 1.0)
