@@ -770,8 +770,7 @@ def _fast_values(
         stride = width
     if len(values) != n * stride:
         return None
-    table = np.empty(len(values), dtype=object)
-    table[:] = values
+    table = np.fromiter(values, dtype=object, count=len(values))  # (half the time of assigning the list)
     del values
     return table.reshape(n, stride)[:, :width]
 

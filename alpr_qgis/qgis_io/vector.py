@@ -414,19 +414,12 @@ def pack_rtree(ids: np.ndarray, bounds: np.ndarray, per_node: int) -> _Packed:
     nodes: List[Tuple[np.ndarray, np.ndarray]] = []
     parents: List[Tuple[np.ndarray, np.ndarray]] = []
     leaf_owner: Optional[Tuple[np.ndarray, np.ndarray]] = None
+    leaf_order: Optional[np.ndarray] = None
     next_node, depth = 2, 0
     while True:
         n = len(level_ids)
         n_nodes = -(-n // per_node)
-        # Sort-tile-recursive order: vertical slabs by x, then y within each slab.
-        cx = (minx.astype(np.float64) + maxx) / 2
-        cy = (miny.astype(np.float64) + maxy) / 2
-        slabs = int(np.ceil(np.sqrt(n_nodes)))
-        slab = np.empty(n, dtype=np.int64)
-        slab[np.argsort(cx)] = np.arange(n) // (slabs * per_node)
-        # y within each slab: one sort of slab number + y scaled into [0, 1).
-        low, span = cy.min(), np.ptp(cy)
-        order = np.argsort(slab + ((cy - low) / (span * (1 + 1e-9)) if span > 0 else 0.0))
+        order = _str_order((minx + maxx) / 2, (miny + maxy) / 2, per_node)
         level_ids, minx, maxx, miny, maxy = (a[order] for a in (level_ids, minx, maxx, miny, maxy))
         is_root = n_nodes == 1
         numbers = np.array([1], dtype=np.int64) if is_root else np.arange(next_node, next_node + n_nodes)
@@ -445,7 +438,7 @@ def pack_rtree(ids: np.ndarray, bounds: np.ndarray, per_node: int) -> _Packed:
         nodes.append((numbers, blobs))
         owner = np.repeat(numbers, per_node)[:n]
         if depth == 0:
-            leaf_owner = (level_ids, owner)
+            leaf_owner, leaf_order = (level_ids, owner), order
         else:
             parents.append((level_ids, owner))
         if is_root:
@@ -454,9 +447,34 @@ def pack_rtree(ids: np.ndarray, bounds: np.ndarray, per_node: int) -> _Packed:
         minx, maxx = np.minimum.reduceat(minx, cut), np.maximum.reduceat(maxx, cut)
         miny, maxy = np.minimum.reduceat(miny, cut), np.maximum.reduceat(maxy, cut)
         level_ids, depth = numbers, depth + 1
+    # Rowid order writes several times faster: feature ids come in order, so undo the leaves' order.
     rowids, owners = leaf_owner
-    by_id = np.argsort(rowids)  # rowid order writes several times faster
+    ids = np.asarray(ids, dtype=np.int64)
+    if len(ids) < 2 or (ids[1:] > ids[:-1]).all():
+        by_id = np.empty_like(owners)
+        by_id[leaf_order] = owners
+        return nodes, (ids, by_id), parents
+    by_id = np.argsort(rowids)
     return nodes, (rowids[by_id], owners[by_id]), parents
+
+
+def _str_order(cx: np.ndarray, cy: np.ndarray, per_node: int) -> np.ndarray:
+    """Sort-tile-recursive order of boxes centred at (cx, cy): vertical slabs of whole nodes by x, y within each.
+
+    A slab's boxes are found by partitioning on x (no full sort), then each
+    slab is sorted on y.
+    """
+    n = len(cx)
+    slabs = int(np.ceil(np.sqrt(-(-n // per_node))))
+    size = slabs * per_node  # boxes a slab
+    if n <= size:
+        return np.argsort(cy, kind="stable")
+    by_x = np.argpartition(cx, np.arange(size, n, size))  # each run of ``size`` is one slab
+    order = np.empty(n, dtype=np.int64)
+    for start in range(0, n, size):
+        members = by_x[start : start + size]
+        order[start : start + size] = members[np.argsort(cy[members], kind="stable")]
+    return order
 
 
 def _write_back(path: str) -> bool:

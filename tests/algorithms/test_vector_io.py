@@ -186,3 +186,27 @@ def test_bulk_rtree_is_a_valid_sqlite_rtree(tmp_path):
     assert conn.execute("SELECT rtreecheck('rt')").fetchone()[0] == "ok"
     assert conn.execute("SELECT COUNT(*) FROM rt").fetchone()[0] == n
     conn.close()
+
+
+def test_packed_rtree_of_ids_in_any_order_and_of_many_equal_points(tmp_path):
+    import sqlite3
+
+    from alpr_qgis.qgis_io.vector import fill_rtree
+
+    rng = np.random.default_rng(5)
+    n = 6_000
+    ids = rng.permutation(np.arange(10, 10 + 3 * n, 3))  # not ascending: the leaves are put in rowid order by sorting
+    x, y = np.round(rng.normal(0, 5, n)), np.round(rng.normal(0, 5, n))  # many points share a position
+    conn = sqlite3.connect(tmp_path / "t.sqlite", isolation_level=None)
+    conn.execute("CREATE VIRTUAL TABLE rt USING rtree(id, minx, maxx, miny, maxy)")
+    conn.execute("BEGIN")
+    fill_rtree(conn, "rt", ids, np.column_stack([x, y, x, y]))
+    conn.execute("COMMIT")
+    assert conn.execute("SELECT rtreecheck('rt')").fetchone()[0] == "ok"
+    got = sorted(
+        r[0] for r in conn.execute("SELECT id FROM rt WHERE minx <= 0 AND maxx >= 0 AND miny <= 1 AND maxy >= 1")
+    )
+    assert got == sorted(ids[(x == 0) & (y == 1)].tolist()) and got
+    rowids = [r[0] for r in conn.execute("SELECT rowid FROM rt_rowid")]
+    assert rowids == sorted(ids.tolist())
+    conn.close()
