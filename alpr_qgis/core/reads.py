@@ -1514,7 +1514,7 @@ def _load(
     # Records whose timestamp cannot be read are rejected.
     bad_time = times.isna().to_numpy()
     bad_idx = np.flatnonzero(bad_time)
-    time_empty = time_text.fillna("").to_numpy()[bad_idx] == ""
+    time_empty = [bool(pd.isna(v)) or v == "" for v in time_text.to_numpy()[bad_idx]]  # (only the rejected ones)
     rejected_rows = [
         (
             int(recs.row_ids[i]),
@@ -1553,7 +1553,7 @@ def _load(
         if name != col:
             renamed[col] = name
         taken.add(name.lower())
-        out[name] = _carry(kept_frame[col]).reset_index(drop=True)
+        out[name] = _carry(kept_frame[col]).array  # (by position: no index to align)
         if known is not None and str(out[name].dtype) != known.carried.get(name):
             if not out[name].isna().all():
                 raise NotStreamableError("a carried column takes another type in a part of the file")
@@ -1572,8 +1572,7 @@ def _load(
     if len(out) + len(rejected) != n_records:
         raise AssertionError("loader lost {} records".format(n_records - len(out) - len(rejected)))
     plates_hashed = plates_look_hashed(out["plate"]) if len(out) else False
-    plates = out["plate"].dropna()
-    plate_length = len(str(plates.iloc[0]).strip()) if len(plates) else 0
+    plate_length = next((len(str(v).strip()) for v in out["plate"].to_numpy() if v is not None and v == v), 0)
     decided = known or _Decisions(
         delimiter=delimiter,
         header=header,
