@@ -1641,8 +1641,8 @@ def stream_reads(
     ``on_part`` received must then be discarded and ``load_reads`` used.
     ``part_bytes`` (default ``STREAM_PART_BYTES``) is the size of a part.
 
-    ``store``, called once the first part went to ``on_part``, may give a
-    ``PartStore``: the workers (then :data:`STORING_WORKERS` of them, each
+    ``store``, called once the first part is read (before it goes to
+    ``on_part``), may give a ``PartStore``: the workers (then :data:`STORING_WORKERS` of them, each
     reading every other part) store the reads of the parts they read
     themselves, and ``on_part`` gets those parts with ``stored`` set and no
     rows in ``reads``.  A part read in this process (no worker could be
@@ -1687,16 +1687,18 @@ def stream_reads(
         while not data[start : data.index(b"\n", start)].replace(b'"', b"").strip():
             start = data.index(b"\n", start) + 1
         header_line = data[start : data.index(b"\n", start) + 1]
-        line_offsets = [0]
-        for k in range(1, len(cuts) - 1):  # lines before each part, less its repeated header line
-            line_offsets.append(line_offsets[-1] + data.count(b"\n", cuts[k - 1], cuts[k]) - (k == 1))
         ranges = [(cuts[k], cuts[k + 1]) for k in range(1, len(cuts) - 1)]
+        reader.start(decided, header_line, data, ranges, store() if store is not None else None)
+        offsets = [0]
 
-        def start_reading() -> None:  # (once the first part is handed on: ``store`` may need it)
-            reader.start(decided, header_line, data, ranges, store() if store is not None else None)
+        def lines_before(k: int) -> int:  # lines before part k, less its repeated header line (counted when asked)
+            while len(offsets) <= k:
+                j = len(offsets)
+                offsets.append(offsets[-1] + data.count(b"\n", cuts[j - 1], cuts[j]) - (j == 1))
+            return offsets[k]
 
         return _gather(
-            first, reader, line_offsets, on_part, cancelled, lambda k: progress(cuts[k + 1] / size), start_reading
+            first, reader, len(cuts) - 1, lines_before, on_part, cancelled, lambda k: progress(cuts[k + 1] / size)
         )
     finally:
         reader.close()
@@ -1705,16 +1707,13 @@ def stream_reads(
 def _gather(
     first: ReadsTable,
     reader: _PartReader,
-    line_offsets: List[int],
+    parts: int,
+    lines_before: Callable[[int], int],
     on_part: Callable[[ReadsTable, bool], bool],
     cancelled: IsCancelled,
     done: Callable[[int], None],
-    start_reading: Callable[[], None],
 ) -> ReadsTable:
-    """Hand the first part and then each part ``reader`` reads to ``on_part``; the totals.
-
-    ``start_reading`` is called once the first part went to ``on_part``.
-    """
+    """Hand the first part and then each of the ``parts - 1`` parts ``reader`` reads to ``on_part``; the totals."""
     totals = dataclasses.replace(
         first,
         reads=first.reads.iloc[:0],
@@ -1735,7 +1734,7 @@ def _gather(
     part: Optional[ReadsTable] = first
     k = 0
     while part is not None:
-        _shift(part, totals.records, line_offsets[k])
+        _shift(part, totals.records, lines_before(k))
         totals.blank_lines += part.blank_lines
         totals.records += part.records
         totals.offsets_dropped += part.offsets_dropped
@@ -1748,13 +1747,11 @@ def _gather(
             rejected.append(part.rejected)
         if part.plate_length:
             hashed.append((part.plates_hashed, part.plate_length))
-        if not on_part(part, k == len(line_offsets) - 1):
+        if not on_part(part, k == parts - 1):
             raise Cancelled()
         done(k)
-        if k == 0:
-            start_reading()
         k += 1
-        part = reader.next(k - 1, cancelled) if k < len(line_offsets) else None
+        part = reader.next(k - 1, cancelled) if k < parts else None
     if rejected:
         totals.rejected = pd.concat(rejected, ignore_index=True)
     totals.plates_hashed = bool(hashed) and all(h for h, _ in hashed) and len({n for _, n in hashed}) == 1

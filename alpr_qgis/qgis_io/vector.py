@@ -186,11 +186,14 @@ class FrameStream:
     def __init__(self, alg, parameters: Dict, name: str, context, crs: Optional[QgsCoordinateReferenceSystem]) -> None:
         self.alg, self.parameters, self.name, self.context, self.crs = alg, parameters, name, context, crs
         target = alg.parameterAsOutputLayer(parameters, name, context) or ""
-        self.to_gpkg = split_destination(target)[0].lower().endswith(".gpkg")
+        self._target = split_destination(target)[0]
+        self.to_gpkg = self._target.lower().endswith(".gpkg")
         self.dest: Optional[str] = None
         self.rows = 0
         self._appender: Optional[GpkgAppender] = None
         self._frames: List[Tuple[pd.DataFrame, np.ndarray, np.ndarray]] = []
+        self._scratch: Optional[str] = None  # the directory of the workers' files (``part_store``)
+        self._stored_srs: Optional[int] = None  # the spatial reference id they store points with
 
     def append(
         self,
@@ -223,22 +226,46 @@ class FrameStream:
                 raise QgsProcessingException("The output {} is not a GeoPackage file.".format(dest))
             self.dest = dest
             self._appender = GpkgAppender(path, layer)
+            srs = self._appender.geom_row[1] if self._appender.geom_row is not None else None
+            if self._stored_srs is not None and srs != self._stored_srs:
+                from alpr_qgis.core.reads import NotStreamableError
+
+                raise NotStreamableError("the output's spatial reference is not the one foreseen for the parts")
         self.rows += len(table)
         return self._appender.append(table, x, y, cancelled=cancelled, last=last)
 
     def part_store(self):
         """A ``PartStore`` for the loader's workers to store rows for this GeoPackage (None for other destinations).
 
-        Asked for after the first frame (which makes the layer): the workers
-        need its spatial reference.
+        It may be asked for before the first frame makes the layer: the
+        workers' points then take the spatial reference id a GeoPackage
+        gives an EPSG code (the code itself); if the layer gets another, the
+        first frame raises ``NotStreamableError`` (the caller starts over).
+        The workers' files go to a scratch directory beside the GeoPackage,
+        removed at ``finish`` or ``forget``.
         """
         from alpr_qgis.core.reads import PartStore
         from alpr_qgis.qgis_io.sqlite_rows import PART_FILES, store_part
 
-        appender = self._appender
-        if appender is None or appender.geom_row is None:
+        if not self.to_gpkg:
             return None
-        return PartStore(store_part, appender.part_files(PART_FILES), int(appender.geom_row[1]))
+        if self._appender is not None:
+            srs = self._appender.geom_row[1] if self._appender.geom_row is not None else None
+        else:
+            srs = _epsg_code(self.crs)
+        if srs is None:
+            return None
+        if self._scratch is None:
+            self._scratch = tempfile.mkdtemp(prefix=".alpr_parts_", dir=os.path.dirname(os.path.abspath(self._target)))
+        self._stored_srs = int(srs)
+        files = [os.path.join(self._scratch, "part_rows_{}.sqlite".format(i)) for i in range(PART_FILES)]
+        return PartStore(store_part, files, self._stored_srs)
+
+    def _drop_scratch(self) -> None:
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)  # (the workers' files)
+            self._scratch = None
+        self._stored_srs = None
 
     def append_stored(
         self,
@@ -276,15 +303,21 @@ class FrameStream:
         appender, self._appender = self._appender, None
         self._frames = []
         self.rows = 0
-        if appender is not None:
-            appender.rollback()
+        try:
+            if appender is not None:
+                appender.rollback()
+        finally:
+            self._drop_scratch()
 
     def finish(self, progress: Progress = lambda f: None, cancelled: IsCancelled = lambda: False) -> Tuple[str, int]:
         """Store everything; ``(destination, rows written)``."""
         if self._appender is not None:
             appender, self._appender = self._appender, None
-            if not appender.finish(progress, cancelled):
-                raise Cancelled()
+            try:
+                if not appender.finish(progress, cancelled):
+                    raise Cancelled()
+            finally:
+                self._drop_scratch()
             return self.dest, self.rows
         if not self._frames:  # the caller gives at least one frame, empty or not
             raise QgsProcessingException("Internal error: no frame was given for {}.".format(self.name))
@@ -477,6 +510,14 @@ def _str_order(cx: np.ndarray, cy: np.ndarray, per_node: int) -> np.ndarray:
     return order
 
 
+def _epsg_code(crs: Optional[QgsCoordinateReferenceSystem]) -> Optional[int]:
+    """The EPSG code of ``crs`` (what a GeoPackage takes as its spatial reference id), or None."""
+    if crs is None or not crs.isValid():
+        return None
+    authority, _, code = crs.authid().partition(":")
+    return int(code) if authority.upper() == "EPSG" and code.isdigit() else None
+
+
 def _write_back(path: str) -> bool:
     """Have the system write the file's changed pages to disk now (False if it cannot).
 
@@ -530,7 +571,7 @@ class GpkgAppender:
     was.
 
     Rows that loader worker processes stored in files of their own
-    (``part_files``, ``append_stored``) are copied in by SQLite, in the same
+    (``append_stored``) are copied in by SQLite, in the same
     transaction, once their file is done: reading a file holds it until the
     commit, so a worker could not write to it again.  They are copied in
     the order of their feature ids, as soon as the files of every earlier
@@ -577,7 +618,6 @@ class GpkgAppender:
         self._packing = None
         self._flusher = ThreadPoolExecutor(max_workers=1)
         self._flushing = None
-        self._scratch: Optional[str] = None  # the directory of the workers' files
         # Stored rows not copied yet: (file, first rowid, rows, first feature id,
         # [(column, its name in the file, number added or None)]), in feature-id order.
         self._stored: List[Tuple[str, int, int, int, List[Tuple[str, str, Optional[int]]]]] = []
@@ -657,12 +697,6 @@ class GpkgAppender:
         if done and (self._flushing is None or self._flushing.done()):
             self._flushing = self._flusher.submit(_write_back, self.path)
         return done
-
-    def part_files(self, n: int) -> List[str]:
-        """Paths for ``n`` worker files (``append_stored``), in a scratch directory beside the GeoPackage."""
-        if self._scratch is None:
-            self._scratch = tempfile.mkdtemp(prefix=".alpr_parts_", dir=os.path.dirname(os.path.abspath(self.path)))
-        return [os.path.join(self._scratch, "part_rows_{}.sqlite".format(i)) for i in range(n)]
 
     def append_stored(
         self,
@@ -833,9 +867,6 @@ class GpkgAppender:
         self._packer.shutdown(wait=True)
         self._flusher.shutdown(wait=False)
         self.conn.close()
-        if self._scratch is not None:
-            shutil.rmtree(self._scratch, ignore_errors=True)  # (the workers' files)
-            self._scratch = None
 
 
 def _insert_gpkg(

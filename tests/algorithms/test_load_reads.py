@@ -345,3 +345,23 @@ def test_loading_twice_into_the_same_geopackage_layer_replaces_it(tmp_path):
     assert QgsVectorLayer(res["OUTPUT"]).featureCount() == 5
     with sqlite3.connect(str(gpkg)) as conn:
         assert conn.execute("SELECT COUNT(*) FROM layer_styles WHERE f_table_name = 'reads'").fetchone()[0] == 1
+
+
+def test_parts_stored_with_a_spatial_reference_the_layer_does_not_take_are_read_again(tmp_path, monkeypatch):
+    from alpr_qgis.qgis_io import vector
+    from tests.helpers import export_rows
+
+    src = export_csv(tmp_path, rows=export_rows(300))
+    results = _load_both_ways(tmp_path, monkeypatch, src)  # (parts stored with the right id)
+    monkeypatch.setattr(vector, "_epsg_code", lambda crs: 4269)  # as if the GeoPackage gave EPSG:4326 another id
+    from alpr_qgis.core import reads
+
+    whole_loads = []
+    real_load = reads.load_reads
+    monkeypatch.setattr(reads, "load_reads", lambda *a, **k: whole_loads.append(1) or real_load(*a, **k))
+    (tmp_path / "again").mkdir()
+    out = str(tmp_path / "again" / "reads.gpkg")
+    res = run_load({"INPUT": src, "OUTPUT": out, "REJECTED": str(tmp_path / "again" / "rejected.gpkg")})
+    assert res["READ_COUNT"] == results["whole"]["READ_COUNT"] and whole_loads == [1]  # read again as a whole
+    assert _table_rows(out) == _table_rows(results["whole"]["OUTPUT"].split("|")[0])
+    assert not [name for name in os.listdir(tmp_path / "again") if name.startswith(".alpr_parts_")]
