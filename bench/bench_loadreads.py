@@ -49,6 +49,7 @@ Use Debian's ``/usr/bin/python3`` (it has QGIS); headless runs need
 from __future__ import annotations
 
 import argparse
+import compileall
 import hashlib
 import json
 import os
@@ -261,8 +262,8 @@ def print_table(inputs: Inputs, methods: Sequence[str], runs: Dict[str, List[Run
         reader = statistics.median(float(r.extra.get("reader_mib", 0.0)) for r in runs["alpr"])
         print()
         print(
-            "alpr's worker process (reading the parts after the first) peaked at {:.0f} MiB; "
-            "the peak column is the larger single process, not the sum.".format(reader)
+            "alpr's worker processes (two, reading and storing the parts after the first) peaked at {:.0f} MiB "
+            "each at most; the peak column is the largest single process, not the sum.".format(reader)
         )
     if native and "alpr" in runs:
         alpr = statistics.median(r.seconds for r in runs["alpr"])
@@ -306,6 +307,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         parser.error("unknown method(s) {}".format(", ".join(unknown)) if unknown else "nothing to run")
 
     inputs = ensure_data(args.rows)
+    # Byte-compile the plugin first, as QGIS does for an installed plugin on its first load: with
+    # PYTHONDONTWRITEBYTECODE set, QGIS's process and each of the loader's workers would compile it again.
+    compileall.compile_dir(os.path.join(os.path.dirname(HERE), "alpr_qgis"), quiet=1)
     out_root = os.path.join(DATA_DIR, "out")
     runs: Dict[str, List[Run]] = {m: [] for m in methods}
     try:
