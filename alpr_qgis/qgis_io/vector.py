@@ -823,6 +823,8 @@ class GpkgAppender:
                 rtree = self._rtree()
                 if rtree:
                     fill_rtree(conn, rtree, ids, bounds, self._packing.result() if self._packing else None)
+                    if self._flushing is None or self._flushing.done():  # (the index's pages too, meanwhile)
+                        self._flushing = self._flusher.submit(_write_back, self.path)
                 if len(ids):
                     conn.execute(
                         "UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ?, "
