@@ -123,23 +123,21 @@ def test_write_back_flushes_an_existing_file_only(tmp_path):
 
 
 def test_stored_rows_that_are_missing_stop_the_copy(tmp_path):
-    import sqlite3 as sq
-
     from alpr_qgis.qgis_io.sqlite_rows import PART_TABLE
 
     part = tmp_path / "part.sqlite"
-    with sq.connect(part) as conn:
+    with sqlite3.connect(part) as conn:
         conn.execute("CREATE TABLE {} (geom, c0)".format(PART_TABLE))
         conn.executemany(
             "INSERT INTO {} (rowid, geom, c0) VALUES (?, NULL, ?)".format(PART_TABLE), [(1, "a"), (2, "b")]
         )
     out = tmp_path / "out.sqlite"
-    with sq.connect(out) as conn:
+    with sqlite3.connect(out) as conn:
         conn.execute("CREATE TABLE t (fid INTEGER PRIMARY KEY, name TEXT)")
     from alpr_qgis.qgis_io.vector import GpkgAppender
 
     appender = GpkgAppender.__new__(GpkgAppender)  # (the copy alone: no GeoPackage tables needed)
-    appender.conn = sq.connect(out, isolation_level=None)
+    appender.conn = sqlite3.connect(out, isolation_level=None)
     appender.name, appender.fid_col, appender.geom_row, appender._attached = "t", "fid", None, {}
     appender.conn.execute("BEGIN")
     assert appender._copy_stored([(str(part), 1, 2, 10, [("name", "c0", None)])], lambda f: None, lambda: False)
