@@ -18,11 +18,12 @@ The whole file is parsed before anything is returned, so a bad file raises
 
 ``stream_reads()`` reads a big file (``STREAM_PART_BYTES`` and more) part
 by part instead, handing each part's reads on as soon as they are read, so
-that they can be written while the next part is read (in worker processes,
-on the other core; with a ``PartStore`` the workers store the reads
-themselves and hand on only where they put them).  Everything ``load_reads`` detects is decided on the
-first part; a later part that does not fit raises ``NotStreamableError``
-and the caller starts over with ``load_reads``.  Errors can only come from
+that they can be written while the next part is read (in worker
+processes, on the other core; with a ``PartStore`` the workers store the
+reads themselves and hand on only where they put them).  Everything
+``load_reads`` detects is decided on the first part; a later part that
+does not fit raises ``NotStreamableError`` and the caller starts over with
+``load_reads``.  Errors can only come from
 the first part, before anything is handed on.
 """
 
@@ -1642,9 +1643,9 @@ def stream_reads(
     ``part_bytes`` (default ``STREAM_PART_BYTES``) is the size of a part.
 
     ``store``, called once the first part is read (before it goes to
-    ``on_part``), may give a ``PartStore``: the workers (then :data:`STORING_WORKERS` of them, each
-    reading every other part) store the reads of the parts they read
-    themselves, and ``on_part`` gets those parts with ``stored`` set and no
+    ``on_part``), may give a ``PartStore``: the workers (then
+    :data:`STORING_WORKERS` of them, each reading every other part) store
+    the reads of the parts they read themselves, and ``on_part`` gets those parts with ``stored`` set and no
     rows in ``reads``.  A part read in this process (no worker could be
     started, or one failed) comes with its rows, as without ``store``.
     """
@@ -1890,7 +1891,7 @@ class _PartReader:
         self.header_line = self.data = b""
         self.ranges: List[Tuple[int, int]] = []
         self.store: Optional[PartStore] = None
-        self.closing: set = set()
+        self.closing: set = set()  # the parts after which their file gets no more (``PartStore``)
         self.sent = 0  # parts asked for (each worker answers in the order it was asked)
 
     def start(
@@ -1904,7 +1905,6 @@ class _PartReader:
         """Parts to read: ``ranges`` of the file's (decompressed) bytes ``data``, each after ``header_line``."""
         self.known, self.header_line, self.data, self.ranges = known, header_line, data, list(ranges)
         self.store = store
-        self.closing: set = set()  # the parts after which their file gets no more
         if store is not None and self.procs:
             last = {self._file(i): i for i in range(len(self.ranges))}
             self.closing = set(last.values())

@@ -226,8 +226,7 @@ class FrameStream:
                 raise QgsProcessingException("The output {} is not a GeoPackage file.".format(dest))
             self.dest = dest
             self._appender = GpkgAppender(path, layer)
-            srs = self._appender.geom_row[1] if self._appender.geom_row is not None else None
-            if self._stored_srs is not None and srs != self._stored_srs:
+            if self._stored_srs is not None and self._appender.srs_id != self._stored_srs:
                 from alpr_qgis.core.reads import NotStreamableError
 
                 raise NotStreamableError("the output's spatial reference is not the one foreseen for the parts")
@@ -249,10 +248,7 @@ class FrameStream:
 
         if not self.to_gpkg:
             return None
-        if self._appender is not None:
-            srs = self._appender.geom_row[1] if self._appender.geom_row is not None else None
-        else:
-            srs = _epsg_code(self.crs)
+        srs = self._appender.srs_id if self._appender is not None else _epsg_code(self.crs)
         if srs is None:
             return None
         if self._scratch is None:
@@ -640,19 +636,17 @@ class GpkgAppender:
         ``progress`` and ``cancelled`` are called from the storing thread.
         """
         n = len(table)
-        fids = np.arange(self.next_fid, self.next_fid + n, dtype=np.int64)
-        self.next_fid += n
         # Each column as a function of a row range: values are made batch by batch, while SQLite stores.
         columns: List[Callable[[int, int], Sequence[object]]] = [lambda a, b: fids[a:b].tolist()]
         names = [self.fid_col]
         bounds = None
         if self.geom_row is not None and x is not None:
-            srs_id = int(self.geom_row[1])
+            srs_id = self.srs_id
             columns.append(lambda a, b: point_blobs(x[a:b], y[a:b], srs_id))
             names.append(self.geom_row[0])
             bounds = np.column_stack([x, y, x, y])
         elif self.geom_row is not None and wkb is not None:
-            blobs, bounds = wkb_blobs(wkb, int(self.geom_row[1]))
+            blobs, bounds = wkb_blobs(wkb, self.srs_id)
             columns.append(lambda a, b: blobs[a:b])
             names.append(self.geom_row[0])
         for col in table.columns:
@@ -660,13 +654,7 @@ class GpkgAppender:
                 continue  # a source's feature id: the new layer numbers its own features
             columns.append(lambda a, b, series=table[col]: sql_values(series.iloc[a:b]))
             names.append(str(col))
-        if bounds is not None and n:
-            valid = ~np.isnan(bounds).any(axis=1)
-            self._ids.append(fids[valid])
-            self._bounds.append(bounds[valid])
-        if last:
-            self._start_packing()  # the index is packed (numpy, without the global lock) while the rows go in
-        self.rows += n
+        fids = self._take(n, bounds, last)
 
         def store() -> bool:
             return insert_batches(
@@ -682,6 +670,28 @@ class GpkgAppender:
 
         return self._submit(store, cancelled)
 
+    def _take(self, n: int, bounds: Optional[np.ndarray], last: bool) -> np.ndarray:
+        """Feature ids for ``n`` more rows; their (minx, miny, maxx, maxy) ``bounds`` kept for the spatial index.
+
+        ``last``: no more rows come, so the index is packed now (numpy,
+        without the global lock) while the rows go in.
+        """
+        fids = np.arange(self.next_fid, self.next_fid + n, dtype=np.int64)
+        self.next_fid += n
+        self.rows += n
+        if bounds is not None and n:
+            valid = ~np.isnan(bounds).any(axis=1)
+            self._ids.append(fids[valid])
+            self._bounds.append(bounds[valid])
+        if last:
+            self._start_packing()
+        return fids
+
+    @property
+    def srs_id(self) -> Optional[int]:
+        """The spatial reference id of the table's geometry column (None without one)."""
+        return int(self.geom_row[1]) if self.geom_row is not None else None
+
     def _submit(self, job: Callable[[], bool], cancelled: IsCancelled) -> bool:
         """Queue ``job`` (True when done, False when cancelled) for the storing thread; False if cancelled."""
         while len(self._queued) >= self._QUEUED:
@@ -694,9 +704,14 @@ class GpkgAppender:
 
     def _then_write_back(self, job: Callable[[], bool]) -> bool:
         done = job()
-        if done and (self._flushing is None or self._flushing.done()):
-            self._flushing = self._flusher.submit(_write_back, self.path)
+        if done:
+            self._write_back_soon()
         return done
+
+    def _write_back_soon(self) -> None:
+        """Have the pages written so far go to disk in the background (``_write_back``), unless that is under way."""
+        if self._flushing is None or self._flushing.done():
+            self._flushing = self._flusher.submit(_write_back, self.path)
 
     def append_stored(
         self,
@@ -722,23 +737,15 @@ class GpkgAppender:
         it are done (at ``finish`` at the latest).  False if cancelled.
         """
         add = add or {}
-        fids = np.arange(self.next_fid, self.next_fid + rows, dtype=np.int64)
         columns = [
             (str(col), part_column(i), int(add[col]) if col in add else None)
             for i, col in enumerate(table.columns)
             if str(col).lower() != self.fid_col.lower()  # as in append
         ]
         self._stored.append((file, first, rows, self.next_fid, columns))
-        self.next_fid += rows
-        self.rows += rows
-        if self.geom_row is not None and rows:
-            valid = ~(np.isnan(x) | np.isnan(y))
-            self._ids.append(fids[valid])
-            self._bounds.append(np.column_stack([x, y, x, y])[valid])
+        self._take(rows, np.column_stack([x, y, x, y]) if self.geom_row is not None else None, last)
         if closes:
             self._done_files.add(file)
-        if last:
-            self._start_packing()
         ready = 0
         while ready < len(self._stored) and self._stored[ready][0] in self._done_files:
             ready += 1
@@ -823,8 +830,7 @@ class GpkgAppender:
                 rtree = self._rtree()
                 if rtree:
                     fill_rtree(conn, rtree, ids, bounds, self._packing.result() if self._packing else None)
-                    if self._flushing is None or self._flushing.done():  # (the index's pages too, meanwhile)
-                        self._flushing = self._flusher.submit(_write_back, self.path)
+                    self._write_back_soon()  # (the index's pages too, meanwhile)
                 if len(ids):
                     conn.execute(
                         "UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ?, "
