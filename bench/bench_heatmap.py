@@ -11,14 +11,22 @@ with a 300 m radius and 10 m pixels (default kernel, raw values):
 * ``alpr``   - ``processing.run("alpr:heatmap", ...)``
 
 both reading the same GeoPackage path and writing a GeoTIFF.  Each run is a
-fresh child process (this script with ``--worker``): the child times only
-``processing.run`` (not the start-up of QGIS and Processing) and reports its
+fresh child process (this script with ``--worker``) that starts QGIS and
+Processing as ``qgis_process`` and the desktop do (the Processing plugin
+loaded and started; for ``alpr`` the plugin too, from the working tree): the
+child times only ``processing.run`` (not the start-up) and reports its
 resident size before the run ("start-up"); the parent takes the child's peak
 resident memory from ``os.wait4`` (``ru_maxrss``).  The parent imports
 neither numpy nor QGIS, so the peaks it reports are the children's own.  For
 ``alpr`` the child also reports where the time went (reading the points,
 binning them, the density strips, writing the GeoTIFF, the style).  The plugin
 is byte-compiled first (``compileall``), as QGIS leaves an installed plugin.
+
+Each run is then repeated through ``qgis_process.bin run`` itself, the way a
+script or a scheduled job runs it (unless ``--no-cli``): native with an empty
+QGIS profile (QGIS as installed), alpr with a profile in which the working
+tree's plugin is enabled; the parent reports the wall time (QGIS's start-up
+included) and the process's peak resident memory.
 
 Then it checks the two rasters in another child: same size, geotransform, CRS
 and no-data cells, and the largest |difference| over the largest value
@@ -34,7 +42,7 @@ Run it
 ------
 ::
 
-    /usr/bin/python3 bench/bench_heatmap.py [--sizes 200000,1000000] [--repeat R] [--radius 300] [--pixel 10]
+    /usr/bin/python3 bench/bench_heatmap.py [--sizes 200000,1000000] [--repeat R] [--radius 300] [--pixel 10] [--no-cli]
 
 Use Debian's ``/usr/bin/python3`` (it has QGIS); headless runs need
 ``QT_QPA_PLATFORM=offscreen`` (set here when missing).  With ``--repeat R``
@@ -48,6 +56,7 @@ import compileall
 import json
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -139,22 +148,32 @@ def generate(n: int, path: str) -> Dict[str, Any]:
 
 
 def start_qgis(with_alpr: bool):
+    """QGIS and Processing as ``qgis_process`` starts them: the Processing plugin loaded and started.
+
+    Loading the Processing plugin (not only ``Processing.initialize()``) is
+    what ``qgis_process`` and the desktop do; it imports numpy on the way
+    (``processing/ProcessingPlugin.py`` imports ``gui/HistoryDialog``, which
+    imports ``gui/TestTools``: ``from numpy import nan_to_num``), so both
+    children start with it, as every QGIS process does.  With ``with_alpr``
+    the plugin is then loaded from the working tree the same way
+    (``qgis.utils.loadPlugin`` and ``startProcessingPlugin``, as for an
+    enabled plugin whose metadata says ``hasProcessingProvider=yes``).
+    """
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from qgis.core import QgsApplication
 
     app = QgsApplication([], False)
     app.initQgis()
     sys.path.append(QGIS_PLUGINS)
-    from processing.core.Processing import Processing
+    import qgis.utils
 
-    Processing.initialize()
+    plugins = ["processing"]
     if with_alpr:
         sys.path.insert(0, REPO)
-        from alpr_qgis.provider import AlprProvider
-
-        provider = AlprProvider()
-        QgsApplication.processingRegistry().addProvider(provider)
-        app.alpr_provider = provider  # the registry keeps no Python reference
+        plugins.append("alpr_qgis")
+    for name in plugins:
+        if not (qgis.utils.loadPlugin(name) and qgis.utils.startProcessingPlugin(name)):
+            raise RuntimeError("could not start the {} plugin".format(name))
     return app
 
 
@@ -318,6 +337,64 @@ def run_child(args: Sequence[str]) -> Dict[str, Any]:
     return result
 
 
+QGIS_PROCESS = "qgis_process.bin"  # (Debian's qgis_process wrapper passes an option 3.22 rejects)
+
+
+def cli_profiles(folder: str) -> Dict[str, str]:
+    """QGIS configuration folders for the ``qgis_process`` runs: method -> QGIS_CUSTOM_CONFIG_PATH.
+
+    ``native`` gets an empty profile (QGIS as installed, no alpr_qgis);
+    ``alpr`` a profile with the working tree's plugin in it (its entries
+    linked, metadata.txt copied in, as ``make package`` puts it) and enabled.
+    """
+    native = os.path.join(folder, "profile_native")
+    alpr = os.path.join(folder, "profile_alpr")
+    plugin = os.path.join(alpr, "profiles", "default", "python", "plugins", "alpr_qgis")
+    os.makedirs(native)
+    os.makedirs(plugin)
+    source = os.path.join(REPO, "alpr_qgis")
+    for entry in os.listdir(source):  # (__pycache__ too: the byte-compiled modules, as installed)
+        if entry != "metadata.txt":
+            os.symlink(os.path.join(source, entry), os.path.join(plugin, entry))
+    shutil.copy(os.path.join(REPO, "metadata.txt"), os.path.join(plugin, "metadata.txt"))
+    env = _cli_env(alpr)
+    subprocess.run([QGIS_PROCESS, "plugins", "enable", "alpr_qgis"], env=env, capture_output=True, check=False)
+    listed = subprocess.run([QGIS_PROCESS, "list"], env=env, capture_output=True, text=True, check=False).stdout
+    if "alpr:heatmap" not in listed:
+        raise RuntimeError(
+            "alpr_qgis did not register with {} (is resources_rc.py built? make resources)".format(QGIS_PROCESS)
+        )
+    return {"native": native, "alpr": alpr}
+
+
+def _cli_env(config: str) -> Dict[str, str]:
+    env = dict(os.environ)
+    env["QGIS_CUSTOM_CONFIG_PATH"] = config
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    return env
+
+
+def run_cli(method: str, config: str, gpkg: str, out: str, radius: float, pixel: float) -> Dict[str, Any]:
+    """One ``qgis_process.bin run``: wall seconds (QGIS's start-up included) and peak MiB (wait4)."""
+    algorithm = "alpr:heatmap" if method == "alpr" else "qgis:heatmapkerneldensityestimation"
+    args = [QGIS_PROCESS, "run", algorithm, "--", "INPUT=" + gpkg, "RADIUS={:g}".format(radius)]
+    args += ["PIXEL_SIZE={:g}".format(pixel), "KERNEL=0", "OUTPUT_VALUE=0", "OUTPUT=" + out]
+    with tempfile.TemporaryFile(mode="w+") as output:
+        start = time.perf_counter()
+        proc = subprocess.Popen(args, stdout=output, stderr=subprocess.STDOUT, env=_cli_env(config))
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0 or not os.path.exists(out):
+            output.seek(0)
+            raise RuntimeError(
+                "{} {} failed (exit status {}):\n{}".format(
+                    QGIS_PROCESS, algorithm, proc.returncode, output.read()[-3000:]
+                )
+            )
+    return {"seconds": seconds, "peak_mib": usage.ru_maxrss / 1024.0}
+
+
 def ensure_data(n: int) -> str:
     os.makedirs(DATA_DIR, exist_ok=True)
     path = os.path.join(DATA_DIR, "reads_{}.gpkg".format(n))
@@ -347,6 +424,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--radius", type=float, default=300.0, help="radius in metres (default 300)")
     parser.add_argument("--pixel", type=float, default=10.0, help="pixel size in metres (default 10)")
     parser.add_argument("--methods", default="native,alpr", help="native, alpr or both (default both)")
+    parser.add_argument(
+        "--no-cli", dest="cli", action="store_false", help="skip the runs through qgis_process.bin (peak memory)"
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     methods = [m.strip() for m in args.methods.split(",") if m.strip()]
@@ -359,9 +439,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     rows: List[Dict[str, Any]] = []
     failed = False
     with tempfile.TemporaryDirectory(prefix="bench_heatmap_") as tmp:
+        if args.cli and not shutil.which(QGIS_PROCESS):
+            print("{} not found: no qgis_process runs".format(QGIS_PROCESS), flush=True)
+            args.cli = False
+        profiles = cli_profiles(tmp) if args.cli else {}
         for n in sizes:
             gpkg = ensure_data(n)
             runs: Dict[str, List[Dict[str, Any]]] = {m: [] for m in methods}
+            cli: Dict[str, List[Dict[str, Any]]] = {m: [] for m in methods if args.cli}
             for i in range(args.repeat):
                 for method in methods:
                     out = os.path.join(tmp, "{}_{}.tif".format(method, n))
@@ -369,6 +454,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                     run = run_child([method, gpkg, out, str(args.radius), str(args.pixel)])
                     print("{:.2f} s, peak {:.0f} MiB".format(run["seconds"], run["peak_mib"]), flush=True)
                     runs[method].append(run)
+                    if args.cli:
+                        print("  the same through {} ...".format(QGIS_PROCESS), end=" ", flush=True)
+                        out = os.path.join(tmp, "cli_{}_{}.tif".format(method, n))
+                        run = run_cli(method, profiles[method], gpkg, out, args.radius, args.pixel)
+                        print("{:.2f} s, peak {:.0f} MiB".format(run["seconds"], run["peak_mib"]), flush=True)
+                        cli[method].append(run)
             check = None
             if len(methods) == 2:
                 check = run_child(["parity", *(os.path.join(tmp, "{}_{}.tif".format(m, n)) for m in methods)])
@@ -381,7 +472,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                     and check["rel_error"] <= 0.01
                 )
                 failed |= not ok
-            rows.append({"n": n, "runs": runs, "parity": check})
+            rows.append({"n": n, "runs": runs, "cli": cli, "parity": check})
     report(rows, methods, args)
     if failed:
         print("FAILED: the rasters disagree (see parity above).", file=sys.stderr)
@@ -430,6 +521,30 @@ def report(rows: List[Dict[str, Any]], methods: Sequence[str], args) -> None:
                 row["n"], native, alpr, native / alpr, _memory(runs, "native"), _memory(runs, "alpr"), error
             )
         )
+    if any(row["cli"] for row in rows):
+        print()
+        print(
+            "through {} run (QGIS as installed for native; the plugin enabled for alpr): wall seconds, "
+            "QGIS's start-up included; MiB = the process's peak ru_maxrss".format(QGIS_PROCESS)
+        )
+        header = "{:>10} {:>9} {:>9} {:>11} {:>11}".format("points", "native s", "alpr s", "native MiB", "alpr MiB")
+        print(header)
+        print("-" * len(header))
+        for row in rows:
+            cli = row["cli"]
+
+            def value(method, key, cli=cli):
+                return med(cli[method], key) if cli.get(method) else nan
+
+            print(
+                "{:>10,} {:>9.2f} {:>9.2f} {:>11.0f} {:>11.0f}".format(
+                    row["n"],
+                    value("native", "seconds"),
+                    value("alpr", "seconds"),
+                    value("native", "peak_mib"),
+                    value("alpr", "peak_mib"),
+                )
+            )
     print()
     for row in rows:
         if "alpr" in row["runs"]:
@@ -443,6 +558,14 @@ def report(rows: List[Dict[str, Any]], methods: Sequence[str], args) -> None:
         if args.repeat > 1:
             for method, runs in row["runs"].items():
                 print("  {:<7} all runs (s): {}".format(method, ", ".join("{:.2f}".format(r["seconds"]) for r in runs)))
+            for method, runs in row["cli"].items():
+                print(
+                    "  {:<7} all {} runs (s / MiB): {}".format(
+                        method,
+                        QGIS_PROCESS,
+                        ", ".join("{:.2f} / {:.0f}".format(r["seconds"], r["peak_mib"]) for r in runs),
+                    )
+                )
         if row["parity"]:
             p = row["parity"]
             print(
