@@ -384,13 +384,11 @@ def run_cli(method: str, config: str, gpkg: str, out: str, radius: float, pixel:
         proc = subprocess.Popen(args, stdout=output, stderr=subprocess.STDOUT, env=_cli_env(config))
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        if proc.returncode != 0 or not os.path.exists(out):
+        code = os.waitstatus_to_exitcode(status)
+        if code != 0 or not os.path.exists(out):
             output.seek(0)
             raise RuntimeError(
-                "{} {} failed (exit status {}):\n{}".format(
-                    QGIS_PROCESS, algorithm, proc.returncode, output.read()[-3000:]
-                )
+                "{} {} failed (exit status {}):\n{}".format(QGIS_PROCESS, algorithm, code, output.read()[-3000:])
             )
     return {"seconds": seconds, "peak_mib": usage.ru_maxrss / 1024.0}
 
