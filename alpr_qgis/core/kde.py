@@ -320,14 +320,22 @@ class _Points:
         return _Points(*(getattr(self, f)[idx] for f in _Points.__dataclass_fields__))
 
 
+def _block_cast(window: bool) -> Callable[[np.ndarray], np.ndarray]:
+    """Cell position → a block's first column or row: native's truncation, or floor in a window."""
+    return (lambda q: np.floor(q).astype(np.int32)) if window else _cast_unsigned
+
+
+def _block_top(y: np.ndarray, grid: Grid, b: int, window: bool) -> np.ndarray:
+    """The first raster row of each point's block (``_Points.y_pos_io``)."""
+    return _block_cast(window)((grid.y_max - y) / grid.pixel - b)
+
+
 def _points(x: np.ndarray, y: np.ndarray, w: np.ndarray, grid: Grid, b: int, window: bool) -> _Points:
     p = grid.pixel
-    cast = (lambda q: np.floor(q).astype(np.int32)) if window else _cast_unsigned
+    cast = _block_cast(window)
     col = (x - grid.x_min) / p
     x_pos = cast(col - b)
-    down = (grid.y_max - y) / p
-    y_pos_io = cast(down - b)
-    del down
+    y_pos_io = _block_top(y, grid, b, window)
     row = (y - grid.y_min) / p  # up, from the bottom...
     y_pos = cast(row - b)
     row += y_pos_io - y_pos  # ...and the row native effectively uses
@@ -480,6 +488,7 @@ def _spans(
     hits: np.ndarray,
     progress: Progress,
     cancelled: IsCancelled,
+    rows: Optional[Tuple[int, int]] = None,
 ) -> None:
     """Add ``w (alpha (1 - t²) + jump)`` over every point's disk, exactly, row by row.
 
@@ -490,11 +499,17 @@ def _spans(
     along each row then give every cell's coefficients, and a count of runs
     the cells reached.  With equal weights c2 (and, without ``alpha``, c0)
     is a constant times the count, and is not summed separately.
+
+    ``rows``: only the raster rows [first, end), which ``sums`` and
+    ``hits`` then hold (a strip); None: the whole raster.  Each row's value
+    depends on that row's runs only, so a strip equals those rows of the
+    whole.
     """
     n = len(pts)
     if not n:
         return
-    rows_n, cols_n = grid.rows, grid.cols
+    first, end = (0, grid.rows) if rows is None else rows
+    rows_n, cols_n = end - first, grid.cols
     width = cols_n + 1
     p = grid.pixel
     radius_cells = radius / p
@@ -521,12 +536,16 @@ def _spans(
             raise Cancelled()
         ids = order[start : start + chunk]
         y_pos_io = pts.y_pos_io[ids, None]
-        centre, rows, dy2, lo, hi, valid = _runs(pts, ids, grid, radius, b)
-        r0 = max(int(y_pos_io.min()), 0)
-        r1 = min(int(y_pos_io.max()) + side - 1, rows_n - 1)
+        centre, raster_rows, dy2, lo, hi, valid = _runs(pts, ids, grid, radius, b)
+        if rows is not None:
+            valid &= (raster_rows >= first) & (raster_rows < end)
+        r0 = max(int(y_pos_io.min()), first)
+        r1 = min(int(y_pos_io.max()) + side - 1, end - 1)
+        if r1 < r0:  # (no row of these blocks in the strip)
+            continue
         size = (r1 - r0 + 1) * width
-        window = slice(r0 * width, (r1 + 1) * width)
-        local = (rows - r0) * width
+        window = slice((r0 - first) * width, (r1 - first + 1) * width)
+        local = (raster_rows - r0) * width
         # Invalid runs land in one extra slot (index ``size``), dropped.
         starts = np.where(valid, local + lo.astype(np.int64), size).ravel()
         stops = np.where(valid, local + hi.astype(np.int64) + 1, size).ravel()
@@ -1228,8 +1247,11 @@ class DensityBuilder:
     * points whose block cuts their disk (near the raster's edges) are kept
       exactly and added point by point to each strip they reach.
 
-    Other kernels and methods keep the points (double) and compute the
-    whole grid when the strips are asked for (``whole()``).
+    The uniform and Epanechnikov kernels (``spans``) keep the points
+    (double) and compute the exact runs strip by strip too
+    (:meth:`_span_strips`): per strip, arrays of its rows only.  The
+    triangular kernel and the ``exact`` method (few points) keep the points
+    and compute the whole grid when the strips are asked for (``whole()``).
     """
 
     def __init__(
@@ -1392,26 +1414,21 @@ class DensityBuilder:
 
     # -------------------------------------------------------------- raster out
 
-    def whole(self, progress: Progress = lambda f: None) -> np.ndarray:
-        """The whole raster at once (float32), for the methods that do not stream."""
+    def _by_strips(self) -> bool:
+        """True when the raster is computed strip by strip: the FFT kernels, and spans (uniform, Epanechnikov)."""
         if self.streaming:
+            return True
+        n = sum(len(part[0]) for part in self._parts)
+        return plan(n, self.radius, self.grid.pixel, self.kernel, self.exact_budget) == "spans"
+
+    def whole(self, progress: Progress = lambda f: None) -> np.ndarray:
+        """The whole raster at once (float32)."""
+        if self._by_strips():
             values = np.empty((self.grid.rows, self.grid.cols), dtype=np.float32)
             for row0, strip in self.strips(progress):
                 values[row0 : row0 + strip.shape[0]] = strip
             return values
-        if self._parts:
-            x = np.concatenate([p[0] for p in self._parts])
-            y = np.concatenate([p[1] for p in self._parts])
-            weighted = any(p[2] is not None for p in self._parts)
-            w = (
-                np.concatenate([p[2] if p[2] is not None else np.ones(len(p[0])) for p in self._parts])
-                if weighted
-                else np.broadcast_to(np.float64(1.0), x.shape)
-            )
-        else:
-            x = y = np.empty(0)
-            w = np.empty(0)
-        self._parts = []
+        x, y, w = self._gathered()
         pts = _points(x, y, w, self.grid, self.b, self.window)
         del x, y, w
         values, self.method, self.exact_points, self.maximum = _whole_grid(
@@ -1429,8 +1446,72 @@ class DensityBuilder:
         )
         return values
 
+    def _gathered(self) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(x, y, w) of the points kept when not streaming, in one array each (the parts let go)."""
+        if self._parts:
+            x = np.concatenate([p[0] for p in self._parts])
+            y = np.concatenate([p[1] for p in self._parts])
+            weighted = any(p[2] is not None for p in self._parts)
+            w = (
+                np.concatenate([p[2] if p[2] is not None else np.ones(len(p[0])) for p in self._parts])
+                if weighted
+                else np.broadcast_to(np.float64(1.0), x.shape)
+            )
+        else:
+            x = y = np.empty(0)
+            w = np.empty(0)
+        self._parts = []
+        return x, y, w
+
+    def _span_strips(self, progress: Progress) -> Iterator[Tuple[int, np.ndarray]]:
+        """The strips of the ``spans`` method (uniform and Epanechnikov kernels): exact, no full-grid array.
+
+        The points (x, y, w) are sorted by their block's first row; each
+        strip takes the points whose block reaches its rows and adds their
+        runs on those rows only (:func:`_spans` with ``rows``).  A point is
+        handled by every strip its block crosses (about 1 + (2b + 1) /
+        :data:`STRIP_ROWS` strips).
+        """
+        grid, b, cancelled = self.grid, self.b, self.cancelled
+        x, y, w = self._gathered()
+        top_row = _block_top(y, grid, b, self.window)
+        order = np.argsort(top_row, kind="stable")
+        top_row = top_row[order]
+        x, y = x[order], y[order]
+        if w.strides != (0,):  # (no weights: one broadcast 1.0)
+            w = w[order]
+        del order
+        alpha, jump = _span_terms(
+            self.kernel, kernel_scale(self.kernel, self.output, self.radius, self.decay), self.decay
+        )
+        self.method = "spans"
+        top = -np.inf
+        for row0 in range(0, grid.rows, self.strip_rows):
+            if cancelled():
+                raise Cancelled()
+            height = min(self.strip_rows, grid.rows - row0)
+            i0, i1 = np.searchsorted(top_row, [row0 - 2 * b, row0 + height]).tolist()
+            sums = np.zeros((height, grid.cols))
+            hits = np.zeros((height, grid.cols), dtype=bool)
+            if i1 > i0:
+                pts = _points(x[i0:i1], y[i0:i1], w[i0:i1], grid, b, self.window)
+                _spans(pts, grid, self.radius, b, alpha, jump, sums, hits, _ignore, cancelled, (row0, row0 + height))
+                del pts
+            out = sums.astype(np.float32)
+            del sums
+            if hits.any():
+                top = max(top, float(np.max(out, where=hits, initial=-np.inf)))
+            np.copyto(out, np.float32(NODATA), where=~hits)
+            del hits
+            progress(min(1.0, (row0 + height) / grid.rows))
+            yield row0, out
+        self.maximum = top if top > -np.inf else 0.0
+
     def strips(self, progress: Progress = lambda f: None) -> Iterator[Tuple[int, np.ndarray]]:
         """``(first row, rows)`` from the top down: float32, :data:`NODATA` where no point reaches."""
+        if not self.streaming and self._by_strips():
+            yield from self._span_strips(progress)
+            return
         if not self.streaming:
             values = self.whole(progress)
             for row0 in range(0, self.grid.rows, self.strip_rows):

@@ -213,3 +213,71 @@ def test_cancel_while_adding_or_in_strips():
         next(strips)
     with pytest.raises(Cancelled):
         builder.add(x, y)
+
+
+def whole_spans(x, y, w, grid, r, kernel, window=False):
+    """The whole-grid spans computation (``_whole_grid``, one set of difference arrays for the raster)."""
+    b = kde.radius_in_pixels(r, grid.pixel)
+    ww = np.broadcast_to(1.0, x.shape) if w is None else np.asarray(w, float)
+    keep = grid.contains(x, y)
+    pts = kde._points(x[keep], y[keep], ww[keep], grid, b, window)
+    if not window:
+        fits = (pts.x_pos >= 0) & (pts.x_pos + 2 * b < grid.cols) & (pts.y_pos_io >= 0)
+        pts = pts.take(np.nonzero(fits & (pts.y_pos_io + 2 * b < grid.rows))[0])
+    nonnegative = w is None or bool(np.all(ww >= 0))
+    values, method, _, top = kde._whole_grid(
+        pts, grid, r, b, kernel, "raw", 0.0, nonnegative, 0, lambda f: None, lambda: False
+    )
+    assert method == "spans"
+    return values, top
+
+
+@pytest.mark.parametrize("strip_rows", [1, 7, 64, 1000])
+@pytest.mark.parametrize("kernel", ["uniform", "epanechnikov"])
+def test_span_kernels_come_in_strips_equal_to_the_whole_grid(kernel, strip_rows):
+    """Uniform and Epanechnikov (exact spans) strip by strip: the whole-grid raster, cell for cell."""
+    x, y = clustered(3000, seed=4)
+    w = np.random.default_rng(3).uniform(-0.5, 2.0, len(x))  # (negative weights: the maximum skips no-data)
+    grid = kde.Grid.around((x.min(), y.min(), x.max(), y.max()), 120.0, 10.0)
+    for weights in (None, w):
+        expected, top = whole_spans(x, y, weights, grid, 120.0, kernel)
+        builder = kde.DensityBuilder(grid, 120.0, kernel, expected=len(x), exact_budget=0, strip_rows=strip_rows)
+        for i in range(0, len(x), 700):
+            builder.add(x[i : i + 700], y[i : i + 700], None if weights is None else weights[i : i + 700])
+        assert not builder.streaming
+        rows = []
+        values = np.full((grid.rows, grid.cols), np.nan, dtype=np.float32)
+        for row0, strip in builder.strips():
+            rows.append((row0, strip.shape[0]))
+            values[row0 : row0 + strip.shape[0]] = strip
+        assert rows == [(r0, min(strip_rows, grid.rows - r0)) for r0 in range(0, grid.rows, strip_rows)]
+        np.testing.assert_array_equal(values == NODATA, expected == NODATA)
+        assert (values != NODATA).sum() > grid.rows * grid.cols // 10
+        assert_same(values, expected, abs(top), tolerance=1e-6)
+        assert builder.method == "spans" and builder.points == len(x)
+        assert builder.maximum == pytest.approx(top, rel=1e-6)
+
+
+def test_span_strips_in_a_window_and_a_cancel():
+    """A window cut from a larger grid (blocks clipped, floored positions) and a cancel between strips."""
+    x, y = clustered(2000, seed=8)
+    big = kde.Grid.around((x.min(), y.min(), x.max(), y.max()), 120.0, 10.0)
+    x_min, y_max = big.x_min + 400.0, big.y_max - 600.0
+    grid = kde.Grid(x_min, y_max - 1400.0, x_min + 1500.0, y_max, big.pixel, 140, 150)
+    expected, top = whole_spans(x, y, None, grid, 120.0, "uniform", window=True)
+    builder = kde.DensityBuilder(grid, 120.0, "uniform", window=True, expected=len(x), exact_budget=0, strip_rows=33)
+    builder.add(x, y)
+    values = np.concatenate([strip for _, strip in builder.strips()])
+    assert values.shape == (140, 150) and (values != NODATA).sum() > 140 * 150 // 4
+    assert_same(values, expected, top, tolerance=1e-9)
+    assert builder.outside == len(x) - int(grid.contains(x, y).sum()) > 0
+    stop = []
+    builder = kde.DensityBuilder(
+        grid, 120.0, "uniform", window=True, exact_budget=0, strip_rows=33, cancelled=lambda: bool(stop)
+    )
+    builder.add(x, y)
+    strips = builder.strips()
+    next(strips)
+    stop.append(True)
+    with pytest.raises(Cancelled):
+        next(strips)
