@@ -216,7 +216,7 @@ def test_cancel_while_adding_or_in_strips():
 
 
 def whole_spans(x, y, w, grid, r, kernel, window=False):
-    """The whole-grid spans computation (``_whole_grid``, one set of difference arrays for the raster)."""
+    """The spans of the same points over the whole raster at once (``_spans`` on full-size arrays)."""
     b = kde.radius_in_pixels(r, grid.pixel)
     ww = np.broadcast_to(1.0, x.shape) if w is None else np.asarray(w, float)
     keep = grid.contains(x, y)
@@ -224,12 +224,13 @@ def whole_spans(x, y, w, grid, r, kernel, window=False):
     if not window:
         fits = (pts.x_pos >= 0) & (pts.x_pos + 2 * b < grid.cols) & (pts.y_pos_io >= 0)
         pts = pts.take(np.nonzero(fits & (pts.y_pos_io + 2 * b < grid.rows))[0])
-    nonnegative = w is None or bool(np.all(ww >= 0))
-    values, method, _, top = kde._whole_grid(
-        pts, grid, r, b, kernel, "raw", 0.0, nonnegative, 0, lambda f: None, lambda: False
-    )
-    assert method == "spans"
-    return values, top
+    assert kde.plan(len(pts), r, grid.pixel, kernel, 0) == "spans"
+    sums = np.zeros((grid.rows, grid.cols))
+    hits = np.zeros((grid.rows, grid.cols), dtype=bool)
+    alpha, jump = kde._span_terms(kernel, kde.kernel_scale(kernel, "raw", r), 0.0)
+    kde._spans(pts, grid, r, b, alpha, jump, sums, hits, lambda f: None, lambda: False)
+    values = np.where(hits, sums, NODATA).astype(np.float32)
+    return values, float(sums[hits].max())
 
 
 @pytest.mark.parametrize("strip_rows", [1, 7, 64, 1000])
