@@ -4,8 +4,9 @@
 What it measures
 ----------------
 For synthetic, clustered ALPR-like reads (default 200,000 and 1,000,000
-points, in UTM zone 10N, written to a GeoPackage first), a quartic heatmap
-with a 300 m radius and 10 m pixels (default kernel, raw values):
+points, in UTM zone 10N, written to a GeoPackage first), a heatmap with a
+300 m radius and 10 m pixels (quartic, QGIS's default kernel, unless
+``--kernel``; raw values):
 
 * ``native`` - ``processing.run("qgis:heatmapkerneldensityestimation", ...)``
 * ``alpr``   - ``processing.run("alpr:heatmap", ...)``
@@ -42,7 +43,8 @@ Run it
 ------
 ::
 
-    /usr/bin/python3 bench/bench_heatmap.py [--sizes 200000,1000000] [--repeat R] [--radius 300] [--pixel 10] [--no-cli]
+    /usr/bin/python3 bench/bench_heatmap.py [--sizes 200000,1000000] [--repeat R] [--radius 300] [--pixel 10]
+        [--kernel quartic] [--no-cli]
 
 Use Debian's ``/usr/bin/python3`` (it has QGIS); headless runs need
 ``QT_QPA_PLATFORM=offscreen`` (set here when missing).  With ``--repeat R``
@@ -73,6 +75,7 @@ GENERATOR_VERSION = 1
 CRS = "EPSG:32610"
 ORIGIN = (560_000.0, 4_175_000.0)
 CITY = (20_000.0, 15_000.0)
+KERNELS = ("quartic", "triangular", "uniform", "triweight", "epanechnikov")  # (KERNEL: QGIS's order)
 
 
 # ------------------------------------------------------------------ children
@@ -228,14 +231,14 @@ def _phases():
     return spent
 
 
-def worker(method: str, gpkg: str, out: str, radius: float, pixel: float) -> Dict[str, Any]:
+def worker(method: str, gpkg: str, out: str, radius: float, pixel: float, kernel: int = 0) -> Dict[str, Any]:
     app = start_qgis(method == "alpr")
     from qgis import processing
     from qgis.core import Qgis
 
     spent = _phases() if method == "alpr" else {}
     algorithm = "alpr:heatmap" if method == "alpr" else "qgis:heatmapkerneldensityestimation"
-    params = {"INPUT": gpkg, "RADIUS": radius, "PIXEL_SIZE": pixel, "KERNEL": 0, "OUTPUT_VALUE": 0, "OUTPUT": out}
+    params = {"INPUT": gpkg, "RADIUS": radius, "PIXEL_SIZE": pixel, "KERNEL": kernel, "OUTPUT_VALUE": 0, "OUTPUT": out}
     startup = _peak_mib()
     start = time.perf_counter()
     processing.run(algorithm, params)
@@ -298,7 +301,7 @@ def _child_main(argv: Sequence[str]) -> int:
     elif mode == "parity":
         result = parity(argv[1], argv[2])
     else:
-        result = worker(mode, argv[1], argv[2], float(argv[3]), float(argv[4]))
+        result = worker(mode, argv[1], argv[2], float(argv[3]), float(argv[4]), int(argv[5]))
     print(RESULT + json.dumps(result), flush=True)
     return 0
 
@@ -374,11 +377,11 @@ def _cli_env(config: str) -> Dict[str, str]:
     return env
 
 
-def run_cli(method: str, config: str, gpkg: str, out: str, radius: float, pixel: float) -> Dict[str, Any]:
+def run_cli(method: str, config: str, gpkg: str, out: str, radius: float, pixel: float, kernel: int) -> Dict[str, Any]:
     """One ``qgis_process.bin run``: wall seconds (QGIS's start-up included) and peak MiB (wait4)."""
     algorithm = "alpr:heatmap" if method == "alpr" else "qgis:heatmapkerneldensityestimation"
     args = [QGIS_PROCESS, "run", algorithm, "--", "INPUT=" + gpkg, "RADIUS={:g}".format(radius)]
-    args += ["PIXEL_SIZE={:g}".format(pixel), "KERNEL=0", "OUTPUT_VALUE=0", "OUTPUT=" + out]
+    args += ["PIXEL_SIZE={:g}".format(pixel), "KERNEL={}".format(kernel), "OUTPUT_VALUE=0", "OUTPUT=" + out]
     with tempfile.TemporaryFile(mode="w+") as output:
         start = time.perf_counter()
         proc = subprocess.Popen(args, stdout=output, stderr=subprocess.STDOUT, env=_cli_env(config))
@@ -422,6 +425,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--radius", type=float, default=300.0, help="radius in metres (default 300)")
     parser.add_argument("--pixel", type=float, default=10.0, help="pixel size in metres (default 10)")
     parser.add_argument("--methods", default="native,alpr", help="native, alpr or both (default both)")
+    parser.add_argument("--kernel", default="quartic", choices=KERNELS, help="kernel shape (default quartic)")
     parser.add_argument(
         "--no-cli", dest="cli", action="store_false", help="skip the runs through qgis_process.bin (peak memory)"
     )
@@ -449,13 +453,17 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 for method in methods:
                     out = os.path.join(tmp, "{}_{}.tif".format(method, n))
                     print("{:,} points, run {}/{}: {} ...".format(n, i + 1, args.repeat, method), end=" ", flush=True)
-                    run = run_child([method, gpkg, out, str(args.radius), str(args.pixel)])
+                    run = run_child(
+                        [method, gpkg, out, str(args.radius), str(args.pixel), str(KERNELS.index(args.kernel))]
+                    )
                     print("{:.2f} s, peak {:.0f} MiB".format(run["seconds"], run["peak_mib"]), flush=True)
                     runs[method].append(run)
                     if args.cli:
                         print("  the same through {} ...".format(QGIS_PROCESS), end=" ", flush=True)
                         out = os.path.join(tmp, "cli_{}_{}.tif".format(method, n))
-                        run = run_cli(method, profiles[method], gpkg, out, args.radius, args.pixel)
+                        run = run_cli(
+                            method, profiles[method], gpkg, out, args.radius, args.pixel, KERNELS.index(args.kernel)
+                        )
                         print("{:.2f} s, peak {:.0f} MiB".format(run["seconds"], run["peak_mib"]), flush=True)
                         cli[method].append(run)
             check = None
@@ -494,8 +502,8 @@ def report(rows: List[Dict[str, Any]], methods: Sequence[str], args) -> None:
     last = rows[-1]["runs"][methods[-1]][-1]
     print()
     print(
-        "Heatmap benchmark: quartic kernel, raw values, radius {:g} m, pixel {:g} m; {} run(s) per method{}".format(
-            args.radius, args.pixel, args.repeat, ", medians" if args.repeat > 1 else ""
+        "Heatmap benchmark: {} kernel, raw values, radius {:g} m, pixel {:g} m; {} run(s) per method{}".format(
+            args.kernel, args.radius, args.pixel, args.repeat, ", medians" if args.repeat > 1 else ""
         )
     )
     versions = ", ".join("{} {}".format(k, v) for k, v in last["versions"].items())
