@@ -116,6 +116,7 @@ MAX_CELLS = 60_000_000
 
 _CHUNK = 2_000_000  # elements per vectorised chunk
 _TIP_PHASES = 128  # sub-cell positions per axis in the triangular tip table
+_TIP_POINTS = 16_384  # points whose tip corrections are added at once (bounds the temporaries)
 _EDGE_TOL = 1e-6  # cells: a span end this close to a cell centre is checked exactly
 _SPAN_CHUNK = 64_000  # (point, row) pairs per chunk
 _RIM_CHUNK = 4_096  # (point, row) pairs per chunk when marking rims
@@ -868,21 +869,31 @@ def _tip_table(radius_cells: float, pixel: float, radius: float, profile: Callab
 
 
 def _tip_correct(pts: _Points, grid: Grid, table: np.ndarray, sums: np.ndarray, cancelled: IsCancelled) -> None:
-    """Add every point's tip correction (from :func:`_tip_table`) to ``sums``."""
+    """Add every point's tip correction (from :func:`_tip_table`) to ``sums``.
+
+    The points go in order of their rows, :data:`_TIP_POINTS` at a time, so
+    each batch's sums (``bincount``) cover only the rows it reaches, not the
+    raster.
+    """
     q = _TIP_PHASES
     nodes = np.arange(-1, 3)
-    chunk = max(1, _CHUNK // 16)
-    for start in range(0, len(pts), chunk):
+    by_row = np.argsort(pts.row, kind="stable")
+    for start in range(0, len(pts), _TIP_POINTS):
         if cancelled():
             raise Cancelled()
-        part = pts.take(slice(start, start + chunk))
+        part = pts.take(by_row[start : start + _TIP_POINTS])
         iy, ix, ty, tx = _node_frame(part.col, part.row)
         phase = np.minimum((ty * q).astype(np.int64), q - 1) * q + np.minimum((tx * q).astype(np.int64), q - 1)
         values = table[phase] * part.w[:, None]
         rows = (iy[:, None, None] + nodes[None, :, None]).repeat(4, axis=2).reshape(-1, 16)
         cols = (ix[:, None, None] + nodes[None, None, :]).repeat(4, axis=1).reshape(-1, 16)
         ok = (rows >= 0) & (rows < grid.rows) & (cols >= 0) & (cols < grid.cols)
-        sums += np.bincount((rows * grid.cols + cols)[ok], values[ok], minlength=sums.size).reshape(sums.shape)
+        if not ok.any():
+            continue
+        r0, r1 = int(rows[ok].min()), int(rows[ok].max()) + 1
+        height = r1 - r0
+        cells = ((rows - r0) * grid.cols + cols)[ok]
+        sums[r0:r1] += np.bincount(cells, values[ok], minlength=height * grid.cols).reshape(height, grid.cols)
 
 
 # ----------------------------------------------------------------- mask
