@@ -578,6 +578,39 @@ def _spans(
     hits |= reached
 
 
+def _span_strip_sums(
+    points_of: Callable[[int, int], _Points],
+    tops: np.ndarray,
+    grid: Grid,
+    radius: float,
+    b: int,
+    alpha: float,
+    jump: float,
+    strip_rows: int,
+    cancelled: IsCancelled,
+) -> Iterator[Tuple[int, np.ndarray, np.ndarray]]:
+    """:func:`_spans` strip by strip: ``(first row, sums (float64), cells reached)`` from the top down.
+
+    ``tops`` is the sorted first block row of every point and
+    ``points_of(i, j)`` the points i to j in that order; each strip takes the
+    points whose block reaches its rows (a point is handled by every strip
+    its block crosses, about 1 + (2b + 1) / ``strip_rows`` strips), so only
+    arrays of a strip's rows are held.
+    """
+    for row0 in range(0, grid.rows, strip_rows):
+        if cancelled():
+            raise Cancelled()
+        height = min(strip_rows, grid.rows - row0)
+        i0, i1 = np.searchsorted(tops, [row0 - 2 * b, row0 + height]).tolist()
+        sums = np.zeros((height, grid.cols))
+        hits = np.zeros((height, grid.cols), dtype=bool)
+        if i1 > i0:
+            _spans(
+                points_of(i0, i1), grid, radius, b, alpha, jump, sums, hits, _ignore, cancelled, (row0, row0 + height)
+            )
+        yield row0, sums, hits
+
+
 # ----------------------------------------------------------------- fft
 
 
@@ -1483,7 +1516,7 @@ class DensityBuilder:
         handled by every strip its block crosses (about 1 + (2b + 1) /
         :data:`STRIP_ROWS` strips).
         """
-        grid, b, cancelled = self.grid, self.b, self.cancelled
+        grid, b = self.grid, self.b
         x, y, w = self._gathered()
         top_row = _block_top(y, grid, b, self.window)
         order = np.argsort(top_row, kind="stable")
@@ -1497,24 +1530,25 @@ class DensityBuilder:
         )
         self.method = "spans"
         top = -np.inf
-        for row0 in range(0, grid.rows, self.strip_rows):
-            if cancelled():
-                raise Cancelled()
-            height = min(self.strip_rows, grid.rows - row0)
-            i0, i1 = np.searchsorted(top_row, [row0 - 2 * b, row0 + height]).tolist()
-            sums = np.zeros((height, grid.cols))
-            hits = np.zeros((height, grid.cols), dtype=bool)
-            if i1 > i0:
-                pts = _points(x[i0:i1], y[i0:i1], w[i0:i1], grid, b, self.window)
-                _spans(pts, grid, self.radius, b, alpha, jump, sums, hits, _ignore, cancelled, (row0, row0 + height))
-                del pts
+        strips = _span_strip_sums(
+            lambda i, j: _points(x[i:j], y[i:j], w[i:j], grid, b, self.window),
+            top_row,
+            grid,
+            self.radius,
+            b,
+            alpha,
+            jump,
+            self.strip_rows,
+            self.cancelled,
+        )
+        for row0, sums, hits in strips:
             out = sums.astype(np.float32)
             del sums
             if hits.any():
                 top = max(top, float(np.max(out, where=hits, initial=-np.inf)))
             np.copyto(out, np.float32(NODATA), where=~hits)
             del hits
-            progress(min(1.0, (row0 + height) / grid.rows))
+            progress(min(1.0, (row0 + out.shape[0]) / grid.rows))
             yield row0, out
         self.maximum = top if top > -np.inf else 0.0
 
@@ -1676,19 +1710,39 @@ def _whole_grid(
         radius_cells = radius / grid.pixel
         values = hits = None
         spans_share = 0.0
-        if "spans" in method:
+        if "spans" in method:  # (strip by strip: the difference arrays of the whole raster would take 10 × its size)
             spans_share = 0.6 if "fft" in method else 1.0
-            sums = np.zeros(shape)
-            hits = np.zeros(shape, dtype=bool)
+            values = np.empty(shape, dtype=np.float32)
+            hits = np.empty(shape, dtype=bool)
             alpha, jump = _span_terms(kernel, scale, decay)
-            _spans(pts, grid, radius, b, alpha, jump, sums, hits, lambda f: progress(spans_share * f), cancelled)
-            values = sums.astype(np.float32)
-            del sums
+            order = np.argsort(pts.y_pos_io, kind="stable")
+            strips = _span_strip_sums(
+                lambda i, j: pts.take(order[i:j]),
+                pts.y_pos_io[order],
+                grid,
+                radius,
+                b,
+                alpha,
+                jump,
+                STRIP_ROWS,
+                cancelled,
+            )
+            for row0, sums, reached in strips:
+                row1 = row0 + sums.shape[0]
+                values[row0:row1] = sums
+                hits[row0:row1] = reached
+                progress(spans_share * row1 / grid.rows)
+            del order, strips
         if "fft" in method:
             step = (1.0 - spans_share) / 4
             profile = _smooth_profile(kernel, scale, decay)
             clipped = _block_clips_disk(pts, grid, b, radius_cells)
-            fast = pts.take(np.nonzero(~clipped)[0]) if clipped.any() else pts
+            if not clipped.any():
+                fast = pts
+            elif kernel == "triangular":  # (the spans give the cells reached: a weight of 0 leaves them out, no copy)
+                fast = replace(pts, w=np.where(clipped, 0.0, pts.w))
+            else:
+                fast = pts.take(np.nonzero(~clipped)[0])
             if kernel != "triangular":  # (for the triangular kernel the spans give the cells reached)
                 hits = _fast_mask(fast, grid, radius, b, cancelled)
             progress(spans_share + step)

@@ -247,6 +247,26 @@ def test_fast_methods_on_thousands_of_clustered_points(kernel):
         assert relative_error(fast.values, exact.values) < 0.005
 
 
+@pytest.mark.parametrize("kernel", kde.KERNELS)
+def test_fast_methods_in_a_window_match_the_exact_method(kernel):
+    """A window inside the points' extent, a 6.3 m radius in 0.5 m cells (blocks of ±12 cells, as native rounds,
+    cut disks of 12.6 cells): the blocks that cut their disks point by point, the rest fast."""
+    xs, ys = clustered(3000, seed=21)
+    xs, ys = 500000.0 + (xs - 500000.0) / 40.0, 4100000.0 + (ys - 4100000.0) / 40.0  # (about 90 m across)
+    ws = np.random.default_rng(5).uniform(0.2, 2.0, len(xs))
+    full = kde.Grid.around((xs.min(), ys.min(), xs.max(), ys.max()), 6.3, 0.5)
+    x0, y1 = full.x_min + 15.0, full.y_max - 20.0
+    grid = kde.Grid(x0, y1 - 75.0, x0 + 85.0, y1, 0.5, 150, 170)
+    exact = kde.kernel_density(xs, ys, ws, grid, 6.3, kernel, decay=0.3, window=True)
+    fast = kde.kernel_density(xs, ys, ws, grid, 6.3, kernel, decay=0.3, window=True, exact_budget=0)
+    assert exact.method == "exact" and fast.method != "exact"
+    assert fast.outside > 0
+    if "fft" in fast.method:  # (the blocks that cut their disks: left out of the FFT, then point by point)
+        assert 0 < fast.exact_points < fast.points
+    np.testing.assert_array_equal(fast.values == NODATA, exact.values == NODATA)
+    assert relative_error(fast.values, exact.values) < 0.005
+
+
 def test_fast_mask_is_exact_on_rim_cases():
     # Points whose disks end exactly on cell centres, and a sparse scatter with a long rim.
     xs = np.r_[np.arange(20) * 37.0 + 500000.0, 500000.0 + np.random.default_rng(2).uniform(0, 3000, 300)]
