@@ -29,8 +29,8 @@ def clustered(n: int, seed: int = 11):
     return np.round(xy[:, 0], 2) + 500000.0, np.round(xy[:, 1], 2) + 4100000.0
 
 
-def whole(x, y, w, grid, r, kernel="quartic", output="raw", window=False):
-    """The whole-grid computation of the same points, by FFT (the oracle for the strips)."""
+def kept_points(x, y, w, grid, r, window):
+    """(points, b) the builder keeps: inside the grown extent, and (outside a window) blocks that fit."""
     b = kde.radius_in_pixels(r, grid.pixel)
     ww = np.broadcast_to(1.0, x.shape) if w is None else np.asarray(w, float)
     keep = grid.contains(x, y)
@@ -38,7 +38,13 @@ def whole(x, y, w, grid, r, kernel="quartic", output="raw", window=False):
     if not window:
         fits = (pts.x_pos >= 0) & (pts.x_pos + 2 * b < grid.cols) & (pts.y_pos_io >= 0)
         pts = pts.take(np.nonzero(fits & (pts.y_pos_io + 2 * b < grid.rows))[0])
-    nonnegative = w is None or bool(np.all(ww >= 0))
+    return pts, b
+
+
+def whole(x, y, w, grid, r, kernel="quartic", output="raw", window=False):
+    """The whole-grid computation of the same points, by FFT (the oracle for the strips)."""
+    pts, b = kept_points(x, y, w, grid, r, window)
+    nonnegative = w is None or bool(np.all(np.asarray(w, float) >= 0))
     values, method, _, top = kde._whole_grid(
         pts, grid, r, b, kernel, output, 0.0, nonnegative, 0, lambda f: None, lambda: False
     )
@@ -217,13 +223,7 @@ def test_cancel_while_adding_or_in_strips():
 
 def whole_spans(x, y, w, grid, r, kernel, window=False):
     """The spans of the same points over the whole raster at once (``_spans`` on full-size arrays)."""
-    b = kde.radius_in_pixels(r, grid.pixel)
-    ww = np.broadcast_to(1.0, x.shape) if w is None else np.asarray(w, float)
-    keep = grid.contains(x, y)
-    pts = kde._points(x[keep], y[keep], ww[keep], grid, b, window)
-    if not window:
-        fits = (pts.x_pos >= 0) & (pts.x_pos + 2 * b < grid.cols) & (pts.y_pos_io >= 0)
-        pts = pts.take(np.nonzero(fits & (pts.y_pos_io + 2 * b < grid.rows))[0])
+    pts, b = kept_points(x, y, w, grid, r, window)
     assert kde.plan(len(pts), r, grid.pixel, kernel, 0) == "spans"
     sums = np.zeros((grid.rows, grid.cols))
     hits = np.zeros((grid.rows, grid.cols), dtype=bool)
