@@ -1294,7 +1294,8 @@ class DensityBuilder:
     The uniform and Epanechnikov kernels (``spans``) keep the points
     (double) and compute the exact runs strip by strip too
     (:meth:`_span_strips`): per strip, arrays of its rows only.  The
-    triangular kernel and the ``exact`` method (few points) keep the points
+    triangular kernel (its spans summed strip by strip, its FFT part over
+    the whole raster) and the ``exact`` method (few points) keep the points
     and compute the whole grid when the strips are asked for (``whole()``).
     """
 
