@@ -309,12 +309,18 @@ def _child_main(argv: Sequence[str]) -> int:
 # ------------------------------------------------------------------ parent
 
 
-def run_child(args: Sequence[str]) -> Dict[str, Any]:
-    """Run this script with ``--worker args``; its RESULT json, plus ``peak_mib`` from wait4."""
-    env = dict(os.environ)
+def child_env(**extra: str) -> Dict[str, str]:
+    """The environment of a child (a worker or ``qgis_process``): headless, with a runtime folder, plus ``extra``."""
+    env = dict(os.environ, **extra)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     env.setdefault("XDG_RUNTIME_DIR", "/tmp/runtime-{}".format(os.getuid()))
     os.makedirs(env["XDG_RUNTIME_DIR"], mode=0o700, exist_ok=True)
+    return env
+
+
+def run_child(args: Sequence[str]) -> Dict[str, Any]:
+    """Run this script with ``--worker args``; its RESULT json, plus ``peak_mib`` from wait4."""
+    env = child_env()
     with tempfile.TemporaryFile(mode="w+") as errors:
         proc = subprocess.Popen(
             [sys.executable, os.path.abspath(__file__), "--worker", *args],
@@ -360,7 +366,7 @@ def cli_profiles(folder: str) -> Dict[str, str]:
         if entry != "metadata.txt":
             os.symlink(os.path.join(source, entry), os.path.join(plugin, entry))
     shutil.copy(os.path.join(REPO, "metadata.txt"), os.path.join(plugin, "metadata.txt"))
-    env = _cli_env(alpr)
+    env = child_env(QGIS_CUSTOM_CONFIG_PATH=alpr)
     subprocess.run([QGIS_PROCESS, "plugins", "enable", "alpr_qgis"], env=env, capture_output=True, check=False)
     listed = subprocess.run([QGIS_PROCESS, "list"], env=env, capture_output=True, text=True, check=False).stdout
     if "alpr:heatmap" not in listed:
@@ -370,13 +376,6 @@ def cli_profiles(folder: str) -> Dict[str, str]:
     return {"native": native, "alpr": alpr}
 
 
-def _cli_env(config: str) -> Dict[str, str]:
-    env = dict(os.environ)
-    env["QGIS_CUSTOM_CONFIG_PATH"] = config
-    env.setdefault("QT_QPA_PLATFORM", "offscreen")
-    return env
-
-
 def run_cli(method: str, config: str, gpkg: str, out: str, radius: float, pixel: float, kernel: int) -> Dict[str, Any]:
     """One ``qgis_process.bin run``: wall seconds (QGIS's start-up included) and peak MiB (wait4)."""
     algorithm = "alpr:heatmap" if method == "alpr" else "qgis:heatmapkerneldensityestimation"
@@ -384,7 +383,9 @@ def run_cli(method: str, config: str, gpkg: str, out: str, radius: float, pixel:
     args += ["PIXEL_SIZE={:g}".format(pixel), "KERNEL={}".format(kernel), "OUTPUT_VALUE=0", "OUTPUT=" + out]
     with tempfile.TemporaryFile(mode="w+") as output:
         start = time.perf_counter()
-        proc = subprocess.Popen(args, stdout=output, stderr=subprocess.STDOUT, env=_cli_env(config))
+        proc = subprocess.Popen(
+            args, stdout=output, stderr=subprocess.STDOUT, env=child_env(QGIS_CUSTOM_CONFIG_PATH=config)
+        )
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
         code = os.waitstatus_to_exitcode(status)
@@ -486,19 +487,19 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     return 0
 
 
+def _median(runs: Dict[str, List[Dict[str, Any]]], method: str, key: str) -> float:
+    """The median ``key`` of ``method``'s runs; NaN when the method did not run."""
+    return statistics.median(r[key] for r in runs[method]) if runs.get(method) else float("nan")
+
+
 def _memory(runs: Dict[str, List[Dict[str, Any]]], method: str) -> str:
     """Median peak and start-up MiB of one method, as "peak (start-up)"."""
     if method not in runs:
         return "-"
-    peak = statistics.median(r["peak_mib"] for r in runs[method])
-    start = statistics.median(r["startup_mib"] for r in runs[method])
-    return "{:.0f} ({:.0f})".format(peak, start)
+    return "{:.0f} ({:.0f})".format(_median(runs, method, "peak_mib"), _median(runs, method, "startup_mib"))
 
 
 def report(rows: List[Dict[str, Any]], methods: Sequence[str], args) -> None:
-    def med(runs, key):
-        return statistics.median(r[key] for r in runs)
-
     last = rows[-1]["runs"][methods[-1]][-1]
     print()
     print(
@@ -515,11 +516,9 @@ def report(rows: List[Dict[str, Any]], methods: Sequence[str], args) -> None:
     )
     print(header)
     print("-" * len(header))
-    nan = float("nan")
     for row in rows:
         runs = row["runs"]
-        native = med(runs["native"], "seconds") if "native" in runs else nan
-        alpr = med(runs["alpr"], "seconds") if "alpr" in runs else nan
+        native, alpr = _median(runs, "native", "seconds"), _median(runs, "alpr", "seconds")
 
         error = "{:.2e}".format(row["parity"]["rel_error"]) if row["parity"] else "-"
         print(
@@ -538,17 +537,13 @@ def report(rows: List[Dict[str, Any]], methods: Sequence[str], args) -> None:
         print("-" * len(header))
         for row in rows:
             cli = row["cli"]
-
-            def value(method, key, cli=cli):
-                return med(cli[method], key) if cli.get(method) else nan
-
             print(
                 "{:>10,} {:>9.2f} {:>9.2f} {:>11.0f} {:>11.0f}".format(
                     row["n"],
-                    value("native", "seconds"),
-                    value("alpr", "seconds"),
-                    value("native", "peak_mib"),
-                    value("alpr", "peak_mib"),
+                    _median(cli, "native", "seconds"),
+                    _median(cli, "alpr", "seconds"),
+                    _median(cli, "native", "peak_mib"),
+                    _median(cli, "alpr", "peak_mib"),
                 )
             )
     print()
