@@ -267,6 +267,19 @@ def test_fast_methods_in_a_window_match_the_exact_method(kernel):
     assert relative_error(fast.values, exact.values) < 0.005
 
 
+def test_triangular_tip_corrections_in_many_small_batches(monkeypatch):
+    """The tips added 97 points at a time (each batch over its own rows): the same raster as in one batch."""
+    xs, ys = clustered(3000, seed=17)
+    ws = np.random.default_rng(8).uniform(0.0, 2.0, len(xs))
+    one = density(xs, ys, ws, 95, 10, "triangular", decay=0.2, budget=0)
+    monkeypatch.setattr(kde, "_TIP_POINTS", 97)
+    many = density(xs, ys, ws, 95, 10, "triangular", decay=0.2, budget=0)
+    assert many.method == one.method == "spans+fft-cubic"
+    np.testing.assert_allclose(many.values, one.values, rtol=0, atol=1e-5 * one.maximum)
+    exact = density(xs, ys, ws, 95, 10, "triangular", decay=0.2)
+    assert relative_error(many.values, exact.values) < 0.005
+
+
 def test_fast_mask_is_exact_on_rim_cases():
     # Points whose disks end exactly on cell centres, and a sparse scatter with a long rim.
     xs = np.r_[np.arange(20) * 37.0 + 500000.0, 500000.0 + np.random.default_rng(2).uniform(0, 3000, 300)]
