@@ -46,6 +46,7 @@ import pandas as pd
 
 from alpr_qgis.core.errors import AlprInputError, Cancelled
 from alpr_qgis.core.plates import plates_look_hashed
+from alpr_qgis.core.timezones import check_timezone  # noqa: F401 (re-exported: callers import it from here)
 
 Progress = Callable[[float], None]
 IsCancelled = Callable[[], bool]
@@ -1191,21 +1192,6 @@ def parse_times(
         times = times.dt.tz_localize("UTC").dt.tz_convert(timezone).dt.tz_localize(None)
         converted = int(times.notna().sum())
     return times.astype("datetime64[ns]"), chosen, dropped, converted
-
-
-def check_timezone(name: Optional[str]) -> None:
-    """Raise unless ``name`` is empty or an IANA time-zone name."""
-    if not name:
-        return
-    try:
-        import zoneinfo
-
-        zoneinfo.ZoneInfo(name)
-    except (ValueError, KeyError, OSError, ImportError):
-        raise AlprInputError(
-            'TIMEZONE "{}" is not an IANA time-zone name.'.format(name),
-            hint="Use a name such as America/Los_Angeles, or leave it empty.",
-        ) from None
 
 
 # --------------------------------------------------------------- locations
