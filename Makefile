@@ -21,6 +21,9 @@ APT_PACKAGES := qgis python3-qgis qgis-providers python3-pandas python3-shapely 
 # Only for `make docs` (the picture of the HTML report), never for tests or the demo.
 DOCS_APT_PACKAGES := python3-pyqt5.qtwebkit
 
+# Offline time-zone lookup for alpr:loadreads; no Debian package, so from PyPI, pinned, no dependencies.
+TZFPY := tzfpy==2.1.1
+
 .PHONY: help deps docs-deps venv resources transup transcompile test test-core lint package install \
 	deploy demo docs model bench desktop-check sample clean
 
@@ -45,6 +48,8 @@ deps:
 	fi
 	@$(PY) -c "import qgis.core, pandas, numpy, shapely, scipy, matplotlib" || \
 	  { echo "Debian's QGIS/pandas stack is not importable with $(PY)"; exit 1; }
+	@$(PY) -c "import tzfpy" 2>/dev/null || \
+	  $(PY) -m pip install -q --user --break-system-packages --no-deps $(TZFPY)
 
 $(VENV)/.installed: requirements-dev.txt | deps
 	$(PY) -m venv --system-site-packages $(VENV)
