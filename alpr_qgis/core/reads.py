@@ -44,6 +44,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 import numpy as np
 import pandas as pd
 
+from alpr_qgis.core import timezones
 from alpr_qgis.core.errors import AlprInputError, Cancelled
 from alpr_qgis.core.plates import plates_look_hashed
 from alpr_qgis.core.timezones import check_timezone  # noqa: F401 (re-exported: callers import it from here)
@@ -266,6 +267,14 @@ ISO_FORMAT = "ISO 8601"
 EPOCH_SECONDS = "unix seconds"
 EPOCH_MILLISECONDS = "unix milliseconds"
 
+# How the time zone of read_time was chosen (``ReadsTable.timezone_source``; data, never translated).
+ZONE_GIVEN = "given"  # TIMEZONE was set
+ZONE_LOOKED_UP = "coordinates"  # looked up from the reads' coordinates
+ZONE_NAIVE = "naive"  # no timestamp carries an offset: kept as written, no zone needed
+ZONE_NO_LIBRARY = "no_library"  # aware timestamps, but the lookup library is not installed: offsets dropped
+ZONE_NO_COORDINATES = "no_coordinates"  # aware timestamps, but no read has usable coordinates: offsets dropped
+ZONE_NOT_FOUND = "not_found"  # aware timestamps, but the reads lie in no known zone: offsets dropped
+
 _ISO_RE = r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)?"
 _OFFSET_RE = r"(?:Z|[+-]\d{2}(?::?\d{2})?)$"
 _NUM = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
@@ -292,6 +301,11 @@ class LoadOptions:
     time_format: Optional[str] = None
     timezone: Optional[str] = None
     geographic: bool = True  # the source CRS is latitude/longitude
+    # For a source CRS that is not latitude/longitude: (x, y) arrays -> (longitude, latitude) arrays,
+    # to look the time zone up.  Never sent to worker processes (they never look a zone up).
+    to_lonlat: Optional[Callable[[np.ndarray, np.ndarray], Tuple[np.ndarray, np.ndarray]]] = field(
+        default=None, repr=False, compare=False
+    )
 
 
 @dataclass
@@ -331,6 +345,9 @@ class ReadsTable:
     blank_lines: int = 0
     offsets_dropped: int = 0
     offsets_converted: int = 0
+    times_aware: bool = False  # some timestamp carried an offset or Z, or the times are Unix times
+    timezone: Optional[str] = None  # the zone read_time is in (given, or looked up); None when unknown
+    timezone_source: str = ZONE_NAIVE  # how it was chosen: one of the ZONE_* codes
     missing_locations: int = 0
     unreadable_locations: int = 0
     first_unreadable_location: Optional[Tuple[int, str, str]] = None
@@ -1125,6 +1142,18 @@ def _best_time_format(sample: pd.Series, given: Optional[str]) -> Tuple[str, flo
     return best, best_share
 
 
+@dataclass
+class ParsedTimes:
+    """What ``parse_times`` made of a column of timestamps."""
+
+    times: pd.Series  # naive local datetime64[ns], NaT where unreadable
+    time_format: str
+    offsets_dropped: int = 0  # carried an offset (or were Unix times) and no zone was known: wall time kept
+    offsets_converted: int = 0  # converted into ``zone``
+    aware: bool = False  # some timestamp carried an offset or ``Z``, or the column holds Unix times
+    zone: Optional[str] = None  # the zone aware timestamps were converted into
+
+
 def parse_times(
     values: pd.Series,
     fmt: Optional[str],
@@ -1133,16 +1162,21 @@ def parse_times(
     field_name: str,
     private: bool = False,
     known: bool = False,
-) -> Tuple[pd.Series, str, int, int]:
+    zone_for: Optional[Callable[[], Optional[str]]] = None,
+) -> ParsedTimes:
     """Local naive times for a column of timestamp text.
 
-    Returns ``(times, format used, offsets dropped, offsets converted)``:
-    timestamps carrying an offset or ``Z`` are converted into ``timezone``
-    when one is given; without it their offset is dropped (the wall-clock
-    time is kept as written) and counted.  Unparseable values are NaT.  With
-    ``private`` (the column also holds plates) errors do not quote its values.
-    With ``known``, ``fmt`` was already chosen (on an earlier part of the
-    file): it is used as it is, and values it cannot read are NaT.
+    Timestamps carrying an offset or ``Z``, and Unix times (UTC by
+    definition), are converted into ``timezone`` when one is given, else
+    into the zone ``zone_for()`` answers (asked only when some timestamp
+    needs it; None: no zone known).  With no zone their offset is dropped
+    (the wall-clock time is kept as written, UTC for Unix times) and they
+    are counted in ``offsets_dropped``.  Naive timestamps are kept as
+    written.  Conversions follow the zone's rules (daylight saving time
+    included).  Unparseable values are NaT.  With ``private`` (the column
+    also holds plates) errors do not quote its values.  With ``known``,
+    ``fmt`` was already chosen (on an earlier part of the file): it is used
+    as it is, and values it cannot read are NaT.
     """
     text = values.fillna("").astype(str)
     filled = text[text.to_numpy() != ""]
@@ -1171,27 +1205,56 @@ def parse_times(
     else:
         codes, uniques = pd.factorize(text, sort=False)
         uniques = pd.Series(uniques, dtype=object)
-    if chosen == ISO_FORMAT:
-        has_offset = pd.Series(
-            uniques.str.contains(r"\d\s*" + _OFFSET_RE, regex=True).to_numpy()[codes], index=text.index
-        )
-    else:
-        has_offset = pd.Series(False, index=text.index)
     parsed = _parse_with(uniques, chosen).to_numpy(dtype="datetime64[ns]")
-    times = pd.Series(parsed[codes], index=text.index)
-    dropped = converted = 0
-    if has_offset.any():
-        if timezone:
-            aware = pd.to_datetime(text[has_offset].str.replace(",", ".", regex=False), errors="coerce", utc=True)
-            local = aware.dt.tz_convert(timezone).dt.tz_localize(None)
-            times = times.where(~has_offset, local)
-            converted = int(local.notna().sum())
+    epoch = chosen in (EPOCH_SECONDS, EPOCH_MILLISECONDS)
+    if chosen == ISO_FORMAT:
+        offset = uniques.str.contains(r"\d\s*" + _OFFSET_RE, regex=True).to_numpy(dtype=bool)
+    else:
+        offset = np.full(len(uniques), epoch, dtype=bool)
+    offset &= ~np.isnat(parsed)
+    result = ParsedTimes(times=pd.Series(dtype="datetime64[ns]"), time_format=chosen, aware=bool(offset.any()))
+    if result.aware:
+        zone = timezone or (zone_for() if zone_for is not None else None)
+        per_row = np.bincount(codes, minlength=len(uniques))
+        if zone:
+            idx = np.flatnonzero(offset)
+            if epoch:
+                aware = pd.Series(parsed[idx]).dt.tz_localize("UTC")
+            else:
+                aware = pd.to_datetime(
+                    uniques.iloc[idx].str.replace(",", ".", regex=False).reset_index(drop=True),
+                    errors="coerce",
+                    utc=True,
+                )
+            local = aware.dt.tz_convert(zone).dt.tz_localize(None).to_numpy(dtype="datetime64[ns]")
+            ok = ~np.isnat(local)  # (what cannot be converted keeps its wall-clock time)
+            parsed[idx[ok]] = local[ok]
+            result.zone = zone
+            result.offsets_converted = int(per_row[idx[ok]].sum())
+            result.offsets_dropped = int(per_row[idx[~ok]].sum())
         else:
-            dropped = int((has_offset & times.notna()).sum())
-    elif timezone and chosen in (EPOCH_SECONDS, EPOCH_MILLISECONDS):
-        times = times.dt.tz_localize("UTC").dt.tz_convert(timezone).dt.tz_localize(None)
-        converted = int(times.notna().sum())
-    return times.astype("datetime64[ns]"), chosen, dropped, converted
+            result.offsets_dropped = int(per_row[offset].sum())
+    result.times = pd.Series(parsed[codes], index=text.index).astype("datetime64[ns]")
+    return result
+
+
+def _zone_of(x: np.ndarray, y: np.ndarray, options: LoadOptions) -> Tuple[Optional[str], str]:
+    """The zone the reads at ``x``, ``y`` (source CRS) lie in, and how it was found (a ``ZONE_*`` code)."""
+    if options.geographic:
+        lon, lat = x, y
+    elif options.to_lonlat is not None:
+        usable = np.isfinite(x) & np.isfinite(y)
+        lon, lat = np.full(len(x), np.nan), np.full(len(y), np.nan)
+        if usable.any():
+            lon[usable], lat[usable] = options.to_lonlat(x[usable], y[usable])
+    else:
+        return None, ZONE_NO_COORDINATES
+    if not timezones.usable_points(lon, lat).any():
+        return None, ZONE_NO_COORDINATES
+    if not timezones.zone_available():
+        return None, ZONE_NO_LIBRARY
+    zone = timezones.lookup_zone(lon, lat)
+    return zone, (ZONE_LOOKED_UP if zone else ZONE_NOT_FOUND)
 
 
 # --------------------------------------------------------------- locations
@@ -1372,6 +1435,8 @@ class _Decisions:
     time_format: str
     coordinate_order: str
     carried: Dict[str, str]  # output column -> dtype name
+    timezone: Optional[str] = None  # the zone aware timestamps go into (None: their offset is dropped)
+    timezone_source: str = ZONE_NAIVE
 
 
 class NotStreamableError(Exception):
@@ -1447,25 +1512,6 @@ def _load(
     else:
         fields = _fields_without_rows(header, options, path)
 
-    # Timestamps.
-    time_name = " + ".join(fields.time)
-    if len(fields.time) == 2:
-        time_text = _stripped(frame[fields.time[0]] + " " + frame[fields.time[1]])
-    else:
-        time_text = frame[fields.time[0]]
-    times, time_format, dropped, converted = parse_times(
-        time_text,
-        known.time_format if known is not None else options.time_format,
-        options.timezone,
-        path,
-        time_name,
-        private=fields.plate in fields.time,
-        known=known is not None,
-    )
-    progress(0.75)
-    if cancelled():
-        raise Cancelled()
-
     # Coordinates: missing (empty) ones are kept as no geometry; unreadable ones too, counted.
     if fields.lat:
         lat_text, lon_text = frame[fields.lat].to_numpy(), frame[fields.lon].to_numpy()
@@ -1496,6 +1542,44 @@ def _load(
         first_bad = (int(recs.row_ids[i]), bad_field, str(value))
     x = np.where(missing, np.nan, x)
     y = np.where(missing, np.nan, y)
+    progress(0.75)
+    if cancelled():
+        raise Cancelled()
+
+    # Timestamps (after the coordinates: the time zone may be looked up from them).
+    time_name = " + ".join(fields.time)
+    if len(fields.time) == 2:
+        time_text = _stripped(frame[fields.time[0]] + " " + frame[fields.time[1]])
+    else:
+        time_text = frame[fields.time[0]]
+    if options.timezone:
+        zone, zone_source = options.timezone, ZONE_GIVEN
+    elif known is not None:
+        zone, zone_source = known.timezone, known.timezone_source
+    else:
+        zone, zone_source = None, ZONE_NAIVE
+    looked_up: List[str] = []
+
+    def zone_for() -> Optional[str]:
+        found, why = _zone_of(x, y, options)
+        looked_up.append(why)
+        return found
+
+    parsed = parse_times(
+        time_text,
+        known.time_format if known is not None else options.time_format,
+        zone,
+        path,
+        time_name,
+        private=fields.plate in fields.time,
+        known=known is not None,
+        zone_for=zone_for if known is None and not options.timezone else None,
+    )
+    if parsed.aware and known is not None and known.timezone_source == ZONE_NAIVE and not options.timezone:
+        raise NotStreamableError("a part of the file has timestamps with an offset; the first had none")
+    if looked_up:
+        zone, zone_source = parsed.zone, looked_up[0]
+    times, time_format = parsed.times, parsed.time_format
     progress(0.85)
 
     # Records whose timestamp cannot be read are rejected.
@@ -1567,6 +1651,8 @@ def _load(
         time_format=time_format,
         coordinate_order=order,
         carried={c: str(out[c].dtype) for c in out.columns[len(standard) :]},
+        timezone=zone,
+        timezone_source=zone_source,
     )
     progress(1.0)
     table = ReadsTable(
@@ -1582,8 +1668,11 @@ def _load(
         coordinate_order=order,
         records=n_records,
         blank_lines=recs.blank_lines,
-        offsets_dropped=dropped,
-        offsets_converted=converted,
+        offsets_dropped=parsed.offsets_dropped,
+        offsets_converted=parsed.offsets_converted,
+        times_aware=parsed.aware,
+        timezone=zone,
+        timezone_source=zone_source,
         missing_locations=int((missing & empty)[keep].sum()),
         unreadable_locations=int(unreadable[keep].sum()),
         first_unreadable_location=first_bad,
@@ -1726,6 +1815,7 @@ def _gather(
         totals.records += part.records
         totals.offsets_dropped += part.offsets_dropped
         totals.offsets_converted += part.offsets_converted
+        totals.times_aware |= part.times_aware
         totals.missing_locations += part.missing_locations
         totals.unreadable_locations += part.unreadable_locations
         if totals.first_unreadable_location is None:
@@ -1865,7 +1955,8 @@ class _PartReader:
     """
 
     def __init__(self, path: str, encoding: str, options: LoadOptions, workers: int) -> None:
-        self.path, self.encoding, self.options = path, encoding, options
+        self.path, self.encoding = path, encoding
+        self.options = dataclasses.replace(options, to_lonlat=None)  # (pickled to the workers; not needed there)
         self.procs: list = []
         if workers and _plain_file(path):
             for _ in range(workers):

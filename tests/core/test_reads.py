@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sys
 
 import numpy as np
 import pandas as pd
@@ -171,12 +172,13 @@ def test_date_and_time_columns_are_combined(tmp_path):
     assert "date" not in table.reads.columns and "time" not in table.reads.columns
 
 
-def test_offsets_dropped_or_converted(tmp_path):
+def test_offsets_dropped_or_converted(tmp_path, monkeypatch):
     body = (
         "plate,timestamp,lat,lon\nA1,2014-07-20T15:01:02Z,37.8,-122.2\n"
         "B2,2014-07-20T08:01:02-07:00,37.8,-122.2\nC3,2014-07-20 08:01:02,37.8,-122.2\n"
     )
     path = write(tmp_path / "t.csv", body)
+    monkeypatch.setitem(sys.modules, "tzfpy", None)  # no zone lookup (tests/core/test_timezones.py has it)
     kept = load_reads(path)
     assert kept.reads["read_time"].tolist() == [
         pd.Timestamp("2014-07-20 15:01:02"),
