@@ -10,6 +10,7 @@ from qgis.core import (
     QgsProcessing,
     QgsProcessingException,
     QgsProcessingOutputNumber,
+    QgsProcessingParameterAuthConfig,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
@@ -21,21 +22,27 @@ from qgis.core import (
 
 from alpr_qgis.algorithms.base import AlprAlgorithm
 from alpr_qgis.core.anonymize import (
-    AUDIT_SEED,
+    ALLOWED_FIELDS,
     HMAC_LENGTH,
     METHODS,
+    MIN_KEY_BYTES,
     TIME_PRECISIONS,
     TOKEN_LENGTH,
+    PlateMatcher,
+    audit_table,
     coarsen_times,
-    fields_holding_plates,
+    key_file_exposed,
+    location_hits,
     plate_ids,
     read_key,
     reidentification_audit,
+    release_fields,
+    release_order,
     snap_to_grid,
 )
-from alpr_qgis.core.errors import Cancelled
+from alpr_qgis.core.errors import AlprInputError, Cancelled
 from alpr_qgis.core.lazy import lazy_module
-from alpr_qgis.core.plates import plate_column
+from alpr_qgis.core.plates import normalise_plates, plate_column
 from alpr_qgis.qgis_io.crs import transform_xy, working_crs
 from alpr_qgis.qgis_io.styles import style_vector_output
 from alpr_qgis.qgis_io.vector import read_frame, write_frame
@@ -57,7 +64,11 @@ class AnonymizePlatesAlgorithm(AlprAlgorithm):
     AUDIT = "AUDIT"
     READ_COUNT = "READ_COUNT"
     PLATE_COUNT = "PLATE_COUNT"
-    CLEARED_VALUES = "CLEARED_VALUES"
+    KEY_AUTHCFG = "KEY_AUTHCFG"
+    KEEP_FIELDS = "KEEP_FIELDS"
+    CLEARED_COUNT = "CLEARED_COUNT"
+    CLEARED_VALUES = "CLEARED_VALUES"  # (the older name of CLEARED_COUNT)
+    DROPPED_FIELD_COUNT = "DROPPED_FIELD_COUNT"
 
     def name(self) -> str:
         return "anonymizeplates"
@@ -75,38 +86,51 @@ class AnonymizePlatesAlgorithm(AlprAlgorithm):
 
     def shortHelpString(self) -> str:  # noqa: N802 (Qt API)
         return self.tr(
-            "<p>Makes a layer of reads fit to publish: every plate is replaced by <i>plate_id</i>, "
-            "other fields that still hold a row's plate are cleared, and time and place can be "
-            "coarsened. The features and all other fields are kept.</p>"
+            "<p>Makes a layer of reads fit to publish. The release is built by <b>allow-list</b>: it keeps "
+            "the geometry (snapped when LOCATION_PRECISION_M is set), <i>plate_id</i> in place of the plate, "
+            "the read time (coarsened), <i>device</i>, <i>state</i>, <i>is_government</i> and "
+            "<i>is_duplicate</i> when present, and the fields named in KEEP_FIELDS. Every other field "
+            "(agency record ids, read_id, location text, addresses, image names, notes) is dropped; the "
+            "log and the AUDIT name them, never their values.</p>"
+            "<p>Rows are written sorted by the coarsened time, then plate_id, ties in random order: "
+            "never in the source's order, which would give back each patrol's exact sequence.</p>"
+            "<p>Kept fields are <b>scrubbed</b>, whatever their type: a value equal to any plate of the "
+            "input, or holding one of 4 characters or more (compared upper case without spaces, dashes "
+            "and dots, numbers by their digits), is cleared; so is text giving a place finer than "
+            "LOCATION_PRECISION_M (a coordinate pair such as (37.77256, -122.24566)), and a number in a "
+            "field named like a coordinate. Counts of cleared values per field go to the log and the "
+            "AUDIT.</p>"
             "<p><b>METHOD</b>: <i>hmac</i> (default) — keyed HMAC-SHA256 of the normalised plate, 64 "
             "hexadecimal characters: the same plate gets the same id within a run and across runs "
             "with the same key, so releases can be linked; <i>token</i> — a random 22-character "
             "URL-safe token per plate, the same within this run only; <i>drop</i> — no id at all.</p>"
-            "<p>Plates are normalised before they are hashed (upper case, spaces, dashes and dots "
-            'removed), so "6trm 913" and "6TRM-913" are one vehicle. Empty plates get no id.</p>'
-            "<p><b>KEY</b> or <b>KEY_FILE</b>: the secret of the keyed hash. Prefer KEY_FILE (a file "
-            "holding the secret; a trailing line break is ignored): QGIS records plain parameter "
-            "values in its processing history and in models, so a KEY typed here is stored in "
-            "clear text. With neither, a random key is used once and never stored: ids then cannot "
-            "be linked to any other release. Never publish an unkeyed hash of plates (plain SHA-256 "
-            "or MD5): there are so few possible plates that anyone can hash them all and reverse it. "
-            "The key is never written anywhere by this plugin.</p>"
-            "<p><b>TIME_PRECISION</b> (keep, minute, hour, day) floors read times; "
-            "<b>LOCATION_PRECISION_M</b> (metres, 0 = keep) moves every read to the centre of its "
-            "grid cell of that size (measured in the local UTM zone for layers in degrees).</p>"
-            "<p><b>EXTRA_PLATE_FIELDS</b>: other fields holding plates; they are removed. Any other "
-            "text field whose value contains the row's plate (for example an image file name "
-            "IMG_..._6TRM913.jpg) is found, reported by name and count, and cleared.</p>"
-            "<p><b>AUDIT</b> (re-identification audit): each vehicle's trail is the set of its "
-            "(place, time) points as released. For k = 1, 2, 3 and 4 known sightings, k points of "
-            "each vehicle's trail are drawn at random (fixed seed) and the vehicle counts as "
-            "<i>unique</i> when no other vehicle's trail holds all k. The table gives, per k, the "
-            "vehicles with at least k points, how many are unique and the share: the share of cars "
-            "an adversary who saw a car k times could single out and follow through the release. "
+            "<p><b>The key.</b> <b>KEY_AUTHCFG</b> (best): a QGIS authentication configuration (Basic) "
+            "whose password is the secret — it stays in QGIS's encrypted authentication database and "
+            "never appears in the processing history, a model file or a command line. <b>KEY_FILE</b>: a "
+            "file holding the secret (a trailing line break is ignored); keep it private (chmod 600): a "
+            "file others can read earns a warning. <b>KEY</b>: typed here, it is stored in clear text in "
+            "QGIS's history and in models. A secret shorter than 16 bytes is refused. With none, a "
+            "random key is used once and never stored: ids then cannot be linked to any other release. "
+            "Never publish an unkeyed hash of plates (plain SHA-256 or MD5): there are so few possible "
+            "plates that anyone can hash them all and reverse it. The key is never written anywhere by "
+            "this plugin.</p>"
+            "<p><b>TIME_PRECISION</b> (keep, minute, hour, day) floors read times (and any kept "
+            "date-time field); <b>LOCATION_PRECISION_M</b> (metres, 0 = keep) moves every read to the "
+            "centre of its grid cell of that size (measured in the local UTM zone for layers in "
+            "degrees).</p>"
+            "<p><b>EXTRA_PLATE_FIELDS</b>: other fields holding plates: never kept, and their values "
+            "count as plates when scrubbing. <b>KEEP_FIELDS</b>: fields to release beyond the "
+            "allow-list (never the plate field).</p>"
+            "<p><b>AUDIT</b> (optional), computed on the release as written: one row per finding, "
+            "<i>kind</i> = <i>unicity</i>, <i>dropped_field</i> or <i>cleared_values</i>. Unicity: each "
+            "vehicle's trail is the set of its (place, time) points as released; for k = 1, 2, 3 and 4 "
+            "known sightings, k points of each vehicle's trail are drawn at random (fixed seed) and "
+            "the vehicle counts as <i>unique</i> when no other vehicle's trail holds all k: the share of "
+            "cars an adversary who saw a car k times could single out and follow through the release. "
             "Coarser time and place lower it; publish when it is low enough for your purpose.</p>"
             "<p>Example: <code>qgis_process.bin run alpr:anonymizeplates -- INPUT=clean.gpkg "
             "KEY_FILE=/secure/alpr.key TIME_PRECISION=hour LOCATION_PRECISION_M=200 "
-            "OUTPUT=public.gpkg AUDIT=audit.csv</code></p>"
+            "OUTPUT=public.gpkg AUDIT=audit.gpkg</code></p>"
         )
 
     def initAlgorithm(self, config=None) -> None:  # noqa: N802 (Qt API)
@@ -137,7 +161,13 @@ class AnonymizePlatesAlgorithm(AlprAlgorithm):
             QgsProcessingParameterFile(
                 self.KEY_FILE, self.tr("Key file"), optional=True, fileFilter=self.tr("All files (*)")
             ),
-            self.tr("A file holding the secret key for the keyed hash."),
+            self.tr("A file holding the secret key for the keyed hash (at least {} bytes; keep it private).").format(
+                MIN_KEY_BYTES
+            ),
+        )
+        add(
+            QgsProcessingParameterAuthConfig(self.KEY_AUTHCFG, self.tr("Key from QGIS authentication"), optional=True),
+            self.tr("A Basic authentication configuration whose password is the secret: never in history or models."),
         )
         add(
             QgsProcessingParameterField(
@@ -174,17 +204,37 @@ class AnonymizePlatesAlgorithm(AlprAlgorithm):
                 allowMultiple=True,
                 optional=True,
             ),
-            self.tr("Removed from the output."),
+            self.tr("Never released; their values count as plates when kept fields are scrubbed."),
+        )
+        add(
+            QgsProcessingParameterField(
+                self.KEEP_FIELDS,
+                self.tr("Other fields to release"),
+                parentLayerParameterName=self.INPUT,
+                allowMultiple=True,
+                optional=True,
+            ),
+            self.tr("Beyond the allow-list ({}); never the plate field. Scrubbed like the rest.").format(
+                ", ".join(ALLOWED_FIELDS)
+            ),
         )
         self.addParameter(
             QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Anonymized reads"), QgsProcessing.TypeVectorPoint)
         )
         self.addParameter(
-            QgsProcessingParameterFeatureSink(self.AUDIT, self.tr("Re-identification audit"), QgsProcessing.TypeVector)
+            QgsProcessingParameterFeatureSink(
+                self.AUDIT,
+                self.tr("Re-identification audit"),
+                QgsProcessing.TypeVector,
+                optional=True,
+                createByDefault=True,
+            )
         )
         self.addOutput(QgsProcessingOutputNumber(self.READ_COUNT, self.tr("Reads written")))
         self.addOutput(QgsProcessingOutputNumber(self.PLATE_COUNT, self.tr("Distinct plates")))
-        self.addOutput(QgsProcessingOutputNumber(self.CLEARED_VALUES, self.tr("Other values cleared")))
+        self.addOutput(QgsProcessingOutputNumber(self.CLEARED_COUNT, self.tr("Kept values cleared")))
+        self.addOutput(QgsProcessingOutputNumber(self.CLEARED_VALUES, self.tr("Kept values cleared (older name)")))
+        self.addOutput(QgsProcessingOutputNumber(self.DROPPED_FIELD_COUNT, self.tr("Fields not released")))
         for k in (1, 2, 3, 4):
             self.addOutput(
                 QgsProcessingOutputNumber(
@@ -192,25 +242,26 @@ class AnonymizePlatesAlgorithm(AlprAlgorithm):
                 )
             )
 
-    def process(self, parameters: Dict, context, feedback) -> Dict:
-        source = self.parameterAsSource(parameters, self.INPUT, context)
-        if source is None:
-            raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
-        layer_name = source.sourceName() or "the input layer"
-        plate_field = self.parameterAsString(parameters, self.PLATE_FIELD, context) or "plate"
-        method = self.parameterAsEnumString(parameters, self.METHOD, context) or "hmac"
+    def _secret(self, parameters: Dict, context, method: str, feedback):
+        """The key (bytes) and where it came from; warnings for a key typed in clear or a file others can read."""
+        if method != "hmac":
+            return b"", "none"
         key_text = self.parameterAsString(parameters, self.KEY, context) or None
         key_file = self.parameterAsFile(parameters, self.KEY_FILE, context) or None
-        time_field = self.parameterAsString(parameters, self.TIME_FIELD, context) or "read_time"
-        time_precision = self.parameterAsEnumString(parameters, self.TIME_PRECISION, context) or "keep"
-        grid = self.parameterAsDouble(parameters, self.LOCATION_PRECISION_M, context)
-        extra = set(self.parameterAsFields(parameters, self.EXTRA_PLATE_FIELDS, context))
-        key, origin = read_key(key_text, key_file) if method == "hmac" else (b"", "none")
+        authcfg = self.parameterAsString(parameters, self.KEY_AUTHCFG, context) or None
+        key, origin = read_key(key_text, key_file, auth_secret(authcfg) if authcfg else None)
         if origin == "KEY":
             feedback.pushWarning(
                 self.tr(
                     "KEY is stored in clear text in QGIS's processing history and in "
-                    "models; use KEY_FILE for real releases."
+                    "models; use KEY_AUTHCFG or KEY_FILE for real releases."
+                )
+            )
+        elif origin == "KEY_FILE" and key_file_exposed(key_file):
+            feedback.pushWarning(
+                self.tr(
+                    "The key file can be read by other users of this computer (its group or everyone): "
+                    "make it private (chmod 600) or keep the key in QGIS's authentication database (KEY_AUTHCFG)."
                 )
             )
         elif origin == "one-time":
@@ -220,53 +271,77 @@ class AnonymizePlatesAlgorithm(AlprAlgorithm):
                     "cannot be linked to any other release."
                 )
             )
+        return key, origin
 
+    def process(self, parameters: Dict, context, feedback) -> Dict:
+        source = self.parameterAsSource(parameters, self.INPUT, context)
+        if source is None:
+            raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
+        layer_name = source.sourceName() or "the input layer"
+        plate_field = self.parameterAsString(parameters, self.PLATE_FIELD, context) or "plate"
+        method = self.parameterAsEnumString(parameters, self.METHOD, context) or "hmac"
+        time_field = self.parameterAsString(parameters, self.TIME_FIELD, context) or "read_time"
+        time_precision = self.parameterAsEnumString(parameters, self.TIME_PRECISION, context) or "keep"
+        grid = self.parameterAsDouble(parameters, self.LOCATION_PRECISION_M, context)
+        extra = self.parameterAsFields(parameters, self.EXTRA_PLATE_FIELDS, context)
+        keep = self.parameterAsFields(parameters, self.KEEP_FIELDS, context)
+        key, _ = self._secret(parameters, context, method, feedback)
+
+        columns = [f.name() for f in source.fields()]
+        plate_name = next((c for c in columns if c.lower() == plate_field.lower()), plate_field)
+        time_name = next((c for c in columns if c.lower() == time_field.lower()), None)
+        plan = release_fields(columns, plate_name, time_name, keep, extra)
+        wanted = [c for c in dict.fromkeys([plate_name, *plan.kept, *extra]) if c in columns]
         frame = read_frame(
             self,
             parameters,
             self.INPUT,
             context,
-            progress=lambda f: feedback.setProgress(30 * f),
+            wanted if plate_name in columns else None,
+            progress=lambda f: feedback.setProgress(25 * f),
             cancelled=feedback.isCanceled,
         )
         if feedback.isCanceled():
             raise Cancelled()
         table = frame.table
         plates = plate_column(table, plate_field, layer_name)
-        plate_name = plates.name
+        feedback.setProgress(30)
         ids = plate_ids(plates, method, key)
         del key
         feedback.setProgress(40)
 
-        # Other text fields that still hold the row's plate are cleared.
-        text_fields = [
-            c
-            for c in table.columns
-            if c != plate_name and c not in extra and c != "fid" and pd.api.types.is_object_dtype(table[c].dtype)
-        ]
-        found = fields_holding_plates(table, plates, text_fields)
-        cleared = 0
-        out = table.drop(columns=[plate_name, *[c for c in extra if c in table.columns]])
-        for name, rows in found.items():
-            out.loc[rows, name] = None
-            cleared += int(rows.sum())
-            feedback.pushWarning(
-                self.tr("Field {} held the row's plate in {} values: cleared.").format(name, int(rows.sum()))
-            )
-        if extra:
-            feedback.pushInfo(self.tr("Removed fields: {}.").format(", ".join(sorted(extra))))
-        position = list(table.columns).index(plate_name)
+        # Kept values that still give a plate or a precise place away are cleared, whatever their type.
+        known = normalise_plates(pd.concat([plates, *[table[c].astype(object) for c in extra]], ignore_index=True))
+        matcher = PlateMatcher(known.unique())
+        out = pd.DataFrame(index=table.index)
         if method != "drop":
-            out.insert(min(position, len(out.columns)), "plate_id", ids)
+            out["plate_id"] = ids
+        cleared: Dict[str, int] = {}
+        for name in plan.kept:
+            column = table[name]
+            if name == time_name:
+                out[name] = coarsen_times(column, time_precision)
+                continue
+            if pd.api.types.is_datetime64_any_dtype(column.dtype):
+                column = coarsen_times(column, time_precision)
+            hits = matcher.hits(column, feedback.isCanceled) | location_hits(column, name, grid)
+            if hits.any():
+                column = column.astype(object).where(~hits, None) if column.dtype != object else column.where(~hits)
+                cleared[name] = int(hits.sum())
+            out[name] = column
         feedback.setProgress(50)
-
-        # Coarsening.
-        times = table[time_field] if time_field in table.columns else None
-        if times is not None:
-            out[time_field] = coarsen_times(times, time_precision)
-            times = out[time_field]
-        elif time_precision != "keep":
+        if plan.dropped:
+            feedback.pushInfo(self.tr("Not released (dropped by the allow-list): {}.").format(", ".join(plan.dropped)))
+        if keep:
+            feedback.pushInfo(self.tr("Kept on request (KEEP_FIELDS): {}.").format(", ".join(keep)))
+        for name, count in cleared.items():
+            feedback.pushWarning(
+                self.tr("Field {}: {} values gave a plate or a precise place away: cleared.").format(name, count)
+            )
+        if time_name is None and time_precision != "keep":
             feedback.pushWarning(self.tr("No time field {}: times were not coarsened.").format(time_field))
+
+        # Place: snapped in a metric CRS.
         x, y = frame.x, frame.y
         crs = frame.crs if frame.crs.isValid() else QgsCoordinateReferenceSystem("EPSG:4326")
         work = working_crs(crs, x, y, context.transformContext())
@@ -275,23 +350,19 @@ class AnonymizePlatesAlgorithm(AlprAlgorithm):
             mx, my = snap_to_grid(mx, my, grid)
             x, y = transform_xy(mx, my, work, crs, context.transformContext())
             feedback.pushInfo(self.tr("Locations snapped to a {} m grid in {}.").format(grid, work.authid()))
+        feedback.setProgress(55)
+
+        # Order: by coarsened time, then plate id, ties shuffled; never the source's order.
+        times = out[time_name] if time_name is not None else pd.Series(pd.NaT, index=out.index)
+        order = release_order(times, ids if method != "drop" else None)
+        out = out.iloc[order].reset_index(drop=True)
+        x, y, mx, my = x[order], y[order], mx[order], my[order]
+        times = times.iloc[order].reset_index(drop=True)
+        released_ids = out["plate_id"].to_numpy() if method != "drop" else np.full(len(out), None, dtype=object)
         feedback.setProgress(60)
 
-        # Re-identification audit on what is released.
-        audit_ids = ids if method != "drop" else np.full(len(ids), None, dtype=object)
-        audit_times = times if times is not None else pd.Series(pd.NaT, index=table.index)
-        audit = reidentification_audit(audit_ids, mx, my, audit_times, cancelled=feedback.isCanceled)
-        audit_table = pd.DataFrame(
-            {
-                "known_points": [r.known_points for r in audit],
-                "vehicles": [r.vehicles for r in audit],
-                "unique_vehicles": [r.unique_vehicles for r in audit],
-                "unique_share": [r.unique_share if r.unique_share is not None else np.nan for r in audit],
-                "time_precision": time_precision,
-                "location_precision_m": grid,
-                "seed": AUDIT_SEED,
-            }
-        )
+        # Re-identification audit, on the release as written.
+        audit = reidentification_audit(released_ids, mx, my, times, cancelled=feedback.isCanceled)
         for r in audit:
             if r.vehicles:
                 feedback.pushInfo(
@@ -315,13 +386,17 @@ class AnonymizePlatesAlgorithm(AlprAlgorithm):
         )
         if feedback.isCanceled():
             raise Cancelled()
-        style_vector_output(dest, "reads", context, feedback)
-        audit_dest, _ = write_frame(self, parameters, self.AUDIT, context, audit_table)
         if n != len(table):
             raise QgsProcessingException(self.tr("Internal error: {} reads unaccounted for.").format(len(table) - n))
-        n_plates = (
-            int(pd.Series(ids).dropna().nunique()) if method != "drop" else int(pd.Series(plates).dropna().nunique())
+        style_vector_output(dest, "reads", context, feedback)
+        audit_dest, _ = write_frame(
+            self,
+            parameters,
+            self.AUDIT,
+            context,
+            audit_table(audit, plan.dropped, cleared, time_precision, grid),
         )
+        n_plates = int(pd.Series(released_ids).dropna().nunique()) if method != "drop" else int(known.nunique())
         feedback.pushInfo(
             self.tr("{} reads of {} plates anonymized with {} ({} characters).").format(
                 n, n_plates, method, {"hmac": HMAC_LENGTH, "token": TOKEN_LENGTH}.get(method, 0)
@@ -332,8 +407,31 @@ class AnonymizePlatesAlgorithm(AlprAlgorithm):
             self.AUDIT: audit_dest,
             self.READ_COUNT: n,
             self.PLATE_COUNT: n_plates,
-            self.CLEARED_VALUES: cleared,
+            self.CLEARED_COUNT: sum(cleared.values()),
+            self.CLEARED_VALUES: sum(cleared.values()),
+            self.DROPPED_FIELD_COUNT: len(plan.dropped),
         }
         for r in audit:
             results["UNIQUE_SHARE_{}".format(r.known_points)] = r.unique_share if r.unique_share is not None else 0.0
         return results
+
+
+def auth_secret(authcfg: str) -> str:
+    """The secret kept in QGIS's authentication configuration ``authcfg`` (its password); never logged."""
+    from qgis.core import QgsApplication, QgsAuthMethodConfig
+
+    manager = QgsApplication.authManager()
+    config = QgsAuthMethodConfig()
+    if not manager.loadAuthenticationConfig(authcfg, config, True) or not config.isValid(True):
+        raise AlprInputError(
+            'KEY_AUTHCFG "{}" cannot be read from QGIS\'s authentication database.'.format(authcfg),
+            hint="Check the configuration id, and that the master password is set "
+            "(qgis_process: QGIS_AUTH_PASSWORD_FILE).",
+        )
+    secret = config.config("password") or config.config("key") or ""
+    if not secret:
+        raise AlprInputError(
+            'KEY_AUTHCFG "{}" holds no password.'.format(authcfg),
+            hint="Store the secret as the password of a Basic authentication configuration.",
+        )
+    return secret

@@ -3,14 +3,19 @@
 * ``plate_ids()`` replaces plates by identifiers: a keyed HMAC-SHA256
   (``hmac``; the same plate and key always give the same id), a random token
   per plate (``token``; unlinkable across runs), or nothing (``drop``).
-  Plates are normalised first (upper case; spaces, dashes and dots removed),
-  so ``"6trm 913"`` and ``"6TRM-913"`` get one id.
-* ``coarsen_times()`` and ``snap_to_grid()`` blur when and where.
-* ``fields_holding_plates()`` finds other text fields that still hold the
-  row's plate (an image file name, a note) so they can be cleared.
+  Plates are normalised first (``core.plates.normalise_plates``, the one
+  normalisation of every algorithm), so ``"6trm 913"`` and ``"6TRM-913"``
+  get one id.  ``read_key()`` refuses secrets shorter than 16 bytes.
+* ``release_fields()`` is the allow-list: what a release keeps, what it drops.
+* ``PlateMatcher`` and ``location_hits()`` find kept values that still give
+  a plate or a precise place away, whatever their type, so they are cleared.
+* ``coarsen_times()`` and ``snap_to_grid()`` blur when and where;
+  ``release_order()`` orders the rows so that no row can be linked back to
+  its source row by position.
 * ``reidentification_audit()`` measures, for 1..4 known sightings, the share
   of vehicles whose trail of (place, time) points is unique in the release:
-  an adversary who saw a car that many times could single it out.
+  an adversary who saw a car that many times could single it out;
+  ``audit_table()`` lays it out with the dropped fields and cleared values.
 
 No function here logs or returns plate text or key material.
 """
@@ -18,7 +23,8 @@ No function here logs or returns plate text or key material.
 from __future__ import annotations
 
 import hashlib
-import hmac
+import os
+import re
 import secrets
 from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
@@ -39,17 +45,31 @@ HMAC_LENGTH = 64  # HMAC-SHA256 ids: 64 hexadecimal characters
 AUDIT_POINTS = (1, 2, 3, 4)
 AUDIT_SEED = 20140720
 _FREQ = {"minute": "min", "hour": "H", "day": "D"}
-_STRIP = str.maketrans("", "", " -.\t")
 
 
-def read_key(key: Optional[str], key_file: Optional[str]) -> Tuple[bytes, str]:
-    """The secret and where it came from (``"KEY"``, ``"KEY_FILE"`` or ``"one-time"``).
+MIN_KEY_BYTES = 16  # a shorter secret can be guessed: refused
+ALLOWED_FIELDS = ("device", "state", "is_government", "is_duplicate")  # kept besides plate_id and the time
+MIN_CONTAINED = 4  # a kept value holding a plate of this many characters or more is cleared
+_DEGREE_M = 111_320.0  # metres in one degree of latitude (and of longitude at the equator)
 
-    A key file's trailing line break is not part of the key.  Neither given:
-    a random 32-byte key used once and never stored.
+
+def read_key(
+    key: Optional[str], key_file: Optional[str], auth_secret: Optional[str] = None, *, auth_name: str = ""
+) -> Tuple[bytes, str]:
+    """The secret and where it came from (``"KEY"``, ``"KEY_FILE"``, ``"KEY_AUTHCFG"`` or ``"one-time"``).
+
+    At most one of ``key``, ``key_file`` and ``auth_secret`` (the secret of a
+    QGIS authentication configuration).  A key file's trailing line break is
+    not part of the key.  A secret shorter than :data:`MIN_KEY_BYTES` bytes
+    is refused (it would be guessed).  None given: a random 32-byte key used
+    once and never stored.  No message quotes the secret.
     """
-    if key and key_file:
-        raise AlprInputError("Set KEY or KEY_FILE, not both.", hint="KEY_FILE is the safer of the two.")
+    given = [name for name, v in (("KEY", key), ("KEY_FILE", key_file), ("KEY_AUTHCFG", auth_secret)) if v]
+    if len(given) > 1:
+        raise AlprInputError(
+            "Set only one of {}, not both.".format(" and ".join(given)),
+            hint="KEY_AUTHCFG or KEY_FILE are the safe ones: KEY is stored in QGIS's history.",
+        )
     if key_file:
         try:
             with open(key_file, "rb") as handle:
@@ -62,10 +82,31 @@ def read_key(key: Optional[str], key_file: Optional[str]) -> Tuple[bytes, str]:
                 path=key_file,
                 hint="Write a long random secret into it (e.g. 32 random bytes).",
             )
-        return secret, "KEY_FILE"
-    if key:
-        return key.encode("utf-8"), "KEY"
-    return secrets.token_bytes(32), "one-time"
+        origin = "KEY_FILE"
+    elif auth_secret:
+        secret, origin = auth_secret.encode("utf-8"), "KEY_AUTHCFG"
+    elif key:
+        secret, origin = key.encode("utf-8"), "KEY"
+    else:
+        return secrets.token_bytes(32), "one-time"
+    if len(secret) < MIN_KEY_BYTES:
+        raise AlprInputError(
+            "{} holds a key of {} bytes: a secret shorter than {} bytes can be guessed.".format(
+                origin, len(secret), MIN_KEY_BYTES
+            ),
+            hint='Use a long random secret, e.g. the output of: python3 -c "import secrets; print(secrets.token_hex(32))".',
+        )
+    return secret, origin
+
+
+def key_file_exposed(key_file: Optional[str]) -> bool:
+    """True when ``key_file`` can be read by its group or by others (mode bits 0o044)."""
+    if not key_file:
+        return False
+    try:
+        return bool(os.stat(key_file).st_mode & 0o044)
+    except OSError:
+        return False
 
 
 def plate_ids(plates: pd.Series, method: str, key: bytes) -> np.ndarray:
@@ -78,7 +119,7 @@ def plate_ids(plates: pd.Series, method: str, key: bytes) -> np.ndarray:
     if method == "drop":
         return np.full(len(plates), None, dtype=object)
     if method == "hmac":
-        ids = [hmac.new(key, p.encode("utf-8"), hashlib.sha256).hexdigest() for p in unique]
+        ids = keyed_ids(unique, key)
     else:
         seen: set = set()
         ids = []
@@ -108,30 +149,207 @@ def snap_to_grid(x: np.ndarray, y: np.ndarray, size: float) -> Tuple[np.ndarray,
     return np.floor(x / size) * size + size / 2, np.floor(y / size) * size + size / 2
 
 
-def fields_holding_plates(
-    table: pd.DataFrame, plates: pd.Series, fields: Sequence[str], min_length: int = 3
-) -> Dict[str, np.ndarray]:
-    """For each text field, the rows whose value holds that row's plate (after normalisation).
+def keyed_ids(plates: Sequence[str], key: bytes) -> List[str]:
+    """HMAC-SHA256 of each (normalised) plate under ``key``, as 64 hexadecimal characters.
 
-    Both sides are compared upper-case without spaces, dashes and dots, so
-    ``IMG_..._7DBJ888.jpg`` is found for ``7DBJ 888``.  Plates shorter than
-    ``min_length`` characters are not searched (they match too much).
+    The same digests as ``hmac.new(key, plate, sha256)``, made from the two
+    keyed hash states copied for each plate (twice as fast for millions).
     """
-    normal = normalise_plates(plates).to_numpy()
-    found: Dict[str, np.ndarray] = {}
-    for name in fields:
-        values = table[name].to_numpy()
-        hits = np.fromiter(
-            (
-                isinstance(v, str) and isinstance(p, str) and len(p) >= min_length and p in v.upper().translate(_STRIP)
-                for p, v in zip(normal, values)
-            ),
-            dtype=bool,
-            count=len(values),
-        )
-        if hits.any():
-            found[name] = hits
-    return found
+    block = hashlib.sha256().block_size
+    if len(key) > block:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(block, b"\0")
+    inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
+    outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
+    out = []
+    for plate in plates:
+        i = inner.copy()
+        i.update(plate.encode("utf-8"))
+        o = outer.copy()
+        o.update(i.digest())
+        out.append(o.hexdigest())
+    return out
+
+
+# ------------------------------------------------------------------ the release
+
+
+@dataclass
+class ReleaseFields:
+    """Which source fields a release keeps (besides the geometry and ``plate_id``) and which it drops."""
+
+    kept: List[str]
+    dropped: List[str]
+
+
+def release_fields(
+    columns: Sequence[str],
+    plate_field: str,
+    time_field: Optional[str],
+    keep_fields: Sequence[str] = (),
+    extra_plate_fields: Sequence[str] = (),
+) -> ReleaseFields:
+    """The allow-list: the time field, :data:`ALLOWED_FIELDS` present, and ``keep_fields``; the rest dropped.
+
+    Asking to keep the plate field, a field named in EXTRA_PLATE_FIELDS or a
+    field the layer does not have is an error naming KEEP_FIELDS.
+    """
+    lower = {c.lower(): c for c in columns}
+    plate_names = {plate_field.lower(), *(f.lower() for f in extra_plate_fields)}
+    for name in keep_fields:
+        if name.lower() == plate_field.lower():
+            raise AlprInputError(
+                'KEEP_FIELDS names the plate field "{}": a release never keeps plates.'.format(name),
+                hint="Remove it from KEEP_FIELDS; plate_id stands for it in the release.",
+            )
+        if name.lower() in plate_names:
+            raise AlprInputError(
+                'KEEP_FIELDS names "{}", which EXTRA_PLATE_FIELDS says holds plates.'.format(name),
+                hint="Remove it from one of the two lists.",
+            )
+        if name.lower() not in lower:
+            raise AlprInputError(
+                'KEEP_FIELDS names "{}", which the input layer does not have.'.format(name),
+                hint="Fields present: {}.".format(", ".join('"{}"'.format(c) for c in columns if c != "fid")),
+            )
+    wanted = {f.lower() for f in ALLOWED_FIELDS} | {f.lower() for f in keep_fields}
+    if time_field:
+        wanted.add(time_field.lower())
+    kept, dropped = [], []
+    for name in columns:
+        if name == "fid":
+            continue
+        if name.lower() in wanted and name.lower() not in plate_names:
+            kept.append(name)
+        else:
+            dropped.append(name)
+    return ReleaseFields(kept, dropped)
+
+
+def _value_texts(values: np.ndarray) -> pd.Series:
+    """The text form of distinct kept values, as a plate would be written (None where nothing to match)."""
+    out = []
+    for v in values:
+        if v is None or isinstance(v, (bool, np.bool_)):
+            out.append(None)
+        elif isinstance(v, (int, np.integer)):
+            out.append(str(int(v)))
+        elif isinstance(v, (float, np.floating)):
+            if not np.isfinite(v):
+                out.append(None)
+            elif float(v).is_integer() and abs(v) < 1e16:
+                out.append(str(int(v)))
+            else:
+                out.append(repr(float(v)))
+        elif isinstance(v, str):
+            out.append(v)
+        else:
+            out.append(None)  # dates and times: coarsened, not matched
+    return normalise_plates(pd.Series(out, dtype=object))
+
+
+class PlateMatcher:
+    """Finds kept values that give a plate away: equal to a plate of the input, or holding one of 4+ characters.
+
+    Values of every type are compared in the one normalisation of
+    :func:`normalise_plates` (integers by their digits, so a seven-digit
+    government plate stored as a number is found).
+    """
+
+    def __init__(self, normal_plates: Sequence[Optional[str]]) -> None:
+        self.plates = {p for p in normal_plates if isinstance(p, str) and p}
+        self.lengths = sorted({len(p) for p in self.plates if len(p) >= MIN_CONTAINED})
+
+    def holds_plate(self, text: Optional[str]) -> bool:
+        if not text:
+            return False
+        if text in self.plates:
+            return True
+        plates = self.plates
+        n = len(text)
+        for length in self.lengths:
+            if length > n:
+                break
+            for i in range(n - length + 1):
+                if text[i : i + length] in plates:
+                    return True
+        return False
+
+    def hits(self, column: pd.Series, cancelled: Callable[[], bool] = lambda: False) -> np.ndarray:
+        """Rows of ``column`` whose value gives a plate away (each distinct value looked at once)."""
+        if pd.api.types.is_bool_dtype(column.dtype) or pd.api.types.is_datetime64_any_dtype(column.dtype):
+            return np.zeros(len(column), dtype=bool)
+        codes, uniques = pd.factorize(column, sort=False)
+        texts = _value_texts(np.asarray(uniques, dtype=object))
+        found = np.zeros(len(uniques) + 1, dtype=bool)  # the last: nulls (code -1)
+        for i, text in enumerate(texts):
+            if i % 4096 == 0 and cancelled():
+                raise Cancelled()
+            found[i] = self.holds_plate(text)
+        return found[codes]
+
+
+_COORD_NAME = re.compile(r"(^|[_\s])(lat|latitude|lon|lng|long|longitude|gps_?lat|gps_?lon|x|y)([_\s]|$)", re.I)
+_COORD_PAIR = re.compile(r"(?<![\d.])([-+]?\d{1,3})\.(\d+)\s*[,;\s]\s*([-+]?\d{1,3})\.(\d+)(?![\d.])")
+
+
+def location_text_resolution_m(text: Optional[str]) -> Optional[float]:
+    """How finely a text gives a place, in metres (``"(37.77256, -122.24566)"``: about 1 m); None if it does not.
+
+    Two decimal numbers that can be a latitude and a longitude (either order),
+    side by side as in ``(lat, lon)``, ``lat,lon`` or WKT ``POINT(lon lat)``.
+    """
+    if not isinstance(text, str):
+        return None
+    best = None
+    for a, da, b, db in _COORD_PAIR.findall(text):
+        u, v = abs(int(a)), abs(int(b))
+        if not ((u <= 90 and v <= 180) or (u <= 180 and v <= 90)):
+            continue
+        metres = _DEGREE_M * 10.0 ** -min(len(da), len(db))
+        best = metres if best is None else min(best, metres)
+    return best
+
+
+def location_hits(column: pd.Series, name: str, grid_m: float) -> np.ndarray:
+    """Rows of a kept column that give a place finer than the ``grid_m`` coarsening (0: nothing is finer).
+
+    Text holding a coordinate pair finer than the grid; numbers in a field
+    named like a coordinate (lat, lon, x, y...) with a fraction finer than it.
+    """
+    if grid_m <= 0 or len(column) == 0:
+        return np.zeros(len(column), dtype=bool)
+    if pd.api.types.is_float_dtype(column.dtype) or pd.api.types.is_integer_dtype(column.dtype):
+        if not _COORD_NAME.search(name):
+            return np.zeros(len(column), dtype=bool)
+        return column.notna().to_numpy()  # a coordinate field: kept as a number, exact
+    if not pd.api.types.is_object_dtype(column.dtype) and not pd.api.types.is_string_dtype(column.dtype):
+        return np.zeros(len(column), dtype=bool)
+    codes, uniques = pd.factorize(column, sort=False)
+    found = np.zeros(len(uniques) + 1, dtype=bool)
+    for i, value in enumerate(uniques):
+        metres = location_text_resolution_m(value)
+        found[i] = metres is not None and metres < grid_m
+    return found[codes]
+
+
+def release_order(times: pd.Series, ids: Optional[np.ndarray]) -> np.ndarray:
+    """The order of the release's rows: by coarsened time, then plate id; ties in a random order.
+
+    Never the source order, which would give back the sequence of each
+    patrol that coarsening hid.  Rows without time come last.
+    """
+    n = len(times)
+    rng = np.random.default_rng(secrets.randbits(128))
+    shuffled = rng.permutation(n)
+    stamp = pd.to_datetime(times).to_numpy(dtype="datetime64[ns]").view(np.int64)
+    stamp = np.where(pd.isna(times).to_numpy(), np.iinfo(np.int64).max, stamp)
+    keys = [stamp[shuffled]]
+    if ids is not None:
+        codes, _ = pd.factorize(pd.Series(ids, dtype=object), sort=True)
+        codes = np.where(codes < 0, np.iinfo(np.int64).max, codes)
+        keys.insert(0, codes[shuffled])
+    return shuffled[np.lexsort(keys)]
 
 
 @dataclass
@@ -205,3 +423,37 @@ def reidentification_audit(
                 unique += int(len(common) == 1)
         rows.append(AuditRow(k, int(len(eligible)), unique))
     return rows
+
+
+def audit_table(
+    rows: Sequence[AuditRow],
+    dropped: Sequence[str],
+    cleared: Dict[str, int],
+    time_precision: str,
+    location_precision_m: float,
+    seed: int = AUDIT_SEED,
+) -> pd.DataFrame:
+    """The AUDIT table, one row per finding: ``kind`` is ``unicity`` (one per k), ``dropped_field`` or ``cleared_values``.
+
+    Unicity rows give ``known_points``, ``vehicles``, ``unique_vehicles`` and
+    ``unique_share``; ``dropped_field`` rows the ``field`` name; ``cleared_values``
+    rows the ``field`` and the ``count`` of its values cleared.  Names only,
+    never values.  Every row carries the coarsening and the seed.
+    """
+    records = []
+    for r in rows:
+        share = r.unique_share
+        records.append(("unicity", None, None, r.known_points, r.vehicles, r.unique_vehicles, share))
+    records += [("dropped_field", name, None, None, None, None, None) for name in dropped]
+    records += [("cleared_values", name, count, None, None, None, None) for name, count in cleared.items()]
+    table = pd.DataFrame.from_records(
+        records, columns=["kind", "field", "count", "known_points", "vehicles", "unique_vehicles", "unique_share"]
+    )
+    for name in ("count", "known_points", "vehicles", "unique_vehicles"):
+        table[name] = table[name].astype("Int64")
+    table["unique_share"] = table["unique_share"].astype(float)
+    table["field"] = table["field"].astype(object)
+    table["time_precision"] = time_precision
+    table["location_precision_m"] = float(location_precision_m)
+    table["seed"] = seed
+    return table

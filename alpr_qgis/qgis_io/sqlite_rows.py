@@ -12,7 +12,9 @@ into the output inside SQLite, with no Python value per row in between.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
@@ -262,12 +264,36 @@ PART_TABLE = "part_rows"
 #: Files the loader's workers store parts in, for one output: a connection attaches at most 10 databases.
 PART_FILES = 8
 
+_PARENT: List[int] = []  # (in a worker) the process that asked for its first part
 _PART_FILES: Dict[str, sqlite3.Connection] = {}  # (in a worker) its file, open from its first part on
 
 
 def part_column(i: int) -> str:
     """The name, in :data:`PART_TABLE`, of the reads' ``i``-th column."""
     return "c{}".format(i)
+
+
+def _remove_folder_when_orphaned(folder: str) -> None:
+    """When this worker ends on its own (its parent closed the pipe, or died), remove ``folder`` if orphaned.
+
+    The parent holds the scratch folder's lock while it runs and removes the
+    folder itself; a parent killed outright cannot, and then the worker sees
+    the end of its requests, finds the lock free and removes the raw plates.
+    """
+    import atexit
+
+    _PARENT.append(os.getppid())
+    atexit.register(_close_then_remove, folder)
+
+
+def _close_then_remove(folder: str) -> None:
+    from alpr_qgis.core.scratch import remove_if_orphaned
+
+    for conn in _PART_FILES.values():
+        with contextlib.suppress(sqlite3.Error):
+            conn.close()
+    _PART_FILES.clear()
+    remove_if_orphaned(folder)
 
 
 def store_part(table, path: str, srs_id: int) -> int:
@@ -279,8 +305,12 @@ def store_part(table, path: str, srs_id: int) -> int:
     binds (:func:`sql_values`, :func:`point_blobs` with ``srs_id``).
     """
     reads = table.reads
+    if _PARENT and os.getppid() != _PARENT[0]:
+        raise SystemExit("the loader that asked for this part is gone")  # (atexit removes the folder)
     conn = _PART_FILES.get(path)
     if conn is None:
+        if not _PART_FILES:
+            _remove_folder_when_orphaned(os.path.dirname(path))
         conn = sqlite3.connect(path, isolation_level=None)
         conn.execute("PRAGMA synchronous = OFF")  # (a scratch file: the output is committed elsewhere)
         names = ", ".join(["geom"] + [part_column(i) for i in range(reads.shape[1])])

@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import sqlite3
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
@@ -45,6 +43,7 @@ from qgis.PyQt.QtCore import QDate, QDateTime, QTime, QVariant
 
 from alpr_qgis.core.errors import Cancelled
 from alpr_qgis.core.lazy import lazy_module
+from alpr_qgis.core.scratch import ScratchDir
 from alpr_qgis.qgis_io.sqlite_rows import (
     _GPKG_POINT,
     BATCH,
@@ -192,7 +191,7 @@ class FrameStream:
         self.rows = 0
         self._appender: Optional[GpkgAppender] = None
         self._frames: List[Tuple[pd.DataFrame, np.ndarray, np.ndarray]] = []
-        self._scratch: Optional[str] = None  # the directory of the workers' files (``part_store``)
+        self._scratch: Optional[ScratchDir] = None  # the folder of the workers' files (``part_store``)
         self._stored_srs: Optional[int] = None  # the spatial reference id they store points with
 
     def append(
@@ -252,14 +251,15 @@ class FrameStream:
         if srs is None:
             return None
         if self._scratch is None:
-            self._scratch = tempfile.mkdtemp(prefix=".alpr_parts_", dir=os.path.dirname(os.path.abspath(self._target)))
+            # Raw plates: one private folder (0700) per run, removed on every exit path, swept when orphaned.
+            self._scratch = ScratchDir(os.path.dirname(os.path.abspath(self._target)))
         self._stored_srs = int(srs)
-        files = [os.path.join(self._scratch, "part_rows_{}.sqlite".format(i)) for i in range(PART_FILES)]
+        files = [self._scratch.file("part_rows_{}.sqlite".format(i)) for i in range(PART_FILES)]
         return PartStore(store_part, files, self._stored_srs)
 
     def _drop_scratch(self) -> None:
         if self._scratch is not None:
-            shutil.rmtree(self._scratch, ignore_errors=True)  # (the workers' files)
+            self._scratch.close()  # (the workers' files)
             self._scratch = None
         self._stored_srs = None
 

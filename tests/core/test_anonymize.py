@@ -10,11 +10,18 @@ import pandas as pd
 import pytest
 
 from alpr_qgis.core.anonymize import (
+    PlateMatcher,
+    audit_table,
     coarsen_times,
-    fields_holding_plates,
+    key_file_exposed,
+    keyed_ids,
+    location_hits,
+    location_text_resolution_m,
     plate_ids,
     read_key,
     reidentification_audit,
+    release_fields,
+    release_order,
     snap_to_grid,
 )
 from alpr_qgis.core.errors import AlprInputError
@@ -45,17 +52,115 @@ def test_tokens_are_random_per_plate_and_run():
 
 def test_keys(tmp_path):
     path = tmp_path / "key.txt"
-    path.write_bytes(b"s3cret\n")
-    assert read_key(None, str(path)) == (b"s3cret", "KEY_FILE")
-    assert read_key("abc", None) == (b"abc", "KEY")
+    path.write_bytes(b"s3cret-s3cret-s3cret\n")
+    path.chmod(0o600)
+    assert read_key(None, str(path)) == (b"s3cret-s3cret-s3cret", "KEY_FILE")
+    assert not key_file_exposed(str(path))
+    path.chmod(0o640)
+    assert key_file_exposed(str(path))
+    assert read_key("a" * 16, None) == (b"a" * 16, "KEY")
+    assert read_key(None, None, "b" * 20) == (b"b" * 20, "KEY_AUTHCFG")
     one, origin = read_key(None, None)
     assert origin == "one-time" and len(one) == 32 and read_key(None, None)[0] != one
     with pytest.raises(AlprInputError, match="not both"):
-        read_key("abc", str(path))
+        read_key("a" * 16, str(path))
+    with pytest.raises(AlprInputError, match="KEY and KEY_AUTHCFG"):
+        read_key("a" * 16, None, "b" * 16)
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"\n")
     with pytest.raises(AlprInputError, match="empty.txt: is empty"):
         read_key(None, str(empty))
+
+
+@pytest.mark.parametrize(
+    "args, origin",
+    [(("short key 15 by", None), "KEY"), ((None, "FILE"), "KEY_FILE"), ((None, None, "x" * 15), "KEY_AUTHCFG")],
+)
+def test_short_keys_are_refused_without_quoting_them(tmp_path, args, origin):
+    if args[1] == "FILE":
+        (tmp_path / "k").write_bytes(b"fifteen bytes!!\n")
+        args = (None, str(tmp_path / "k"))
+    with pytest.raises(AlprInputError, match="{} holds a key of 15 bytes".format(origin)) as err:
+        read_key(*args)
+    assert "fifteen" not in str(err.value) and "short key" not in str(err.value) and "xxx" not in str(err.value)
+
+
+def test_keyed_ids_are_hmac_sha256():
+    for key in (b"k" * 16, b"long " * 40):  # a key longer than the block is hashed first, as HMAC does
+        plates = ["6TRM913", "ÄÖ1", ""]
+        assert keyed_ids(plates, key) == [hmac.new(key, p.encode(), hashlib.sha256).hexdigest() for p in plates]
+
+
+def test_release_fields_is_an_allow_list():
+    columns = [
+        "fid",
+        "read_id",
+        "plate",
+        "read_time",
+        "device",
+        "State",
+        "ID",
+        "Location",
+        "notes",
+        "img",
+        "is_duplicate",
+    ]
+    plan = release_fields(columns, "plate", "read_time", ["notes"], ["img"])
+    assert plan.kept == ["read_time", "device", "State", "notes", "is_duplicate"]
+    assert plan.dropped == ["read_id", "plate", "ID", "Location", "img"]
+    with pytest.raises(AlprInputError, match='KEEP_FIELDS names the plate field "PLATE"'):
+        release_fields(columns, "plate", "read_time", ["PLATE"])
+    with pytest.raises(AlprInputError, match='KEEP_FIELDS names "img", which EXTRA_PLATE_FIELDS'):
+        release_fields(columns, "plate", "read_time", ["img"], ["img"])
+    with pytest.raises(AlprInputError, match='KEEP_FIELDS names "nope"'):
+        release_fields(columns, "plate", "read_time", ["nope"])
+
+
+def test_plate_matcher_every_type_and_form():
+    matcher = PlateMatcher(["6TRM913", "7ABC123", "X7", "7305518", "GHJK"])
+    text = pd.Series(["seen 6trm-913 here", "7abc.123", "IMG_7ABC123.jpg", "x7", "X77", "ok", None, "gh jk!"])
+    assert matcher.hits(text).tolist() == [True, True, True, True, False, False, False, True]
+    # A seven-digit government plate held as a number, integer or float; short plates only when equal.
+    numbers = pd.Series([7305518, 17305518, 12, 7], dtype="Int64")
+    assert matcher.hits(numbers).tolist() == [True, True, False, False]
+    floats = pd.Series([7305518.0, 0.5, np.nan, 73055.18])
+    assert matcher.hits(floats).tolist() == [True, False, False, True]  # 73055.18 is 7305518 without its dot
+    assert not matcher.hits(pd.Series([True, False])).any()
+
+
+def test_location_text_finer_than_the_grid():
+    assert location_text_resolution_m("(37.77256, -122.24566)") == pytest.approx(1.1132)
+    assert location_text_resolution_m("POINT(-122.27 37.80)") == pytest.approx(1113.2)
+    assert location_text_resolution_m("37.8,-122.3") == pytest.approx(11132)
+    assert location_text_resolution_m("1200 Main St, unit 12.5") is None
+    column = pd.Series(["(37.77256, -122.24566)", "(37.8, -122.3)", "Main St", None])
+    assert location_hits(column, "Location", 200).tolist() == [True, False, False, False]
+    assert not location_hits(column, "Location", 0).any()  # not coarsened: nothing is finer
+    assert location_hits(pd.Series([37.7725, None]), "gps_lat", 200).tolist() == [True, False]
+    assert not location_hits(pd.Series([3.5, 4.0]), "speed", 200).any()
+
+
+def test_release_order_sorts_by_time_then_id_and_shuffles_ties():
+    times = pd.Series(pd.to_datetime(["2014-07-20 09:00", "2014-07-20 08:00", None, "2014-07-20 08:00"] * 50))
+    ids = np.array(["b", "c", "a", "a"] * 50, dtype=object)
+    order = release_order(times, ids)
+    assert sorted(order.tolist()) == list(range(200))
+    t = times.iloc[order].reset_index(drop=True)
+    assert t.iloc[:100].eq(pd.Timestamp("2014-07-20 08:00")).all() and t.iloc[150:].isna().all()
+    assert list(ids[order][:100]) == ["a"] * 50 + ["c"] * 50
+    # Ties come in a random order: the positions of the 50 "a" rows at 08:00 are not the source's.
+    assert order[:50].tolist() != sorted(order[:50].tolist())
+    assert release_order(times, ids)[:50].tolist() != order[:50].tolist()
+
+
+def test_audit_table_names_fields_never_values():
+    from alpr_qgis.core.anonymize import AuditRow
+
+    table = audit_table([AuditRow(1, 10, 4), AuditRow(2, 5, 5)], ["ID", "Location"], {"notes": 3}, "hour", 200)
+    assert table["kind"].tolist() == ["unicity", "unicity", "dropped_field", "dropped_field", "cleared_values"]
+    assert table["field"].tolist()[2:] == ["ID", "Location", "notes"]
+    assert table["count"].tolist()[4] == 3 and table["unique_share"].tolist()[:2] == [0.4, 1.0]
+    assert (table["time_precision"] == "hour").all() and (table["location_precision_m"] == 200).all()
 
 
 def test_coarsening():
@@ -69,21 +174,6 @@ def test_coarsening():
     assert coarsen_times(times, "keep") is times
     x, y = snap_to_grid(np.array([12.0, 99.9, -1.0]), np.array([0.0, 150.0, -250.0]), 100)
     assert x.tolist() == [50.0, 50.0, -50.0] and y.tolist() == [50.0, 150.0, -250.0]
-
-
-def test_fields_holding_plates():
-    table = pd.DataFrame(
-        {
-            "image": ["IMG_1_6TRM913.jpg", "IMG_2_XYZ.jpg", "img_abc123.JPG", None],
-            "note": ["seen 6TRM 913", "ok", "", "x"],
-            "device": ["P1", "P1", "P1", "P1"],
-        }
-    )
-    plates = pd.Series(["6TRM 913", "AB", "ABC-123", "QQQ111"])
-    found = fields_holding_plates(table, plates, ["image", "note", "device"])
-    assert set(found) == {"image", "note"}
-    assert found["image"].tolist() == [True, False, True, False]
-    assert found["note"].tolist() == [True, False, False, False]
 
 
 def test_audit_by_hand():
