@@ -6,11 +6,15 @@ from typing import Dict
 
 from qgis.core import (
     QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsCsException,
+    QgsPointXY,
     QgsProcessing,
     QgsProcessingException,
     QgsProcessingMultiStepFeedback,
     QgsProcessingOutputBoolean,
     QgsProcessingOutputNumber,
+    QgsProcessingOutputString,
     QgsProcessingParameterCrs,
     QgsProcessingParameterDefinition,
     QgsProcessingParameterFeatureSink,
@@ -77,9 +81,13 @@ class LoadReadsAlgorithm(AlprAlgorithm):
             "%m/%d/%Y %I:%M:%S %p. With a date and a time column the format applies to "
             '"date time".</p>'
             "<p><b>Time zone</b>: read_time is the agency's local wall-clock time. Naive "
-            "timestamps are kept as written. Timestamps with an offset or Z are converted into "
-            "TIMEZONE (an IANA name such as America/Los_Angeles) when given; without it their "
-            "offset is dropped and counted in the log.</p>"
+            "timestamps are kept as written. Timestamps with an offset or Z (and Unix times) are "
+            "converted into TIMEZONE (an IANA name such as America/Los_Angeles) when given, else "
+            "into the zone where the reads are, looked up offline from their coordinates (one "
+            "zone for the whole file, reads without coordinates included), with daylight saving "
+            "time. The log names the zone and how it was chosen. When no zone can be found (the "
+            "lookup library tzfpy is not installed, or no read has coordinates) the offset is "
+            "dropped, the clock time as written is kept, and the log says so: set TIMEZONE.</p>"
             "<p><b>Source CRS</b>: the CRS of the coordinates (EPSG:4326 by default). Combined "
             "pairs are read latitude first unless most only make sense longitude first; in a "
             "projected CRS they are read x, y.</p>"
@@ -91,6 +99,8 @@ class LoadReadsAlgorithm(AlprAlgorithm):
             "<p><b>Rejected records</b> (REJECTED): records that cannot be read at all, with "
             "read_id, line_number, reason (too_few_fields, too_many_fields, unterminated_quote, "
             "bad_timestamp, missing_timestamp) and the raw text.</p>"
+            "<p><b>TIMEZONE</b> (output): the zone read_time is in (given or looked up; empty "
+            "when none is known), for a model to pass on.</p>"
             "<p><b>Guarantee</b>: READ_COUNT + REJECTED_COUNT = the data records in the file. "
             "PLATES_HASHED is true when the plates arrived already hashed (every value hex or "
             "base64 text of one length of 16 or more); later steps then skip plate-text rules.</p>"
@@ -161,7 +171,12 @@ class LoadReadsAlgorithm(AlprAlgorithm):
         param = QgsProcessingParameterString(
             self.TIMEZONE, self.tr("Agency time zone (IANA name, optional)"), optional=True
         )
-        param.setHelp(self.tr("Timestamps with an offset are converted into this zone, e.g. America/Los_Angeles."))
+        param.setHelp(
+            self.tr(
+                "Timestamps with an offset are converted into this zone, e.g. America/Los_Angeles. "
+                "Empty: the zone where the reads are, looked up from their coordinates."
+            )
+        )
         param.setFlags(param.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
         self.addParameter(param)
         self.addParameter(
@@ -174,6 +189,7 @@ class LoadReadsAlgorithm(AlprAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(self.REJECTED_COUNT, self.tr("Records rejected")))
         self.addOutput(QgsProcessingOutputNumber(self.MISSING_LOCATION_COUNT, self.tr("Reads without a location")))
         self.addOutput(QgsProcessingOutputBoolean(self.PLATES_HASHED, self.tr("Plates arrived hashed")))
+        self.addOutput(QgsProcessingOutputString(self.TIMEZONE, self.tr("Time zone of read_time")))
 
     def process(self, parameters: Dict, context, feedback) -> Dict:
         from alpr_qgis.core.reads import LoadOptions, NotStreamableError, load_reads, stream_reads
@@ -199,6 +215,7 @@ class LoadReadsAlgorithm(AlprAlgorithm):
             time_format=text(self.TIME_FORMAT),
             timezone=text(self.TIMEZONE),
             geographic=crs.isGeographic(),
+            to_lonlat=None if crs.isGeographic() else _to_lonlat(crs, context),
         )
         steps = QgsProcessingMultiStepFeedback(3, feedback)
         steps.setCurrentStep(0)
@@ -258,7 +275,46 @@ class LoadReadsAlgorithm(AlprAlgorithm):
             self.REJECTED_COUNT: len(table.rejected),
             self.MISSING_LOCATION_COUNT: table.missing_locations + table.unreadable_locations,
             self.PLATES_HASHED: table.plates_hashed,
+            self.TIMEZONE: table.timezone or "",
         }
+
+    def _report_zone(self, table, feedback) -> None:
+        """Say which time zone read_time is in and how it was chosen (or why none could be)."""
+        from alpr_qgis.core import reads
+        from alpr_qgis.core.timezones import INSTALL_HINT
+
+        source = table.timezone_source
+        if source == reads.ZONE_GIVEN:
+            feedback.pushInfo(self.tr("Time zone: {}, given as TIMEZONE.").format(table.timezone))
+        elif source == reads.ZONE_LOOKED_UP:
+            feedback.pushInfo(self.tr("Time zone: {}, looked up from the reads' coordinates.").format(table.timezone))
+        if not table.times_aware:
+            feedback.pushInfo(self.tr("The timestamps carry no offset: kept as written."))
+        if table.offsets_converted:
+            feedback.pushInfo(
+                self.tr("{} timestamps with an offset (or in Unix time) converted into {}.").format(
+                    table.offsets_converted, table.timezone
+                )
+            )
+        if not table.offsets_dropped:
+            return
+        if source == reads.ZONE_NO_LIBRARY:
+            why = self.tr("the time-zone lookup library is not installed")
+        elif source == reads.ZONE_NO_COORDINATES:
+            why = self.tr("no read has coordinates to look the zone up from")
+        elif source == reads.ZONE_NOT_FOUND:
+            why = self.tr("the reads' coordinates lie in no known time zone")
+        else:
+            why = self.tr("they could not be converted")
+        hint = self.tr("Set TIMEZONE (an IANA name such as America/Los_Angeles) to convert them.")
+        if source == reads.ZONE_NO_LIBRARY:
+            hint = self.tr("Set TIMEZONE (an IANA name such as America/Los_Angeles), or {}.").format(INSTALL_HINT)
+        feedback.pushWarning(
+            self.tr(
+                "{} timestamps carry a UTC offset or are in Unix time, but no time zone is known ({}): "
+                "their offset was dropped and the clock time as written kept (UTC for Unix times). {}"
+            ).format(table.offsets_dropped, why, hint)
+        )
 
     def _report(self, table, feedback) -> None:
         """Say what was detected (column names and counts, never plate values)."""
@@ -288,17 +344,7 @@ class LoadReadsAlgorithm(AlprAlgorithm):
             feedback.pushInfo(self.tr("The plates arrived hashed: plate-text rules will not apply to them."))
         if not f.device:
             feedback.pushWarning(self.tr("No device column found: device is null."))
-        if table.offsets_dropped:
-            feedback.pushWarning(
-                self.tr(
-                    "{} timestamps carried a UTC offset that was dropped (wall-clock time kept). "
-                    "Set TIMEZONE to convert them instead."
-                ).format(table.offsets_dropped)
-            )
-        if table.offsets_converted:
-            feedback.pushInfo(
-                self.tr("{} timestamps converted into the agency's time zone.").format(table.offsets_converted)
-            )
+        self._report_zone(table, feedback)
         if table.missing_locations:
             feedback.pushInfo(
                 self.tr("{} reads have no coordinates (kept, with no geometry).").format(table.missing_locations)
@@ -324,6 +370,25 @@ class LoadReadsAlgorithm(AlprAlgorithm):
                     ", ".join("{} {}".format(k, v) for k, v in counts.items())
                 )
             )
+
+
+def _to_lonlat(crs, context):
+    """(x, y) arrays in ``crs`` -> (longitude, latitude) arrays (NaN where a point cannot be transformed)."""
+    import numpy as np
+
+    transform = QgsCoordinateTransform(crs, QgsCoordinateReferenceSystem("EPSG:4326"), context.transformContext())
+
+    def to_lonlat(x, y):
+        lon, lat = np.full(len(x), np.nan), np.full(len(y), np.nan)
+        for i, (a, b) in enumerate(zip(x.tolist(), y.tolist())):
+            try:
+                point = transform.transform(QgsPointXY(a, b))
+            except QgsCsException:
+                continue
+            lon[i], lat[i] = point.x(), point.y()
+        return lon, lat
+
+    return to_lonlat
 
 
 def take_part(reads, part, cancelled, last: bool) -> bool:

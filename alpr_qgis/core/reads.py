@@ -1243,10 +1243,10 @@ def _zone_of(x: np.ndarray, y: np.ndarray, options: LoadOptions) -> Tuple[Option
     if options.geographic:
         lon, lat = x, y
     elif options.to_lonlat is not None:
-        usable = np.isfinite(x) & np.isfinite(y)
-        lon, lat = np.full(len(x), np.nan), np.full(len(y), np.nan)
-        if usable.any():
-            lon[usable], lat[usable] = options.to_lonlat(x[usable], y[usable])
+        idx = np.flatnonzero(np.isfinite(x) & np.isfinite(y))
+        if len(idx) > timezones.LOOKUP_SAMPLE:  # (the lookup takes no more: transform no more)
+            idx = idx[np.linspace(0, len(idx) - 1, timezones.LOOKUP_SAMPLE).round().astype(np.int64)]
+        lon, lat = options.to_lonlat(x[idx], y[idx]) if len(idx) else (x[:0], y[:0])
     else:
         return None, ZONE_NO_COORDINATES
     if not timezones.usable_points(lon, lat).any():

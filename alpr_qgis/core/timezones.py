@@ -20,7 +20,9 @@ from alpr_qgis.core.errors import AlprInputError
 TZFPY_VERSION = "2.1.1"
 INSTALL_HINT = (
     "install the tzfpy package for the Python QGIS runs "
-    "(python3 -m pip install --user --no-deps tzfpy=={}; `make deps` does it)".format(TZFPY_VERSION)
+    "(python3 -m pip install --user --break-system-packages --no-deps tzfpy=={}; `make deps` does it)".format(
+        TZFPY_VERSION
+    )
 )
 LOOKUP_SAMPLE = 2000  # points looked up at most (evenly spaced through the usable ones)
 

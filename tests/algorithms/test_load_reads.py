@@ -16,6 +16,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QDateTime
 
+from alpr_qgis.core.timezones import zone_available
 from tests.helpers import HEADER, ROWS, export_csv, write
 
 
@@ -365,3 +366,110 @@ def test_parts_stored_with_a_spatial_reference_the_layer_does_not_take_are_read_
     assert res["READ_COUNT"] == results["whole"]["READ_COUNT"] and whole_loads == [1]  # read again as a whole
     assert _table_rows(out) == _table_rows(results["whole"]["OUTPUT"].split("|")[0])
     assert not [name for name in os.listdir(tmp_path / "again") if name.startswith(".alpr_parts_")]
+
+
+# ------------------------------------------------------------------ time zones
+
+
+def _times(res):
+    layer = QgsVectorLayer(res["OUTPUT"])
+    return [f["read_time"].toString("yyyy-MM-dd HH:mm") for f in features(layer)]
+
+
+def _pacific():
+    from tests.core.test_timezones import expected_pacific, utc_minutes
+
+    return [t.strftime("%Y-%m-%d %H:%M") for t in expected_pacific(utc_minutes())]
+
+
+needs_lookup = pytest.mark.skipif(not zone_available(), reason="tzfpy is not installed")
+
+
+@needs_lookup
+def test_utc_timestamps_become_the_local_time_of_the_reads(tmp_path, feedback):
+    from tests.core.test_timezones import dst_csv
+
+    out = str(tmp_path / "reads.gpkg")
+    res = run_load({"INPUT": dst_csv(tmp_path), "OUTPUT": out, "REJECTED": "TEMPORARY_OUTPUT"}, feedback)
+    assert res["TIMEZONE"] == "America/Los_Angeles"
+    times = _times(res)
+    assert times == _pacific()
+    assert times[119:121] == ["2021-03-14 01:59", "2021-03-14 03:00"]  # 09:59 and 10:00 UTC: the spring jump
+    assert "Time zone: America/Los_Angeles, looked up from the reads' coordinates." in feedback.messages
+    assert "241 timestamps with an offset (or in Unix time) converted into America/Los_Angeles." in feedback.messages
+
+
+@needs_lookup
+def test_a_given_timezone_is_used_and_named(tmp_path, feedback):
+    from tests.core.test_timezones import dst_csv
+
+    params = {"INPUT": dst_csv(tmp_path), "TIMEZONE": "America/Denver", "REJECTED": "TEMPORARY_OUTPUT"}
+    res = run_load({**params, "OUTPUT": str(tmp_path / "reads.gpkg")}, feedback)
+    assert res["TIMEZONE"] == "America/Denver"
+    assert _times(res)[59:61] == ["2021-03-14 01:59", "2021-03-14 03:00"]  # Denver moved at 09:00 UTC
+    assert "Time zone: America/Denver, given as TIMEZONE." in feedback.messages
+
+
+def test_naive_timestamps_need_no_zone(tmp_path, feedback):
+    res = run_load(
+        {"INPUT": export_csv(tmp_path), "OUTPUT": "TEMPORARY_OUTPUT", "REJECTED": "TEMPORARY_OUTPUT"}, feedback
+    )
+    assert res["TIMEZONE"] == ""
+    assert "The timestamps carry no offset: kept as written." in feedback.messages
+    assert not [m for m in feedback.messages if m.startswith("Time zone:")]
+
+
+def test_without_the_lookup_library_the_log_says_how_to_fix_it(tmp_path, feedback, monkeypatch):
+    import sys
+
+    from tests.core.test_timezones import dst_csv
+
+    monkeypatch.setitem(sys.modules, "tzfpy", None)
+    out = str(tmp_path / "reads.gpkg")
+    res = run_load({"INPUT": dst_csv(tmp_path), "OUTPUT": out, "REJECTED": "TEMPORARY_OUTPUT"}, feedback)
+    assert res["TIMEZONE"] == ""
+    assert _times(res)[0] == "2021-03-14 08:00"  # the clock time as written (UTC)
+    (warning,) = (m for m in feedback.messages if "no time zone is known" in m)
+    assert warning.startswith("241 timestamps carry a UTC offset")
+    assert "Set TIMEZONE" in warning and "tzfpy==" in warning and "not installed" in warning
+
+
+def test_an_unknown_timezone_is_a_clear_error(tmp_path):
+    out = tmp_path / "reads.gpkg"
+    params = {
+        "INPUT": export_csv(tmp_path),
+        "TIMEZONE": "Mars/Olympus",
+        "OUTPUT": str(out),
+        "REJECTED": "TEMPORARY_OUTPUT",
+    }
+    with pytest.raises(QgsProcessingException, match='TIMEZONE "Mars/Olympus" is not an IANA time-zone name'):
+        run_load(params)
+    assert not out.exists()
+
+
+@needs_lookup
+def test_a_big_file_read_in_parts_gets_the_same_zone(tmp_path, monkeypatch):
+    from tests.core.test_timezones import dst_csv
+
+    results = _load_both_ways(tmp_path, monkeypatch, dst_csv(tmp_path))
+    assert results["whole"]["TIMEZONE"] == results["parts"]["TIMEZONE"] == "America/Los_Angeles"
+    assert _times(results["parts"]) == _times(results["whole"]) == _pacific()
+    assert _table_rows(results["parts"]["OUTPUT"].split("|")[0]) == _table_rows(
+        results["whole"]["OUTPUT"].split("|")[0]
+    )
+
+
+@needs_lookup
+def test_projected_coordinates_are_placed_for_the_zone_lookup(tmp_path):
+    body = "plate,timestamp,x,y\nA1,2021-03-14T10:00:00Z,565000.5,4183000.25\n"  # UTM 10N: Oakland
+    res = run_load(
+        {
+            "INPUT": write(tmp_path / "p.csv", body),
+            "SOURCE_CRS": "EPSG:32610",
+            "LAT_FIELD": "y",
+            "LON_FIELD": "x",
+            "OUTPUT": str(tmp_path / "p.gpkg"),
+            "REJECTED": "TEMPORARY_OUTPUT",
+        }
+    )
+    assert res["TIMEZONE"] == "America/Los_Angeles" and _times(res) == ["2021-03-14 03:00"]
