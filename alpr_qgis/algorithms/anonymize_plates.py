@@ -422,7 +422,10 @@ def auth_secret(authcfg: str) -> str:
 
     manager = QgsApplication.authManager()
     config = QgsAuthMethodConfig()
-    if not manager.loadAuthenticationConfig(authcfg, config, True) or not config.isValid(True):
+    loaded = manager.loadAuthenticationConfig(authcfg, config, True)
+    if isinstance(loaded, tuple):  # (ok, config) from PyQGIS
+        loaded, config = loaded
+    if not loaded or not config.isValid(True):
         raise AlprInputError(
             'KEY_AUTHCFG "{}" cannot be read from QGIS\'s authentication database.'.format(authcfg),
             hint="Check the configuration id, and that the master password is set "

@@ -1,40 +1,84 @@
-"""alpr:anonymizeplates: ids, guarantees, privacy of every output byte and message, the audit."""
+"""alpr:anonymizeplates: a release that leaks nothing — allow-list, scrubbing, order, keys, the audit."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import re
+import sqlite3
+from pathlib import Path
 
 import pytest
 from qgis import processing
-from qgis.core import NULL, QgsProcessingException, QgsVectorLayer
+from qgis.core import NULL, QgsApplication, QgsAuthMethodConfig, QgsProcessingException, QgsVectorLayer
 
 from tests.helpers import export_csv
 
 KEY = "correct horse battery staple"
-PLATES = ["6TRM913", "ABC123", "CAUT10N", "7XYZ321", "1234567"]
+HEADER = "ID,Plate,Timestamp,Location,Device,State,ImageFile,Notes,GovId,Speed"
+# Plate as the row writes it (mixed forms), its normal form.
+PLATES = [
+    ("6TRM 913", "6TRM913"),
+    ("7rst-123", "7RST123"),
+    ("MNPQ77", "MNPQ77"),
+    ("WX", "WX"),  # a short plate
+    ("7305518", "7305518"),  # a government plate, seven digits
+    ("zyxw", "ZYXW"),
+    ("6trm-913", "6TRM913"),
+    ("QRS", "QRS"),
+]
+NOTES = ["follow up 7RST 123", "routine", "with mnpq-77", "WX", "", "gate", "IMG of ZYXW", "ok"]
+AGENCY_ID = "AGY-{:05d}-Q"
+
+
+def hostile_rows(n: int = 48) -> list:
+    """Three devices interleaved in time, plates in other rows' notes, image names and an integer column."""
+    rows = []
+    for i in range(n):
+        written, _ = PLATES[i % len(PLATES)]
+        minute = 5 * i
+        when = "07/20/2014 {:02d}:{:02d}:{:02d} AM".format(8 + minute // 60, minute % 60, (7 * i) % 60)
+        lat, lon = 37.80123 + i * 0.00731, -122.27456 + (i % 5) * 0.00917
+        rows.append(
+            ",".join(
+                [
+                    AGENCY_ID.format(77100 + i),
+                    written,
+                    when,
+                    '"({:.5f}, {:.5f})"'.format(lat, lon),
+                    "PATROL {}".format(1 + i % 3),
+                    "CA" if i % 4 else "NV",
+                    "IMG_20140720_{}.jpg".format(written.replace(" ", "")),
+                    NOTES[(i + 3) % len(NOTES)],  # another row's plate, in other forms
+                    "7305518" if i % 6 == 0 else str(40 + i),
+                    "{:.1f}".format(20 + i % 9 + 0.5),
+                ]
+            )
+        )
+    return rows
 
 
 @pytest.fixture
-def reads(tmp_path):
-    """The five-row export loaded into a GeoPackage, with one plate repeated in mixed case and padding."""
-    rows = [
-        '101,6TRM913,07/20/2014 08:01:02 AM,"(37.80123, -122.27456)",PATROL 1,CA,IMG_6TRM913.jpg',
-        '102,ABC123,07/20/2014 01:15:40 PM,"(37.79001, -122.26002)",PATROL 1,CA,IMG_ABC123.jpg',
-        '103,CAUT10N,07/20/2014 02:00:00 PM,"(37.81, -122.25)",PATROL 2,,note CAUT10N',
-        '104,7XYZ321,07/21/2014 11:59:59 PM,"(37.8, -122.2)",PATROL 2,NV,IMG_x.jpg',
-        '105,1234567,07/21/2014 12:00:01 AM,"(37.8, -122.2)",PATROL 3,CA,IMG_1234567.jpg',
-        '106, 6trm-913 ,07/22/2014 09:30:00 AM,"(37.80124, -122.27457)",PATROL 1,CA,seen 6TRM 913',
-    ]
+def hostile(tmp_path):
     res = processing.run(
         "alpr:loadreads",
         {
-            "INPUT": export_csv(tmp_path, rows=rows),
+            "INPUT": export_csv(tmp_path, rows=hostile_rows(), header=HEADER),
             "OUTPUT": str(tmp_path / "reads.gpkg"),
             "REJECTED": "TEMPORARY_OUTPUT",
         },
     )
+    assert res["READ_COUNT"] == 48
     return res["OUTPUT"]
+
+
+@pytest.fixture
+def key_file(tmp_path):
+    path = tmp_path / "private" / "alpr.key"
+    path.parent.mkdir()
+    path.write_text(KEY + "\n")
+    path.chmod(0o600)
+    return str(path)
 
 
 def run_anon(layer, feedback=None, **params):
@@ -45,99 +89,183 @@ def run_anon(layer, feedback=None, **params):
     )
 
 
-def by_read(layer):
-    return {f["read_id"]: f for f in layer.getFeatures()}
+def text_dump(gpkg: Path) -> str:
+    """Every value of every table of a GeoPackage as text, geometry blobs excluded."""
+    conn = sqlite3.connect(str(gpkg))
+    try:
+        blobs = {
+            (t.lower(), c.lower()) for t, c in conn.execute("SELECT table_name, column_name FROM gpkg_geometry_columns")
+        }
+        parts = []
+        for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')"):
+            columns = [r[1] for r in conn.execute('PRAGMA table_info("{}")'.format(table))]
+            keep = [c for c in columns if (table.lower(), c.lower()) not in blobs]
+            if not keep:
+                continue
+            parts.append(table + " " + " ".join(keep))
+            sql = 'SELECT {} FROM "{}"'.format(", ".join('"{}"'.format(c) for c in keep), table)
+            for row in conn.execute(sql):
+                parts.append(" ".join(v.decode("latin-1") if isinstance(v, bytes) else str(v) for v in row))
+        return "\n".join(parts)
+    finally:
+        conn.close()
 
 
-def test_hmac_ids_and_guarantees(reads, tmp_path, feedback):
-    key_file = tmp_path / "alpr.key"
-    key_file.write_text(KEY + "\n")
-    out = tmp_path / "public.gpkg"
-    res = run_anon(reads, feedback, KEY_FILE=str(key_file), OUTPUT=str(out))
-    layer = QgsVectorLayer(res["OUTPUT"])
-    feats = by_read(layer)
-    expected = hmac.new(KEY.encode(), b"6TRM913", hashlib.sha256).hexdigest()
-    assert feats[1]["plate_id"] == feats[6]["plate_id"] == expected  # same plate, normalised, same id
-    assert len({feats[i]["plate_id"] for i in range(1, 6)}) == 5
+def features(path):
+    layer = QgsVectorLayer(str(path))
+    assert layer.isValid()
+    return layer, list(layer.getFeatures())
+
+
+def test_release_leaks_nothing(hostile, key_file, tmp_path, feedback):
+    out, audit = tmp_path / "public.gpkg", tmp_path / "audit.gpkg"
+    res = run_anon(
+        hostile,
+        feedback,
+        KEY_FILE=key_file,
+        TIME_PRECISION="hour",
+        LOCATION_PRECISION_M=200,
+        KEEP_FIELDS=["Notes", "GovId", "Location", "Speed"],
+        OUTPUT=str(out),
+        AUDIT=str(audit),
+    )
+    layer, feats = features(out)
     names = [f.name() for f in layer.fields()]
-    assert "plate" not in names and names.index("plate_id") == 2
-    assert {"read_id", "read_time", "device", "state", "ID", "Location", "ImageFile"} <= set(names)
-    # Other fields holding the row's plate are found, reported and cleared; the rest kept.
-    assert feats[1]["ImageFile"] == NULL and feats[3]["ImageFile"] == NULL and feats[6]["ImageFile"] == NULL
-    assert feats[4]["ImageFile"] == "IMG_x.jpg"
-    assert res["CLEARED_VALUES"] == 5 and res["READ_COUNT"] == 6 and res["PLATE_COUNT"] == 5
-    assert feats[2]["device"] == "PATROL 1" and feats[2]["ID"] == 102
-    # No plate and no key anywhere: file bytes, messages.
-    data = out.read_bytes()
-    for secret in PLATES + [KEY, "6trm-913"]:
-        assert secret.encode() not in data, secret
-        assert secret not in feedback.text(), secret
-    assert "ImageFile" in feedback.text()
-    # Same key, same ids across runs; another key, unlinkable ids.
-    again = by_read(run_anon(reads, KEY=KEY)["OUTPUT"])
-    assert again[1]["plate_id"] == expected
-    other = by_read(run_anon(reads, KEY="another key")["OUTPUT"])
-    assert {f["plate_id"] for f in other.values()}.isdisjoint({f["plate_id"] for f in feats.values()})
+    assert names == ["fid", "plate_id", "read_time", "device", "state", "Location", "Notes", "GovId", "Speed"]
+    assert res["READ_COUNT"] == 48 and res["PLATE_COUNT"] == 7  # 6TRM 913 and 6trm-913 are one vehicle
+    assert res["DROPPED_FIELD_COUNT"] == 4  # read_id, plate, ID, ImageFile
+
+    # Scrubbed, every type: notes holding a plate in any form, the integer government plate, exact location text.
+    notes = [f["Notes"] for f in feats]
+    assert sorted(n for n in notes if n not in (None, NULL)) == sorted(["routine", "gate", "ok"] * 6)
+    assert all(f["GovId"] != 7305518 for f in feats) and sum(f["GovId"] == NULL for f in feats) == 8
+    assert all(f["Location"] == NULL for f in feats)
+    assert sorted({f["Speed"] for f in feats}) == [20.5 + k for k in range(9)]  # not a plate, not a place: kept
+    assert res["CLEARED_COUNT"] == 24 + 8 + 48  # notes: 3 holding a plate, 1 equal to one (WX), of 8
+
+    # A full text dump of the release holds no plate in any form, no key, no exact place, no source id.
+    dump = text_dump(out)
+    normal = re.sub(r"[\s.\-]+", "", dump.upper())
+    for written, plate in PLATES:
+        assert written not in dump and written.lower() not in dump.lower()
+        if len(plate) >= 4:
+            assert plate not in normal, plate
+    assert KEY not in dump and "37.80123" not in dump and "-122.27456" not in dump and "AGY-" not in dump
+    assert "IMG_" not in dump and "read_id" not in dump.split("layer_styles")[0]
+
+    # Ids: keyed hashes of the normal form; rows by coarsened time, then plate id; never the source order.
+    expected = hmac.new(KEY.encode(), b"6TRM913", hashlib.sha256).hexdigest()
+    assert expected in {f["plate_id"] for f in feats}
+    keys = [(f["read_time"].toString("yyyy-MM-dd HH:mm:ss"), f["plate_id"]) for f in feats]
+    assert keys == sorted(keys) and keys[0][0] == "2014-07-20 08:00:00"
+    source_devices = ["PATROL {}".format(1 + i % 3) for i in range(48)]
+    assert [f["device"] for f in feats] != source_devices
+    assert sorted(f["device"] for f in feats) == sorted(source_devices)
+
+    # The audit: unicity on the release, dropped fields and cleared values by name, never values.
+    _, rows = features(audit)
+    by_kind = {}
+    for row in rows:
+        by_kind.setdefault(row["kind"], []).append(row)
+    assert [r["known_points"] for r in by_kind["unicity"]] == [1, 2, 3, 4]
+    assert sorted(r["field"] for r in by_kind["dropped_field"]) == ["ID", "ImageFile", "Plate", "read_id"] or sorted(
+        r["field"] for r in by_kind["dropped_field"]
+    ) == ["ID", "ImageFile", "plate", "read_id"]
+    assert {r["field"]: r["count"] for r in by_kind["cleared_values"]} == {"Location": 48, "Notes": 24, "GovId": 8}
+    audit_dump = text_dump(audit)
+    for written, _ in PLATES:
+        assert written not in audit_dump
+    # Messages: field names, never a value or the key.
+    text = feedback.text()
+    assert "ImageFile" in text and "Field Notes: 24 values" in text
+    for written, plate in PLATES:
+        if len(plate) >= 4:
+            assert written not in text and plate not in text.upper().replace(" ", "")
+    assert KEY not in text and "AGY-" not in text and key_file not in text
 
 
-def test_key_warning_and_one_time_key(reads, feedback):
-    run_anon(reads, feedback, KEY=KEY)
-    assert "KEY_FILE" in feedback.text() and KEY not in feedback.text()
-    a = by_read(run_anon(reads)["OUTPUT"])
-    b = by_read(run_anon(reads)["OUTPUT"])
-    assert a[1]["plate_id"] == a[6]["plate_id"] and a[1]["plate_id"] != b[1]["plate_id"]
+def test_keys_like_secrets(hostile, tmp_path, feedback):
+    # Too short: refused before anything is written.
+    out = tmp_path / "short.gpkg"
+    with pytest.raises(QgsProcessingException, match="KEY holds a key of 5 bytes"):
+        run_anon(hostile, KEY="short", OUTPUT=str(out))
+    assert not out.exists()
+    short_file = tmp_path / "short.key"
+    short_file.write_text("fifteen bytes!!\n")
+    with pytest.raises(QgsProcessingException, match="KEY_FILE holds a key of 15 bytes") as err:
+        run_anon(hostile, KEY_FILE=str(short_file), OUTPUT=str(out))
+    assert "fifteen" not in str(err.value) and not out.exists()
+    # A key file others can read: a warning; the key typed in clear: a warning.
+    shared = tmp_path / "shared.key"
+    shared.write_text(KEY + "\n")
+    shared.chmod(0o644)
+    run_anon(hostile, feedback, KEY_FILE=str(shared))
+    assert "can be read by other users" in feedback.text()
+    run_anon(hostile, feedback, KEY=KEY)
+    assert "KEY_AUTHCFG or KEY_FILE" in feedback.text() and KEY not in feedback.text()
+    with pytest.raises(QgsProcessingException, match="KEEP_FIELDS names the plate field"):
+        run_anon(hostile, KEY=KEY, KEEP_FIELDS=["plate"], OUTPUT=str(out))
+    assert not out.exists()
 
 
-def test_token_and_drop(reads):
-    tokens = by_read(run_anon(reads, METHOD="token")["OUTPUT"])
-    assert tokens[1]["plate_id"] == tokens[6]["plate_id"] and len(tokens[1]["plate_id"]) == 22
-    dropped = run_anon(reads, METHOD="drop")
+def test_key_from_qgis_authentication(hostile, tmp_path):
+    manager = QgsApplication.authManager()
+    assert manager.setMasterPassword("master password for tests", True)
+    config = QgsAuthMethodConfig("Basic")
+    config.setName("alpr release key")
+    config.setConfig("username", "alpr")
+    config.setConfig("password", KEY)
+    stored = manager.storeAuthenticationConfig(config)
+    config = stored[1] if isinstance(stored, tuple) else config
+    res = run_anon(hostile, KEY_AUTHCFG=config.id())
+    ids = {f["plate_id"] for f in res["OUTPUT"].getFeatures()}
+    assert hmac.new(KEY.encode(), b"7RST123", hashlib.sha256).hexdigest() in ids
+    with pytest.raises(QgsProcessingException, match='KEY_AUTHCFG "nosuch1" cannot be read'):
+        run_anon(hostile, KEY_AUTHCFG="nosuch1")
+    with pytest.raises(QgsProcessingException, match="only one of KEY and KEY_AUTHCFG"):
+        run_anon(hostile, KEY=KEY, KEY_AUTHCFG=config.id())
+
+
+def test_token_drop_and_no_audit(hostile):
+    tokens = run_anon(hostile, METHOD="token")
+    ids = [f["plate_id"] for f in tokens["OUTPUT"].getFeatures()]
+    assert len(set(ids)) == 7 and all(len(i) == 22 for i in ids)
+    dropped = run_anon(hostile, METHOD="drop", AUDIT=None)
     names = [f.name() for f in dropped["OUTPUT"].fields()]
-    assert "plate" not in names and "plate_id" not in names
-    assert dropped["UNIQUE_SHARE_1"] == 0.0
+    assert names == ["read_time", "device", "state"]
+    assert dropped["AUDIT"] is None and dropped["UNIQUE_SHARE_1"] == 0.0 and dropped["PLATE_COUNT"] == 7
 
 
-def test_coarsening_time_and_place(reads):
-    res = run_anon(reads, KEY=KEY, TIME_PRECISION="hour", LOCATION_PRECISION_M=500)
-    feats = by_read(res["OUTPUT"])
-    assert feats[1]["read_time"].toString("yyyy-MM-dd HH:mm:ss") == "2014-07-20 08:00:00"
-    assert feats[4]["read_time"].toString("HH:mm:ss") == "23:00:00"
-    # Reads 1 and 6 were 1.4 m apart: they now share one grid-cell centre.
-    assert feats[1].geometry().asWkt(6) == feats[6].geometry().asWkt(6)
-    assert feats[1].geometry().asPoint().x() != pytest.approx(-122.27456, abs=1e-6)
+def test_coarsening_time_and_place(hostile):
+    res = run_anon(hostile, KEY=KEY, TIME_PRECISION="hour", LOCATION_PRECISION_M=2000)
+    feats = list(res["OUTPUT"].getFeatures())
+    assert {f["read_time"].toString("mm:ss") for f in feats} == {"00:00"}
+    points = {(round(f.geometry().asPoint().x(), 7), round(f.geometry().asPoint().y(), 7)) for f in feats}
+    assert len(points) < 40 and all(abs(x + 122.27456) > 1e-5 for x, _ in points)  # reads share cells
 
 
-def test_extra_plate_fields_removed(reads):
-    res = run_anon(reads, KEY=KEY, EXTRA_PLATE_FIELDS=["ImageFile"])
+def test_extra_plate_fields_count_as_plates(hostile):
+    res = run_anon(hostile, KEY=KEY, EXTRA_PLATE_FIELDS=["ImageFile"], KEEP_FIELDS=["Notes"])
     assert "ImageFile" not in [f.name() for f in res["OUTPUT"].fields()]
-    assert res["CLEARED_VALUES"] == 0
+    assert res["CLEARED_COUNT"] == 24
 
 
-def test_audit_table(reads):
-    res = run_anon(reads, KEY=KEY)
-    rows = {f["known_points"]: (f["vehicles"], f["unique_vehicles"]) for f in res["AUDIT"].getFeatures()}
-    # Exact times: every vehicle's trail is unique; only 6TRM913 has two points.
-    assert rows[1] == (5, 5) and rows[2] == (1, 1) and rows[3] == (0, 0)
-    assert res["UNIQUE_SHARE_1"] == 1.0
-
-
-def test_bad_inputs(reads, tmp_path):
+def test_bad_inputs(hostile, tmp_path):
     with pytest.raises(QgsProcessingException, match='has no plate field "vrm"'):
-        run_anon(reads, PLATE_FIELD="vrm")
+        run_anon(hostile, KEY=KEY, PLATE_FIELD="vrm")
     key_file = tmp_path / "k"
-    key_file.write_text("x")
+    key_file.write_text(KEY)
     with pytest.raises(QgsProcessingException, match="not both"):
-        run_anon(reads, KEY="a", KEY_FILE=str(key_file))
+        run_anon(hostile, KEY=KEY, KEY_FILE=str(key_file))
     empty = tmp_path / "empty.key"
     empty.write_text("")
     with pytest.raises(QgsProcessingException, match="empty.key: is empty"):
-        run_anon(reads, KEY_FILE=str(empty))
+        run_anon(hostile, KEY_FILE=str(empty))
 
 
-def test_sample_release_audit(sample_loaded, tmp_path):
-    loaded = sample_loaded
-    exact = run_anon(loaded["OUTPUT"], KEY=KEY)
-    coarse = run_anon(loaded["OUTPUT"], KEY=KEY, TIME_PRECISION="day", LOCATION_PRECISION_M=2000)
+def test_sample_release_audit(sample_loaded):
+    exact = run_anon(sample_loaded["OUTPUT"], KEY=KEY)
+    coarse = run_anon(sample_loaded["OUTPUT"], KEY=KEY, TIME_PRECISION="day", LOCATION_PRECISION_M=2000)
     assert exact["READ_COUNT"] == coarse["READ_COUNT"] == 60_250
     assert exact["UNIQUE_SHARE_2"] > 0.95
     assert coarse["UNIQUE_SHARE_2"] < exact["UNIQUE_SHARE_2"]
