@@ -17,10 +17,12 @@ otherwise dominate every figure.  Nothing is divided by zero: no infinities.
 
 Statistics per attribute and rate basis: Spearman and Pearson correlations
 across the units compared (scipy.stats; null when fewer than three units or
-a constant column).  For count attributes (residents by group), the
-population-weighted exposure: the read rate where the average member of
-each group lives, ``Σ members_i · rate_i / Σ members_i``, and its ratio to
-the overall rate.
+a constant column).  An attribute is of one of two kinds: a *value*
+(per-capita income, median age) is compared as given; a *count* (residents
+by race, by age group) is first divided by the unit's population (a share)
+and also gets the population-weighted exposure: the read rate where the
+average member of the group lives, ``Σ members_i · rate_i / Σ members_i``,
+and its ratio to the overall rate.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence
+from typing import Collection, Dict, List, Optional, Sequence
 
 import numpy as np
 
@@ -40,6 +42,7 @@ pd = lazy_module("pandas")
 RATE_FIELDS = ("read_count", "reads_per_km2", "reads_per_1000", "read_share", "pop_share", "disparity")
 STATS_FIELDS = (
     "attribute",
+    "kind",  # KIND_VALUE or KIND_COUNT
     "rate_basis",
     "spearman",
     "spearman_p",
@@ -49,6 +52,27 @@ STATS_FIELDS = (
     "exposure_per_1000",
     "exposure_ratio",
 )
+KIND_VALUE = "value"  # compared as given (income)
+KIND_COUNT = "count"  # residents of a group: a share of the population, with exposure figures
+
+
+def attribute_kinds(values: Sequence[str], counts: Sequence[str], *, values_are_counts: bool = False) -> Dict[str, str]:
+    """``{field: kind}`` for the fields compared as values and those that count residents, in that order.
+
+    ``values_are_counts`` (the older ``ATTRIBUTES_ARE_COUNTS`` switch) makes
+    every field of ``values`` a count too.  A field in both lists raises
+    ``AlprInputError`` naming both parameters.
+    """
+    both = [f for f in values if f in set(counts)]
+    if both:
+        raise AlprInputError(
+            'Field "{}" is both in ATTRIBUTES and in COUNT_ATTRIBUTES.'.format(both[0]),
+            hint="Put a value (such as income) in ATTRIBUTES and a count of residents (such as residents "
+            "by race) in COUNT_ATTRIBUTES, each field in one of them",
+        )
+    kinds = {f: (KIND_COUNT if values_are_counts else KIND_VALUE) for f in values}
+    kinds.update({f: KIND_COUNT for f in counts})
+    return kinds
 
 
 # ------------------------------------------------------------------ keys and columns
@@ -205,33 +229,43 @@ def attribute_stats(
     attributes: pd.DataFrame,
     population: np.ndarray,
     *,
-    as_counts: bool,
+    as_counts: bool = False,
+    counts: Collection[str] = (),
     bases: Sequence[str] = ("per_1000", "per_km2"),
 ) -> pd.DataFrame:
-    """One row per attribute and rate basis (columns ``STATS_FIELDS``).
+    """One row per attribute and rate basis (columns ``STATS_FIELDS``), in the order of ``attributes``.
 
     Every unit compared with a value for the attribute takes part,
-    including units with no reads (rate 0).  With ``as_counts`` each
-    attribute is first divided by the population (a share), and the
-    ``per_1000`` row carries the group's exposure and exposure ratio.
+    including units with no reads (rate 0).  The columns named in
+    ``counts`` (every column with ``as_counts``) count residents: each is
+    first divided by the population (a share), and its ``per_1000`` row
+    carries the group's exposure and exposure ratio; the others are values,
+    compared as given, with null exposure.  ``kind`` says which.
     """
     pop = np.asarray(population, dtype=float)
     compared = rates["compared"].to_numpy()
     overall = overall_rate(rates, pop)
     rate_of = {"per_1000": rates["reads_per_1000"].to_numpy(), "per_km2": rates["reads_per_km2"].to_numpy()}
     rows: List[Dict[str, object]] = []
+    counted = set(counts)
     for name in attributes.columns:
+        is_count = as_counts or name in counted
         raw = attributes[name].to_numpy(dtype=float)
         with np.errstate(invalid="ignore", divide="ignore"):
-            value = raw / np.where(pop > 0, pop, np.nan) if as_counts else raw
+            value = raw / np.where(pop > 0, pop, np.nan) if is_count else raw
         for basis in bases:
             rate = rate_of[basis]
             use = compared & np.isfinite(value) & np.isfinite(rate)
-            row: Dict[str, object] = {"attribute": str(name), "rate_basis": basis, "n": int(use.sum())}
+            row: Dict[str, object] = {
+                "attribute": str(name),
+                "kind": KIND_COUNT if is_count else KIND_VALUE,
+                "rate_basis": basis,
+                "n": int(use.sum()),
+            }
             row.update(_correlations(value[use], rate[use]))
             row["exposure_per_1000"] = np.nan
             row["exposure_ratio"] = np.nan
-            if as_counts and basis == "per_1000":
+            if is_count and basis == "per_1000":
                 members = np.where(use & (raw > 0), raw, 0.0)
                 if members.sum() > 0:
                     exposure = float((members * np.where(use, rate, 0.0)).sum() / members.sum())
@@ -240,7 +274,7 @@ def attribute_stats(
             rows.append(row)
     table = pd.DataFrame(rows, columns=list(STATS_FIELDS))
     table["n"] = table["n"].astype("int64")
-    for column in STATS_FIELDS[2:]:
+    for column in STATS_FIELDS[3:]:
         if column != "n":
             table[column] = table[column].astype("float64")
     return table
@@ -257,6 +291,7 @@ class Finding:
     n: int
     strength: str  # strong, moderate, weak, none
     direction: str  # more, fewer
+    kind: str = KIND_VALUE  # KIND_COUNT: the attribute is a share of the residents
 
 
 def strength(rho: float) -> str:
@@ -287,6 +322,7 @@ def strongest(stats: pd.DataFrame) -> Optional[Finding]:
             n=int(best["n"]),
             strength=strength(rho),
             direction="more" if rho > 0 else "fewer",
+            kind=str(best["kind"]) if "kind" in best.index else KIND_VALUE,
         )
     return None
 

@@ -8,7 +8,10 @@ import pytest
 from scipy import stats as scipy_stats
 
 from alpr_qgis.core.census import (
+    KIND_COUNT,
+    KIND_VALUE,
     STATS_FIELDS,
+    attribute_kinds,
     attribute_stats,
     count_by_key,
     exposure_extremes,
@@ -133,6 +136,69 @@ def test_exposure_by_hand_and_small_n_is_null():
     assert table["spearman"].isna().all() and (table["n"] == 2).all()  # two units: no correlation
     assert table[table.rate_basis == "per_km2"]["exposure_ratio"].isna().all()
     assert exposure_extremes(table) == (("b", pytest.approx(1.4)), ("a", pytest.approx(0.6)))
+
+
+def _mixed_units():
+    """Four units: rates 10, 30, 50, 10 per 1,000 (overall 160 / 8,000 = 20); income a value, two groups counted."""
+    population = np.array([1000.0, 2000.0, 1000.0, 4000.0])
+    rates = _rates([10, 60, 50, 40], population)
+    attrs = pd.DataFrame(
+        {
+            "income": [60_000.0, 40_000.0, 20_000.0, 70_000.0],
+            "white": [800.0, 1000.0, 100.0, 3000.0],
+            "black": [200.0, 1000.0, 900.0, 1000.0],
+        }
+    )
+    return population, rates, attrs
+
+
+def test_values_are_compared_as_given_and_counts_as_shares():
+    population, rates, attrs = _mixed_units()
+    table = attribute_stats(rates, attrs, population, counts=["white", "black"], bases=("per_1000",))
+    assert list(table.columns) == list(STATS_FIELDS)
+    rows = table.set_index("attribute")
+    assert rows["kind"].to_dict() == {"income": KIND_VALUE, "white": KIND_COUNT, "black": KIND_COUNT}
+    rate = np.array([10.0, 30.0, 50.0, 10.0])
+    income = attrs["income"].to_numpy()
+    # income is NOT divided by the population ...
+    assert rows.loc["income", "pearson"] == pytest.approx(scipy_stats.pearsonr(income, rate)[0])
+    assert rows.loc["income", "pearson"] != pytest.approx(scipy_stats.pearsonr(income / population, rate)[0])
+    # ... the groups are: shares 0.8, 0.5, 0.1, 0.75 and 0.2, 0.5, 0.9, 0.25
+    white_share = np.array([0.8, 0.5, 0.1, 0.75])
+    assert rows.loc["white", "pearson"] == pytest.approx(scipy_stats.pearsonr(white_share, rate)[0])
+    assert rows.loc["white", "spearman"] == pytest.approx(scipy_stats.spearmanr(white_share, rate)[0])
+    assert rows.loc["black", "pearson"] == pytest.approx(scipy_stats.pearsonr(1 - white_share, rate)[0])
+    # exposure, by hand: (800·10 + 1000·30 + 100·50 + 3000·10) / 4900 and (200·10 + 1000·30 + 900·50 + 1000·10) / 3100
+    assert rows.loc["white", "exposure_per_1000"] == pytest.approx(73_000 / 4_900)
+    assert rows.loc["white", "exposure_ratio"] == pytest.approx(73_000 / 4_900 / 20)
+    assert rows.loc["black", "exposure_per_1000"] == pytest.approx(87_000 / 3_100)
+    assert rows.loc["black", "exposure_ratio"] == pytest.approx(87_000 / 3_100 / 20)
+    assert np.isnan(rows.loc["income", "exposure_per_1000"]) and np.isnan(rows.loc["income", "exposure_ratio"])
+    assert exposure_extremes(table) == (("black", pytest.approx(1.4032258)), ("white", pytest.approx(0.7448980)))
+
+
+def test_the_older_switch_makes_every_attribute_a_count():
+    population, rates, attrs = _mixed_units()
+    table = attribute_stats(rates, attrs[["white"]], population, as_counts=True, bases=("per_1000",))
+    assert table["kind"].tolist() == [KIND_COUNT]
+    assert table["exposure_per_1000"].iloc[0] == pytest.approx(73_000 / 4_900)
+
+
+def test_attribute_kinds():
+    assert attribute_kinds(["income", "age"], ["white"]) == {"income": "value", "age": "value", "white": "count"}
+    assert list(attribute_kinds(["income"], ["white", "black"])) == ["income", "white", "black"]
+    assert attribute_kinds(["white"], ["black"], values_are_counts=True) == {"white": "count", "black": "count"}
+    assert attribute_kinds([], []) == {}
+    with pytest.raises(AlprInputError, match='"white" is both in ATTRIBUTES and in COUNT_ATTRIBUTES'):
+        attribute_kinds(["income", "white"], ["white"])
+
+
+def test_strongest_says_the_kind():
+    population, rates, attrs = _mixed_units()
+    table = attribute_stats(rates, attrs[["white"]], population, counts=["white"], bases=("per_1000",))
+    assert strongest(table).kind == KIND_COUNT
+    table = attribute_stats(rates, attrs[["income"]], population, bases=("per_1000",))
+    assert strongest(table).kind == KIND_VALUE
 
 
 def test_constant_or_missing_attributes_give_null_correlations():
