@@ -24,7 +24,9 @@ from qgis.core import (
 from alpr_qgis.algorithms.base import AlprAlgorithm
 from alpr_qgis.core import spatial
 from alpr_qgis.core.census import (
+    KIND_COUNT,
     RATE_FIELDS,
+    attribute_kinds,
     attribute_stats,
     count_by_key,
     exposure_extremes,
@@ -48,6 +50,7 @@ class JoinCensusAlgorithm(AlprAlgorithm):
     CENSUS = "CENSUS"
     POPULATION_FIELD = "POPULATION_FIELD"
     ATTRIBUTES = "ATTRIBUTES"
+    COUNT_ATTRIBUTES = "COUNT_ATTRIBUTES"
     ATTRIBUTES_ARE_COUNTS = "ATTRIBUTES_ARE_COUNTS"
     MIN_POPULATION = "MIN_POPULATION"
     READ_KEY_FIELD = "READ_KEY_FIELD"
@@ -92,10 +95,13 @@ class JoinCensusAlgorithm(AlprAlgorithm):
             "Keys are compared as text: spaces trimmed, case ignored, 98036.0 read as 98036, and "
             'leading zeros of all-digit keys ignored ("06001480100" = 6001480100, ZIP "02134" = '
             "2134).</p>"
-            "<p><b>POPULATION_FIELD</b>: residents per unit. <b>ATTRIBUTES</b>: numeric fields to "
-            "compare with the read rate (per-capita income, residents by race…). "
-            "<b>ATTRIBUTES_ARE_COUNTS</b>: the attributes count people (each is divided by the "
-            "population before correlating, and their exposure is computed). <b>MIN_POPULATION</b> "
+            "<p><b>POPULATION_FIELD</b>: residents per unit. Two kinds of numeric fields are compared "
+            "with the read rate. <b>ATTRIBUTES</b>: values compared as given (per-capita income, "
+            "median age). <b>COUNT_ATTRIBUTES</b>: residents by group (by race, by age band): each is "
+            "divided by the population (the group's share) before correlating, and gets the exposure "
+            "figures below. A field goes in one list or the other, not both. "
+            "<b>ATTRIBUTES_ARE_COUNTS</b> (older switch): treats every ATTRIBUTES field as a count. "
+            "<b>MIN_POPULATION</b> "
             "(default 100): smaller units, and units without population, get null population-based "
             "fields and stay out of the statistics (a port with 50 residents and 500 reads would "
             "otherwise dominate them); they are counted in SMALL_UNIT_COUNT. Text fields holding "
@@ -107,9 +113,10 @@ class JoinCensusAlgorithm(AlprAlgorithm):
             "<i>disparity</i> = read_share ÷ pop_share (1 = the average rate, 2 = twice it), styled "
             "as a diverging map centred on 1 (grey: no rate). "
             "<b>OUTPUT_STATS</b>: one row per attribute and rate basis (<i>per_1000</i>; "
-            "<i>per_km2</i> too when the units have areas) with <i>spearman</i>, <i>spearman_p</i>, "
+            "<i>per_km2</i> too when the units have areas) with <i>kind</i> (<i>value</i> or "
+            "<i>count</i>), <i>spearman</i>, <i>spearman_p</i>, "
             "<i>pearson</i>, <i>pearson_p</i> and <i>n</i> (units compared, including units without "
-            "reads, rate 0), and, for count attributes, <i>exposure_per_1000</i> (the read rate where "
+            "reads, rate 0), and, for count attributes only, <i>exposure_per_1000</i> (the read rate where "
             "the group's members live, weighted by their number) and <i>exposure_ratio</i> (that "
             "over the overall rate). Exposure avoids the small-denominator trap of per-unit rates. "
             "<b>SUMMARY</b>: one sentence on the strongest relation, also in the log.</p>"
@@ -125,7 +132,8 @@ class JoinCensusAlgorithm(AlprAlgorithm):
             "records where a camera passed, not who lives there.</p>"
             "<p>Example: <code>qgis_process.bin run alpr:joincensus -- INPUT=reads.gpkg "
             "CENSUS=city.gpkg|layername=census_tracts POPULATION_FIELD=population "
-            "ATTRIBUTES=per_capita_income OUTPUT=census.gpkg OUTPUT_STATS=census_stats.gpkg</code></p>"
+            "ATTRIBUTES=per_capita_income COUNT_ATTRIBUTES=pop_white COUNT_ATTRIBUTES=pop_black "
+            "OUTPUT=census.gpkg OUTPUT_STATS=census_stats.gpkg</code></p>"
         )
 
     def initAlgorithm(self, config=None) -> None:  # noqa: N802 (Qt API)
@@ -158,13 +166,33 @@ class JoinCensusAlgorithm(AlprAlgorithm):
                 allowMultiple=True,
                 optional=True,
             ),
-            self.tr("Numeric census fields correlated with the read rate, e.g. per_capita_income, pop_black."),
+            self.tr("Numeric census values compared with the read rate as given, e.g. per_capita_income."),
+        )
+        add(
+            QgsProcessingParameterField(
+                self.COUNT_ATTRIBUTES,
+                self.tr("Residents by group (counts, turned into shares)"),
+                None,
+                self.CENSUS,
+                QgsProcessingParameterField.Any,
+                allowMultiple=True,
+                optional=True,
+            ),
+            self.tr(
+                "Numeric census fields counting residents of a group, e.g. pop_white, pop_black: each is "
+                "divided by the population before comparing, and gets its exposure (the read rate where "
+                "the group lives)."
+            ),
         )
         add(
             QgsProcessingParameterBoolean(
-                self.ATTRIBUTES_ARE_COUNTS, self.tr("Attributes count people (turn into shares)"), False
+                self.ATTRIBUTES_ARE_COUNTS, self.tr("Treat every attribute as a count (older switch)"), False
             ),
-            self.tr("Divide each attribute by the population before comparing, and report exposure per group."),
+            self.tr(
+                "Treat every ATTRIBUTES field as a count of residents, as COUNT_ATTRIBUTES does. "
+                "Prefer COUNT_ATTRIBUTES, which lets values such as income be compared as given."
+            ),
+            True,
         )
         add(
             QgsProcessingParameterNumber(
@@ -236,7 +264,7 @@ class JoinCensusAlgorithm(AlprAlgorithm):
             areas[i] = measure.convertAreaMeasurement(area, QgsUnitTypes.AreaSquareKilometers)
         return areas
 
-    def _summary(self, stats: pd.DataFrame, as_counts: bool, overall: float, compared: int) -> str:
+    def _summary(self, stats: pd.DataFrame, overall: float, compared: int) -> str:
         finding = strongest(stats)
         if finding is None:
             text = self.tr(
@@ -248,7 +276,7 @@ class JoinCensusAlgorithm(AlprAlgorithm):
             )
             subject = (
                 self.tr("a higher share of {}").format(finding.attribute)
-                if as_counts
+                if finding.kind == KIND_COUNT
                 else self.tr("higher {}").format(finding.attribute)
             )
             words = {
@@ -277,8 +305,12 @@ class JoinCensusAlgorithm(AlprAlgorithm):
             raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
         layer_name = source.sourceName() or "the input layer"
         pop_field = self.parameterAsString(parameters, self.POPULATION_FIELD, context) or "population"
-        attributes = self.parameterAsFields(parameters, self.ATTRIBUTES, context)
-        as_counts = self.parameterAsBool(parameters, self.ATTRIBUTES_ARE_COUNTS, context)
+        value_fields = self.parameterAsFields(parameters, self.ATTRIBUTES, context)
+        kinds = attribute_kinds(  # {field: value or count}; a field in both lists is an error
+            value_fields,
+            self.parameterAsFields(parameters, self.COUNT_ATTRIBUTES, context),
+            values_are_counts=self.parameterAsBool(parameters, self.ATTRIBUTES_ARE_COUNTS, context),
+        )
         min_population = self.parameterAsDouble(parameters, self.MIN_POPULATION, context)
         read_key = self.parameterAsString(parameters, self.READ_KEY_FIELD, context)
         census_key = self.parameterAsString(parameters, self.CENSUS_KEY_FIELD, context)
@@ -310,7 +342,12 @@ class JoinCensusAlgorithm(AlprAlgorithm):
         census_name = units.name
         population = numeric_column(units.table, pop_field, census_name, "POPULATION_FIELD", units.fids)
         values = pd.DataFrame(
-            {a: numeric_column(units.table, a, census_name, "ATTRIBUTES", units.fids) for a in attributes}
+            {
+                a: numeric_column(
+                    units.table, a, census_name, "ATTRIBUTES" if a in value_fields else "COUNT_ATTRIBUTES", units.fids
+                )
+                for a in kinds
+            }
         )
         if not len(units.fids):
             feedback.pushWarning(self.tr("The census layer has no features."))
@@ -395,9 +432,10 @@ class JoinCensusAlgorithm(AlprAlgorithm):
         rates = unit_rates(counts, population.to_numpy(), areas, min_population, usable)
         compared = rates["compared"].to_numpy()
         bases = ("per_1000", "per_km2") if has_polygons else ("per_1000",)
-        stats = attribute_stats(rates, values, population.to_numpy(), as_counts=as_counts, bases=bases)
+        counted = [a for a, kind in kinds.items() if kind == KIND_COUNT]
+        stats = attribute_stats(rates, values, population.to_numpy(), counts=counted, bases=bases)
         overall = overall_rate(rates, population.to_numpy())
-        summary = self._summary(stats, as_counts, overall, int(compared.sum()))
+        summary = self._summary(stats, overall, int(compared.sum()))
         feedback.setProgress(70)
 
         table = unique_name(units.table, RATE_FIELDS, feedback, self).reset_index(drop=True)
@@ -451,8 +489,15 @@ class JoinCensusAlgorithm(AlprAlgorithm):
             )
         for row in stats.itertuples(index=False):
             feedback.pushInfo(
-                self.tr("  {} ({}): Spearman {:.3f} (p {:.2g}), Pearson {:.3f} (p {:.2g}), n {}").format(
-                    row.attribute, row.rate_basis, row.spearman, row.spearman_p, row.pearson, row.pearson_p, row.n
+                self.tr("  {} ({}, {}): Spearman {:.3f} (p {:.2g}), Pearson {:.3f} (p {:.2g}), n {}").format(
+                    row.attribute,
+                    self.tr("share of residents") if row.kind == KIND_COUNT else self.tr("value"),
+                    row.rate_basis,
+                    row.spearman,
+                    row.spearman_p,
+                    row.pearson,
+                    row.pearson_p,
+                    row.n,
                 )
             )
             if np.isfinite(row.exposure_ratio):

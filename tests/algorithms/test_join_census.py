@@ -143,6 +143,87 @@ def test_count_attributes_report_exposure():
     assert "group_b residents see 1.40× the overall read rate, group_a residents 0.60×" in res["SUMMARY"]
 
 
+MIXED_FIELDS = [
+    ("geoid", "string"),
+    ("population", "integer"),
+    ("income", "double"),
+    ("white", "integer"),
+    ("black", "integer"),
+]
+MIXED_ROWS = [
+    ["u1", 1000, 60_000.0, 800, 200],
+    ["u2", 2000, 40_000.0, 1000, 1000],
+    ["u3", 1000, 20_000.0, 100, 900],
+    ["u4", 4000, 70_000.0, 3000, 1000],
+]
+
+
+def mixed_census():
+    """Four 1 km squares; 10, 60, 50 and 40 reads: 10, 30, 50, 10 per 1,000 (overall 160 / 8,000 = 20)."""
+    wkts = [box_wkt(1000 * i, 0, 1000 * (i + 1), 1000) for i in range(4)]
+    xy = [(1000 * i + 500, 10 + k) for i, n in enumerate((10, 60, 50, 40)) for k in range(n)]
+    return points_layer(xy), polygons_layer(wkts, fields=MIXED_FIELDS, rows=MIXED_ROWS, name="tracts")
+
+
+def test_income_as_a_value_and_race_as_counts(feedback):
+    reads, census = mixed_census()
+    res = run(
+        {"INPUT": reads, "CENSUS": census, "ATTRIBUTES": ["income"], "COUNT_ATTRIBUTES": ["white", "black"]}, feedback
+    )
+    stats = res["OUTPUT_STATS"]
+    assert [f.name() for f in stats.fields()][:3] == ["attribute", "kind", "rate_basis"]
+    rows = {(f["attribute"], f["rate_basis"]): f for f in stats.getFeatures()}
+    assert [(a, b, rows[a, b]["kind"]) for a, b in rows] == [
+        ("income", "per_1000", "value"),
+        ("income", "per_km2", "value"),
+        ("white", "per_1000", "count"),
+        ("white", "per_km2", "count"),
+        ("black", "per_1000", "count"),
+        ("black", "per_km2", "count"),
+    ]
+    rate = np.array([10.0, 30.0, 50.0, 10.0])
+    population = np.array([1000.0, 2000.0, 1000.0, 4000.0])
+    income = np.array([60_000.0, 40_000.0, 20_000.0, 70_000.0])
+    white_share = np.array([0.8, 0.5, 0.1, 0.75])
+    # income as given, not divided by the population
+    assert rows["income", "per_1000"]["pearson"] == pytest.approx(scipy_stats.pearsonr(income, rate)[0])
+    assert rows["income", "per_1000"]["pearson"] != pytest.approx(scipy_stats.pearsonr(income / population, rate)[0])
+    # the groups as shares of the residents
+    assert rows["white", "per_1000"]["pearson"] == pytest.approx(scipy_stats.pearsonr(white_share, rate)[0])
+    assert rows["black", "per_1000"]["spearman"] == pytest.approx(scipy_stats.spearmanr(1 - white_share, rate)[0])
+    # exposure by hand, for the counts only
+    assert rows["white", "per_1000"]["exposure_per_1000"] == pytest.approx(73_000 / 4_900)  # 14.90
+    assert rows["white", "per_1000"]["exposure_ratio"] == pytest.approx(73_000 / 4_900 / 20)  # 0.74
+    assert rows["black", "per_1000"]["exposure_per_1000"] == pytest.approx(87_000 / 3_100)  # 28.06
+    assert rows["black", "per_1000"]["exposure_ratio"] == pytest.approx(87_000 / 3_100 / 20)  # 1.40
+    for key in rows:
+        if key != ("white", "per_1000") and key != ("black", "per_1000"):
+            assert str(rows[key]["exposure_ratio"]) == "NULL" and str(rows[key]["exposure_per_1000"]) == "NULL"
+    assert "black residents see 1.40× the overall read rate, white residents 0.74×" in res["SUMMARY"]
+    assert "  income (value, per_1000): Spearman" in feedback.text()
+    assert "  white (share of residents, per_1000): Spearman" in feedback.text()
+
+
+def test_the_older_switch_still_makes_every_attribute_a_count():
+    reads, census = mixed_census()
+    res = run({"INPUT": reads, "CENSUS": census, "ATTRIBUTES": ["white"], "ATTRIBUTES_ARE_COUNTS": True})
+    row = next(f for f in res["OUTPUT_STATS"].getFeatures() if f["rate_basis"] == "per_1000")
+    assert row["kind"] == "count" and row["exposure_per_1000"] == pytest.approx(73_000 / 4_900)
+
+
+def test_a_field_in_both_lists_is_an_error():
+    reads, census = mixed_census()
+    with pytest.raises(QgsProcessingException, match='"white" is both in ATTRIBUTES and in COUNT_ATTRIBUTES'):
+        run({"INPUT": reads, "CENSUS": census, "ATTRIBUTES": ["income", "white"], "COUNT_ATTRIBUTES": ["white"]})
+
+
+def test_a_count_attribute_that_is_not_a_number_names_the_parameter():
+    fields = [("geoid", "string"), ("population", "integer"), ("label", "string")]
+    census = polygons_layer(UNITS[:2], fields=fields, rows=[["a", 1000, "12"], ["b", 2000, "many"]], name="tracts")
+    with pytest.raises(QgsProcessingException, match=r'row 2, field "label": "many" is not a number.*COUNT_ATTRIBUTES'):
+        run({"INPUT": points_layer(reads_xy()), "CENSUS": census, "COUNT_ATTRIBUTES": ["label"]})
+
+
 def test_key_join_with_a_table_without_geometry(feedback):
     table = QgsVectorLayer("None?field=geoid:string&field=population:integer&field=income:double", "acs", "memory")
     feats = []
