@@ -44,7 +44,8 @@ cleanreads' CLEAN_COUNT + REJECTED_COUNT = N, each output holds its count,
 the per-reason counts add up and the rejected reads listing ``overlength``
 are exactly the plates longer than 7 once spaces, dots and dashes are gone;
 extract keeps exactly those of 7 or fewer (and FAIL_OUTPUT the rest);
-anonymize's READ_COUNT = N = its output's features, with a 4-row audit;
+anonymize's READ_COUNT = N = its output's features, which hold only the
+allow-listed fields, with 4 unicity rows in the audit;
 fieldcalc's output holds N features whose plate_id is the sha256 of the
 plate.  There are no timing assertions.
 
@@ -356,7 +357,10 @@ def verify(inputs: Inputs, method: str, run: Run) -> List[str]:
         expect("READ_COUNT", int(res["READ_COUNT"]), n)
         run.features = gpkg_count(outs["OUTPUT"])
         expect("OUTPUT's features", run.features, n)
-        expect("AUDIT's rows", gpkg_count(outs["AUDIT"]), 4)
+        expect("AUDIT's unicity rows", gpkg_count(outs["AUDIT"], "kind = 'unicity'"), 4)
+        kept = gpkg_fields(outs["OUTPUT"])
+        if kept != ["plate_id", "read_time", "device", "state"]:
+            problems.append("{}: OUTPUT's fields are {}, not the allow-list".format(method, ", ".join(kept)))
     elif method == "fieldcalc":
         run.features = gpkg_count(outs["OUTPUT"])
         expect("OUTPUT's features", run.features, n)

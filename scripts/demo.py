@@ -200,7 +200,7 @@ def main() -> None:
     n_clean = int(metric("total_reads"))
     audit = table_rows(
         files["anonymize:reidentification_audit"],
-        'SELECT known_points, unique_share FROM "{}" ORDER BY known_points'.format(
+        "SELECT known_points, unique_share FROM \"{}\" WHERE kind = 'unicity' ORDER BY known_points".format(
             table_name(files["anonymize:reidentification_audit"])
         ),
     )

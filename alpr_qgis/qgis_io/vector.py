@@ -43,7 +43,7 @@ from qgis.PyQt.QtCore import QDate, QDateTime, QTime, QVariant
 
 from alpr_qgis.core.errors import Cancelled
 from alpr_qgis.core.lazy import lazy_module
-from alpr_qgis.core.scratch import ScratchDir
+from alpr_qgis.core.scratch import ScratchDir, sweep
 from alpr_qgis.qgis_io.sqlite_rows import (
     _GPKG_POINT,
     BATCH,
@@ -187,6 +187,8 @@ class FrameStream:
         target = alg.parameterAsOutputLayer(parameters, name, context) or ""
         self._target = split_destination(target)[0]
         self.to_gpkg = self._target.lower().endswith(".gpkg")
+        if self.to_gpkg:
+            sweep(os.path.dirname(os.path.abspath(self._target)))  # raw plates a killed run left
         self.dest: Optional[str] = None
         self.rows = 0
         self._appender: Optional[GpkgAppender] = None
