@@ -12,6 +12,12 @@ public-records request and returns:
 * ``rejected``: the records that cannot be read at all, with ``read_id``,
   ``line_number``, ``reason`` and the raw text.
 
+Time zones: naive timestamps are kept as written; timestamps with an offset
+or ``Z`` (and Unix times) are converted into ``LoadOptions.timezone`` when
+given, else into the zone the reads' coordinates lie in (looked up offline,
+``core.timezones``), one zone for the whole file.  ``timezone`` and
+``timezone_source`` (a ``ZONE_*`` code) say which zone and how it was chosen.
+
 Guarantee: ``len(reads) + len(rejected)`` equals the file's data records.
 The whole file is parsed before anything is returned, so a bad file raises
 ``AlprInputError`` and leaves nothing half-written.
@@ -21,8 +27,9 @@ by part instead, handing each part's reads on as soon as they are read, so
 that they can be written while the next part is read (in worker
 processes, on the other core; with a ``PartStore`` the workers store the
 reads themselves and hand on only where they put them).  Everything
-``load_reads`` detects is decided on the first part; a later part that
-does not fit raises ``NotStreamableError`` and the caller starts over with
+``load_reads`` detects is decided on the first part (the time zone too,
+looked up from the first part's coordinates); a later part that
+does not fit (timestamps with an offset after a first part without) raises ``NotStreamableError`` and the caller starts over with
 ``load_reads``.  Errors can only come from
 the first part, before anything is handed on.
 """
