@@ -31,9 +31,10 @@ from alpr_qgis.core.anonymize import (
     PlateMatcher,
     audit_table,
     coarsen_times,
+    ids_for,
     key_file_exposed,
     location_hits,
-    plate_ids,
+    plate_codes,
     read_key,
     reidentification_audit,
     release_fields,
@@ -42,7 +43,7 @@ from alpr_qgis.core.anonymize import (
 )
 from alpr_qgis.core.errors import AlprInputError, Cancelled
 from alpr_qgis.core.lazy import lazy_module
-from alpr_qgis.core.plates import normalise_plates, plate_column
+from alpr_qgis.core.plates import plate_column
 from alpr_qgis.qgis_io.crs import transform_xy, working_crs
 from alpr_qgis.qgis_io.styles import style_vector_output
 from alpr_qgis.qgis_io.vector import read_frame, write_frame
@@ -306,16 +307,17 @@ class AnonymizePlatesAlgorithm(AlprAlgorithm):
         table = frame.table
         plates = plate_column(table, plate_field, layer_name)
         feedback.setProgress(30)
-        ids = plate_ids(plates, method, key)
+        codes, normal = plate_codes(plates)
+        unique_ids = ids_for(normal, method, key)
         del key
         feedback.setProgress(40)
 
         # Kept values that still give a plate or a precise place away are cleared, whatever their type.
-        known = normalise_plates(pd.concat([plates, *[table[c].astype(object) for c in extra]], ignore_index=True))
-        matcher = PlateMatcher(known.unique())
+        known = [normal] + [plate_codes(table[c].astype(object))[1] for c in extra]
+        matcher = PlateMatcher(np.concatenate(known))
         out = pd.DataFrame(index=table.index)
         if method != "drop":
-            out["plate_id"] = ids
+            out["plate_id"] = np.append(unique_ids, None)[codes]
         cleared: Dict[str, int] = {}
         for name in plan.kept:
             column = table[name]
@@ -354,15 +356,15 @@ class AnonymizePlatesAlgorithm(AlprAlgorithm):
 
         # Order: by coarsened time, then plate id, ties shuffled; never the source's order.
         times = out[time_name] if time_name is not None else pd.Series(pd.NaT, index=out.index)
-        order = release_order(times, ids if method != "drop" else None)
+        order = release_order(times, codes, unique_ids) if method != "drop" else release_order(times)
         out = out.iloc[order].reset_index(drop=True)
-        x, y, mx, my = x[order], y[order], mx[order], my[order]
+        x, y, mx, my, codes = x[order], y[order], mx[order], my[order], codes[order]
         times = times.iloc[order].reset_index(drop=True)
-        released_ids = out["plate_id"].to_numpy() if method != "drop" else np.full(len(out), None, dtype=object)
         feedback.setProgress(60)
 
-        # Re-identification audit, on the release as written.
-        audit = reidentification_audit(released_ids, mx, my, times, cancelled=feedback.isCanceled)
+        # Re-identification audit, on the release as written (no ids: no vehicle to single out).
+        vehicles = codes if method != "drop" else np.full(len(out), -1, dtype=np.int64)
+        audit = reidentification_audit(vehicles, mx, my, times, cancelled=feedback.isCanceled)
         for r in audit:
             if r.vehicles:
                 feedback.pushInfo(
@@ -396,7 +398,7 @@ class AnonymizePlatesAlgorithm(AlprAlgorithm):
             context,
             audit_table(audit, plan.dropped, cleared, time_precision, grid),
         )
-        n_plates = int(pd.Series(released_ids).dropna().nunique()) if method != "drop" else int(known.nunique())
+        n_plates = len(normal)
         feedback.pushInfo(
             self.tr("{} reads of {} plates anonymized with {} ({} characters).").format(
                 n, n_plates, method, {"hmac": HMAC_LENGTH, "token": TOKEN_LENGTH}.get(method, 0)

@@ -44,6 +44,7 @@ TOKEN_LENGTH = 22  # ...are 22 characters of URL-safe base64
 HMAC_LENGTH = 64  # HMAC-SHA256 ids: 64 hexadecimal characters
 AUDIT_POINTS = (1, 2, 3, 4)
 AUDIT_SEED = 20140720
+AUDIT_BATCH_PAIRS = 4_000_000  # (vehicle, holder) pairs the audit's join takes at a time
 _FREQ = {"minute": "min", "hour": "H", "day": "D"}
 
 
@@ -109,28 +110,43 @@ def key_file_exposed(key_file: Optional[str]) -> bool:
         return False
 
 
-def plate_ids(plates: pd.Series, method: str, key: bytes) -> np.ndarray:
-    """One id per read (None where the plate is empty), the same for the same normalised plate."""
+def plate_codes(plates: pd.Series) -> Tuple[np.ndarray, np.ndarray]:
+    """Per read, the code of its normalised plate (-1: empty); and the normalised plates, by code.
+
+    Each distinct text is normalised once (exports repeat plates), so
+    ``"6trm 913"`` and ``"6TRM-913"`` get one code.
+    """
+    raw_codes, raw = pd.factorize(plates.astype(object), sort=False)
+    normal = normalise_plates(pd.Series(np.asarray(raw, dtype=object), dtype=object))
+    normal = normal.where(normal.fillna("") != "", None)
+    codes, uniques = pd.factorize(normal, sort=False)
+    per_read = np.append(codes, -1)[raw_codes]  # (raw code -1, a null plate, takes the last: -1)
+    return per_read.astype(np.int64), np.asarray(uniques, dtype=object)
+
+
+def ids_for(normal_plates: Sequence[str], method: str, key: bytes) -> np.ndarray:
+    """The id of each distinct normalised plate: keyed HMAC, random token, or None (``drop``)."""
     if method not in METHODS:
         raise AlprInputError('METHOD "{}" is not one of {}.'.format(method, ", ".join(METHODS)))
-    normal = normalise_plates(plates)
-    normal = normal.where(normal.fillna("") != "", None)
-    codes, unique = pd.factorize(normal, sort=False)  # empty plates get code -1
     if method == "drop":
-        return np.full(len(plates), None, dtype=object)
+        return np.full(len(normal_plates), None, dtype=object)
     if method == "hmac":
-        ids = keyed_ids(unique, key)
-    else:
-        seen: set = set()
-        ids = []
-        for _ in range(len(unique)):
+        return np.array(keyed_ids(normal_plates, key) + [None], dtype=object)[:-1]
+    seen: set = set()
+    ids = []
+    for _ in range(len(normal_plates)):
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        while token in seen:  # 128 random bits: never in practice, but guaranteed
             token = secrets.token_urlsafe(TOKEN_BYTES)
-            while token in seen:  # 128 random bits: never in practice, but guaranteed
-                token = secrets.token_urlsafe(TOKEN_BYTES)
-            seen.add(token)
-            ids.append(token)
-    table = np.array(ids + [None], dtype=object)
-    return table[np.where(codes < 0, len(ids), codes)]
+        seen.add(token)
+        ids.append(token)
+    return np.array(ids + [None], dtype=object)[:-1]
+
+
+def plate_ids(plates: pd.Series, method: str, key: bytes) -> np.ndarray:
+    """One id per read (None where the plate is empty), the same for the same normalised plate."""
+    codes, normal = plate_codes(plates)
+    return np.append(ids_for(normal, method, key), None)[codes]
 
 
 def coarsen_times(times: pd.Series, precision: str) -> pd.Series:
@@ -333,23 +349,27 @@ def location_hits(column: pd.Series, name: str, grid_m: float) -> np.ndarray:
     return found[codes]
 
 
-def release_order(times: pd.Series, ids: Optional[np.ndarray]) -> np.ndarray:
+def release_order(times: pd.Series, codes: Optional[np.ndarray] = None, ids: Optional[np.ndarray] = None) -> np.ndarray:
     """The order of the release's rows: by coarsened time, then plate id; ties in a random order.
 
     Never the source order, which would give back the sequence of each
-    patrol that coarsening hid.  Rows without time come last.
+    patrol that coarsening hid.  ``codes`` (per read, -1 for none) index
+    ``ids`` (one per code); rows without time or id come last.
     """
     n = len(times)
     rng = np.random.default_rng(secrets.randbits(128))
     shuffled = rng.permutation(n)
-    stamp = pd.to_datetime(times).to_numpy(dtype="datetime64[ns]").view(np.int64)
-    stamp = np.where(pd.isna(times).to_numpy(), np.iinfo(np.int64).max, stamp)
-    keys = [stamp[shuffled]]
-    if ids is not None:
-        codes, _ = pd.factorize(pd.Series(ids, dtype=object), sort=True)
-        codes = np.where(codes < 0, np.iinfo(np.int64).max, codes)
-        keys.insert(0, codes[shuffled])
-    return shuffled[np.lexsort(keys)]
+    stamp = pd.to_datetime(pd.Series(times)).to_numpy(dtype="datetime64[ns]").view(np.int64)
+    stamp = np.where(pd.isna(pd.Series(times)).to_numpy(), np.iinfo(np.int64).max, stamp)
+    _, when = np.unique(stamp, return_inverse=True)  # times as ranks (NaT, the largest, last)
+    key = when.astype(np.int64)
+    if codes is not None and ids is not None and len(ids):
+        present = np.array([i is not None for i in ids])
+        rank = np.full(len(ids) + 1, len(ids), dtype=np.int64)  # (no id: after every id)
+        text = np.asarray(ids, dtype=object)[present].astype(str)
+        rank[np.flatnonzero(present)[np.argsort(text, kind="stable")]] = np.arange(len(text))
+        key = key * (len(ids) + 1) + rank[np.where(codes < 0, len(ids), codes)]
+    return shuffled[np.argsort(key[shuffled], kind="stable")]
 
 
 @dataclass
@@ -379,50 +399,94 @@ def reidentification_audit(
     reads, as released.  For every vehicle with at least ``k`` points, ``k``
     of them are drawn at random (seeded, so the audit is repeatable); the
     vehicle is unique when no other vehicle's trail holds all ``k``.  Reads
-    without id, place or time do not take part.
+    without id, place or time do not take part.  ``ids`` are the vehicles'
+    ids (objects, None for none) or integer codes (-1 for none).
+
+    All in whole arrays: a drawn point held by one vehicle only decides at
+    once; the others are settled by counting, for each vehicle, how many of
+    its ``k`` points every holder of them holds (a join on the points,
+    batched to bound memory).
     """
-    frame = pd.DataFrame({"id": ids, "x": place_x, "y": place_y, "t": pd.to_datetime(times).to_numpy()})
-    frame = frame[frame["id"].notna() & frame["x"].notna() & frame["y"].notna() & frame["t"].notna()]
-    if frame.empty:
+    ids = np.asarray(ids)
+    vehicle = pd.factorize(ids)[0] if ids.dtype == object else ids.astype(np.int64)
+    stamp = pd.to_datetime(pd.Series(times)).to_numpy(dtype="datetime64[ns]")
+    ok = (vehicle >= 0) & np.isfinite(place_x) & np.isfinite(place_y) & ~np.isnat(stamp)
+    if not ok.any():
         return [AuditRow(k, 0, 0) for k in known]
-    vehicle = pd.factorize(frame["id"])[0]
-    point = pd.MultiIndex.from_arrays([frame["x"].to_numpy(), frame["y"].to_numpy(), frame["t"].to_numpy()])
-    point_code = pd.factorize(point)[0]
-    trail = pd.DataFrame({"v": vehicle, "p": point_code}).drop_duplicates()
-    holders = trail.groupby("p")["v"].size().to_numpy()
-    n_points = trail.groupby("v")["p"].size()
+    v = pd.factorize(vehicle[ok])[0].astype(np.int64)
+    n_vehicles = int(v.max()) + 1
+    # One code per distinct (x, y, time): codes of each part, combined two at a time.
+    cx, cy = pd.factorize(place_x[ok])[0], pd.factorize(place_y[ok])[0]
+    cxy = pd.factorize(cx.astype(np.int64) * (int(cy.max()) + 1) + cy)[0].astype(np.int64)
+    ct = pd.factorize(stamp[ok].view(np.int64))[0].astype(np.int64)
+    p = pd.factorize(cxy * (int(ct.max()) + 1) + ct)[0].astype(np.int64)
+    n_points = int(p.max()) + 1
+    pairs = np.unique(v * n_points + p)  # the trails: distinct (vehicle, point), by vehicle then point
+    tv, tp = pairs // n_points, pairs % n_points
+    holders = np.bincount(tp, minlength=n_points)
+    trail_size = np.bincount(tv, minlength=n_vehicles)
+    by_point = np.argsort(tp, kind="stable")
+    holder_of = tv[by_point]  # vehicles holding each point, point after point
+    first_holder = np.concatenate(([0], np.cumsum(holders)))
     rng = np.random.default_rng(seed)
-    members: Dict[int, set] = {}
-    by_point = trail.sort_values("p", kind="stable")
-    holder_ids = by_point["v"].to_numpy()
-    starts = np.searchsorted(by_point["p"].to_numpy(), np.arange(len(holders) + 1))
     rows = []
     for k in known:
         if cancelled():
             raise Cancelled()
-        eligible = n_points.index[n_points.to_numpy() >= k]
-        pick = trail[trail["v"].isin(eligible)].copy()
-        pick["r"] = rng.random(len(pick))
-        pick = pick.sort_values(["v", "r"])
-        pick = pick[pick.groupby("v").cumcount() < k]
-        pick["holders"] = holders[pick["p"].to_numpy()]
-        rarest = pick.groupby("v")["holders"].min()
+        eligible = trail_size[tv] >= k
+        n_eligible = int((trail_size >= k).sum())
+        if n_eligible == 0:
+            rows.append(AuditRow(k, 0, 0))
+            continue
+        sv, sp = tv[eligible], tp[eligible]
+        order = np.argsort(sv + rng.random(len(sv)))  # by vehicle, each vehicle's points in a random order
+        sv, sp = sv[order], sp[order]
+        starts = np.flatnonzero(np.concatenate(([True], sv[1:] != sv[:-1])))
+        rank = np.arange(len(sv)) - np.repeat(starts, np.diff(np.concatenate((starts, [len(sv)]))))
+        pick = rank < k
+        pv, pp = sv[pick].reshape(-1, k), sp[pick].reshape(-1, k)  # k drawn points per eligible vehicle
+        rarest = holders[pp].min(axis=1)
         unique = int((rarest == 1).sum())
-        undecided = rarest.index[rarest.to_numpy() > 1]
-        if len(undecided) and k > 1:
-            rest = pick[pick["v"].isin(undecided)]  # sorted by vehicle: k rows each
-            chosen = rest["p"].to_numpy().reshape(-1, k).tolist()
-            for pts in chosen:
-                common = None
-                for p in sorted(pts, key=lambda q: holders[q]):
-                    if p not in members:
-                        members[p] = set(holder_ids[starts[p] : starts[p + 1]].tolist())
-                    common = members[p] if common is None else common & members[p]
-                    if len(common) == 1:
-                        break
-                unique += int(len(common) == 1)
-        rows.append(AuditRow(k, int(len(eligible)), unique))
+        if k > 1:
+            rest = rarest > 1
+            unique += _unique_by_join(pv[rest, 0], pp[rest], holders, holder_of, first_holder, n_vehicles, cancelled)
+        rows.append(AuditRow(k, n_eligible, unique))
     return rows
+
+
+def _unique_by_join(
+    vehicles: np.ndarray,
+    points: np.ndarray,
+    holders: np.ndarray,
+    holder_of: np.ndarray,
+    first_holder: np.ndarray,
+    n_vehicles: int,
+    cancelled: Callable[[], bool],
+) -> int:
+    """How many of ``vehicles`` no other vehicle matches on all of its ``points`` (one row of k points each)."""
+    if len(vehicles) == 0:
+        return 0
+    k = points.shape[1]
+    cumulative = np.cumsum(holders[points].sum(axis=1))  # (vehicle, holder) pairs the vehicles bring
+    unique = 0
+    start = 0
+    while start < len(vehicles):
+        if cancelled():
+            raise Cancelled()
+        before = int(cumulative[start - 1]) if start else 0
+        end = max(start + 1, int(np.searchsorted(cumulative, before + AUDIT_BATCH_PAIRS, side="right")))
+        own, pts = vehicles[start:end], points[start:end].ravel()
+        counts = holders[pts]
+        total = int(counts.sum())
+        offsets = (
+            np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts) + np.repeat(first_holder[pts], counts)
+        )
+        key = np.repeat(np.repeat(own, k), counts) * n_vehicles + holder_of[offsets]
+        matched, times_held = np.unique(key, return_counts=True)
+        full = matched[times_held == k] // n_vehicles  # each vehicle matches itself at least
+        unique += int((np.bincount(full - own.min()) == 1).sum())
+        start = end
+    return unique
 
 
 def audit_table(

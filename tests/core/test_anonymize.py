@@ -73,7 +73,7 @@ def test_keys(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "args, origin",
+    ("args", "origin"),
     [(("short key 15 by", None), "KEY"), ((None, "FILE"), "KEY_FILE"), ((None, None, "x" * 15), "KEY_AUTHCFG")],
 )
 def test_short_keys_are_refused_without_quoting_them(tmp_path, args, origin):
@@ -143,14 +143,18 @@ def test_location_text_finer_than_the_grid():
 def test_release_order_sorts_by_time_then_id_and_shuffles_ties():
     times = pd.Series(pd.to_datetime(["2014-07-20 09:00", "2014-07-20 08:00", None, "2014-07-20 08:00"] * 50))
     ids = np.array(["b", "c", "a", "a"] * 50, dtype=object)
-    order = release_order(times, ids)
+    codes, table = pd.factorize(ids)
+    table = np.asarray(table, dtype=object)
+    order = release_order(times, codes, table)
     assert sorted(order.tolist()) == list(range(200))
     t = times.iloc[order].reset_index(drop=True)
     assert t.iloc[:100].eq(pd.Timestamp("2014-07-20 08:00")).all() and t.iloc[150:].isna().all()
     assert list(ids[order][:100]) == ["a"] * 50 + ["c"] * 50
     # Ties come in a random order: the positions of the 50 "a" rows at 08:00 are not the source's.
     assert order[:50].tolist() != sorted(order[:50].tolist())
-    assert release_order(times, ids)[:50].tolist() != order[:50].tolist()
+    assert release_order(times, codes, table)[:50].tolist() != order[:50].tolist()
+    # Without ids (METHOD drop): by time only.
+    assert pd.Series(times.iloc[release_order(times)].to_numpy()).iloc[:100].eq(pd.Timestamp("2014-07-20 08:00")).all()
 
 
 def test_audit_table_names_fields_never_values():
@@ -206,3 +210,32 @@ def test_audit_coarser_is_safer():
     assert fine[1].unique_share == 1.0  # exact places and seconds single everyone out
     assert coarse[0].unique_share < 0.05  # 4 cells x 7 days are shared by many vehicles
     assert coarse[1].unique_share < fine[1].unique_share
+
+
+@pytest.mark.parametrize("batch", [None, 7])
+def test_audit_against_brute_force_when_the_draw_is_forced(batch, monkeypatch):
+    """Every vehicle has exactly k points: the draw takes them all, so a brute force gives the answer."""
+    import alpr_qgis.core.anonymize as anonymize
+
+    if batch:  # tiny batches of the join: the same answer
+        monkeypatch.setattr(anonymize, "AUDIT_BATCH_PAIRS", batch)
+    rng = np.random.default_rng(5)
+    for k in (1, 2, 3):
+        trails = {}
+        for vehicle in range(300):
+            trails[vehicle] = frozenset(rng.choice(12, size=k, replace=False).tolist())  # few places: many shared
+        ids, x, times = [], [], []
+        for vehicle, points in trails.items():
+            for point in points:
+                for _ in range(1 + vehicle % 2):  # repeated reads of one point count once
+                    ids.append("V{}".format(vehicle))
+                    x.append(float(point))
+                    times.append(pd.Timestamp("2014-07-20 08:00"))
+        rows = reidentification_audit(
+            np.array(ids, dtype=object), np.array(x), np.zeros(len(x)), pd.Series(times), known=(k,)
+        )
+        expected = sum(
+            1 for v, points in trails.items() if not any(points <= other for u, other in trails.items() if u != v)
+        )
+        assert rows[0].vehicles == 300 and rows[0].unique_vehicles == expected
+        assert 0 < expected < 300 or k == 1
