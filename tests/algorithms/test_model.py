@@ -62,7 +62,7 @@ def test_load_clean_anonymize_model(tmp_path):
             "anonymize",
             {
                 "INPUT": QgsProcessingModelChildParameterSource.fromChildOutput("clean", "OUTPUT"),
-                "KEY": static("model key"),
+                "KEY": static("model key of 16+ bytes"),
                 "TIME_PRECISION": static("hour"),
             },
             {"public": ("OUTPUT", "Publishable reads")},
