@@ -95,14 +95,21 @@ def main() -> None:
     os.chmod(key_file, 0o600)
 
     print("1 · The model: {} on {}".format(MODEL_ID, SAMPLE / "alpr_reads.csv.gz"))
-    print("    load -> clean -> {heatmap, census, summary report}; clean -> anonymize (key file, hour, 200 m)")
+    print("    load -> clean -> {heatmap, hotspots, tracks, census, crime, sites, outside} -> one report;")
+    print("    clean -> anonymize (key file, hour, 200 m)")
     files = {
         "load:unreadable_records": out / "rejected_records.gpkg",
         "clean:clean_reads": out / "clean_reads.gpkg",
         "clean:rejected_reads": out / "misreads.gpkg",
         "heatmap:heatmap": out / "heatmap.tif",
+        "hotspots:hotspots": out / "hotspots.gpkg",
+        "tracks:device_tracks": out / "device_tracks.gpkg",
         "census:census_units": out / "census_reads.gpkg",
         "census:census_stats": out / "census_stats.gpkg",
+        "crime:crime_units": out / "crime_reads.gpkg",
+        "crime:crime_stats": out / "crime_stats.gpkg",
+        "sites:sites": out / "sites.gpkg",
+        "outside:reads_outside": out / "reads_outside.gpkg",
         "summary:summary_table": out / "summary.gpkg",
         "summary:summary_report": out / "report.html",
         "anonymize:reads_to_publish": out / "reads_public.gpkg",
@@ -113,9 +120,16 @@ def main() -> None:
         {
             "alpr_export": str(SAMPLE / "alpr_reads.csv.gz"),
             "boundary": layer("city_boundary"),
+            "neighbours": layer("neighbours"),
+            "neighbour_name_field": "name",
             "census": layer("census_tracts"),
             "population_field": "population",
-            "census_attributes": ["per_capita_income", "pop_white", "pop_black", "pop_hispanic", "pop_asian"],
+            "census_attributes": ["per_capita_income"],
+            "census_counts": ["pop_white", "pop_black", "pop_hispanic", "pop_asian"],
+            "crimes": layer("crimes"),
+            "crime_category_field": "category",
+            "crime_category_filter": "VEHICLE|AUTO|PLATE",
+            "sites": layer("sensitive_sites"),
             "reference_point": headquarters(city),
             "key_file": str(key_file),
             **{name: str(path) for name, path in files.items()},
@@ -124,48 +138,6 @@ def main() -> None:
     missing = [str(p) for p in files.values() if not p.exists()]
     if missing:
         sys.exit("the model did not write: {}".format(", ".join(missing)))
-    clean = str(files["clean:clean_reads"])
-
-    print("2 · Map: alpr:hotspots (500 m hexagons, 1 km band) and alpr:devicetracks")
-    hot = run_algorithm(
-        "alpr:hotspots",
-        {
-            "INPUT": clean,
-            "CELL_SIZE": "500",
-            "DISTANCE_BAND": "1000",
-            "BOUNDARY": layer("city_boundary"),
-            "OUTPUT": str(out / "hotspots.gpkg"),
-        },
-    )["results"]
-    tracks = run_algorithm("alpr:devicetracks", {"INPUT": clean, "OUTPUT": str(out / "device_tracks.gpkg")})["results"]
-
-    print("3 · Compare: alpr:joincrime, alpr:sites, alpr:jurisdiction")
-    crime = run_algorithm(
-        "alpr:joincrime",
-        {
-            "INPUT": clean,
-            "CRIMES": layer("crimes"),
-            "CATEGORY_FIELD": "category",
-            "CATEGORY_FILTER": "VEHICLE|AUTO|PLATE",
-            "ZONES": layer("census_tracts"),
-            "OUTPUT": str(out / "crime_reads.gpkg"),
-            "OUTPUT_STATS": str(out / "crime_stats.gpkg"),
-        },
-    )["results"]
-    sites = run_algorithm(
-        "alpr:sites",
-        {"INPUT": clean, "SITES": layer("sensitive_sites"), "RADIUS": "150", "OUTPUT": str(out / "sites.gpkg")},
-    )["results"]
-    outside = run_algorithm(
-        "alpr:jurisdiction",
-        {
-            "INPUT": clean,
-            "BOUNDARY": layer("city_boundary"),
-            "NEIGHBOURS": layer("neighbours"),
-            "NEIGHBOUR_NAME_FIELD": "name",
-            "OUTPUT": str(out / "reads_outside.gpkg"),
-        },
-    )["results"]
 
     print("4 · The QGIS project: alpr_demo.qgz with every output, styled")
     project = out / "alpr_demo.qgz"
@@ -241,19 +213,28 @@ def main() -> None:
     print("  re-identification audit (hour, 200 m): vehicles singled out by k sightings")
     for k, share in audit:
         print("    k = {}                  {:>7.1%}".format(int(k), float(share)))
-    print("  hot / cold hexagons     {:>8,} / {:,}".format(int(hot["HOT_COUNT"]), int(hot["COLD_COUNT"])))
-    print("  patrol tracks           {:>8,}".format(int(tracks["TRACK_COUNT"])))
-    print(
-        "  reads outside the city  {:>8,}  (farthest {:.1f} km)".format(
-            int(outside["OUTSIDE_COUNT"]), float(outside["MAX_DISTANCE_M"]) / 1000
-        )
+    hot, cold = table_rows(
+        files["hotspots:hotspots"],
+        'SELECT sum(hotspot_class > 0), sum(hotspot_class < 0) FROM "{}"'.format(
+            table_name(files["hotspots:hotspots"])
+        ),
+    )[0]
+    print("  hot / cold hexagons     {:>8,} / {:,}".format(int(hot or 0), int(cold or 0)))
+    print("  patrol tracks           {:>8,}".format(count(files["tracks:device_tracks"])))
+    n_outside, farthest = table_rows(
+        files["outside:reads_outside"],
+        'SELECT count(*), max(distance_m) FROM "{}"'.format(table_name(files["outside:reads_outside"])),
+    )[0]
+    print("  reads outside the city  {:>8,}  (farthest {:.1f} km)".format(int(n_outside), float(farthest or 0) / 1000))
+    near = table_rows(
+        files["sites:sites"], 'SELECT sum(read_count) FROM "{}"'.format(table_name(files["sites:sites"]))
+    )[0][0]
+    print("  reads within 150 m of a sensitive site (summed over sites) {:,}".format(int(near or 0)))
+    spearman = table_rows(
+        files["crime:crime_stats"], 'SELECT spearman FROM "{}"'.format(table_name(files["crime:crime_stats"]))
     )
-    print("  reads near sensitive sites (150 m) {:,}".format(int(sites["READS_NEAR_SITES"])))
-    print(
-        "  auto crime: Spearman of reads vs crimes by tract {:+.2f}; top-20 % crime tracts hold {:.0%} of reads".format(
-            float(crime["SPEARMAN"]), float(crime["TOP_CRIME_READ_SHARE"])
-        )
-    )
+    if spearman:
+        print("  auto crime: Spearman of reads vs crimes by tract {:+.2f}".format(float(spearman[0][0])))
     if income:
         print("  census: Spearman of reads per 1,000 residents vs per-capita income {:+.2f}".format(income[0][0]))
     print()

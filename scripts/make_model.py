@@ -13,10 +13,14 @@ the script builds (the test suite runs it).
 
 The pipeline:
 
-    raw export ─ alpr:loadreads ─ alpr:cleanreads ─┬─ alpr:heatmap ─────────┐
-                                                   ├─ alpr:joincensus        │
-                                                   ├─ alpr:summary ◄─────────┘ (REJECTED, HEATMAP)
-                                                   └─ alpr:anonymizeplates ─ reads fit to publish
+    raw export ─ alpr:loadreads ─ alpr:cleanreads ─┬─ alpr:heatmap ──────┐
+                        (unreadable records, zone) ├─ alpr:hotspots      │
+                                                   ├─ alpr:devicetracks  │
+                                                   ├─ alpr:joincensus    ├─ alpr:summary (every result:
+                                                   ├─ alpr:joincrime     │   one report)
+                                                   ├─ alpr:sites         │
+                                                   ├─ alpr:jurisdiction ─┘
+                                                   └─ alpr:anonymizeplates ─ reads fit to publish (+ audit)
 """
 
 from __future__ import annotations
@@ -35,31 +39,66 @@ MODEL_NAME = "ALPR accountability pipeline"
 HELP_URL = "https://github.com/alpr-qgis/alpr_qgis/blob/main/README.md#pipeline"
 
 DESCRIPTION = (
-    "<p>The whole accountability analysis of a public-records ALPR export in one run: "
-    "load the raw file (alpr:loadreads), remove misreads and bad locations (alpr:cleanreads, "
-    "duplicates within 60 s flagged), then from the clean reads a kernel-density heatmap "
-    "(alpr:heatmap, 300 m radius, 10 m pixels), reads per census unit with the correlations "
-    "(alpr:joincensus) and the numbers with an HTML report (alpr:summary, counting misreads from "
-    "the cleaner's rejected reads and showing the heatmap); and, separately, the clean reads made "
-    "fit to publish (alpr:anonymizeplates: keyed HMAC plate ids, times floored to the hour, "
-    "places snapped to 200 m, with a re-identification audit).</p>"
-    "<p>Without a key file the plate ids use a one-time random key that is never stored: the "
-    "release cannot be linked to any other. Give a key file (kept private) to link releases.</p>"
+    "<p>The whole accountability analysis of a public-records ALPR export in one run, for any "
+    "department's export: load the raw file (alpr:loadreads; field names detected, or given; "
+    "timestamps with an offset converted into the agency's time zone), remove misreads and bad "
+    "locations (alpr:cleanreads, duplicates within 60 s flagged), then from the clean reads: a "
+    "kernel-density heatmap (alpr:heatmap, 300 m radius, 10 m pixels), hotspots (alpr:hotspots, "
+    "500 m hexagons, 1 km band), patrol tracks (alpr:devicetracks), reads per census unit against "
+    "values such as income and residents by group (alpr:joincensus), reads against crime "
+    "(alpr:joincrime, by census unit, with a category filter), reads near sensitive sites "
+    "(alpr:sites) and outside the jurisdiction (alpr:jurisdiction); the clean reads made fit to "
+    "publish (alpr:anonymizeplates: keyed HMAC plate ids, times floored to the hour, places "
+    "snapped to 200 m, with a re-identification audit); and one HTML report with every finding "
+    "(alpr:summary: the funnel from the export's records to the reads analysed, the numbers, the "
+    "map, each result with its caveats).</p>"
+    "<p>The key for the plate ids: best a QGIS authentication configuration (its password is the "
+    "key: it never appears in the history or a model), else a private key file. Without either, "
+    "a one-time random key that is never stored: the release cannot be linked to any other.</p>"
     "<p>Every output lands as a layer or file; the report's path is the <i>Summary report</i> "
-    "output.</p>"
+    "output. For big exports, save the intermediate outputs (clean reads) to GeoPackage files.</p>"
+)
+
+FIELD_INPUTS = (  # model input -> (loadreads parameter, label)
+    ("plate_field", "PLATE_FIELD", "Plate field in the export"),
+    ("time_field", "TIME_FIELD", "Time field in the export"),
+    ("lat_field", "LAT_FIELD", "Latitude field in the export"),
+    ("lon_field", "LON_FIELD", "Longitude field in the export"),
+    ("location_field", "LOCATION_FIELD", "Combined location field in the export"),
+    ("device_field", "DEVICE_FIELD", "Device (camera, car) field in the export"),
+    ("state_field", "STATE_FIELD", "Plate state field in the export"),
 )
 
 # Model inputs: name -> (help text,)
 INPUT_HELP = {
     "alpr_export": "The raw export as the agency produced it: delimited text, optionally .gz.",
-    "boundary": "The jurisdiction's boundary polygon(s): reads outside it are counted in the summary.",
+    **{
+        name: "The export's column holding this (empty: detected from common names such as "
+        "plate, red_VRM, timestamp, lat, lon, location, device, state)."
+        for name, _, _ in FIELD_INPUTS
+    },
+    "timezone": "The agency's time zone, an IANA name such as America/Los_Angeles. Timestamps with an "
+    "offset (...Z, +00:00) are converted into it; empty: the zone where the reads are. Naive timestamps "
+    "stay as written.",
+    "boundary": "The jurisdiction's boundary polygon(s): reads outside it are counted and mapped.",
+    "neighbours": "Neighbouring jurisdictions (optional), to name where outside reads were taken.",
+    "neighbour_name_field": "The neighbours' name field.",
     "census": "Census units (tracts, block groups) with a population field.",
     "population_field": "The census field holding residents per unit.",
-    "census_attributes": "Numeric census fields compared with the read rate (e.g. per_capita_income).",
-    "attributes_are_counts": "The census attributes count people (turned into shares; exposure is reported).",
+    "census_attributes": "Census values compared with the read rate as given (e.g. per_capita_income).",
+    "census_counts": "Census counts of residents by group (e.g. by race): compared as shares, with exposure.",
+    "attributes_are_counts": "Older switch: treat every census attribute as a count of people.",
+    "crimes": "Crime incidents (points), e.g. the city's open crime data.",
+    "crime_category_field": "The crimes' category field (optional).",
+    "crime_category_filter": "Keep crimes whose category matches this regular expression (e.g. VEHICLE|AUTO).",
+    "sites": "Sensitive sites (points): places of worship, clinics, shelters...",
+    "sites_radius": "Reads within this distance of a site count as near it, metres.",
     "reference_point": "A place to count reads around, e.g. the police headquarters (optional).",
     "reference_distance": "Radius around the reference point, metres (one mile = 1609.344).",
-    "key_file": "A file holding the secret key for the plate ids (optional; without it a one-time key).",
+    "key_file": "A private file holding the secret key for the plate ids (optional).",
+    "key_authcfg": "A QGIS authentication configuration whose password is the key (optional; never "
+    "stored in the history or the model).",
+    "report_title": "The report's title (empty: the place and the dates of the reads).",
 }
 
 # Model outputs: (child id, child output) -> (model output name, description)
@@ -68,8 +107,14 @@ OUTPUTS: Dict[Tuple[str, str], Tuple[str, str]] = {
     ("clean", "OUTPUT"): ("clean_reads", "Clean reads"),
     ("clean", "REJECTED"): ("rejected_reads", "Rejected reads (misreads, bad locations)"),
     ("heatmap", "OUTPUT"): ("heatmap", "Heatmap"),
+    ("hotspots", "OUTPUT"): ("hotspots", "Hotspots (Getis-Ord Gi*)"),
+    ("tracks", "OUTPUT"): ("device_tracks", "Patrol tracks"),
     ("census", "OUTPUT"): ("census_units", "Census units with read rates"),
     ("census", "OUTPUT_STATS"): ("census_stats", "Census statistics"),
+    ("crime", "OUTPUT"): ("crime_units", "Reads and crimes by unit"),
+    ("crime", "OUTPUT_STATS"): ("crime_stats", "Crime statistics"),
+    ("sites", "OUTPUT"): ("sites", "Reads near sensitive sites"),
+    ("outside", "OUTPUT"): ("reads_outside", "Reads outside the jurisdiction"),
     ("summary", "OUTPUT_TABLE"): ("summary_table", "Summary numbers"),
     ("summary", "OUTPUT_HTML"): ("summary_report", "Summary report (HTML)"),
     ("anonymize", "OUTPUT"): ("reads_to_publish", "Reads fit to publish"),
@@ -107,6 +152,7 @@ def build_model():
         QgsProcessingModelChildParameterSource,
         QgsProcessingModelOutput,
         QgsProcessingModelParameter,
+        QgsProcessingParameterAuthConfig,
         QgsProcessingParameterBoolean,
         QgsProcessingParameterDefinition,
         QgsProcessingParameterFeatureSource,
@@ -114,6 +160,7 @@ def build_model():
         QgsProcessingParameterFile,
         QgsProcessingParameterNumber,
         QgsProcessingParameterPoint,
+        QgsProcessingParameterString,
     )
     from qgis.PyQt.QtCore import QPointF
 
@@ -132,10 +179,37 @@ def build_model():
         model.addModelParameter(definition, component)
 
     add_input(QgsProcessingParameterFile("alpr_export", "ALPR export (raw file)"), 120, 60)
+    for i, (name, _, label) in enumerate(FIELD_INPUTS):
+        add_input(QgsProcessingParameterString(name, label, optional=True), -160, 60 + 50 * i, advanced=True)
+    add_input(QgsProcessingParameterString("timezone", "Agency time zone (IANA name)", optional=True), 120, 120)
+    add_input(
+        QgsProcessingParameterFile(
+            "key_file", "Key file for the plate ids (optional)", optional=True, fileFilter="All files (*)"
+        ),
+        120,
+        180,
+    )
+    add_input(QgsProcessingParameterAuthConfig("key_authcfg", "Key from QGIS authentication", optional=True), 120, 240)
+    add_input(QgsProcessingParameterString("report_title", "Report title", optional=True), 380, 180)
     add_input(
         QgsProcessingParameterFeatureSource("boundary", "Jurisdiction boundary", [QgsProcessing.TypeVectorPolygon]),
         620,
         60,
+    )
+    add_input(
+        QgsProcessingParameterFeatureSource(
+            "neighbours", "Neighbouring jurisdictions", [QgsProcessing.TypeVectorPolygon], optional=True
+        ),
+        620,
+        120,
+    )
+    add_input(
+        QgsProcessingParameterField(
+            "neighbour_name_field", "Neighbour name field", "name", "neighbours", optional=True
+        ),
+        620,
+        180,
+        advanced=True,
     )
     add_input(QgsProcessingParameterFeatureSource("census", "Census units", [QgsProcessing.TypeVectorPolygon]), 860, 60)
     add_input(
@@ -153,7 +227,7 @@ def build_model():
     add_input(
         QgsProcessingParameterField(
             "census_attributes",
-            "Census attributes to compare",
+            "Census values to compare (e.g. income)",
             None,
             "census",
             QgsProcessingParameterField.Numeric,
@@ -164,9 +238,44 @@ def build_model():
         120,
     )
     add_input(
-        QgsProcessingParameterBoolean("attributes_are_counts", "Census attributes count people", False),
+        QgsProcessingParameterField(
+            "census_counts",
+            "Census counts of residents by group",
+            None,
+            "census",
+            QgsProcessingParameterField.Numeric,
+            allowMultiple=True,
+            optional=True,
+        ),
         1100,
         180,
+    )
+    add_input(
+        QgsProcessingParameterBoolean("attributes_are_counts", "Census values count people (older switch)", False),
+        1100,
+        240,
+        advanced=True,
+    )
+    add_input(QgsProcessingParameterFeatureSource("crimes", "Crimes", [QgsProcessing.TypeVectorPoint]), 1340, 60)
+    add_input(
+        QgsProcessingParameterField("crime_category_field", "Crime category field", None, "crimes", optional=True),
+        1340,
+        120,
+    )
+    add_input(
+        QgsProcessingParameterString("crime_category_filter", "Crime categories (regular expression)", optional=True),
+        1340,
+        180,
+    )
+    add_input(
+        QgsProcessingParameterFeatureSource("sites", "Sensitive sites", [QgsProcessing.TypeVectorPoint]), 1580, 60
+    )
+    add_input(
+        QgsProcessingParameterNumber(
+            "sites_radius", "Distance to a site (m)", QgsProcessingParameterNumber.Double, 150.0, minValue=1.0
+        ),
+        1580,
+        120,
         advanced=True,
     )
     add_input(QgsProcessingParameterPoint("reference_point", "Reference point", optional=True), 380, 60)
@@ -181,13 +290,6 @@ def build_model():
         380,
         120,
         advanced=True,
-    )
-    add_input(
-        QgsProcessingParameterFile(
-            "key_file", "Key file for the plate ids (optional)", optional=True, fileFilter="All files (*)"
-        ),
-        120,
-        120,
     )
 
     def add_child(alg_id: str, child_id: str, description: str, sources: Dict, x: float, y: float) -> None:
@@ -219,64 +321,126 @@ def build_model():
         child.setModelOutputs(outputs)
         model.addChildAlgorithm(child)
 
-    add_child("alpr:loadreads", "load", "Load the raw export", {"INPUT": param("alpr_export")}, 120, 240)
+    add_child(
+        "alpr:loadreads",
+        "load",
+        "Load the raw export",
+        {
+            "INPUT": param("alpr_export"),
+            "TIMEZONE": param("timezone"),
+            **{alg_param: param(name) for name, alg_param, _ in FIELD_INPUTS},
+        },
+        120,
+        340,
+    )
+    clean = output("clean", "OUTPUT")
     add_child(
         "alpr:cleanreads",
         "clean",
         "Remove misreads and null-island points",
         {"INPUT": output("load", "OUTPUT"), "DEDUP_SECONDS": static(60)},
         120,
-        400,
+        480,
     )
+    add_child("alpr:heatmap", "heatmap", "Heatmap of the clean reads", {"INPUT": clean}, 460, 560)
     add_child(
-        "alpr:heatmap",
-        "heatmap",
-        "Heatmap of the clean reads",
-        {"INPUT": output("clean", "OUTPUT")},
+        "alpr:hotspots",
+        "hotspots",
+        "Hotspots of the clean reads",
+        {"INPUT": clean, "CELL_SIZE": static(500), "DISTANCE_BAND": static(1000), "BOUNDARY": param("boundary")},
         460,
-        560,
+        640,
     )
+    add_child("alpr:devicetracks", "tracks", "Patrol tracks", {"INPUT": clean}, 460, 720)
     add_child(
         "alpr:joincensus",
         "census",
         "Reads per census unit",
         {
-            "INPUT": output("clean", "OUTPUT"),
+            "INPUT": clean,
             "CENSUS": param("census"),
             "POPULATION_FIELD": param("population_field"),
             "ATTRIBUTES": param("census_attributes"),
+            "COUNT_ATTRIBUTES": param("census_counts"),
             "ATTRIBUTES_ARE_COUNTS": param("attributes_are_counts"),
         },
         860,
         560,
     )
     add_child(
-        "alpr:summary",
-        "summary",
-        "The numbers and the report",
+        "alpr:joincrime",
+        "crime",
+        "Reads against crime, by census unit",
         {
-            "INPUT": output("clean", "OUTPUT"),
-            "REJECTED": output("clean", "REJECTED"),
-            "HEATMAP": output("heatmap", "OUTPUT"),
-            "BOUNDARY": param("boundary"),
-            "REFERENCE_POINT": param("reference_point"),
-            "REFERENCE_DISTANCE": param("reference_distance"),
+            "INPUT": clean,
+            "CRIMES": param("crimes"),
+            "CATEGORY_FIELD": param("crime_category_field"),
+            "CATEGORY_FILTER": param("crime_category_filter"),
+            "ZONES": param("census"),
         },
-        460,
-        760,
+        1100,
+        560,
+    )
+    add_child(
+        "alpr:sites",
+        "sites",
+        "Reads near sensitive sites",
+        {"INPUT": clean, "SITES": param("sites"), "RADIUS": param("sites_radius")},
+        1340,
+        560,
+    )
+    add_child(
+        "alpr:jurisdiction",
+        "outside",
+        "Reads outside the jurisdiction",
+        {
+            "INPUT": clean,
+            "BOUNDARY": param("boundary"),
+            "NEIGHBOURS": param("neighbours"),
+            "NEIGHBOUR_NAME_FIELD": param("neighbour_name_field"),
+        },
+        1580,
+        560,
     )
     add_child(
         "alpr:anonymizeplates",
         "anonymize",
         "Make the reads fit to publish",
         {
-            "INPUT": output("clean", "OUTPUT"),
+            "INPUT": clean,
             "KEY_FILE": param("key_file"),
+            "KEY_AUTHCFG": param("key_authcfg"),
             "TIME_PRECISION": static("hour"),
             "LOCATION_PRECISION_M": static(200),
         },
         120,
         760,
+    )
+    add_child(
+        "alpr:summary",
+        "summary",
+        "The numbers and the report",
+        {
+            "INPUT": clean,
+            "REJECTED": output("clean", "REJECTED"),
+            "UNREADABLE": output("load", "REJECTED"),
+            "TIMEZONE": output("load", "TIMEZONE"),
+            "HEATMAP": output("heatmap", "OUTPUT"),
+            "HOTSPOTS": output("hotspots", "OUTPUT"),
+            "TRACKS": output("tracks", "OUTPUT"),
+            "CENSUS": output("census", "OUTPUT"),
+            "CENSUS_STATS": output("census", "OUTPUT_STATS"),
+            "CRIME_STATS": output("crime", "OUTPUT_STATS"),
+            "SITES": output("sites", "OUTPUT"),
+            "OUTSIDE": output("outside", "OUTPUT"),
+            "AUDIT": output("anonymize", "AUDIT"),
+            "BOUNDARY": param("boundary"),
+            "REFERENCE_POINT": param("reference_point"),
+            "REFERENCE_DISTANCE": param("reference_distance"),
+            "REPORT_TITLE": param("report_title"),
+        },
+        860,
+        860,
     )
     help_content = {
         "ALG_DESC": DESCRIPTION,
