@@ -9,7 +9,6 @@ is missing.  Nothing here ever puts plate text into a note.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
@@ -17,20 +16,52 @@ from typing import Dict, List, Optional, Tuple
 import numpy as np
 import pandas as pd
 
+from alpr_qgis.core.geodesy import MILE_M, describe_distance, geodesic_distance, within_distance  # noqa: F401
 from alpr_qgis.core.plates import normalise_plates, plates_look_hashed
 
 # The cleaner's reasons that mean "the reader's text is not a plate".
-MISREAD_REASONS: Tuple[str, ...] = ("sign_word", "overlength", "invalid_chars")
+MISREAD_REASONS: Tuple[str, ...] = ("empty_plate", "invalid_chars", "sign_word", "overlength")
+# The cleaner's reasons, in its order (the first failing rule is a read's reason).
+CLEANER_REASONS: Tuple[str, ...] = (
+    "empty_plate",
+    "invalid_chars",
+    "sign_word",
+    "overlength",
+    "government",
+    "invalid_location",
+    "null_geometry",
+    "null_island",
+)
+LOCATION_REASONS: Tuple[str, ...] = ("invalid_location", "null_geometry", "null_island")
 WEEKDAYS: Tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-MILE_M = 1609.344
+TOP_PLATES = 10
+
+# What each reason means, in words a reader understands.
+REASON_LABELS: Dict[str, str] = {
+    "empty_plate": "no plate text",
+    "invalid_chars": "characters no plate has",
+    "sign_word": "road-sign text read as a plate",
+    "overlength": "text too long for a plate",
+    "government": "government plates (left out on request)",
+    "invalid_location": "location out of range",
+    "null_geometry": "no location",
+    "null_island": "location at 0,0 (null island)",
+}
 
 # Definitions, shown in the algorithm's help and in the report's methods section.
 DEFINITIONS: Dict[str, str] = {
-    "total_reads": "Every feature of the input layer.",
+    "records_in_source": "Every record of the export: the reads analysed, plus the reads the cleaner rejected "
+    "(REJECTED), plus the records the loader could not read at all (UNREADABLE).",
+    "unreadable_records": "Records of the export the loader could not read (too few or too many fields, a bad "
+    "or missing time…); null without UNREADABLE.",
+    "rejected_reads": "Reads the cleaner set apart (REJECTED), whatever the reason; null without REJECTED.",
+    "misreads": "Rejected reads whose text is not a plate (reasons empty_plate, invalid_chars, sign_word, "
+    "overlength); null without REJECTED.",
+    "total_reads": "The reads analysed: every feature of the input layer.",
     "unique_plates": "Distinct plates among reads with a plate, compared after normalisation (upper case; "
     "spaces, dashes and dots removed) and paired with the state where a state field is given.",
     "plates_seen_once": "Distinct plates read exactly once.",
-    "mean_reads_per_plate": "Reads with a plate divided by unique_plates.",
+    "mean_reads_per_plate": "Reads with a plate divided by the distinct plates.",
     "max_reads_single_plate": "Reads of the most-read plate (the plate itself is never shown).",
     "government_plates": "Distinct plates flagged is_government by alpr:cleanreads, or else matching "
     "GOVERNMENT_PATTERN; null when plates are hashed and no is_government field exists.",
@@ -41,15 +72,91 @@ DEFINITIONS: Dict[str, str] = {
     "ellipsoid (geodesic); null without a reference point.",
     "reads_outside_boundary": "Reads with a location outside BOUNDARY (a read on the border is inside); "
     "null without a boundary.",
-    "reads_missing_location": "Reads with no geometry, or at 0,0 (null island: the export filled a missing "
-    "location with zeros).",
-    "misreads": "Reads the cleaner rejected because the text is not a plate (reasons sign_word, overlength, "
-    "invalid_chars), counted in REJECTED; null without it.",
+    "reads_missing_location": "Reads, analysed or rejected, with no usable location: no geometry, at 0,0 "
+    "(null island: the export filled a missing location with zeros), or a latitude/longitude out of range.",
     "devices": "Distinct devices (cameras or cars) among reads with a device.",
-    "days_with_reads": "Distinct calendar days (in the time field's own time) with at least one read.",
+    "days_with_reads": "Distinct calendar days (local time as recorded) with at least one read.",
     "busiest_device_share": "Share of the reads taken by the device with the most reads.",
 }
 METRICS: Tuple[str, ...] = tuple(DEFINITIONS)
+
+# The metrics under the names a reader understands (the table keeps the identifiers).
+LABELS: Dict[str, str] = {
+    "records_in_source": "Records in the export",
+    "unreadable_records": "Records that could not be read",
+    "rejected_reads": "Reads rejected by the cleaning",
+    "misreads": "Misreads (text that is not a plate)",
+    "total_reads": "Reads analysed",
+    "unique_plates": "Distinct plates",
+    "plates_seen_once": "Plates read only once",
+    "mean_reads_per_plate": "Average reads per plate",
+    "max_reads_single_plate": "Reads of the most-read plate",
+    "government_plates": "Government plates",
+    "government_reads": "Reads of government plates",
+    "duplicate_reads": "Repeat reads (same car, same camera, moments apart)",
+    "reads_near_reference": "Reads near the reference point",
+    "reads_outside_boundary": "Reads outside the boundary",
+    "reads_missing_location": "Reads without a usable location",
+    "devices": "Cameras (devices)",
+    "days_with_reads": "Days with reads",
+    "busiest_device_share": "Share of reads taken by the busiest camera",
+}
+
+
+def reason_metric(reason: str) -> str:
+    """``rejected_<reason>``: the metric of one rejection reason (lower snake case, whatever the text)."""
+    text = "" if reason is None or reason != reason else str(reason)
+    code = re.sub(r"[^a-z0-9]+", "_", text.strip().lower()).strip("_")
+    return "rejected_" + (code or "no_reason")
+
+
+def metric_label(metric: str) -> str:
+    """The metric's name in words (``rejected_sign_word`` -> ``Rejected: road-sign text read as a plate``)."""
+    if metric in LABELS:
+        return LABELS[metric]
+    if metric.startswith("rejected_"):
+        code = metric[len("rejected_") :]
+        return "Rejected: {}".format(REASON_LABELS.get(code, code.replace("_", " ")))
+    return metric.replace("_", " ").capitalize()
+
+
+def metric_definition(metric: str) -> str:
+    if metric in DEFINITIONS:
+        return DEFINITIONS[metric]
+    if metric.startswith("rejected_"):
+        return "Reads the cleaner rejected whose first failing rule was {}.".format(metric[len("rejected_") :])
+    return ""
+
+
+@dataclass
+class Locations:
+    """Where a layer's reads stand on location: one bool per read (None = all False)."""
+
+    no_geometry: Optional[np.ndarray] = None
+    null_island: Optional[np.ndarray] = None  # a point at (or near) 0,0
+    invalid: Optional[np.ndarray] = None  # a point whose latitude/longitude are out of range
+
+    def arrays(self, n: int, reasons: Optional[pd.Series] = None) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(no geometry, at 0,0, out of range), exclusive in that order, each problem once per read.
+
+        ``reasons``: the cleaner's ``reasons`` text per read (rules joined by
+        ``|``): a read it found without a usable location counts even when
+        the geometry test here would not (another null-island tolerance).
+        """
+
+        def flag(values: Optional[np.ndarray]) -> np.ndarray:
+            return np.zeros(n, bool) if values is None else np.asarray(values, bool).copy()
+
+        none, island, invalid = flag(self.no_geometry), flag(self.null_island), flag(self.invalid)
+        if reasons is not None and n:
+            text = reasons.astype("object").where(reasons.notna(), "").astype(str).str.split("|")
+            listed = {r: text.map(lambda parts, r=r: r in parts).to_numpy(bool) for r in LOCATION_REASONS}
+            none |= listed["null_geometry"]
+            island |= listed["null_island"]
+            invalid |= listed["invalid_location"]
+        island &= ~none
+        invalid &= ~none & ~island
+        return none, island, invalid
 
 
 @dataclass
@@ -66,10 +173,14 @@ class SummaryInput:
     government_pattern: str = r"\d{7}"
     no_geometry: Optional[np.ndarray] = None  # bool
     null_island: Optional[np.ndarray] = None  # bool
+    invalid_location: Optional[np.ndarray] = None  # bool: latitude/longitude out of range
     near_reference: Optional[np.ndarray] = None  # bool, None = no reference point
     reference_note: str = ""
     outside_boundary: Optional[np.ndarray] = None  # bool, None = no boundary
     rejected_reasons: Optional[pd.Series] = None  # the REJECTED layer's reason column, None = not given
+    rejected_all_reasons: Optional[pd.Series] = None  # its reasons column (rules joined by |), when present
+    rejected_locations: Optional[Locations] = None  # the REJECTED layer's own geometry test
+    unreadable_reasons: Optional[pd.Series] = None  # the loader's REJECTED table's reason column, None = not given
 
 
 @dataclass
@@ -85,6 +196,9 @@ class Summary:
     time_range: Tuple[Optional[pd.Timestamp], Optional[pd.Timestamp]]
     reads_without_time: int
     plates_hashed: bool
+    top_plates: pd.DataFrame = None  # rank, reads, days, devices, first, last, government (True/False/None)
+    funnel: List[Tuple[str, int]] = None  # (metric, count): the parts that add up to records_in_source
+    unreadable_reasons: Dict[str, int] = None  # the loader's reasons, when UNREADABLE was given
 
     def value(self, metric: str) -> Optional[float]:
         row = self.table.loc[self.table["metric"] == metric, "value"]
@@ -160,60 +274,90 @@ def as_times(series: pd.Series) -> pd.Series:
     return times
 
 
-def summarise(data: SummaryInput) -> Summary:
-    """Every metric of ``METRICS`` for the reads described by ``data``."""
-    rows: List[Tuple[str, Optional[float], str]] = []
+def _tally(values: pd.Series) -> pd.Series:
+    """Counts of each text value (null and blank as ``""``), most frequent first."""
+    text = values.astype("object").where(values.notna(), "").astype(str).str.strip()
+    return text.value_counts()
+
+
+def _reason_order(reasons) -> List[str]:
+    known = [r for r in CLEANER_REASONS if r in reasons]
+    return known + sorted(r for r in reasons if r not in CLEANER_REASONS)
+
+
+def _funnel(data: SummaryInput, add) -> Tuple[List[Tuple[str, int]], Dict[str, int]]:
+    """The rows that account for every record of the export; returns the funnel's parts and unreadable reasons."""
     n = int(data.n)
-
-    def add(metric: str, value: Optional[float], note: str) -> None:
-        rows.append((metric, None if value is None else float(value), note))
-
-    add("total_reads", n, "")
-
-    # -- plates
-    hashed = False
-    per_plate = np.zeros(0, dtype=np.int64)  # reads of each distinct plate
-    codes = None
-    if data.plates is not None:
-        hashed = plates_look_hashed(data.plates)
-        codes = plate_codes(data.plates, data.states)
-        has_plate = codes.codes >= 0
-        if has_plate.any():
-            per_plate = np.bincount(codes.codes[has_plate])
-            per_plate = per_plate[per_plate > 0]
-        no_plate = n - int(has_plate.sum())
-        unique = int(len(per_plate))
-        once = int((per_plate == 1).sum())
-        plate_note = "{:,} reads have no plate".format(no_plate) if no_plate else ""
-        if data.states is not None:
-            plate_note = "; ".join(filter(None, [plate_note, "plates paired with their state"]))
-        if hashed:
-            plate_note = "; ".join(filter(None, [plate_note, "plates arrived hashed"]))
-        add("unique_plates", unique, plate_note)
-        add("plates_seen_once", once, "{} of unique plates".format(_share(once, unique)) if unique else "")
-        add(
-            "mean_reads_per_plate",
-            (n - no_plate) / unique if unique else None,
-            "" if unique else "no plate in the input",
-        )
-        add("max_reads_single_plate", int(per_plate.max()) if unique else None, "" if unique else "no plate")
+    parts: List[Tuple[str, int]] = []
+    unreadable: Dict[str, int] = {}
+    missing_inputs = []
+    total = n
+    if data.unreadable_reasons is not None:
+        tally = _tally(data.unreadable_reasons)
+        unreadable = {(k or "no reason"): int(v) for k, v in tally.items()}
+        count = int(len(data.unreadable_reasons))
+        total += count
+        parts.append(("unreadable_records", count))
     else:
-        for metric in ("unique_plates", "plates_seen_once", "mean_reads_per_plate", "max_reads_single_plate"):
-            add(metric, None, "no plate field")
+        missing_inputs.append("UNREADABLE (records the loader could not read)")
+    reason_rows: List[Tuple[str, int]] = []
+    if data.rejected_reasons is not None:
+        tally = _tally(data.rejected_reasons)
+        total += int(len(data.rejected_reasons))
+        counts: Dict[str, int] = {}
+        for reason, count in tally.items():
+            metric = reason_metric(reason)
+            counts[metric] = counts.get(metric, 0) + int(count)
+        order = _reason_order([m[len("rejected_") :] for m in counts])
+        reason_rows = [("rejected_" + r, counts["rejected_" + r]) for r in order]
+        parts.extend(reason_rows)
+    else:
+        missing_inputs.append("REJECTED (reads the cleaner set apart)")
+    parts.append(("total_reads", n))
+    note = "= " + " + ".join("{:,} {}".format(c, metric_label(m).lower()) for m, c in parts)
+    if missing_inputs:
+        note += "; not given: " + ", ".join(missing_inputs)
+    add("records_in_source", total, note)
+    if data.unreadable_reasons is not None:
+        add(
+            "unreadable_records",
+            parts[0][1],
+            ", ".join("{:,} {}".format(v, k) for k, v in unreadable.items()) or "none",
+        )
+    else:
+        add("unreadable_records", None, "no UNREADABLE table given (the REJECTED output of alpr:loadreads)")
+    if data.rejected_reasons is not None:
+        rejected = int(len(data.rejected_reasons))
+        mis = sum(c for m, c in reason_rows if m[len("rejected_") :] in MISREAD_REASONS)
+        add("rejected_reads", rejected, "{} of the reads cleaned".format(_share(rejected, rejected + n)))
+        for metric, count in reason_rows:
+            add(metric, count, "{} of the rejected reads".format(_share(count, rejected)))
+        add(
+            "misreads",
+            mis,
+            "reasons "
+            + ", ".join("{:,} {}".format(dict(reason_rows).get("rejected_" + r, 0), r) for r in MISREAD_REASONS),
+        )
+    else:
+        add("rejected_reads", None, "no REJECTED layer given (the rejected output of alpr:cleanreads)")
+        add("misreads", None, "no REJECTED layer given (the rejected output of alpr:cleanreads)")
+    return parts, unreadable
 
-    # -- government plates
+
+def _government(data: SummaryInput, codes: Optional[PlateCodes], hashed: bool, add) -> Optional[np.ndarray]:
+    """Adds the government metrics; returns the per-read government flag (None when it cannot be known)."""
     if codes is None:
         add("government_plates", None, "no plate field")
         add("government_reads", None, "no plate field")
-    elif data.is_government is not None:
+        return None
+    if data.is_government is not None:
         flag = _as_bool(data.is_government)
-        gov = codes.codes[flag & (codes.codes >= 0)]
-        add("government_plates", int(len(np.unique(gov))), "from the is_government field")
-        add("government_reads", int(flag.sum()), "from the is_government field")
+        note = "from the is_government field"
     elif hashed:
         note = "plates are hashed: GOVERNMENT_PATTERN cannot be applied and there is no is_government field"
         add("government_plates", None, note)
         add("government_reads", None, note)
+        return None
     else:
         pattern = re.compile(data.government_pattern)
         matched = np.fromiter(
@@ -221,20 +365,54 @@ def summarise(data: SummaryInput) -> Summary:
         )
         flag = np.append(matched, False)[codes.plain]  # plain -1 (no plate) picks the appended False
         note = "plates matching the pattern {}".format(data.government_pattern)
-        add("government_plates", int(len(np.unique(codes.codes[flag]))), note)
-        add("government_reads", int(flag.sum()), note)
+    gov = codes.codes[flag & (codes.codes >= 0)]
+    add("government_plates", int(len(np.unique(gov))), note)
+    add("government_reads", int(flag.sum()), note)
+    return flag
 
-    # -- duplicates
-    if data.is_duplicate is not None:
-        dup = int(_as_bool(data.is_duplicate).sum())
-        add("duplicate_reads", dup, "{} of reads".format(_share(dup, n)))
-    else:
-        add("duplicate_reads", None, "no is_duplicate field (run alpr:cleanreads first)")
 
-    # -- location
-    no_geometry = np.zeros(n, bool) if data.no_geometry is None else np.asarray(data.no_geometry, bool)
-    island = np.zeros(n, bool) if data.null_island is None else np.asarray(data.null_island, bool) & ~no_geometry
-    missing = no_geometry | island
+def _top_plates(
+    codes: Optional[PlateCodes],
+    per_code: np.ndarray,
+    gov: Optional[np.ndarray] = None,
+    times: Optional[pd.Series] = None,
+    devices: Optional[pd.Series] = None,
+    top: int = TOP_PLATES,
+) -> pd.DataFrame:
+    """The most-read plates, by rank (never the plate): reads, days, devices, first and last read, government."""
+    columns = ["rank", "reads", "days", "devices", "first", "last", "government"]
+    if codes is None or not len(per_code):
+        return pd.DataFrame(columns=columns)
+    order = np.argsort(-per_code, kind="stable")[:top]
+    order = order[per_code[order] > 0]
+    pick = np.isin(codes.codes, order)
+    frame = pd.DataFrame({"code": codes.codes[pick]})
+    frame["time"] = times[pick].to_numpy() if times is not None else pd.NaT
+    frame["device"] = devices[pick].to_numpy() if devices is not None else None
+    frame["gov"] = gov[pick] if gov is not None else False
+    grouped = frame.groupby("code")
+    rows = []
+    for rank, code in enumerate(order, start=1):
+        group = frame.iloc[grouped.indices[code]]
+        stamps = pd.to_datetime(group["time"]).dropna()
+        rows.append(
+            {
+                "rank": rank,
+                "reads": int(per_code[code]),
+                "days": int(stamps.dt.normalize().nunique()) if len(stamps) else None,
+                "devices": int(group["device"].dropna().nunique()) if devices is not None else None,
+                "first": stamps.min() if len(stamps) else None,
+                "last": stamps.max() if len(stamps) else None,
+                "government": bool(group["gov"].any()) if gov is not None else None,
+            }
+        )
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _location_rows(data: SummaryInput, n: int, add) -> np.ndarray:
+    """Adds reads_near_reference, reads_outside_boundary and reads_missing_location; returns INPUT's missing mask."""
+    none, island, invalid = Locations(data.no_geometry, data.null_island, data.invalid_location).arrays(n)
+    missing = none | island | invalid
     located = n - int(missing.sum())
     if data.near_reference is not None:
         near = int((np.asarray(data.near_reference, bool) & ~missing).sum())
@@ -249,21 +427,78 @@ def summarise(data: SummaryInput) -> Summary:
         add("reads_outside_boundary", out, "{} of reads with a location".format(_share(out, located)))
     else:
         add("reads_outside_boundary", None, "no BOUNDARY given")
-    add(
-        "reads_missing_location",
-        int(missing.sum()),
-        "{} without a geometry, {} at 0,0".format(int(no_geometry.sum()), int(island.sum())),
-    )
-
-    # -- misreads
+    counts = [int(none.sum()), int(island.sum()), int(invalid.sum())]
+    in_input = int(missing.sum())
+    where = "analysed reads"
     if data.rejected_reasons is not None:
-        reasons = data.rejected_reasons.astype("object").where(data.rejected_reasons.notna(), "")
-        tally = reasons.astype(str).value_counts()
-        mis = int(sum(int(tally.get(r, 0)) for r in MISREAD_REASONS))
-        parts = ["{} {}".format(int(tally.get(r, 0)), r) for r in MISREAD_REASONS]
-        add("misreads", mis, "{}; REJECTED holds {} reads in all".format(", ".join(parts), len(reasons)))
+        m = len(data.rejected_reasons)
+        r_none, r_island, r_invalid = (data.rejected_locations or Locations()).arrays(
+            m, data.rejected_all_reasons if data.rejected_all_reasons is not None else data.rejected_reasons
+        )
+        counts = [counts[0] + int(r_none.sum()), counts[1] + int(r_island.sum()), counts[2] + int(r_invalid.sum())]
+        where = "{:,} among the analysed reads, {:,} among the rejected".format(in_input, sum(counts) - in_input)
+    note = "{:,} without a geometry, {:,} at 0,0".format(counts[0], counts[1])
+    if counts[2]:
+        note += ", {:,} out of range".format(counts[2])
+    if data.rejected_reasons is not None:
+        note += " ({})".format(where)
+    add("reads_missing_location", sum(counts), note)
+    return missing
+
+
+def summarise(data: SummaryInput) -> Summary:
+    """Every metric of ``METRICS`` (and one ``rejected_<reason>`` per reason) for the reads described by ``data``."""
+    rows: List[Tuple[str, Optional[float], str]] = []
+    n = int(data.n)
+
+    def add(metric: str, value: Optional[float], note: str) -> None:
+        rows.append((metric, None if value is None else float(value), note))
+
+    funnel, unreadable = _funnel(data, add)
+    add("total_reads", n, "")
+
+    # -- plates
+    hashed = False
+    per_plate = np.zeros(0, dtype=np.int64)  # reads of each distinct plate
+    per_code = np.zeros(0, dtype=np.int64)  # reads of each plate code (zeros kept: indexed by code)
+    codes = None
+    if data.plates is not None:
+        hashed = plates_look_hashed(data.plates)
+        codes = plate_codes(data.plates, data.states)
+        has_plate = codes.codes >= 0
+        if has_plate.any():
+            per_code = np.bincount(codes.codes[has_plate])
+            per_plate = per_code[per_code > 0]
+        no_plate = n - int(has_plate.sum())
+        unique = int(len(per_plate))
+        once = int((per_plate == 1).sum())
+        plate_note = "{:,} reads have no plate".format(no_plate) if no_plate else ""
+        if data.states is not None:
+            plate_note = "; ".join(filter(None, [plate_note, "plates paired with their state"]))
+        if hashed:
+            plate_note = "; ".join(filter(None, [plate_note, "plates arrived hashed"]))
+        add("unique_plates", unique, plate_note)
+        add("plates_seen_once", once, "{} of distinct plates".format(_share(once, unique)) if unique else "")
+        add(
+            "mean_reads_per_plate",
+            (n - no_plate) / unique if unique else None,
+            "" if unique else "no plate in the input",
+        )
+        add("max_reads_single_plate", int(per_plate.max()) if unique else None, "" if unique else "no plate")
     else:
-        add("misreads", None, "no REJECTED layer given (the rejected output of alpr:cleanreads)")
+        for metric in ("unique_plates", "plates_seen_once", "mean_reads_per_plate", "max_reads_single_plate"):
+            add(metric, None, "no plate field")
+
+    gov_flag = _government(data, codes, hashed, add)
+
+    # -- duplicates
+    if data.is_duplicate is not None:
+        dup = int(_as_bool(data.is_duplicate).sum())
+        add("duplicate_reads", dup, "{} of reads".format(_share(dup, n)))
+    else:
+        add("duplicate_reads", None, "no is_duplicate field (run alpr:cleanreads first)")
+
+    _location_rows(data, n, add)
 
     # -- devices and time
     device_table = pd.DataFrame(columns=["device", "reads", "days", "first", "last"])
@@ -322,13 +557,16 @@ def summarise(data: SummaryInput) -> Summary:
     table = pd.DataFrame(rows, columns=["metric", "value", "note"])
     table["value"] = table["value"].astype("float64")
     order = {m: i for i, m in enumerate(METRICS)}
-    table = table.sort_values("metric", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
+    rejected_at = order["rejected_reads"] + 0.5  # rejected_<reason> rows follow rejected_reads, in funnel order
+    table = table.sort_values("metric", key=lambda s: s.map(order).fillna(rejected_at), kind="stable")
+    table = table.reset_index(drop=True)
     if len(per_plate):
         tally = np.bincount(per_plate)
         k = np.flatnonzero(tally)
         reads_per_plate = pd.Series(tally[k], index=k, dtype="int64")
     else:
         reads_per_plate = pd.Series(dtype="int64")
+    top = _top_plates(codes, per_code, gov_flag, times, devices) if codes is not None else _top_plates(None, per_code)
     return Summary(
         table=table,
         by_hour=by_hour,
@@ -339,106 +577,7 @@ def summarise(data: SummaryInput) -> Summary:
         time_range=time_range,
         reads_without_time=no_time,
         plates_hashed=hashed,
+        top_plates=top,
+        funnel=funnel,
+        unreadable_reasons=unreadable,
     )
-
-
-# ------------------------------------------------------------------ geodesy
-
-_A = 6378137.0
-_F = 1 / 298.257223563
-_B = _A * (1 - _F)
-
-
-def geodesic_distance(lon1, lat1, lon2, lat2, *, tolerance: float = 1e-12, max_iter: int = 100) -> np.ndarray:
-    """Distances in metres on the WGS 84 ellipsoid (Vincenty's inverse formula, vectorised).
-
-    Accurate to well under a millimetre; the rare nearly antipodal pairs where
-    the iteration does not converge fall back to the great-circle distance on a
-    sphere of the ellipsoid's mean radius.  NaN in, NaN out.
-    """
-    lon1, lat1, lon2, lat2 = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (lon1, lat1, lon2, lat2)))
-    shape = lon1.shape
-    lon1, lat1, lon2, lat2 = (np.ravel(v) for v in (lon1, lat1, lon2, lat2))
-    out = np.full(lon1.shape, np.nan)
-    good = np.isfinite(lon1) & np.isfinite(lat1) & np.isfinite(lon2) & np.isfinite(lat2)
-    if not good.any():
-        return out.reshape(shape)
-    big_l = np.radians(lon2[good] - lon1[good])
-    u1 = np.arctan((1 - _F) * np.tan(np.radians(lat1[good])))
-    u2 = np.arctan((1 - _F) * np.tan(np.radians(lat2[good])))
-    sin_u1, cos_u1, sin_u2, cos_u2 = np.sin(u1), np.cos(u1), np.sin(u2), np.cos(u2)
-    lam = big_l.copy()
-    converged = np.zeros(lam.shape, dtype=bool)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        for _ in range(max_iter):
-            sin_lam, cos_lam = np.sin(lam), np.cos(lam)
-            sin_sigma = np.hypot(cos_u2 * sin_lam, cos_u1 * sin_u2 - sin_u1 * cos_u2 * cos_lam)
-            cos_sigma = sin_u1 * sin_u2 + cos_u1 * cos_u2 * cos_lam
-            sigma = np.arctan2(sin_sigma, cos_sigma)
-            sin_alpha = np.where(sin_sigma == 0, 0.0, cos_u1 * cos_u2 * sin_lam / sin_sigma)
-            cos2_alpha = 1 - sin_alpha**2
-            cos_2sm = np.where(cos2_alpha == 0, 0.0, cos_sigma - 2 * sin_u1 * sin_u2 / cos2_alpha)
-            c = _F / 16 * cos2_alpha * (4 + _F * (4 - 3 * cos2_alpha))
-            new = big_l + (1 - c) * _F * sin_alpha * (
-                sigma + c * sin_sigma * (cos_2sm + c * cos_sigma * (-1 + 2 * cos_2sm**2))
-            )
-            converged = np.abs(new - lam) < tolerance
-            lam = new
-            if converged.all():
-                break
-        u_sq = cos2_alpha * (_A**2 - _B**2) / _B**2
-        a_k = 1 + u_sq / 16384 * (4096 + u_sq * (-768 + u_sq * (320 - 175 * u_sq)))
-        b_k = u_sq / 1024 * (256 + u_sq * (-128 + u_sq * (74 - 47 * u_sq)))
-        d_sigma = (
-            b_k
-            * sin_sigma
-            * (
-                cos_2sm
-                + b_k
-                / 4
-                * (
-                    cos_sigma * (-1 + 2 * cos_2sm**2)
-                    - b_k / 6 * cos_2sm * (-3 + 4 * sin_sigma**2) * (-3 + 4 * cos_2sm**2)
-                )
-            )
-        )
-        dist = _B * a_k * (sigma - d_sigma)
-    bad = ~converged | ~np.isfinite(dist)
-    if bad.any():
-        p1, p2 = np.radians(lat1[good][bad]), np.radians(lat2[good][bad])
-        dl = big_l[bad]
-        h = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-        dist[bad] = 2 * ((2 * _A + _B) / 3) * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
-    out[good] = dist
-    return out.reshape(shape)
-
-
-def within_distance(lon0: float, lat0: float, lon, lat, distance_m: float) -> np.ndarray:
-    """Which points lie within ``distance_m`` of (lon0, lat0) on the WGS 84 ellipsoid.
-
-    A great-circle distance screens the points first (it is within 0.7 % of
-    the ellipsoidal one); only those near the threshold get Vincenty's formula.
-    """
-    lon = np.asarray(lon, dtype=float)
-    lat = np.asarray(lat, dtype=float)
-    out = np.zeros(lon.shape, dtype=bool)
-    good = np.isfinite(lon) & np.isfinite(lat)
-    p0, p = math.radians(lat0), np.radians(lat[good])
-    h = np.sin((p - p0) / 2) ** 2 + math.cos(p0) * np.cos(p) * np.sin(np.radians(lon[good] - lon0) / 2) ** 2
-    sphere = 2 * ((2 * _A + _B) / 3) * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
-    margin = 0.01 * distance_m + 1.0
-    sure = sphere <= distance_m - margin
-    maybe = ~sure & (sphere <= distance_m + margin)
-    idx = np.flatnonzero(good)
-    out[idx[sure]] = True
-    if maybe.any():
-        exact = geodesic_distance(lon0, lat0, lon[idx[maybe]], lat[idx[maybe]])
-        out[idx[maybe]] = exact <= distance_m
-    return out
-
-
-def describe_distance(metres: float) -> str:
-    """``1609 m (1 mile)`` style text for notes."""
-    miles = metres / MILE_M
-    shown = "{:g}".format(round(miles, 2))
-    return "{:,.0f} m ({} mile{})".format(metres, shown, "" if math.isclose(miles, 1.0) else "s")

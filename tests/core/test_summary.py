@@ -15,6 +15,7 @@ from alpr_qgis.core.summary import (
     METRICS,
     SummaryInput,
     geodesic_distance,
+    metric_label,
     plate_codes,
     summarise,
     within_distance,
@@ -72,6 +73,9 @@ def test_every_metric_by_hand():
     v = table_dict(s)
     assert list(s.table["metric"]) == list(METRICS)
     assert v["total_reads"] == 10
+    # Without REJECTED or UNREADABLE the export holds what the input holds, and says what it lacks.
+    assert v["records_in_source"] == 10 and v["unreadable_records"] is None and v["rejected_reads"] is None
+    assert "not given: UNREADABLE" in s.note("records_in_source")
     # 6TRM913 x2, ABC123 x2 (abc.123), 1234567 x3, XYZ9 x1; two reads without a plate.
     assert v["unique_plates"] == 4
     assert v["plates_seen_once"] == 1
@@ -122,6 +126,7 @@ def test_reference_boundary_and_rejected():
     near = np.array([True, True, False, True, False, False, True, True, True, False])
     outside = np.array([False, True, True, False, False, False, False, True, True, False])
     reasons = pd.Series(["sign_word", "sign_word", "overlength", "null_island", "empty_plate", "invalid_chars"])
+    # The rejected null_island read, found by the cleaner (its tolerance) if not by the geometry test here.
     s = summarise(
         base(near_reference=near, reference_note="within 1 mile", outside_boundary=outside, rejected_reasons=reasons)
     )
@@ -129,8 +134,16 @@ def test_reference_boundary_and_rejected():
     assert v["reads_near_reference"] == 4  # the two missing locations never count
     assert s.note("reads_near_reference") == "within 1 mile; 50.0% of reads with a location"
     assert v["reads_outside_boundary"] == 2
-    assert v["misreads"] == 4
-    assert s.note("misreads").startswith("2 sign_word, 1 overlength, 1 invalid_chars; REJECTED holds 6 reads")
+    # Misreads: every reason about the text (the empty plate too), not the location.
+    assert v["misreads"] == 5
+    assert s.note("misreads") == "reasons 1 empty_plate, 1 invalid_chars, 2 sign_word, 1 overlength"
+    assert v["rejected_reads"] == 6 and v["records_in_source"] == 16
+    assert v["rejected_sign_word"] == 2 and v["rejected_null_island"] == 1
+    # Missing locations: the input's two and the rejected read at 0,0.
+    assert v["reads_missing_location"] == 3
+    assert s.note("reads_missing_location") == (
+        "1 without a geometry, 2 at 0,0 (2 among the analysed reads, 1 among the rejected)"
+    )
 
 
 def test_no_fields_give_nulls_with_notes():
@@ -209,7 +222,7 @@ def report_for(summary, **kw) -> str:
     ctx = ReportContext(
         title="ALPR accountability report: <script>alert(1)</script>",
         generated="2026-11-28 10:00",
-        inputs=[("INPUT", 'reads & "friends".gpkg')],
+        inputs=[("INPUT", 'reads & "friends"')],
         parameters=[("GOVERNMENT_PATTERN", r"\d{7}")],
         software=[("QGIS", "3.22")],
         **kw,
@@ -227,14 +240,18 @@ def test_report_is_wellformed_and_holds_the_table_values():
     html = report_for(s)
     root = parse(html)
     rows = root.findall(".//div[@id='metrics']/table/tr")[1:]
-    shown = {r[0].text: r[1].text for r in rows}
+    shown = {r.get("data-metric"): r[1].text for r in rows}
     assert len(rows) == len(METRICS)
     for metric, value in zip(s.table["metric"], s.table["value"]):
         assert shown[metric] == format_value(None if value != value else value)
     assert shown["unique_plates"] == "5" and shown["duplicate_reads"] == "not available"
-    # Every section is there, and four charts are embedded as PNG data.
+    # The report shows words, never the identifiers of the table.
+    labels = {r.get("data-metric"): r[0].text for r in rows}
+    assert labels["unique_plates"] == "Distinct plates" == metric_label("unique_plates")
+    assert not any("_" in text for text in labels.values())
+    # Every section is there (the funnel first), and four charts are embedded as PNG data.
     ids = [section.get("id") for section in root.iter("section")]
-    assert ids == ["findings", "numbers", "time", "plates", "devices", "map", "methods"]
+    assert ids == ["funnel", "findings", "numbers", "time", "plates", "devices", "map", "methods"]
     images = [img.get("src") for img in root.iter("img")]
     assert len(images) == 4 and all(src.startswith("data:image/png;base64,iVBOR") for src in images)
     assert "http://" not in html and "https://" not in html  # opens offline
@@ -248,7 +265,7 @@ def test_report_escapes_data_and_never_shows_plates():
     root = parse(html)  # escaping keeps it well-formed
     assert "<script>" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
-    assert "P&amp;1" in html and "reads &amp; &quot;friends&quot;.gpkg" in html
+    assert "P&amp;1" in html and "reads &amp; &quot;friends&quot;" in html
     assert "6TRM913" not in html and "QQQ777" not in html
     cells = [td.text for td in root.iter("td")]
     assert "<script>alert('x')</script>" in cells  # shown as text
@@ -264,7 +281,7 @@ def test_report_map_and_findings():
     figures = root.findall(".//figure")
     assert figures[-1].find("figcaption").text == "Map of the reads."
     findings = [li.text for li in root.findall(".//ul[@class='findings']/li")]
-    assert findings[0] == "10 reads of 4 distinct plates; 1 plates (25.0%) were read only once."
+    assert findings[0] == "10 reads of 4 distinct plates; 1 plate (25.0%) was read only once."
     assert "8 reads lie within 1,609 m of the reference point (100.0% of reads with a location)." in findings
     assert re.search(r"2 reads have no usable location", html)
 
