@@ -26,7 +26,14 @@ from alpr_qgis.core import kde
 from alpr_qgis.core.errors import AlprInputError, Cancelled
 from alpr_qgis.qgis_io.crs import is_metric, transform_xy, working_crs
 from alpr_qgis.qgis_io.points import open_point_chunks, release_freed_memory
-from alpr_qgis.qgis_io.raster import GEOTIFF_EXTENSIONS, style_raster_output, write_geotiff_strips
+from alpr_qgis.qgis_io.raster import (
+    GEOTIFF_EXTENSIONS,
+    density_metadata,
+    density_unit_name,
+    per_km2_factor,
+    style_raster_output,
+    write_geotiff_strips,
+)
 from alpr_qgis.qgis_io.vector import read_points
 
 
@@ -83,9 +90,11 @@ class HeatmapAlgorithm(AlprAlgorithm):
             "is in that CRS, named in the log; a layer in metres keeps its CRS.</p>"
             "<p><b>Heatmap</b> (OUTPUT): a Float32 GeoTIFF. Its grid is QGIS's: the extent grown "
             "by the radius, top-left origin, rows = ceil(height / pixel) + 1 and the same for "
-            "columns. Cells no point reaches are no-data (−9999). A style (transparent at 0, then "
-            "a perceptual 'inferno' ramp up to the largest value) is saved as a .qml beside it, so "
-            "the raster opens styled in QGIS. POINT_COUNT: points used; MAXIMUM: largest value.</p>"
+            "columns. Cells no point reaches are no-data (−9999). The file is DEFLATE-compressed and "
+            "tiled (the values are QGIS's, unchanged) and records how to read them as reads per km². "
+            "A style (transparent under 2 % of the largest value, then a perceptual 'inferno' ramp; "
+            "its legend in reads per km²) is saved as a .qml beside it, so the raster opens styled in "
+            "QGIS. POINT_COUNT: points used; MAXIMUM: largest value.</p>"
             "<p><b>Guarantee</b>: for the same points in the same projected CRS, radius, pixel "
             "size, kernel, decay, weights and output values, the raster has the width, height, "
             "geotransform, CRS and no-data cells of QGIS's heatmap, and every value is within 1 % "
@@ -267,6 +276,9 @@ class HeatmapAlgorithm(AlprAlgorithm):
 
         steps.setCurrentStep(1)
         # The raster is computed and written strip by strip (a partial file is removed if cancelled).
+        # What turns its values into reads per km², for the legend (stored in the file, the values unchanged).
+        per_km2 = per_km2_factor(kernel, output, radius, decay)
+        unit = density_unit_name(bool(weight_field))
         write_geotiff_strips(
             dest,
             builder.strips(progress=lambda f: steps.setProgress(100 * f)),
@@ -275,6 +287,7 @@ class HeatmapAlgorithm(AlprAlgorithm):
             grid.geotransform,
             out_crs,
             kde.NODATA,
+            metadata=density_metadata(per_km2, unit, kernel, radius, pixel, output),
         )
         if builder.outside:
             feedback.pushInfo(
@@ -295,7 +308,7 @@ class HeatmapAlgorithm(AlprAlgorithm):
         release_freed_memory()
         if feedback.isCanceled():
             raise Cancelled()
-        style_raster_output(dest, maximum, context, feedback)
+        style_raster_output(dest, maximum, context, feedback, per_km2, unit)
         steps.setProgress(100)
         return {self.OUTPUT: dest, self.POINT_COUNT: points, self.MAXIMUM: maximum}
 

@@ -266,11 +266,26 @@ def test_style_beside_the_geotiff_and_in_the_desktop(tmp_path):
     assert qml.exists()
     layer = QgsRasterLayer(out, "heat", "gdal")  # QGIS applies the .qml beside the file on opening
     assert layer.renderer().type() == "singlebandpseudocolor"
-    assert layer.renderer().classificationMin() == 0.0
     assert layer.renderer().classificationMax() == pytest.approx(res["MAXIMUM"])
-    items = layer.renderer().shader().rasterShaderFunction().colorRampItemList()
-    assert items[0].value == 0.0 and items[0].color.alpha() == 0  # transparent at zero
-    assert items[-1].value == pytest.approx(res["MAXIMUM"])
+    function = layer.renderer().shader().rasterShaderFunction()
+    items = function.colorRampItemList()
+    top = res["MAXIMUM"]
+    # Transparent up to 2 % of the largest value (and below: zero, negative), then the ramp.
+    assert items[0].value == pytest.approx(raster.NEGLIGIBLE_SHARE * top) and items[0].color.alpha() == 0
+    assert layer.renderer().classificationMin() == pytest.approx(items[0].value)
+    assert not function.clip() and function.colorRampType() == function.Interpolated
+    assert items[-1].value == pytest.approx(top) and items[-1].color.alpha() == 255
+    assert [i.value for i in items] == sorted(i.value for i in items)
+    # The labels are reads per km²: raw quartic, 50 m radius: value × 3 / (π 50²) per m².
+    per_km2 = 3.0 / (math.pi * 50.0**2) * 1e6
+    low, high = items[0].label.split(" ", 2), items[-1].label.split(" ", 1)
+    assert low[0] == "under" and low[2] == "reads per km² (not shown)" and high[1] == "reads per km² (highest)"
+    assert float(low[1]) == pytest.approx(raster.NEGLIGIBLE_SHARE * top * per_km2, rel=0.01)
+    assert float(high[0].replace(",", "")) == pytest.approx(top * per_km2, rel=0.001)
+    middle = [float(i.label.replace(",", "")) for i in items[1:-1]]
+    assert 4 <= len(middle) <= 8 and all(m == round(m) for m in middle)  # round numbers
+    assert [i.value * per_km2 for i in items[1:-1]] == pytest.approx(middle)
+    assert not function.legendSettings().useContinuousLegend()  # a list: the labels carry the unit
     processor = context.layerToLoadOnCompletionDetails(out).postProcessor()
     assert processor is not None and processor in raster._KEEP
     plain = QgsRasterLayer(out, "heat", "gdal", QgsRasterLayer.LayerOptions(loadDefaultStyle=False))
@@ -434,3 +449,91 @@ def test_geotiff_written_strip_by_strip(tmp_path):
     with pytest.raises(kde.Cancelled):
         raster.write_geotiff_strips(path, failing(), 7, 5, (10.0, 2.0, 0.0, 50.0, 0.0, -2.0), crs, -9999.0)
     assert not Path(path).exists()
+
+
+# ------------------------------------------------------------------ the file: compressed, tiled, its unit
+
+
+def image_structure(path):
+    ds = gdal.Open(str(path))
+    band = ds.GetRasterBand(1)
+    out = ds.GetMetadata("IMAGE_STRUCTURE"), band.GetBlockSize(), ds.GetMetadata()
+    ds = None
+    return out
+
+
+def test_geotiff_is_deflate_tiled_with_the_float_predictor_and_values_exact(tmp_path):
+    # Rows in strips of 100 (not a multiple of the 256-row tiles), a ragged last row of tiles,
+    # no-data: every value comes back bit for bit, and each tile is written once (the file is
+    # no larger than GDAL's own copy of the same raster with the same options).
+    yy, xx = np.mgrid[0:600, 0:300]
+    values = (np.exp(-((xx - 120.0) ** 2 + (yy - 250.0) ** 2) / 9000.0) * 37.3).astype(np.float32)
+    values[values < 0.5] = -9999.0
+    path = tmp_path / "t.tif"
+    crs = QgsCoordinateReferenceSystem(UTM)
+    gt = (0.0, 1.0, 0.0, 600.0, 0.0, -1.0)
+    raster.write_geotiff_strips(
+        str(path), ((r, values[r : r + 100]) for r in range(0, 600, 100)), 600, 300, gt, crs, -9999.0
+    )
+    got, _, _, nodata = read_tif(path)
+    np.testing.assert_array_equal(got, values)
+    structure, block, _ = image_structure(path)
+    assert structure["COMPRESSION"] == "DEFLATE" and structure["PREDICTOR"] == "3"
+    assert block == [256, 256] and nodata == -9999.0
+    copy = tmp_path / "copy.tif"
+    gdal.Translate(str(copy), str(path), creationOptions=list(raster.GEOTIFF_OPTIONS) + ["PREDICTOR=3"])
+    assert path.stat().st_size <= copy.stat().st_size * 1.01
+    assert path.stat().st_size < values.nbytes / 2
+
+    # Pieces out of order are written as they come: the values still come back exactly.
+    order = [0, 100, 200, 400, 300, 500]
+    raster.write_geotiff_strips(str(path), ((r, values[r : r + 100]) for r in order), 600, 300, gt, crs, -9999.0)
+    np.testing.assert_array_equal(read_tif(path)[0], values)
+
+
+def test_demo_like_heatmap_compressed_values_equal_qgis_and_unit_stored(tmp_path, feedback):
+    # Reads clustered along streets with much empty space: the file is a fraction of the raw raster.
+    xy = clustered_reads(4000, 11)
+    layer = points_layer(xy)
+    params = {"RADIUS": 150.0, "PIXEL_SIZE": 5.0}
+    ours, native, _ = compare(tmp_path, layer, **params)
+    assert_parity(ours, native)
+    structure, block, meta = image_structure(tmp_path / "alpr.tif")
+    assert structure["COMPRESSION"] == "DEFLATE" and structure["PREDICTOR"] == "3" and block == [256, 256]
+    assert (tmp_path / "alpr.tif").stat().st_size < 0.5 * (tmp_path / "native.tif").stat().st_size
+    assert meta[raster.META_UNIT] == "reads per km²"
+    assert float(meta[raster.META_PER_KM2]) == pytest.approx(3.0 / (math.pi * 150.0**2) * 1e6)
+
+
+@pytest.mark.parametrize("output", [0, 1], ids=["raw", "scaled"])
+@pytest.mark.parametrize("kernel", range(5), ids=kde.KERNELS)
+def test_density_unit_integrates_to_the_number_of_reads(tmp_path, kernel, output):
+    # The stored factor turns values into reads per km²: summed over the cells (each 7 m × 7 m)
+    # the density gives back the number of points, for every kernel, raw or scaled (QGIS's
+    # scaled quartic constant included, 7.25 times the true one).
+    layer = points_layer(RANDOM)
+    out = tmp_path / "u.tif"
+    params = {"RADIUS": 100.0, "PIXEL_SIZE": 7.0, "KERNEL": kernel, "OUTPUT_VALUE": output, "DECAY": 0.25}
+    processing.run("alpr:heatmap", {"INPUT": layer, **params, "OUTPUT": str(out)})
+    values, _, _, _ = read_tif(out)
+    factor, unit = raster.density_unit(str(out))
+    assert unit == "reads per km²"
+    total = np.where(values == -9999, 0.0, values.astype(float)).sum() * 7.0**2 * factor / 1e6
+    assert total == pytest.approx(len(RANDOM), rel=0.02)
+
+
+def test_density_unit_none_where_the_kernel_has_no_area_and_weighted_named(tmp_path):
+    assert raster.per_km2_factor("triangular", "raw", 100.0, -0.5) is None
+    assert raster.per_km2_factor("quartic", "scaled", 100.0) == pytest.approx(1e6 / 7.25)
+    out = tmp_path / "w.tif"
+    processing.run(
+        "alpr:heatmap",
+        {"INPUT": points_layer(RANDOM, [2.0] * len(RANDOM)), "WEIGHT_FIELD": "w", "OUTPUT": str(out)},
+    )
+    assert raster.density_unit(str(out))[1] == "weighted reads per km²"
+    out = tmp_path / "n.tif"
+    processing.run("alpr:heatmap", {"INPUT": points_layer(RANDOM), "KERNEL": 1, "DECAY": -1.0, "OUTPUT": str(out)})
+    assert raster.density_unit(str(out)) == (None, "")
+    layer = QgsRasterLayer(str(out), "n", "gdal")
+    items = layer.renderer().shader().rasterShaderFunction().colorRampItemList()
+    assert "reads" not in items[-1].label and items[-1].label.endswith("(highest)")  # raster values, no unit
