@@ -4,18 +4,30 @@ Run with Debian's python3 (it needs QGIS), headless:
 
     QT_QPA_PLATFORM=offscreen /usr/bin/python3 scripts/demo_project.py demo-output
     QT_QPA_PLATFORM=offscreen /usr/bin/python3 scripts/demo_project.py demo-output \\
-        --heatmap-png docs/heatmap.png --report-png docs/report.png
+        --heatmap-png docs/heatmap.png --report-png docs/report.png --layout-png build/layout.png
 
 The project (``alpr_demo.qgz`` in the folder by default, paths relative to it)
-holds every output of ``make demo`` that exists in the folder, in groups, each
-with the style stored with it: the GeoPackage's default style (written by the
-algorithms) or the ``.qml`` beside the heatmap GeoTIFF.  The sample's context
-layers (boundary, neighbours, headquarters, crimes) get a plain style here.
-The map view is saved with the project (the city, in the heatmap's UTM CRS).
+holds every output of ``make demo`` that exists in the folder, each with the
+style stored with it: the GeoPackage's default style (written by the
+algorithms) or the ``.qml`` beside the heatmap GeoTIFF (its legend in reads
+per km²).  The sample's context layers (boundary, neighbours, headquarters,
+crimes) get a plain style here.
+
+It opens on a readable map: the city (the boundary's extent, in the
+heatmap's UTM CRS), the heatmap over the boundary and the neighbouring
+jurisdictions.  Every other finding waits, switched off, in its group
+("Patrols", "Compare", "Reads"; the tables in "Tables").  It also holds a
+print layout, "ALPR heatmap (A4)": title, map, legend, scale bar, north arrow
+and the data's credit, so a PDF is one click away (Layout → Export as PDF).
+Its map shows the layers switched on in the project.
 
 ``--heatmap-png`` renders the heatmap over the boundary with QGIS's map
-renderer; ``--report-png`` renders the top of the HTML report with QtWebKit
-(Debian package python3-pyqt5.qtwebkit, needed for the docs only).
+renderer; ``--layout-png`` renders the print layout; ``--report-png``
+renders the top of the HTML report with QtWebKit (Debian package
+python3-pyqt5.qtwebkit, needed for the docs only).
+
+The functions are importable (the repository on ``sys.path``): tests build a
+small project with :func:`build_project` and check its layout.
 """
 
 from __future__ import annotations
@@ -34,8 +46,6 @@ from qgis.core import (  # noqa: E402 (the Qt platform first)
     QgsCoordinateTransform,
     QgsFillSymbol,
     QgsMapLayer,
-    QgsMapRendererParallelJob,
-    QgsMapSettings,
     QgsMarkerSymbol,
     QgsPalLayerSettings,
     QgsProject,
@@ -50,32 +60,46 @@ from qgis.core import (  # noqa: E402 (the Qt platform first)
 from qgis.PyQt.QtCore import QSize, Qt  # noqa: E402
 from qgis.PyQt.QtGui import QColor, QFont, QImage  # noqa: E402
 
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # the plugin's own layout code (alpr_qgis.qgis_io.mapimage)
+    sys.path.insert(0, str(ROOT))
+
 MAX_PNG_BYTES = 300_000
+LAYOUT_NAME = "ALPR heatmap (A4)"
+TITLE = "Where the cameras read: licence-plate reads per km², Harborview (sample data)"
+ATTRIBUTION = (
+    "Reads: the synthetic ALPR export shipped with alpr_qgis (sample/alpr_reads.csv.gz), cleaned by alpr:cleanreads. "
+    "Boundaries: sample/city.gpkg. Density: alpr:heatmap{}. Map: QGIS, alpr_qgis."
+)
 
 # (file, layer inside the file or None, name in the project, group, visible), top of the map first.
-# Outputs of the model and of the other algorithms, then the sample city's layers.
+# The heatmap is drawn over the city and its neighbours; the other findings wait, switched off.
+HEATMAP_TITLE = "Heatmap of clean reads (reads per km²)"
 LAYERS: List[Tuple[str, Optional[str], str, str, bool]] = [
-    ("city.gpkg", "headquarters", "Police headquarters", "City (sample)", True),
-    ("city.gpkg", "city_boundary", "City boundary", "City (sample)", True),
-    ("city.gpkg", "neighbours", "Neighbouring jurisdictions", "City (sample)", True),
-    ("city.gpkg", "crimes", "Crimes", "City (sample)", False),
-    ("reads_outside.gpkg", None, "Reads outside the city", "Findings", True),
-    ("sites.gpkg", None, "Reads near sensitive sites", "Findings", True),
-    ("device_tracks.gpkg", None, "Patrol tracks", "Findings", True),
-    ("hotspots.gpkg", None, "Hotspots (Gi*)", "Findings", False),
-    ("census_reads.gpkg", None, "Reads per census tract", "Findings", False),
-    ("crime_reads.gpkg", None, "Reads and auto crime per tract", "Findings", False),
-    ("heatmap.tif", None, "Heatmap of clean reads", "Findings", True),
+    ("city.gpkg", "headquarters", "Police headquarters", "", True),
+    ("device_tracks.gpkg", None, "Patrol tracks", "Patrols", False),
+    ("reads_outside.gpkg", None, "Reads outside the city", "Patrols", False),
+    ("sites.gpkg", None, "Reads near sensitive sites", "Compare", False),
+    ("hotspots.gpkg", None, "Hotspots (Gi*)", "Compare", False),
+    ("census_reads.gpkg", None, "Reads per census tract", "Compare", False),
+    ("crime_reads.gpkg", None, "Reads and auto crime per tract", "Compare", False),
+    ("city.gpkg", "crimes", "Crimes", "Compare", False),
     ("clean_reads.gpkg", None, "Clean reads", "Reads", False),
     ("misreads.gpkg", None, "Rejected reads", "Reads", False),
     ("reads_public.gpkg", None, "Reads fit to publish", "Reads", False),
+    ("heatmap.tif", None, HEATMAP_TITLE, "Heatmap", True),
+    ("city.gpkg", "city_boundary", "City boundary", "City (sample)", True),
+    ("city.gpkg", "neighbours", "Neighbouring jurisdictions", "City (sample)", True),
     ("summary.gpkg", None, "Summary numbers", "Tables", True),
     ("census_stats.gpkg", None, "Census statistics", "Tables", True),
     ("crime_stats.gpkg", None, "Crime statistics", "Tables", True),
     ("reidentification_audit.gpkg", None, "Re-identification audit", "Tables", True),
     ("rejected_records.gpkg", None, "Unreadable records", "Tables", True),
 ]
-GROUPS = ("City (sample)", "Findings", "Reads", "Tables")
+# Groups, top first ("" is the tree's root).
+GROUPS = ("Patrols", "Compare", "Reads", "Heatmap", "City (sample)", "Tables")
+# On the map and in the layout's legend, top first.
+LEGEND = ("Police headquarters", HEATMAP_TITLE, "City boundary", "Neighbouring jurisdictions")
 
 
 def style_context_layer(layer: QgsVectorLayer, name: str) -> None:
@@ -166,8 +190,14 @@ def city_extent(project: QgsProject, crs: QgsCoordinateReferenceSystem) -> Optio
 
 
 def build_project(folder: Path, path: Path) -> QgsProject:
-    """Add every output present in ``folder`` to the project and write it to ``path``."""
+    """Add every output present in ``folder`` to the project, with its layout, and write it to ``path``.
+
+    The project is ``QgsProject.instance()`` (the map canvas saves its view
+    with it), cleared first.
+    """
     from qgis.gui import QgsMapCanvas
+
+    from alpr_qgis.qgis_io.mapimage import drop_band_name
 
     project = QgsProject.instance()
     project.clear()
@@ -176,21 +206,28 @@ def build_project(folder: Path, path: Path) -> QgsProject:
     root = project.layerTreeRoot()
     groups = {name: root.addGroup(name) for name in GROUPS}
     added = []
+    at_root = 0
     for file, inner, title, group, visible in LAYERS:
         layer = open_layer(folder, file, inner, title)
         if layer is None:
             continue
         project.addMapLayer(layer, False)
-        node = groups[group].addLayer(layer)
+        if group:
+            node = groups[group].addLayer(layer)
+        else:  # above every group
+            node = root.insertLayer(at_root, layer)
+            at_root += 1
         node.setItemVisibilityChecked(visible)
         if not visible or group == "Tables":
             node.setExpanded(False)
+        if isinstance(layer, QgsRasterLayer):
+            drop_band_name(node)  # (its legend: the ramp's labels, in reads per km²)
         added.append(layer)
     for name, group in groups.items():
         if not group.children():
             root.removeChildNode(group)
-        elif name == "Tables":
-            group.setExpanded(False)
+        elif name == "Tables" or not any(child.itemVisibilityChecked() for child in group.children()):
+            group.setExpanded(False)  # (its layers are switched off: the group is checked, they are not)
     if not added:
         raise SystemExit("no demo outputs in {}".format(folder))
 
@@ -200,10 +237,13 @@ def build_project(folder: Path, path: Path) -> QgsProject:
     extent = city_extent(project, crs)
     if extent is None and heatmaps:
         extent = heatmaps[0].extent()
+    if extent is not None:
+        add_layout(project, crs, extent)
     # The desktop reads the map view from the canvas state saved with the project
-    # (a canvas writes it when the project is written).
+    # (a canvas writes it when the project is written); the default view is the same.
     canvas = QgsMapCanvas()
     canvas.setObjectName("theMapCanvas")
+    canvas.resize(1200, 800)
     canvas.setDestinationCrs(crs)
     canvas.setLayers(visible_layers(project))
     if extent is not None:
@@ -213,6 +253,58 @@ def build_project(folder: Path, path: Path) -> QgsProject:
         raise SystemExit("could not write {}: {}".format(path, project.error()))
     canvas.deleteLater()
     return project
+
+
+def heatmap_caption(layer: QgsRasterLayer) -> str:
+    """How the heatmap was made, from what alpr:heatmap stored in it (e.g. " (quartic kernel, 300 m radius)")."""
+    from alpr_qgis.qgis_io.raster import heatmap_parameters
+
+    params = heatmap_parameters(layer.source())
+    if not params.get("kernel") or not params.get("radius_m"):
+        return ""
+    return " ({} kernel, {:g} m radius)".format(params["kernel"], params["radius_m"])
+
+
+def add_layout(project: QgsProject, crs: QgsCoordinateReferenceSystem, extent: QgsRectangle):
+    """Add the print layout :data:`LAYOUT_NAME` (A4 landscape) to ``project``; return it.
+
+    Title, the map over ``extent`` (it shows the layers switched on in the
+    project), a legend of :data:`LEGEND`, scale bar, north arrow and the
+    data's credit, laid out by :func:`alpr_qgis.qgis_io.mapimage.build_map_layout`.
+    """
+    from alpr_qgis.qgis_io.mapimage import build_map_layout
+
+    manager = project.layoutManager()
+    old = manager.layoutByName(LAYOUT_NAME)
+    if old is not None:
+        manager.removeLayout(old)
+    legend = [project.mapLayersByName(name)[0] for name in LEGEND if project.mapLayersByName(name)]
+    heat = [layer for layer in legend if isinstance(layer, QgsRasterLayer)]
+    layout = build_map_layout(
+        project,
+        None,
+        legend,
+        crs,
+        extent,
+        (297.0, 210.0),
+        title=TITLE,
+        attribution=ATTRIBUTION.format(heatmap_caption(heat[0]) if heat else ""),
+        name=LAYOUT_NAME,
+    )
+    if not manager.addLayout(layout):
+        raise SystemExit("could not add the layout {}".format(LAYOUT_NAME))
+    return layout
+
+
+def render_layout(project: QgsProject, path: Path, dpi: float = 96.0) -> int:
+    """The print layout :data:`LAYOUT_NAME` as a PNG at ``dpi`` (A4 at 96 dpi: 1123 × 794 pixels)."""
+    from qgis.core import QgsLayoutExporter
+
+    layout = project.layoutManager().layoutByName(LAYOUT_NAME)
+    if layout is None:
+        raise SystemExit("no layout {} in the project".format(LAYOUT_NAME))
+    image = QgsLayoutExporter(layout).renderPageToImage(0, QSize(), dpi)
+    return save_png(image, path, max_bytes=None)
 
 
 def visible_layers(project: QgsProject) -> List[QgsMapLayer]:
@@ -225,36 +317,42 @@ def visible_layers(project: QgsProject) -> List[QgsMapLayer]:
     ]
 
 
-def save_png(image: QImage, path: Path) -> int:
-    """Save ``image``; fall back to 256 colours when it would exceed MAX_PNG_BYTES."""
+def save_png(image: QImage, path: Path, max_bytes: Optional[int] = MAX_PNG_BYTES) -> int:
+    """Save ``image``; in 256 colours when it would exceed ``max_bytes``."""
+    from alpr_qgis.qgis_io.mapimage import png_bytes
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    if not image.save(str(path), "PNG"):
-        raise SystemExit("could not write {}".format(path))
-    if path.stat().st_size > MAX_PNG_BYTES:
-        small = image.convertToFormat(QImage.Format_Indexed8, Qt.ThresholdDither | Qt.AutoColor)
-        if not small.save(str(path), "PNG", 9):
-            raise SystemExit("could not write {}".format(path))
+    if image.isNull():
+        raise SystemExit("nothing rendered for {}".format(path))
+    path.write_bytes(png_bytes(image, max_bytes))
     return path.stat().st_size
 
 
-def render_heatmap(project: QgsProject, path: Path, width: int = 900, height: int = 700) -> int:
-    """The heatmap over the boundary, as QGIS's map renderer draws it."""
-    wanted = ("Police headquarters", "City boundary", "Neighbouring jurisdictions", "Heatmap of clean reads")
-    layers = [project.mapLayersByName(name)[0] for name in wanted if project.mapLayersByName(name)]
-    if not any(isinstance(layer, QgsRasterLayer) for layer in layers):
+def render_heatmap(project: QgsProject, folder: Path, path: Path, width: int = 900) -> int:
+    """The report's map of the heatmap (:func:`alpr_qgis.qgis_io.mapimage.render_map_png`), as a PNG."""
+    from alpr_qgis.qgis_io.mapimage import render_map_png
+
+    heat = project.mapLayersByName(HEATMAP_TITLE)
+    if not heat:
         raise SystemExit("no heatmap in the project")
-    settings = QgsMapSettings()
-    settings.setLayers(layers)
-    settings.setDestinationCrs(project.crs())
-    settings.setTransformContext(project.transformContext())
-    settings.setOutputSize(QSize(width, height))
-    settings.setBackgroundColor(QColor(255, 255, 255))
-    settings.setFlag(QgsMapSettings.Antialiasing, True)
-    settings.setExtent(city_extent(project, project.crs()))
-    job = QgsMapRendererParallelJob(settings)
-    job.start()
-    job.waitForFinished()
-    return save_png(job.renderedImage(), path)
+    city = folder / "city.gpkg"
+
+    def sample(name: str) -> Optional[QgsVectorLayer]:
+        layer = QgsVectorLayer("{}|layername={}".format(city, name), name, "ogr")
+        return layer if layer.isValid() else None
+
+    overlays = project.mapLayersByName("Police headquarters")
+    png = render_map_png(
+        heat[0],
+        boundary=sample("city_boundary"),
+        neighbours=sample("neighbours"),
+        tracts=sample("census_tracts"),
+        overlays=overlays[:1],
+        attribution=ATTRIBUTION.format(heatmap_caption(heat[0])),
+        crs=project.crs(),
+        width=width,
+    )
+    return save_png(QImage.fromData(png, "PNG"), path)
 
 
 def render_report(html: Path, path: Path, width: int = 1000, max_height: int = 1500, scale: int = 760) -> int:
@@ -297,6 +395,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--project", type=Path, help="project file to write (default: FOLDER/alpr_demo.qgz)")
     parser.add_argument("--heatmap-png", type=Path, help="also render the heatmap over the boundary here")
     parser.add_argument("--report-png", type=Path, help="also render the top of FOLDER/report.html here")
+    parser.add_argument("--layout-png", type=Path, help="also render the print layout here")
     args = parser.parse_args(argv)
     folder = args.folder.resolve()
     path = (args.project or folder / "alpr_demo.qgz").resolve()
@@ -307,8 +406,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         project = build_project(folder, path)
         print("wrote {} ({} layers)".format(path, len(project.mapLayers())))
         if args.heatmap_png:
-            size = render_heatmap(project, args.heatmap_png)
+            size = render_heatmap(project, folder, args.heatmap_png)
             print("wrote {} ({:,} bytes)".format(args.heatmap_png, size))
+        if args.layout_png:
+            size = render_layout(project, args.layout_png)
+            print("wrote {} ({:,} bytes)".format(args.layout_png, size))
         if args.report_png:
             size = render_report(folder / "report.html", args.report_png)
             print("wrote {} ({:,} bytes)".format(args.report_png, size))
