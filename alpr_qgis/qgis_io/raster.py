@@ -292,7 +292,7 @@ def legend_stops(maximum: float, per_km2: Optional[float]) -> List[Tuple[float, 
     """The ramp's stops as (raster value, value in the unit): the negligible threshold, round numbers, the top.
 
     The round numbers are in the unit (reads per km² when ``per_km2`` is
-    given, else raster values), four to eight of them, 1, 2, 2.5 or 5 times a
+    given, else raster values), three to seven of them, 1, 2, 2.5 or 5 times a
     power of ten apart.
     """
     top = float(maximum) if maximum > 0 and math.isfinite(maximum) else 1.0

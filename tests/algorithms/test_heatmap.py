@@ -283,7 +283,7 @@ def test_style_beside_the_geotiff_and_in_the_desktop(tmp_path):
     assert float(low[1]) == pytest.approx(raster.NEGLIGIBLE_SHARE * top * per_km2, rel=0.01)
     assert float(high[0].replace(",", "")) == pytest.approx(top * per_km2, rel=0.001)
     middle = [float(i.label.replace(",", "")) for i in items[1:-1]]
-    assert 4 <= len(middle) <= 8 and all(m == round(m) for m in middle)  # round numbers
+    assert 3 <= len(middle) <= 7 and all(m == round(m) for m in middle)  # round numbers
     assert [i.value * per_km2 for i in items[1:-1]] == pytest.approx(middle)
     assert not function.legendSettings().useContinuousLegend()  # a list: the labels carry the unit
     processor = context.layerToLoadOnCompletionDetails(out).postProcessor()
@@ -537,3 +537,19 @@ def test_density_unit_none_where_the_kernel_has_no_area_and_weighted_named(tmp_p
     layer = QgsRasterLayer(str(out), "n", "gdal")
     items = layer.renderer().shader().rasterShaderFunction().colorRampItemList()
     assert "reads" not in items[-1].label and items[-1].label.endswith("(highest)")  # raster values, no unit
+
+
+@pytest.mark.parametrize("top", [0.0123, 0.9, 1.0, 7.3, 42.0, 99.9, 100.0, 531.5, 5314.9, 123456.0])
+def test_legend_stops_are_round_numbers_between_the_threshold_and_the_top(top):
+    factor = 10.61
+    stops = raster.legend_stops(top / factor, factor)
+    shown = [u for _, u in stops]
+    assert shown[0] == pytest.approx(raster.NEGLIGIBLE_SHARE * top) and shown[-1] == pytest.approx(top)
+    assert shown == sorted(shown) and len(set(shown)) == len(shown)
+    ticks = shown[1:-1]
+    assert 3 <= len(ticks) <= 7
+    step = ticks[0]
+    assert ticks == pytest.approx([step * (k + 1) for k in range(len(ticks))])
+    mantissa = step / 10 ** math.floor(math.log10(step))
+    assert round(mantissa, 6) in (1.0, 2.0, 2.5, 5.0)
+    assert [v for v, _ in stops] == pytest.approx([u / factor for u in shown])
