@@ -1,11 +1,10 @@
-"""alpr:summary — ALPR summary ("the numbers") and the HTML accountability report."""
+"""alpr:summary — ALPR summary ("the numbers") and the HTML report that tells the whole story."""
 
 from __future__ import annotations
 
 import datetime
 import os
 import platform
-import tempfile
 from typing import Dict, List, Optional, Tuple
 
 from qgis.core import (
@@ -23,14 +22,16 @@ from qgis.core import (
     QgsProcessingParameterPoint,
     QgsProcessingParameterRasterLayer,
     QgsProcessingParameterString,
-    QgsProcessingUtils,
-    QgsRectangle,
 )
 
 from alpr_qgis.algorithms.base import AlprAlgorithm
 
 # Metric names as in core.summary.METRICS (listed here so the provider loads without pandas).
 METRIC_NAMES = (
+    "records_in_source",
+    "unreadable_records",
+    "rejected_reads",
+    "misreads",
     "total_reads",
     "unique_plates",
     "plates_seen_once",
@@ -42,25 +43,19 @@ METRIC_NAMES = (
     "reads_near_reference",
     "reads_outside_boundary",
     "reads_missing_location",
-    "misreads",
     "devices",
     "days_with_reads",
     "busiest_device_share",
 )
-DRAW_POINTS_UP_TO = 100_000  # more located reads than this: the map shows their density
-PLUGIN_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def plugin_version() -> str:
-    """The plugin's version from metadata.txt: inside the installed package, or beside it in a checkout."""
-    for folder in (PLUGIN_DIR, os.path.dirname(PLUGIN_DIR)):
-        path = os.path.join(folder, "metadata.txt")
-        if os.path.isfile(path):
-            with open(path, encoding="utf-8") as handle:
-                for line in handle:
-                    if line.startswith("version="):
-                        return line.split("=", 1)[1].strip()
-    return "unknown"
+def lookup_zone(lon, lat) -> Optional[str]:
+    """The IANA zone where the reads are (None when it cannot be told, or the lookup module is missing)."""
+    try:
+        from alpr_qgis.core.timezones import lookup_zone as lookup
+    except ImportError:
+        return None
+    return lookup(lon, lat)
 
 
 class SummaryAlgorithm(AlprAlgorithm):
@@ -73,11 +68,35 @@ class SummaryAlgorithm(AlprAlgorithm):
     REFERENCE_DISTANCE = "REFERENCE_DISTANCE"
     BOUNDARY = "BOUNDARY"
     REJECTED = "REJECTED"
-    HEATMAP = "HEATMAP"
+    UNREADABLE = "UNREADABLE"
     GOVERNMENT_PATTERN = "GOVERNMENT_PATTERN"
+    TIMEZONE = "TIMEZONE"
+    HOTSPOTS = "HOTSPOTS"
+    CENSUS = "CENSUS"
+    CENSUS_STATS = "CENSUS_STATS"
+    CRIME_STATS = "CRIME_STATS"
+    SITES = "SITES"
+    OUTSIDE = "OUTSIDE"
+    TRACKS = "TRACKS"
+    AUDIT = "AUDIT"
+    MODEL = "MODEL"
+    HEATMAP = "HEATMAP"
     REPORT_TITLE = "REPORT_TITLE"
     OUTPUT_TABLE = "OUTPUT_TABLE"
     OUTPUT_HTML = "OUTPUT_HTML"
+
+    # Result inputs, in the report's order: (parameter, label, what it is, layer type).
+    RESULTS = (
+        (HOTSPOTS, "Hotspots", "the hexagons of alpr:hotspots", QgsProcessing.TypeVectorPolygon),
+        (CENSUS, "Census units", "the OUTPUT of alpr:joincensus", QgsProcessing.TypeVector),
+        (CENSUS_STATS, "Census statistics", "the OUTPUT_STATS table of alpr:joincensus", QgsProcessing.TypeVector),
+        (CRIME_STATS, "Crime statistics", "the OUTPUT_STATS table of alpr:joincrime", QgsProcessing.TypeVector),
+        (SITES, "Sensitive sites", "the OUTPUT of alpr:sites", QgsProcessing.TypeVectorPoint),
+        (OUTSIDE, "Reads outside the boundary", "the OUTPUT of alpr:jurisdiction", QgsProcessing.TypeVectorPoint),
+        (TRACKS, "Device tracks", "the tracks of alpr:devicetracks", QgsProcessing.TypeVectorLine),
+        (AUDIT, "Re-identification audit", "the AUDIT table of alpr:anonymizeplates", QgsProcessing.TypeVector),
+        (MODEL, "Count model", "the OUTPUT_MODEL table of alpr:countmodel", QgsProcessing.TypeVector),
+    )
 
     def name(self) -> str:
         return "summary"
@@ -89,7 +108,9 @@ class SummaryAlgorithm(AlprAlgorithm):
         return "report"
 
     def tags(self):
-        return self.tr("alpr,anpr,lpr,plate,summary,report,statistics,numbers,html,audit,accountability").split(",")
+        return self.tr(
+            "alpr,anpr,lpr,plate,summary,report,statistics,numbers,html,audit,accountability,funnel,findings"
+        ).split(",")
 
     def flags(self):
         # The map image is drawn with QGIS's renderer from (copies of) project layers: main thread.
@@ -97,38 +118,60 @@ class SummaryAlgorithm(AlprAlgorithm):
 
     def shortHelpString(self) -> str:  # noqa: N802 (Qt API)
         return self.tr(
-            "<p>The numbers of an ALPR dataset, as a table and as an accountability report.</p>"
-            "<p><b>INPUT</b>: reads (raw from alpr:loadreads, or clean from alpr:cleanreads). "
-            "<b>PLATE_FIELD</b> (default plate; plate_id on anonymized reads), <b>TIME_FIELD</b> "
-            "(default read_time), <b>DEVICE_FIELD</b> (default device), <b>STATE_FIELD</b> (default: "
-            "state when the layer has it; plates are then paired with their state). "
-            "<b>REFERENCE_POINT</b> and <b>REFERENCE_DISTANCE</b> (metres, default one mile = 1609.344 "
-            "m, measured on the WGS 84 ellipsoid): e.g. police headquarters. <b>BOUNDARY</b>: the "
-            "jurisdiction's polygon(s). <b>REJECTED</b>: the rejected output of alpr:cleanreads, for "
-            "misreads. <b>HEATMAP</b>: an alpr:heatmap raster drawn on the report's map (else the reads "
-            "are drawn, or their density beyond 100,000). <b>GOVERNMENT_PATTERN</b>: regular expression of whole normalised government "
-            "plates, used when the layer has no is_government field. <b>REPORT_TITLE</b>: the report's "
-            "title (default: after the input layer's name).</p>"
-            "<p><b>OUTPUT_TABLE</b>: one row per metric: <i>metric</i>, <i>value</i> (null where the "
-            "input cannot give it, never a made-up zero), <i>note</i>. Metrics: total_reads (every "
-            "feature); unique_plates (distinct plates after the cleaner's normalisation: upper case, "
-            "spaces, dashes and dots removed; paired with the state when there is one); "
-            "plates_seen_once; mean_reads_per_plate (reads with a plate / unique plates); "
-            "max_reads_single_plate; government_plates and government_reads (from is_government, "
-            "else the pattern; null for hashed plates); duplicate_reads (from is_duplicate); "
-            "reads_near_reference; reads_outside_boundary (reads with a location beyond BOUNDARY; the "
-            "border counts as inside); reads_missing_location (no geometry, or at 0,0); misreads "
-            "(REJECTED reads with reason sign_word, overlength or invalid_chars); devices; "
-            "days_with_reads; busiest_device_share. Each metric is also an output number of the same "
-            "name in upper case.</p>"
-            "<p><b>OUTPUT_HTML</b>: one self-contained HTML file (charts embedded, opens offline): key "
-            "findings, the numbers, reads by hour and by weekday × hour, reads per plate (log scale), "
-            "reads per device per day, a map drawn by QGIS's renderer, and the methods (inputs, "
-            "parameters, software versions, definitions). Every text from the data is escaped; no plate "
-            "is ever shown.</p>"
+            "<p>The numbers of an ALPR dataset, as a table, and the whole story as one HTML report a newsroom "
+            "could publish: from the records of the export to every finding, each with its method and caveats.</p>"
+            "<p><b>INPUT</b>: the reads analysed (clean from alpr:cleanreads, or raw from alpr:loadreads). "
+            "<b>PLATE_FIELD</b> (default plate; plate_id on anonymized reads), <b>TIME_FIELD</b> (default "
+            "read_time), <b>DEVICE_FIELD</b> (default device), <b>STATE_FIELD</b> (default: state when the "
+            "layer has it; plates are then paired with their state). <b>REFERENCE_POINT</b> and "
+            "<b>REFERENCE_DISTANCE</b> (metres, default one mile = 1609.344 m, on the WGS 84 ellipsoid): e.g. "
+            "police headquarters. <b>BOUNDARY</b>: the jurisdiction's polygon(s); reads beyond it are counted, "
+            "it frames the map and names the place in the default title (its name field, else the layer's "
+            "name). <b>GOVERNMENT_PATTERN</b>: regular expression of whole normalised government plates, used "
+            "when the layer has no is_government field.</p>"
+            "<p><b>The funnel.</b> <b>REJECTED</b>: the cleaner's rejected layer (field reason). "
+            "<b>UNREADABLE</b>: the loader's REJECTED table (records that could not be read; only its reason "
+            "is read, never the raw text). With both, records_in_source = INPUT + REJECTED + UNREADABLE "
+            "accounts for every record of the export, and the report opens with it.</p>"
+            "<p><b>Time zone.</b> <b>TIMEZONE</b> (optional IANA name such as America/Los_Angeles): the zone the "
+            "report names for its times. Empty: the zone where the reads are, looked up offline from their "
+            "coordinates; when it cannot be, times are called local time as recorded. Times are never shifted: "
+            "reads already hold the agency's local wall-clock time.</p>"
+            "<p><b>Results</b> (optional; each adds a section to the report with a headline and its number, a "
+            "chart and a table, the method and its caveats): <b>HOTSPOTS</b> (alpr:hotspots hexagons: hot "
+            "spots and their share of the reads), <b>CENSUS</b> and <b>CENSUS_STATS</b> (alpr:joincensus units "
+            "and statistics: disparity, correlations, exposure by group; caveats: ecological fallacy, naive "
+            "p-values), <b>CRIME_STATS</b> (alpr:joincrime statistics: do reads follow crime?), <b>SITES</b> "
+            "(alpr:sites: reads near sensitive places against a road-based baseline), <b>OUTSIDE</b> "
+            "(alpr:jurisdiction: reads outside the boundary, by jurisdiction and distance), <b>TRACKS</b> "
+            "(alpr:devicetracks: where and when each camera car drove), <b>AUDIT</b> (alpr:anonymizeplates "
+            "audit: how many vehicles a few known sightings single out in the release, fields dropped and "
+            "values cleared), <b>MODEL</b> (alpr:countmodel OUTPUT_MODEL: rate ratios with 95 % intervals), "
+            "<b>HEATMAP</b> (an alpr:heatmap raster drawn on the map; without it the reads are drawn, or their "
+            "density beyond 100,000). A layer of the wrong kind (without the fields its algorithm writes) is "
+            "an error naming the parameter; nothing is written.</p>"
+            "<p><b>REPORT_TITLE</b>: the report's title (default: the place and the dates of the reads).</p>"
+            "<p><b>OUTPUT_TABLE</b>: one row per metric: <i>metric</i>, <i>value</i> (null where the input "
+            "cannot give it, never a made-up zero), <i>note</i>. The funnel: records_in_source, "
+            "unreadable_records, rejected_reads, one rejected_&lt;reason&gt; per reason present, misreads "
+            "(rejected for their text: empty_plate, invalid_chars, sign_word, overlength). Then total_reads; "
+            "unique_plates (after the cleaner's normalisation: upper case, spaces, dashes and dots removed; "
+            "paired with the state when there is one); plates_seen_once; mean_reads_per_plate; "
+            "max_reads_single_plate; government_plates and government_reads (from is_government, else the "
+            "pattern; null for hashed plates); duplicate_reads (from is_duplicate); reads_near_reference; "
+            "reads_outside_boundary (the border counts as inside); reads_missing_location (INPUT and REJECTED "
+            "together: no geometry, at 0,0, or out of range); devices; days_with_reads; busiest_device_share. "
+            "Each metric of that list is also an output number of the same name in upper case.</p>"
+            "<p><b>OUTPUT_HTML</b>: one self-contained HTML file (charts embedded, opens offline): the title, "
+            "the funnel, key findings, the numbers under plain labels, reads by hour and by weekday × hour in "
+            "the named zone, reads per plate and the most-read plates by rank (plates withheld, government "
+            "plates flagged), reads per camera, a map, a section per result, and a methods appendix "
+            "(inputs by layer name, parameters, software versions, definitions, caveats). Every text from the "
+            "data is escaped; no plate, path or layer source appears. The file is created with the user's "
+            "umask.</p>"
             "<p>Example: <code>qgis_process.bin run alpr:summary -- INPUT=clean.gpkg "
-            "REJECTED=rejected.gpkg BOUNDARY=city.gpkg|layername=city_boundary "
-            'REFERENCE_POINT="-122.27,37.80 [EPSG:4326]" OUTPUT_TABLE=summary.gpkg '
+            "REJECTED=rejected.gpkg UNREADABLE=unreadable.gpkg BOUNDARY=city.gpkg|layername=city_boundary "
+            'HOTSPOTS=hotspots.gpkg REFERENCE_POINT="-122.27,37.80 [EPSG:4326]" OUTPUT_TABLE=summary.gpkg '
             "OUTPUT_HTML=report.html</code></p>"
         )
 
@@ -136,38 +179,21 @@ class SummaryAlgorithm(AlprAlgorithm):
         add = self.add_parameter
         add(
             QgsProcessingParameterFeatureSource(self.INPUT, self.tr("Reads"), [QgsProcessing.TypeVectorPoint]),
-            self.tr("ALPR reads: the output of alpr:loadreads or alpr:cleanreads."),
+            self.tr("ALPR reads: the output of alpr:cleanreads (or alpr:loadreads)."),
         )
         for key, label, default, text, kind in (
-            (
-                self.PLATE_FIELD,
-                "Plate field",
-                "plate",
-                "Field holding the plates (plate_id on anonymized reads).",
-                QgsProcessingParameterField.String,
-            ),
-            (
-                self.TIME_FIELD,
-                "Time field",
-                "read_time",
-                "Field holding each read's date and time.",
-                QgsProcessingParameterField.Any,
-            ),
-            (
-                self.DEVICE_FIELD,
-                "Device field",
-                "device",
-                "Field naming the camera or car.",
-                QgsProcessingParameterField.Any,
-            ),
+            (self.PLATE_FIELD, "Plate field", "plate", "Field holding the plates (plate_id on anonymized reads).", 2),
+            (self.TIME_FIELD, "Time field", "read_time", "Field holding each read's date and time.", -1),
+            (self.DEVICE_FIELD, "Device field", "device", "Field naming the camera or car.", -1),
             (
                 self.STATE_FIELD,
                 "State field",
                 None,
                 "Field holding the plate's state (default: state, when present).",
-                QgsProcessingParameterField.Any,
+                -1,
             ),
         ):
+            kind = QgsProcessingParameterField.String if kind == 2 else QgsProcessingParameterField.Any
             add(
                 QgsProcessingParameterField(key, self.tr(label), default, self.INPUT, kind, optional=True),
                 self.tr(text),
@@ -190,7 +216,9 @@ class SummaryAlgorithm(AlprAlgorithm):
             QgsProcessingParameterFeatureSource(
                 self.BOUNDARY, self.tr("Boundary"), [QgsProcessing.TypeVectorPolygon], optional=True
             ),
-            self.tr("The jurisdiction's polygon(s): reads beyond it are counted, and it frames the map."),
+            self.tr(
+                "The jurisdiction's polygon(s): reads beyond it are counted; it frames the map and names the place."
+            ),
         )
         add(
             QgsProcessingParameterFeatureSource(
@@ -199,11 +227,16 @@ class SummaryAlgorithm(AlprAlgorithm):
                 [QgsProcessing.TypeVector],
                 optional=True,
             ),
-            self.tr("The cleaner's REJECTED layer (field reason): misreads are counted from it."),
+            self.tr("The cleaner's REJECTED layer (field reason): the funnel's rejected reads, by reason."),
         )
         add(
-            QgsProcessingParameterRasterLayer(self.HEATMAP, self.tr("Heatmap (for the report's map)"), optional=True),
-            self.tr("An alpr:heatmap raster to draw on the map; without it the reads are drawn."),
+            QgsProcessingParameterFeatureSource(
+                self.UNREADABLE,
+                self.tr("Unreadable records (from alpr:loadreads)"),
+                [QgsProcessing.TypeVector],
+                optional=True,
+            ),
+            self.tr("The loader's REJECTED table: records of the export that could not be read."),
         )
         add(
             QgsProcessingParameterString(
@@ -213,8 +246,21 @@ class SummaryAlgorithm(AlprAlgorithm):
             True,
         )
         add(
+            QgsProcessingParameterString(self.TIMEZONE, self.tr("Time zone the report names"), optional=True),
+            self.tr("IANA name (e.g. America/Los_Angeles); empty: looked up from where the reads are."),
+        )
+        for key, label, what, kind in self.RESULTS:
+            add(
+                QgsProcessingParameterFeatureSource(key, self.tr(label), [kind], optional=True),
+                self.tr("Optional: {}; adds its section to the report.").format(self.tr(what)),
+            )
+        add(
+            QgsProcessingParameterRasterLayer(self.HEATMAP, self.tr("Heatmap (for the report's map)"), optional=True),
+            self.tr("An alpr:heatmap raster to draw on the map; without it the reads are drawn."),
+        )
+        add(
             QgsProcessingParameterString(self.REPORT_TITLE, self.tr("Report title"), optional=True),
-            self.tr("Title of the HTML report (default: ALPR accountability report: <input layer name>)."),
+            self.tr("Title of the HTML report (default: the place and the dates of the reads)."),
         )
         self.addParameter(
             QgsProcessingParameterFeatureSink(self.OUTPUT_TABLE, self.tr("Summary table"), QgsProcessing.TypeVector)
@@ -257,6 +303,28 @@ class SummaryAlgorithm(AlprAlgorithm):
             ),
         )
 
+    def _zone(self, parameters, context, lon, lat) -> Tuple[Optional[str], str]:
+        """(IANA zone or None, how it was chosen): TIMEZONE when given (checked), else looked up."""
+        from alpr_qgis.core.errors import AlprInputError
+
+        given = self.parameterAsString(parameters, self.TIMEZONE, context).strip()
+        if given:
+            try:
+                import zoneinfo
+
+                zoneinfo.ZoneInfo(given)
+            except (ValueError, KeyError, OSError) as err:
+                raise AlprInputError(
+                    '"{}" is not an IANA time-zone name.'.format(given),
+                    field=self.TIMEZONE,
+                    hint="Use a name such as America/Los_Angeles, or leave TIMEZONE empty.",
+                ) from err
+            return given, self.tr("given as TIMEZONE")
+        zone = lookup_zone(lon, lat) if len(lon) else None
+        if zone:
+            return zone, self.tr("looked up from where the reads are")
+        return None, self.tr("the zone could not be looked up from the reads' locations")
+
     def process(self, parameters: Dict, context, feedback) -> Dict:
         import numpy as np
 
@@ -264,14 +332,16 @@ class SummaryAlgorithm(AlprAlgorithm):
         from alpr_qgis.core.errors import AlprInputError, Cancelled
         from alpr_qgis.core.jurisdiction import classify, dissolve, near_null_island
         from alpr_qgis.core.summary import SummaryInput, describe_distance, summarise, within_distance
+        from alpr_qgis.qgis_io import report_io
         from alpr_qgis.qgis_io.crs import to_degrees, transform_xy
         from alpr_qgis.qgis_io.inputs import polygons_crs, read_polygons, reads_crs
+        from alpr_qgis.qgis_io.report_io import write_text
         from alpr_qgis.qgis_io.vector import read_frame, write_frame
 
         source = self.parameterAsSource(parameters, self.INPUT, context)
         if source is None:
             raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
-        layer_name = source.sourceName() or "the input layer"
+        layer_name = report_io.layer_name(self, parameters, self.INPUT, context) or "the input layer"
         fields = [f.name() for f in source.fields()]
         plate_field, time_field, device_field, state_field = (
             self._field(parameters, key, context, fields, layer_name, feedback)
@@ -282,9 +352,13 @@ class SummaryAlgorithm(AlprAlgorithm):
         gov_pattern = self.parameterAsString(parameters, self.GOVERNMENT_PATTERN, context) or r"\d{7}"
         compile_government(gov_pattern)  # a clear error for a bad pattern
         distance = self.parameterAsDouble(parameters, self.REFERENCE_DISTANCE, context)
+        # Every result input is checked before anything is read: a wrong layer stops the run here.
+        plans = {key: report_io.plan_result(self, parameters, key, context) for key, *_ in self.RESULTS}
+        unreadable_plan = report_io.plan_result(self, parameters, self.UNREADABLE, context)
         gov_flag = next((f for f in fields if f.lower() == "is_government"), None)
         dup_flag = next((f for f in fields if f.lower() == "is_duplicate"), None)
-        wanted = [f for f in (plate_field, time_field, device_field, state_field, gov_flag, dup_flag) if f]
+        id_field = next((f for f in fields if f.lower() == "read_id"), None)
+        wanted = [f for f in (plate_field, time_field, device_field, state_field, gov_flag, dup_flag, id_field) if f]
         wanted = list(dict.fromkeys(wanted))
 
         feedback.setProgressText(self.tr("Reading the reads"))
@@ -318,7 +392,15 @@ class SummaryAlgorithm(AlprAlgorithm):
         crs = reads_crs(frame, layer_name, feedback, self) if n else QgsCoordinateReferenceSystem("EPSG:4326")
         no_geometry = ~(np.isfinite(frame.x) & np.isfinite(frame.y))
         lon, lat = to_degrees(frame.x, frame.y, crs, transform_context)
-        island = near_null_island(lon, lat) & ~no_geometry
+        with np.errstate(invalid="ignore"):
+            in_range = np.isfinite(lon) & np.isfinite(lat) & (np.abs(lon) <= 180) & (np.abs(lat) <= 90)
+        invalid = ~no_geometry & ~in_range
+        island = near_null_island(lon, lat) & ~no_geometry & in_range
+        located = ~no_geometry & ~island & ~invalid
+        zone, zone_how = self._zone(parameters, context, lon[located], lat[located])
+        feedback.pushInfo(
+            self.tr("Times are named in {} ({}).").format(zone or self.tr("local time as recorded"), zone_how)
+        )
         feedback.setProgress(40)
 
         near = None
@@ -353,22 +435,19 @@ class SummaryAlgorithm(AlprAlgorithm):
             outside = classify(bx, by, shape).outside
         feedback.setProgress(50)
 
-        rejected_reasons = None
-        rejected_name = None
-        if parameters.get(self.REJECTED):
-            rejected_source = self.parameterAsSource(parameters, self.REJECTED, context)
-            if rejected_source is None:
-                raise QgsProcessingException(self.invalidSourceError(parameters, self.REJECTED))
-            rejected_name = rejected_source.sourceName() or "the rejected layer"
-            reason = next((f.name() for f in rejected_source.fields() if f.name().lower() == "reason"), None)
-            if reason is None:
-                raise AlprInputError(
-                    'has no field "reason": it is not the REJECTED output of alpr:cleanreads.',
-                    path=rejected_name,
-                    hint="Give the rejected layer written by alpr:cleanreads, or leave REJECTED empty.",
+        rejected = report_io.read_rejected(self, parameters, self.REJECTED, context, crs)
+        unreadable = report_io.read_unreadable(self, parameters, self.UNREADABLE, context) if unreadable_plan else None
+        read_ids = table[id_field].dropna().to_numpy(dtype=np.int64) if id_field else None
+        for other, what in ((rejected, "REJECTED"), (unreadable, "UNREADABLE")):
+            ids = None if other is None else (other.read_ids if what == "REJECTED" else other[2])
+            shared = report_io.shared_ids(read_ids, ids)
+            if shared:
+                feedback.pushWarning(
+                    self.tr(
+                        "{} read_id values are both in INPUT and in {}: records_in_source counts them twice. "
+                        "Give the clean reads as INPUT and each step's own rejected layer."
+                    ).format(shared, what)
                 )
-            rejected = read_frame(self, parameters, self.REJECTED, context, [reason], geometry=False)
-            rejected_reasons = rejected.table[reason]
 
         feedback.setProgressText(self.tr("Counting"))
         summary = summarise(
@@ -383,18 +462,22 @@ class SummaryAlgorithm(AlprAlgorithm):
                 government_pattern=gov_pattern,
                 no_geometry=no_geometry,
                 null_island=island,
+                invalid_location=invalid,
                 near_reference=near,
                 reference_note=reference_note,
                 outside_boundary=outside,
-                rejected_reasons=rejected_reasons,
+                rejected_reasons=rejected.reasons if rejected else None,
+                rejected_all_reasons=rejected.all_reasons if rejected else None,
+                rejected_locations=rejected.locations if rejected else None,
+                unreadable_reasons=unreadable[0] if unreadable else None,
             )
         )
         if feedback.isCanceled():
             raise Cancelled()
+        sections = self._sections(parameters, context, plans, summary)
         feedback.setProgress(60)
 
         feedback.setProgressText(self.tr("Drawing the map"))
-        located = ~no_geometry & ~island
         map_png, caption = self._map(
             parameters, context, feedback, frame, crs, located, point, point_crs, distance, boundary
         )
@@ -406,15 +489,15 @@ class SummaryAlgorithm(AlprAlgorithm):
             summary,
             parameters,
             context,
-            layer_name,
-            rejected_name,
+            sections,
+            (zone, zone_how),
             map_png,
             caption,
             distance,
             [plate_field, time_field, device_field, state_field, gov_pattern],
             "{} [{}]".format(point.toString(6), point_crs.authid() or "layer CRS") if point is not None else None,
         )
-        self._write_text(html_path, report)
+        write_text(html_path, report)
         dest, _ = write_frame(self, parameters, self.OUTPUT_TABLE, context, summary.table)
 
         for metric, value, note in summary.table.itertuples(index=False, name=None):
@@ -424,7 +507,7 @@ class SummaryAlgorithm(AlprAlgorithm):
                 else ("{:,.0f}".format(value) if float(value).is_integer() else "{:.3f}".format(value))
             )
             feedback.pushInfo("{}: {}{}".format(metric, shown, " ({})".format(note) if note else ""))
-        feedback.pushInfo(self.tr("Report written to {}").format(html_path))
+        feedback.pushInfo(self.tr("Report written: {}").format(os.path.basename(html_path)))
         results = {self.OUTPUT_TABLE: dest, self.OUTPUT_HTML: html_path}
         for metric in METRIC_NAMES:
             results[metric.upper()] = summary.value(metric)
@@ -432,136 +515,73 @@ class SummaryAlgorithm(AlprAlgorithm):
 
     # ------------------------------------------------------------------ pieces
 
-    @staticmethod
-    def _write_text(path: str, text: str) -> None:
-        """Write ``text`` to ``path`` whole or not at all (a temporary file renamed into place)."""
-        folder = os.path.dirname(os.path.abspath(path))
-        os.makedirs(folder, exist_ok=True)
-        handle, tmp = tempfile.mkstemp(prefix=".alpr-report-", suffix=".html", dir=folder)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(text)
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.remove(tmp)
-            raise
+    def _sections(self, parameters, context, plans, summary) -> list:
+        """The report's result sections, from the result inputs given (read here, checked before)."""
+        from alpr_qgis.core.report.findings import Facts, build_sections
+        from alpr_qgis.qgis_io.report_io import read_result
+
+        devices = summary.value("devices")
+        facts = Facts(int(summary.value("total_reads") or 0), int(devices) if devices is not None else None)
+        tables = {
+            key: (read_result(self, parameters, key, context, plan[0]), plan[1])
+            for key, plan in plans.items()
+            if plan is not None
+        }
+        return build_sections(tables, facts)
 
     def _map(
         self, parameters, context, feedback, frame, crs, located, point, point_crs, distance, boundary
     ) -> Tuple[Optional[bytes], str]:
-        """The report's map (PNG bytes) and its caption; (None, why) when it cannot be drawn.
+        """The report's map: (PNG bytes, caption), or (None, why) when it cannot be drawn.
 
-        ``located``: the reads with a usable location (a geometry, not at 0,0).
+        The one place the report gets its map: to switch to another renderer,
+        call it here. It must return the PNG bytes (or None) and a caption.
         """
-        import numpy as np
+        from alpr_qgis.qgis_io.report_map import draw_map
 
-        from alpr_qgis.qgis_io import mapimage
-        from alpr_qgis.qgis_io.crs import transform_xy, working_crs
-
-        transform_context = context.transformContext()
-        heat = self.parameterAsRasterLayer(parameters, self.HEATMAP, context) if parameters.get(self.HEATMAP) else None
-        layers = []
-        parts = []
-        if heat is not None and heat.isValid():
-            map_crs = heat.crs() if heat.crs().isValid() else working_crs(crs, frame.x, frame.y, transform_context)
-            styled = mapimage.heatmap_layer(heat)
-            layers.append(styled)
-            extent = mapimage.layer_extent(heat, map_crs)
-            parts.append(self.tr("the heatmap"))
-        else:
-            map_crs = working_crs(crs, frame.x, frame.y, transform_context)
-            mx, my = transform_xy(frame.x[located], frame.y[located], crs, map_crs, transform_context)
-            ok = np.isfinite(mx) & np.isfinite(my)
-            mx, my = mx[ok], my[ok]
-            extent = None
-            if len(mx):
-                lo = np.percentile(np.column_stack([mx, my]), 0.5, axis=0)
-                hi = np.percentile(np.column_stack([mx, my]), 99.5, axis=0)
-                extent = QgsRectangle(lo[0], lo[1], hi[0], hi[1])
-            if len(mx) > DRAW_POINTS_UP_TO:
-                # Too many points to draw one by one (and to see): their density instead.
-                frame_extent = QgsRectangle(float(mx.min()), float(my.min()), float(mx.max()), float(my.max()))
-                if boundary is not None:
-                    bounds = mapimage.layer_extent(
-                        self.parameterAsVectorLayer(parameters, self.BOUNDARY, context), map_crs
-                    )
-                    if bounds is not None:
-                        frame_extent.combineExtentWith(bounds)
-                frame_extent.scale(1.1)
-                styled = mapimage.density_layer(
-                    mx,
-                    my,
-                    map_crs,
-                    frame_extent,
-                    tempfile.mkdtemp(prefix="alpr_map_", dir=QgsProcessingUtils.tempFolder()),
-                )
-                label = self.tr("the density of the {:,} located reads (counts per cell, smoothed)").format(len(mx))
-            else:
-                styled = mapimage.points_layer(self.parameterAsVectorLayer(parameters, self.INPUT, context))
-                label = self.tr("the reads")
-            if styled is not None:
-                layers.append(styled)
-                parts.append(label)
-        boundary_layer = None
-        if boundary is not None:
-            boundary_layer = mapimage.outline_layer(self.parameterAsVectorLayer(parameters, self.BOUNDARY, context))
-            if boundary_layer is not None:
-                layers.insert(0, boundary_layer)
-                extent = mapimage.layer_extent(boundary_layer, map_crs) or extent
-                parts.append(self.tr("the boundary (outline)"))
-        if point is not None:
-            layers[:0] = mapimage.reference_layers(point, point_crs, distance, map_crs)
-            parts.append(self.tr("the reference point (star) and its radius (dashed)"))
-        if not layers or extent is None or extent.isEmpty():
-            return None, self.tr("No map: the input has no located read to draw.")
-        try:
-            png = mapimage.render_png(layers, map_crs, extent)
-        except Exception as err:  # noqa: BLE001 (a report without its map beats no report)
-            feedback.pushWarning(self.tr("The map could not be drawn: {}").format(err))
-            return None, self.tr("The map could not be drawn.")
-        caption = self.tr("Map of {}, in {}.").format(", ".join(parts), map_crs.authid() or map_crs.description())
-        return png, caption
+        return draw_map(self, parameters, context, feedback, frame, crs, located, point, point_crs, distance, boundary)
 
     def _report(
-        self, summary, parameters, context, layer_name, rejected_name, map_png, caption, distance, chosen, point_text
+        self, summary, parameters, context, sections, zone, map_png, caption, distance, chosen, point_text
     ) -> str:
         import matplotlib
         import numpy
         import pandas
         from osgeo import gdal
 
-        from alpr_qgis.core.report import ReportContext, build_report
+        from alpr_qgis.core.report import ReportContext, build_report, default_title
         from alpr_qgis.core.summary import describe_distance
+        from alpr_qgis.qgis_io.report_io import layer_name, place_name, plugin_version
 
-        def source_text(key: str) -> str:
-            value = parameters.get(key)
-            if not value:
-                return self.tr("(not given)")
-            layer = self.parameterAsLayer(parameters, key, context)
-            if layer is not None:
-                return "{} ({})".format(layer.name(), layer.source())
-            return str(value)
-
+        not_given = self.tr("(not given)")
+        inputs = [(self.tr("Reads analysed (INPUT)"), layer_name(self, parameters, self.INPUT, context))]
+        for key, label in (
+            (self.REJECTED, self.tr("Rejected reads (REJECTED)")),
+            (self.UNREADABLE, self.tr("Unreadable records (UNREADABLE)")),
+            (self.BOUNDARY, self.tr("Boundary (BOUNDARY)")),
+        ):
+            inputs.append((label, layer_name(self, parameters, key, context) or not_given))
+        for key, label, *_ in (*self.RESULTS, (self.HEATMAP, "Heatmap")):
+            if parameters.get(key):  # result inputs: only those given
+                inputs.append(("{} ({})".format(self.tr(label), key), layer_name(self, parameters, key, context)))
         plate_field, time_field, device_field, state_field, gov_pattern = chosen
+        start, end = summary.time_range
+        title = self.parameterAsString(parameters, self.REPORT_TITLE, context).strip() or default_title(
+            place_name(self, parameters, self.BOUNDARY, context), start, end
+        )
         ctx = ReportContext(
-            title=self.parameterAsString(parameters, self.REPORT_TITLE, context).strip()
-            or self.tr("ALPR accountability report: {}").format(layer_name),
+            title=title,
             generated=datetime.datetime.now().strftime("%Y-%m-%d %H:%M"),
-            inputs=[
-                (self.INPUT, source_text(self.INPUT)),
-                (self.BOUNDARY, source_text(self.BOUNDARY)),
-                (self.REJECTED, source_text(self.REJECTED) if rejected_name else self.tr("(not given)")),
-                (self.HEATMAP, source_text(self.HEATMAP)),
-            ],
+            inputs=inputs,
             parameters=[
                 (self.PLATE_FIELD, plate_field or "(none)"),
                 (self.TIME_FIELD, time_field or "(none)"),
                 (self.DEVICE_FIELD, device_field or "(none)"),
                 (self.STATE_FIELD, state_field or "(none)"),
-                (self.REFERENCE_POINT, point_text or self.tr("(not given)")),
+                (self.REFERENCE_POINT, point_text or not_given),
                 (self.REFERENCE_DISTANCE, describe_distance(distance)),
                 (self.GOVERNMENT_PATTERN, gov_pattern),
+                (self.TIMEZONE, "{} ({})".format(zone[0] or self.tr("local time as recorded"), zone[1])),
             ],
             software=[
                 ("alpr_qgis", plugin_version()),
@@ -575,5 +595,8 @@ class SummaryAlgorithm(AlprAlgorithm):
             map_png=map_png,
             map_caption=caption,
             reference_distance_text=describe_distance(distance),
+            time_zone=zone[0],
+            time_zone_how=zone[1],
+            sections=sections,
         )
         return build_report(summary, ctx)

@@ -429,19 +429,25 @@ def _location_rows(data: SummaryInput, n: int, add) -> np.ndarray:
         add("reads_outside_boundary", None, "no BOUNDARY given")
     counts = [int(none.sum()), int(island.sum()), int(invalid.sum())]
     in_input = int(missing.sum())
-    where = "analysed reads"
+    where = ""
     if data.rejected_reasons is not None:
         m = len(data.rejected_reasons)
         r_none, r_island, r_invalid = (data.rejected_locations or Locations()).arrays(
             m, data.rejected_all_reasons if data.rejected_all_reasons is not None else data.rejected_reasons
         )
         counts = [counts[0] + int(r_none.sum()), counts[1] + int(r_island.sum()), counts[2] + int(r_invalid.sum())]
-        where = "{:,} among the analysed reads, {:,} among the rejected".format(in_input, sum(counts) - in_input)
+        in_rejected = sum(counts) - in_input
+        if in_input and in_rejected:
+            where = "{:,} among the analysed reads, {:,} among the rejected".format(in_input, in_rejected)
+        elif in_rejected:
+            where = "all among the rejected reads"
+        elif in_input:
+            where = "all among the analysed reads"
     note = "{:,} without a geometry, {:,} at 0,0".format(counts[0], counts[1])
     if counts[2]:
         note += ", {:,} out of range".format(counts[2])
-    if data.rejected_reasons is not None:
-        note += " ({})".format(where)
+    if where:
+        note += "; " + where
     add("reads_missing_location", sum(counts), note)
     return missing
 

@@ -93,7 +93,7 @@ def test_missing_location_counts_input_and_rejected_once_each():
     # Rejected: null geometry (8th, and the 11th by its reasons), 0,0 (1st by reasons, 2nd, 10th), out of range (9th).
     assert v["reads_missing_location"] == 2 + 6
     assert s.note("reads_missing_location") == (
-        "3 without a geometry, 4 at 0,0, 1 out of range (2 among the analysed reads, 6 among the rejected)"
+        "3 without a geometry, 4 at 0,0, 1 out of range; 2 among the analysed reads, 6 among the rejected"
     )
 
 

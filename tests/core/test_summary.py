@@ -142,7 +142,7 @@ def test_reference_boundary_and_rejected():
     # Missing locations: the input's two and the rejected read at 0,0.
     assert v["reads_missing_location"] == 3
     assert s.note("reads_missing_location") == (
-        "1 without a geometry, 2 at 0,0 (2 among the analysed reads, 1 among the rejected)"
+        "1 without a geometry, 2 at 0,0; 2 among the analysed reads, 1 among the rejected"
     )
 
 

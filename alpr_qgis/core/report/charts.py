@@ -80,7 +80,12 @@ def horizontal_bars(
     if reference is not None:
         ax.axvline(reference, color=DARK, linewidth=0.8, linestyle="--")
     if not log:
+        from matplotlib.ticker import FuncFormatter
+
         ax.set_xlim(0, top * 1.2 if top > 0 else 1)
+        ax.xaxis.set_major_formatter(
+            FuncFormatter(lambda v, _: "{:,.0f}".format(v) if v == int(v) else "{:g}".format(v))
+        )
     ax.set_xlabel(text(xlabel, 120), fontsize=9)
     _style(ax)
     return _png(fig)

@@ -445,8 +445,11 @@ def build_report(summary: Summary, context: ReportContext) -> str:
     ]
     if start is not None:
         parts.append("<p>Reads from <b>{}</b> to <b>{}</b>, {}.</p>".format(_stamp(start), _stamp(end), e(zone)))
+    version = dict(context.software).get("alpr_qgis")
     parts.append(
-        '<p class="muted">Made {} with alpr_qgis. No plate appears in this report.</p>'.format(e(context.generated))
+        '<p class="muted">Made {} with alpr_qgis{}. No plate appears in this report.</p>'.format(
+            e(context.generated), " " + e(version) if version else ""
+        )
     )
     parts.append(funnel_html(summary))
     parts.append('<section id="findings"><h2>Key findings</h2>')

@@ -101,11 +101,12 @@ def sites_section(t: pd.DataFrame, layer: str, facts: Facts) -> Section:
     if len(order):
         top = order[0]
         headline = (
-            "{} of the {} sensitive sites are busier than 95 % of the places where the cameras read; the "
+            "{} of the {} sensitive sites {} busier than 95 % of the places where the cameras read; the "
             "busiest, {}, saw {} of {} where {} would be usual."
         ).format(
-            number(busy),
+            number(busy) if busy else "None",
             number(ok.sum()),
+            "is" if busy <= 1 else "are",
             labels[top],
             plural(reads[top], "read"),
             plural(plates[top], "distinct plate"),
