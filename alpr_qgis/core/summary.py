@@ -48,6 +48,15 @@ REASON_LABELS: Dict[str, str] = {
     "null_island": "location at 0,0 (null island)",
 }
 
+# The loader's reasons for a record it could not read.
+UNREADABLE_LABELS: Dict[str, str] = {
+    "too_few_fields": "with too few fields",
+    "too_many_fields": "with too many fields",
+    "unterminated_quote": "with an unterminated quote",
+    "bad_timestamp": "with an unreadable time",
+    "missing_timestamp": "without a time",
+}
+
 # Definitions, shown in the algorithm's help and in the report's methods section.
 DEFINITIONS: Dict[str, str] = {
     "records_in_source": "Every record of the export: the reads analysed, plus the reads the cleaner rejected "
@@ -322,7 +331,8 @@ def _funnel(data: SummaryInput, add) -> Tuple[List[Tuple[str, int]], Dict[str, i
         add(
             "unreadable_records",
             parts[0][1],
-            ", ".join("{:,} {}".format(v, k) for k, v in unreadable.items()) or "none",
+            "; ".join("{:,} {}".format(v, UNREADABLE_LABELS.get(k, k.replace("_", " "))) for k, v in unreadable.items())
+            or "none",
         )
     else:
         add("unreadable_records", None, "no UNREADABLE table given (the REJECTED output of alpr:loadreads)")
@@ -335,8 +345,9 @@ def _funnel(data: SummaryInput, add) -> Tuple[List[Tuple[str, int]], Dict[str, i
         add(
             "misreads",
             mis,
-            "reasons "
-            + ", ".join("{:,} {}".format(dict(reason_rows).get("rejected_" + r, 0), r) for r in MISREAD_REASONS),
+            "; ".join(
+                "{:,} {}".format(dict(reason_rows).get("rejected_" + r, 0), REASON_LABELS[r]) for r in MISREAD_REASONS
+            ),
         )
     else:
         add("rejected_reads", None, "no REJECTED layer given (the rejected output of alpr:cleanreads)")

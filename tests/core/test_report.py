@@ -75,6 +75,9 @@ def test_funnel_accounts_for_every_record_by_reason():
     metrics = list(s.table["metric"])
     assert metrics[:3] == ["records_in_source", "unreadable_records", "rejected_reads"]
     assert metrics[3 : 3 + len(CLEANER_REASONS)] == ["rejected_" + r for r in CLEANER_REASONS]
+    assert s.note("unreadable_records") == (
+        "2 with an unreadable time; 1 with too few fields; 1 with too many fields; 1 without a time"
+    )
     assert s.unreadable_reasons == {
         "bad_timestamp": 2,
         "too_few_fields": 1,

@@ -136,7 +136,9 @@ def test_reference_boundary_and_rejected():
     assert v["reads_outside_boundary"] == 2
     # Misreads: every reason about the text (the empty plate too), not the location.
     assert v["misreads"] == 5
-    assert s.note("misreads") == "reasons 1 empty_plate, 1 invalid_chars, 2 sign_word, 1 overlength"
+    assert s.note("misreads") == (
+        "1 no plate text; 1 characters no plate has; 2 road-sign text read as a plate; 1 text too long for a plate"
+    )
     assert v["rejected_reads"] == 6 and v["records_in_source"] == 16
     assert v["rejected_sign_word"] == 2 and v["rejected_null_island"] == 1
     # Missing locations: the input's two and the rejected read at 0,0.
