@@ -68,8 +68,8 @@ MAX_PNG_BYTES = 300_000
 LAYOUT_NAME = "ALPR heatmap (A4)"
 TITLE = "Where the cameras read: licence-plate reads per km², Harborview (sample data)"
 ATTRIBUTION = (
-    "Reads: the synthetic ALPR export shipped with alpr_qgis (sample/alpr_reads.csv.gz), cleaned by alpr:cleanreads. "
-    "Boundaries: sample/city.gpkg. Density: alpr:heatmap{}. Map: QGIS, alpr_qgis."
+    "Reads: the synthetic ALPR export shipped with alpr_qgis (alpr_reads.csv.gz), cleaned by alpr:cleanreads. "
+    "Boundaries: the sample city (city.gpkg). Density: alpr:heatmap{}. Map: QGIS, alpr_qgis."
 )
 
 # (file, layer inside the file or None, name in the project, group, visible), top of the map first.
