@@ -49,15 +49,6 @@ METRIC_NAMES = (
 )
 
 
-def lookup_zone(lon, lat) -> Optional[str]:
-    """The IANA zone where the reads are (None when it cannot be told, or the lookup module is missing)."""
-    try:
-        from alpr_qgis.core.timezones import lookup_zone as lookup
-    except ImportError:
-        return None
-    return lookup(lon, lat)
-
-
 class SummaryAlgorithm(AlprAlgorithm):
     INPUT = "INPUT"
     PLATE_FIELD = "PLATE_FIELD"
@@ -320,6 +311,8 @@ class SummaryAlgorithm(AlprAlgorithm):
                     hint="Use a name such as America/Los_Angeles, or leave TIMEZONE empty.",
                 ) from err
             return given, self.tr("given as TIMEZONE")
+        from alpr_qgis.qgis_io.report_io import lookup_zone
+
         zone = lookup_zone(lon, lat) if len(lon) else None
         if zone:
             return zone, self.tr("looked up from where the reads are")

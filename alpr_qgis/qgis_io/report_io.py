@@ -55,6 +55,15 @@ def current_umask() -> int:
     return mask
 
 
+def lookup_zone(lon, lat) -> Optional[str]:
+    """The IANA zone where the reads are (None when it cannot be told, or the lookup module is missing)."""
+    try:
+        from alpr_qgis.core.timezones import lookup_zone as lookup
+    except ImportError:
+        return None
+    return lookup(lon, lat)
+
+
 PLACE_FIELDS = ("name", "city", "place", "jurisdiction", "namelsad", "municipality", "town")
 
 
