@@ -27,18 +27,53 @@ CHILDREN = {
     "load": "alpr:loadreads",
     "clean": "alpr:cleanreads",
     "heatmap": "alpr:heatmap",
+    "hotspots": "alpr:hotspots",
+    "tracks": "alpr:devicetracks",
     "census": "alpr:joincensus",
+    "crime": "alpr:joincrime",
+    "sites": "alpr:sites",
+    "outside": "alpr:jurisdiction",
     "summary": "alpr:summary",
     "anonymize": "alpr:anonymizeplates",
 }
-INPUTS = {"alpr_export", "boundary", "census", "reference_point"}
+INPUTS = {
+    "alpr_export",
+    "plate_field",
+    "time_field",
+    "lat_field",
+    "lon_field",
+    "location_field",
+    "device_field",
+    "state_field",
+    "timezone",
+    "key_file",
+    "key_authcfg",
+    "report_title",
+    "boundary",
+    "neighbours",
+    "census",
+    "population_field",
+    "census_attributes",
+    "census_counts",
+    "crimes",
+    "crime_category_field",
+    "crime_category_filter",
+    "sites",
+    "reference_point",
+}
 OUTPUTS = {
     "load:unreadable_records",
     "clean:clean_reads",
     "clean:rejected_reads",
     "heatmap:heatmap",
+    "hotspots:hotspots",
+    "tracks:device_tracks",
     "census:census_units",
     "census:census_stats",
+    "crime:crime_units",
+    "crime:crime_stats",
+    "sites:sites",
+    "outside:reads_outside",
     "summary:summary_table",
     "summary:summary_report",
     "anonymize:reads_to_publish",
@@ -68,21 +103,37 @@ def test_shipped_model_loads_as_the_modeler_loads_it(alpr_provider):
         ok, errors = model.validateChildAlgorithm(child_id)
         assert ok, (child_id, errors)
 
-    # The graph: load -> clean -> {heatmap, census, summary}, clean -> anonymize.
+    # The graph: load -> clean -> every analysis -> summary; clean -> anonymize -> summary (its audit).
     child_output = QgsProcessingModelChildParameterSource.ChildOutput
     model_param = QgsProcessingModelChildParameterSource.ModelParameter
     for child_id, param, (kind, origin, name) in (
         ("load", "INPUT", (model_param, "alpr_export", None)),
+        ("load", "PLATE_FIELD", (model_param, "plate_field", None)),
+        ("load", "TIMEZONE", (model_param, "timezone", None)),
         ("clean", "INPUT", (child_output, "load", "OUTPUT")),
         ("heatmap", "INPUT", (child_output, "clean", "OUTPUT")),
         ("census", "INPUT", (child_output, "clean", "OUTPUT")),
         ("census", "CENSUS", (model_param, "census", None)),
+        ("census", "COUNT_ATTRIBUTES", (model_param, "census_counts", None)),
+        ("crime", "CATEGORY_FILTER", (model_param, "crime_category_filter", None)),
         ("summary", "INPUT", (child_output, "clean", "OUTPUT")),
         ("summary", "REJECTED", (child_output, "clean", "REJECTED")),
+        ("summary", "UNREADABLE", (child_output, "load", "REJECTED")),
+        ("summary", "TIMEZONE", (child_output, "load", "TIMEZONE")),
         ("summary", "HEATMAP", (child_output, "heatmap", "OUTPUT")),
+        ("summary", "HOTSPOTS", (child_output, "hotspots", "OUTPUT")),
+        ("summary", "TRACKS", (child_output, "tracks", "OUTPUT")),
+        ("summary", "CENSUS", (child_output, "census", "OUTPUT")),
+        ("summary", "CENSUS_STATS", (child_output, "census", "OUTPUT_STATS")),
+        ("summary", "CRIME_STATS", (child_output, "crime", "OUTPUT_STATS")),
+        ("summary", "SITES", (child_output, "sites", "OUTPUT")),
+        ("summary", "OUTSIDE", (child_output, "outside", "OUTPUT")),
+        ("summary", "AUDIT", (child_output, "anonymize", "AUDIT")),
         ("summary", "BOUNDARY", (model_param, "boundary", None)),
         ("summary", "REFERENCE_POINT", (model_param, "reference_point", None)),
+        ("summary", "REPORT_TITLE", (model_param, "report_title", None)),
         ("anonymize", "INPUT", (child_output, "clean", "OUTPUT")),
+        ("anonymize", "KEY_AUTHCFG", (model_param, "key_authcfg", None)),
     ):
         source = source_of(model, child_id, param)
         assert source.source() == kind, (child_id, param)
@@ -90,7 +141,7 @@ def test_shipped_model_loads_as_the_modeler_loads_it(alpr_provider):
             assert (source.outputChildId(), source.outputName()) == (origin, name), (child_id, param)
         else:
             assert source.parameterName() == origin, (child_id, param)
-    assert set(model.dependsOnChildAlgorithms("summary")) == {"load", "clean", "heatmap"}
+    assert set(model.dependsOnChildAlgorithms("summary")) == set(CHILDREN) - {"summary"}
     # The anonymizer gets no plain KEY (QGIS would store it in the model): a key file or a one-time key.
     assert "KEY" not in model.childAlgorithm("anonymize").parameterSources()
 
@@ -143,24 +194,36 @@ def norm(plate: str) -> str:
     return re.sub(r"[\s.\-]", "", str(plate or "")).upper()
 
 
-def test_model_runs_on_the_sample(sample_subset, tmp_path):
-    outputs = {
-        name: str(tmp_path / (name.split(":")[1] + (".tif" if "heatmap" in name else ".gpkg"))) for name in OUTPUTS
+def city_inputs() -> dict:
+    """The sample city's layers, as a user fills in the model's dialog."""
+    return {
+        "boundary": f"{CITY}|layername=city_boundary",
+        "neighbours": f"{CITY}|layername=neighbours",
+        "neighbour_name_field": "name",
+        "census": f"{CITY}|layername=census_tracts",
+        "population_field": "population",
+        "census_attributes": ["per_capita_income"],
+        "census_counts": ["pop_white", "pop_black"],
+        "crimes": f"{CITY}|layername=crimes",
+        "crime_category_field": "category",
+        "crime_category_filter": "VEHICLE|AUTO|PLATE",
+        "sites": f"{CITY}|layername=sensitive_sites",
+        "reference_point": "-122.2789852,37.7979277 [EPSG:4326]",
     }
-    outputs["summary:summary_report"] = str(tmp_path / "report.html")
+
+
+def model_outputs(folder: Path) -> dict:
+    outputs = {
+        name: str(folder / (name.split(":")[1] + (".tif" if "heatmap" in name else ".gpkg"))) for name in OUTPUTS
+    }
+    outputs["summary:summary_report"] = str(folder / "report.html")
+    return outputs
+
+
+def test_model_runs_on_the_sample(sample_subset, tmp_path):
+    outputs = model_outputs(tmp_path)
     context = QgsProcessingContext()
-    res = processing.run(
-        MODEL_ID,
-        {
-            "alpr_export": str(sample_subset),
-            "boundary": f"{CITY}|layername=city_boundary",
-            "census": f"{CITY}|layername=census_tracts",
-            "census_attributes": ["per_capita_income"],
-            "reference_point": "-122.2789852,37.7979277 [EPSG:4326]",
-            **outputs,
-        },
-        context=context,
-    )
+    res = processing.run(MODEL_ID, {**city_inputs(), "alpr_export": str(sample_subset), **outputs}, context=context)
     for name in OUTPUTS:
         assert Path(res[name]).is_file(), name
     child = res["CHILD_RESULTS"]
@@ -182,12 +245,18 @@ def test_model_runs_on_the_sample(sample_subset, tmp_path):
     assert metrics["total_reads"] == n_clean == child["summary"]["TOTAL_READS"]
     keys = {(norm(f["plate"]), f["state"] or "") for f in clean.getFeatures() if norm(f["plate"])}
     assert metrics["unique_plates"] == len(keys) == child["summary"]["UNIQUE_PLATES"]
-    misreads = sum(1 for f in rejected.getFeatures() if f["reason"] in ("sign_word", "overlength", "invalid_chars"))
+    plate_text = ("empty_plate", "sign_word", "overlength", "invalid_chars")
+    misreads = sum(1 for f in rejected.getFeatures() if f["reason"] in plate_text)
     assert metrics["misreads"] == misreads
     assert metrics["duplicate_reads"] == cleaned["DUPLICATE_COUNT"]  # the model flags re-reads within 60 s
     assert 0 < metrics["reads_near_reference"] < n_clean
     html = Path(res["summary:summary_report"]).read_text(encoding="utf-8")
     assert "{:,}".format(n_clean) in html and "<img" in html
+    # The funnel adds up to the export, and every result has its section in the one report.
+    assert metrics["records_in_source"] == 6000 == n_clean + rejected.featureCount() + loaded["REJECTED_COUNT"]
+    for section in ("funnel", "map", "hotspots", "census", "crime", "sites", "outside", "tracks", "audit", "methods"):
+        assert '<section id="{}"'.format(section) in html, section
+    assert str(tmp_path) not in html and "city.gpkg" not in html
 
     # The heatmap of the clean reads, styled, in the local UTM zone.
     heat = QgsRasterLayer(res["heatmap:heatmap"])
@@ -200,7 +269,8 @@ def test_model_runs_on_the_sample(sample_subset, tmp_path):
     assert census.featureCount() == 32
     assert sum(f["read_count"] for f in census.getFeatures()) == child["census"]["MATCHED_COUNT"] <= n_clean
     stats = QgsVectorLayer(res["census:census_stats"])
-    assert {f["attribute"] for f in stats.getFeatures()} == {"per_capita_income"}
+    kinds = {f["attribute"]: f["kind"] for f in stats.getFeatures()}
+    assert kinds == {"per_capita_income": "value", "pop_white": "count", "pop_black": "count"}
 
     # Fit to publish: same reads, no plate, hour precision, a one-time key.
     assert public.featureCount() == n_clean
@@ -211,3 +281,48 @@ def test_model_runs_on_the_sample(sample_subset, tmp_path):
     data = Path(res["anonymize:reads_to_publish"]).read_bytes()
     assert not [p for p in some_plates if len(p) >= 5 and p.encode() in data]
     assert child["anonymize"]["PLATE_COUNT"] == len({k[0] for k in keys})
+
+
+def test_model_serves_a_differently_named_export_in_utc(sample_subset, tmp_path):
+    """Another department: other column names, UTC timestamps; the model is told the names, the zone is found."""
+    import csv
+    from datetime import datetime, timedelta
+
+    renamed = tmp_path / "other_export.csv"
+    with open(sample_subset, newline="", encoding="utf-8") as src, open(renamed, "w", newline="") as dst:
+        reader = csv.DictReader(src)
+        writer = csv.writer(dst)
+        writer.writerow(["Record No", "Plate St", "Read Date UTC", "GPS Lat", "GPS Lon", "Camera", "Plate State"])
+        for row in reader:
+            local = datetime.strptime(row["red_Timestamp"], "%m/%d/%Y %I:%M:%S %p")
+            utc = (local + timedelta(hours=7)).strftime("%Y-%m-%dT%H:%M:%SZ")  # July in Oakland: PDT, UTC-7
+            lat, _, lon = row["Location"].strip("()").partition(",")
+            writer.writerow([row["ID"], row["red_VRM"], utc, lat.strip(), lon.strip(), row["Device"], row["red_State"]])
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    common = {**city_inputs(), "report_title": "Reads in the second city"}
+    a = processing.run(MODEL_ID, {**common, "alpr_export": str(sample_subset), **model_outputs(first)})
+    b = processing.run(
+        MODEL_ID,
+        {
+            **common,
+            "alpr_export": str(renamed),
+            "plate_field": "Plate St",
+            "time_field": "Read Date UTC",
+            "lat_field": "GPS Lat",
+            "lon_field": "GPS Lon",
+            "device_field": "Camera",
+            "state_field": "Plate State",
+            **model_outputs(second),
+        },
+    )
+    assert b["CHILD_RESULTS"]["load"]["TIMEZONE"] == "America/Los_Angeles"
+    assert b["CHILD_RESULTS"]["clean"]["CLEAN_COUNT"] == a["CHILD_RESULTS"]["clean"]["CLEAN_COUNT"]
+
+    def times(path):
+        return sorted(f["read_time"].toString("yyyy-MM-dd HH:mm:ss") for f in QgsVectorLayer(path).getFeatures())
+
+    assert times(b["clean:clean_reads"]) == times(a["clean:clean_reads"])  # back in local time, to the second
+    html = Path(b["summary:summary_report"]).read_text(encoding="utf-8")
+    assert "Reads in the second city" in html and "America/Los_Angeles" in html
