@@ -21,7 +21,7 @@ The run has a hard time limit and the whole process group (QGIS, Xvfb) is
 killed at the end.  Exit status 0 only when everything passed.
 
     /usr/bin/python3 scripts/desktop_check.py                      # the working tree
-    /usr/bin/python3 scripts/desktop_check.py --zip dist/alpr_qgis-0.1.0.zip
+    /usr/bin/python3 scripts/desktop_check.py --zip dist/alpr_qgis-0.2.0.zip
     /usr/bin/python3 scripts/desktop_check.py --plugin-dir /tmp/broken/alpr_qgis
     /usr/bin/python3 scripts/desktop_check.py --profile-dir ~/.local/share/QGIS/QGIS3/profiles/default
     /usr/bin/python3 scripts/desktop_check.py --model --screenshot docs/desktop.png
