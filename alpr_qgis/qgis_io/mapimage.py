@@ -46,6 +46,7 @@ from qgis.core import (
     QgsPointXY,
     QgsPrintLayout,
     QgsProject,
+    QgsRasterBandStats,
     QgsRasterLayer,
     QgsRectangle,
     QgsScaleBarSettings,
@@ -94,10 +95,33 @@ def heatmap_layer(
     if per_km2 is None and os.path.isfile(qml):
         copy.loadNamedStyle(qml)
         return copy
-    stats = copy.dataProvider().bandStatistics(1)
-    apply_heatmap_style(copy, stats.maximumValue, per_km2, unit)
+    apply_heatmap_style(copy, raster_maximum(copy), per_km2, unit)
     copy.setName(unit[:1].upper() + unit[1:] if per_km2 else "Heatmap (raster values)")
     return copy
+
+
+def raster_maximum(layer: QgsRasterLayer) -> float:
+    """The exact largest value of band 1 (no-data left out): every cell read, nothing written beside the file.
+
+    Not the approximate statistics GDAL keeps in a ``.aux.xml`` (QGIS asks
+    for them when it opens a raster for its default grey style): those put
+    the demo heatmap's largest value at 255.5 instead of 500.9.
+    """
+    from osgeo import gdal
+
+    try:
+        dataset = gdal.Open(layer.source().split("|")[0])
+    except RuntimeError:  # (with gdal.UseExceptions() set by someone else)
+        dataset = None
+    if dataset is not None:
+        try:
+            return float(dataset.GetRasterBand(1).ComputeRasterMinMax(False)[1])
+        except (RuntimeError, TypeError):
+            pass
+        finally:
+            dataset = None
+    stats = layer.dataProvider().bandStatistics(1, QgsRasterBandStats.Max, QgsRectangle(), 0)  # every cell
+    return float(stats.maximumValue)
 
 
 def density_layer(

@@ -237,3 +237,25 @@ def test_density_layer_speaks_reads_per_km2(tmp_path):
     assert values.sum() * 20.0**2 * factor / 1e6 == pytest.approx(1000, rel=0.01)
     assert layer.name() == "Reads per km²"
     assert math.isclose(layer.renderer().classificationMax(), float(values.max()), rel_tol=1e-5)
+
+
+def test_the_legend_top_is_the_exact_largest_value_and_nothing_is_written_beside(tmp_path):
+    # 2.25 million cells with one peak: QGIS's default (sampled) statistics can miss it.
+    values = np.full((1500, 1500), 1.0, dtype=np.float32)
+    values[777, 1234] = 93.5
+    path = tmp_path / "peak.tif"
+    raster.write_geotiff_strips(
+        str(path),
+        [(0, values)],
+        1500,
+        1500,
+        (X0, 2.0, 0.0, Y0 + 3000, 0.0, -2.0),
+        QgsCoordinateReferenceSystem(UTM),
+        -9999.0,
+        metadata=raster.density_metadata(PER_KM2),
+    )
+    layer = QgsRasterLayer(str(path), "peak", "gdal")
+    assert mapimage.raster_maximum(layer) == 93.5
+    styled = mapimage.heatmap_layer(layer)
+    assert styled.renderer().classificationMax() == 93.5
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["peak.tif"]  # no .aux.xml of statistics
