@@ -435,6 +435,7 @@ def build_model():
             "OUTSIDE": output("outside", "OUTPUT"),
             "AUDIT": output("anonymize", "AUDIT"),
             "BOUNDARY": param("boundary"),
+            "NEIGHBOURS": param("neighbours"),
             "REFERENCE_POINT": param("reference_point"),
             "REFERENCE_DISTANCE": param("reference_distance"),
             "REPORT_TITLE": param("report_title"),

@@ -58,6 +58,7 @@ class SummaryAlgorithm(AlprAlgorithm):
     REFERENCE_POINT = "REFERENCE_POINT"
     REFERENCE_DISTANCE = "REFERENCE_DISTANCE"
     BOUNDARY = "BOUNDARY"
+    NEIGHBOURS = "NEIGHBOURS"
     REJECTED = "REJECTED"
     UNREADABLE = "UNREADABLE"
     GOVERNMENT_PATTERN = "GOVERNMENT_PATTERN"
@@ -118,7 +119,9 @@ class SummaryAlgorithm(AlprAlgorithm):
             "<b>REFERENCE_DISTANCE</b> (metres, default one mile = 1609.344 m, on the WGS 84 ellipsoid): e.g. "
             "police headquarters. <b>BOUNDARY</b>: the jurisdiction's polygon(s); reads beyond it are counted, "
             "it frames the map and names the place in the default title (its name field, else the layer's "
-            "name). <b>GOVERNMENT_PATTERN</b>: regular expression of whole normalised government plates, used "
+            "name). <b>NEIGHBOURS</b>: neighbouring jurisdictions, drawn and named around it on the map, with "
+            "the census units (CENSUS) as a light basemap; the map shows the heatmap in reads per km² with its "
+            "legend, a scale bar and a north arrow. <b>GOVERNMENT_PATTERN</b>: regular expression of whole normalised government plates, used "
             "when the layer has no is_government field.</p>"
             "<p><b>The funnel.</b> <b>REJECTED</b>: the cleaner's rejected layer (field reason). "
             "<b>UNREADABLE</b>: the loader's REJECTED table (records that could not be read; only its reason "
@@ -210,6 +213,12 @@ class SummaryAlgorithm(AlprAlgorithm):
             self.tr(
                 "The jurisdiction's polygon(s): reads beyond it are counted; it frames the map and names the place."
             ),
+        )
+        add(
+            QgsProcessingParameterFeatureSource(
+                self.NEIGHBOURS, self.tr("Neighbouring jurisdictions"), [QgsProcessing.TypeVectorPolygon], optional=True
+            ),
+            self.tr("Drawn (and named, from a name field) as the map's light basemap around the boundary."),
         )
         add(
             QgsProcessingParameterFeatureSource(

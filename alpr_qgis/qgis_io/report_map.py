@@ -10,7 +10,7 @@ import tempfile
 from typing import Optional, Tuple
 
 import numpy as np
-from qgis.core import QgsProcessingUtils, QgsRectangle
+from qgis.core import Qgis, QgsProcessingUtils, QgsRectangle
 
 from alpr_qgis.qgis_io import mapimage
 from alpr_qgis.qgis_io.crs import transform_xy, working_crs
@@ -28,64 +28,79 @@ def draw_map(
     the reference point and its radius (None without one).
     """
 
+    from alpr_qgis.qgis_io.report_io import layer_name, plugin_version
+
     transform_context = context.transformContext()
     heat = alg.parameterAsRasterLayer(parameters, alg.HEATMAP, context) if parameters.get(alg.HEATMAP) else None
-    layers = []
+    raster = None
+    overlays = []
     parts = []
     if heat is not None and heat.isValid():
         map_crs = heat.crs() if heat.crs().isValid() else working_crs(crs, frame.x, frame.y, transform_context)
-        styled = mapimage.heatmap_layer(heat)
-        layers.append(styled)
-        extent = mapimage.layer_extent(heat, map_crs)
-        parts.append(alg.tr("the heatmap"))
+        raster = heat
+        parts.append(alg.tr("the heatmap of the reads (reads per km²)"))
     else:
         map_crs = working_crs(crs, frame.x, frame.y, transform_context)
         mx, my = transform_xy(frame.x[located], frame.y[located], crs, map_crs, transform_context)
         ok = np.isfinite(mx) & np.isfinite(my)
         mx, my = mx[ok], my[ok]
-        extent = None
-        if len(mx):
-            lo = np.percentile(np.column_stack([mx, my]), 0.5, axis=0)
-            hi = np.percentile(np.column_stack([mx, my]), 99.5, axis=0)
-            extent = QgsRectangle(lo[0], lo[1], hi[0], hi[1])
         if len(mx) > DRAW_POINTS_UP_TO:
             # Too many points to draw one by one (and to see): their density instead.
             frame_extent = QgsRectangle(float(mx.min()), float(my.min()), float(mx.max()), float(my.max()))
-            if boundary is not None:
-                bounds = mapimage.layer_extent(alg.parameterAsVectorLayer(parameters, alg.BOUNDARY, context), map_crs)
-                if bounds is not None:
-                    frame_extent.combineExtentWith(bounds)
             frame_extent.scale(1.1)
-            styled = mapimage.density_layer(
+            raster = mapimage.density_layer(
                 mx,
                 my,
                 map_crs,
                 frame_extent,
                 tempfile.mkdtemp(prefix="alpr_map_", dir=QgsProcessingUtils.tempFolder()),
             )
-            label = alg.tr("the density of the {:,} located reads (counts per cell, smoothed)").format(len(mx))
-        else:
-            styled = mapimage.points_layer(alg.parameterAsVectorLayer(parameters, alg.INPUT, context))
-            label = alg.tr("the reads")
-        if styled is not None:
-            layers.append(styled)
-            parts.append(label)
-    boundary_layer = None
-    if boundary is not None:
-        boundary_layer = mapimage.outline_layer(alg.parameterAsVectorLayer(parameters, alg.BOUNDARY, context))
-        if boundary_layer is not None:
-            layers.insert(0, boundary_layer)
-            extent = mapimage.layer_extent(boundary_layer, map_crs) or extent
-            parts.append(alg.tr("the boundary (outline)"))
+            parts.append(alg.tr("the density of the {:,} located reads (reads per km², smoothed)").format(len(mx)))
+        elif len(mx):
+            points = mapimage.points_layer(alg.parameterAsVectorLayer(parameters, alg.INPUT, context))
+            if points is not None:
+                overlays.append(points)
+                parts.append(alg.tr("the reads"))
+
+    def polygons(key: str):
+        if not parameters.get(key):
+            return None
+        layer = alg.parameterAsVectorLayer(parameters, key, context)
+        return layer if layer is not None and layer.isValid() else None
+
+    boundary_layer = polygons(alg.BOUNDARY) if boundary is not None else None
+    neighbours = polygons(alg.NEIGHBOURS)
+    tracts = polygons(alg.CENSUS)
+    basemap = [
+        (boundary_layer, alg.tr("the boundary"), alg.BOUNDARY),
+        (neighbours, alg.tr("the neighbouring jurisdictions"), alg.NEIGHBOURS),
+        (tracts, alg.tr("the census units"), alg.CENSUS),
+    ]
+    parts += [label for layer, label, _ in basemap if layer is not None]
     if point is not None:
-        layers[:0] = mapimage.reference_layers(point, point_crs, distance, map_crs)
+        overlays[:0] = mapimage.reference_layers(point, point_crs, distance, map_crs)
         parts.append(alg.tr("the reference point (star) and its radius (dashed)"))
-    if not layers or extent is None or extent.isEmpty():
+    if raster is None and not overlays:
         return None, alg.tr("No map: the input has no located read to draw.")
+    credits = [alg.tr("Reads: {}").format(layer_name(alg, parameters, alg.INPUT, context) or alg.tr("the input"))]
+    names = [layer_name(alg, parameters, key, context) for layer, _, key in basemap if layer is not None]
+    if names:
+        credits.append(alg.tr("basemap: {}").format(", ".join(n for n in names if n)))
+    credits.append(alg.tr("map: alpr_qgis {} on QGIS {}").format(plugin_version(), Qgis.QGIS_VERSION.split("-")[0]))
     try:
-        png = mapimage.render_png(layers, map_crs, extent)
+        png = mapimage.render_map_png(
+            raster,
+            boundary=boundary_layer,
+            neighbours=neighbours,
+            tracts=tracts,
+            overlays=overlays,
+            attribution="; ".join(credits) + ".",
+            crs=map_crs,
+        )
     except Exception as err:  # noqa: BLE001 (a report without its map beats no report)
         feedback.pushWarning(alg.tr("The map could not be drawn: {}").format(err))
         return None, alg.tr("The map could not be drawn.")
-    caption = alg.tr("Map of {}, in {}.").format(", ".join(parts), map_crs.authid() or map_crs.description())
+    caption = alg.tr("Map of {}, in {}. Legend, scale bar and north arrow on the map.").format(
+        ", ".join(parts), map_crs.authid() or map_crs.description()
+    )
     return png, caption
