@@ -408,18 +408,23 @@ def reidentification_audit(
     batched to bound memory).
     """
     ids = np.asarray(ids)
-    vehicle = pd.factorize(ids)[0] if ids.dtype == object else ids.astype(np.int64)
+    if ids.dtype == object:
+        present = pd.notna(ids)
+        vehicle = np.full(len(ids), -1, dtype=np.int64)
+        vehicle[present] = _ranks(ids[present].astype(str))
+    else:
+        vehicle = ids.astype(np.int64)
     stamp = pd.to_datetime(pd.Series(times)).to_numpy(dtype="datetime64[ns]")
     ok = (vehicle >= 0) & np.isfinite(place_x) & np.isfinite(place_y) & ~np.isnat(stamp)
     if not ok.any():
         return [AuditRow(k, 0, 0) for k in known]
-    v = pd.factorize(vehicle[ok])[0].astype(np.int64)
+    # Vehicles and points are numbered in sorted order, so that the seeded draw does not depend on
+    # the order of the rows (the release's is shuffled): the same release gives the same audit.
+    v = _ranks(vehicle[ok])
     n_vehicles = int(v.max()) + 1
-    # One code per distinct (x, y, time): codes of each part, combined two at a time.
-    cx, cy = pd.factorize(place_x[ok])[0], pd.factorize(place_y[ok])[0]
-    cxy = pd.factorize(cx.astype(np.int64) * (int(cy.max()) + 1) + cy)[0].astype(np.int64)
-    ct = pd.factorize(stamp[ok].view(np.int64))[0].astype(np.int64)
-    p = pd.factorize(cxy * (int(ct.max()) + 1) + ct)[0].astype(np.int64)
+    cx, cy, ct = _ranks(place_x[ok]), _ranks(place_y[ok]), _ranks(stamp[ok].view(np.int64))
+    cxy = _ranks(cx * (int(cy.max()) + 1) + cy)
+    p = _ranks(cxy * (int(ct.max()) + 1) + ct)
     n_points = int(p.max()) + 1
     pairs = np.unique(v * n_points + p)  # the trails: distinct (vehicle, point), by vehicle then point
     tv, tp = pairs // n_points, pairs % n_points
@@ -452,6 +457,11 @@ def reidentification_audit(
             unique += _unique_by_join(pv[rest, 0], pp[rest], holders, holder_of, first_holder, n_vehicles, cancelled)
         rows.append(AuditRow(k, n_eligible, unique))
     return rows
+
+
+def _ranks(values: np.ndarray) -> np.ndarray:
+    """Each value's rank among the distinct values (0, 1, ...), as int64."""
+    return np.unique(values, return_inverse=True)[1].astype(np.int64).reshape(-1)
 
 
 def _unique_by_join(

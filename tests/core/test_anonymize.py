@@ -239,3 +239,18 @@ def test_audit_against_brute_force_when_the_draw_is_forced(batch, monkeypatch):
         )
         assert rows[0].vehicles == 300 and rows[0].unique_vehicles == expected
         assert 0 < expected < 300 or k == 1
+
+
+def test_audit_does_not_depend_on_row_order():
+    """The release's rows are shuffled: the same release must give the same audit, whatever the order."""
+    rng = np.random.default_rng(3)
+    n = 4000
+    ids = rng.integers(0, 500, n).astype(str).astype(object)
+    x, y = np.floor(rng.uniform(0, 6, n)), np.floor(rng.uniform(0, 6, n))
+    t = pd.Series(pd.Timestamp("2014-07-20") + pd.to_timedelta(rng.integers(0, 6, n), unit="h"))
+    first = reidentification_audit(ids, x, y, t)
+    for _ in range(3):
+        order = rng.permutation(n)
+        again = reidentification_audit(ids[order], x[order], y[order], t.iloc[order].reset_index(drop=True))
+        assert [(r.vehicles, r.unique_vehicles) for r in again] == [(r.vehicles, r.unique_vehicles) for r in first]
+    assert 0 < first[1].unique_vehicles < first[1].vehicles  # the draw matters here
