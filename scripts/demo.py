@@ -74,6 +74,132 @@ def count(gpkg: Path) -> int:
     return int(table_rows(gpkg, 'SELECT count(*) FROM "{}"'.format(table_name(gpkg)))[0][0])
 
 
+def output_files(out: Path) -> Dict[str, Path]:
+    """The model's outputs (model output name -> file) in the folder ``out``."""
+    names = {
+        "load:unreadable_records": "rejected_records.gpkg",
+        "clean:clean_reads": "clean_reads.gpkg",
+        "clean:rejected_reads": "misreads.gpkg",
+        "heatmap:heatmap": "heatmap.tif",
+        "hotspots:hotspots": "hotspots.gpkg",
+        "tracks:device_tracks": "device_tracks.gpkg",
+        "census:census_units": "census_reads.gpkg",
+        "census:census_stats": "census_stats.gpkg",
+        "crime:crime_units": "crime_reads.gpkg",
+        "crime:crime_stats": "crime_stats.gpkg",
+        "sites:sites": "sites.gpkg",
+        "outside:reads_outside": "reads_outside.gpkg",
+        "summary:summary_table": "summary.gpkg",
+        "summary:summary_report": "report.html",
+        "anonymize:reads_to_publish": "reads_public.gpkg",
+        "anonymize:reidentification_audit": "reidentification_audit.gpkg",
+    }
+    return {name: out / file for name, file in names.items()}
+
+
+def model_parameters(export: Path, city: Path, key_file: Path, files: Dict[str, Path]) -> Dict:
+    """The model's inputs for the sample city (as README's command line gives them) and its outputs."""
+
+    def layer(name: str) -> str:
+        return "{}|layername={}".format(city, name)
+
+    return {
+        "alpr_export": str(export),
+        "boundary": layer("city_boundary"),
+        "neighbours": layer("neighbours"),
+        "neighbour_name_field": "name",
+        "census": layer("census_tracts"),
+        "population_field": "population",
+        "census_attributes": ["per_capita_income"],
+        "census_counts": ["pop_white", "pop_black", "pop_hispanic", "pop_asian"],
+        "crimes": layer("crimes"),
+        "crime_category_field": "category",
+        "crime_category_filter": "VEHICLE|AUTO|PLATE",
+        "sites": layer("sensitive_sites"),
+        "reference_point": headquarters(city),
+        "key_file": str(key_file),
+        **{name: str(path) for name, path in files.items()},
+    }
+
+
+def headline_lines(files: Dict[str, Path]) -> List[str]:
+    """The headline numbers, read from the files the model wrote (what README quotes)."""
+    metrics = {
+        m: (v, note or "")
+        for m, v, note in table_rows(files["summary:summary_table"], "SELECT metric, value, note FROM summary")
+    }
+
+    def metric(name: str) -> float:
+        value = metrics.get(name, (None, ""))[0]
+        return float("nan") if value is None else float(value)
+
+    def first(key: str, sql: str):
+        rows = table_rows(files[key], sql.format(table=table_name(files[key])))
+        return rows[0] if rows else None
+
+    lines = ["Headline numbers (the funnel accounts for every record of the export)"]
+    for name, label in (
+        ("records_in_source", "records in the export"),
+        ("unreadable_records", "unreadable records"),
+        ("rejected_reads", "rejected reads"),
+    ):
+        lines.append("  {:<24}{:>8,.0f}".format(label, metric(name)))
+    reasons = sorted(
+        ((m[len("rejected_") :], metric(m)) for m in metrics if m.startswith("rejected_") and m != "rejected_reads"),
+        key=lambda item: (-item[1], item[0]),
+    )
+    for reason, n in reasons:
+        lines.append("    {:<22}{:>8,.0f}".format(reason, n))
+    lines.append("  {:<24}{:>8,.0f}".format("clean reads analysed", metric("total_reads")))
+    lines.append("  from the summary table:")
+    for name in (
+        "reads_missing_location",
+        "misreads",
+        "unique_plates",
+        "plates_seen_once",
+        "max_reads_single_plate",
+        "government_plates",
+        "government_reads",
+        "duplicate_reads",
+        "reads_near_reference",
+        "reads_outside_boundary",
+        "devices",
+        "days_with_reads",
+    ):
+        if name in metrics:
+            value = metric(name)
+            shown = "n/a" if value != value else "{:,.0f}".format(value)
+            lines.append("    {:<24}{:>8}  {}".format(name, shown, metrics[name][1]).rstrip())
+    lines.append("  re-identification audit (hour, 200 m): vehicles singled out by k sightings")
+    audit = table_rows(
+        files["anonymize:reidentification_audit"],
+        "SELECT known_points, unique_share FROM \"{}\" WHERE kind = 'unicity' ORDER BY known_points".format(
+            table_name(files["anonymize:reidentification_audit"])
+        ),
+    )
+    for k, share in audit:
+        lines.append("    k = {}                  {:>7.1%}".format(int(k), float(share)))
+    hot, cold = first("hotspots:hotspots", 'SELECT sum(hotspot_class > 0), sum(hotspot_class < 0) FROM "{table}"')
+    lines.append("  hot / cold hexagons     {:>8,} / {:,}".format(int(hot or 0), int(cold or 0)))
+    lines.append("  patrol tracks           {:>8,}".format(count(files["tracks:device_tracks"])))
+    n_outside, farthest = first("outside:reads_outside", 'SELECT count(*), max(distance_m) FROM "{table}"')
+    lines.append(
+        "  reads outside the city  {:>8,}  (farthest {:.1f} km)".format(int(n_outside), float(farthest or 0) / 1000)
+    )
+    near = first("sites:sites", 'SELECT sum(read_count) FROM "{table}"')
+    lines.append("  reads within 150 m of sensitive sites, summed over the sites: {:,}".format(int(near[0] or 0)))
+    crime = first("crime:crime_stats", 'SELECT spearman FROM "{table}"')
+    if crime and crime[0] is not None:
+        lines.append("  auto crime: Spearman of reads vs crimes by tract {:+.2f}".format(float(crime[0])))
+    income = first(
+        "census:census_stats",
+        "SELECT spearman FROM \"{table}\" WHERE attribute = 'per_capita_income' AND rate_basis = 'per_1000'",
+    )
+    if income and income[0] is not None:
+        lines.append("  census: Spearman of reads per 1,000 residents vs per-capita income {:+.2f}".format(income[0]))
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "demo-output"), help="folder for all outputs")
@@ -85,9 +211,6 @@ def main() -> None:
     shutil.copy(SAMPLE / "city.gpkg", out / "city.gpkg")
     city = out / "city.gpkg"
 
-    def layer(name: str) -> str:
-        return "{}|layername={}".format(city, name)
-
     private = out / "private"
     private.mkdir()
     key_file = private / "demo.key"
@@ -97,44 +220,8 @@ def main() -> None:
     print("1 · The model: {} on {}".format(MODEL_ID, SAMPLE / "alpr_reads.csv.gz"))
     print("    load -> clean -> {heatmap, hotspots, tracks, census, crime, sites, outside} -> one report;")
     print("    clean -> anonymize (key file, hour, 200 m)")
-    files = {
-        "load:unreadable_records": out / "rejected_records.gpkg",
-        "clean:clean_reads": out / "clean_reads.gpkg",
-        "clean:rejected_reads": out / "misreads.gpkg",
-        "heatmap:heatmap": out / "heatmap.tif",
-        "hotspots:hotspots": out / "hotspots.gpkg",
-        "tracks:device_tracks": out / "device_tracks.gpkg",
-        "census:census_units": out / "census_reads.gpkg",
-        "census:census_stats": out / "census_stats.gpkg",
-        "crime:crime_units": out / "crime_reads.gpkg",
-        "crime:crime_stats": out / "crime_stats.gpkg",
-        "sites:sites": out / "sites.gpkg",
-        "outside:reads_outside": out / "reads_outside.gpkg",
-        "summary:summary_table": out / "summary.gpkg",
-        "summary:summary_report": out / "report.html",
-        "anonymize:reads_to_publish": out / "reads_public.gpkg",
-        "anonymize:reidentification_audit": out / "reidentification_audit.gpkg",
-    }
-    run_algorithm(
-        MODEL_ID,
-        {
-            "alpr_export": str(SAMPLE / "alpr_reads.csv.gz"),
-            "boundary": layer("city_boundary"),
-            "neighbours": layer("neighbours"),
-            "neighbour_name_field": "name",
-            "census": layer("census_tracts"),
-            "population_field": "population",
-            "census_attributes": ["per_capita_income"],
-            "census_counts": ["pop_white", "pop_black", "pop_hispanic", "pop_asian"],
-            "crimes": layer("crimes"),
-            "crime_category_field": "category",
-            "crime_category_filter": "VEHICLE|AUTO|PLATE",
-            "sites": layer("sensitive_sites"),
-            "reference_point": headquarters(city),
-            "key_file": str(key_file),
-            **{name: str(path) for name, path in files.items()},
-        },
-    )
+    files = output_files(out)
+    run_algorithm(MODEL_ID, model_parameters(SAMPLE / "alpr_reads.csv.gz", city, key_file, files))
     missing = [str(p) for p in files.values() if not p.exists()]
     if missing:
         sys.exit("the model did not write: {}".format(", ".join(missing)))
@@ -151,92 +238,9 @@ def main() -> None:
         sys.stderr.write(proc.stdout[-3000:] + proc.stderr[-3000:])
         sys.exit("writing the QGIS project failed (exit {}).".format(proc.returncode))
 
-    # ---- the headline numbers, from the files the pipeline wrote -------------------------
-    metrics = {
-        m: (v, note or "")
-        for m, v, note in table_rows(files["summary:summary_table"], "SELECT metric, value, note FROM summary")
-    }
-
-    def metric(name: str) -> float:
-        value = metrics.get(name, (None, ""))[0]
-        return float("nan") if value is None else float(value)
-
-    unreadable = count(files["load:unreadable_records"])
-    rejected = table_rows(
-        files["clean:rejected_reads"],
-        'SELECT reason, count(*) FROM "{}" GROUP BY reason ORDER BY 2 DESC'.format(
-            table_name(files["clean:rejected_reads"])
-        ),
-    )
-    n_rejected = sum(n for _, n in rejected)
-    n_clean = int(metric("total_reads"))
-    audit = table_rows(
-        files["anonymize:reidentification_audit"],
-        "SELECT known_points, unique_share FROM \"{}\" WHERE kind = 'unicity' ORDER BY known_points".format(
-            table_name(files["anonymize:reidentification_audit"])
-        ),
-    )
-    income = table_rows(
-        files["census:census_stats"],
-        "SELECT spearman FROM \"{}\" WHERE attribute = 'per_capita_income' AND rate_basis = 'per_1000'".format(
-            table_name(files["census:census_stats"])
-        ),
-    )
-
     print()
-    print("Headline numbers")
-    print("  records in the export   {:>8,}".format(n_clean + n_rejected + unreadable))
-    print("  unreadable records      {:>8,}".format(unreadable))
-    print("  reads loaded            {:>8,}".format(n_clean + n_rejected))
-    print("  rejected reads          {:>8,}".format(n_rejected))
-    for reason, n in rejected:
-        print("    {:<22}{:>8,}".format(reason, n))
-    print("  clean reads             {:>8,}".format(n_clean))
-    print("  from the summary table (clean reads):")
-    for name in (
-        "unique_plates",
-        "plates_seen_once",
-        "max_reads_single_plate",
-        "government_plates",
-        "government_reads",
-        "duplicate_reads",
-        "reads_near_reference",
-        "reads_outside_boundary",
-        "misreads",
-        "devices",
-        "days_with_reads",
-    ):
-        if name in metrics:
-            value = metric(name)
-            shown = "n/a" if value != value else "{:,.0f}".format(value)
-            print("    {:<24}{:>8}  {}".format(name, shown, metrics[name][1]))
-    print("  re-identification audit (hour, 200 m): vehicles singled out by k sightings")
-    for k, share in audit:
-        print("    k = {}                  {:>7.1%}".format(int(k), float(share)))
-    hot, cold = table_rows(
-        files["hotspots:hotspots"],
-        'SELECT sum(hotspot_class > 0), sum(hotspot_class < 0) FROM "{}"'.format(
-            table_name(files["hotspots:hotspots"])
-        ),
-    )[0]
-    print("  hot / cold hexagons     {:>8,} / {:,}".format(int(hot or 0), int(cold or 0)))
-    print("  patrol tracks           {:>8,}".format(count(files["tracks:device_tracks"])))
-    n_outside, farthest = table_rows(
-        files["outside:reads_outside"],
-        'SELECT count(*), max(distance_m) FROM "{}"'.format(table_name(files["outside:reads_outside"])),
-    )[0]
-    print("  reads outside the city  {:>8,}  (farthest {:.1f} km)".format(int(n_outside), float(farthest or 0) / 1000))
-    near = table_rows(
-        files["sites:sites"], 'SELECT sum(read_count) FROM "{}"'.format(table_name(files["sites:sites"]))
-    )[0][0]
-    print("  reads within 150 m of a sensitive site (summed over sites) {:,}".format(int(near or 0)))
-    spearman = table_rows(
-        files["crime:crime_stats"], 'SELECT spearman FROM "{}"'.format(table_name(files["crime:crime_stats"]))
-    )
-    if spearman:
-        print("  auto crime: Spearman of reads vs crimes by tract {:+.2f}".format(float(spearman[0][0])))
-    if income:
-        print("  census: Spearman of reads per 1,000 residents vs per-capita income {:+.2f}".format(income[0][0]))
+    for line in headline_lines(files):
+        print(line)
     print()
     print("Outputs are in {}".format(out))
     print("  alpr_demo.qgz               the QGIS project: every output below, styled (open it in QGIS)")

@@ -65,7 +65,19 @@ def test_plugin_loads_in_qgis_desktop(tmp_path):
     assert model["is_model"] and model["children_resolved"] and model["valid"]
     assert model["toolbox_dialog"] and model["designer_opened"]  # its toolbox dialog and the Model Designer open
     assert model["children"] == sorted(
-        ["alpr:loadreads", "alpr:cleanreads", "alpr:heatmap", "alpr:joincensus", "alpr:summary", "alpr:anonymizeplates"]
+        [
+            "alpr:loadreads",
+            "alpr:cleanreads",
+            "alpr:heatmap",
+            "alpr:hotspots",
+            "alpr:devicetracks",
+            "alpr:joincensus",
+            "alpr:joincrime",
+            "alpr:sites",
+            "alpr:jurisdiction",
+            "alpr:summary",
+            "alpr:anonymizeplates",
+        ]
     )
     assert model["clean_count"] == model["total_reads"] == 60042  # the sample: 60,250 records, 208 rejected
     assert model["unique_plates"] > 40_000

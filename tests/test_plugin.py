@@ -161,7 +161,8 @@ def test_qgis_process_reports_bad_input_without_traceback(qgis_home, tmp_path):
 
 def _run(env, alg, **params):
     proc = subprocess.run(
-        [QGIS_PROCESS, "run", alg, "--json", "--"] + [f"{k}={v}" for k, v in params.items()],
+        [QGIS_PROCESS, "run", alg, "--json", "--"]
+        + [f"{k}={v}" for k, values in params.items() for v in (values if isinstance(values, list) else [values])],
         env=env,
         capture_output=True,
         text=True,
@@ -285,28 +286,14 @@ def test_qgis_process_lists_and_runs_the_pipeline_model(qgis_home, tmp_path):
     out.mkdir()
     shutil.copy(ROOT / "sample" / "city.gpkg", out / "city.gpkg")
     city = out / "city.gpkg"
-    files = {  # the names scripts/demo.py gives them
-        "load:unreadable_records": "rejected_records.gpkg",
-        "clean:clean_reads": "clean_reads.gpkg",
-        "clean:rejected_reads": "misreads.gpkg",
-        "heatmap:heatmap": "heatmap.tif",
-        "census:census_units": "census_reads.gpkg",
-        "census:census_stats": "census_stats.gpkg",
-        "summary:summary_table": "summary.gpkg",
-        "summary:summary_report": "report.html",
-        "anonymize:reads_to_publish": "reads_public.gpkg",
-        "anonymize:reidentification_audit": "reidentification_audit.gpkg",
-    }
-    result = _run(
-        qgis_home,
-        PIPELINE,
-        alpr_export=export,
-        boundary=f"{city}|layername=city_boundary",
-        census=f"{city}|layername=census_tracts",
-        census_attributes="per_capita_income",
-        reference_point="-122.2789852,37.7979277 [EPSG:4326]",
-        **{name: out / file for name, file in files.items()},
-    )
+    demo = _demo_module()
+    paths = demo.output_files(out)
+    files = {name: path.name for name, path in paths.items()}
+    key = out / "private.key"
+    key.write_text("k" * 32 + "\n")
+    key.chmod(0o600)
+    params = demo.model_parameters(export, city, key, paths)
+    result = _run(qgis_home, PIPELINE, **params)  # (a list: the parameter once per value)
     assert {k: result["results"][k] for k in files} == {k: str(out / f) for k, f in files.items()}
 
     def rows(file, sql):
@@ -320,7 +307,8 @@ def test_qgis_process_lists_and_runs_the_pipeline_model(qgis_home, tmp_path):
     metrics = dict(rows("summary.gpkg", "SELECT metric, value FROM summary"))
     assert metrics["total_reads"] == n_clean
     misreads = rows(
-        "misreads.gpkg", "SELECT count(*) FROM misreads WHERE reason IN ('sign_word', 'overlength', 'invalid_chars')"
+        "misreads.gpkg",
+        "SELECT count(*) FROM misreads WHERE reason IN ('empty_plate', 'sign_word', 'overlength', 'invalid_chars')",
     )[0][0]
     assert metrics["misreads"] == misreads
     assert rows("reads_public.gpkg", "SELECT count(*) FROM reads_public")[0][0] == n_clean
@@ -338,6 +326,16 @@ def test_qgis_process_lists_and_runs_the_pipeline_model(qgis_home, tmp_path):
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr[-2000:]
     check_demo_project(project_file, expected=len(files) - 1 + 4)  # every output but the report, 4 city layers
+
+
+def _demo_module():
+    """scripts/demo.py as a module (its output names and model parameters)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("alpr_demo_script", ROOT / "scripts" / "demo.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def check_demo_project(path: Path, expected: int) -> None:

@@ -164,7 +164,8 @@ def test_report_matches_table_and_escapes(small):
     images = [img.get("src") for img in root.iter("img")]
     assert len(images) == 5  # hour, weekday x hour, reads per plate, device days, map
     caption = root.find(".//section[@id='map']/figure/figcaption").text
-    assert caption.startswith("Map of the reads, the boundary (outline), the reference point")
+    assert caption.startswith("Map of the reads, the boundary, the reference point")
+    assert "Legend, scale bar and north arrow" in caption
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "&lt;city&gt;" in html  # the boundary's layer name, in the methods
     for plate, *_ in ROWS:
