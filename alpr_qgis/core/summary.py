@@ -346,8 +346,11 @@ def _funnel(data: SummaryInput, add) -> Tuple[List[Tuple[str, int]], Dict[str, i
             "misreads",
             mis,
             "; ".join(
-                "{:,} {}".format(dict(reason_rows).get("rejected_" + r, 0), REASON_LABELS[r]) for r in MISREAD_REASONS
-            ),
+                "{:,} {}".format(dict(reason_rows)["rejected_" + r], REASON_LABELS[r])
+                for r in MISREAD_REASONS
+                if dict(reason_rows).get("rejected_" + r)
+            )
+            or "none of the rejected reads is a misread",
         )
     else:
         add("rejected_reads", None, "no REJECTED layer given (the rejected output of alpr:cleanreads)")
