@@ -62,24 +62,19 @@ SAMPLE_ROWS = 3
 MODEL = "alpr:ALPR accountability pipeline"
 SAMPLE_DIR = ROOT / "sample"
 HEADQUARTERS = "-122.2789852,37.7979277 [EPSG:4326]"  # the sample city's police headquarters
-MODEL_OUTPUTS = {
-    "load:unreadable_records": "rejected_records.gpkg",
-    "clean:clean_reads": "clean_reads.gpkg",
-    "clean:rejected_reads": "misreads.gpkg",
-    "heatmap:heatmap": "heatmap.tif",
-    "hotspots:hotspots": "hotspots.gpkg",
-    "tracks:device_tracks": "device_tracks.gpkg",
-    "census:census_units": "census_reads.gpkg",
-    "census:census_stats": "census_stats.gpkg",
-    "crime:crime_units": "crime_reads.gpkg",
-    "crime:crime_stats": "crime_stats.gpkg",
-    "sites:sites": "sites.gpkg",
-    "outside:reads_outside": "reads_outside.gpkg",
-    "summary:summary_table": "summary.gpkg",
-    "summary:summary_report": "report.html",
-    "anonymize:reads_to_publish": "reads_public.gpkg",
-    "anonymize:reidentification_audit": "reidentification_audit.gpkg",
-}
+
+
+def _demo_output_names() -> dict:
+    """The model's outputs, named as scripts/demo.py names them."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("alpr_demo_script", ROOT / "scripts" / "demo.py")
+    demo = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(demo)
+    return {name: path.name for name, path in demo.output_files(Path(".")).items()}
+
+
+MODEL_OUTPUTS = _demo_output_names()
 
 # ---------------------------------------------------------------------------
 # Run inside QGIS, before any plugin loads (PYQGIS_STARTUP; 3.22 runs it twice).

@@ -16,22 +16,14 @@ from typing import Dict, List, Optional, Tuple
 import numpy as np
 import pandas as pd
 
+from alpr_qgis.core.cleaning import REASONS as CLEANING_REASONS
 from alpr_qgis.core.geodesy import MILE_M, describe_distance, geodesic_distance, within_distance  # noqa: F401
 from alpr_qgis.core.plates import normalise_plates, plates_look_hashed
 
 # The cleaner's reasons that mean "the reader's text is not a plate".
 MISREAD_REASONS: Tuple[str, ...] = ("empty_plate", "invalid_chars", "sign_word", "overlength")
 # The cleaner's reasons, in its order (the first failing rule is a read's reason).
-CLEANER_REASONS: Tuple[str, ...] = (
-    "empty_plate",
-    "invalid_chars",
-    "sign_word",
-    "overlength",
-    "government",
-    "invalid_location",
-    "null_geometry",
-    "null_island",
-)
+CLEANER_REASONS: Tuple[str, ...] = CLEANING_REASONS
 LOCATION_REASONS: Tuple[str, ...] = ("invalid_location", "null_geometry", "null_island")
 WEEKDAYS: Tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 TOP_PLATES = 10

@@ -7,6 +7,7 @@ from typing import List
 import numpy as np
 import pandas as pd
 
+from alpr_qgis.core.hotspots import LABELS as HOTSPOT_LABELS
 from alpr_qgis.core.report import charts
 from alpr_qgis.core.report.common import MAX_ROWS, NAIVE_P, Facts, label_of
 from alpr_qgis.core.report.html import Section, figure, number, paragraph, plural, share, table
@@ -14,15 +15,7 @@ from alpr_qgis.core.report.inputs import numeric
 
 # ------------------------------------------------------------------ hotspots
 
-CLASS_LABELS = {
-    3: "Hot spot (99 %)",
-    2: "Hot spot (95 %)",
-    1: "Hot spot (90 %)",
-    0: "Not significant",
-    -1: "Cold spot (90 %)",
-    -2: "Cold spot (95 %)",
-    -3: "Cold spot (99 %)",
-}
+CLASS_LABELS = HOTSPOT_LABELS
 CLASS_COLOURS = {3: "#b2182b", 2: "#ef8a62", 1: "#fddbc7", 0: "#d9d9d9", -1: "#d1e5f0", -2: "#67a9cf", -3: "#2166ac"}
 
 
