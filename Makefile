@@ -14,7 +14,7 @@ QGIS_PROCESS := qgis_process.bin
 export QT_QPA_PLATFORM ?= offscreen
 export XDG_RUNTIME_DIR ?= /tmp/runtime-$(shell id -u)
 
-APT_PACKAGES := qgis python3-qgis qgis-providers python3-pandas python3-shapely python3-scipy \
+APT_PACKAGES := qgis python3-qgis qgis-providers python3-pandas python3-shapely python3-scipy python3-statsmodels \
 	python3-matplotlib python3-venv python3-pip pyqt5-dev-tools qttools5-dev-tools xvfb xauth \
 	zip unzip git
 
@@ -46,7 +46,7 @@ deps:
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(APT_PACKAGES) >/dev/null; \
 	fi
-	@$(PY) -c "import qgis.core, pandas, numpy, shapely, scipy, matplotlib" || \
+	@$(PY) -c "import qgis.core, pandas, numpy, shapely, scipy, matplotlib, statsmodels" || \
 	  { echo "Debian's QGIS/pandas stack is not importable with $(PY)"; exit 1; }
 	@$(PY) -c "import tzfpy" 2>/dev/null || \
 	  $(PY) -m pip install -q --user --break-system-packages --no-deps $(TZFPY)
