@@ -174,6 +174,9 @@ def open_layer(folder: Path, file: str, inner: Optional[str], title: str) -> Opt
             style_rejected_reads(layer)
     if not layer.isValid():
         raise SystemExit("{} is not a valid layer".format(path))
+    from alpr_qgis.qgis_io.styles import set_temporal
+
+    set_temporal(layer)  # reads at their read_time, tracks over their span: the Temporal Controller animates the week
     return layer
 
 

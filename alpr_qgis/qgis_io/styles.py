@@ -15,7 +15,9 @@ from qgis.core import (
     QgsProcessingContext,
     QgsProcessingLayerPostProcessorInterface,
     QgsVectorLayer,
+    QgsVectorLayerTemporalProperties,
 )
+from qgis.PyQt.QtCore import QVariant
 
 STYLE_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "styles")
 
@@ -35,7 +37,38 @@ class StylePostProcessor(QgsProcessingLayerPostProcessorInterface):
     def postProcessLayer(self, layer, context, feedback) -> None:  # noqa: N802 (Qt API)
         if layer is not None and layer.isValid():
             layer.loadNamedStyle(self.qml)
+            set_temporal(layer)
             layer.triggerRepaint()
+
+
+# Fields that date a feature: an instant (a read), or a span (a patrol's track).
+INSTANT_FIELD = "read_time"
+SPAN_FIELDS = ("start_time", "end_time")
+
+
+def set_temporal(layer) -> bool:
+    """Turn on the layer's temporal properties from its date-time fields, so the Temporal Controller animates it.
+
+    A layer with ``read_time`` shows each feature at that instant; one with
+    ``start_time`` and ``end_time`` (patrol tracks) for that span.  Returns
+    whether the layer has such fields.
+    """
+    if not isinstance(layer, QgsVectorLayer):
+        return False
+    kinds = {f.name(): f.type() for f in layer.fields()}
+    dated = {name for name, kind in kinds.items() if kind in (QVariant.DateTime, QVariant.Date)}
+    props = layer.temporalProperties()
+    if all(name in dated for name in SPAN_FIELDS):
+        props.setMode(QgsVectorLayerTemporalProperties.ModeFeatureDateTimeStartAndEndFromFields)
+        props.setStartField(SPAN_FIELDS[0])
+        props.setEndField(SPAN_FIELDS[1])
+    elif INSTANT_FIELD in dated:
+        props.setMode(QgsVectorLayerTemporalProperties.ModeFeatureDateTimeInstantFromField)
+        props.setStartField(INSTANT_FIELD)
+    else:
+        return False
+    props.setIsActive(True)
+    return True
 
 
 # Post-processors must outlive the algorithm run: keep them here.
@@ -70,6 +103,7 @@ def style_vector_output(dest: Optional[str], style: str, context: QgsProcessingC
         layer = QgsVectorLayer(dest, style, "ogr")
         if layer.isValid():
             message, ok = layer.loadNamedStyle(qml)
+            set_temporal(layer)  # (saved with the default style: every later load animates in time)
             if ok:
                 _forget_stored_style(dest.split("|")[0], layer.dataProvider().uri().table() or layer.name(), style)
                 error = layer.saveStyleToDatabase(style, "alpr_qgis default style", True, "")
