@@ -11,6 +11,7 @@ from qgis.PyQt.QtGui import QIcon
 
 from alpr_qgis.algorithms.anonymize_plates import AnonymizePlatesAlgorithm
 from alpr_qgis.algorithms.clean_reads import CleanReadsAlgorithm
+from alpr_qgis.algorithms.count_model import CountModelAlgorithm
 from alpr_qgis.algorithms.device_tracks import DeviceTracksAlgorithm
 from alpr_qgis.algorithms.heatmap import HeatmapAlgorithm
 from alpr_qgis.algorithms.hotspots import HotspotsAlgorithm
@@ -37,6 +38,7 @@ ALGORITHMS = (
     JoinCrimeAlgorithm,
     SitesAlgorithm,
     JurisdictionAlgorithm,
+    CountModelAlgorithm,
     SummaryAlgorithm,
 )
 

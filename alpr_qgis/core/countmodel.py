@@ -1,0 +1,545 @@
+"""A count regression of reads per unit with the population (or area) as exposure.
+
+For units ``i`` with counts ``y_i``, exposure ``e_i`` and predictors ``x_i``
+the expected count is ``μ_i = e_i · exp(β₀ + x_i·β)``: log(e_i) enters as an
+offset, so the model compares *rates* (reads per resident), and ``exp(β_j)``
+is a rate ratio — the factor by which the expected rate grows with one unit
+more of predictor ``j``, the others held fixed.
+
+- ``poisson``: statsmodels' ``GLM`` with a Poisson family and the offset
+  (IRLS; for this canonical link the expected and observed information agree).
+- ``negative_binomial``: statsmodels' discrete ``NegativeBinomial`` with
+  ``loglike_method='nb2'`` (variance ``μ + α μ²``, α by maximum likelihood).
+  Its default ``fit()`` can run off to an enormous α and still call that
+  converged, and badly scaled predictors (incomes in dollars) stall its
+  quasi-Newton search; so the fit starts on standardised predictors from the
+  Poisson fit and a moment estimate of α, is mapped back, polished by
+  Newton's method on the original predictors, and accepted only when the
+  Newton step left is negligible against the standard errors.  Standard
+  errors come from the observed information, as statsmodels reports them.
+
+Intervals are 95 % Wald intervals, ``exp(β ± 1.959964 · se)``.
+
+Moran's I of the Pearson residuals (:func:`morans_i`) uses queen contiguity
+(:func:`queen_neighbours`: polygons sharing at least one boundary point) with
+row-standardised weights; a unit without a neighbour among the modelled units
+is left out of it.  Its p-value comes from permutations with a fixed seed
+(the same data give the same p), one-sided in the direction observed.
+
+statsmodels is imported inside the functions: loading the plugin does not
+need it, and :func:`require_statsmodels` says how to install it.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from typing import Callable, List, Optional, Sequence, Tuple
+
+import numpy as np
+
+from alpr_qgis.core.census import numeric_column
+from alpr_qgis.core.errors import AlprInputError, Cancelled
+from alpr_qgis.core.lazy import lazy_module
+
+pd = lazy_module("pandas")
+
+FAMILIES = ("poisson", "negative_binomial")
+MODEL_FIELDS = (
+    "term",
+    "estimate",
+    "std_error",
+    "z",
+    "p_value",
+    "rate_ratio",
+    "rate_ratio_low",
+    "rate_ratio_high",
+)
+UNIT_FIELDS = ("fitted", "pearson_residual")
+INTERCEPT = "Intercept"
+Z95 = 1.959964
+PERMUTATIONS = 999
+SEED = 20240917
+INSTALL_HINT = (
+    "Install statsmodels: on Debian or Ubuntu `sudo apt install python3-statsmodels`; elsewhere "
+    "`pip install statsmodels` in the Python that QGIS runs (on Windows, the OSGeo4W Shell)"
+)
+# A negative binomial fit is accepted when the Newton step left is below this share of each standard error.
+STEP_TOLERANCE = 1e-4
+# Beyond this the dispersion is not a usable estimate (the likelihood is flat in α).
+MAX_ALPHA = 1e4
+# Below this the NB2 maximum sits on α = 0: no overdispersion, the model is a Poisson one.
+MIN_ALPHA = 1e-8
+
+IsCancelled = Callable[[], bool]
+
+
+class StatsmodelsMissingError(AlprInputError):
+    """statsmodels cannot be imported in this Python."""
+
+
+def require_statsmodels():
+    """The statsmodels package, or ``StatsmodelsMissingError`` saying how to install it."""
+    try:
+        import statsmodels.api as sm  # noqa: F401
+        from statsmodels.discrete.discrete_model import NegativeBinomial  # noqa: F401
+    except ImportError:
+        raise StatsmodelsMissingError(
+            "alpr:countmodel needs the Python package statsmodels.", hint=INSTALL_HINT
+        ) from None
+    import statsmodels
+
+    return statsmodels
+
+
+# ------------------------------------------------------------------ data
+
+
+@dataclass
+class ModelData:
+    """The units as arrays: the rows used (``used``), the count, exposure and predictor columns."""
+
+    y: np.ndarray  # counts of the used units
+    exposure: np.ndarray  # exposure of the used units (> 0)
+    design: np.ndarray  # design of the used units: a column of ones, then the predictors
+    terms: List[str]  # "Intercept", then the predictors in order
+    used: np.ndarray  # bool per input unit
+    excluded: int
+    reasons: dict = field(default_factory=dict)  # why units were left out: {"exposure": n, "count": n, field: n}
+
+
+def model_data(
+    table: pd.DataFrame,
+    count_field: str,
+    exposure_field: str,
+    predictors: Sequence[str],
+    source: str = "the input layer",
+    ids: Optional[Sequence[int]] = None,
+) -> ModelData:
+    """Check the fields and pick the usable units.
+
+    A unit is left out (and counted) when its count, its exposure or any
+    predictor is null, or its exposure is ≤ 0.  Raises ``AlprInputError`` for
+    a missing or non-numeric field, negative or fractional counts, an
+    exposure field without a positive value, a predictor listed twice or
+    equal to the count or exposure field, a predictor that is constant or a
+    combination of the others, and fewer units than parameters + 1.
+    """
+    predictors = list(predictors)
+    seen = set()
+    for p in predictors:
+        if p in (count_field, exposure_field):
+            raise AlprInputError(
+                "is the count or the exposure, not a predictor.",
+                field=p,
+                hint="Remove it from PREDICTORS",
+            )
+        if p in seen:
+            raise AlprInputError("is listed twice in PREDICTORS.", field=p, hint="List each predictor once")
+        seen.add(p)
+    count = numeric_column(table, count_field, source, "COUNT_FIELD", ids).to_numpy(dtype=float)
+    exposure = numeric_column(table, exposure_field, source, "EXPOSURE_FIELD", ids).to_numpy(dtype=float)
+    columns = [numeric_column(table, p, source, "PREDICTORS", ids).to_numpy(dtype=float) for p in predictors]
+    n_all = len(table)
+
+    finite_count = np.isfinite(count)
+    if (count[finite_count] < 0).any():
+        i = int(np.flatnonzero(finite_count & (count < 0))[0])
+        raise AlprInputError(
+            "is negative: a count model needs counts of 0 or more.",
+            path=source,
+            row=int(ids[i]) if ids is not None else i + 1,
+            field=count_field,
+            value=count[i],
+            hint="Choose a COUNT_FIELD of counts, e.g. read_count",
+        )
+    fractional = finite_count & (np.abs(count - np.round(count)) > 1e-9)
+    if fractional.any():
+        i = int(np.flatnonzero(fractional)[0])
+        raise AlprInputError(
+            "is not a whole number: a count model needs counts, not rates or shares.",
+            path=source,
+            row=int(ids[i]) if ids is not None else i + 1,
+            field=count_field,
+            value=count[i],
+            hint="Choose a COUNT_FIELD of counts, e.g. read_count, and put the population in EXPOSURE_FIELD",
+        )
+    positive = np.isfinite(exposure) & (exposure > 0)
+    if n_all and not positive.any():
+        raise AlprInputError(
+            "has no positive value: the exposure (population or area) must be above 0 in some unit.",
+            path=source,
+            field=exposure_field,
+            hint="Choose another EXPOSURE_FIELD, e.g. population",
+        )
+    used = finite_count & positive
+    reasons = {"count": int((~finite_count).sum()), "exposure": int((~positive).sum())}
+    for p, col in zip(predictors, columns):
+        reasons[p] = int((~np.isfinite(col)).sum())
+        used &= np.isfinite(col)
+
+    terms = [INTERCEPT] + predictors
+    n = int(used.sum())
+    n_params = len(terms)  # + α for the negative binomial: checked by fit_count_model
+    if n < n_params + 1:
+        raise AlprInputError(
+            "{} unit(s) can enter the model (count, exposure > 0 and every predictor known), but a model with "
+            "{} parameter(s) needs at least {}.".format(n, n_params, n_params + 1),
+            path=source,
+            hint="Use fewer PREDICTORS or more units",
+        )
+    design = np.column_stack([np.ones(n)] + [c[used] for c in columns])
+    # A predictor that adds nothing to the ones before it (constant, or a combination of them).
+    for j in range(1, design.shape[1]):
+        scaled = design[:, : j + 1] / np.maximum(np.abs(design[:, : j + 1]).max(axis=0), 1e-300)
+        if np.linalg.matrix_rank(scaled) <= j:
+            raise AlprInputError(
+                "is constant, or a combination of the predictors before it, over the units in the model: its "
+                "effect cannot be estimated.",
+                path=source,
+                field=terms[j],
+                hint="Remove it from PREDICTORS",
+            )
+    y = count[used]
+    if not (y > 0).any():
+        raise AlprInputError(
+            "is 0 in every unit of the model: there is nothing to model.",
+            path=source,
+            field=count_field,
+            hint="Check COUNT_FIELD",
+        )
+    return ModelData(y, exposure[used], design, terms, used, n_all - n, reasons)
+
+
+# ------------------------------------------------------------------ fit
+
+
+@dataclass
+class CountModel:
+    """A fitted model: one row per term, fitted values and Pearson residuals per used unit, fit figures."""
+
+    table: pd.DataFrame  # MODEL_FIELDS, Intercept first
+    fitted: np.ndarray  # expected count per used unit
+    pearson_residual: np.ndarray  # (y − μ) / √V(μ) per used unit
+    family: str
+    alpha: Optional[float]  # NB2 dispersion; None for poisson
+    loglike: float
+    aic: float
+    pearson_dispersion: float  # Σ pearson² / (n − parameters): about 1 when the variance fits
+
+
+def _normal_p(z: np.ndarray) -> np.ndarray:
+    from scipy.stats import norm
+
+    return 2.0 * norm.sf(np.abs(z))
+
+
+def term_table(terms: Sequence[str], params: np.ndarray, bse: np.ndarray) -> pd.DataFrame:
+    """The per-term table: estimate, standard error, z, two-sided normal p, rate ratio and its 95 % Wald interval."""
+    params = np.asarray(params, dtype=float)
+    bse = np.asarray(bse, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        z = params / bse
+        return pd.DataFrame(
+            {
+                "term": list(terms),
+                "estimate": params,
+                "std_error": bse,
+                "z": z,
+                "p_value": _normal_p(z),
+                "rate_ratio": np.exp(params),
+                "rate_ratio_low": np.exp(params - Z95 * bse),
+                "rate_ratio_high": np.exp(params + Z95 * bse),
+            },
+            columns=list(MODEL_FIELDS),
+        )
+
+
+def fit_count_model(data: ModelData, family: str = "negative_binomial") -> CountModel:
+    """Fit ``family`` (``poisson`` or ``negative_binomial``) to ``data``; ``AlprInputError`` when it does not converge."""
+    if family not in FAMILIES:
+        raise AlprInputError(
+            "is not a model family.", field="FAMILY", value=family, hint="Choose one of: " + ", ".join(FAMILIES)
+        )
+    require_statsmodels()
+    offset = np.log(data.exposure)
+    poisson = _fit_poisson(data.y, data.design, offset, data.terms)
+    if family == "poisson":
+        mu = np.asarray(poisson.fittedvalues, dtype=float)
+        resid = (data.y - mu) / np.sqrt(mu)
+        k = data.design.shape[1]
+        return CountModel(
+            term_table(data.terms, poisson.params, poisson.bse),
+            mu,
+            resid,
+            family,
+            None,
+            float(poisson.llf),
+            float(poisson.aic),
+            float(np.sum(resid**2) / max(len(data.y) - k, 1)),
+        )
+    if len(data.y) < data.design.shape[1] + 2:
+        raise AlprInputError(
+            "{} unit(s) can enter the model, but a negative binomial model with {} parameter(s) and its "
+            "dispersion needs at least {}.".format(len(data.y), data.design.shape[1], data.design.shape[1] + 2),
+            field="FAMILY",
+            hint="Use fewer PREDICTORS, more units, or FAMILY=poisson",
+        )
+    result = _fit_nb2(data.y, data.design, offset, np.asarray(poisson.params, dtype=float))
+    params = np.asarray(result.params, dtype=float)
+    bse = np.asarray(result.bse, dtype=float)
+    alpha = float(params[-1])
+    mu = np.exp(data.design @ params[:-1] + offset)
+    resid = (data.y - mu) / np.sqrt(mu + alpha * mu**2)
+    return CountModel(
+        term_table(data.terms, params[:-1], bse[:-1]),
+        mu,
+        resid,
+        family,
+        alpha,
+        float(result.llf),
+        float(result.aic),
+        float(np.sum(resid**2) / max(len(data.y) - len(params), 1)),
+    )
+
+
+def _not_converged(what: str, hint: str) -> AlprInputError:
+    return AlprInputError("The {} fit did not converge: {}.".format(what, hint.rstrip(".")), field="FAMILY")
+
+
+def _fit_poisson(y: np.ndarray, design: np.ndarray, offset: np.ndarray, terms: Sequence[str]):
+    import statsmodels.api as sm
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            res = sm.GLM(y, design, family=sm.families.Poisson(), offset=offset).fit()
+        except (ValueError, np.linalg.LinAlgError, FloatingPointError) as err:
+            raise _not_converged("Poisson", "{} — check the predictors' values".format(err)) from None
+    params, bse = np.asarray(res.params, dtype=float), np.asarray(res.bse, dtype=float)
+    if not res.converged or not np.isfinite(params).all() or not np.isfinite(bse).all():
+        bad = [t for t, b in zip(terms, bse) if not np.isfinite(b)]
+        raise _not_converged(
+            "Poisson",
+            "an estimate runs off to infinity{} (e.g. a predictor that separates units with and without reads)".format(
+                " ({})".format(", ".join(bad)) if bad else ""
+            ),
+        )
+    return res
+
+
+def moment_alpha(y: np.ndarray, mu: np.ndarray) -> float:
+    """A moment estimate of the NB2 dispersion from Poisson means: Σ((y−μ)² − y) / Σμ², at least 0.01."""
+    value = float(np.sum((y - mu) ** 2 - y) / np.sum(mu**2))
+    return value if np.isfinite(value) and value > 0.01 else 0.01
+
+
+def _newton_step(model, params: np.ndarray) -> Optional[np.ndarray]:
+    """The Newton step left at ``params`` (None when the Hessian is not negative definite)."""
+    hessian = model.hessian(params)
+    score = model.score(params)
+    if not (np.isfinite(hessian).all() and np.isfinite(score).all()):
+        return None
+    try:
+        np.linalg.cholesky(-hessian)
+    except np.linalg.LinAlgError:
+        return None
+    return np.linalg.solve(-hessian, score)
+
+
+def _fit_nb2(y: np.ndarray, design: np.ndarray, offset: np.ndarray, poisson_params: np.ndarray):
+    """statsmodels' NB2 fit at its true maximum, checked, on the original predictors."""
+    from statsmodels.discrete.discrete_model import NegativeBinomial
+
+    # Standardised predictors: the same maximum (β_j = β*_j / s_j), a better-conditioned search.
+    centre = np.r_[0.0, design[:, 1:].mean(axis=0)]
+    scale = np.r_[1.0, design[:, 1:].std(axis=0)]
+    scale[scale == 0] = 1.0
+    scaled = (design - centre) / scale
+    scaled[:, 0] = 1.0
+    start = np.r_[poisson_params[0] + np.sum(poisson_params[1:] * centre[1:]), poisson_params[1:] * scale[1:]]
+    mu0 = np.exp(design @ poisson_params + offset)
+    start = np.r_[start, moment_alpha(y, mu0)]
+
+    def back(p: np.ndarray) -> np.ndarray:
+        beta = p[1:-1] / scale[1:]
+        return np.r_[p[0] - np.sum(beta * centre[1:]), beta, p[-1]]
+
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        scaled_model = NegativeBinomial(y, scaled, loglike_method="nb2", offset=offset)
+        candidates = []
+        for method, kwargs in (("newton", {"maxiter": 200}), ("bfgs", {"maxiter": 2000, "gtol": 1e-10})):
+            try:
+                res = scaled_model.fit(start_params=start, method=method, disp=0, **kwargs)
+            except (ValueError, np.linalg.LinAlgError, FloatingPointError, OverflowError):
+                continue
+            p = np.asarray(res.params, dtype=float)
+            if np.isfinite(p).all() and MIN_ALPHA < p[-1] < MAX_ALPHA:
+                candidates.append(p)
+                if method == "newton" and res.mle_retvals.get("converged"):
+                    break
+        original = NegativeBinomial(y, design, loglike_method="nb2", offset=offset)
+        best = None
+        for p in candidates:
+            try:
+                res = original.fit(start_params=back(p), method="newton", maxiter=100, disp=0)
+            except (ValueError, np.linalg.LinAlgError, FloatingPointError, OverflowError):
+                continue
+            params = np.asarray(res.params, dtype=float)
+            bse = np.asarray(res.bse, dtype=float)
+            if not (np.isfinite(params).all() and np.isfinite(bse).all() and (bse > 0).all()):
+                continue
+            if not MIN_ALPHA < params[-1] < MAX_ALPHA:
+                continue
+            step = _newton_step(original, params)
+            if step is None or not (np.abs(step) <= STEP_TOLERANCE * bse).all():
+                continue
+            if best is None or res.llf > best.llf:
+                best = res
+    if best is None:
+        alphas = [p[-1] for p in candidates]
+        if not candidates or max(alphas) < 1e-4:
+            hint = (
+                "its dispersion α goes to 0 or off to infinity, or the search fails (the counts may vary no more "
+                "than a Poisson's). Try FAMILY=poisson, fewer PREDICTORS, or predictors in other units"
+            )
+        else:
+            hint = "no maximum of the likelihood was found. Try fewer PREDICTORS, or FAMILY=poisson"
+        raise _not_converged("negative binomial", hint)
+    return best
+
+
+# ------------------------------------------------------------------ residual autocorrelation
+
+
+def queen_neighbours(geoms: Sequence[Optional[object]], tolerance: Optional[float] = None) -> List[np.ndarray]:
+    """For each polygon, the indices of the others sharing at least one boundary point with it (queen contiguity).
+
+    Two polygons are neighbours when they intersect, or lie within
+    ``tolerance`` of each other (default: a billionth of the layer's extent,
+    for shared borders stored with rounding).  None (no polygon) has none.
+    """
+    from shapely.geometry import box
+    from shapely.prepared import prep
+    from shapely.strtree import STRtree
+
+    from alpr_qgis.core.spatial import border_tolerance
+
+    n = len(geoms)
+    present = [i for i, g in enumerate(geoms) if g is not None and not g.is_empty]
+    result: List[List[int]] = [[] for _ in range(n)]
+    if len(present) < 2:
+        return [np.array(r, dtype=np.int64) for r in result]
+    shapes = [geoms[i] for i in present]
+    if tolerance is None:
+        bounds = np.array([g.bounds for g in shapes])
+        tolerance = border_tolerance((bounds[:, 0].min(), bounds[:, 1].min(), bounds[:, 2].max(), bounds[:, 3].max()))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # shapely 1.8 warns that STRtree changes in 2.0 (handled below)
+        tree = STRtree(shapes)
+    position = {id(g): k for k, g in enumerate(shapes)}
+    for k, geom in enumerate(shapes):
+        minx, miny, maxx, maxy = geom.bounds
+        window = box(minx - tolerance, miny - tolerance, maxx + tolerance, maxy + tolerance)
+        if hasattr(tree, "query_items"):  # shapely 1.8: indices through query_items
+            found = [int(j) for j in tree.query_items(window)]
+        else:
+            hits = tree.query(window)
+            found = [int(j) if np.isscalar(j) or isinstance(j, np.integer) else position[id(j)] for j in hits]
+        prepared = prep(geom)
+        for j in found:
+            if j <= k:
+                continue
+            other = shapes[j]
+            if prepared.intersects(other) or geom.distance(other) <= tolerance:
+                result[present[k]].append(present[j])
+                result[present[j]].append(present[k])
+    return [np.array(sorted(r), dtype=np.int64) for r in result]
+
+
+@dataclass
+class Moran:
+    """Moran's I, its expectation −1/(n−1), the permutation p-value, the units used and those without a neighbour."""
+
+    i: Optional[float]
+    expected: Optional[float]
+    p_value: Optional[float]
+    n: int
+    islands: int
+    permutations: int
+
+
+def morans_i(
+    values: np.ndarray,
+    neighbours: Sequence[np.ndarray],
+    permutations: int = PERMUTATIONS,
+    seed: int = SEED,
+    cancelled: IsCancelled = lambda: False,
+) -> Moran:
+    """Moran's I of ``values`` with row-standardised contiguity weights and a permutation p-value.
+
+    ``I = (n / S₀) · Σᵢⱼ wᵢⱼ zᵢ zⱼ / Σᵢ zᵢ²`` with ``z`` the deviations from
+    the mean and ``wᵢⱼ = 1 / (neighbours of i)``, so ``S₀ = n``.  Units
+    without a neighbour (islands) are left out (and the neighbour lists are
+    read among the units kept); NaN values are left out the same way.  The
+    p-value is ``(1 + #{I_perm ≥ I}) / (1 + permutations)`` when I is above
+    its expectation, with ≤ when below: one-sided in the direction observed.
+    With fewer than three units, or no variation, I and p are None.
+    """
+    values = np.asarray(values, dtype=float)
+    n_all = len(values)
+    ok = np.isfinite(values)
+    # Neighbours among the finite values only, then drop the islands (repeat: dropping may make new ones).
+    keep = ok.copy()
+    while True:
+        degree = np.array([int(keep[nb].sum()) if keep[i] else 0 for i, nb in enumerate(neighbours)])
+        islands_now = keep & (degree == 0)
+        if not islands_now.any():
+            break
+        keep &= ~islands_now
+    islands = int((ok & ~keep).sum())
+    n = int(keep.sum())
+    if n < 3:
+        return Moran(None, None, None, n, islands, permutations)
+    index = -np.ones(n_all, dtype=np.int64)
+    index[keep] = np.arange(n)
+    rows, cols, weights = [], [], []
+    for i in np.flatnonzero(keep):
+        nb = neighbours[i][keep[neighbours[i]]]
+        rows.extend([index[i]] * len(nb))
+        cols.extend(index[nb].tolist())
+        weights.extend([1.0 / len(nb)] * len(nb))
+    from scipy.sparse import csr_matrix
+
+    weight_matrix = csr_matrix((weights, (rows, cols)), shape=(n, n))
+    z = values[keep] - values[keep].mean()
+    denominator = float(z @ z)
+    if denominator <= 1e-300 * n:
+        return Moran(None, -1.0 / (n - 1), None, n, islands, permutations)
+    observed = float(z @ (weight_matrix @ z)) / denominator  # n / S0 = 1 with row-standardised weights
+    expected = -1.0 / (n - 1)
+    rng = np.random.default_rng(seed)
+    simulated = np.empty(permutations)
+    done = 0
+    while done < permutations:
+        if cancelled():
+            raise Cancelled()
+        block = min(200, permutations - done)
+        zp = np.array([rng.permutation(z) for _ in range(block)])  # (block, n)
+        simulated[done : done + block] = np.einsum("ij,ij->i", zp, (weight_matrix @ zp.T).T) / denominator
+        done += block
+    if observed >= expected:
+        extreme = int((simulated >= observed - 1e-12).sum())
+    else:
+        extreme = int((simulated <= observed + 1e-12).sum())
+    return Moran(observed, expected, (extreme + 1) / (permutations + 1), n, islands, permutations)
+
+
+def unit_columns(model: CountModel, used: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+    """``fitted`` and ``pearson_residual`` for every input unit (NaN for those left out)."""
+    fitted = np.full(len(used), np.nan)
+    resid = np.full(len(used), np.nan)
+    fitted[used] = model.fitted
+    resid[used] = model.pearson_residual
+    return fitted, resid
