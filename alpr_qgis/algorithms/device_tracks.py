@@ -22,10 +22,22 @@ from qgis.core import (
 
 from alpr_qgis.algorithms.base import AlprAlgorithm
 from alpr_qgis.core.errors import Cancelled
-from alpr_qgis.core.tracks import NO_DEVICE, NO_GEOMETRY, NO_TIME, coerce_times, linestring_wkb, split_tracks
+from alpr_qgis.core.lazy import lazy_module
+from alpr_qgis.core.tracks import (
+    FIXED_RADIUS_M,
+    NO_DEVICE,
+    NO_GEOMETRY,
+    NO_TIME,
+    camera_kinds,
+    coerce_times,
+    linestring_wkb,
+    split_tracks,
+)
 from alpr_qgis.qgis_io.crs import transform_xy, working_crs
 from alpr_qgis.qgis_io.styles import style_vector_output
 from alpr_qgis.qgis_io.vector import read_frame, write_frame
+
+pd = lazy_module("pandas")
 
 
 class DeviceTracksAlgorithm(AlprAlgorithm):
@@ -41,6 +53,11 @@ class DeviceTracksAlgorithm(AlprAlgorithm):
     SINGLE_READ_COUNT = "SINGLE_READ_COUNT"
     GLITCH_COUNT = "GLITCH_COUNT"
     SKIPPED_COUNT = "SKIPPED_COUNT"
+    FIXED_RADIUS_M = "FIXED_RADIUS_M"
+    FIXED_CAMERAS = "FIXED_CAMERAS"
+    FIXED_CAMERA_COUNT = "FIXED_CAMERA_COUNT"
+    MOBILE_DEVICE_COUNT = "MOBILE_DEVICE_COUNT"
+    FIXED_READ_COUNT = "FIXED_READ_COUNT"
 
     def name(self) -> str:
         return "devicetracks"
@@ -81,11 +98,20 @@ class DeviceTracksAlgorithm(AlprAlgorithm):
             "metres), duration_min, start_reason (device_start, gap or speed: why the track "
             "begins), first_read_id and last_read_id (null when the reads have no read_id). The line's "
             "vertices are the reads, in time order.</p>"
+            "<p><b>Fixed cameras</b> (FIXED_RADIUS_M, default 50 m; 0 = every device moves): a device "
+            "with 10 reads or more whose reads (99 % of them, so one GPS glitch does not count) stay within "
+            "this distance of "
+            "their median position over the whole period is a fixed camera (on a pole, a bridge, a "
+            "trailer), not a patrol car. Fixed cameras get no track; they come out as points in "
+            "<b>Fixed cameras</b> (FIXED_CAMERAS, optional: device, read_count, first_time, last_time, "
+            "spread_m — the radius holding 99 % of its reads) and their reads are counted in "
+            "FIXED_READ_COUNT. FIXED_CAMERA_COUNT and MOBILE_DEVICE_COUNT count the devices of each "
+            "kind.</p>"
             "<p><b>Counts</b>: TRACK_COUNT lines, DEVICE_COUNT devices, SINGLE_READ_COUNT reads "
             "that form a track of their own (a read isolated by gaps or jumps on both sides: "
             "counted, not drawn, since a line needs two points) and SKIPPED_COUNT reads without "
             "geometry, time or device. Guarantee: the read_count total + SINGLE_READ_COUNT + "
-            "GLITCH_COUNT + SKIPPED_COUNT = the reads in INPUT.</p>"
+            "GLITCH_COUNT + SKIPPED_COUNT + FIXED_READ_COUNT = the reads in INPUT.</p>"
             "<p>Example: <code>qgis_process.bin run alpr:devicetracks -- INPUT=reads.gpkg "
             "MAX_GAP_MINUTES=30 MAX_SPEED_KMH=150 OUTPUT=tracks.gpkg</code></p>"
         )
@@ -123,14 +149,36 @@ class DeviceTracksAlgorithm(AlprAlgorithm):
         )
         param.setFlags(param.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
         self.addParameter(param)
+        param = QgsProcessingParameterNumber(
+            self.FIXED_RADIUS_M,
+            self.tr("Fixed camera radius (m)"),
+            QgsProcessingParameterNumber.Double,
+            FIXED_RADIUS_M,
+            minValue=0.0,
+        )
+        param.setHelp(self.tr("A device whose reads stay this close to one place is a fixed camera (0: none)."))
+        param.setFlags(param.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+        self.addParameter(param)
         self.addParameter(
             QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Device tracks"), QgsProcessing.TypeVectorLine)
+        )
+        self.addParameter(
+            QgsProcessingParameterFeatureSink(
+                self.FIXED_CAMERAS,
+                self.tr("Fixed cameras"),
+                QgsProcessing.TypeVectorPoint,
+                optional=True,
+                createByDefault=True,
+            )
         )
         self.addOutput(QgsProcessingOutputNumber(self.TRACK_COUNT, self.tr("Tracks")))
         self.addOutput(QgsProcessingOutputNumber(self.DEVICE_COUNT, self.tr("Devices")))
         self.addOutput(QgsProcessingOutputNumber(self.SINGLE_READ_COUNT, self.tr("One-read tracks (not drawn)")))
         self.addOutput(QgsProcessingOutputNumber(self.GLITCH_COUNT, self.tr("Glitches left out")))
         self.addOutput(QgsProcessingOutputNumber(self.SKIPPED_COUNT, self.tr("Reads without geometry, time or device")))
+        self.addOutput(QgsProcessingOutputNumber(self.FIXED_CAMERA_COUNT, self.tr("Fixed cameras")))
+        self.addOutput(QgsProcessingOutputNumber(self.MOBILE_DEVICE_COUNT, self.tr("Mobile devices (patrol cars)")))
+        self.addOutput(QgsProcessingOutputNumber(self.FIXED_READ_COUNT, self.tr("Reads by fixed cameras")))
 
     def process(self, parameters: Dict, context, feedback) -> Dict:
         source = self.parameterAsSource(parameters, self.INPUT, context)
@@ -141,6 +189,7 @@ class DeviceTracksAlgorithm(AlprAlgorithm):
         max_gap = self.parameterAsDouble(parameters, self.MAX_GAP_MINUTES, context)
         max_speed = self.parameterAsDouble(parameters, self.MAX_SPEED_KMH, context)
         drop_glitches = self.parameterAsBoolean(parameters, self.DROP_GLITCHES, context)
+        fixed_radius = self.parameterAsDouble(parameters, self.FIXED_RADIUS_M, context)
         if not (math.isfinite(max_gap) and max_gap > 0):
             raise QgsProcessingException(self.tr("MAX_GAP_MINUTES must be more than 0 (got {}).").format(max_gap))
         if not (math.isfinite(max_speed) and max_speed > 0):
@@ -195,20 +244,23 @@ class DeviceTracksAlgorithm(AlprAlgorithm):
             raise Cancelled()
 
         steps.setCurrentStep(2)
+        kinds = camera_kinds(frame.table[device_field], mx, my, fixed_radius)
+        moving = ~kinds.fixed_read  # fixed cameras get no track
         tracks = split_tracks(
-            frame.table[device_field],
-            times,
-            mx,
-            my,
+            frame.table[device_field][moving].reset_index(drop=True),
+            times[moving].reset_index(drop=True),
+            mx[moving],
+            my[moving],
             max_gap_s=max_gap * 60.0,
             max_speed_ms=max_speed / 3.6,
-            read_id=frame.table["read_id"].to_numpy() if has_read_id else None,
+            read_id=frame.table["read_id"].to_numpy()[moving] if has_read_id else None,
             drop_glitches=drop_glitches,
             progress=lambda f: steps.setProgress(100 * f),
             cancelled=feedback.isCanceled,
         )
+        n_fixed_reads = int(kinds.fixed_read.sum())
         skipped = tracks.skipped_total
-        if skipped == n_input:
+        if skipped + n_fixed_reads == n_input and not len(kinds.fixed):
             raise QgsProcessingException(
                 self.tr('None of the {} reads has a location, a time (field "{}") and a device (field "{}").').format(
                     n_input, time_field, device_field
@@ -219,11 +271,10 @@ class DeviceTracksAlgorithm(AlprAlgorithm):
 
         table = tracks.table
         on_lines = int(table["read_count"].sum())
-        if on_lines + tracks.single_reads + tracks.glitches + skipped != n_input:  # cheap, and it catches real bugs
+        accounted = on_lines + tracks.single_reads + tracks.glitches + skipped + n_fixed_reads
+        if accounted != n_input:  # cheap, and it catches real bugs
             raise QgsProcessingException(
-                self.tr("Internal error: {} reads unaccounted for.").format(
-                    n_input - on_lines - tracks.single_reads - tracks.glitches - skipped
-                )
+                self.tr("Internal error: {} reads unaccounted for.").format(n_input - accounted)
             )
 
         steps.setCurrentStep(3)
@@ -233,7 +284,7 @@ class DeviceTracksAlgorithm(AlprAlgorithm):
             self.OUTPUT,
             context,
             table,
-            wkb=linestring_wkb(frame.x, frame.y, tracks),
+            wkb=linestring_wkb(frame.x[moving], frame.y[moving], tracks),
             wkb_type=QgsWkbTypes.LineString,
             crs=crs,
             progress=lambda f: steps.setProgress(100 * f),
@@ -242,7 +293,12 @@ class DeviceTracksAlgorithm(AlprAlgorithm):
         if feedback.isCanceled():
             raise Cancelled()
         style_vector_output(dest, "tracks", context, feedback)
+        fixed_dest = self._fixed_cameras(parameters, context, kinds, times, crs, metric, feedback)
         return {
+            self.FIXED_CAMERAS: fixed_dest,
+            self.FIXED_CAMERA_COUNT: len(kinds.fixed),
+            self.MOBILE_DEVICE_COUNT: len(kinds.table) - len(kinds.fixed),
+            self.FIXED_READ_COUNT: n_fixed_reads,
             self.OUTPUT: dest,
             self.TRACK_COUNT: len(table),
             self.DEVICE_COUNT: tracks.devices,
@@ -250,6 +306,32 @@ class DeviceTracksAlgorithm(AlprAlgorithm):
             self.GLITCH_COUNT: tracks.glitches,
             self.SKIPPED_COUNT: skipped,
         }
+
+    def _fixed_cameras(self, parameters, context, kinds, times, crs, metric, feedback):
+        """The fixed cameras as points at their median position, with their reads and period (None if not asked)."""
+        fixed = kinds.fixed.reset_index(drop=True)
+        if len(fixed):
+            feedback.pushInfo(
+                self.tr("{} fixed cameras ({} reads) get no track: {}.").format(
+                    len(fixed), int(fixed["read_count"].sum()), ", ".join(str(d) for d in fixed["device"])
+                )
+            )
+        period = pd.DataFrame({"device": kinds.read_device, "t": times.to_numpy()})[kinds.fixed_read]
+        first = period.groupby("device")["t"].min()
+        last = period.groupby("device")["t"].max()
+        table = pd.DataFrame(
+            {
+                "device": fixed["device"].astype(object),
+                "read_count": fixed["read_count"].astype("int64"),
+                "first_time": pd.to_datetime(fixed["device"].map(first)),
+                "last_time": pd.to_datetime(fixed["device"].map(last)),
+                "spread_m": fixed["spread_m"].astype(float).round(1),
+            }
+        )
+        x, y = transform_xy(fixed["x"].to_numpy(), fixed["y"].to_numpy(), metric, crs, context.transformContext())
+        dest, _ = write_frame(self, parameters, self.FIXED_CAMERAS, context, table, x=x, y=y, crs=crs)
+        style_vector_output(dest, "fixed_cameras", context, feedback)
+        return dest
 
     def _field(self, parameters: Dict, key: str, default: str, context) -> str:
         chosen = self.parameterAsFields(parameters, key, context)

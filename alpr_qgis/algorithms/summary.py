@@ -44,6 +44,10 @@ METRIC_NAMES = (
     "reads_outside_boundary",
     "reads_missing_location",
     "devices",
+    "fixed_cameras",
+    "mobile_devices",
+    "reads_by_fixed_cameras",
+    "reads_by_mobile_devices",
     "days_with_reads",
     "busiest_device_share",
 )
@@ -59,6 +63,7 @@ class SummaryAlgorithm(AlprAlgorithm):
     REFERENCE_DISTANCE = "REFERENCE_DISTANCE"
     BOUNDARY = "BOUNDARY"
     NEIGHBOURS = "NEIGHBOURS"
+    FIXED_RADIUS_M = "FIXED_RADIUS_M"
     REJECTED = "REJECTED"
     UNREADABLE = "UNREADABLE"
     GOVERNMENT_PATTERN = "GOVERNMENT_PATTERN"
@@ -122,7 +127,9 @@ class SummaryAlgorithm(AlprAlgorithm):
             "name). <b>NEIGHBOURS</b>: neighbouring jurisdictions, drawn and named around it on the map, with "
             "the census units (CENSUS) as a light basemap; the map shows the heatmap in reads per km² with its "
             "legend, a scale bar and a north arrow. <b>GOVERNMENT_PATTERN</b>: regular expression of whole normalised government plates, used "
-            "when the layer has no is_government field.</p>"
+            "when the layer has no is_government field. <b>FIXED_RADIUS_M</b> (default 50 m; 0 = none): a device "
+            "with 10 reads or more, 99 % of them within this distance of one place, is a fixed camera; the "
+            "report counts devices and reads of fixed and mobile cameras apart.</p>"
             "<p><b>The funnel.</b> <b>REJECTED</b>: the cleaner's rejected layer (field reason). "
             "<b>UNREADABLE</b>: the loader's REJECTED table (records that could not be read; only its reason "
             "is read, never the raw text). With both, records_in_source = INPUT + REJECTED + UNREADABLE "
@@ -246,6 +253,17 @@ class SummaryAlgorithm(AlprAlgorithm):
             True,
         )
         add(
+            QgsProcessingParameterNumber(
+                self.FIXED_RADIUS_M,
+                self.tr("Fixed camera radius (m)"),
+                QgsProcessingParameterNumber.Double,
+                50.0,
+                minValue=0.0,
+            ),
+            self.tr("A device whose reads stay this close to one place is a fixed camera, not a patrol car (0: none)."),
+            True,
+        )
+        add(
             QgsProcessingParameterString(self.TIMEZONE, self.tr("Time zone the report names"), optional=True),
             self.tr("IANA name (e.g. America/Los_Angeles); empty: looked up from where the reads are."),
         )
@@ -334,8 +352,9 @@ class SummaryAlgorithm(AlprAlgorithm):
         from alpr_qgis.core.errors import AlprInputError, Cancelled
         from alpr_qgis.core.jurisdiction import classify, dissolve, near_null_island
         from alpr_qgis.core.summary import SummaryInput, describe_distance, summarise, within_distance
+        from alpr_qgis.core.tracks import camera_kinds
         from alpr_qgis.qgis_io import report_io
-        from alpr_qgis.qgis_io.crs import to_degrees, transform_xy
+        from alpr_qgis.qgis_io.crs import to_degrees, transform_xy, working_crs
         from alpr_qgis.qgis_io.inputs import polygons_crs, read_polygons, reads_crs
         from alpr_qgis.qgis_io.report_io import write_text
         from alpr_qgis.qgis_io.vector import read_frame, write_frame
@@ -451,6 +470,15 @@ class SummaryAlgorithm(AlprAlgorithm):
                     ).format(shared, what)
                 )
 
+        kinds = None
+        if device_field:
+            metric = working_crs(crs, frame.x, frame.y, transform_context)
+            mx, my = transform_xy(
+                np.where(located, frame.x, np.nan), np.where(located, frame.y, np.nan), crs, metric, transform_context
+            )
+            radius = self.parameterAsDouble(parameters, self.FIXED_RADIUS_M, context)
+            kinds = camera_kinds(table[device_field], mx, my, radius).table
+
         feedback.setProgressText(self.tr("Counting"))
         summary = summarise(
             SummaryInput(
@@ -472,6 +500,7 @@ class SummaryAlgorithm(AlprAlgorithm):
                 rejected_all_reasons=rejected.all_reasons if rejected else None,
                 rejected_locations=rejected.locations if rejected else None,
                 unreadable_reasons=unreadable[0] if unreadable else None,
+                camera_kinds=kinds,
             )
         )
         if feedback.isCanceled():

@@ -76,6 +76,10 @@ DEFINITIONS: Dict[str, str] = {
     "reads_missing_location": "Reads, analysed or rejected, with no usable location: no geometry, at 0,0 "
     "(null island: the export filled a missing location with zeros), or a latitude/longitude out of range.",
     "devices": "Distinct devices (cameras or cars) among reads with a device.",
+    "fixed_cameras": "Devices whose reads (99 %, 10 or more) lie within FIXED_RADIUS_M of one place.",
+    "mobile_devices": "Devices that are not fixed cameras: patrol cars.",
+    "reads_by_fixed_cameras": "Reads taken by fixed cameras.",
+    "reads_by_mobile_devices": "Reads taken by mobile cameras.",
     "days_with_reads": "Distinct calendar days (local time as recorded) with at least one read.",
     "busiest_device_share": "Share of the reads taken by the device with the most reads.",
 }
@@ -99,6 +103,10 @@ LABELS: Dict[str, str] = {
     "reads_outside_boundary": "Reads outside the boundary",
     "reads_missing_location": "Reads without a usable location",
     "devices": "Cameras (devices)",
+    "fixed_cameras": "Fixed cameras",
+    "mobile_devices": "Mobile cameras (patrol cars)",
+    "reads_by_fixed_cameras": "Reads by fixed cameras",
+    "reads_by_mobile_devices": "Reads by mobile cameras",
     "days_with_reads": "Days with reads",
     "busiest_device_share": "Share of reads taken by the busiest camera",
 }
@@ -182,6 +190,7 @@ class SummaryInput:
     rejected_all_reasons: Optional[pd.Series] = None  # its reasons column (rules joined by |), when present
     rejected_locations: Optional[Locations] = None  # the REJECTED layer's own geometry test
     unreadable_reasons: Optional[pd.Series] = None  # the loader's REJECTED table's reason column, None = not given
+    camera_kinds: Optional[pd.DataFrame] = None  # core.tracks.camera_kinds' table: device, kind, read_count
 
 
 @dataclass
@@ -458,6 +467,26 @@ def _location_rows(data: SummaryInput, n: int, add) -> np.ndarray:
     return missing
 
 
+def _camera_kinds(kinds: Optional[pd.DataFrame], add) -> None:
+    """Devices and reads by kind: fixed cameras (reads all in one place) and mobile devices (patrol cars)."""
+    if kinds is None:
+        for metric in ("fixed_cameras", "mobile_devices", "reads_by_fixed_cameras", "reads_by_mobile_devices"):
+            add(metric, None, "no device field")
+        return
+    fixed = kinds[kinds["kind"] == "fixed"]
+    mobile = kinds[kinds["kind"] != "fixed"]
+    total = int(kinds["read_count"].sum())
+    add("fixed_cameras", len(fixed), "devices whose reads all lie in one place (a camera on a pole, a trailer)")
+    add("mobile_devices", len(mobile), "devices that move (patrol cars)")
+    n_fixed = int(fixed["read_count"].sum())
+    add("reads_by_fixed_cameras", n_fixed, "{} of the reads with a device".format(_share(n_fixed, total)))
+    add(
+        "reads_by_mobile_devices",
+        total - n_fixed,
+        "{} of the reads with a device".format(_share(total - n_fixed, total)),
+    )
+
+
 def summarise(data: SummaryInput) -> Summary:
     """Every metric of ``METRICS`` (and one ``rejected_<reason>`` per reason) for the reads described by ``data``."""
     rows: List[Tuple[str, Optional[float], str]] = []
@@ -529,6 +558,7 @@ def summarise(data: SummaryInput) -> Summary:
     else:
         add("devices", None, "no device field")
         add("busiest_device_share", None, "no device field")
+    _camera_kinds(data.camera_kinds, add)
 
     by_hour = np.zeros(24, dtype=np.int64)
     weekday_hour = np.zeros((7, 24), dtype=np.int64)

@@ -272,3 +272,81 @@ def linestring_wkb(x: np.ndarray, y: np.ndarray, tracks: Tracks) -> List[bytes]:
         head = b"\x01" + (2).to_bytes(4, "little") + count.to_bytes(4, "little")
         out.append(head + raw[offsets[k] * 16 : offsets[k + 1] * 16])
     return out
+
+
+# ------------------------------------------------------------------ camera kinds
+
+FIXED = "fixed"
+MOBILE = "mobile"
+FIXED_RADIUS_M = 50.0  # a device whose reads stay within this of their middle is a fixed camera
+FIXED_SHARE = 0.99  # ... all but the odd stray read (a GPS glitch): this share of them
+MIN_FIXED_READS = 10  # too few reads cannot show that a device stays put
+
+
+@dataclass
+class CameraKinds:
+    """Which devices are fixed cameras and which move (patrol cars), from where their reads are.
+
+    ``table`` has one row per device: ``device``, ``kind`` (``fixed`` or
+    ``mobile``), ``read_count`` (all its reads), ``located_count``, ``x``/``y``
+    (the median position of its located reads, in the coordinates given) and
+    ``spread_m`` (the distance from there within which ``FIXED_SHARE`` of its
+    located reads lie).  ``fixed_read`` flags, per read, the reads of fixed
+    cameras; ``read_device`` gives each read's device as named in ``table``
+    (None without one).
+    """
+
+    table: pd.DataFrame
+    fixed_read: np.ndarray
+    read_device: np.ndarray
+
+    @property
+    def fixed(self) -> pd.DataFrame:
+        return self.table[self.table["kind"] == FIXED]
+
+
+def camera_kinds(devices: pd.Series, x: np.ndarray, y: np.ndarray, radius_m: float = FIXED_RADIUS_M) -> CameraKinds:
+    """Fixed cameras and mobile devices: fixed when ``FIXED_SHARE`` of a device's located reads lie within
+    ``radius_m`` of their median position (and it has ``MIN_FIXED_READS`` located reads or more);
+    ``radius_m`` 0 = all mobile.
+
+    ``x``/``y`` in metres (a projected CRS).  Reads without a device belong to none.
+    """
+    values = devices.astype("object").where(devices.notna(), None).to_numpy()
+    blank = np.array([v is None or (isinstance(v, str) and not v.strip()) for v in values], dtype=bool)
+    values = np.where(blank, None, values)
+    named = pd.Series(values, dtype=object).map(lambda v: v if v is None else str(v))
+    codes, names = pd.factorize(named)
+    n_dev = len(names)
+    read_count = np.bincount(codes[codes >= 0], minlength=n_dev)
+    located = (codes >= 0) & np.isfinite(x) & np.isfinite(y)
+    frame = pd.DataFrame({"c": codes[located], "x": x[located], "y": y[located]})
+    middle = frame.groupby("c")[["x", "y"]].median()
+    mx = np.full(n_dev, np.nan)
+    my = np.full(n_dev, np.nan)
+    mx[middle.index.to_numpy()] = middle["x"].to_numpy()
+    my[middle.index.to_numpy()] = middle["y"].to_numpy()
+    frame["d"] = np.hypot(frame["x"].to_numpy() - mx[frame["c"]], frame["y"].to_numpy() - my[frame["c"]])
+    spread = np.full(n_dev, np.nan)
+    located_count = np.zeros(n_dev, dtype=np.int64)
+    if len(frame):
+        grouped = frame.groupby("c")["d"]
+        q = grouped.quantile(FIXED_SHARE)
+        spread[q.index.to_numpy()] = q.to_numpy()
+        sizes = grouped.size()
+        located_count[sizes.index.to_numpy()] = sizes.to_numpy()
+    is_fixed = (radius_m > 0) & (located_count >= MIN_FIXED_READS) & (spread <= radius_m)
+    table = pd.DataFrame(
+        {
+            "device": pd.Series(np.asarray(names, dtype=object), dtype=object),
+            "kind": np.where(is_fixed, FIXED, MOBILE),
+            "read_count": read_count.astype(np.int64),
+            "located_count": located_count,
+            "x": mx,
+            "y": my,
+            "spread_m": spread,
+        }
+    )
+    fixed_read = np.zeros(len(values), dtype=bool)
+    fixed_read[codes >= 0] = is_fixed[codes[codes >= 0]]
+    return CameraKinds(table, fixed_read, named.to_numpy(dtype=object))

@@ -249,3 +249,27 @@ def test_sample_mall_trip_is_its_own_track(sample_tracks):
     assert mall["read_count"] == 210  # the README's Sunridge Mall reads
     centre = mall.geometry().centroid().asPoint()
     assert centre.x() == pytest.approx(-122.026, abs=0.01) and centre.y() == pytest.approx(37.573, abs=0.01)
+
+
+def test_fixed_cameras_get_no_track_and_come_out_as_points(tmp_path, feedback):
+    # A patrol car driving north 2 km in 20 minutes; a camera on a pole reading 30 times within a few metres.
+    rows = [("PATROL 1", 60 * i, LON, north(100 * i)) for i in range(21)]
+    rows += [("POLE 7", 90 * i, LON + 0.01 + (i % 3) * 0.00002, north(500 + (i % 2) * 3)) for i in range(30)]
+    out = tmp_path / "fixed.gpkg"
+    res = run({"INPUT": reads_layer(rows), "FIXED_CAMERAS": str(out)}, feedback)
+    lines = tracks(res["OUTPUT"])
+    assert [f["device"] for f in lines] == ["PATROL 1"] and lines[0]["read_count"] == 21
+    assert (res["FIXED_CAMERA_COUNT"], res["MOBILE_DEVICE_COUNT"], res["FIXED_READ_COUNT"]) == (1, 1, 30)
+    cameras = list(QgsVectorLayer(str(out)).getFeatures())
+    assert len(cameras) == 1
+    camera = cameras[0]
+    assert camera["device"] == "POLE 7" and camera["read_count"] == 30 and camera["spread_m"] < 10
+    assert camera["first_time"].toString("HH:mm:ss") == "08:00:00"
+    assert camera["last_time"].toString("HH:mm:ss") == T0.addSecs(90 * 29).toString("HH:mm:ss")
+    point = camera.geometry().asPoint()
+    assert point.x() == pytest.approx(LON + 0.01, abs=1e-4) and point.y() == pytest.approx(north(500), abs=1e-4)
+    assert "POLE 7" in feedback.text()
+    # Radius 0: every device moves; the pole gets a (short) track of its own.
+    every = run({"INPUT": reads_layer(rows), "FIXED_RADIUS_M": 0})
+    assert {f["device"] for f in tracks(every["OUTPUT"])} == {"PATROL 1", "POLE 7"}
+    assert every["FIXED_CAMERA_COUNT"] == 0 and every["FIXED_READ_COUNT"] == 0

@@ -294,3 +294,15 @@ def test_report_without_times_or_plates_still_complete():
     text = "".join(root.itertext())
     assert "No read has a readable time." in text and "No plate in the input." in text
     assert not list(root.iter("img"))
+
+
+def test_devices_and_reads_by_camera_kind():
+    kinds = pd.DataFrame(
+        {"device": ["POLE 7", "PATROL 1", "PATROL 2"], "kind": ["fixed", "mobile", "mobile"], "read_count": [30, 50, 20]}
+    )
+    summary = summarise(SummaryInput(n=100, devices=pd.Series(["PATROL 1"] * 100), camera_kinds=kinds))
+    assert summary.value("fixed_cameras") == 1 and summary.value("mobile_devices") == 2
+    assert summary.value("reads_by_fixed_cameras") == 30 and summary.value("reads_by_mobile_devices") == 70
+    assert summary.note("reads_by_fixed_cameras").startswith("30.0%")
+    without = summarise(SummaryInput(n=3))
+    assert without.value("fixed_cameras") is None

@@ -218,3 +218,28 @@ def test_coerce_times():
     with pytest.raises(AlprInputError, match='field "n": holds numbers, not date-time values'):
         coerce_times(pd.Series([1, 2, 3]), "n")
     assert coerce_times(pd.Series([None, None], dtype=object), "when").isna().all()
+
+
+def test_camera_kinds_fixed_and_mobile():
+    from alpr_qgis.core.tracks import FIXED, MOBILE, camera_kinds
+
+    rng = np.random.default_rng(1)
+    # A fixed camera: 200 reads within ~10 m, one stray read 3 km away (a GPS glitch); a patrol car driving 5 km;
+    # a device seen once; reads without a device or a location.
+    fx, fy = 1000 + rng.normal(0, 4, 200), 2000 + rng.normal(0, 4, 200)
+    fx[17], fy[17] = 4000, 2000
+    px, py = np.linspace(0, 5000, 150), np.linspace(0, 300, 150)
+    devices = pd.Series(["CAM A"] * 200 + ["PATROL 1"] * 150 + ["ONCE", None, " "] + ["PATROL 1"], dtype=object)
+    x = np.concatenate([fx, px, [10.0, 5.0, 5.0, np.nan]])
+    y = np.concatenate([fy, py, [10.0, 5.0, 5.0, np.nan]])
+    kinds = camera_kinds(devices, x, y, radius_m=50)
+    table = kinds.table.set_index("device")
+    assert table.loc["CAM A", "kind"] == FIXED and table.loc["CAM A", "read_count"] == 200
+    assert table.loc["CAM A", "spread_m"] < 20 and abs(table.loc["CAM A", "x"] - 1000) < 2
+    assert table.loc["PATROL 1", "kind"] == MOBILE and table.loc["PATROL 1", "read_count"] == 151
+    assert table.loc["PATROL 1", "located_count"] == 150
+    assert table.loc["ONCE", "kind"] == MOBILE  # one read cannot show a camera stays put
+    assert set(table.index) == {"CAM A", "PATROL 1", "ONCE"}
+    assert kinds.fixed_read.sum() == 200 and kinds.fixed_read[:200].all()
+    assert not camera_kinds(devices, x, y, radius_m=0).fixed_read.any()  # 0: every device mobile
+    assert camera_kinds(devices, x, y, radius_m=10).table.set_index("device").loc["CAM A", "kind"] == MOBILE
