@@ -68,6 +68,8 @@ INSTALL_HINT = (
 STEP_TOLERANCE = 1e-4
 # Beyond this the dispersion is not a usable estimate (the likelihood is flat in α).
 MAX_ALPHA = 1e4
+# A fitted count below this: the Poisson fit runs off to infinity (e.g. a predictor separating units without reads).
+VANISHING_MEAN = 1e-9
 # Below this the NB2 maximum sits on α = 0: no overdispersion, the model is a Poisson one.
 MIN_ALPHA = 1e-8
 
@@ -317,7 +319,9 @@ def _fit_poisson(y: np.ndarray, design: np.ndarray, offset: np.ndarray, terms: S
         except (ValueError, np.linalg.LinAlgError, FloatingPointError) as err:
             raise _not_converged("Poisson", "{} — check the predictors' values".format(err)) from None
     params, bse = np.asarray(res.params, dtype=float), np.asarray(res.bse, dtype=float)
-    if not res.converged or not np.isfinite(params).all() or not np.isfinite(bse).all():
+    # A fitted count near 0 means an estimate runs off to infinity (IRLS stops there and calls it converged).
+    vanishing = bool((np.asarray(res.fittedvalues, dtype=float) < VANISHING_MEAN).any())
+    if vanishing or not res.converged or not np.isfinite(params).all() or not np.isfinite(bse).all():
         bad = [t for t, b in zip(terms, bse) if not np.isfinite(b)]
         raise _not_converged(
             "Poisson",
