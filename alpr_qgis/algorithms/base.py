@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from typing import Dict
 
 from qgis.core import QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingParameterDefinition
 from qgis.PyQt.QtCore import QCoreApplication
 
 from alpr_qgis.core.errors import AlprInputError, Cancelled
+from alpr_qgis.qgis_io.outputs import find_clash, write_failure
 
 HELP_URL = "https://github.com/alpr-qgis/alpr_qgis/blob/main/README.md#{}"
 GROUPS = {
@@ -23,7 +25,9 @@ class AlprAlgorithm(QgsProcessingAlgorithm):
 
     Subclasses implement ``process()`` instead of ``processAlgorithm()``; core
     errors become ``QgsProcessingException`` here, in one place, and a
-    cancelled run writes nothing more and returns ``{}``.
+    cancelled run writes nothing more and returns ``{}``.  Outputs that
+    clash (two on one file and layer, or one on an input) are refused here
+    before any work (``qgis_io.outputs.find_clash``).
     """
 
     def createInstance(self):  # noqa: N802 (Qt API)
@@ -46,6 +50,9 @@ class AlprAlgorithm(QgsProcessingAlgorithm):
         self.addParameter(param)
 
     def processAlgorithm(self, parameters: Dict, context, feedback) -> Dict:  # noqa: N802 (Qt API)
+        clash = find_clash(self, parameters, context)
+        if clash is not None:  # before any work: nothing is read, nothing is created
+            raise QgsProcessingException(clash)
         try:
             return self.process(parameters, context, feedback)
         except AlprInputError as err:
@@ -53,3 +60,7 @@ class AlprAlgorithm(QgsProcessingAlgorithm):
         except Cancelled:
             feedback.pushInfo(self.tr("Cancelled: nothing more was written."))
             return {}
+        except OSError as err:  # a write the writers did not name (they raise write_failure's line themselves)
+            if not err.filename:
+                raise
+            raise QgsProcessingException(write_failure(err, os.fspath(err.filename))) from None

@@ -1,4 +1,4 @@
-"""Private scratch folders for data that holds raw plates, and the sweeping of ones a killed run left.
+"""Private scratch folders (raw plates, outputs being written), and the sweeping of ones a killed run left.
 
 A run that must put raw plates on disk outside its outputs (the loader's
 workers store the rows they read in SQLite files) does so in one folder of
@@ -9,6 +9,10 @@ process sees (``close()``, also from ``with``).  A process killed outright
 cannot remove it, but its lock dies with it: the folder's helper processes
 (``remove_if_orphaned``) and any later run (``sweep``) then find the lock
 free and remove the folder.
+
+The same folders hold an output while it is written (``.alpr_output_*``,
+beside its destination so that the finished file is renamed into place):
+a killed run's half-written output is swept the same way.
 
 Only folders whose name says they are ours are ever removed.
 """
@@ -24,18 +28,26 @@ import time
 from typing import List, Optional
 
 PREFIX = ".alpr_scratch_"
+OUTPUT_PREFIX = ".alpr_output_"  # an output being written, renamed into place once complete (qgis_io.outputs)
 OLD_PREFIXES = (".alpr_parts_",)  # the loader's folders before they had a lock (they never do)
+PREFIXES = (PREFIX, OUTPUT_PREFIX, *OLD_PREFIXES)
 LOCK_NAME = "lock"
 LOCKLESS_GRACE_S = 60.0  # a folder with no lock file yet may be one being made right now
 
 
 class ScratchDir:
-    """A private folder (0700) in ``parent``, locked by this process until ``close()``."""
+    """A private folder (0700) in ``parent``, locked by this process until ``close()``.
 
-    def __init__(self, parent: str) -> None:
+    ``prefix`` names what it holds: :data:`PREFIX` for scratch,
+    :data:`OUTPUT_PREFIX` for an output written before it is renamed into place.
+    """
+
+    def __init__(self, parent: Optional[str] = None, prefix: str = PREFIX) -> None:
+        if prefix not in PREFIXES:
+            raise ValueError("not a scratch prefix: {}".format(prefix))
         parent = os.path.abspath(parent or tempfile.gettempdir())
         sweep(parent)
-        self.path = tempfile.mkdtemp(prefix=PREFIX, dir=parent)  # mkdtemp: mode 0700
+        self.path = tempfile.mkdtemp(prefix=prefix, dir=parent)  # mkdtemp: mode 0700
         self._fd: Optional[int] = os.open(os.path.join(self.path, LOCK_NAME), os.O_CREAT | os.O_RDWR, 0o600)
         fcntl.flock(self._fd, fcntl.LOCK_EX)
 
@@ -87,7 +99,7 @@ def _orphaned(folder: str) -> bool:
 def remove_if_orphaned(folder: str) -> bool:
     """Remove ``folder`` (one of ours) when its owner is gone; True if removed."""
     name = os.path.basename(os.path.normpath(folder))
-    if not name.startswith((PREFIX, *OLD_PREFIXES)) or not os.path.isdir(folder):
+    if not name.startswith(PREFIXES) or not os.path.isdir(folder):
         return False
     if not _orphaned(folder):
         return False
@@ -103,6 +115,6 @@ def sweep(parent: str) -> List[str]:
         return []
     removed = []
     for name in names:
-        if name.startswith((PREFIX, *OLD_PREFIXES)) and remove_if_orphaned(os.path.join(parent, name)):
+        if name.startswith(PREFIXES) and remove_if_orphaned(os.path.join(parent, name)):
             removed.append(name)
     return removed

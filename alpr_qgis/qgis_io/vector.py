@@ -17,6 +17,7 @@ GeoPackage's geometry blobs come back concatenated and are decoded by numpy.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sqlite3
@@ -34,9 +35,13 @@ from qgis.core import (
     QgsFields,
     QgsGeometry,
     QgsPoint,
+    QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeatureSourceDefinition,
+    QgsProcessingOutputLayerDefinition,
     QgsProcessingParameterDefinition,
+    QgsProcessingUtils,
+    QgsProperty,
     QgsWkbTypes,
 )
 from qgis.PyQt.QtCore import QDate, QDateTime, QTime, QVariant
@@ -44,6 +49,7 @@ from qgis.PyQt.QtCore import QDate, QDateTime, QTime, QVariant
 from alpr_qgis.core.errors import Cancelled
 from alpr_qgis.core.lazy import lazy_module
 from alpr_qgis.core.scratch import ScratchDir, sweep
+from alpr_qgis.qgis_io.outputs import WRITE_ERRORS, AtomicFile, failed_write, requested_destination
 from alpr_qgis.qgis_io.sqlite_rows import (
     _GPKG_POINT,
     BATCH,
@@ -122,6 +128,120 @@ def split_destination(dest: str) -> Tuple[str, Optional[str]]:
     return path, match.group(1) if match else None
 
 
+def _ogr_uri(path: str, layer: str, geometry_type: int) -> str:
+    """QGIS's destination string for layer ``layer`` of the GeoPackage ``path``."""
+    geometry = "" if geometry_type == QgsWkbTypes.NoGeometry else " (geom)"
+    return "ogr:dbname='{}' table=\"{}\"{}".format(path, layer.replace('"', ""), geometry)
+
+
+def _with_sink(value, sink: str):
+    """``value`` (a destination parameter's value) pointing at ``sink`` instead, with its other settings."""
+    if isinstance(value, QgsProcessingOutputLayerDefinition):
+        changed = QgsProcessingOutputLayerDefinition(value)
+        changed.sink = QgsProperty.fromValue(sink)
+        return changed
+    return sink
+
+
+class _Output:
+    """One sink output being written: the QGIS sink and, for a GeoPackage file, where the rows go through SQLite.
+
+    ``dest`` is the destination reported to the caller (the one asked for).
+    A GeoPackage is written whole into a temporary file beside its
+    destination (``atomic``), renamed into place by ``commit`` once its rows
+    are counted; except a layer named in a GeoPackage that already exists,
+    which is written in that file, its rows in one SQLite transaction (the
+    file's other layers stay).  ``path`` is the GeoPackage file the rows go
+    into (None: they go through the sink) and ``layer`` its layer.
+    """
+
+    def __init__(self, alg, parameters: Dict, name: str, context, fields, geometry_type, crs) -> None:
+        self.atomic: Optional[AtomicFile] = None
+        self.path: Optional[str] = None
+        self.layer: Optional[str] = None
+        value = parameters.get(name)
+        wanted = requested_destination(alg, parameters, name, context)
+        if wanted is None or not wanted.path.lower().endswith(".gpkg"):
+            self.sink, self.dest = alg.parameterAsSink(parameters, name, context, fields, geometry_type, crs)
+            self.shown = self.dest or name
+            return
+        self.shown = wanted.path
+        self.layer = wanted.layer
+        if wanted.layer is not None and os.path.isfile(wanted.path):
+            changed = dict(parameters, **{name: _with_sink(value, _ogr_uri(wanted.path, wanted.layer, geometry_type))})
+            self.sink, self.dest = alg.parameterAsSink(changed, name, context, fields, geometry_type, crs)
+            self.path = wanted.path
+            return
+        self.atomic = AtomicFile(wanted.path)
+        temp = self.atomic.temp if wanted.layer is None else _ogr_uri(self.atomic.temp, wanted.layer, geometry_type)
+        try:
+            # A plain string: QGIS loads nothing on completion from it (the real destination is registered below).
+            self.sink, _ = alg.parameterAsSink(
+                dict(parameters, **{name: temp}), name, context, fields, geometry_type, crs
+            )
+        except BaseException:
+            self.discard()
+            raise
+        if self.sink is None:
+            self.discard()
+            return
+        self.path = self.atomic.temp
+        self.dest = wanted.path if wanted.layer is None else "{}|layername={}".format(wanted.path, wanted.layer)
+        if isinstance(value, QgsProcessingOutputLayerDefinition) and value.destinationProject is not None:
+            definition = alg.parameterDefinition(name)
+            details = QgsProcessingContext.LayerDetails(
+                value.destinationName or (definition.description() if definition else name),
+                value.destinationProject,
+                name,
+                QgsProcessingUtils.LayerHint.Vector,
+            )
+            context.addLayerToLoadOnCompletion(self.dest, details)
+
+    def close_sink(self) -> None:
+        """Close QGIS's sink (the file it created is complete and closed; the rows go in through SQLite)."""
+        self.sink = None
+
+    def commit(self, rows: int) -> None:
+        """Check the GeoPackage holds ``rows`` rows and, if written aside, rename it into place."""
+        try:
+            if self.atomic is not None:
+                _check_rows(self.path, self.layer, rows)
+                self.atomic.commit(stale=tuple(self.atomic.path + s for s in ("-journal", "-wal", "-shm")))
+                self.atomic = None
+        except WRITE_ERRORS as err:
+            raise failed_write(err, self.shown) from None
+        finally:
+            self.discard()
+
+    def failed(self, err: BaseException) -> QgsProcessingException:
+        """The one-line error for ``err`` (said while the partial file still takes its space), then the file goes."""
+        error = failed_write(err, self.shown)
+        self.discard()
+        return error
+
+    def discard(self) -> None:
+        """Remove the temporary file (the destination, and any file there before, untouched)."""
+        self.sink = None
+        if self.atomic is not None:
+            self.atomic.discard()
+            self.atomic = None
+
+
+def _check_rows(path: str, layer: Optional[str], rows: int) -> None:
+    """Raise unless the GeoPackage ``path``'s table holds ``rows`` rows (every page in the file itself)."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode = DELETE")  # (a write-ahead log is folded into the file)
+        name = _gpkg_table(conn, path, layer)
+        found = conn.execute("SELECT COUNT(*) FROM {}".format(quote_name(name))).fetchone()[0]
+    finally:
+        conn.close()
+    if found != rows:
+        raise QgsProcessingException(
+            "could not write {}: {} of {} rows were stored; run again".format(os.path.basename(path), found, rows)
+        )
+
+
 def write_frame(
     alg,
     parameters: Dict,
@@ -144,6 +264,12 @@ def write_frame(
     ``wkb_type`` (e.g. ``QgsWkbTypes.Polygon``; shapely's ``geom.wkb`` gives
     it).  Neither: a table without geometry.  Returns ``(destination, rows
     written)``; ``(None, 0)`` when an optional sink was not requested.
+
+    A GeoPackage file is written aside and renamed into place once complete
+    (see ``_Output``): a failed, cancelled or killed run leaves the previous
+    file as it was.  Raises ``Cancelled`` when cancelled while writing one.
+    A failed write raises ``QgsProcessingException`` with one line naming
+    the file (``outputs.write_failure``).
     """
     fields = qgs_fields(table)
     if x is not None:
@@ -152,22 +278,27 @@ def write_frame(
         geometry_type = wkb_type if wkb_type is not None else QgsWkbTypes.Unknown
     else:
         geometry_type = QgsWkbTypes.NoGeometry
-    sink, dest = alg.parameterAsSink(
-        parameters, name, context, fields, geometry_type, crs or QgsCoordinateReferenceSystem()
-    )
-    if sink is None:
+    out = _Output(alg, parameters, name, context, fields, geometry_type, crs or QgsCoordinateReferenceSystem())
+    if out.sink is None:
         definition = alg.parameterDefinition(name)
         if definition.flags() & QgsProcessingParameterDefinition.FlagOptional and not parameters.get(name):
             return None, 0
         raise QgsProcessingException(alg.invalidSinkError(parameters, name))
-    path, layer = split_destination(dest)
-    if path.lower().endswith(".gpkg") and os.path.isfile(path):
-        del sink  # closes the file QGIS created; the rows go in through SQLite
-        _insert_gpkg(path, layer, table, x, y, wkb, progress, cancelled)
-    else:
-        _insert_sink(sink, fields, table, x, y, wkb, progress, cancelled)
-        del sink
-    return dest, len(table)
+    try:
+        if out.path is not None:
+            out.close_sink()
+            if not _insert_gpkg(out.path, out.layer, table, x, y, wkb, progress, cancelled):
+                out.discard()
+                raise Cancelled()
+            out.commit(len(table))
+        else:
+            _insert_sink(out.sink, fields, table, x, y, wkb, progress, cancelled)
+            out.close_sink()
+    except WRITE_ERRORS as err:
+        raise out.failed(err) from None
+    finally:
+        out.discard()
+    return out.dest, len(table)
 
 
 class FrameStream:
@@ -184,14 +315,17 @@ class FrameStream:
 
     def __init__(self, alg, parameters: Dict, name: str, context, crs: Optional[QgsCoordinateReferenceSystem]) -> None:
         self.alg, self.parameters, self.name, self.context, self.crs = alg, parameters, name, context, crs
-        target = alg.parameterAsOutputLayer(parameters, name, context) or ""
-        self._target = split_destination(target)[0]
+        wanted = requested_destination(alg, parameters, name, context)
+        self._target = wanted.path if wanted is not None else ""
         self.to_gpkg = self._target.lower().endswith(".gpkg")
         if self.to_gpkg:
-            sweep(os.path.dirname(os.path.abspath(self._target)))  # raw plates a killed run left
+            sweep(
+                os.path.dirname(os.path.abspath(self._target))
+            )  # raw plates and half-written outputs a killed run left
         self.dest: Optional[str] = None
         self.rows = 0
         self._appender: Optional[GpkgAppender] = None
+        self._output: Optional[_Output] = None  # the GeoPackage being written (aside, until ``finish``)
         self._frames: List[Tuple[pd.DataFrame, np.ndarray, np.ndarray]] = []
         self._scratch: Optional[ScratchDir] = None  # the folder of the workers' files (``part_store``)
         self._stored_srs: Optional[int] = None  # the spatial reference id they store points with
@@ -211,7 +345,8 @@ class FrameStream:
             self.rows += len(table)
             return not cancelled()
         if self._appender is None:
-            sink, dest = self.alg.parameterAsSink(
+            out = _Output(
+                self.alg,
                 self.parameters,
                 self.name,
                 self.context,
@@ -219,20 +354,35 @@ class FrameStream:
                 QgsWkbTypes.Point,
                 self.crs or QgsCoordinateReferenceSystem(),
             )
-            if sink is None:
+            if out.sink is None:
                 raise QgsProcessingException(self.alg.invalidSinkError(self.parameters, self.name))
-            del sink  # closes the file QGIS created; the rows go in through SQLite
-            path, layer = split_destination(dest)
-            if not (path.lower().endswith(".gpkg") and os.path.isfile(path)):
-                raise QgsProcessingException("The output {} is not a GeoPackage file.".format(dest))
-            self.dest = dest
-            self._appender = GpkgAppender(path, layer)
+            self._output = out
+            out.close_sink()  # the rows go in through SQLite
+            if out.path is None:
+                raise QgsProcessingException("The output {} is not a GeoPackage file.".format(self.name))
+            self.dest = out.dest
+            try:
+                self._appender = GpkgAppender(out.path, out.layer)
+            except WRITE_ERRORS as err:
+                raise self._fail(err) from None
             if self._stored_srs is not None and self._appender.srs_id != self._stored_srs:
                 from alpr_qgis.core.reads import NotStreamableError
 
                 raise NotStreamableError("the output's spatial reference is not the one foreseen for the parts")
         self.rows += len(table)
-        return self._appender.append(table, x, y, cancelled=cancelled, last=last)
+        try:
+            return self._appender.append(table, x, y, cancelled=cancelled, last=last)
+        except WRITE_ERRORS as err:
+            raise self._fail(err) from None
+
+    def _fail(self, err: BaseException) -> QgsProcessingException:
+        """The one-line error for a failed write (the partial output removed; the caller calls ``forget``)."""
+        appender, self._appender = self._appender, None
+        if appender is not None:
+            with contextlib.suppress(*WRITE_ERRORS):
+                appender.rollback()
+        out, self._output = self._output, None
+        return out.failed(err) if out is not None else failed_write(err, self._target or self.name)
 
     def part_store(self):
         """A ``PartStore`` for the loader's workers to store rows for this GeoPackage (None for other destinations).
@@ -283,37 +433,52 @@ class FrameStream:
         if self._appender is None:
             raise ValueError("stored rows come only after part_store")
         self.rows += stored.rows
-        return self._appender.append_stored(
-            table,
-            stored.file,
-            stored.first,
-            stored.rows,
-            x,
-            y,
-            add,
-            closes=stored.closes,
-            cancelled=cancelled,
-            last=last,
-        )
+        try:
+            return self._appender.append_stored(
+                table,
+                stored.file,
+                stored.first,
+                stored.rows,
+                x,
+                y,
+                add,
+                closes=stored.closes,
+                cancelled=cancelled,
+                last=last,
+            )
+        except WRITE_ERRORS as err:
+            raise self._fail(err) from None
 
     def forget(self) -> None:
-        """Forget every frame given so far (the destination stays as QGIS created it, empty); more may follow."""
+        """Forget every frame given so far (a GeoPackage written aside is removed); more may follow."""
         appender, self._appender = self._appender, None
+        out, self._output = self._output, None
         self._frames = []
         self.rows = 0
         try:
             if appender is not None:
                 appender.rollback()
         finally:
+            if out is not None:
+                out.discard()
             self._drop_scratch()
 
     def finish(self, progress: Progress = lambda f: None, cancelled: IsCancelled = lambda: False) -> Tuple[str, int]:
-        """Store everything; ``(destination, rows written)``."""
+        """Store everything; ``(destination, rows written)``.
+
+        A GeoPackage written aside is renamed into place once its rows are
+        counted; a failed write raises ``QgsProcessingException`` (one line,
+        naming the file), a cancelled one ``Cancelled``.
+        """
         if self._appender is not None:
             appender, self._appender = self._appender, None
             try:
                 if not appender.finish(progress, cancelled):
                     raise Cancelled()
+                self._output.commit(self.rows)
+                self._output = None
+            except WRITE_ERRORS as err:
+                raise self._fail(err) from None
             finally:
                 self._drop_scratch()
             return self.dest, self.rows
@@ -348,7 +513,7 @@ def _gpkg_table(conn: sqlite3.Connection, path: str, layer: Optional[str]) -> st
             return n
     if len(names) == 1:
         return names[0]
-    raise QgsProcessingException("Cannot tell which layer of {} to write.".format(path))
+    raise QgsProcessingException("Cannot tell which layer of {} to write.".format(os.path.basename(path)))
 
 
 def wkb_blobs(wkb: Sequence[Optional[bytes]], srs_id: int) -> Tuple[List[Optional[bytes]], np.ndarray]:
@@ -597,6 +762,7 @@ class GpkgAppender:
             conn.execute("PRAGMA synchronous = OFF")
             _rollback_journal(conn)
             conn.execute("BEGIN")
+            self.rows_before = conn.execute("SELECT COUNT(*) FROM {}".format(quote_name(name))).fetchone()[0]
             self.triggers = conn.execute(
                 "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND lower(tbl_name) = lower(?)",
                 (name,),
@@ -853,6 +1019,13 @@ class GpkgAppender:
                 )
             for _, trig_sql in self.triggers:
                 conn.execute(trig_sql)
+            added = conn.execute("SELECT COUNT(*) FROM {}".format(quote_name(name))).fetchone()[0] - self.rows_before
+            if added != self.rows:  # never commit a table short of rows (or with more)
+                raise QgsProcessingException(
+                    "could not write {}: {} of {} rows were stored; run again".format(
+                        os.path.basename(self.path), added, self.rows
+                    )
+                )
             conn.execute("COMMIT")
             progress(1.0)
         except BaseException:
@@ -888,7 +1061,8 @@ def _insert_gpkg(
     wkb: Optional[Sequence[Optional[bytes]]],
     progress: Progress,
     cancelled: IsCancelled,
-) -> None:
+) -> bool:
+    """Append ``table``'s rows to the (empty) GeoPackage table and commit; False (nothing stored) if cancelled."""
     appender = GpkgAppender(path, layer)
     try:
         done = appender.append(table, x, y, wkb, lambda f: progress(0.9 * f), cancelled, last=True)
@@ -897,8 +1071,8 @@ def _insert_gpkg(
         raise
     if not done:
         appender.rollback()
-        return
-    appender.finish(lambda f: progress(0.9 + 0.1 * f))  # rolls back when cancelled
+        return False
+    return appender.finish(lambda f: progress(0.9 + 0.1 * f))  # rolls back when cancelled
 
 
 def _insert_sink(

@@ -1,0 +1,165 @@
+"""Faults injected as a user meets them: clashing paths, a full disk, a killed run, a read-only folder, huge headers.
+
+Each test asserts how the run ends (exit status or the exception's one-line
+message) and the state of every file left in the folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from qgis import processing
+from qgis.core import QgsProcessingException, QgsVectorLayer
+
+from tests.helpers import export_csv
+
+
+def listing(folder: Path) -> list:
+    """Every name in ``folder``, hidden ones included, sorted."""
+    return sorted(p.name for p in folder.iterdir())
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def rows(source: str) -> list:
+    """Every feature of ``source``: attributes and geometry as text."""
+    layer = QgsVectorLayer(source)
+    assert layer.isValid()
+    return [(f.attributes(), f.geometry().asWkt()) for f in layer.getFeatures()]
+
+
+def load(folder: Path, name: str = "reads.gpkg") -> str:
+    res = processing.run(
+        "alpr:loadreads", {"INPUT": export_csv(folder), "OUTPUT": str(folder / name), "REJECTED": "TEMPORARY_OUTPUT"}
+    )
+    return res["OUTPUT"]
+
+
+# ------------------------------------------------------------------ clashing paths
+
+
+def test_two_outputs_on_one_file_are_refused_before_any_work(tmp_path):
+    reads = load(tmp_path)
+    before = listing(tmp_path)
+    with pytest.raises(QgsProcessingException) as caught:
+        processing.run(
+            "alpr:cleanreads",
+            {"INPUT": reads, "OUTPUT": str(tmp_path / "c.gpkg"), "REJECTED": str(tmp_path / "c.gpkg")},
+        )
+    message = str(caught.value)
+    assert "OUTPUT and REJECTED" in message and "c.gpkg" in message
+    assert str(tmp_path) not in message and "\n" not in message.strip()
+    assert listing(tmp_path) == before  # no c.gpkg, no temporary file
+
+
+def test_an_output_on_its_input_is_refused_and_the_input_kept(tmp_path):
+    reads = load(tmp_path)
+    kept = rows(reads)
+    with pytest.raises(QgsProcessingException, match=r"^OUTPUT would overwrite the input INPUT \(reads.gpkg\)"):
+        processing.run("alpr:cleanreads", {"INPUT": reads, "OUTPUT": reads, "REJECTED": "TEMPORARY_OUTPUT"})
+    assert rows(reads) == kept and len(kept) == 5
+    assert [p for p in listing(tmp_path) if not p.startswith("reads.gpkg")] == ["reads.csv"]
+
+
+def test_the_same_layer_named_twice_is_refused(tmp_path):
+    reads = load(tmp_path)
+    same = "ogr:dbname='{}' table=\"a\"".format(tmp_path / "m.gpkg")
+    with pytest.raises(QgsProcessingException, match='OUTPUT and REJECTED would both write m.gpkg, layer "a"'):
+        processing.run("alpr:cleanreads", {"INPUT": reads, "OUTPUT": same + " (geom)", "REJECTED": same})
+    assert listing(tmp_path) == ["reads.csv", "reads.gpkg"]
+
+
+def test_named_layers_of_one_geopackage_are_allowed(tmp_path):
+    reads = load(tmp_path)
+    gpkg = tmp_path / "m.gpkg"
+    res = processing.run(
+        "alpr:cleanreads",
+        {
+            "INPUT": reads,
+            "OUTPUT": "ogr:dbname='{}' table=\"clean\" (geom)".format(gpkg),
+            "REJECTED": "ogr:dbname='{}' table=\"rejected\"".format(gpkg),
+        },
+    )
+    assert res["OUTPUT"] == "{}|layername=clean".format(gpkg)
+    assert QgsVectorLayer(res["OUTPUT"]).featureCount() == res["CLEAN_COUNT"] == 2
+    assert QgsVectorLayer(res["REJECTED"]).featureCount() == res["REJECTED_COUNT"] == 3
+    assert listing(tmp_path) == ["m.gpkg", "reads.csv", "reads.gpkg"]
+
+
+# ------------------------------------------------------------------ a full disk, a read-only folder
+
+
+def big_rows(n: int) -> list:
+    return [
+        '{},QZX{:04d},07/20/2014 08:{:02d}:{:02d} AM,"({:.5f}, {:.5f})",PATROL {},CA,IMG_{}.jpg'.format(
+            i, i % 997, i % 60, (i * 7) % 60, 37.7 + i % 1000 / 1e4, -122.2 - i % 777 / 1e4, i % 5, "x" * 40
+        )
+        for i in range(n)
+    ]
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 2 MB file system (tmpfs) mounted for the test; skipped unless root can mount one."""
+    if os.geteuid() != 0:
+        pytest.skip("a full disk is made with a tmpfs, which only root can mount")
+    folder = tmp_path / "small"
+    folder.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(folder)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip("could not mount a tmpfs: {}".format(done.stderr.decode(errors="replace").strip()))
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def test_full_disk_fails_in_one_line_and_keeps_the_previous_layer(tmp_path, small_disk):
+    good = processing.run(
+        "alpr:loadreads",
+        {"INPUT": export_csv(tmp_path), "OUTPUT": str(small_disk / "reads.gpkg"), "REJECTED": "TEMPORARY_OUTPUT"},
+    )
+    kept = rows(good["OUTPUT"])
+    big = export_csv(tmp_path, name="big.csv", rows=big_rows(30_000))  # about 5 MB as a GeoPackage
+    with pytest.raises(QgsProcessingException) as caught:
+        processing.run(
+            "alpr:loadreads", {"INPUT": big, "OUTPUT": str(small_disk / "reads.gpkg"), "REJECTED": "TEMPORARY_OUTPUT"}
+        )
+    assert str(caught.value) == "disk full while writing reads.gpkg: free space and run again"
+    assert listing(small_disk) == ["reads.gpkg"]  # no temporary file, no journal
+    assert rows(str(small_disk / "reads.gpkg")) == kept
+
+
+def test_read_only_folder_fails_in_one_line_before_any_work(tmp_path):
+    reads = load(tmp_path)
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    mounted = False
+    if os.geteuid() == 0:  # root writes in any folder whatever its mode: a file system mounted read-only instead
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(locked)], capture_output=True)
+        if done.returncode != 0:
+            pytest.skip("root ignores folder modes, and no tmpfs could be mounted")
+        mounted = True
+    try:
+        (locked / "c.gpkg").write_bytes(b"an earlier file")
+        if mounted:
+            subprocess.run(["mount", "-o", "remount,ro", str(locked)], check=True)
+        else:
+            locked.chmod(0o555)
+        with pytest.raises(QgsProcessingException) as caught:
+            processing.run(
+                "alpr:cleanreads", {"INPUT": reads, "OUTPUT": str(locked / "c.gpkg"), "REJECTED": "TEMPORARY_OUTPUT"}
+            )
+        assert str(caught.value) == "cannot write c.gpkg: its folder is read-only or not yours; choose another folder"
+        assert listing(locked) == ["c.gpkg"] and (locked / "c.gpkg").read_bytes() == b"an earlier file"
+    finally:
+        if mounted:
+            subprocess.run(["umount", "-l", str(locked)], check=False)
+        else:
+            locked.chmod(0o755)
