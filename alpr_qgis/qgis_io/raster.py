@@ -18,6 +18,7 @@ so the heatmap fades out instead of ending in a rectangle.
 
 from __future__ import annotations
 
+import errno
 import math
 import os
 import uuid
@@ -42,6 +43,7 @@ from qgis.core import (
 from qgis.PyQt.QtGui import QColor
 
 from alpr_qgis.core.kde import kernel_scale
+from alpr_qgis.qgis_io.outputs import WRITE_ERRORS, AtomicFile, failed_write
 from alpr_qgis.qgis_io.styles import StylePostProcessor
 
 #: Extensions written as GeoTIFF.
@@ -198,17 +200,55 @@ def write_geotiff_strips(
     the producer reuses) are gathered into a buffer one row of tiles high,
     written and flushed a whole row of tiles at a time, so each tile is
     compressed once and GDAL's block cache never holds more than one row of
-    tiles.  A stale ``.aux.xml`` (statistics of an earlier file) is removed.
-    If the pieces raise (e.g. cancelled), the file is removed and the
-    exception goes on.
+    tiles.  The file is written aside (``outputs.AtomicFile``) and renamed
+    into place only once GDAL has written and closed it without an error and
+    it reads back; a stale ``.aux.xml`` (statistics of an earlier file) is
+    removed then.  If the pieces raise (e.g. cancelled) or a write fails,
+    nothing is renamed: any earlier file stays as it was, and the partial
+    one is removed.  A failed write raises ``QgsProcessingException`` with
+    one line naming the file ("disk full while writing heat.tif: free space
+    and run again").
     """
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    stale = path + ".aux.xml"
-    if os.path.exists(stale):
-        os.remove(stale)
+    atomic = AtomicFile(path)
+    errors = _GdalErrors()
+    try:
+        with errors:
+            _write_strips(atomic.temp, strips, rows, cols, geotransform, crs, nodata, metadata, errors)
+            _check_geotiff(atomic.temp, rows, cols, errors)
+        atomic.commit(stale=(atomic.path + ".aux.xml",))
+    except WRITE_ERRORS as err:
+        raise failed_write(err, path) from None
+    finally:
+        atomic.discard()
+
+
+class _GdalErrors:
+    """Collects GDAL's errors while in a ``with`` block (instead of printing them), and raises the first."""
+
+    def __init__(self) -> None:
+        self.messages: List[str] = []
+
+    def __call__(self, kind, number, message) -> None:
+        if kind >= gdal.CE_Failure:
+            self.messages.append(str(message))
+
+    def __enter__(self) -> _GdalErrors:
+        gdal.PushErrorHandler(self)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        gdal.PopErrorHandler()
+
+    def check(self) -> None:
+        """Raise an ``OSError`` with GDAL's first error, if any came."""
+        if self.messages:
+            text = self.messages[0]
+            number = errno.ENOSPC if "no space" in text.lower() else None
+            raise OSError(number, text) if number else OSError(text)
+
+
+def _write_strips(path, strips, rows, cols, geotransform, crs, nodata, metadata, errors: _GdalErrors) -> None:
     dataset = _create_geotiff(path, rows, cols)
-    complete = False
     try:
         dataset.SetGeoTransform(tuple(float(v) for v in geotransform))
         dataset.SetProjection(crs.toWkt())
@@ -222,8 +262,10 @@ def write_geotiff_strips(
 
         def flush() -> None:
             if filled and band.WriteArray(buffer[:filled], 0, start) != 0:
-                raise QgsProcessingException("Could not write {}: {}".format(path, gdal.GetLastErrorMsg()))
+                errors.check()
+                raise OSError("GDAL could not write rows {} to {}".format(start, start + filled))
             band.FlushCache()
+            errors.check()
 
         for row0, block in strips:
             row0 = int(row0)
@@ -231,7 +273,8 @@ def write_geotiff_strips(
                 flush()
                 start, filled = row0 + len(block), 0
                 if band.WriteArray(np.asarray(block, dtype=np.float32), 0, row0) != 0:
-                    raise QgsProcessingException("Could not write {}: {}".format(path, gdal.GetLastErrorMsg()))
+                    errors.check()
+                    raise OSError("GDAL could not write rows from {}".format(row0))
                 continue
             taken = 0
             while taken < len(block):
@@ -243,19 +286,33 @@ def write_geotiff_strips(
                     flush()
                     start, filled = start + filled, 0
         flush()
-        complete = True
         band = None
+        dataset.FlushCache()
+        errors.check()
     finally:
-        dataset = None  # closes the file
-        if not complete and os.path.exists(path):
-            os.remove(path)
+        dataset = None  # closes the file (its errors are collected)
+    errors.check()
+
+
+def _check_geotiff(path: str, rows: int, cols: int, errors: _GdalErrors) -> None:
+    """Raise unless ``path`` opens as a ``rows`` × ``cols`` raster whose last row of tiles reads back."""
+    dataset = gdal.Open(path)
+    errors.check()
+    if dataset is None or dataset.RasterXSize != cols or dataset.RasterYSize != rows:
+        raise OSError("the GeoTIFF written does not read back")
+    last = max(0, rows - min(TILE, rows))
+    block = dataset.GetRasterBand(1).ReadAsArray(0, last, cols, rows - last)
+    dataset = None
+    errors.check()
+    if block is None:
+        raise OSError("the GeoTIFF written does not read back")
 
 
 def _create_geotiff(path: str, rows: int, cols: int):
     """The GeoTIFF dataset, compressed with the floating-point predictor (2 if GDAL refuses 3)."""
     driver = gdal.GetDriverByName("GTiff")
     if driver is None:
-        raise QgsProcessingException("Could not create {}: GDAL has no GeoTIFF driver".format(path))
+        raise QgsProcessingException("Could not create {}: GDAL has no GeoTIFF driver".format(os.path.basename(path)))
     for predictor in ("3", "2"):
         options = list(GEOTIFF_OPTIONS) + ["PREDICTOR=" + predictor]
         gdal.ErrorReset()
@@ -265,7 +322,7 @@ def _create_geotiff(path: str, rows: int, cols: int):
             dataset = None
         if dataset is not None:
             return dataset
-    raise QgsProcessingException("Could not create {}: {}".format(path, gdal.GetLastErrorMsg() or "GDAL error"))
+    raise OSError(gdal.GetLastErrorMsg() or "GDAL could not create the file")
 
 
 def ramp_colour(share: float) -> QColor:
@@ -367,7 +424,8 @@ def write_heatmap_style(
 ) -> Optional[str]:
     """Write the heatmap style of the GeoTIFF ``path`` as ``<name>.qml`` beside it; its path, or None.
 
-    The style depends on ``maximum`` and the unit only (one band, the ramp,
+    The ``.qml`` is written aside and renamed into place whole (an earlier
+    one stays until then).  The style depends on ``maximum`` and the unit only (one band, the ramp,
     bilinear resampling), so it is made on a one-pixel GeoTIFF in GDAL's
     memory rather than on the heatmap itself: opening the heatmap would have
     QGIS parse and identify its CRS, which costs more than the rest of the
@@ -389,7 +447,11 @@ def write_heatmap_style(
             return None
         apply_heatmap_style(layer, maximum, per_km2, unit)
         qml = os.path.splitext(path)[0] + ".qml"
-        _, ok = layer.saveNamedStyle(qml, QgsMapLayer.Symbology)
+        with AtomicFile(qml) as atomic:  # written aside, renamed into place whole
+            _, ok = layer.saveNamedStyle(atomic.temp, QgsMapLayer.Symbology)
+            ok = ok and os.path.getsize(atomic.temp) > 0
+            if ok:
+                atomic.commit()
         del layer
     finally:
         if source == stand_in:

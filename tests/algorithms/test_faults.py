@@ -163,3 +163,31 @@ def test_read_only_folder_fails_in_one_line_before_any_work(tmp_path):
             subprocess.run(["umount", "-l", str(locked)], check=False)
         else:
             locked.chmod(0o755)
+
+
+def fill(folder: Path, leave: int) -> None:
+    """Fill ``folder``'s file system but for about ``leave`` bytes."""
+    stat = os.statvfs(folder)
+    (folder / "filler").write_bytes(b"\0" * max(0, stat.f_bavail * stat.f_frsize - leave))
+
+
+def test_full_disk_heatmap_fails_in_one_line_and_keeps_the_previous_raster(tmp_path, small_disk):
+    reads = processing.run(
+        "alpr:loadreads",
+        {
+            "INPUT": export_csv(tmp_path, name="area.csv", rows=big_rows(2000)),
+            "OUTPUT": str(tmp_path / "reads.gpkg"),
+            "REJECTED": "TEMPORARY_OUTPUT",
+        },
+    )["OUTPUT"]
+    heat = str(small_disk / "heat.tif")
+    params = {"INPUT": reads, "RADIUS": 500.0, "PIXEL_SIZE": 100.0, "OUTPUT": heat}
+    first = processing.run("alpr:heatmap", params)
+    assert first["OUTPUT"] == heat and listing(small_disk) == ["heat.qml", "heat.tif"]
+    kept = {name: digest(small_disk / name) for name in ("heat.qml", "heat.tif")}
+    fill(small_disk, 64 * 1024)
+    with pytest.raises(QgsProcessingException) as caught:
+        processing.run("alpr:heatmap", dict(params, PIXEL_SIZE=5.0, RADIUS=300.0))  # a few MB of raster
+    assert str(caught.value) == "disk full while writing heat.tif: free space and run again"
+    assert listing(small_disk) == ["filler", "heat.qml", "heat.tif"]
+    assert {name: digest(small_disk / name) for name in ("heat.qml", "heat.tif")} == kept
