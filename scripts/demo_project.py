@@ -252,10 +252,37 @@ def build_project(folder: Path, path: Path) -> QgsProject:
     if extent is not None:
         canvas.setExtent(extent)
         project.viewSettings().setDefaultViewExtent(QgsReferencedRectangle(extent, crs))
-    if not project.write(str(path)):
-        raise SystemExit("could not write {}: {}".format(path, project.error()))
+    write_project(project, path)
     canvas.deleteLater()
     return project
+
+
+def write_project(project: QgsProject, path: Path) -> None:
+    """Write ``project`` to ``path`` whole or not at all: aside in the same folder, checked, renamed into place.
+
+    The file written aside sits beside ``path`` (so paths are relative to the
+    same folder); a failed or interrupted write leaves any earlier project
+    as it was.
+    """
+    import zipfile
+
+    temp = path.with_name(".{}.alpr-tmp-{}{}".format(path.stem, os.getpid(), path.suffix))
+    try:
+        written = project.write(str(temp))
+        if written and path.suffix.lower() == ".qgz":
+            with zipfile.ZipFile(temp) as archive:  # every member reads back
+                written = archive.testzip() is None and any(n.endswith(".qgs") for n in archive.namelist())
+        if not written:
+            raise SystemExit("could not write {}: {}".format(path.name, project.error() or "the file is incomplete"))
+        with open(temp, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except OSError as err:
+        raise SystemExit("could not write {}: {}".format(path.name, err.strerror or err)) from None
+    finally:
+        project.setFileName(str(path))
+        if temp.exists():
+            temp.unlink()
 
 
 def heatmap_caption(layer: QgsRasterLayer) -> str:

@@ -10,7 +10,6 @@ The report file is written whole or not at all, with the user's umask.
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 
@@ -219,20 +218,20 @@ def place_name(alg, parameters: Dict, key: str, context) -> Optional[str]:
 
 
 def write_text(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` whole or not at all (a temporary file renamed into place).
+    """Write ``text`` to ``path`` whole or not at all (written aside, renamed into place).
 
     The file gets the mode a plain ``open()`` would give it (0666 less the
-    umask), not the 0600 of the temporary file.
+    umask), not the 0600 of a temporary file.  A failed write (a full disk, a
+    read-only folder) raises ``QgsProcessingException`` with one line naming
+    the file; any earlier file stays as it was, and no partial file remains.
     """
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(prefix=".alpr-report-", suffix=".html", dir=folder)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.chmod(tmp, 0o666 & ~current_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
+    from alpr_qgis.qgis_io.outputs import WRITE_ERRORS, AtomicFile, failed_write
+
+    with AtomicFile(path) as atomic:
+        try:
+            fd = os.open(atomic.temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 & ~current_umask())
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(text)
+        except WRITE_ERRORS as err:
+            raise failed_write(err, path) from None
+        atomic.commit()

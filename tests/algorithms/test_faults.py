@@ -136,8 +136,9 @@ def test_full_disk_fails_in_one_line_and_keeps_the_previous_layer(tmp_path, smal
     assert rows(str(small_disk / "reads.gpkg")) == kept
 
 
-def test_read_only_folder_fails_in_one_line_before_any_work(tmp_path):
-    reads = load(tmp_path)
+@pytest.fixture
+def read_only(tmp_path):
+    """A folder holding ``earlier.gpkg`` and ``earlier.html``, then made read-only (a read-only mount for root)."""
     locked = tmp_path / "locked"
     locked.mkdir()
     mounted = False
@@ -147,22 +148,46 @@ def test_read_only_folder_fails_in_one_line_before_any_work(tmp_path):
             pytest.skip("root ignores folder modes, and no tmpfs could be mounted")
         mounted = True
     try:
-        (locked / "c.gpkg").write_bytes(b"an earlier file")
+        (locked / "earlier.gpkg").write_bytes(b"an earlier file")
+        (locked / "earlier.html").write_bytes(b"an earlier report")
         if mounted:
             subprocess.run(["mount", "-o", "remount,ro", str(locked)], check=True)
         else:
             locked.chmod(0o555)
-        with pytest.raises(QgsProcessingException) as caught:
-            processing.run(
-                "alpr:cleanreads", {"INPUT": reads, "OUTPUT": str(locked / "c.gpkg"), "REJECTED": "TEMPORARY_OUTPUT"}
-            )
-        assert str(caught.value) == "cannot write c.gpkg: its folder is read-only or not yours; choose another folder"
-        assert listing(locked) == ["c.gpkg"] and (locked / "c.gpkg").read_bytes() == b"an earlier file"
+        yield locked
     finally:
         if mounted:
             subprocess.run(["umount", "-l", str(locked)], check=False)
         else:
             locked.chmod(0o755)
+
+
+@pytest.mark.parametrize(
+    ("alg", "outputs", "name"),
+    [
+        ("alpr:cleanreads", {"OUTPUT": "earlier.gpkg", "REJECTED": "TEMPORARY_OUTPUT"}, "earlier.gpkg"),
+        ("alpr:cleanreads", {"OUTPUT": "TEMPORARY_OUTPUT", "REJECTED": "new.gpkg"}, "new.gpkg"),
+        ("alpr:summary", {"OUTPUT_TABLE": "TEMPORARY_OUTPUT", "OUTPUT_HTML": "earlier.html"}, "earlier.html"),
+        ("alpr:heatmap", {"OUTPUT": "heat.tif", "RADIUS": 300.0, "PIXEL_SIZE": 50.0}, "heat.tif"),
+    ],
+)
+def test_read_only_folder_fails_in_one_line(tmp_path, read_only, alg, outputs, name):
+    reads = load(tmp_path)
+    if alg == "alpr:heatmap":
+        reads = processing.run(
+            "alpr:cleanreads", {"INPUT": reads, "OUTPUT": str(tmp_path / "c.gpkg"), "REJECTED": "TEMPORARY_OUTPUT"}
+        )["OUTPUT"]
+    params = {
+        k: (v if not isinstance(v, str) or v == "TEMPORARY_OUTPUT" else str(read_only / v)) for k, v in outputs.items()
+    }
+    with pytest.raises(QgsProcessingException) as caught:
+        processing.run(alg, dict(params, INPUT=reads))
+    assert str(caught.value) == "cannot write {}: its folder is read-only or not yours; choose another folder".format(
+        name
+    )
+    assert listing(read_only) == ["earlier.gpkg", "earlier.html"]
+    assert (read_only / "earlier.gpkg").read_bytes() == b"an earlier file"
+    assert (read_only / "earlier.html").read_bytes() == b"an earlier report"
 
 
 def fill(folder: Path, leave: int) -> None:
