@@ -215,7 +215,7 @@ class CountModelAlgorithm(AlprAlgorithm):
             fitted, resid = countmodel.unit_columns(model, data.used)
             moran = countmodel.morans_i(resid, countmodel.queen_neighbours(geoms), cancelled=feedback.isCanceled)
         feedback.setProgress(80)
-        self._log(model, data, moran, layer_name, feedback)
+        self._log(model, data, moran, layer_name, exposure_field, feedback)
 
         feedback.setProgressText(self.tr("Writing"))
         model_dest, _ = write_frame(self, parameters, self.OUTPUT_MODEL, context, model.table)
@@ -247,14 +247,19 @@ class CountModelAlgorithm(AlprAlgorithm):
             self.MORAN_P: _number(moran.p_value) if moran else None,
         }
 
-    def _log(self, model, data, moran, layer_name: str, feedback) -> None:
+    def _log(self, model, data, moran, layer_name: str, exposure_field: str, feedback) -> None:
         n = int(data.used.sum())
         feedback.pushInfo(
             self.tr("{}: {} units in the model, {} left out ({}).").format(
                 layer_name,
                 n,
                 data.excluded,
-                ", ".join("{} null or ≤ 0: {}".format(k, v) for k, v in data.reasons.items() if v) or self.tr("none"),
+                "; ".join(
+                    (self.tr("{} null or ≤ 0: {}") if k == exposure_field else self.tr("{} null: {}")).format(k, v)
+                    for k, v in data.reasons.items()
+                    if v
+                )
+                or self.tr("none"),
             )
         )
         for row in model.table.itertuples(index=False):

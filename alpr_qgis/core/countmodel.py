@@ -107,7 +107,7 @@ class ModelData:
     terms: List[str]  # "Intercept", then the predictors in order
     used: np.ndarray  # bool per input unit
     excluded: int
-    reasons: dict = field(default_factory=dict)  # why units were left out: {"exposure": n, "count": n, field: n}
+    reasons: dict = field(default_factory=dict)  # units with a null (or, for the exposure, ≤ 0) per field
 
 
 def model_data(
@@ -175,7 +175,7 @@ def model_data(
             hint="Choose another EXPOSURE_FIELD, e.g. population",
         )
     used = finite_count & positive
-    reasons = {"count": int((~finite_count).sum()), "exposure": int((~positive).sum())}
+    reasons = {count_field: int((~finite_count).sum()), exposure_field: int((~positive).sum())}
     for p, col in zip(predictors, columns):
         reasons[p] = int((~np.isfinite(col)).sum())
         used &= np.isfinite(col)

@@ -127,7 +127,7 @@ def test_polygons_give_statsmodels_numbers_and_moran(family, feedback):
     assert res["MORAN_I"] == pytest.approx((z @ w @ z) / (z @ z), rel=1e-9)
     assert 0 < res["MORAN_P"] <= 1
     text = feedback.text()
-    assert "29 units in the model, 1 left out (exposure null or ≤ 0: 1)" in text
+    assert "29 units in the model, 1 left out (population null or ≤ 0: 1)" in text
     assert "Moran's I of the residuals" in text
     if family == "poisson":
         assert "Use FAMILY=negative_binomial" in text  # these counts are overdispersed
@@ -302,3 +302,17 @@ def test_sample_report_shows_the_model(sample_model):
     assert [c[0] for c in cells] == ["Intercept", "per_capita_income", "pct_black", "crime_count"]
     for row, cell in zip(table, cells):
         assert float(cell[1]) == pytest.approx(row["rate_ratio"], rel=1e-2, abs=1e-6)
+
+
+def test_units_with_a_null_are_left_out_and_counted(feedback):
+    rows = grid_rows()
+    rows[3][4] = None  # share unknown
+    rows[5][1] = None  # count unknown
+    res = run({"INPUT": grid_layer(rows), "PREDICTORS": ["income", "share"], "FAMILY": "poisson",
+               "OUTPUT": "TEMPORARY_OUTPUT"}, feedback)  # fmt: skip
+    assert (res["N_UNITS"], res["EXCLUDED_COUNT"]) == (27, 3)
+    assert "27 units in the model, 3 left out (read_count null: 1; population null or ≤ 0: 1; share null: 1)" in (
+        feedback.text()
+    )
+    left_out = {f["name"] for f in res["OUTPUT"].getFeatures() if str(f["fitted"]) == "NULL"}
+    assert left_out == {"T3", "T5", "T7"}

@@ -127,7 +127,7 @@ def test_units_left_out_and_counted():
     data = cm.model_data(t, "read_count", "population", PREDICTORS)
     assert data.excluded == 5
     assert list(np.flatnonzero(~data.used)) == [0, 1, 2, 3, 4]
-    assert data.reasons == {"count": 1, "exposure": 3, "income": 0, "share": 1, "crimes": 0}
+    assert data.reasons == {"read_count": 1, "population": 3, "income": 0, "share": 1, "crimes": 0}
     model = cm.fit_count_model(data, "poisson")
     y, x, off = design(t.iloc[5:])
     ref = sm.GLM(y, x, family=sm.families.Poisson(), offset=off).fit()
