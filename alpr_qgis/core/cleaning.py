@@ -11,21 +11,32 @@ Plates are normalised first (upper case; spaces, dashes and dots removed), so
 (a few hundred thousand in millions of reads), location rules on whole numpy
 columns: no per-read Python loop.
 
-Road-sign text is recognised by folding both the plate and every sign word
-the way an OCR engine confuses characters (digits for letters, ``CJ`` for
-``O``...), then looking the folded plate up among the folded forms of each
-word, its forms with a dropped first or last letter and its forms truncated
-at a reader's length limit; a plate that is a sign word with one extra letter
-at either end is caught too.  Short words (four letters or fewer) must match
-whole, and text with more than two digits is never a sign, so plates such as
-``STOP4ME``, ``CAT123`` or ``811MLT`` stay clean.
+Road-sign text is recognised with one table built once: every sign legend of
+``SIGN_WORDS`` (spaces removed) and every form an OCR engine may make of it,
+each folded the way OCR confuses characters (digits for letters, ``CJ`` for
+``O``...).  A plate is then one fold and one look-up.  The forms, for words of
+five letters or more:
+
+* close forms, for text with at most two digits: a look-alike read for one
+  letter (``E``/``F``, ``U``/``V``... on top of the folding), two neighbours
+  swapped, a letter doubled, one character added at either end, the first or
+  last letter dropped, the text cut at a reader's length limit (6, 7, 8);
+* loose forms, for words of six letters or more and text without any digit:
+  one letter dropped, added or replaced by any letter, anywhere.
+
+Short words (four letters or fewer) must match whole, no form is shorter than
+five characters, and text with more than two digits is never a sign, so the
+sequential plates of every US format stay clean, as do vanity plates such as
+``STOP4ME``, ``CAT123`` or ``BIKE4ME`` (a digit is a vanity plate's word, so
+it blocks the loose forms).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Tuple
+from functools import lru_cache
+from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
 
 import numpy as np
 
@@ -47,111 +58,101 @@ REASONS: Tuple[str, ...] = (
 )
 PLATE_RULES = ("invalid_chars", "sign_word", "overlength", "government")
 
-# Words found on road, traffic and business signs, as a reader sees them
-# (spaces removed).  Users add their own with EXTRA_SIGN_WORDS.
+# Legends of US road, traffic and parking signs (MUTCD regulatory, warning,
+# guide, school, work-zone, parking and lane-use signs) and of common private
+# parking signs, as a reader sees them: multi-word legends as one string.
+# The single words of a legend are listed too (a reader may catch one line).
+# Users add their own with EXTRA_SIGN_WORDS.
 SIGN_WORDS: Tuple[str, ...] = (
-    "AHEAD",
-    "ALLWAY",
-    "AUTHORIZED",
-    "BUSONLY",
-    "BUSSTOP",
-    "CARPOOL",
-    "CAUTION",
-    "CLOSED",
-    "CONSTRUCTION",
-    "CROSSING",
-    "CROSSWALK",
-    "CURVE",
-    "CUSTOMER",
-    "CUSTOMERS",
-    "DANGER",
-    "DEADEND",
-    "DETOUR",
-    "DISABLED",
-    "DONOTENTER",
-    "DRIVEWAY",
-    "EMERGENCY",
-    "ENTER",
-    "ENTRANCE",
-    "EXIT",
-    "FIRELANE",
-    "FLAGGER",
-    "HANDICAP",
-    "HOSPITAL",
-    "KEEPLEFT",
-    "KEEPRIGHT",
-    "LANEENDS",
-    "LEFTLANE",
-    "LEFTTURN",
-    "LIMIT",
-    "LOADING",
-    "LOADINGZONE",
-    "MERGE",
-    "NOENTRY",
-    "NOLEFT",
-    "NOLEFTTURN",
-    "NOOUTLET",
-    "NOPARKING",
-    "NORIGHT",
-    "NORIGHTTURN",
-    "NOSTANDING",
-    "NOSTOPPING",
-    "NOTURN",
-    "NOUTURN",
-    "ONEWAY",
-    "ONLY",
-    "PARKING",
-    "PED",
-    "PEDXING",
-    "PEDESTRIAN",
-    "PERMIT",
-    "PERMITONLY",
-    "POLICE",
-    "PRIVATE",
-    "PRIVATEPROPERTY",
-    "PROPERTY",
-    "RESERVED",
-    "RESTRICTED",
-    "RIGHTLANE",
-    "RIGHTTURN",
-    "ROADCLOSED",
-    "ROADWORK",
-    "ROADWORKAHEAD",
-    "SCHOOL",
-    "SCHOOLZONE",
-    "SIGNAL",
-    "SLOW",
-    "SPEED",
-    "SPEEDLIMIT",
-    "STOP",
-    "THRUTRAFFIC",
-    "TOW",
-    "TOWAWAY",
-    "TOWAWAYZONE",
-    "TOWED",
-    "TOWING",
-    "TOWZONE",
-    "TRAFFIC",
-    "VISITOR",
-    "VISITORS",
-    "WARNING",
-    "WRONGWAY",
-    "XING",
-    "YIELD",
-    "ZONE",
-)
+    # stop, yield, entry, direction, through traffic
+    "STOP", "ALLWAY", "STOPAHEAD", "STOPHERE", "STOPHEREONRED", "YIELD", "YIELDAHEAD", "YIELDTOPEDS",
+    "DONOTENTER", "NOENTRY", "WRONGWAY", "ONEWAY", "DIVIDEDHIGHWAY", "NOTHRUTRAFFIC", "THRUTRAFFIC",
+    "LOCALTRAFFICONLY", "KEEPRIGHT", "KEEPLEFT", "DONOTPASS", "PASSWITHCARE", "TRUCKS", "NOTRUCKS",
+    "TRUCKROUTE", "WEIGHTLIMIT",
+    # speed
+    "SPEED", "LIMIT", "SPEEDLIMIT", "MAXIMUMSPEED", "MINIMUMSPEED", "REDUCESPEED", "REDUCEDSPEEDAHEAD",
+    "SPEEDZONE", "SPEEDZONEAHEAD", "SPEEDHUMP", "SPEEDBUMP", "PHOTOENFORCED", "RADARENFORCED",
+    # turns and lane use
+    "NOTURN", "NOTURNS", "NOTURNONRED", "NOLEFT", "NORIGHT", "NOLEFTTURN", "NORIGHTTURN", "NOUTURN", "UTURN",
+    "LEFTTURN", "RIGHTTURN", "LEFTTURNONLY", "RIGHTTURNONLY", "LEFTONLY", "RIGHTONLY", "THRUONLY", "ONLY",
+    "LEFTLANE", "RIGHTLANE", "CENTERLANE", "LEFTLANEMUSTTURNLEFT", "RIGHTLANEMUSTTURNRIGHT",
+    "LANEENDS", "LANECLOSED", "LEFTLANECLOSED", "RIGHTLANECLOSED", "LANEENDSMERGELEFT", "MERGE",
+    "MERGINGTRAFFIC", "ADDEDLANE", "BUSONLY", "BUSLANE", "BUSSTOP", "BIKELANE", "CARPOOL", "CARPOOLLANE",
+    "HOVLANE",
+    # parking, stopping, tow-away
+    "PARKING", "NOPARKING", "NOPARKINGANYTIME", "NOSTOPPING", "NOSTANDING", "NOSTOPPINGANYTIME",
+    "PARKINGONLY", "TOW", "TOWAWAY", "TOWAWAYZONE", "TOWZONE", "TOWED", "TOWING", "VIOLATORSTOWED",
+    "LOADING", "LOADINGZONE", "LOADINGONLY", "FIRELANE", "FIREHYDRANT", "PERMIT", "PERMITONLY",
+    "PERMITPARKING", "RESIDENTPARKING", "RESIDENTSONLY", "HANDICAP", "HANDICAPPED", "DISABLED", "ACCESSIBLE",
+    "VANACCESSIBLE", "RESERVED", "RESERVEDPARKING", "VISITOR", "VISITORS", "VISITORPARKING", "CUSTOMER",
+    "CUSTOMERS", "CUSTOMERPARKING", "EMPLOYEEPARKING", "PRIVATE", "PRIVATEPROPERTY", "PRIVATEPARKING",
+    "PROPERTY", "AUTHORIZED", "AUTHORIZEDVEHICLESONLY", "RESTRICTED", "COMPACT", "COMPACTCARS",
+    "STREETCLEANING", "SNOWROUTE", "EMERGENCYSNOWROUTE", "PAYTOPARK", "PAYSTATION", "METERED", "TAXI",
+    "TAXISTAND", "TAXIONLY", "TAXIZONE", "DRIVEWAY", "ZONE",
+    # warning
+    "CAUTION", "DANGER", "WARNING", "SLOW", "CURVE", "SHARPCURVE", "WINDINGROAD", "STEEPHILL", "ROUGHROAD",
+    "LOOSEGRAVEL", "PAVEMENTENDS", "SOFTSHOULDER", "LOWSHOULDER", "SLIPPERYWHENWET", "NARROWBRIDGE",
+    "ONELANEBRIDGE", "DEADEND", "NOOUTLET", "SIGNAL", "SIGNALAHEAD", "TRAFFICSIGNAL", "CROSSTRAFFIC",
+    "TWOWAYTRAFFIC", "LOWCLEARANCE", "DIVIDEDHIGHWAYENDS", "ROADNARROWS", "RIGHTLANEENDS", "LEFTLANEENDS",
+    "TRUCKCROSSING",
+    # school and pedestrians
+    "SCHOOL", "SCHOOLZONE", "SCHOOLBUS", "SCHOOLBUSSTOP", "SCHOOLCROSSING", "ENDSCHOOLZONE", "CHILDREN",
+    "CHILDRENATPLAY", "PLAYGROUND", "CROSSING", "CROSSWALK", "PEDXING", "PED", "XING", "PEDESTRIAN",
+    "PEDESTRIANS", "PEDESTRIANCROSSING", "NOPEDESTRIANS", "STOPFORPEDESTRIANS", "BIKEXING", "DEERXING",
+    "RRXING", "RAILROAD", "RAILROADCROSSING",
+    # work zones, closures, guide
+    "CONSTRUCTION", "ROADWORK", "ROADWORKAHEAD", "ENDROADWORK", "WORKZONE", "FLAGGER", "FLAGGERAHEAD",
+    "DETOUR", "ENDDETOUR", "ROADCLOSED", "CLOSED", "ROADCLOSEDAHEAD", "BRIDGECLOSED", "BEPREPAREDTOSTOP",
+    "ONELANEROAD", "EXIT", "EXITONLY", "ENTRANCE", "ENTER", "ENTRANCEONLY", "RAMP", "FREEWAYENTRANCE",
+    "AHEAD", "END", "ENDS", "EMERGENCY", "EMERGENCYVEHICLES", "HOSPITAL", "POLICE", "FIRESTATION", "TRAFFIC",
+)  # fmt: skip
 
 # OCR confusions, folded to one representative each: digits read for
-# letters (0/O/D/Q, 1/I/L, 5/S, 8/B, 2/Z, 6/G) and letter pairs read for one
-# letter (CJ, C1, CI, CL -> O; RN -> M; VV -> W).
+# letters (0/O/D/Q, 1/I/L, 5/S, 8/B, 2/Z, 6/G, 4/A, 7/T) and letter pairs
+# read for one letter (CJ, C1, CI, CL -> O; RN -> M; VV -> W).
 _PAIRS = (("CJ", "O"), ("C1", "O"), ("CI", "O"), ("CL", "O"), ("RN", "M"), ("VV", "W"))
 _SINGLE = str.maketrans(
-    {"0": "O", "D": "O", "Q": "O", "1": "I", "L": "I", "5": "S", "8": "B", "2": "Z", "6": "G", "M": "N"}
+    {
+        "0": "O",
+        "D": "O",
+        "Q": "O",
+        "1": "I",
+        "L": "I",
+        "5": "S",
+        "8": "B",
+        "2": "Z",
+        "6": "G",
+        "4": "A",
+        "7": "T",
+        "M": "N",
+    }
 )
+# Letters read for one another in a single place (beyond the folding above).
+_LOOKALIKES: Dict[str, str] = {
+    "B": "R",
+    "C": "GO",
+    "E": "F",
+    "F": "EP",
+    "G": "C",
+    "H": "N",
+    "K": "X",
+    "N": "H",
+    "O": "CU",
+    "P": "FR",
+    "R": "BP",
+    "U": "OV",
+    "V": "UY",
+    "X": "K",
+    "Y": "V",
+}
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_CHARACTERS = _LETTERS + "0123456789"
 _SHORT = 4  # words this short must match whole
+_LOOSE = 6  # words this long also match with any one letter dropped, added or replaced
+_MIN_FORM = 5  # no form shorter than this is looked up
 _MAX_DIGITS = 2  # sign text read with more digits than this is taken for a plate
-_NO_DIGITS = str.maketrans("", "", "0123456789")
 _TRUNCATIONS = (6, 7, 8)  # length limits at which readers cut text
+_EXACT, _CLOSE, _LOOSE_FORM = 0, 1, 2  # how far a form is from its word
 
 
 def ocr_fold(text: str) -> str:
@@ -161,54 +162,114 @@ def ocr_fold(text: str) -> str:
     return text.translate(_SINGLE)
 
 
+def _normal_word(raw: str) -> str:
+    return re.sub(r"[\s\-\.]+", "", raw.upper())
+
+
+def _close_forms(word: str) -> Set[str]:
+    """Forms of ``word`` one look-alike, swap, doubling, end character, drop or cut away."""
+    n = len(word)
+    forms = {word[1:], word[:-1]}
+    forms.update(word[:k] for k in _TRUNCATIONS if k < n)
+    forms.update(word[1:][:k] for k in _TRUNCATIONS if k < n - 1)
+    for c in _CHARACTERS:
+        forms.add(c + word)
+        forms.add(word + c)
+    for i, ch in enumerate(word):
+        forms.add(word[:i] + ch + word[i:])  # doubled
+        forms.update(word[:i] + other + word[i + 1 :] for other in _LOOKALIKES.get(ch, ""))
+        if i + 1 < n and word[i + 1] != ch:
+            forms.add(word[:i] + word[i + 1] + ch + word[i + 2 :])  # neighbours swapped
+    return forms
+
+
+def _loose_forms(word: str) -> Set[str]:
+    """Forms of ``word`` with one letter dropped, added or replaced, anywhere."""
+    forms = set()
+    for i in range(len(word) + 1):
+        if i < len(word):
+            forms.add(word[:i] + word[i + 1 :])
+            forms.update(word[:i] + c + word[i + 1 :] for c in _LETTERS)
+        forms.update(word[:i] + c + word[i:] for c in _LETTERS)
+    return forms
+
+
 @dataclass(frozen=True)
 class SignLexicon:
-    """Folded sign-word forms: exact, with an edge letter dropped, truncated."""
+    """Every folded form of every sign word: folded form -> (word, closeness)."""
 
-    exact: Dict[str, str]  # folded form -> word
-    variants: Dict[str, str]
+    forms: Dict[str, Tuple[str, int]]
+    longest: int = 0  # the longest folded form
 
     @classmethod
     def build(cls, words: Iterable[str]) -> SignLexicon:
-        exact: Dict[str, str] = {}
-        variants: Dict[str, str] = {}
-        for raw in words:
-            word = re.sub(r"[\s\-\.]+", "", raw.upper())
-            if not word:
-                continue
-            exact.setdefault(ocr_fold(word), word)
+        names = [w for w in (_normal_word(raw) for raw in words) if w]
+        tiers: List[Dict[str, str]] = [{}, {}, {}]
+        for word in names:
+            tiers[_EXACT].setdefault(ocr_fold(word), word)
+        for word in names:
             if len(word) <= _SHORT:
                 continue
-            forms = {word[1:], word[:-1]}
-            forms.update(word[:k] for k in _TRUNCATIONS if 5 <= k < len(word))
-            forms.update(word[1:][:k] for k in _TRUNCATIONS if 5 <= k < len(word) - 1)
-            for form in forms:
-                if len(form) >= 5:
-                    variants.setdefault(ocr_fold(form), word)
-        return cls(exact, variants)
+            for form in _close_forms(word):
+                if len(form) >= _MIN_FORM:
+                    tiers[_CLOSE].setdefault(ocr_fold(form), word)
+            if len(word) >= _LOOSE:
+                for form in _loose_forms(word):
+                    if len(form) >= _MIN_FORM:
+                        tiers[_LOOSE_FORM].setdefault(ocr_fold(form), word)
+        forms: Dict[str, Tuple[str, int]] = {}
+        for closeness, tier in enumerate(tiers):
+            for key, word in tier.items():
+                forms.setdefault(key, (word, closeness))
+        return cls(forms, max(map(len, forms), default=0))
+
+    def extended(self, words: Iterable[str]) -> SignLexicon:
+        """This lexicon with ``words`` added (a form keeps its closest word)."""
+        forms = dict(self.forms)
+        for key, (word, closeness) in SignLexicon.build(words).forms.items():
+            if key not in forms or closeness < forms[key][1]:
+                forms[key] = (word, closeness)
+        return SignLexicon(forms, max(map(len, forms), default=0))
 
     def match(self, plate: str) -> Optional[str]:
         """The sign word ``plate`` (normalised) reads as, or None.
 
         Text with more than two digits is a plate, never a sign (every
         standard plate format has three or more), which keeps digit folding
-        from turning plates such as ``811MLT`` into words.
+        from turning plates such as ``811MLT`` into words; loose forms need
+        text without digits.
         """
-        if len(plate) - len(plate.translate(_NO_DIGITS)) > _MAX_DIGITS:
+        digits = sum(c.isdigit() for c in plate)
+        if digits > _MAX_DIGITS:
             return None
-        folded = ocr_fold(plate)
-        word = self.exact.get(folded) or self.variants.get(folded)
-        if word:
-            return word
-        if len(plate) >= 6:  # one extra letter at either end of a long word
-            for part in (plate[1:], plate[:-1]):
-                word = self.exact.get(ocr_fold(part))
-                if word and len(word) > _SHORT:
-                    return word
-        return None
+        hit = self.forms.get(ocr_fold(plate))
+        if hit is None or (hit[1] == _LOOSE_FORM and digits):
+            return None
+        return hit[0]
+
+    def match_many(self, plates: Sequence[str]) -> List[Optional[str]]:
+        """``match()`` for many normalised plates; only those that can be signs are looked at."""
+        out: List[Optional[str]] = [None] * len(plates)
+        if not len(plates):
+            return out
+        text = pd.Series(plates, dtype=object).fillna("")
+        lengths = text.str.len().to_numpy()
+        fits = np.flatnonzero((lengths > 0) & (lengths <= 2 * self.longest))  # folding may halve a plate
+        if not len(fits):
+            return out
+        codes = np.array(text.to_numpy()[fits].tolist(), dtype="U").view(np.uint32).reshape(len(fits), -1)
+        digits = ((codes >= ord("0")) & (codes <= ord("9"))).sum(axis=1)
+        for i, k in zip(fits[digits <= _MAX_DIGITS].tolist(), digits[digits <= _MAX_DIGITS].tolist()):
+            hit = self.forms.get(ocr_fold(plates[i]))
+            if hit is not None and (k == 0 or hit[1] != _LOOSE_FORM):
+                out[i] = hit[0]
+        return out
 
 
-DEFAULT_LEXICON = SignLexicon.build(SIGN_WORDS)
+@lru_cache(maxsize=1)
+def default_lexicon() -> SignLexicon:
+    """The lexicon of ``SIGN_WORDS``, built on first use (a fraction of a second) and kept."""
+    return SignLexicon.build(SIGN_WORDS)
 
 
 @dataclass
@@ -237,7 +298,7 @@ class Classification:
 
     @property
     def clean(self) -> np.ndarray:
-        return np.asarray([r is None for r in self.reason], dtype=bool)
+        return np.equal(self.reason, None)
 
 
 def compile_government(pattern: str) -> re.Pattern[str]:
@@ -251,22 +312,46 @@ def compile_government(pattern: str) -> re.Pattern[str]:
         ) from None
 
 
+def distinct_plates(plates: pd.Series) -> Tuple[np.ndarray, List[str]]:
+    """``(codes, unique)``: every read's index into its distinct normalised plates.
+
+    Null plates normalise to ``""``.  The raw text is factorised first, so the
+    normalisation runs once per distinct raw plate, not once per read.
+    """
+    raw_codes, raw_unique = pd.factorize(plates, sort=False)
+    normal = list(raw_unique) + [""]
+    todo = [i for i, p in enumerate(normal) if not _is_plain(p)]  # most plates are normal already
+    if todo:
+        fixed = normalise_plates(pd.Series([normal[i] for i in todo], dtype=object)).fillna("").tolist()
+        for i, p in zip(todo, fixed):
+            normal[i] = p
+    codes, unique = pd.factorize(pd.Series(normal, dtype=object), sort=False)
+    return codes[raw_codes], list(unique)  # code -1 (a null plate) takes the last, ""
+
+
+def _is_plain(plate: object) -> bool:
+    """True for text of upper-case ASCII letters and digits only (what normalisation leaves alone)."""
+    return isinstance(plate, str) and plate.isascii() and plate.isalnum() and (plate.isupper() or plate.isdigit())
+
+
 def _plate_rules(unique: List[str], rules: CleanRules, lexicon: SignLexicon) -> pd.DataFrame:
     """Rule results for each distinct normalised plate."""
     plates = pd.Series(unique, dtype=object)
     gov = compile_government(rules.government_pattern)
     out = pd.DataFrame(index=plates.index)
-    out["empty_plate"] = plates.str.len().fillna(0).to_numpy() == 0
+    lengths = plates.str.len().fillna(0).to_numpy()
+    out["length"] = lengths
+    out["empty_plate"] = lengths == 0
     if rules.plates_hashed:
         for rule in PLATE_RULES:
             out[rule] = False
         out["is_government"] = False
         out["detail"] = None
         return out
-    out["invalid_chars"] = ~plates.str.fullmatch(r"[A-Z0-9]*").fillna(True).to_numpy(dtype=bool)
-    words = [lexicon.match(p) if p else None for p in unique]
-    out["sign_word"] = [w is not None for w in words]
-    out["overlength"] = plates.str.len().fillna(0).to_numpy() > rules.max_plate_length
+    out["invalid_chars"] = [not (p == "" or _is_plain(p)) for p in unique]
+    words = lexicon.match_many(unique)
+    out["sign_word"] = np.not_equal(np.array(words, dtype=object), None)
+    out["overlength"] = lengths > rules.max_plate_length
     out["is_government"] = plates.map(lambda p: bool(p) and gov.fullmatch(p) is not None).to_numpy(dtype=bool)
     out["government"] = out["is_government"] & rules.exclude_government
     out["detail"] = words
@@ -294,14 +379,13 @@ def classify_reads(
     ``devices`` and ``times`` are needed for duplicate flagging only.
     """
     n = len(plates)
-    lexicon = (
-        SignLexicon.build(SIGN_WORDS + tuple(rules.extra_sign_words)) if rules.extra_sign_words else DEFAULT_LEXICON
-    )
-    normal = normalise_plates(plates)
-    codes, unique = pd.factorize(normal.fillna(""), sort=False)
+    lexicon = default_lexicon()
+    if rules.extra_sign_words:
+        lexicon = lexicon.extended(rules.extra_sign_words)
+    codes, unique = distinct_plates(plates)
     if cancelled():
         raise Cancelled()
-    per_plate = _plate_rules(list(unique), rules, lexicon)
+    per_plate = _plate_rules(unique, rules, lexicon)
     progress(0.5)
     if cancelled():
         raise Cancelled()
@@ -328,17 +412,18 @@ def classify_reads(
         joined = np.array(["|".join(names[row]) for row in combos], dtype=object)
         reasons[any_fail] = joined[np.asarray(combo_index).ravel()]
     detail = np.full(n, None, dtype=object)
-    sign_detail = per_plate["detail"].to_numpy(dtype=object)[codes]
-    detail[fails["sign_word"]] = sign_detail[fails["sign_word"]]
-    lengths = normal.fillna("").str.len().to_numpy()
-    over = fails["overlength"] & (reason == "overlength")
-    detail[over] = ["{} characters".format(k) for k in lengths[over]]
+    signs = np.flatnonzero(fails["sign_word"])
+    detail[signs] = per_plate["detail"].to_numpy(dtype=object)[codes[signs]]
+    over = np.flatnonzero(fails["overlength"] & (reason == "overlength"))
+    lengths = per_plate["length"].to_numpy()[codes[over]]
+    detail[over] = ["{} characters".format(k) for k in lengths.tolist()]
     is_government = per_plate["is_government"].to_numpy(dtype=bool)[codes]
 
     is_duplicate = np.zeros(n, dtype=bool)
     if rules.dedup_seconds > 0 and devices is not None and times is not None and n:
-        is_duplicate = flag_duplicates(normal, devices, times, rules.dedup_seconds) & ~any_fail
-    counts = {r: int((reason == r).sum()) for r in REASONS}
+        has_plate = ~per_plate["empty_plate"].to_numpy(dtype=bool)[codes]
+        is_duplicate = _flag_duplicates(codes, has_plate, devices, times, rules.dedup_seconds) & ~any_fail
+    counts = dict(zip(REASONS, np.bincount(first[any_fail], minlength=len(REASONS)).tolist()))
     progress(1.0)
     return Classification(reason, reasons, detail, is_government, is_duplicate, counts)
 
@@ -349,23 +434,32 @@ def flag_duplicates(plates: pd.Series, devices: pd.Series, times: pd.Series, sec
     Reads without plate or time are never duplicates; a missing device counts
     as one device of its own.
     """
-    frame = pd.DataFrame(
-        {
-            "plate": plates.to_numpy(),
-            "device": devices.fillna("\x00").astype(str).to_numpy(),
-            "time": pd.to_datetime(times).to_numpy(),
-        }
-    )
-    valid = frame["plate"].notna().to_numpy() & (frame["plate"].to_numpy() != "") & frame["time"].notna().to_numpy()
-    order = frame[valid].sort_values(["plate", "device", "time"], kind="mergesort")
-    same = (order["plate"].to_numpy()[1:] == order["plate"].to_numpy()[:-1]) & (
-        order["device"].to_numpy()[1:] == order["device"].to_numpy()[:-1]
-    )
-    gap = np.diff(order["time"].to_numpy()).astype("timedelta64[ms]").astype(np.int64) / 1000.0
-    dup = np.zeros(len(order), dtype=bool)
-    dup[1:] = same & (gap <= seconds)
-    out = np.zeros(len(frame), dtype=bool)
-    out[order.index.to_numpy()] = dup
+    text = pd.Series(plates, dtype=object).reset_index(drop=True)
+    codes, _ = pd.factorize(text, sort=False)
+    has_plate = (codes >= 0) & (text.to_numpy() != "")
+    return _flag_duplicates(codes, has_plate, devices.reset_index(drop=True), times, seconds)
+
+
+def _flag_duplicates(
+    plate_codes: np.ndarray, has_plate: np.ndarray, devices: pd.Series, times: pd.Series, seconds: float
+) -> np.ndarray:
+    """``flag_duplicates`` on plates given as integer codes; sorts integers, not text."""
+    raw_codes, raw_unique = pd.factorize(pd.Series(devices, dtype=object), sort=False)
+    device_names = pd.Series(raw_unique, dtype=object).astype(str).tolist() + ["\x00"]  # missing: one of its own
+    merged, _ = pd.factorize(pd.Series(device_names, dtype=object), sort=False)
+    device_codes = merged[raw_codes]
+    stamps = pd.to_datetime(pd.Series(times).reset_index(drop=True))
+    if getattr(stamps.dt, "tz", None) is not None:
+        stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
+    valid = has_plate & stamps.notna().to_numpy()
+    rows = np.flatnonzero(valid)
+    ns = stamps.to_numpy(dtype="datetime64[ns]").view(np.int64)[rows]
+    order = rows[np.lexsort((ns, device_codes[rows], plate_codes[rows]))]
+    sorted_ns = stamps.to_numpy(dtype="datetime64[ns]").view(np.int64)[order]
+    same = (plate_codes[order][1:] == plate_codes[order][:-1]) & (device_codes[order][1:] == device_codes[order][:-1])
+    gap = np.diff(sorted_ns) // 1_000_000 / 1000.0  # whole milliseconds, as seconds
+    out = np.zeros(len(plate_codes), dtype=bool)
+    out[order[1:]] = same & (gap <= seconds)
     return out
 
 
