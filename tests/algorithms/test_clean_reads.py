@@ -94,6 +94,39 @@ def test_each_reason_lands_in_rejected(feedback):
     assert "CAUT10N" not in "\n".join(feedback.messages)  # counts only, never plates
 
 
+def test_sign_legends_and_their_misreads(feedback):
+    """Legends beyond the old word list, one OCR error anywhere; vanity plates and US formats stay clean."""
+    signs = {
+        "DO NOT ENTER": "DONOTENTER",
+        "WRONG WAY": "WRONGWAY",
+        "SCHOOL BUS": "SCHOOLBUS",
+        "NO TURN ON RED": "NOTURNONRED",
+        "YEILD": "YIELD",
+        "PARKNIG": "PARKING",
+        "CAUTON": "CAUTION",
+        "FIRE-LANE": "FIRELANE",
+        "DETOUT": "DETOUR",
+        "HANDICAPPD": "HANDICAPPED",
+    }
+    real = ["BIKE4ME", "SLOWDWN", "GOBEARS", "KITTY", "7ABC123", "ABCD12", "A12BCD", "AB1C2D", "ABC1234"]
+    rows = [(p, -122.2, 37.8) for p in list(signs) + real]
+    res = run_clean(memory_reads(rows), feedback)
+    assert res["SIGN_WORD_COUNT"] == len(signs) and res["CLEAN_COUNT"] == len(real)
+    rejected = {f["plate"]: (f["reason"], f["detail"]) for f in res["REJECTED"].getFeatures()}
+    assert rejected == {p: ("sign_word", w) for p, w in signs.items()}
+    assert sorted(f["plate"] for f in res["OUTPUT"].getFeatures()) == sorted(real)
+    assert "PARKNIG" not in "\n".join(feedback.messages)
+
+
+def test_help_explains_the_sign_rule():
+    from qgis.core import QgsApplication
+
+    alg = QgsApplication.processingRegistry().algorithmById("alpr:cleanreads")
+    help_text = alg.shortHelpString()
+    for phrase in ("ONE WAY", "one more error", "six letters or more", "more than two digits", "BIKE4ME"):
+        assert phrase in help_text, phrase
+
+
 def test_government_flag_kept_by_default():
     res = run_clean(memory_reads([("1234567", -122.2, 37.8), ("7ABC123", -122.2, 37.8)]))
     assert res["CLEAN_COUNT"] == 2 and res["GOVERNMENT_READS"] == 1
