@@ -451,7 +451,38 @@ def _file_bytes(path: str) -> bytes:
             path=path,
             hint="Unzip it, or save the sheet as CSV, and load that file.",
         )
+    _check_header_width(raw, path)
     return raw
+
+
+#: More columns than any sane export holds: such a header is refused before anything parses the file.
+MAX_COLUMNS = 10_000
+
+
+def _check_header_width(raw: bytes, path: str) -> None:
+    """Refuse a file whose first line (its header) has more than :data:`MAX_COLUMNS` fields, whatever the delimiter.
+
+    Counted on the bytes, before the delimiter is sniffed or anything is
+    parsed (a header of a million columns would otherwise keep pandas busy
+    for minutes).  A delimiter inside quotes counts too: such a header is as
+    unlikely.
+    """
+    start = 0
+    while start < len(raw) and raw[start : start + 1] in b"\r\n \t\xef\xbb\xbf\xff\xfe\x00":
+        start += 1
+    end = raw.find(b"\n", start)
+    line = raw[start : end if end >= 0 else len(raw)]
+    if len(line) <= MAX_COLUMNS:  # (too short to hold that many fields)
+        return
+    fields = 1 + max(line.count(d) for d in (b",", b"|", b"\t", b";"))
+    if fields > MAX_COLUMNS:
+        raise AlprInputError(
+            "has a header of {:,} columns, more than any ALPR export holds (at most {:,} are read).".format(
+                fields, MAX_COLUMNS
+            ),
+            path=path,
+            hint="Check that this is the export of the reads and that its first line is its header.",
+        )
 
 
 def _check_not_binary(raw: bytes, path: str) -> None:
@@ -1621,6 +1652,7 @@ def _load(
     mapped = set(fields.mapped_columns())
     kept_frame = frame if all_kept else frame.loc[keep].reset_index(drop=True)
     del frame
+    others: Dict[str, pd.Series] = {}  # joined to the table at once (a column at a time fragments it)
     for col in header:
         if col in mapped:
             continue
@@ -1631,11 +1663,14 @@ def _load(
         if name != col:
             renamed[col] = name
         taken.add(name.lower())
-        out[name] = _carry(kept_frame[col]).array  # (by position: no index to align)
-        if known is not None and str(out[name].dtype) != known.carried.get(name):
-            if not out[name].isna().all():
+        column = pd.Series(_carry(kept_frame[col]).array, index=out.index)  # (by position: no index to align)
+        if known is not None and str(column.dtype) != known.carried.get(name):
+            if not column.isna().all():
                 raise NotStreamableError("a carried column takes another type in a part of the file")
-            out[name] = out[name].astype(known.carried[name])  # all null: any type holds it
+            column = column.astype(known.carried[name])  # all null: any type holds it
+        others[name] = column
+    if others:
+        out = pd.concat([out, pd.DataFrame(others, index=out.index)], axis=1)
     progress(0.95)
 
     bad_all = sorted(recs.bad + rejected_rows)

@@ -143,6 +143,10 @@ def _with_sink(value, sink: str):
     return sink
 
 
+#: Columns a GeoPackage table can have (SQLite's default limit), its feature id and geometry included.
+GPKG_MAX_COLUMNS = 2000
+
+
 class _Output:
     """One sink output being written: the QGIS sink and, for a GeoPackage file, where the rows go through SQLite.
 
@@ -167,6 +171,13 @@ class _Output:
             return
         self.shown = wanted.path
         self.layer = wanted.layer
+        if fields.count() + 2 > GPKG_MAX_COLUMNS:  # (SQLite's limit; QGIS would make a file with no table)
+            raise QgsProcessingException(
+                "{} cannot hold {:,} columns: a GeoPackage table holds at most {:,} besides its feature id and "
+                "geometry. Remove columns from the source, or choose another format for {}.".format(
+                    os.path.basename(wanted.path), fields.count(), GPKG_MAX_COLUMNS - 2, name
+                )
+            )
         if wanted.layer is not None and os.path.isfile(wanted.path):
             changed = dict(parameters, **{name: _with_sink(value, _ogr_uri(wanted.path, wanted.layer, geometry_type))})
             self.sink, self.dest = alg.parameterAsSink(changed, name, context, fields, geometry_type, crs)

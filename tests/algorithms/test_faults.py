@@ -216,3 +216,39 @@ def test_full_disk_heatmap_fails_in_one_line_and_keeps_the_previous_raster(tmp_p
     assert str(caught.value) == "disk full while writing heat.tif: free space and run again"
     assert listing(small_disk) == ["filler", "heat.qml", "heat.tif"]
     assert {name: digest(small_disk / name) for name in ("heat.qml", "heat.tif")} == kept
+
+
+# ------------------------------------------------------------------ pathological headers
+
+
+def wide_export(folder: Path, columns: int) -> str:
+    header = ["plate", "timestamp", "lat", "lon"] + ["c{}".format(i) for i in range(columns - 4)]
+    row = ",".join(["ABC123", "2021-10-07 10:00:00", "37.8", "-122.2"] + ["x"] * (columns - 4))
+    path = folder / "wide.csv"
+    path.write_text(",".join(header) + "\n" + "\n".join([row] * 3) + "\n")
+    return str(path)
+
+
+def test_a_header_of_20000_columns_is_refused_at_once(tmp_path, recwarn):
+    src = wide_export(tmp_path, 20_000)
+    with pytest.raises(QgsProcessingException) as caught:
+        processing.run(
+            "alpr:loadreads", {"INPUT": src, "OUTPUT": str(tmp_path / "o.gpkg"), "REJECTED": str(tmp_path / "r.gpkg")}
+        )
+    assert str(caught.value).startswith(
+        "wide.csv: has a header of 20,000 columns, more than any ALPR export holds (at most 10,000 are read)."
+    )
+    assert listing(tmp_path) == ["wide.csv"]
+    assert not [w for w in recwarn if "pandas" in str(w.category.__module__)]
+
+
+def test_more_columns_than_a_geopackage_holds_is_a_clear_error(tmp_path, recwarn):
+    src = wide_export(tmp_path, 5_000)
+    with pytest.raises(QgsProcessingException, match=r"^o.gpkg cannot hold 5,002 columns: a GeoPackage table holds"):
+        processing.run(
+            "alpr:loadreads", {"INPUT": src, "OUTPUT": str(tmp_path / "o.gpkg"), "REJECTED": "TEMPORARY_OUTPUT"}
+        )
+    assert listing(tmp_path) == ["wide.csv"]
+    res = processing.run("alpr:loadreads", {"INPUT": src, "OUTPUT": "TEMPORARY_OUTPUT", "REJECTED": "TEMPORARY_OUTPUT"})
+    assert res["READ_COUNT"] == 3 and res["OUTPUT"].fields().count() == 5_002
+    assert not [w for w in recwarn if "pandas" in str(w.category.__module__)]  # no warning a column
