@@ -1910,21 +1910,32 @@ def _load_part(text: bytes, encoding: str, path: str, options: LoadOptions, know
 def _serve() -> None:
     """The worker process's loop: read a request on stdin, answer ``("ok", table)`` or ``("failed", text)``.
 
+    The worker dies with its parent: it ends when its requests end (the
+    parent closed the pipe or died) and checks, before each request and
+    before storing what it read, that its parent is still the one that
+    started it (a dead parent's children are handed to another process);
+    ``store_part`` checks again between batches.
+
     A request is ``_read_part``'s arguments and the store: None (the reads
     are sent back, packed) or ``(function, file, arg)`` of a ``PartStore``.
     """
     import pickle
     import traceback
 
+    parent = os.getppid()
     requests, answers = sys.stdin.buffer, sys.stdout.buffer
     while True:
         try:
             args = pickle.load(requests)
         except EOFError:
-            return
+            return  # the parent closed the pipe, or died
+        if os.getppid() != parent:
+            return  # the parent died with requests still in the pipe: none is done (no write after it)
         try:
             *to_read, store = args
             table = _read_part(*to_read)
+            if os.getppid() != parent:
+                return  # (died while this part was read: it is not stored)
             if store is None:
                 answer = ("ok", _pack(table))
             else:
@@ -1935,8 +1946,11 @@ def _serve() -> None:
             answer = ("not streamable", str(err))
         except Exception:  # noqa: BLE001 - the parent reads the part itself and meets the error there
             answer = ("failed", traceback.format_exc(limit=3))
-        pickle.dump(answer, answers, protocol=pickle.HIGHEST_PROTOCOL)
-        answers.flush()
+        try:
+            pickle.dump(answer, answers, protocol=pickle.HIGHEST_PROTOCOL)
+            answers.flush()
+        except OSError:  # (BrokenPipeError: the parent is gone)
+            return
 
 
 def _pack(table: ReadsTable) -> ReadsTable:

@@ -305,7 +305,7 @@ def store_part(table, path: str, srs_id: int) -> int:
     binds (:func:`sql_values`, :func:`point_blobs` with ``srs_id``).
     """
     reads = table.reads
-    if _PARENT and os.getppid() != _PARENT[0]:
+    if _parent_gone():
         raise SystemExit("the loader that asked for this part is gone")  # (atexit removes the folder)
     conn = _PART_FILES.get(path)
     if conn is None:
@@ -326,11 +326,23 @@ def store_part(table, path: str, srs_id: int) -> int:
     rowids = np.arange(first, first + n, dtype=np.int64)
     conn.execute("BEGIN")
     try:
-        insert_batches(
-            conn, PART_TABLE, names, n, lambda a, b: [rowids[a:b].tolist()] + [column(a, b) for column in columns]
+        stored = insert_batches(
+            conn,
+            PART_TABLE,
+            names,
+            n,
+            lambda a, b: [rowids[a:b].tolist()] + [column(a, b) for column in columns],
+            cancelled=_parent_gone,  # a batch at a time: no write after the parent is gone
         )
+        if not stored:
+            raise SystemExit("the loader that asked for this part is gone")
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
     return int(first)
+
+
+def _parent_gone() -> bool:
+    """(In a worker) whether the process that asked for the parts is gone (this one was handed to another)."""
+    return bool(_PARENT) and os.getppid() != _PARENT[0]

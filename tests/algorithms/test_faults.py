@@ -7,8 +7,12 @@ message) and the state of every file left in the folder.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import signal
 import subprocess
+import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -252,3 +256,112 @@ def test_more_columns_than_a_geopackage_holds_is_a_clear_error(tmp_path, recwarn
     res = processing.run("alpr:loadreads", {"INPUT": src, "OUTPUT": "TEMPORARY_OUTPUT", "REJECTED": "TEMPORARY_OUTPUT"})
     assert res["READ_COUNT"] == 3 and res["OUTPUT"].fields().count() == 5_002
     assert not [w for w in recwarn if "pandas" in str(w.category.__module__)]  # no warning a column
+
+
+# ------------------------------------------------------------------ a killed run
+
+REPO = Path(__file__).resolve().parents[2]
+RUNNER = textwrap.dedent(
+    """
+    import json, os, sys
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    sys.path.insert(0, {repo!r})
+    from qgis.core import QgsApplication
+    app = QgsApplication([], False)
+    app.initQgis()
+    sys.path.append("/usr/share/qgis/python/plugins")
+    from processing.core.Processing import Processing
+    Processing.initialize()
+    from alpr_qgis.core import reads
+    reads.STREAM_PART_BYTES = 150_000  # many small parts: read and stored by the workers for a while
+    from alpr_qgis.provider import AlprProvider
+    provider = AlprProvider()
+    QgsApplication.processingRegistry().addProvider(provider)
+    from qgis import processing
+    alg, params = sys.argv[1], json.loads(sys.argv[2])
+    print(json.dumps({{k: v for k, v in processing.run(alg, params).items() if isinstance(v, (int, float, str))}}))
+    """
+)
+
+
+def children(pid: int) -> list:
+    """The processes whose parent is ``pid``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Running (not gone, not a zombie waiting to be reaped)."""
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def wait_for(condition, seconds: float = 60.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_killed_rerun_keeps_the_previous_output_and_leaves_no_worker(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    good = processing.run(
+        "alpr:loadreads",
+        {"INPUT": export_csv(tmp_path), "OUTPUT": str(out / "reads.gpkg"), "REJECTED": "TEMPORARY_OUTPUT"},
+    )
+    kept = rows(good["OUTPUT"])
+    big = export_csv(tmp_path, name="big.csv", rows=big_rows(60_000))  # about 6 MB: 40 parts
+    script = tmp_path / "run.py"
+    script.write_text(RUNNER.format(repo=str(REPO)))
+    params = {"INPUT": big, "OUTPUT": str(out / "reads.gpkg"), "REJECTED": "TEMPORARY_OUTPUT"}
+    proc = subprocess.Popen(
+        ["/usr/bin/python3", str(script), "alpr:loadreads", json.dumps(params)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
+    )
+    workers = []
+    try:
+        # Kill it once its new output is being written aside and its workers are storing parts.
+        def writing() -> bool:
+            aside = [p for p in out.iterdir() if p.name.startswith(".alpr_output_")]
+            scratch = [p for p in out.iterdir() if p.name.startswith(".alpr_scratch_")]
+            written = any(f.name == "reads.gpkg" and f.stat().st_size > 200_000 for p in aside for f in p.iterdir())
+            stored = any(f.name.startswith("part_rows") for p in scratch for f in p.iterdir())
+            return proc.poll() is not None or (written and stored)
+
+        assert wait_for(writing), "the rerun never wrote its output aside"
+        assert proc.poll() is None, proc.stderr.read().decode()[-2000:]
+        workers = children(proc.pid)
+        assert workers, "no worker process to watch"
+        proc.send_signal(signal.SIGKILL)
+        assert proc.wait(30) == -signal.SIGKILL
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    # The workers die with their parent, and remove their scratch folder (raw plates) as they go.
+    assert wait_for(lambda: not any(alive(w) for w in workers), 30), "workers outlived their parent"
+    assert not [p for p in out.iterdir() if p.name.startswith(".alpr_scratch_")]
+    # The previous output is whole; what the killed run wrote aside is left hidden, and swept by the next run there.
+    assert rows(str(out / "reads.gpkg")) == kept
+    assert [p.name for p in out.iterdir() if not p.name.startswith(".alpr_output_")] == ["reads.gpkg"]
+    processing.run(
+        "alpr:loadreads",
+        {"INPUT": export_csv(tmp_path), "OUTPUT": str(out / "next.gpkg"), "REJECTED": "TEMPORARY_OUTPUT"},
+    )
+    assert listing(out) == ["next.gpkg", "reads.gpkg"]
+    assert rows(str(out / "reads.gpkg")) == kept
