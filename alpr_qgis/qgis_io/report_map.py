@@ -6,12 +6,12 @@ there, as long as it returns ``(PNG bytes or None, caption)``.
 
 from __future__ import annotations
 
-import tempfile
 from typing import Optional, Tuple
 
 import numpy as np
 from qgis.core import Qgis, QgsProcessingUtils, QgsRectangle
 
+from alpr_qgis.core.scratch import ScratchDir
 from alpr_qgis.qgis_io import mapimage
 from alpr_qgis.qgis_io.crs import transform_xy, working_crs
 
@@ -25,9 +25,22 @@ def draw_map(
 
     ``alg``: the summary algorithm (its parameters and ``tr``); ``located``:
     the reads with a usable location; ``point``/``point_crs``/``distance``:
-    the reference point and its radius (None without one).
+    the reference point and its radius (None without one).  Scratch (the
+    density raster of many reads) lives in a private folder removed on every
+    exit path (``core.scratch.ScratchDir``).
     """
+    scratch = ScratchDir(QgsProcessingUtils.tempFolder())
+    try:
+        return _draw_map(
+            alg, parameters, context, feedback, frame, crs, located, point, point_crs, distance, boundary, scratch.path
+        )
+    finally:
+        scratch.close()
 
+
+def _draw_map(
+    alg, parameters, context, feedback, frame, crs, located, point, point_crs, distance, boundary, folder
+) -> Tuple[Optional[bytes], str]:
     from alpr_qgis.qgis_io.report_io import layer_name, plugin_version
 
     transform_context = context.transformContext()
@@ -53,7 +66,7 @@ def draw_map(
                 my,
                 map_crs,
                 frame_extent,
-                tempfile.mkdtemp(prefix="alpr_map_", dir=QgsProcessingUtils.tempFolder()),
+                folder,
             )
             parts.append(alg.tr("the density of the {:,} located reads (reads per km², smoothed)").format(len(mx)))
         elif len(mx):

@@ -365,3 +365,22 @@ def test_killed_rerun_keeps_the_previous_output_and_leaves_no_worker(tmp_path):
     )
     assert listing(out) == ["next.gpkg", "reads.gpkg"]
     assert rows(str(out / "reads.gpkg")) == kept
+
+
+def test_the_report_map_scratch_is_removed(tmp_path, monkeypatch):
+    from qgis.core import QgsProcessingUtils
+
+    from alpr_qgis.qgis_io import report_map
+
+    monkeypatch.setattr(report_map, "DRAW_POINTS_UP_TO", 1)  # the map is a density raster made in scratch
+    made = []
+    real = report_map.mapimage.density_layer
+    monkeypatch.setattr(report_map.mapimage, "density_layer", lambda *a, **k: made.append(Path(a[4])) or real(*a, **k))
+    reads = load(tmp_path)
+    res = processing.run(
+        "alpr:summary", {"INPUT": reads, "OUTPUT_TABLE": "TEMPORARY_OUTPUT", "OUTPUT_HTML": str(tmp_path / "r.html")}
+    )
+    assert "data:image/png;base64," in Path(res["OUTPUT_HTML"]).read_text(encoding="utf-8")
+    assert len(made) == 1 and made[0].parent == Path(QgsProcessingUtils.tempFolder())
+    assert made[0].name.startswith(".alpr_scratch_") and not made[0].exists()
+    assert listing(tmp_path) == ["r.html", "reads.csv", "reads.gpkg"]
