@@ -384,3 +384,67 @@ def test_the_report_map_scratch_is_removed(tmp_path, monkeypatch):
     assert len(made) == 1 and made[0].parent == Path(QgsProcessingUtils.tempFolder())
     assert made[0].name.startswith(".alpr_scratch_") and not made[0].exists()
     assert listing(tmp_path) == ["r.html", "reads.csv", "reads.gpkg"]
+
+
+def run_script(tmp_path: Path, alg: str, params: dict) -> subprocess.Popen:
+    script = tmp_path / "run.py"
+    script.write_text(RUNNER.format(repo=str(REPO)))
+    return subprocess.Popen(
+        ["/usr/bin/python3", str(script), alg, json.dumps(params)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
+    )
+
+
+def test_killed_heatmap_rerun_keeps_the_previous_raster_and_style(tmp_path):
+    reads = processing.run(
+        "alpr:loadreads",
+        {
+            "INPUT": export_csv(tmp_path, name="area.csv", rows=big_rows(2000)),
+            "OUTPUT": str(tmp_path / "reads.gpkg"),
+            "REJECTED": "TEMPORARY_OUTPUT",
+        },
+    )["OUTPUT"]
+    out = tmp_path / "out"
+    out.mkdir()
+    params = {"INPUT": reads, "RADIUS": 500.0, "PIXEL_SIZE": 100.0, "OUTPUT": str(out / "heat.tif")}
+    processing.run("alpr:heatmap", params)
+    kept = {name: digest(out / name) for name in ("heat.qml", "heat.tif")}
+    proc = run_script(tmp_path, "alpr:heatmap", dict(params, PIXEL_SIZE=2.0, RADIUS=200.0))  # some 20 million cells
+    try:
+
+        def writing() -> bool:
+            aside = [f for p in out.iterdir() if p.name.startswith(".alpr_output_") for f in p.iterdir()]
+            return proc.poll() is not None or any(f.name == "heat.tif" and f.stat().st_size > 0 for f in aside)
+
+        assert wait_for(writing), "the rerun never wrote its raster aside"
+        assert proc.poll() is None, proc.stderr.read().decode()[-2000:]
+        proc.send_signal(signal.SIGKILL)
+        assert proc.wait(30) == -signal.SIGKILL
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert {name: digest(out / name) for name in ("heat.qml", "heat.tif")} == kept
+    assert [p for p in listing(out) if not p.startswith(".alpr_output_")] == ["heat.qml", "heat.tif"]
+    processing.run("alpr:heatmap", dict(params, OUTPUT=str(out / "other.tif")))  # a later run there sweeps it
+    assert listing(out) == ["heat.qml", "heat.tif", "other.qml", "other.tif"]
+
+
+def test_two_runs_racing_on_one_output_leave_one_whole_file(tmp_path):
+    big = export_csv(tmp_path, name="big.csv", rows=big_rows(20_000))
+    out = tmp_path / "out"
+    out.mkdir()
+    params = {"INPUT": big, "OUTPUT": str(out / "reads.gpkg"), "REJECTED": "TEMPORARY_OUTPUT"}
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    runs = [run_script(tmp_path / name, "alpr:loadreads", params) for name in ("a", "b")]
+    results = [proc.communicate(timeout=300) for proc in runs]
+    for proc, (stdout, stderr) in zip(runs, results):
+        assert proc.returncode == 0, stderr.decode()[-2000:]
+        assert json.loads(stdout.decode().strip().splitlines()[-1])["READ_COUNT"] == 20_000
+    assert listing(out) == ["reads.gpkg"]
+    layer = QgsVectorLayer(str(out / "reads.gpkg"))
+    assert layer.featureCount() == 20_000
+    assert sorted(f["read_id"] for f in layer.getFeatures()) == list(range(1, 20_001))
