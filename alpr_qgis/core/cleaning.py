@@ -252,12 +252,11 @@ class SignLexicon:
         out: List[Optional[str]] = [None] * len(plates)
         if not len(plates):
             return out
-        text = pd.Series(plates, dtype=object).fillna("")
-        lengths = text.str.len().to_numpy()
+        lengths = np.fromiter((len(p) if p else 0 for p in plates), dtype=np.int64, count=len(plates))
         fits = np.flatnonzero((lengths > 0) & (lengths <= 2 * self.longest))  # folding may halve a plate
         if not len(fits):
             return out
-        codes = np.array(text.to_numpy()[fits].tolist(), dtype="U").view(np.uint32).reshape(len(fits), -1)
+        codes = np.array([plates[i] for i in fits.tolist()], dtype="U").view(np.uint32).reshape(len(fits), -1)
         digits = ((codes >= ord("0")) & (codes <= ord("9"))).sum(axis=1)
         for i, k in zip(fits[digits <= _MAX_DIGITS].tolist(), digits[digits <= _MAX_DIGITS].tolist()):
             hit = self.forms.get(ocr_fold(plates[i]))
@@ -336,10 +335,9 @@ def _is_plain(plate: object) -> bool:
 
 def _plate_rules(unique: List[str], rules: CleanRules, lexicon: SignLexicon) -> pd.DataFrame:
     """Rule results for each distinct normalised plate."""
-    plates = pd.Series(unique, dtype=object)
     gov = compile_government(rules.government_pattern)
-    out = pd.DataFrame(index=plates.index)
-    lengths = plates.str.len().fillna(0).to_numpy()
+    out = pd.DataFrame(index=pd.RangeIndex(len(unique)))
+    lengths = np.fromiter(map(len, unique), dtype=np.int64, count=len(unique))
     out["length"] = lengths
     out["empty_plate"] = lengths == 0
     if rules.plates_hashed:
@@ -348,11 +346,13 @@ def _plate_rules(unique: List[str], rules: CleanRules, lexicon: SignLexicon) -> 
         out["is_government"] = False
         out["detail"] = None
         return out
-    out["invalid_chars"] = [not (p == "" or _is_plain(p)) for p in unique]
+    out["invalid_chars"] = [
+        not (p == "" or (p.isascii() and p.isalnum() and (p.isupper() or p.isdigit()))) for p in unique
+    ]  # _is_plain, inlined
     words = lexicon.match_many(unique)
     out["sign_word"] = np.not_equal(np.array(words, dtype=object), None)
     out["overlength"] = lengths > rules.max_plate_length
-    out["is_government"] = plates.map(lambda p: bool(p) and gov.fullmatch(p) is not None).to_numpy(dtype=bool)
+    out["is_government"] = [p != "" and gov.fullmatch(p) is not None for p in unique]
     out["government"] = out["is_government"] & rules.exclude_government
     out["detail"] = words
     return out
