@@ -8,6 +8,7 @@ style (``layer_styles`` table), which QGIS applies whenever it opens the layer.
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from typing import Optional
 
@@ -105,7 +106,9 @@ def style_vector_output(dest: Optional[str], style: str, context: QgsProcessingC
             message, ok = layer.loadNamedStyle(qml)
             set_temporal(layer)  # (saved with the default style: every later load animates in time)
             if ok:
-                _forget_stored_style(dest.split("|")[0], layer.dataProvider().uri().table() or layer.name(), style)
+                named = re.search(r"\|layername=([^|]+)", dest)  # (else QGIS named the table after the file)
+                table = named.group(1) if named else os.path.splitext(os.path.basename(dest.split("|")[0]))[0]
+                _forget_stored_style(dest.split("|")[0], table, style)
                 error = layer.saveStyleToDatabase(style, "alpr_qgis default style", True, "")
                 if error:
                     feedback.pushWarning("Could not store the default style: {}".format(error))

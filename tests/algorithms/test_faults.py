@@ -448,3 +448,23 @@ def test_two_runs_racing_on_one_output_leave_one_whole_file(tmp_path):
     layer = QgsVectorLayer(str(out / "reads.gpkg"))
     assert layer.featureCount() == 20_000
     assert sorted(f["read_id"] for f in layer.getFeatures()) == list(range(1, 20_001))
+
+
+def test_layers_named_with_layername_go_into_one_geopackage(tmp_path):
+    reads = load(tmp_path)
+    gpkg = tmp_path / "m.gpkg"
+    res = processing.run(
+        "alpr:cleanreads",
+        {"INPUT": reads, "OUTPUT": "{}|layername=clean".format(gpkg), "REJECTED": "{}|layername=rejected".format(gpkg)},
+    )
+    assert res["OUTPUT"] == "{}|layername=clean".format(gpkg)
+    assert QgsVectorLayer(res["OUTPUT"]).featureCount() == 2
+    assert QgsVectorLayer(res["REJECTED"]).featureCount() == 3
+    # A rerun of one layer leaves the other as it was.
+    again = processing.run(
+        "alpr:cleanreads",
+        {"INPUT": reads, "OUTPUT": "{}|layername=clean".format(gpkg), "REJECTED": "TEMPORARY_OUTPUT"},
+    )
+    assert QgsVectorLayer(again["OUTPUT"]).featureCount() == 2
+    assert QgsVectorLayer("{}|layername=rejected".format(gpkg)).featureCount() == 3
+    assert listing(tmp_path) == ["m.gpkg", "reads.csv", "reads.gpkg"]
