@@ -9,7 +9,7 @@ from qgis.core import QgsProcessingAlgorithm, QgsProcessingException, QgsProcess
 from qgis.PyQt.QtCore import QCoreApplication
 
 from alpr_qgis.core.errors import AlprInputError, Cancelled
-from alpr_qgis.qgis_io.outputs import find_clash, write_failure
+from alpr_qgis.qgis_io.outputs import find_clash
 
 HELP_URL = "https://github.com/alpr-qgis/alpr_qgis/blob/main/README.md#{}"
 GROUPS = {
@@ -60,7 +60,8 @@ class AlprAlgorithm(QgsProcessingAlgorithm):
         except Cancelled:
             feedback.pushInfo(self.tr("Cancelled: nothing more was written."))
             return {}
-        except OSError as err:  # a write the writers did not name (they raise write_failure's line themselves)
+        except OSError as err:  # one the writers did not turn into their one line (write_failure): still one line
             if not err.filename:
                 raise
-            raise QgsProcessingException(write_failure(err, os.fspath(err.filename))) from None
+            name = os.path.basename(os.fspath(err.filename))
+            raise QgsProcessingException("{}: {}".format(name, err.strerror or err.__class__.__name__)) from None

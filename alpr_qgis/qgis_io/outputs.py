@@ -211,9 +211,13 @@ def write_failure(err: BaseException, path: str) -> str:
         return "disk full while writing {}: free space and run again".format(base)
     if kind == "readonly":
         return "cannot write {}: its folder is read-only or not yours; choose another folder".format(base)
-    cause = getattr(err, "strerror", None) or (str(err).splitlines() or [type(err).__name__])[0]
-    cause = re.sub(r"/(?:[^/\s'\"]+/)*", "", cause)  # file names only, never a folder
+    cause = without_folders(getattr(err, "strerror", None) or (str(err).splitlines() or [type(err).__name__])[0])
     return "could not write {}: {}; check the disk and run again".format(base, cause)
+
+
+def without_folders(text: str) -> str:
+    """``text`` with every absolute path cut to its file's name (messages never carry a folder)."""
+    return re.sub(r"/(?:[^/\s'\"]+/)*", "", text)
 
 
 def failed_write(err: BaseException, path: str) -> QgsProcessingException:

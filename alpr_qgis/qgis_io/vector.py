@@ -49,7 +49,13 @@ from qgis.PyQt.QtCore import QDate, QDateTime, QTime, QVariant
 from alpr_qgis.core.errors import Cancelled
 from alpr_qgis.core.lazy import lazy_module
 from alpr_qgis.core.scratch import ScratchDir, sweep
-from alpr_qgis.qgis_io.outputs import WRITE_ERRORS, AtomicFile, failed_write, requested_destination
+from alpr_qgis.qgis_io.outputs import (
+    WRITE_ERRORS,
+    AtomicFile,
+    failed_write,
+    requested_destination,
+    without_folders,
+)
 from alpr_qgis.qgis_io.sqlite_rows import (
     _GPKG_POINT,
     BATCH,
@@ -1115,8 +1121,10 @@ def _insert_sink(
                 feat.setGeometry(geom)
             batch.append(feat)
         if not sink.addFeatures(batch, QgsFeatureSink.FastInsert):
-            raise QgsProcessingException("Could not write features: {}".format(sink.lastError()))
+            raise QgsProcessingException("Could not write features: {}".format(without_folders(sink.lastError())))
         progress(min(1.0, (start + BATCH) / n))
+    if not sink.flushBuffer():  # (what the sink still buffers: its errors surface here, not at closing)
+        raise QgsProcessingException("Could not write features: {}".format(without_folders(sink.lastError())))
 
 
 # ------------------------------------------------------------------ reading
