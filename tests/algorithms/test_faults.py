@@ -468,3 +468,34 @@ def test_layers_named_with_layername_go_into_one_geopackage(tmp_path):
     assert QgsVectorLayer(again["OUTPUT"]).featureCount() == 2
     assert QgsVectorLayer("{}|layername=rejected".format(gpkg)).featureCount() == 3
     assert listing(tmp_path) == ["m.gpkg", "reads.csv", "reads.gpkg"]
+
+
+# ------------------------------------------------------------------ as qgis_process users see it
+
+from tests.test_plugin import QGIS_PROCESS, plugin_zip, qgis_home  # noqa: E402, F401 (the packaged plugin)
+
+
+def test_qgis_process_exits_non_zero_with_one_line_on_a_full_disk(tmp_path, small_disk, qgis_home):  # noqa: F811
+    reads = processing.run(
+        "alpr:loadreads",
+        {
+            "INPUT": export_csv(tmp_path, name="area.csv", rows=big_rows(2000)),
+            "OUTPUT": str(tmp_path / "reads.gpkg"),
+            "REJECTED": "TEMPORARY_OUTPUT",
+        },
+    )["OUTPUT"]
+    fill(small_disk, 64 * 1024)
+    heat = small_disk / "heat.tif"
+    proc = subprocess.run(
+        [QGIS_PROCESS, "run", "alpr:heatmap", "--", f"INPUT={reads}", "RADIUS=300", "PIXEL_SIZE=5", f"OUTPUT={heat}"],
+        env=qgis_home,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    said = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert "disk full while writing heat.tif: free space and run again" in said
+    assert "Traceback" not in said and "No space left" not in said  # no GDAL chatter either
+    assert not [line for line in said.splitlines() if "disk full" in line and "/" in line]  # (QGIS echoes OUTPUT)
+    assert listing(small_disk) == ["filler"]
