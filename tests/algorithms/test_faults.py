@@ -499,3 +499,17 @@ def test_qgis_process_exits_non_zero_with_one_line_on_a_full_disk(tmp_path, smal
     assert "Traceback" not in said and "No space left" not in said  # no GDAL chatter either
     assert not [line for line in said.splitlines() if "disk full" in line and "/" in line]  # (QGIS echoes OUTPUT)
     assert listing(small_disk) == ["filler"]
+
+
+@pytest.mark.parametrize(
+    ("alg", "first", "second"),
+    [("alpr:loadreads", "OUTPUT", "REJECTED"), ("alpr:anonymizeplates", "OUTPUT", "AUDIT")],
+)
+def test_every_algorithm_refuses_two_outputs_on_one_file(tmp_path, alg, first, second):
+    src = export_csv(tmp_path)
+    source = src if alg == "alpr:loadreads" else load(tmp_path)
+    before = listing(tmp_path)
+    same = str(tmp_path / "same.gpkg")
+    with pytest.raises(QgsProcessingException, match=r"^{} and {} would both write same.gpkg: ".format(first, second)):
+        processing.run(alg, {"INPUT": source, first: same, second: same})
+    assert listing(tmp_path) == before
