@@ -12,11 +12,14 @@ more of predictor ``j``, the others held fixed.
   ``loglike_method='nb2'`` (variance ``μ + α μ²``, α by maximum likelihood).
   Its default ``fit()`` can run off to an enormous α and still call that
   converged, and badly scaled predictors (incomes in dollars) stall its
-  quasi-Newton search; so the fit starts on standardised predictors from the
-  Poisson fit and a moment estimate of α, is mapped back, polished by
-  Newton's method on the original predictors, and accepted only when the
-  Newton step left is negligible against the standard errors.  Standard
-  errors come from the observed information, as statsmodels reports them.
+  quasi-Newton search; so three searches run on standardised predictors
+  (Newton's method from the Poisson fit and a moment estimate of α; the
+  profile likelihood over log α; BFGS), each is mapped back and polished by
+  Newton's method on the original predictors, and the best is accepted only
+  when the Newton step left is negligible against its standard errors.
+  Standard errors come from the observed information, as statsmodels reports
+  them.  When the likelihood keeps growing as α goes to 0 (no overdispersion)
+  the fit stops with an error that says to use ``poisson``.
 
 Intervals are 95 % Wald intervals, ``exp(β ± 1.959964 · se)``.
 
@@ -351,8 +354,44 @@ def _newton_step(model, params: np.ndarray) -> Optional[np.ndarray]:
     return np.linalg.solve(-hessian, score)
 
 
+def _profile_start(y: np.ndarray, design: np.ndarray, offset: np.ndarray) -> Optional[np.ndarray]:
+    """(β, α) at the maximum of the profile likelihood over log α, β by IRLS for each α (None if it fails).
+
+    Slower than Newton's method but sure-footed: for a fixed α the NB2 model
+    is a GLM whose IRLS fit is as stable as the Poisson one, and a bounded
+    one-dimensional search over log α cannot run off.  The α found may sit
+    on the lower bound: then the likelihood keeps growing as α goes to 0.
+    """
+    import statsmodels.api as sm
+    from scipy.optimize import minimize_scalar
+
+    found = {}
+
+    def minus_loglike(log_alpha: float) -> float:
+        alpha = float(np.exp(log_alpha))
+        try:
+            fit = sm.GLM(y, design, family=sm.families.NegativeBinomial(alpha=alpha), offset=offset).fit()
+        except (ValueError, np.linalg.LinAlgError, FloatingPointError, OverflowError):
+            return np.inf
+        found[log_alpha] = np.r_[np.asarray(fit.params, dtype=float), alpha]
+        value = -float(fit.llf)  # the NB2 log-likelihood (the family's scale is 1)
+        return value if np.isfinite(value) else np.inf
+
+    bounds = (np.log(MIN_ALPHA) + 2.0, np.log(MAX_ALPHA) - 2.0)
+    result = minimize_scalar(minus_loglike, bounds=bounds, method="bounded", options={"xatol": 1e-5})
+    if not np.isfinite(result.fun) or result.x not in found:
+        return None
+    return found[result.x]
+
+
 def _fit_nb2(y: np.ndarray, design: np.ndarray, offset: np.ndarray, poisson_params: np.ndarray):
-    """statsmodels' NB2 fit at its true maximum, checked, on the original predictors."""
+    """statsmodels' NB2 fit at its true maximum, checked, on the original predictors.
+
+    Three searches on standardised predictors (Newton's method from the
+    Poisson fit and a moment estimate of α, the profile likelihood, BFGS in
+    log α) each end with Newton's method on the original predictors; the
+    best one whose remaining Newton step is negligible wins.
+    """
     from statsmodels.discrete.discrete_model import NegativeBinomial
 
     # Standardised predictors: the same maximum (β_j = β*_j / s_j), a better-conditioned search.
@@ -369,26 +408,33 @@ def _fit_nb2(y: np.ndarray, design: np.ndarray, offset: np.ndarray, poisson_para
         beta = p[1:-1] / scale[1:]
         return np.r_[p[0] - np.sum(beta * centre[1:]), beta, p[-1]]
 
+    errors = (ValueError, np.linalg.LinAlgError, FloatingPointError, OverflowError)
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         scaled_model = NegativeBinomial(y, scaled, loglike_method="nb2", offset=offset)
         candidates = []
-        for method, kwargs in (("newton", {"maxiter": 200}), ("bfgs", {"maxiter": 2000, "gtol": 1e-10})):
+        for method, kwargs in (
+            ("newton", {"maxiter": 200}),
+            ("profile", {}),
+            ("bfgs", {"maxiter": 2000, "gtol": 1e-10}),
+        ):
             try:
-                res = scaled_model.fit(start_params=start, method=method, disp=0, **kwargs)
-            except (ValueError, np.linalg.LinAlgError, FloatingPointError, OverflowError):
+                if method == "profile":
+                    p = _profile_start(y, scaled, offset)
+                else:
+                    p = np.asarray(scaled_model.fit(start_params=start, method=method, disp=0, **kwargs).params)
+            except errors:
                 continue
-            p = np.asarray(res.params, dtype=float)
-            if np.isfinite(p).all() and MIN_ALPHA < p[-1] < MAX_ALPHA:
-                candidates.append(p)
-                if method == "newton" and res.mle_retvals.get("converged"):
-                    break
+            if p is not None and np.isfinite(p).all():
+                candidates.append(np.asarray(p, dtype=float))
         original = NegativeBinomial(y, design, loglike_method="nb2", offset=offset)
         best = None
         for p in candidates:
+            if not MIN_ALPHA < p[-1] < MAX_ALPHA:
+                continue
             try:
                 res = original.fit(start_params=back(p), method="newton", maxiter=100, disp=0)
-            except (ValueError, np.linalg.LinAlgError, FloatingPointError, OverflowError):
+            except errors:
                 continue
             params = np.asarray(res.params, dtype=float)
             bse = np.asarray(res.bse, dtype=float)
@@ -403,10 +449,10 @@ def _fit_nb2(y: np.ndarray, design: np.ndarray, offset: np.ndarray, poisson_para
                 best = res
     if best is None:
         alphas = [p[-1] for p in candidates]
-        if not candidates or max(alphas) < 1e-4:
+        if not candidates or min(alphas) < 1e-4:
             hint = (
-                "its dispersion α goes to 0 or off to infinity, or the search fails (the counts may vary no more "
-                "than a Poisson's). Try FAMILY=poisson, fewer PREDICTORS, or predictors in other units"
+                "its dispersion α goes to 0 (the counts vary no more than a Poisson's) or the search fails. "
+                "Use FAMILY=poisson, or fewer PREDICTORS"
             )
         else:
             hint = "no maximum of the likelihood was found. Try fewer PREDICTORS, or FAMILY=poisson"

@@ -299,3 +299,31 @@ def test_morans_i_with_too_few_units_or_no_variation():
     nb = cm.queen_neighbours(grid(2, 2))
     flat = cm.morans_i(np.ones(4), nb)
     assert flat.i is None and flat.p_value is None
+
+
+def test_negative_binomial_with_few_units_and_low_counts():
+    """12 units, low counts: Newton's method from the Poisson fit and a small alpha stops below the maximum."""
+    rng = np.random.default_rng(117)
+    n, alpha = int(rng.choice([12, 30, 100, 1000])), float(rng.choice([0.02, 0.3, 1.0, 4.0]))
+    population = rng.integers(50, 9000, n).astype(float)
+    income, share = rng.uniform(1e4, 1e5, n), rng.uniform(0, 1, n)
+    crimes = rng.poisson(rng.choice([1, 20]), n).astype(float)
+    mu = population * np.exp(rng.choice([-8, -4, -1]) - 1e-5 * income + share + 0.01 * crimes)
+    counts = rng.negative_binomial(1 / alpha, 1 / (1 + alpha * mu))
+    t = pd.DataFrame(
+        {"read_count": counts, "population": population, "income": income, "share": share, "crimes": crimes}
+    )
+    assert n == 12
+    model = cm.fit_count_model(cm.model_data(t, "read_count", "population", PREDICTORS))
+    y, x, off = design(t)
+    # The profile likelihood on a grid of alpha (beta by IRLS for each): nothing above the fit.
+    grid = [
+        sm.GLM(y, x, family=sm.families.NegativeBinomial(alpha=a), offset=off).fit().llf for a in np.logspace(-3, 1, 41)
+    ]
+    assert model.loglike >= max(grid) - 1e-9
+    nb = NegativeBinomial(y, x, loglike_method="nb2", offset=off)
+    # statsmodels started at our estimates stays there: the same numbers.
+    params = np.append(model.table["estimate"], model.alpha)
+    ref = nb.fit(start_params=params, method="newton", maxiter=100, disp=0)
+    np.testing.assert_allclose(ref.params, params, rtol=REL)
+    np.testing.assert_allclose(ref.bse[:-1], model.table["std_error"], rtol=REL)
