@@ -28,6 +28,11 @@ EPSG:4326 only when written.
   break, and occasionally crosses into a neighbouring jurisdiction.  One car
   makes a single trip to the mall (a gap in its reads, a cluster there).
   Reads are a Poisson process along the driven route (5 m GPS noise).
+* Fixed cameras: two cameras on poles ("FIXED CAM 1" at the north-west
+  entrance, "FIXED CAM 2" on the south-east arterial) read passing traffic
+  all week, more by day (3 m GPS noise); most plates they read are passing
+  cars, some are cars the patrols also read.  They come from their own random
+  stream, so the patrols' reads are the same with or without them.
 * Plates: each read picks a vehicle: a car parked on that block (a per-block
   pool, so blocks the patrol keeps revisiting produce repeat plates), a passing
   car from a very large regional pool (mostly seen once), a commuter (a small
@@ -82,6 +87,11 @@ osr.UseExceptions()
 # Constants of the synthetic world (local metres, origin = city centre)
 # --------------------------------------------------------------------------
 SEED = 20140720
+FIXED_SEED = SEED + 1  # the fixed cameras' own stream
+FIXED_CAMERAS = [("FIXED CAM 1", (-4300.0, 3100.0)), ("FIXED CAM 2", (3900.0, -3100.0))]
+FIXED_READS_PER_HOUR = (2.0, 9.0)  # night (22-6 h), day
+FIXED_GPS_NOISE_M = 3.0
+FIXED_SEEN_BY_PATROL = 0.25  # share of their reads that are cars the patrols also read
 CENTER_LAT, CENTER_LON = 37.80, -122.25
 WEEK_START = datetime(2014, 7, 14)  # Monday 00:00
 N_DAYS = 7
@@ -830,27 +840,51 @@ def write_reads(
     n = len(plates)
     ids = 48_211_904 + np.cumsum(rng.geometric(0.45, n))  # increasing, gaps
     lon, lat = proj.lonlat(ev["x"], ev["y"])
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["ID", "red_VRM", "red_Timestamp", "Location", "Device", "red_State", "ImageFile"])
+    rows = []
     for i in range(n):
         ts = WEEK_START + timedelta(seconds=int(ev["t"][i]))
         loc = f"({lat[i]:.5f}, {lon[i]:.5f})" if null[i] == 0 else ["", "(0.0, 0.0)", "(0, 0)"][null[i] - 1]
-        clean = plates[i].replace(" ", "").replace("-", "")
+        rows.append((ts, int(ids[i]), plates[i], loc, DEVICES[ev["dev"][i]], states[i]))
+    rows += fixed_camera_reads(proj, plates, states)
+    rows.sort(key=lambda row: row[0])  # (stable: the patrols' reads keep their order)
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["ID", "red_VRM", "red_Timestamp", "Location", "Device", "red_State", "ImageFile"])
+    for ts, rid, plate, loc, device, state in rows:
+        clean = plate.replace(" ", "").replace("-", "")
         w.writerow(
-            [
-                int(ids[i]),
-                plates[i],
-                ts.strftime("%m/%d/%Y %I:%M:%S %p"),
-                loc,
-                DEVICES[ev["dev"][i]],
-                states[i],
-                f"IMG_{ts:%Y%m%d_%H%M%S}_{clean}.jpg",
-            ]
+            [rid, plate, ts.strftime("%m/%d/%Y %I:%M:%S %p"), loc, device, state, f"IMG_{ts:%Y%m%d_%H%M%S}_{clean}.jpg"]
         )
     with open(path, "wb") as raw, gzip.GzipFile(filename="alpr_reads.csv", mode="wb", fileobj=raw, mtime=0) as gz:
         gz.write(buf.getvalue().encode("utf-8"))
-    return n
+    return len(rows)
+
+
+def fixed_camera_reads(proj: Projector, plates: list[str], states: list[str]) -> list[tuple]:
+    """The fixed cameras' reads, from their own random stream: (time, ID, plate, location, device, state)."""
+    rng = np.random.default_rng(FIXED_SEED)
+    factory = PlateFactory(rng)
+    seen = [(p, s) for p, s in zip(plates, states) if s == "CA" and p.isalnum() and 5 <= len(p) <= 7]
+    rows = []
+    next_id = 61_500_000
+    for device, (cx, cy) in FIXED_CAMERAS:
+        t = 0.0
+        while True:
+            hour = (t // 3600) % 24
+            rate = FIXED_READS_PER_HOUR[1] if 6 <= hour < 22 else FIXED_READS_PER_HOUR[0]
+            t += rng.exponential(3600.0 / rate)
+            if t >= N_DAYS * DAY:
+                break
+            if rng.random() < FIXED_SEEN_BY_PATROL:
+                plate, state = seen[int(rng.integers(0, len(seen)))]
+            else:
+                plate, state = factory.california(), "CA"
+            x, y = cx + rng.normal(0, FIXED_GPS_NOISE_M), cy + rng.normal(0, FIXED_GPS_NOISE_M)
+            lon, lat = proj.lonlat([x], [y])
+            next_id += int(rng.integers(1, 4))
+            ts = WEEK_START + timedelta(seconds=int(t))
+            rows.append((ts, next_id, plate, f"({lat[0]:.5f}, {lon[0]:.5f})", device, state))
+    return rows
 
 
 # --------------------------------------------------------------------------

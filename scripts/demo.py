@@ -87,6 +87,9 @@ def output_files(out: Path) -> Dict[str, Path]:
         "census:census_stats": "census_stats.gpkg",
         "crime:crime_units": "crime_reads.gpkg",
         "crime:crime_stats": "crime_stats.gpkg",
+        "model:count_model": "count_model.gpkg",
+        "model:model_units": "model_units.gpkg",
+        "tracks:fixed_cameras": "fixed_cameras.gpkg",
         "sites:sites": "sites.gpkg",
         "outside:reads_outside": "reads_outside.gpkg",
         "summary:summary_table": "summary.gpkg",
@@ -112,6 +115,7 @@ def model_parameters(export: Path, city: Path, key_file: Path, files: Dict[str, 
         "population_field": "population",
         "census_attributes": ["per_capita_income"],
         "census_counts": ["pop_white", "pop_black", "pop_hispanic", "pop_asian"],
+        "model_group_field": "pop_black",
         "crimes": layer("crimes"),
         "crime_category_field": "category",
         "crime_category_filter": "VEHICLE|AUTO|PLATE",
@@ -164,6 +168,8 @@ def headline_lines(files: Dict[str, Path]) -> List[str]:
         "reads_near_reference",
         "reads_outside_boundary",
         "devices",
+        "fixed_cameras",
+        "reads_by_fixed_cameras",
         "days_with_reads",
     ):
         if name in metrics:
@@ -191,6 +197,16 @@ def headline_lines(files: Dict[str, Path]) -> List[str]:
     crime = first("crime:crime_stats", 'SELECT spearman FROM "{table}"')
     if crime and crime[0] is not None:
         lines.append("  auto crime: Spearman of reads vs crimes by tract {:+.2f}".format(float(crime[0])))
+    model = table_rows(
+        files["model:count_model"],
+        "SELECT term, rate_ratio, rate_ratio_low, rate_ratio_high, p_value FROM \"{}\" WHERE term != 'Intercept'".format(
+            table_name(files["model:count_model"])
+        ),
+    )
+    if model:
+        lines.append("  count model of reads per resident by tract (negative binomial), rate ratios:")
+        for term, ratio, low, high, p in model:
+            lines.append("    {:<24}{:>10.6g}  ({:.6g} to {:.6g}; naive p = {:.2g})".format(term, ratio, low, high, p))
     income = first(
         "census:census_stats",
         "SELECT spearman FROM \"{table}\" WHERE attribute = 'per_capita_income' AND rate_basis = 'per_1000'",
@@ -218,7 +234,7 @@ def main() -> None:
     os.chmod(key_file, 0o600)
 
     print("1 · The model: {} on {}".format(MODEL_ID, SAMPLE / "alpr_reads.csv.gz"))
-    print("    load -> clean -> {heatmap, hotspots, tracks, census, crime, sites, outside} -> one report;")
+    print("    load -> clean -> {heatmap, hotspots, tracks, census, crime, count model, sites, outside} -> one report;")
     print("    clean -> anonymize (key file, hour, 200 m)")
     files = output_files(out)
     run_algorithm(MODEL_ID, model_parameters(SAMPLE / "alpr_reads.csv.gz", city, key_file, files))
@@ -256,6 +272,8 @@ def main() -> None:
     print("  hotspots.gpkg               Getis-Ord Gi* hexagons (styled red-blue)")
     print("  device_tracks.gpkg          one line per patrol")
     print("  crime_reads.gpkg, crime_stats.gpkg     reads against auto-related crime")
+    print("  count_model.gpkg, model_units.gpkg     count model of reads per resident, with residuals")
+    print("  fixed_cameras.gpkg          cameras that stay in one place (none: every device moved)")
     print("  sites.gpkg                  reads near sensitive sites against a road-based baseline")
     print("  reads_outside.gpkg          reads outside the city, by neighbour, with distance")
     print("  city.gpkg                   boundary, neighbours, census tracts, crimes, sites, HQ")

@@ -78,11 +78,13 @@ HEATMAP_TITLE = "Heatmap of clean reads (reads per km²)"
 LAYERS: List[Tuple[str, Optional[str], str, str, bool]] = [
     ("city.gpkg", "headquarters", "Police headquarters", "", True),
     ("device_tracks.gpkg", None, "Patrol tracks", "Patrols", False),
+    ("fixed_cameras.gpkg", None, "Fixed cameras", "Patrols", False),
     ("reads_outside.gpkg", None, "Reads outside the city", "Patrols", False),
     ("sites.gpkg", None, "Reads near sensitive sites", "Compare", False),
     ("hotspots.gpkg", None, "Hotspots (Gi*)", "Compare", False),
     ("census_reads.gpkg", None, "Reads per census tract", "Compare", False),
     ("crime_reads.gpkg", None, "Reads and auto crime per tract", "Compare", False),
+    ("model_units.gpkg", None, "Count model residuals per tract", "Compare", False),
     ("city.gpkg", "crimes", "Crimes", "Compare", False),
     ("clean_reads.gpkg", None, "Clean reads", "Reads", False),
     ("misreads.gpkg", None, "Rejected reads", "Reads", False),
@@ -93,6 +95,7 @@ LAYERS: List[Tuple[str, Optional[str], str, str, bool]] = [
     ("summary.gpkg", None, "Summary numbers", "Tables", True),
     ("census_stats.gpkg", None, "Census statistics", "Tables", True),
     ("crime_stats.gpkg", None, "Crime statistics", "Tables", True),
+    ("count_model.gpkg", None, "Count model", "Tables", True),
     ("reidentification_audit.gpkg", None, "Re-identification audit", "Tables", True),
     ("rejected_records.gpkg", None, "Unreadable records", "Tables", True),
 ]

@@ -436,6 +436,7 @@ def _alpr_desktop_check():
                         "census": city + "|layername=census_tracts",
                         "census_attributes": ["per_capita_income"],
                         "census_counts": ["pop_white", "pop_black"],
+                        "model_group_field": "pop_black",
                         "crimes": city + "|layername=crimes",
                         "crime_category_field": "category",
                         "crime_category_filter": "VEHICLE|AUTO|PLATE",

@@ -88,6 +88,7 @@ INPUT_HELP = {
     "census_attributes": "Census values compared with the read rate as given (e.g. per_capita_income).",
     "census_counts": "Census counts of residents by group (e.g. by race): compared as shares, with exposure.",
     "attributes_are_counts": "Older switch: treat every census attribute as a count of people.",
+    "model_group_field": "A census count of residents by group (e.g. pop_black) whose share enters the count model.",
     "crimes": "Crime incidents (points), e.g. the city's open crime data.",
     "crime_category_field": "The crimes' category field (optional).",
     "crime_category_filter": "Keep crimes whose category matches this regular expression (e.g. VEHICLE|AUTO).",
@@ -113,6 +114,9 @@ OUTPUTS: Dict[Tuple[str, str], Tuple[str, str]] = {
     ("census", "OUTPUT_STATS"): ("census_stats", "Census statistics"),
     ("crime", "OUTPUT"): ("crime_units", "Reads and crimes by unit"),
     ("crime", "OUTPUT_STATS"): ("crime_stats", "Crime statistics"),
+    ("model", "OUTPUT_MODEL"): ("count_model", "Count model of reads per unit"),
+    ("model", "OUTPUT"): ("model_units", "Units with the count model's fitted reads and residuals"),
+    ("tracks", "FIXED_CAMERAS"): ("fixed_cameras", "Fixed cameras"),
     ("sites", "OUTPUT"): ("sites", "Reads near sensitive sites"),
     ("outside", "OUTPUT"): ("reads_outside", "Reads outside the jurisdiction"),
     ("summary", "OUTPUT_TABLE"): ("summary_table", "Summary numbers"),
@@ -256,6 +260,18 @@ def build_model():
         240,
         advanced=True,
     )
+    add_input(
+        QgsProcessingParameterField(
+            "model_group_field",
+            "Census group whose share enters the count model",
+            None,
+            "census",
+            QgsProcessingParameterField.Numeric,
+            optional=True,
+        ),
+        1100,
+        300,
+    )
     add_input(QgsProcessingParameterFeatureSource("crimes", "Crimes", [QgsProcessing.TypeVectorPoint]), 1340, 60)
     add_input(
         QgsProcessingParameterField("crime_category_field", "Crime category field", None, "crimes", optional=True),
@@ -300,7 +316,7 @@ def build_model():
         child.setDescription(description)
         child.setPosition(QPointF(x, y))
         for name, source in sources.items():
-            child.addParameterSources(name, [source])
+            child.addParameterSources(name, source if isinstance(source, list) else [source])
         for definition in child.algorithm().parameterDefinitions():
             # The designer's dialog stores every other parameter's default as a static value.
             if definition.name() in sources or definition.isDestination():
@@ -381,6 +397,15 @@ def build_model():
         1100,
         560,
     )
+    model_sources = {
+        "INPUT": output("crime", "OUTPUT"),
+        "COUNT_FIELD": static("read_count"),
+        "EXPOSURE_FIELD": param("population_field"),
+        "PREDICTORS": [param("census_attributes"), static("crime_count")],
+        "SHARE_PREDICTORS": param("model_group_field"),
+        "FAMILY": static("negative_binomial"),
+    }
+    add_child("alpr:countmodel", "model", "Count model of reads per census unit", model_sources, 1100, 700)
     add_child(
         "alpr:sites",
         "sites",
@@ -434,6 +459,7 @@ def build_model():
             "SITES": output("sites", "OUTPUT"),
             "OUTSIDE": output("outside", "OUTPUT"),
             "AUDIT": output("anonymize", "AUDIT"),
+            "MODEL": output("model", "OUTPUT_MODEL"),
             "BOUNDARY": param("boundary"),
             "NEIGHBOURS": param("neighbours"),
             "REFERENCE_POINT": param("reference_point"),

@@ -29,6 +29,7 @@ class CountModelAlgorithm(AlprAlgorithm):
     COUNT_FIELD = "COUNT_FIELD"
     EXPOSURE_FIELD = "EXPOSURE_FIELD"
     PREDICTORS = "PREDICTORS"
+    SHARE_PREDICTORS = "SHARE_PREDICTORS"
     FAMILY = "FAMILY"
     OUTPUT_MODEL = "OUTPUT_MODEL"
     OUTPUT = "OUTPUT"
@@ -64,10 +65,12 @@ class CountModelAlgorithm(AlprAlgorithm):
             "more). <b>EXPOSURE_FIELD</b>: residents (or km²) per unit; its logarithm is the model's offset, so "
             "the model explains <i>reads per resident</i>, not raw counts — a unit with twice the people is "
             "expected to have twice the reads before any predictor comes in. <b>PREDICTORS</b>: numeric "
-            "fields. Units whose count, exposure or any predictor is null, or whose exposure is 0 or less, are "
+            "fields. <b>SHARE_PREDICTORS</b>: counts of residents by group (e.g. pop_black), each entered as "
+            "its percentage of the exposure (term <i>pop_black_pct</i>: the read rate per percentage point of "
+            "the group's share). Units whose count, exposure or any predictor is null, or whose exposure is 0 or less, are "
             "left out and counted in EXCLUDED_COUNT. <b>FAMILY</b>: <code>negative_binomial</code> (default: "
             "NB2, variance μ + αμ², α estimated by maximum likelihood) or <code>poisson</code>.</p>"
-            "<p><b>OUTPUT_MODEL</b>: one row per term (Intercept first, then the predictors in order) with "
+            "<p><b>OUTPUT_MODEL</b>: one row per term (Intercept first, then the predictors in order, then the shares) with "
             "<i>term</i>, <i>estimate</i>, <i>std_error</i>, <i>z</i>, <i>p_value</i>, <i>rate_ratio</i> = "
             "exp(estimate) and its 95 % Wald interval <i>rate_ratio_low</i>, <i>rate_ratio_high</i>. A rate "
             "ratio of 1.25 means 25 % more reads per resident for one unit more of the predictor, the others "
@@ -94,7 +97,7 @@ class CountModelAlgorithm(AlprAlgorithm):
             "(ecological fallacy); reads come from a few cars, so a unit's count follows their routes.</p>"
             "<p>Example: <code>qgis_process.bin run alpr:countmodel -- INPUT=crime.gpkg "
             "COUNT_FIELD=read_count EXPOSURE_FIELD=population PREDICTORS=per_capita_income "
-            "PREDICTORS=crime_count FAMILY=negative_binomial OUTPUT_MODEL=model.gpkg OUTPUT=units.gpkg</code></p>"
+            "PREDICTORS=crime_count SHARE_PREDICTORS=pop_black FAMILY=negative_binomial OUTPUT_MODEL=model.gpkg OUTPUT=units.gpkg</code></p>"
         )
 
     def initAlgorithm(self, config=None) -> None:  # noqa: N802 (Qt API)
@@ -140,6 +143,21 @@ class CountModelAlgorithm(AlprAlgorithm):
             ),
             self.tr("Numeric fields, e.g. per_capita_income, a group's share, crime_count. None: the rate alone."),
         )
+        add(
+            QgsProcessingParameterField(
+                self.SHARE_PREDICTORS,
+                self.tr("Group counts as shares of the exposure"),
+                None,
+                self.INPUT,
+                QgsProcessingParameterField.Numeric,
+                allowMultiple=True,
+                optional=True,
+            ),
+            self.tr(
+                "Counts of residents by group (e.g. pop_black): each enters the model as <field>_pct, its "
+                "percentage of the exposure (population)."
+            ),
+        )
         family = QgsProcessingParameterEnum(
             self.FAMILY, self.tr("Family"), list(countmodel.FAMILIES), defaultValue="negative_binomial"
         )
@@ -183,6 +201,7 @@ class CountModelAlgorithm(AlprAlgorithm):
         count_field = self.parameterAsString(parameters, self.COUNT_FIELD, context) or "read_count"
         exposure_field = self.parameterAsString(parameters, self.EXPOSURE_FIELD, context) or "population"
         predictors = self.parameterAsFields(parameters, self.PREDICTORS, context)
+        share_fields = self.parameterAsFields(parameters, self.SHARE_PREDICTORS, context)
         family = self.parameterAsEnumString(parameters, self.FAMILY, context) or "negative_binomial"
         kind = QgsWkbTypes.geometryType(source.wkbType())
         polygons = kind == QgsWkbTypes.PolygonGeometry
@@ -206,7 +225,8 @@ class CountModelAlgorithm(AlprAlgorithm):
         feedback.setProgress(20)
 
         feedback.setProgressText(self.tr("Fitting the model"))
-        data = countmodel.model_data(table, count_field, exposure_field, predictors, layer_name, ids)
+        table, shares = countmodel.add_shares(table, share_fields, exposure_field, layer_name, ids)
+        data = countmodel.model_data(table, count_field, exposure_field, list(predictors) + shares, layer_name, ids)
         model = countmodel.fit_count_model(data, family)
         feedback.setProgress(60)
         moran = None

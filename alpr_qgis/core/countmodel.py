@@ -113,6 +113,38 @@ class ModelData:
     reasons: dict = field(default_factory=dict)  # units with a null (or, for the exposure, ≤ 0) per field
 
 
+def add_shares(
+    table: pd.DataFrame,
+    share_fields: Sequence[str],
+    exposure_field: str,
+    source: str = "the input layer",
+    ids: Optional[Sequence[int]] = None,
+) -> Tuple[pd.DataFrame, List[str]]:
+    """Group counts as percentages of the exposure: ``<field>_pct`` = 100 × field ÷ exposure (null where exposure ≤ 0).
+
+    For counts of residents by group (e.g. ``pop_black``) with the population
+    as exposure: the model then asks how the read rate changes with the
+    group's share of the residents, not with its raw number.
+    """
+    names = []
+    if not share_fields:
+        return table, names
+    table = table.copy()
+    exposure = numeric_column(table, exposure_field, source, "EXPOSURE_FIELD", ids).to_numpy(dtype=float)
+    for f in share_fields:
+        if f == exposure_field:
+            raise AlprInputError(
+                "is the exposure: its share of itself is 100 %.", field=f, hint="Remove it from SHARE_PREDICTORS"
+            )
+        counts = numeric_column(table, f, source, "SHARE_PREDICTORS", ids).to_numpy(dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.where(exposure > 0, 100.0 * counts / exposure, np.nan)
+        name = "{}_pct".format(f)
+        table[name] = share
+        names.append(name)
+    return table, names
+
+
 def model_data(
     table: pd.DataFrame,
     count_field: str,

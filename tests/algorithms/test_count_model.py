@@ -316,3 +316,44 @@ def test_units_with_a_null_are_left_out_and_counted(feedback):
     )
     left_out = {f["name"] for f in res["OUTPUT"].getFeatures() if str(f["fitted"]) == "NULL"}
     assert left_out == {"T3", "T5", "T7"}
+
+
+def test_group_counts_enter_as_shares_of_the_exposure(tmp_path):
+    """SHARE_PREDICTORS=pop_black is the same model as a pop_black_pct field made by hand."""
+    import numpy as np
+    import pandas as pd
+    import statsmodels.api as sm
+
+    rng = np.random.default_rng(11)
+    n = 40
+    population = rng.integers(800, 6000, n)
+    black = (population * rng.uniform(0.02, 0.6, n)).astype(int)
+    income = rng.uniform(15_000, 90_000, n)
+    reads = rng.poisson(population / 1000 * np.exp(1.5 + 1.2 * black / population - income / 100_000))
+    layer = QgsVectorLayer(
+        "None?field=read_count:integer&field=population:integer&field=pop_black:integer&field=income:double",
+        "units",
+        "memory",
+    )
+    feats = []
+    for r, p, b, i in zip(reads, population, black, income):
+        f = QgsFeature(layer.fields())
+        f.setAttributes([int(r), int(p), int(b), float(i)])
+        feats.append(f)
+    assert layer.dataProvider().addFeatures(feats)
+    res = processing.run(
+        "alpr:countmodel",
+        {
+            "INPUT": layer,
+            "PREDICTORS": ["income"],
+            "SHARE_PREDICTORS": ["pop_black"],
+            "FAMILY": "poisson",
+            "OUTPUT_MODEL": "TEMPORARY_OUTPUT",
+        },
+    )
+    rows = {f["term"]: f["estimate"] for f in res["OUTPUT_MODEL"].getFeatures()}
+    assert list(rows) == ["Intercept", "income", "pop_black_pct"]
+    design = sm.add_constant(pd.DataFrame({"income": income, "pop_black_pct": 100.0 * black / population}))
+    fit = sm.GLM(reads, design, family=sm.families.Poisson(), offset=np.log(population)).fit()
+    for term, value in fit.params.items():
+        assert rows["Intercept" if term == "const" else term] == pytest.approx(value, rel=1e-6)

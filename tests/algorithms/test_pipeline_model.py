@@ -31,6 +31,7 @@ CHILDREN = {
     "tracks": "alpr:devicetracks",
     "census": "alpr:joincensus",
     "crime": "alpr:joincrime",
+    "model": "alpr:countmodel",
     "sites": "alpr:sites",
     "outside": "alpr:jurisdiction",
     "summary": "alpr:summary",
@@ -55,6 +56,7 @@ INPUTS = {
     "population_field",
     "census_attributes",
     "census_counts",
+    "model_group_field",
     "crimes",
     "crime_category_field",
     "crime_category_filter",
@@ -72,6 +74,9 @@ OUTPUTS = {
     "census:census_stats",
     "crime:crime_units",
     "crime:crime_stats",
+    "model:count_model",
+    "model:model_units",
+    "tracks:fixed_cameras",
     "sites:sites",
     "outside:reads_outside",
     "summary:summary_table",
@@ -129,6 +134,9 @@ def test_shipped_model_loads_as_the_modeler_loads_it(alpr_provider):
         ("summary", "SITES", (child_output, "sites", "OUTPUT")),
         ("summary", "OUTSIDE", (child_output, "outside", "OUTPUT")),
         ("summary", "AUDIT", (child_output, "anonymize", "AUDIT")),
+        ("summary", "MODEL", (child_output, "model", "OUTPUT_MODEL")),
+        ("model", "INPUT", (child_output, "crime", "OUTPUT")),
+        ("model", "SHARE_PREDICTORS", (model_param, "model_group_field", None)),
         ("summary", "BOUNDARY", (model_param, "boundary", None)),
         ("summary", "REFERENCE_POINT", (model_param, "reference_point", None)),
         ("summary", "REPORT_TITLE", (model_param, "report_title", None)),
@@ -204,6 +212,7 @@ def city_inputs() -> dict:
         "population_field": "population",
         "census_attributes": ["per_capita_income"],
         "census_counts": ["pop_white", "pop_black"],
+        "model_group_field": "pop_black",
         "crimes": f"{CITY}|layername=crimes",
         "crime_category_field": "category",
         "crime_category_filter": "VEHICLE|AUTO|PLATE",
@@ -254,7 +263,19 @@ def test_model_runs_on_the_sample(sample_subset, tmp_path):
     assert "{:,}".format(n_clean) in html and "<img" in html
     # The funnel adds up to the export, and every result has its section in the one report.
     assert metrics["records_in_source"] == 6000 == n_clean + rejected.featureCount() + loaded["REJECTED_COUNT"]
-    for section in ("funnel", "map", "hotspots", "census", "crime", "sites", "outside", "tracks", "audit", "methods"):
+    for section in (
+        "funnel",
+        "map",
+        "hotspots",
+        "census",
+        "crime",
+        "model",
+        "sites",
+        "outside",
+        "tracks",
+        "audit",
+        "methods",
+    ):
         assert '<section id="{}"'.format(section) in html, section
     assert str(tmp_path) not in html and "city.gpkg" not in html
 

@@ -581,9 +581,9 @@ def sample_summary(sample_loaded, tmp_path_factory):
 def test_sample_numbers(sample_summary):
     loaded, clean, summary, raw, *_ = sample_summary
     table = table_of(summary["OUTPUT_TABLE"])
-    assert table["total_reads"][0] == clean["CLEAN_COUNT"] == 60_042
+    assert table["total_reads"][0] == clean["CLEAN_COUNT"] == 62_303
     assert table["government_plates"][0] == 5
-    assert table["government_reads"][0] == 629  # of the cleaner's 632: three were rejected for their location
+    assert table["government_reads"][0] == 637  # of the cleaner's 640: three were rejected for their location
     assert table["duplicate_reads"][0] == clean["DUPLICATE_COUNT"] == 1_470
     assert table["reads_outside_boundary"][0] == 2_237  # as alpr:jurisdiction finds
     assert table["misreads"][0] == sum(
@@ -592,20 +592,21 @@ def test_sample_numbers(sample_summary):
     assert table["misreads"][0] == 79 + 40
     # The funnel: every record of the file, and the 27 empty + 62 zero locations the cleaner set apart.
     assert table["records_in_source"][0] == loaded["READ_COUNT"] + loaded["REJECTED_COUNT"]
-    assert table["records_in_source"][0] == 60_042 + clean["REJECTED_COUNT"] + table["unreadable_records"][0]
+    assert table["records_in_source"][0] == 62_303 + clean["REJECTED_COUNT"] + table["unreadable_records"][0]
     assert table["unreadable_records"][0] == loaded["REJECTED_COUNT"]
     assert table["rejected_reads"][0] == clean["REJECTED_COUNT"] == 208
     assert table["rejected_null_island"][0] == 62 and table["rejected_null_geometry"][0] == 27
     assert table["reads_missing_location"][0] == 27 + 62
-    assert table["devices"][0] == 3 and table["days_with_reads"][0] == 7
+    assert table["devices"][0] == 5 and table["days_with_reads"][0] == 7
+    assert (table["fixed_cameras"][0], table["mobile_devices"][0], table["reads_by_fixed_cameras"][0]) == (2, 3, 2_261)
     assert table["plates_seen_once"][0] / table["unique_plates"][0] > 0.5  # most plates are seen once
     assert summary["READS_NEAR_REFERENCE"] > 0.1 * summary["TOTAL_READS"]  # reads cluster near headquarters
     # The raw reads: every record the loader read, the same missing locations.
-    assert raw["TOTAL_READS"] == raw["RECORDS_IN_SOURCE"] == loaded["READ_COUNT"] == 60_250
+    assert raw["TOTAL_READS"] == raw["RECORDS_IN_SOURCE"] == loaded["READ_COUNT"] == 62_511
     assert raw["READS_MISSING_LOCATION"] == 27 + 62
     assert raw["DUPLICATE_READS"] is None and raw["MISREADS"] is None
     assert raw["GOVERNMENT_PLATES"] == 5  # from the pattern, on the raw plates
-    assert raw["GOVERNMENT_READS"] == clean["GOVERNMENT_READS"] == 632
+    assert raw["GOVERNMENT_READS"] == clean["GOVERNMENT_READS"] == 640
 
 
 def section_headline(root, sid: str) -> str:
@@ -622,9 +623,9 @@ def test_sample_report_has_every_finding(sample_summary):
     findings = ["hotspots", "census", "crime", "sites", "outside", "tracks", "model", "audit"]
     assert ids == ["funnel", "findings", "numbers", "time", "plates", "devices", "map", *findings, "methods"]
     assert root.find(".//h1").text == "License plate reader (ALPR) reads in Harborview, 14–20 July 2014"
-    assert re.search(r"60,042 reads of [\d,]+ distinct plates", html)
+    assert re.search(r"62,303 reads of [\d,]+ distinct plates", html)
     devices = [tr[0].text for tr in root.find(".//section[@id='devices']/table").findall("tr")[1:]]
-    assert sorted(devices) == ["PATROL 1", "PATROL 2", "PATROL 3"]
+    assert sorted(devices) == ["FIXED CAM 1", "FIXED CAM 2", "PATROL 1", "PATROL 2", "PATROL 3"]
     hot = results["HOTSPOTS"]
     assert section_headline(root, "hotspots").startswith(
         "{:,} of the {:,} hexagons are hot spots".format(hot["HOT_COUNT"], hot["CELL_COUNT"])

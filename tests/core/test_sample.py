@@ -20,11 +20,17 @@ def sample():
 
 
 def test_sample_loads_whole(sample):
-    assert sample.records == len(sample.reads) == 60_250
+    assert sample.records == len(sample.reads) == 62_511
     assert sample.rejected.empty
     assert sample.fields.plate == "red_VRM" and sample.fields.location == "Location"
     assert sample.time_format == "%m/%d/%Y %I:%M:%S %p"
-    assert sorted(sample.reads["device"].unique()) == ["PATROL 1", "PATROL 2", "PATROL 3"]
+    assert sorted(sample.reads["device"].unique()) == [
+        "FIXED CAM 1",
+        "FIXED CAM 2",
+        "PATROL 1",
+        "PATROL 2",
+        "PATROL 3",
+    ]
     assert not sample.plates_hashed
 
 

@@ -298,7 +298,11 @@ def test_report_without_times_or_plates_still_complete():
 
 def test_devices_and_reads_by_camera_kind():
     kinds = pd.DataFrame(
-        {"device": ["POLE 7", "PATROL 1", "PATROL 2"], "kind": ["fixed", "mobile", "mobile"], "read_count": [30, 50, 20]}
+        {
+            "device": ["POLE 7", "PATROL 1", "PATROL 2"],
+            "kind": ["fixed", "mobile", "mobile"],
+            "read_count": [30, 50, 20],
+        }
     )
     summary = summarise(SummaryInput(n=100, devices=pd.Series(["PATROL 1"] * 100), camera_kinds=kinds))
     assert summary.value("fixed_cameras") == 1 and summary.value("mobile_devices") == 2
