@@ -13,13 +13,13 @@ the script builds (the test suite runs it).
 
 The pipeline:
 
-    raw export ─ alpr:loadreads ─ alpr:cleanreads ─┬─ alpr:heatmap ──────┐
-                        (unreadable records, zone) ├─ alpr:hotspots      │
-                                                   ├─ alpr:devicetracks  │
-                                                   ├─ alpr:joincensus    ├─ alpr:summary (every result:
-                                                   ├─ alpr:joincrime     │   one report)
-                                                   ├─ alpr:sites         │
-                                                   ├─ alpr:jurisdiction ─┘
+    raw export ─ alpr:loadreads ─ alpr:cleanreads ─┬─ alpr:heatmap ──────────────────────┐
+                        (unreadable records, zone) ├─ alpr:hotspots                      │
+                                                   ├─ alpr:devicetracks (+ fixed cameras)│
+                                                   ├─ alpr:joincensus                    ├─ alpr:summary (every
+                                                   ├─ alpr:joincrime ─ alpr:countmodel ──┤   result: one report)
+                                                   ├─ alpr:sites                         │
+                                                   ├─ alpr:jurisdiction ─────────────────┘
                                                    └─ alpr:anonymizeplates ─ reads fit to publish (+ audit)
 """
 
