@@ -310,3 +310,10 @@ def test_devices_and_reads_by_camera_kind():
     assert summary.note("reads_by_fixed_cameras").startswith("30.0%")
     without = summarise(SummaryInput(n=3))
     assert without.value("fixed_cameras") is None
+
+
+def test_key_findings_name_the_fixed_cameras():
+    kinds = pd.DataFrame({"device": ["POLE", "CAR"], "kind": ["fixed", "mobile"], "read_count": [40, 60]})
+    data = SummaryInput(n=100, devices=pd.Series(["POLE"] * 40 + ["CAR"] * 60), camera_kinds=kinds)
+    html = build_report(summarise(data), ReportContext(title="Reads", generated="2026-12-06 22:00"))
+    assert "1 of them stay in one place (fixed cameras) and took 40 reads; the other 1 move (patrol cars)." in html

@@ -136,6 +136,14 @@ def findings(summary: Summary, context: ReportContext) -> List[str]:
                 format_value(v("devices")), v("busiest_device_share")
             )
         )
+    if v("fixed_cameras"):
+        out.append(
+            "{} of them stay in one place (fixed cameras) and took {} reads; the other {} move (patrol cars).".format(
+                format_value(v("fixed_cameras")),
+                format_value(v("reads_by_fixed_cameras")),
+                format_value(v("mobile_devices")),
+            )
+        )
     if v("reads_near_reference") is not None:
         out.append(
             "{} reads lie within {} of the reference point ({}).".format(
