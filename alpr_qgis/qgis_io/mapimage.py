@@ -16,6 +16,7 @@ runs without threading).
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 from typing import List, Optional, Sequence, Tuple
@@ -115,9 +116,8 @@ def raster_maximum(layer: QgsRasterLayer) -> float:
         dataset = None
     if dataset is not None:
         try:
-            return float(dataset.GetRasterBand(1).ComputeRasterMinMax(False)[1])
-        except (RuntimeError, TypeError):
-            pass
+            with contextlib.suppress(RuntimeError, TypeError):  # (no valid cell: QGIS's statistics below)
+                return float(dataset.GetRasterBand(1).ComputeRasterMinMax(False)[1])
         finally:
             dataset = None
     stats = layer.dataProvider().bandStatistics(1, QgsRasterBandStats.Max, QgsRectangle(), 0)  # every cell

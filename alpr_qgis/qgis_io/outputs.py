@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import re
@@ -247,9 +248,8 @@ def sync_folder(folder: str) -> None:
     except OSError:
         return
     try:
-        os.fsync(fd)
-    except OSError:
-        pass
+        with contextlib.suppress(OSError):  # (some file systems cannot sync a folder: the rename still stands)
+            os.fsync(fd)
     finally:
         os.close(fd)
 

@@ -9,6 +9,7 @@ The report file is written whole or not at all, with the user's umask.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
@@ -42,13 +43,11 @@ def plugin_version() -> str:
 
 def current_umask() -> int:
     """The process's umask (read from /proc where possible: setting it to read it is not thread-safe)."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
+    # (no /proc: set and restore it below)
+    with contextlib.suppress(OSError, ValueError), open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
