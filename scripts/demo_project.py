@@ -203,7 +203,7 @@ def build_project(folder: Path, path: Path) -> QgsProject:
     """
     from qgis.gui import QgsMapCanvas
 
-    from alpr_qgis.qgis_io.mapimage import drop_band_name
+    from alpr_qgis.qgis_io.map_layout import drop_band_name
 
     project = QgsProject.instance()
     project.clear()
@@ -303,9 +303,9 @@ def add_layout(project: QgsProject, crs: QgsCoordinateReferenceSystem, extent: Q
 
     Title, the map over ``extent`` (it shows the layers switched on in the
     project), a legend of :data:`LEGEND`, scale bar, north arrow and the
-    data's credit, laid out by :func:`alpr_qgis.qgis_io.mapimage.build_map_layout`.
+    data's credit, laid out by :func:`alpr_qgis.qgis_io.map_layout.build_map_layout`.
     """
-    from alpr_qgis.qgis_io.mapimage import build_map_layout
+    from alpr_qgis.qgis_io.map_layout import build_map_layout
 
     manager = project.layoutManager()
     old = manager.layoutByName(LAYOUT_NAME)
@@ -352,7 +352,7 @@ def visible_layers(project: QgsProject) -> List[QgsMapLayer]:
 
 def save_png(image: QImage, path: Path, max_bytes: Optional[int] = MAX_PNG_BYTES) -> int:
     """Save ``image``; in 256 colours when it would exceed ``max_bytes``."""
-    from alpr_qgis.qgis_io.mapimage import png_bytes
+    from alpr_qgis.qgis_io.map_layout import png_bytes
 
     path.parent.mkdir(parents=True, exist_ok=True)
     if image.isNull():
@@ -362,8 +362,8 @@ def save_png(image: QImage, path: Path, max_bytes: Optional[int] = MAX_PNG_BYTES
 
 
 def render_heatmap(project: QgsProject, folder: Path, path: Path, width: int = 900) -> int:
-    """The report's map of the heatmap (:func:`alpr_qgis.qgis_io.mapimage.render_map_png`), as a PNG."""
-    from alpr_qgis.qgis_io.mapimage import render_map_png
+    """The report's map of the heatmap (:func:`alpr_qgis.qgis_io.map_layout.render_map_png`), as a PNG."""
+    from alpr_qgis.qgis_io.map_layout import render_map_png
 
     heat = project.mapLayersByName(HEATMAP_TITLE)
     if not heat:

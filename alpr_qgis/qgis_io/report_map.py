@@ -12,7 +12,7 @@ import numpy as np
 from qgis.core import Qgis, QgsProcessingUtils, QgsRectangle
 
 from alpr_qgis.core.scratch import ScratchDir
-from alpr_qgis.qgis_io import mapimage
+from alpr_qgis.qgis_io import map_layout, mapimage
 from alpr_qgis.qgis_io.crs import transform_xy, working_crs
 
 DRAW_POINTS_UP_TO = 100_000  # more located reads than this: the map shows their density
@@ -101,7 +101,7 @@ def _draw_map(
         credits.append(alg.tr("basemap: {}").format(", ".join(n for n in names if n)))
     credits.append(alg.tr("map: alpr_qgis {} on QGIS {}").format(plugin_version(), Qgis.QGIS_VERSION.split("-")[0]))
     try:
-        png = mapimage.render_map_png(
+        png = map_layout.render_map_png(
             raster,
             boundary=boundary_layer,
             neighbours=neighbours,

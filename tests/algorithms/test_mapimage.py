@@ -1,4 +1,4 @@
-"""The report's map picture (qgis_io.mapimage.render_map_png): size, legend, scale bar, north arrow, transparency.
+"""The report's map picture (qgis_io.map_layout.render_map_png): size, legend, scale bar, north arrow, transparency.
 
 The layers are made here in UTM 10N: a 4 km square city, a neighbour to its
 west, two census tracts, and a heatmap GeoTIFF written as alpr:heatmap writes
@@ -25,7 +25,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtGui import QColor, QImage
 
-from alpr_qgis.qgis_io import mapimage, raster
+from alpr_qgis.qgis_io import map_layout, mapimage, raster
 
 UTM = "EPSG:32610"
 X0, Y0 = 565_000.0, 4_183_000.0
@@ -92,7 +92,7 @@ def heatmap(tmp_path):
 
 def render(heatmap, city, **kwargs):
     boundary, neighbours, tracts = city
-    png = mapimage.render_map_png(
+    png = map_layout.render_map_png(
         heatmap,
         boundary=boundary,
         neighbours=neighbours,
@@ -134,8 +134,8 @@ def test_map_picture_has_its_size_legend_scalebar_north_arrow_and_credit(heatmap
     top_right = pixels(image, 0.85, 0.03, 0.97, 0.16)
     bottom_left = pixels(image, 0.03, 0.88, 0.30, 0.97)
     bottom_right = pixels(image, 0.70, 0.92, 0.97, 0.97)
-    background = QColor(mapimage.BASEMAP["background"])
-    neighbours = QColor(mapimage.BASEMAP["neighbours_fill"])
+    background = QColor(map_layout.BASEMAP["background"])
+    neighbours = QColor(map_layout.BASEMAP["neighbours_fill"])
     for region in (top_left, top_right, bottom_left, bottom_right):
         # Without the items these corners are plain basemap: background or the neighbour's fill.
         assert near(region, background, 3) + near(region, neighbours, 3) < len(region)
@@ -161,7 +161,7 @@ def test_negligible_density_is_transparent_and_the_blob_is_drawn(heatmap, city):
     _, image = render(heatmap, city, width=600)
     # The centre: the plateau at 1.5 % of the largest value shows the city's own fill, untouched.
     centre = QColor(image.pixel(image.width() // 2, image.height() // 2))
-    fill = QColor(mapimage.BASEMAP["boundary_fill"])
+    fill = QColor(map_layout.BASEMAP["boundary_fill"])
     assert abs(centre.red() - fill.red()) <= 2 and abs(centre.green() - fill.green()) <= 2
     assert abs(centre.blue() - fill.blue()) <= 2
     low = raster.ramp_colour(0.02 + 1e-6)
@@ -218,7 +218,7 @@ def test_overlays_and_a_title_and_a_file(tmp_path, heatmap, city):
 
 def test_nothing_to_draw_is_an_error():
     with pytest.raises(ValueError, match="nothing to draw"):
-        mapimage.render_map_png(None)
+        map_layout.render_map_png(None)
 
 
 def test_density_layer_speaks_reads_per_km2(tmp_path):
