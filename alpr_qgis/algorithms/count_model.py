@@ -19,6 +19,7 @@ from qgis.core import (
 from alpr_qgis.algorithms.base import AlprAlgorithm
 from alpr_qgis.core import countmodel, spatial
 from alpr_qgis.core.errors import Cancelled
+from alpr_qgis.core.moran import morans_i, queen_neighbours
 from alpr_qgis.qgis_io.inputs import read_polygons, unique_name
 from alpr_qgis.qgis_io.styles import style_vector_output
 from alpr_qgis.qgis_io.vector import read_frame, write_frame
@@ -233,7 +234,7 @@ class CountModelAlgorithm(AlprAlgorithm):
         if polygons:
             feedback.setProgressText(self.tr("Moran's I of the residuals"))
             fitted, resid = countmodel.unit_columns(model, data.used)
-            moran = countmodel.morans_i(resid, countmodel.queen_neighbours(geoms), cancelled=feedback.isCanceled)
+            moran = morans_i(resid, queen_neighbours(geoms), cancelled=feedback.isCanceled)
         feedback.setProgress(80)
         self._log(model, data, moran, layer_name, exposure_field, feedback)
 

@@ -23,8 +23,8 @@ more of predictor ``j``, the others held fixed.
 
 Intervals are 95 % Wald intervals, ``exp(β ± 1.959964 · se)``.
 
-Moran's I of the Pearson residuals (:func:`morans_i`) uses queen contiguity
-(:func:`queen_neighbours`: polygons sharing at least one boundary point) with
+Moran's I of the Pearson residuals (``core.moran.morans_i``) uses queen contiguity
+(``core.moran.queen_neighbours``: polygons sharing a boundary point) with
 row-standardised weights; a unit without a neighbour among the modelled units
 is left out of it.  Its p-value comes from permutations with a fixed seed
 (the same data give the same p), one-sided in the direction observed.
@@ -42,7 +42,7 @@ from typing import Callable, List, Optional, Sequence, Tuple
 import numpy as np
 
 from alpr_qgis.core.census import numeric_column
-from alpr_qgis.core.errors import AlprInputError, Cancelled
+from alpr_qgis.core.errors import AlprInputError
 from alpr_qgis.core.lazy import lazy_module
 
 pd = lazy_module("pandas")
@@ -61,8 +61,6 @@ MODEL_FIELDS = (
 UNIT_FIELDS = ("fitted", "pearson_residual")
 INTERCEPT = "Intercept"
 Z95 = 1.959964
-PERMUTATIONS = 999
-SEED = 20240917
 INSTALL_HINT = (
     "Install statsmodels: on Debian or Ubuntu `sudo apt install python3-statsmodels`; elsewhere "
     "`pip install statsmodels` in the Python that QGIS runs (on Windows, the OSGeo4W Shell)"
@@ -490,132 +488,6 @@ def _fit_nb2(y: np.ndarray, design: np.ndarray, offset: np.ndarray, poisson_para
             hint = "no maximum of the likelihood was found. Try fewer PREDICTORS, or FAMILY=poisson"
         raise _not_converged("negative binomial", hint)
     return best
-
-
-# ------------------------------------------------------------------ residual autocorrelation
-
-
-def queen_neighbours(geoms: Sequence[Optional[object]], tolerance: Optional[float] = None) -> List[np.ndarray]:
-    """For each polygon, the indices of the others sharing at least one boundary point with it (queen contiguity).
-
-    Two polygons are neighbours when they intersect, or lie within
-    ``tolerance`` of each other (default: a billionth of the layer's extent,
-    for shared borders stored with rounding).  None (no polygon) has none.
-    """
-    from shapely.geometry import box
-    from shapely.prepared import prep
-    from shapely.strtree import STRtree
-
-    from alpr_qgis.core.spatial import border_tolerance
-
-    n = len(geoms)
-    present = [i for i, g in enumerate(geoms) if g is not None and not g.is_empty]
-    result: List[List[int]] = [[] for _ in range(n)]
-    if len(present) < 2:
-        return [np.array(r, dtype=np.int64) for r in result]
-    shapes = [geoms[i] for i in present]
-    if tolerance is None:
-        bounds = np.array([g.bounds for g in shapes])
-        tolerance = border_tolerance((bounds[:, 0].min(), bounds[:, 1].min(), bounds[:, 2].max(), bounds[:, 3].max()))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # shapely 1.8 warns that STRtree changes in 2.0 (handled below)
-        tree = STRtree(shapes)
-    position = {id(g): k for k, g in enumerate(shapes)}
-    for k, geom in enumerate(shapes):
-        minx, miny, maxx, maxy = geom.bounds
-        window = box(minx - tolerance, miny - tolerance, maxx + tolerance, maxy + tolerance)
-        if hasattr(tree, "query_items"):  # shapely 1.8: indices through query_items
-            found = [int(j) for j in tree.query_items(window)]
-        else:
-            hits = tree.query(window)
-            found = [int(j) if np.isscalar(j) or isinstance(j, np.integer) else position[id(j)] for j in hits]
-        prepared = prep(geom)
-        for j in found:
-            if j <= k:
-                continue
-            other = shapes[j]
-            if prepared.intersects(other) or geom.distance(other) <= tolerance:
-                result[present[k]].append(present[j])
-                result[present[j]].append(present[k])
-    return [np.array(sorted(r), dtype=np.int64) for r in result]
-
-
-@dataclass
-class Moran:
-    """Moran's I, its expectation −1/(n−1), the permutation p-value, the units used and those without a neighbour."""
-
-    i: Optional[float]
-    expected: Optional[float]
-    p_value: Optional[float]
-    n: int
-    islands: int
-    permutations: int
-
-
-def morans_i(
-    values: np.ndarray,
-    neighbours: Sequence[np.ndarray],
-    permutations: int = PERMUTATIONS,
-    seed: int = SEED,
-    cancelled: IsCancelled = lambda: False,
-) -> Moran:
-    """Moran's I of ``values`` with row-standardised contiguity weights and a permutation p-value.
-
-    ``I = (n / S₀) · Σᵢⱼ wᵢⱼ zᵢ zⱼ / Σᵢ zᵢ²`` with ``z`` the deviations from
-    the mean and ``wᵢⱼ = 1 / (neighbours of i)``, so ``S₀ = n``.  Units
-    without a neighbour (islands) are left out (and the neighbour lists are
-    read among the units kept); NaN values are left out the same way.  The
-    p-value is ``(1 + #{I_perm ≥ I}) / (1 + permutations)`` when I is above
-    its expectation, with ≤ when below: one-sided in the direction observed.
-    With fewer than three units, or no variation, I and p are None.
-    """
-    values = np.asarray(values, dtype=float)
-    n_all = len(values)
-    ok = np.isfinite(values)
-    # Neighbours among the finite values only, then drop the islands (repeat: dropping may make new ones).
-    keep = ok.copy()
-    while True:
-        degree = np.array([int(keep[nb].sum()) if keep[i] else 0 for i, nb in enumerate(neighbours)])
-        islands_now = keep & (degree == 0)
-        if not islands_now.any():
-            break
-        keep &= ~islands_now
-    islands = int((ok & ~keep).sum())
-    n = int(keep.sum())
-    if n < 3:
-        return Moran(None, None, None, n, islands, permutations)
-    index = -np.ones(n_all, dtype=np.int64)
-    index[keep] = np.arange(n)
-    rows, cols, weights = [], [], []
-    for i in np.flatnonzero(keep):
-        nb = neighbours[i][keep[neighbours[i]]]
-        rows.extend([index[i]] * len(nb))
-        cols.extend(index[nb].tolist())
-        weights.extend([1.0 / len(nb)] * len(nb))
-    from scipy.sparse import csr_matrix
-
-    weight_matrix = csr_matrix((weights, (rows, cols)), shape=(n, n))
-    z = values[keep] - values[keep].mean()
-    denominator = float(z @ z)
-    if denominator <= 1e-300 * n:
-        return Moran(None, -1.0 / (n - 1), None, n, islands, permutations)
-    observed = float(z @ (weight_matrix @ z)) / denominator  # n / S0 = 1 with row-standardised weights
-    expected = -1.0 / (n - 1)
-    rng = np.random.default_rng(seed)
-    simulated = np.empty(permutations)
-    done = 0
-    while done < permutations:
-        if cancelled():
-            raise Cancelled()
-        block = min(200, permutations - done)
-        zp = np.array([rng.permutation(z) for _ in range(block)])  # (block, n)
-        simulated[done : done + block] = np.einsum("ij,ij->i", zp, (weight_matrix @ zp.T).T) / denominator
-        done += block
-    if observed >= expected:
-        extreme = int((simulated >= observed - 1e-12).sum())
-    else:
-        extreme = int((simulated <= observed + 1e-12).sum())
-    return Moran(observed, expected, (extreme + 1) / (permutations + 1), n, islands, permutations)
 
 
 def unit_columns(model: CountModel, used: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:

@@ -13,6 +13,7 @@ from shapely.geometry import box
 from statsmodels.discrete.discrete_model import NegativeBinomial
 
 from alpr_qgis.core import countmodel as cm
+from alpr_qgis.core import moran
 from alpr_qgis.core.errors import AlprInputError
 
 REL = 1e-6
@@ -234,7 +235,7 @@ def grid(rows: int, cols: int):
 
 def test_queen_neighbours_on_a_grid():
     cells = grid(3, 3)
-    nb = cm.queen_neighbours(cells)
+    nb = moran.queen_neighbours(cells)
     assert list(nb[4]) == [0, 1, 2, 3, 5, 6, 7, 8]  # the centre touches every cell, corners included
     assert list(nb[0]) == [1, 3, 4]  # a corner: two edges and one corner point
     assert list(nb[1]) == [0, 2, 3, 4, 5]
@@ -242,13 +243,13 @@ def test_queen_neighbours_on_a_grid():
 
 def test_islands_and_missing_polygons_have_no_neighbours():
     cells = grid(1, 3) + [box(10, 10, 11, 11), None]
-    nb = cm.queen_neighbours(cells)
+    nb = moran.queen_neighbours(cells)
     assert [list(n) for n in nb] == [[1], [0, 2], [1], [], []]
 
 
 def test_tiny_gaps_within_tolerance_still_touch():
     cells = [box(0, 0, 1, 1), box(1 + 1e-12, 0, 2, 1), box(1.1, 2, 2, 3)]
-    nb = cm.queen_neighbours(cells)
+    nb = moran.queen_neighbours(cells)
     assert [list(n) for n in nb] == [[1], [0], []]
 
 
@@ -263,30 +264,30 @@ def dense_moran(values: np.ndarray, nb) -> float:
 
 def test_morans_i_matches_the_formula_and_detects_patterns():
     cells = grid(6, 6)
-    nb = cm.queen_neighbours(cells)
+    nb = moran.queen_neighbours(cells)
     rng = np.random.default_rng(0)
     gradient = np.array([r + c for r in range(6) for c in range(6)], dtype=float) + rng.normal(0, 0.1, 36)
-    result = cm.morans_i(gradient, nb)
+    result = moran.morans_i(gradient, nb)
     assert result.i == pytest.approx(dense_moran(gradient, nb), rel=1e-12)
     assert result.i > 0.5 and result.p_value == pytest.approx(1 / 1000)
     assert result.expected == pytest.approx(-1 / 35) and result.n == 36 and result.islands == 0
     # Stripes by row: a cell's neighbours are mostly in the rows above and below, unlike it.
     checker = np.array([r % 2 for r in range(6) for c in range(6)], dtype=float)
-    result = cm.morans_i(checker, nb)
+    result = moran.morans_i(checker, nb)
     assert result.i == pytest.approx(dense_moran(checker, nb), rel=1e-12)
     assert result.i < 0 and result.p_value < 0.01
     noise = rng.normal(size=36)
-    assert cm.morans_i(noise, nb).p_value > 0.05
+    assert moran.morans_i(noise, nb).p_value > 0.05
     # Fixed seed: the same data give the same p-value.
-    assert cm.morans_i(noise, nb).p_value == cm.morans_i(noise, nb).p_value
+    assert moran.morans_i(noise, nb).p_value == moran.morans_i(noise, nb).p_value
 
 
 def test_morans_i_leaves_out_islands_and_missing_values():
     cells = grid(4, 4) + [box(20, 20, 21, 21)]
-    nb = cm.queen_neighbours(cells)
+    nb = moran.queen_neighbours(cells)
     values = np.r_[np.arange(16, dtype=float), 100.0]
     values[5] = np.nan
-    result = cm.morans_i(values, nb)
+    result = moran.morans_i(values, nb)
     keep = [i for i in range(16) if i != 5]
     sub_nb = [np.array([keep.index(j) for j in nb[i] if j in keep]) for i in keep]
     assert result.n == 15 and result.islands == 1
@@ -294,10 +295,10 @@ def test_morans_i_leaves_out_islands_and_missing_values():
 
 
 def test_morans_i_with_too_few_units_or_no_variation():
-    nb = cm.queen_neighbours(grid(1, 2))
-    assert cm.morans_i(np.array([1.0, 2.0]), nb).i is None
-    nb = cm.queen_neighbours(grid(2, 2))
-    flat = cm.morans_i(np.ones(4), nb)
+    nb = moran.queen_neighbours(grid(1, 2))
+    assert moran.morans_i(np.array([1.0, 2.0]), nb).i is None
+    nb = moran.queen_neighbours(grid(2, 2))
+    flat = moran.morans_i(np.ones(4), nb)
     assert flat.i is None and flat.p_value is None
 
 
