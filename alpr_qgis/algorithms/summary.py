@@ -25,32 +25,7 @@ from qgis.core import (
 )
 
 from alpr_qgis.algorithms.base import AlprAlgorithm
-
-# Metric names as in core.summary.METRICS (listed here so the provider loads without pandas).
-METRIC_NAMES = (
-    "records_in_source",
-    "unreadable_records",
-    "rejected_reads",
-    "misreads",
-    "total_reads",
-    "unique_plates",
-    "plates_seen_once",
-    "mean_reads_per_plate",
-    "max_reads_single_plate",
-    "government_plates",
-    "government_reads",
-    "duplicate_reads",
-    "reads_near_reference",
-    "reads_outside_boundary",
-    "reads_missing_location",
-    "devices",
-    "fixed_cameras",
-    "mobile_devices",
-    "reads_by_fixed_cameras",
-    "reads_by_mobile_devices",
-    "days_with_reads",
-    "busiest_device_share",
-)
+from alpr_qgis.core.metrics import METRICS  # (no pandas: the provider loads without it)
 
 
 class SummaryAlgorithm(AlprAlgorithm):
@@ -288,7 +263,7 @@ class SummaryAlgorithm(AlprAlgorithm):
                 self.OUTPUT_HTML, self.tr("Report (HTML)"), self.tr("HTML files (*.html *.htm)")
             )
         )
-        for metric in METRIC_NAMES:
+        for metric in METRICS:
             self.addOutput(QgsProcessingOutputNumber(metric.upper(), metric.replace("_", " ").capitalize()))
 
     # ------------------------------------------------------------------ run
@@ -540,7 +515,7 @@ class SummaryAlgorithm(AlprAlgorithm):
             feedback.pushInfo("{}: {}{}".format(metric, shown, " ({})".format(note) if note else ""))
         feedback.pushInfo(self.tr("Report written: {}").format(os.path.basename(html_path)))
         results = {self.OUTPUT_TABLE: dest, self.OUTPUT_HTML: html_path}
-        for metric in METRIC_NAMES:
+        for metric in METRICS:
             results[metric.upper()] = summary.value(metric)
         return results
 

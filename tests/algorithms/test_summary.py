@@ -26,8 +26,8 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QDate, QDateTime, QTime
 
+from alpr_qgis.core.metrics import METRICS
 from alpr_qgis.core.report import format_value
-from alpr_qgis.core.summary import METRICS
 from tests.algorithms.conftest import RecordingFeedback
 from tests.algorithms.test_jurisdiction import CITY, polygons_layer
 
@@ -195,9 +195,11 @@ def test_help_documents_every_parameter_and_section():
 
 
 def test_output_numbers_are_the_metrics():
-    from alpr_qgis.algorithms.summary import METRIC_NAMES
+    from qgis.core import QgsApplication
 
-    assert METRIC_NAMES == METRICS
+    alg = QgsApplication.processingRegistry().algorithmById("alpr:summary")
+    numbers = [o.name() for o in alg.outputDefinitions() if o.type() == "outputNumber"]
+    assert numbers == [m.upper() for m in METRICS]
 
 
 def test_many_reads_are_mapped_as_a_density(tmp_path, monkeypatch):

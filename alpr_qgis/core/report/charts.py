@@ -13,7 +13,7 @@ from typing import List, Optional, Sequence, Tuple
 import numpy as np
 import pandas as pd
 
-from alpr_qgis.core.summary import WEEKDAYS
+from alpr_qgis.core.metrics import WEEKDAYS
 
 BLUE = "#2c6fbb"
 DARK = "#1f2d3d"

@@ -15,9 +15,10 @@ from typing import List, Optional, Tuple
 
 import pandas as pd
 
+from alpr_qgis.core.metrics import LABELS, METRICS, metric_definition, metric_label
 from alpr_qgis.core.report import charts
 from alpr_qgis.core.report.html import Section, e, figure, format_value, number, paragraph, plural, share, table
-from alpr_qgis.core.summary import LABELS, METRICS, Summary, metric_definition, metric_label
+from alpr_qgis.core.summary import Summary
 
 LOCAL_AS_RECORDED = "local time as recorded"
 
