@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import datetime
 import os
-import platform
 from typing import Dict, List, Optional, Tuple
 
 from qgis.core import (
-    Qgis,
     QgsCoordinateReferenceSystem,
     QgsProcessing,
     QgsProcessingAlgorithm,
@@ -332,6 +330,7 @@ class SummaryAlgorithm(AlprAlgorithm):
         from alpr_qgis.qgis_io.crs import to_degrees, transform_xy, working_crs
         from alpr_qgis.qgis_io.inputs import polygons_crs, read_polygons, reads_crs
         from alpr_qgis.qgis_io.report_io import write_text
+        from alpr_qgis.qgis_io.report_map import draw_map
         from alpr_qgis.qgis_io.vector import read_frame, write_frame
 
         source = self.parameterAsSource(parameters, self.INPUT, context)
@@ -484,8 +483,9 @@ class SummaryAlgorithm(AlprAlgorithm):
         feedback.setProgress(60)
 
         feedback.setProgressText(self.tr("Drawing the map"))
-        map_png, caption = self._map(
-            parameters, context, feedback, frame, crs, located, point, point_crs, distance, boundary
+        # The report's map: (PNG bytes, caption), or (None, why); another renderer plugs in here.
+        map_png, caption = draw_map(
+            self, parameters, context, feedback, frame, crs, located, point, point_crs, distance, boundary
         )
         feedback.setProgress(85)
 
@@ -535,29 +535,12 @@ class SummaryAlgorithm(AlprAlgorithm):
         }
         return build_sections(tables, facts)
 
-    def _map(
-        self, parameters, context, feedback, frame, crs, located, point, point_crs, distance, boundary
-    ) -> Tuple[Optional[bytes], str]:
-        """The report's map: (PNG bytes, caption), or (None, why) when it cannot be drawn.
-
-        The one place the report gets its map: to switch to another renderer,
-        call it here. It must return the PNG bytes (or None) and a caption.
-        """
-        from alpr_qgis.qgis_io.report_map import draw_map
-
-        return draw_map(self, parameters, context, feedback, frame, crs, located, point, point_crs, distance, boundary)
-
     def _report(
         self, summary, parameters, context, sections, zone, map_png, caption, distance, chosen, point_text
     ) -> str:
-        import matplotlib
-        import numpy
-        import pandas
-        from osgeo import gdal
-
         from alpr_qgis.core.report import ReportContext, build_report, default_title
         from alpr_qgis.core.summary import describe_distance
-        from alpr_qgis.qgis_io.report_io import layer_name, place_name, plugin_version
+        from alpr_qgis.qgis_io.report_io import layer_name, place_name, software_versions
 
         not_given = self.tr("(not given)")
         inputs = [(self.tr("Reads analysed (INPUT)"), layer_name(self, parameters, self.INPUT, context))]
@@ -589,15 +572,7 @@ class SummaryAlgorithm(AlprAlgorithm):
                 (self.GOVERNMENT_PATTERN, gov_pattern),
                 (self.TIMEZONE, "{} ({})".format(zone[0] or self.tr("local time as recorded"), zone[1])),
             ],
-            software=[
-                ("alpr_qgis", plugin_version()),
-                ("QGIS", Qgis.QGIS_VERSION),
-                ("Python", platform.python_version()),
-                ("pandas", pandas.__version__),
-                ("numpy", numpy.__version__),
-                ("matplotlib", matplotlib.__version__),
-                ("GDAL", gdal.__version__),
-            ],
+            software=software_versions(),
             map_png=map_png,
             map_caption=caption,
             reference_distance_text=describe_distance(distance),

@@ -41,6 +41,26 @@ def plugin_version() -> str:
     return "unknown"
 
 
+def software_versions() -> List[Tuple[str, str]]:
+    """(name, version) of what made a report: the plugin, QGIS and the libraries that computed and drew it."""
+    import platform
+
+    import matplotlib
+    import numpy
+    from osgeo import gdal
+    from qgis.core import Qgis
+
+    return [
+        ("alpr_qgis", plugin_version()),
+        ("QGIS", Qgis.QGIS_VERSION),
+        ("Python", platform.python_version()),
+        ("pandas", pd.__version__),
+        ("numpy", numpy.__version__),
+        ("matplotlib", matplotlib.__version__),
+        ("GDAL", gdal.__version__),
+    ]
+
+
 def current_umask() -> int:
     """The process's umask (read from /proc where possible: setting it to read it is not thread-safe)."""
     # (no /proc: set and restore it below)
