@@ -34,7 +34,6 @@ from alpr_qgis.core.anonymize import (
     ids_for,
     key_file_exposed,
     location_hits,
-    plate_codes,
     read_key,
     reidentification_audit,
     release_fields,
@@ -43,7 +42,7 @@ from alpr_qgis.core.anonymize import (
 )
 from alpr_qgis.core.errors import AlprInputError, Cancelled
 from alpr_qgis.core.lazy import lazy_module
-from alpr_qgis.core.plates import plate_column
+from alpr_qgis.core.plates import normalised_codes, plate_column
 from alpr_qgis.qgis_io.crs import transform_xy, working_crs
 from alpr_qgis.qgis_io.styles import style_vector_output
 from alpr_qgis.qgis_io.vector import read_frame, write_frame
@@ -307,13 +306,13 @@ class AnonymizePlatesAlgorithm(AlprAlgorithm):
         table = frame.table
         plates = plate_column(table, plate_field, layer_name)
         feedback.setProgress(30)
-        codes, normal = plate_codes(plates)
+        codes, normal = normalised_codes(plates)
         unique_ids = ids_for(normal, method, key)
         del key
         feedback.setProgress(40)
 
         # Kept values that still give a plate or a precise place away are cleared, whatever their type.
-        known = [normal] + [plate_codes(table[c].astype(object))[1] for c in extra]
+        known = [normal] + [normalised_codes(table[c])[1] for c in extra]
         matcher = PlateMatcher(np.concatenate(known))
         out = pd.DataFrame(index=table.index)
         if method != "drop":

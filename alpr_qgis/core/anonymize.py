@@ -33,7 +33,7 @@ import numpy as np
 
 from alpr_qgis.core.errors import AlprInputError, Cancelled
 from alpr_qgis.core.lazy import lazy_module
-from alpr_qgis.core.plates import normalise_plates
+from alpr_qgis.core.plates import normalise_plates, normalised_codes
 
 pd = lazy_module("pandas")
 
@@ -110,20 +110,6 @@ def key_file_exposed(key_file: Optional[str]) -> bool:
         return False
 
 
-def plate_codes(plates: pd.Series) -> Tuple[np.ndarray, np.ndarray]:
-    """Per read, the code of its normalised plate (-1: empty); and the normalised plates, by code.
-
-    Each distinct text is normalised once (exports repeat plates), so
-    ``"6trm 913"`` and ``"6TRM-913"`` get one code.
-    """
-    raw_codes, raw = pd.factorize(plates.astype(object), sort=False)
-    normal = normalise_plates(pd.Series(np.asarray(raw, dtype=object), dtype=object))
-    normal = normal.where(normal.fillna("") != "", None)
-    codes, uniques = pd.factorize(normal, sort=False)
-    per_read = np.append(codes, -1)[raw_codes]  # (raw code -1, a null plate, takes the last: -1)
-    return per_read.astype(np.int64), np.asarray(uniques, dtype=object)
-
-
 def ids_for(normal_plates: Sequence[str], method: str, key: bytes) -> np.ndarray:
     """The id of each distinct normalised plate: keyed HMAC, random token, or None (``drop``)."""
     if method not in METHODS:
@@ -145,7 +131,7 @@ def ids_for(normal_plates: Sequence[str], method: str, key: bytes) -> np.ndarray
 
 def plate_ids(plates: pd.Series, method: str, key: bytes) -> np.ndarray:
     """One id per read (None where the plate is empty), the same for the same normalised plate."""
-    codes, normal = plate_codes(plates)
+    codes, normal = normalised_codes(plates)
     return np.append(ids_for(normal, method, key), None)[codes]
 
 

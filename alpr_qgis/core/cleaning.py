@@ -42,7 +42,7 @@ import numpy as np
 
 from alpr_qgis.core.errors import AlprInputError, Cancelled
 from alpr_qgis.core.lazy import lazy_module
-from alpr_qgis.core.plates import normalise_plates
+from alpr_qgis.core.plates import normalised_codes
 
 pd = lazy_module("pandas")
 
@@ -312,25 +312,12 @@ def compile_government(pattern: str) -> re.Pattern[str]:
 
 
 def distinct_plates(plates: pd.Series) -> Tuple[np.ndarray, List[str]]:
-    """``(codes, unique)``: every read's index into its distinct normalised plates.
+    """``(codes, unique)``: every read's index into its distinct normalised plates; null and empty plates are ``""``.
 
-    Null plates normalise to ``""``.  The raw text is factorised first, so the
-    normalisation runs once per distinct raw plate, not once per read.
+    ``core.plates.normalised_codes`` groups them (normalising each distinct raw text once).
     """
-    raw_codes, raw_unique = pd.factorize(plates, sort=False)
-    normal = list(raw_unique) + [""]
-    todo = [i for i, p in enumerate(normal) if not _is_plain(p)]  # most plates are normal already
-    if todo:
-        fixed = normalise_plates(pd.Series([normal[i] for i in todo], dtype=object)).fillna("").tolist()
-        for i, p in zip(todo, fixed):
-            normal[i] = p
-    codes, unique = pd.factorize(pd.Series(normal, dtype=object), sort=False)
-    return codes[raw_codes], list(unique)  # code -1 (a null plate) takes the last, ""
-
-
-def _is_plain(plate: object) -> bool:
-    """True for text of upper-case ASCII letters and digits only (what normalisation leaves alone)."""
-    return isinstance(plate, str) and plate.isascii() and plate.isalnum() and (plate.isupper() or plate.isdigit())
+    codes, unique = normalised_codes(plates)
+    return np.where(codes < 0, len(unique), codes), [*unique.tolist(), ""]
 
 
 def _plate_rules(unique: List[str], rules: CleanRules, lexicon: SignLexicon) -> pd.DataFrame:
@@ -348,7 +335,7 @@ def _plate_rules(unique: List[str], rules: CleanRules, lexicon: SignLexicon) -> 
         return out
     out["invalid_chars"] = [
         not (p == "" or (p.isascii() and p.isalnum() and (p.isupper() or p.isdigit()))) for p in unique
-    ]  # _is_plain, inlined
+    ]  # (core.plates._is_normal, inlined: once per distinct plate)
     words = lexicon.match_many(unique)
     out["sign_word"] = np.not_equal(np.array(words, dtype=object), None)
     out["overlength"] = lengths > rules.max_plate_length

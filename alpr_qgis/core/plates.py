@@ -6,6 +6,10 @@ and dots removed (``"6trm-913"`` and ``"6TRM 913"`` are both ``"6TRM913"``).
 
 from __future__ import annotations
 
+from typing import Tuple
+
+import numpy as np
+
 from alpr_qgis.core.lazy import lazy_module
 
 pd = lazy_module("pandas")
@@ -18,6 +22,32 @@ def normalise_plates(plates: pd.Series) -> pd.Series:
     text = plates.astype("object").where(plates.notna(), None)
     out = text.astype("string").str.upper().str.replace(_STRIP, "", regex=True)
     return out.astype("object").where(out.notna(), None)
+
+
+def normalised_codes(values: pd.Series) -> Tuple[np.ndarray, np.ndarray]:
+    """``(code per row, distinct normalised texts)``: the one way every algorithm groups plates.
+
+    Code -1 stands for a null or empty plate.  The raw texts are factorised
+    first, so the normalisation runs once per distinct raw text (exports
+    repeat plates), and texts already normal (upper-case letters and digits)
+    are not touched.
+    """
+    raw_codes, raw = pd.factorize(values.astype("object"), sort=False)
+    raw = np.asarray(raw, dtype=object)
+    normal = raw.copy()
+    todo = np.fromiter((not _is_normal(v) for v in raw), dtype=bool, count=len(raw))
+    if todo.any():
+        normal[todo] = normalise_plates(pd.Series(raw[todo], dtype=object)).to_numpy(dtype=object)
+    normal = pd.Series(normal, dtype=object)
+    normal = normal.where(normal.notna() & (normal.astype(str) != ""), None)
+    codes, uniques = pd.factorize(normal, sort=False)
+    per_row = np.append(codes, -1).astype(np.int64)[raw_codes]  # (raw code -1, a null, takes the last: -1)
+    return per_row, np.asarray(uniques, dtype=object)
+
+
+def _is_normal(plate: object) -> bool:
+    """Text of upper-case ASCII letters and digits only: what the normalisation leaves as it is."""
+    return isinstance(plate, str) and plate.isascii() and plate.isalnum() and (plate.isupper() or plate.isdigit())
 
 
 def plates_look_hashed(plates: pd.Series) -> bool:

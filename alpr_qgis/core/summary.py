@@ -28,7 +28,7 @@ from alpr_qgis.core.metrics import (
     metric_label,
     reason_metric,
 )
-from alpr_qgis.core.plates import normalise_plates, plates_look_hashed
+from alpr_qgis.core.plates import normalised_codes, plates_look_hashed
 
 
 @dataclass
@@ -135,22 +135,12 @@ class PlateCodes:
     plates: np.ndarray  # object: the distinct normalised plates, indexed by ``plain``
 
 
-def _normalised_codes(values: pd.Series) -> Tuple[np.ndarray, np.ndarray]:
-    """(code per row, distinct normalised texts): normalisation runs once per distinct raw value."""
-    raw_codes, raw_uniques = pd.factorize(values.astype("object"), use_na_sentinel=True)
-    normal = normalise_plates(pd.Series(raw_uniques, dtype=object))
-    normal = normal.where(normal.notna() & (normal.astype(str) != ""), None)
-    norm_codes, norm_uniques = pd.factorize(normal, use_na_sentinel=True)
-    lookup = np.append(norm_codes, -1).astype(np.int64)  # raw code -1 (null) maps to the last entry: -1
-    return lookup[raw_codes], np.asarray(norm_uniques, dtype=object)
-
-
 def plate_codes(plates: pd.Series, states: Optional[pd.Series] = None) -> PlateCodes:
     """Plates compared after the cleaner's normalisation, paired with the normalised state when given."""
-    plain, uniques = _normalised_codes(plates)
+    plain, uniques = normalised_codes(plates)
     codes = plain.copy()
     if states is not None:
-        state, state_uniques = _normalised_codes(states)
+        state, state_uniques = normalised_codes(states)
         paired = np.where(plain >= 0, plain * (len(state_uniques) + 1) + (state + 1), -1)
         codes = np.full(len(paired), -1, dtype=np.int64)
         codes[paired >= 0] = pd.factorize(paired[paired >= 0])[0]
