@@ -312,11 +312,13 @@ def camera_kinds(devices: pd.Series, x: np.ndarray, y: np.ndarray, radius_m: flo
 
     ``x``/``y`` in metres (a projected CRS).  Reads without a device belong to none.
     """
-    values = devices.astype("object").where(devices.notna(), None).to_numpy()
-    blank = np.array([v is None or (isinstance(v, str) and not v.strip()) for v in values], dtype=bool)
-    values = np.where(blank, None, values)
-    named = pd.Series(values, dtype=object).map(lambda v: v if v is None else str(v))
-    codes, names = pd.factorize(named)
+    # Devices as text, blank ones as none: decided once per distinct value, not per read.
+    raw_codes, raw = pd.factorize(devices.astype("object"), sort=False)
+    text = pd.Series(np.asarray(raw, dtype=object), dtype=object).astype(str)
+    text = text.where(text.str.strip() != "", None)
+    codes, names = pd.factorize(text, sort=False)
+    codes = np.append(codes, -1).astype(np.int64)[raw_codes]  # (null devices: -1)
+    read_device = np.append(np.asarray(names, dtype=object), None)[codes]
     n_dev = len(names)
     read_count = np.bincount(codes[codes >= 0], minlength=n_dev)
     located = (codes >= 0) & np.isfinite(x) & np.isfinite(y)
@@ -347,6 +349,4 @@ def camera_kinds(devices: pd.Series, x: np.ndarray, y: np.ndarray, radius_m: flo
             "spread_m": spread,
         }
     )
-    fixed_read = np.zeros(len(values), dtype=bool)
-    fixed_read[codes >= 0] = is_fixed[codes[codes >= 0]]
-    return CameraKinds(table, fixed_read, named.to_numpy(dtype=object))
+    return CameraKinds(table, np.append(is_fixed, False)[codes], read_device)  # (no device: not fixed)
