@@ -76,7 +76,7 @@ def compare(tmp_path, layer, fast=False, monkeypatch=None, feedback=None, **para
     ours = tmp_path / "alpr.tif"
     processing.run("qgis:heatmapkerneldensityestimation", {"INPUT": layer, **params, "OUTPUT": str(native)})
     if fast:
-        monkeypatch.setattr(kde, "EXACT_BUDGET", 0)
+        monkeypatch.setattr(kde.tuning, "EXACT_BUDGET", 0)
     res = processing.run("alpr:heatmap", {"INPUT": layer, **params, "OUTPUT": str(ours)}, feedback=feedback)
     a, a_gt, a_crs, a_nodata = read_tif(ours)
     n, n_gt, n_crs, n_nodata = read_tif(native)
@@ -369,7 +369,7 @@ def test_geopackage_streamed_in_chunks_and_strips_matches_qgis(tmp_path, monkeyp
     from alpr_qgis.qgis_io import points
 
     monkeypatch.setattr(points, "CHUNK", 300)
-    monkeypatch.setattr(kde, "STRIP_ROWS", 16)
+    monkeypatch.setattr(kde.tuning, "STRIP_ROWS", 16)
     no_whole_read(monkeypatch)
     path = gpkg_layer(tmp_path, clustered_reads(2500, kernel) + [None, None])
     params = {"RADIUS": 200.0, "PIXEL_SIZE": 10.0, "KERNEL": kernel, "OUTPUT_VALUE": 1}
@@ -384,7 +384,7 @@ def test_geopackage_weights_streamed(tmp_path, monkeypatch):
     from alpr_qgis.qgis_io import points
 
     monkeypatch.setattr(points, "CHUNK", 250)
-    monkeypatch.setattr(kde, "STRIP_ROWS", 10)
+    monkeypatch.setattr(kde.tuning, "STRIP_ROWS", 10)
     no_whole_read(monkeypatch)
     xy = clustered_reads(1200, 4)
     weights = [None if i % 50 == 0 else 0.5 + (i % 7) for i in range(len(xy))]
@@ -395,8 +395,8 @@ def test_geopackage_weights_streamed(tmp_path, monkeypatch):
 
 def test_geopackage_and_memory_layer_give_the_same_raster_with_an_extent(tmp_path, monkeypatch):
     """The streamed path (GeoPackage) and the in-memory one (memory layer) on one EXTENT window."""
-    monkeypatch.setattr(kde, "EXACT_BUDGET", 0)
-    monkeypatch.setattr(kde, "STRIP_ROWS", 12)
+    monkeypatch.setattr(kde.tuning, "EXACT_BUDGET", 0)
+    monkeypatch.setattr(kde.tuning, "STRIP_ROWS", 12)
     xy = clustered_reads(1500, 9)
     extent = "{},{},{},{} [{}]".format(X0 + 500, X0 + 1900, Y0 + 400, Y0 + 1600, UTM)
     params = {"RADIUS": 200.0, "PIXEL_SIZE": 10.0, "EXTENT": extent}
@@ -413,8 +413,8 @@ def test_geopackage_and_memory_layer_give_the_same_raster_with_an_extent(tmp_pat
 
 
 def test_cancel_while_streaming_removes_the_partial_geotiff(tmp_path, monkeypatch):
-    monkeypatch.setattr(kde, "EXACT_BUDGET", 0)
-    monkeypatch.setattr(kde, "STRIP_ROWS", 8)
+    monkeypatch.setattr(kde.tuning, "EXACT_BUDGET", 0)
+    monkeypatch.setattr(kde.tuning, "STRIP_ROWS", 8)
     path = gpkg_layer(tmp_path, clustered_reads(800, 2))
     out = tmp_path / "c.tif"
     feedback = QgsProcessingFeedback()

@@ -272,7 +272,7 @@ def test_triangular_tip_corrections_in_many_small_batches(monkeypatch):
     xs, ys = clustered(3000, seed=17)
     ws = np.random.default_rng(8).uniform(0.0, 2.0, len(xs))
     one = density(xs, ys, ws, 95, 10, "triangular", decay=0.2, budget=0)
-    monkeypatch.setattr(kde, "_TIP_POINTS", 97)
+    monkeypatch.setattr(kde.fft, "_TIP_POINTS", 97)
     many = density(xs, ys, ws, 95, 10, "triangular", decay=0.2, budget=0)
     assert many.method == one.method == "spans+fft-cubic"
     np.testing.assert_allclose(many.values, one.values, rtol=0, atol=1e-5 * one.maximum)

@@ -16,8 +16,8 @@ NODATA = -9999.0
 def blocks(request, monkeypatch):
     """Every test runs with the shipped block sizes and with others (the frontier block a multiple of the sure one)."""
     sure, frontier = request.param
-    monkeypatch.setattr(kde, "_SURE_BLOCK", sure)
-    monkeypatch.setattr(kde, "_FRONTIER_BLOCK", frontier)
+    monkeypatch.setattr(kde.mask, "_SURE_BLOCK", sure)
+    monkeypatch.setattr(kde.mask, "_FRONTIER_BLOCK", frontier)
     return request.param
 
 

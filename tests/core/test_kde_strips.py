@@ -90,7 +90,7 @@ def test_strips_equal_the_whole_grid(kernel, r, p, strip_rows):
 
 def test_chunks_and_early_coverage_updates_change_nothing(monkeypatch):
     """Points added 97 at a time, the coverage updated after 50 and at each doubling: the same raster."""
-    monkeypatch.setattr(kde, "_FIRST_UPDATE", 50)
+    monkeypatch.setattr(kde.builder, "_FIRST_UPDATE", 50)
     x, y = clustered(2500, seed=5)
     w = np.random.default_rng(2).uniform(0.0, 3.0, len(x))
     grid = kde.Grid.around((x.min(), y.min(), x.max(), y.max()), 150.0, 10.0)
@@ -105,7 +105,7 @@ def test_chunks_and_early_coverage_updates_change_nothing(monkeypatch):
 def test_more_points_than_expected_mixed_weights_and_batches_that_cut_runs(monkeypatch):
     """Stored points in several blocks (more came than expected), weights in some chunks only, and bands
     spread 40 points at a time across runs of many chunks: the raster of the same points added at once."""
-    monkeypatch.setattr(kde, "_SPREAD_POINTS", 40)
+    monkeypatch.setattr(kde.builder, "_SPREAD_POINTS", 40)
     x, y = clustered(2500, seed=12)
     grid = kde.Grid.around((x.min(), y.min(), x.max(), y.max()), 150.0, 10.0)
     builder = kde.DensityBuilder(grid, 150.0, expected=900, exact_budget=0, strip_rows=9)
