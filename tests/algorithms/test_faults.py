@@ -272,8 +272,8 @@ RUNNER = textwrap.dedent(
     sys.path.append("/usr/share/qgis/python/plugins")
     from processing.core.Processing import Processing
     Processing.initialize()
-    from alpr_qgis.core import reads
-    reads.STREAM_PART_BYTES = 150_000  # many small parts: read and stored by the workers for a while
+    from alpr_qgis.core.reads import streaming
+    streaming.STREAM_PART_BYTES = 150_000  # many small parts: read and stored by the workers for a while
     from alpr_qgis.provider import AlprProvider
     provider = AlprProvider()
     QgsApplication.processingRegistry().addProvider(provider)

@@ -232,12 +232,12 @@ def _table_rows(path):
 
 
 def _load_both_ways(tmp_path, monkeypatch, src, feedback=None):
-    from alpr_qgis.core import reads
+    from alpr_qgis.core.reads import streaming
 
     results = {}
     for name, part in (("whole", None), ("parts", 700)):
         if part:
-            monkeypatch.setattr(reads, "STREAM_PART_BYTES", part)
+            monkeypatch.setattr(streaming, "STREAM_PART_BYTES", part)
         (tmp_path / name).mkdir()
         out, rej = str(tmp_path / name / "reads.gpkg"), str(tmp_path / name / "rejected.gpkg")
         results[name] = run_load({"INPUT": src, "OUTPUT": out, "REJECTED": rej}, feedback)
@@ -285,10 +285,10 @@ def test_a_column_changing_type_late_falls_back_to_the_whole_file(tmp_path, monk
 
 def test_cancel_while_reading_parts_stores_no_read(tmp_path, monkeypatch, feedback):
     from alpr_qgis.algorithms import load_reads as load_reads_module
-    from alpr_qgis.core import reads
+    from alpr_qgis.core.reads import streaming
     from tests.helpers import export_rows
 
-    monkeypatch.setattr(reads, "STREAM_PART_BYTES", 700)
+    monkeypatch.setattr(streaming, "STREAM_PART_BYTES", 700)
     real = load_reads_module.take_part
     calls = []
 
@@ -309,14 +309,14 @@ def test_cancel_while_reading_parts_stores_no_read(tmp_path, monkeypatch, feedba
 
 
 def test_a_big_file_read_in_parts_into_a_memory_layer(tmp_path, monkeypatch):
-    from alpr_qgis.core import reads
+    from alpr_qgis.core.reads import streaming
     from tests.helpers import export_rows
 
     src = export_csv(tmp_path, rows=export_rows(300))
     whole = run_load({"INPUT": src, "OUTPUT": "TEMPORARY_OUTPUT", "REJECTED": "TEMPORARY_OUTPUT"})
     from alpr_qgis.qgis_io import vector
 
-    monkeypatch.setattr(reads, "STREAM_PART_BYTES", 700)
+    monkeypatch.setattr(streaming, "STREAM_PART_BYTES", 700)
     frames = []
     real = vector.FrameStream.append
     monkeypatch.setattr(

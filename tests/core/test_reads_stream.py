@@ -17,6 +17,7 @@ import pytest
 from alpr_qgis.core import reads as reads_module
 from alpr_qgis.core.errors import Cancelled
 from alpr_qgis.core.reads import LoadOptions, NotStreamableError, load_reads, stream_reads
+from alpr_qgis.core.reads import worker as reads_worker
 from tests.helpers import HEADER, export_rows, write
 
 PART = 600  # bytes a part: about ten records
@@ -60,7 +61,7 @@ def assert_same_as_whole(path, options=None, *, worker=False):
 def test_parts_give_the_whole_file_result(tmp_path, monkeypatch, worker):
     unpacked = []
     real_unpack = reads_module._unpack
-    monkeypatch.setattr(reads_module, "_unpack", lambda t: unpacked.append(1) or real_unpack(t))
+    monkeypatch.setattr(reads_worker, "_unpack", lambda t: unpacked.append(1) or real_unpack(t))
     whole, totals, parts = assert_same_as_whole(make(tmp_path, export_rows()), worker=worker)
     assert len(unpacked) == (len(parts) - 1 if worker else 0)  # every later part came from the worker
     reasons = set(whole.rejected["reason"])
@@ -159,7 +160,7 @@ def test_a_worker_that_dies_is_replaced_by_reading_here(tmp_path, monkeypatch):
     def dead_worker():
         return subprocess.Popen([sys.executable, "-c", "pass"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
 
-    monkeypatch.setattr(reads_module, "_start_worker", dead_worker)
+    monkeypatch.setattr(reads_worker, "_start_worker", dead_worker)
     assert_same_as_whole(make(tmp_path, export_rows()), worker=True)
 
 
