@@ -353,7 +353,7 @@ def test_parts_stored_with_a_spatial_reference_the_layer_does_not_take_are_read_
 
     src = export_csv(tmp_path, rows=export_rows(300))
     results = _load_both_ways(tmp_path, monkeypatch, src)  # (parts stored with the right id)
-    monkeypatch.setattr(vector, "_epsg_code", lambda crs: 4269)  # as if the GeoPackage gave EPSG:4326 another id
+    monkeypatch.setattr(vector.stream, "_epsg_code", lambda crs: 4269)  # as if the GeoPackage gave EPSG:4326 another id
     from alpr_qgis.core import reads
 
     whole_loads = []

@@ -1,0 +1,230 @@
+"""Reading a layer into columns (``read_frame``) or just its points (``read_points``)."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsFeatureRequest,
+    QgsProcessingException,
+    QgsProcessingFeatureSourceDefinition,
+    QgsWkbTypes,
+)
+
+from alpr_qgis.core.lazy import lazy_module
+from alpr_qgis.qgis_io.sqlite_rows import quote_name
+from alpr_qgis.qgis_io.vector.blobs import _gpkg_layer_path, bulk_gpkg_source, parse_point_blobs
+from alpr_qgis.qgis_io.vector.fields import Frame, IsCancelled, Progress, _from_qt, _typed
+
+pd = lazy_module("pandas")
+
+
+# ------------------------------------------------------------------ reading
+
+
+def _read_gpkg(
+    path: str, table_name: str, fields: Sequence[str], geometry: bool, attribute_types: Dict[str, int]
+) -> Tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Columns of a GeoPackage table, one query per column (in one read transaction), by fid.
+
+    One list per column: no list of row tuples to transpose (which cost more
+    than the query itself for a million rows).
+    """
+    conn = sqlite3.connect("file:{}?mode=ro".format(path), uri=True)
+    try:
+        conn.execute("BEGIN")  # one snapshot for every column
+        geom_row = conn.execute(
+            "SELECT column_name FROM gpkg_geometry_columns WHERE lower(table_name) = lower(?)", (table_name,)
+        ).fetchone()
+        fid_col = next(r[1] for r in conn.execute("PRAGMA table_info({})".format(quote_name(table_name))) if r[5])
+
+        def column(name: str) -> List[object]:
+            sql = "SELECT {} FROM {} ORDER BY {}".format(quote_name(name), quote_name(table_name), quote_name(fid_col))
+            return [r[0] for r in conn.execute(sql)]
+
+        data = {name: column(name) for name in fields}
+        blobs = column(geom_row[0]) if geometry and geom_row is not None else None
+        if blobs is not None:
+            n = len(blobs)
+        elif fields:
+            n = len(data[fields[0]])
+        else:
+            n = conn.execute("SELECT COUNT(*) FROM {}".format(quote_name(table_name))).fetchone()[0]
+    finally:
+        conn.close()
+    table = pd.DataFrame({name: _typed(data[name], attribute_types.get(name)) for name in fields})
+    if blobs is not None:
+        x, y = parse_point_blobs(blobs)
+    else:
+        x = y = np.full(n, np.nan)
+    return table, x, y
+
+
+def read_frame(
+    alg,
+    parameters: Dict,
+    name: str,
+    context,
+    fields: Optional[Sequence[str]] = None,
+    *,
+    geometry: bool = True,
+    progress: Progress = lambda f: None,
+    cancelled: IsCancelled = lambda: False,
+) -> Frame:
+    """The source parameter ``name`` as columns (``fields``: all when None).
+
+    Points come back as x/y arrays (NaN for null geometry); for other
+    geometry types read the layer through QGIS instead.
+    """
+    source = alg.parameterAsSource(parameters, name, context)
+    if source is None:
+        raise QgsProcessingException(alg.invalidSourceError(parameters, name))
+    names = [f.name() for f in source.fields()] if fields is None else list(fields)
+    types = {f.name(): f.type() for f in source.fields()}
+    value = parameters.get(name)
+    selected = isinstance(value, QgsProcessingFeatureSourceDefinition) and (
+        value.selectedFeaturesOnly
+        or value.featureLimit != -1
+        or (hasattr(value, "filterExpression") and value.filterExpression)
+    )
+    layer = None if selected else alg.parameterAsVectorLayer(parameters, name, context)
+    where = _gpkg_layer_path(layer)
+    if where is not None:
+        table, x, y = _read_gpkg(where[0], where[1], names, geometry, types)
+        progress(1.0)
+        return Frame(table, x, y, source.sourceCrs())
+
+    request = QgsFeatureRequest().setSubsetOfAttributes(names, source.fields())
+    if not geometry:
+        request.setFlags(QgsFeatureRequest.NoGeometry)
+    total = source.featureCount() or 0
+    columns: List[List[object]] = [[] for _ in names]
+    xs: List[float] = []
+    ys: List[float] = []
+    idx = [source.fields().lookupField(n) for n in names]
+    for i, feat in enumerate(source.getFeatures(request)):
+        if i % 10000 == 0:
+            if cancelled():
+                break
+            if total:
+                progress(i / total)
+        attrs = feat.attributes()
+        for col, j in zip(columns, idx):
+            col.append(_from_qt(attrs[j]))
+        geom = feat.geometry()
+        if geometry and not geom.isNull() and not geom.isEmpty():
+            pt = geom.constGet()
+            if QgsWkbTypes.flatType(pt.wkbType()) == QgsWkbTypes.Point:
+                xs.append(pt.x())
+                ys.append(pt.y())
+                continue
+            c = geom.centroid().asPoint()
+            xs.append(c.x())
+            ys.append(c.y())
+            continue
+        xs.append(np.nan)
+        ys.append(np.nan)
+    table = pd.DataFrame({n: _typed(col, types.get(n)) for n, col in zip(names, columns)})
+    return Frame(table, np.asarray(xs, dtype=float), np.asarray(ys, dtype=float), source.sourceCrs())
+
+
+# ------------------------------------------------------------------ points only
+
+
+@dataclass
+class Points:
+    """The located points of a layer (no attribute table): coordinates, optional weights, counts, CRS.
+
+    ``x``/``y`` hold only features with a point (null and empty geometries
+    left out); ``weights`` (None when no weight field was asked for) is
+    aligned with them; ``features`` counts every feature read.
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    weights: Optional[np.ndarray]
+    features: int
+    crs: QgsCoordinateReferenceSystem
+
+
+def _gpkg_points(
+    path: str, table: str, weight_field: Optional[str], progress: Progress, cancelled: IsCancelled
+) -> Optional[Tuple[np.ndarray, np.ndarray, Optional[np.ndarray], int]]:
+    """(x, y, weights, features) of a GeoPackage point table; None when cancelled or not a point table.
+
+    The chunks of :class:`alpr_qgis.qgis_io.points.PointChunks` (fid ranges,
+    each decoded by numpy without a Python object per row), gathered.
+    """
+    from alpr_qgis.qgis_io.points import PointChunks
+
+    try:
+        source = PointChunks(path, table, weight_field)
+    except ValueError:  # no geometry column
+        return None
+    with source:
+        features = source.features
+        x, y = np.empty(features), np.empty(features)
+        w = np.empty(features) if weight_field else None
+        n = 0
+        for cx, cy, cw in source.chunks(progress):
+            if cancelled():
+                return None
+            k = len(cx)
+            x[n : n + k], y[n : n + k] = cx, cy
+            if w is not None:
+                w[n : n + k] = cw
+            n += k
+    if n < features:  # null or empty geometries: keep only what was filled
+        x, y = x[:n].copy(), y[:n].copy()
+        w = w[:n].copy() if w is not None else None
+    return x, y, w, features
+
+
+def read_points(
+    alg,
+    parameters: Dict,
+    name: str,
+    context,
+    weight_field: Optional[str] = None,
+    *,
+    progress: Progress = lambda f: None,
+    cancelled: IsCancelled = lambda: False,
+) -> Optional[Points]:
+    """The points of the (single-point) source parameter ``name``, and ``weight_field`` (None: no weights).
+
+    A whole GeoPackage layer is read with SQLite (:func:`_gpkg_points`),
+    builds no table and no Python object per point; any other source goes
+    through :func:`read_frame`.  Null and empty geometries are left out (and
+    counted in ``features``).  None when cancelled.
+    """
+    source = alg.parameterAsSource(parameters, name, context)
+    if source is None:
+        raise QgsProcessingException(alg.invalidSourceError(parameters, name))
+    where = bulk_gpkg_source(alg, parameters, name, context)
+    if where is not None:
+        read = _gpkg_points(where[0], where[1], weight_field, progress, cancelled)
+        if read is None and cancelled():
+            return None
+        if read is not None:
+            x, y, w, features = read
+            return Points(x, y, w, features, source.sourceCrs())
+    frame = read_frame(
+        alg,
+        parameters,
+        name,
+        context,
+        fields=[weight_field] if weight_field else [],
+        progress=progress,
+        cancelled=cancelled,
+    )
+    if cancelled():
+        return None
+    located = np.isfinite(frame.x) & np.isfinite(frame.y)
+    weights = None
+    if weight_field:
+        weights = np.asarray(frame.table[weight_field].to_numpy(dtype=float, na_value=0.0), dtype=float)[located]
+    return Points(frame.x[located], frame.y[located], weights, len(frame.x), frame.crs)
