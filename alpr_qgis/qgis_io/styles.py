@@ -7,6 +7,7 @@ style (``layer_styles`` table), which QGIS applies whenever it opens the layer.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import sqlite3
@@ -108,8 +109,12 @@ def style_vector_output(dest: Optional[str], style: str, context: QgsProcessingC
             if ok:
                 named = re.search(r"\|layername=([^|]+)", dest)  # (else QGIS named the table after the file)
                 table = named.group(1) if named else os.path.splitext(os.path.basename(dest.split("|")[0]))[0]
-                _forget_stored_style(dest.split("|")[0], table, style)
-                error = layer.saveStyleToDatabase(style, "alpr_qgis default style", True, "")
+                # One run at a time between forgetting and storing: a style stored by another run in
+                # between would make QGIS ask (a dialog that blocks qgis_process for good).
+                with open(dest.split("|")[0], "rb") as handle:
+                    fcntl.flock(handle, fcntl.LOCK_EX)  # (released when the file closes)
+                    _forget_stored_style(dest.split("|")[0], table, style)
+                    error = layer.saveStyleToDatabase(style, "alpr_qgis default style", True, "")
                 if error:
                     feedback.pushWarning("Could not store the default style: {}".format(error))
         del layer

@@ -440,7 +440,12 @@ def test_two_runs_racing_on_one_output_leave_one_whole_file(tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     runs = [run_script(tmp_path / name, "alpr:loadreads", params) for name in ("a", "b")]
-    results = [proc.communicate(timeout=300) for proc in runs]
+    try:
+        results = [proc.communicate(timeout=300) for proc in runs]
+    finally:
+        for proc in runs:  # (a run that hangs fails the test, and is not left behind)
+            if proc.poll() is None:
+                proc.kill()
     for proc, (stdout, stderr) in zip(runs, results):
         assert proc.returncode == 0, stderr.decode()[-2000:]
         assert json.loads(stdout.decode().strip().splitlines()[-1])["READ_COUNT"] == 20_000
