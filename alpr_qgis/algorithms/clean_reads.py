@@ -20,6 +20,7 @@ from qgis.core import (
 from alpr_qgis.algorithms.base import AlprAlgorithm
 from alpr_qgis.core.cleaning import REASONS, CleanRules, classify_reads, compile_government, sign_word_set
 from alpr_qgis.core.errors import Cancelled
+from alpr_qgis.core.geodesy import NULL_ISLAND_TOLERANCE_DEG
 from alpr_qgis.core.plates import plate_column, plates_look_hashed
 from alpr_qgis.qgis_io.crs import to_degrees
 from alpr_qgis.qgis_io.inputs import reads_crs
@@ -145,7 +146,7 @@ class CleanReadsAlgorithm(AlprAlgorithm):
                 self.NULL_ISLAND_TOLERANCE,
                 self.tr("Null-island tolerance (degrees)"),
                 QgsProcessingParameterNumber.Double,
-                0.01,
+                NULL_ISLAND_TOLERANCE_DEG,
                 minValue=0,
             ),
             self.tr("Reads within this many degrees of 0,0 are null-island points."),

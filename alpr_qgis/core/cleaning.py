@@ -41,6 +41,7 @@ from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence
 import numpy as np
 
 from alpr_qgis.core.errors import AlprInputError, Cancelled
+from alpr_qgis.core.geodesy import NULL_ISLAND_TOLERANCE_DEG
 from alpr_qgis.core.lazy import lazy_module
 from alpr_qgis.core.plates import normalised_codes
 
@@ -277,7 +278,7 @@ class CleanRules:
 
     max_plate_length: int = 7
     extra_sign_words: Sequence[str] = ()
-    null_island_tolerance: float = 0.0001  # degrees
+    null_island_tolerance: float = NULL_ISLAND_TOLERANCE_DEG  # degrees
     government_pattern: str = r"\d{7}"
     exclude_government: bool = False
     dedup_seconds: float = 0.0

@@ -11,6 +11,9 @@ import math
 import numpy as np
 
 MILE_M = 1609.344
+#: Reads within this many degrees of 0,0 sit on "null island": their coordinates were really missing.
+#: The one tolerance every step uses (the cleaner's NULL_ISLAND_TOLERANCE defaults to it).
+NULL_ISLAND_TOLERANCE_DEG = 0.01
 
 _A = 6378137.0
 _F = 1 / 298.257223563

@@ -12,6 +12,7 @@ from typing import Optional, Sequence
 import numpy as np
 
 from alpr_qgis.core import spatial
+from alpr_qgis.core.geodesy import NULL_ISLAND_TOLERANCE_DEG
 from alpr_qgis.core.lazy import lazy_module
 
 pd = lazy_module("pandas")
@@ -134,7 +135,7 @@ def by_jurisdiction(
     return out[columns].reset_index(drop=True)
 
 
-def near_null_island(lon: np.ndarray, lat: np.ndarray, tolerance: float = 0.01) -> np.ndarray:
+def near_null_island(lon: np.ndarray, lat: np.ndarray, tolerance: float = NULL_ISLAND_TOLERANCE_DEG) -> np.ndarray:
     """Reads within ``tolerance`` degrees of 0,0: coordinates that were really missing."""
     with np.errstate(invalid="ignore"):
         return (np.abs(lon) <= tolerance) & (np.abs(lat) <= tolerance)
