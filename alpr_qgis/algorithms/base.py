@@ -1,11 +1,27 @@
-"""Behaviour shared by every alpr_qgis algorithm."""
+"""Behaviour shared by every alpr_qgis algorithm: the base class and its parameter builders.
+
+``AlprAlgorithm`` creates instances, translates, names groups and help,
+turns core errors into ``QgsProcessingException`` in one place, refuses
+clashing outputs, builds the parameters every algorithm repeats (the reads
+source, the plate/device/time fields, sinks, count outputs) and logs an
+estimate of time and memory before a run on a large input.
+"""
 
 from __future__ import annotations
 
 import os
-from typing import Dict
+from typing import Dict, Iterable, Optional, Sequence, Tuple
 
-from qgis.core import QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingParameterDefinition
+from qgis.core import (
+    QgsProcessing,
+    QgsProcessingAlgorithm,
+    QgsProcessingException,
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterDefinition,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+)
 from qgis.PyQt.QtCore import QCoreApplication
 
 from alpr_qgis.core.errors import AlprInputError, Cancelled
@@ -18,6 +34,14 @@ GROUPS = {
     "compare": "3 · Compare",
     "report": "4 · Report",
 }
+
+#: Inputs larger than this get a time and memory estimate in the log before the work starts.
+MANY_FEATURES = 1_000_000
+
+
+def _base_tr(text: str) -> str:
+    """``text`` translated in the base class's context (the labels the builders below share)."""
+    return QCoreApplication.translate("AlprAlgorithm", text)
 
 
 class AlprAlgorithm(QgsProcessingAlgorithm):
@@ -49,6 +73,94 @@ class AlprAlgorithm(QgsProcessingAlgorithm):
             param.setFlags(param.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
         self.addParameter(param)
 
+    # ------------------------------------------------------------ parameter builders
+
+    def add_source(
+        self,
+        name: str,
+        label: str,
+        help_text: str,
+        types: Sequence[int] = (QgsProcessing.TypeVectorPoint,),
+        optional: bool = False,
+        advanced: bool = False,
+    ) -> None:
+        """A feature-source parameter (points by default), e.g. ``self.add_source(self.INPUT, self.tr("Reads"), help)``."""
+        param = QgsProcessingParameterFeatureSource(name, label, list(types), optional=optional)
+        self.add_parameter(param, help_text, advanced)
+
+    def add_field(
+        self,
+        name: str,
+        label: str,
+        default: Optional[str],
+        help_text: str,
+        parent: str = "INPUT",
+        kind: int = QgsProcessingParameterField.Any,
+        multiple: bool = False,
+        optional: bool = True,
+        advanced: bool = False,
+    ) -> None:
+        """A field parameter of the layer ``parent`` (optional by default)."""
+        param = QgsProcessingParameterField(name, label, default, parent, kind, multiple, optional)
+        self.add_parameter(param, help_text, advanced)
+
+    def add_plate_field(
+        self, help_text: str, kind: int = QgsProcessingParameterField.Any, advanced: bool = False
+    ) -> None:
+        """``PLATE_FIELD``: optional field of INPUT, default ``plate``."""
+        self.add_field("PLATE_FIELD", _base_tr("Plate field"), "plate", help_text, kind=kind, advanced=advanced)
+
+    def add_device_field(
+        self, help_text: str, kind: int = QgsProcessingParameterField.Any, advanced: bool = False
+    ) -> None:
+        """``DEVICE_FIELD``: optional field of INPUT, default ``device``."""
+        self.add_field("DEVICE_FIELD", _base_tr("Device field"), "device", help_text, kind=kind, advanced=advanced)
+
+    def add_time_field(
+        self, help_text: str, kind: int = QgsProcessingParameterField.Any, advanced: bool = False
+    ) -> None:
+        """``TIME_FIELD``: optional field of INPUT, default ``read_time``."""
+        self.add_field("TIME_FIELD", _base_tr("Time field"), "read_time", help_text, kind=kind, advanced=advanced)
+
+    def add_sink(
+        self,
+        name: str,
+        label: str,
+        kind: int = QgsProcessing.TypeVector,
+        optional: bool = False,
+        create_by_default: bool = True,
+    ) -> None:
+        """A feature sink; an optional one (a table of statistics, REJECTED, AUDIT) may be left unset."""
+        self.addParameter(QgsProcessingParameterFeatureSink(name, label, kind, None, optional, create_by_default))
+
+    def add_numbers(self, outputs: Iterable[Tuple[str, str]]) -> None:
+        """Number outputs, from (name, label) pairs; counts end in ``_COUNT``."""
+        for name, label in outputs:
+            self.addOutput(QgsProcessingOutputNumber(name, label))
+
+    # ------------------------------------------------------------ large inputs
+
+    #: Rough cost of a run per million input features (measured; see each help text), for ``log_estimate``.
+    SECONDS_PER_MILLION: Optional[float] = None
+    MIB_PER_MILLION: Optional[float] = None
+
+    def log_estimate(self, feedback, features: int) -> None:
+        """Before the work on more than ``MANY_FEATURES`` features, log roughly how long and how much memory.
+
+        Uses the class's ``SECONDS_PER_MILLION`` and ``MIB_PER_MILLION``
+        (nothing is logged when they are not set, or for smaller inputs).
+        """
+        if features is None or features <= MANY_FEATURES or self.SECONDS_PER_MILLION is None:
+            return
+        millions = features / 1e6
+        seconds = max(1.0, self.SECONDS_PER_MILLION * millions)
+        text = _base_tr("{:,} features: expect roughly {} and {} of memory on a laptop.").format(
+            int(features),
+            _duration(seconds),
+            _size(self.MIB_PER_MILLION * millions) if self.MIB_PER_MILLION is not None else "?",
+        )
+        feedback.pushInfo(text)
+
     def processAlgorithm(self, parameters: Dict, context, feedback) -> Dict:  # noqa: N802 (Qt API)
         clash = find_clash(self, parameters, context)
         if clash is not None:  # before any work: nothing is read, nothing is created
@@ -56,7 +168,9 @@ class AlprAlgorithm(QgsProcessingAlgorithm):
         try:
             return self.process(parameters, context, feedback)
         except AlprInputError as err:
-            raise QgsProcessingException(err.describe()) from None
+            raise QgsProcessingException(
+                err.describe(translate=lambda t: QCoreApplication.translate("alpr_core", t))
+            ) from None
         except Cancelled:
             feedback.pushInfo(self.tr("Cancelled: nothing more was written."))
             return {}
@@ -65,3 +179,17 @@ class AlprAlgorithm(QgsProcessingAlgorithm):
                 raise
             name = os.path.basename(os.fspath(err.filename))
             raise QgsProcessingException("{}: {}".format(name, err.strerror or err.__class__.__name__)) from None
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return _base_tr("{:.0f} s").format(seconds)
+    if seconds < 5400:
+        return _base_tr("{:.0f} min").format(seconds / 60)
+    return _base_tr("{:.1f} h").format(seconds / 3600)
+
+
+def _size(mib: float) -> str:
+    if mib < 1024:
+        return _base_tr("{:.0f} MiB").format(max(mib, 1.0))
+    return _base_tr("{:.1f} GiB").format(mib / 1024)

@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Dict
+from typing import Dict, Optional
 
 import numpy as np
 from qgis.core import (
     QgsProcessing,
     QgsProcessingException,
-    QgsProcessingOutputNumber,
-    QgsProcessingParameterFeatureSink,
-    QgsProcessingParameterFeatureSource,
-    QgsProcessingParameterField,
     QgsProcessingParameterNumber,
 )
 
 from alpr_qgis.algorithms.base import AlprAlgorithm
-from alpr_qgis.core.errors import AlprInputError, Cancelled
+from alpr_qgis.core.errors import AlprInputError
 from alpr_qgis.core.lazy import lazy_module
 from alpr_qgis.core.sites import DEFAULT_DRAWS, DEFAULT_SEED, site_counts
-from alpr_qgis.qgis_io.crs import transform_xy, working_crs
-from alpr_qgis.qgis_io.inputs import reads_crs, unique_name, warn_null_island
-from alpr_qgis.qgis_io.styles import style_vector_output
-from alpr_qgis.qgis_io.vector import read_frame, write_frame
+from alpr_qgis.qgis_io.crs import transform_xy
+from alpr_qgis.qgis_io.inputs import unique_name
+from alpr_qgis.qgis_io.plumbing import progress_span, write_output
+from alpr_qgis.qgis_io.reads_input import read_reads
+from alpr_qgis.qgis_io.vector import read_frame
 
 pd = lazy_module("pandas")
 
@@ -38,7 +35,7 @@ class SitesAlgorithm(AlprAlgorithm):
     SEED = "SEED"
     OUTPUT = "OUTPUT"
     SITE_COUNT = "SITE_COUNT"
-    READS_NEAR_SITES = "READS_NEAR_SITES"
+    NEAR_SITES_READ_COUNT = "NEAR_SITES_READ_COUNT"
     EXPECTED_READS = "EXPECTED_READS"
     MISSING_LOCATION_COUNT = "MISSING_LOCATION_COUNT"
     SKIPPED_SITE_COUNT = "SKIPPED_SITE_COUNT"
@@ -79,7 +76,7 @@ class SitesAlgorithm(AlprAlgorithm):
             "<i>percentile</i> (percent of draws with fewer reads, ties counting half: 95 means the "
             "site is busier than 95 % of read locations) and <i>ratio_expected</i> (read_count ÷ "
             "expected_reads). Sites without a location keep null figures (SKIPPED_SITE_COUNT). "
-            "Counts: SITE_COUNT, READS_NEAR_SITES (distinct reads within RADIUS of any site), "
+            "Counts: SITE_COUNT, NEAR_SITES_READ_COUNT (distinct reads within RADIUS of any site), "
             "EXPECTED_READS, MISSING_LOCATION_COUNT (reads without a location, left out).</p>"
             "<p>A high percentile shows where the cameras went, not why: a site on a main road or "
             "next to the police station will rank high whatever the intent.</p>"
@@ -89,14 +86,10 @@ class SitesAlgorithm(AlprAlgorithm):
 
     def initAlgorithm(self, config=None) -> None:  # noqa: N802 (Qt API)
         add = self.add_parameter
-        add(
-            QgsProcessingParameterFeatureSource(self.INPUT, self.tr("Reads"), [QgsProcessing.TypeVectorPoint]),
-            self.tr("ALPR reads, e.g. the output of alpr:cleanreads."),
-        )
-        add(
-            QgsProcessingParameterFeatureSource(
-                self.SITES, self.tr("Sensitive sites"), [QgsProcessing.TypeVectorPoint]
-            ),
+        self.add_source(self.INPUT, self.tr("Reads"), self.tr("ALPR reads, e.g. the output of alpr:cleanreads."))
+        self.add_source(
+            self.SITES,
+            self.tr("Sensitive sites"),
             self.tr("Points of the places to check: places of worship, clinics, schools, lawyers, shelters…"),
         )
         add(
@@ -105,9 +98,8 @@ class SitesAlgorithm(AlprAlgorithm):
             ),
             self.tr("Reads at most this many metres from a site count as near it."),
         )
-        add(
-            QgsProcessingParameterField(self.PLATE_FIELD, self.tr("Plate field"), "plate", self.INPUT, optional=True),
-            self.tr("The field holding the plates (or their anonymized ids), for unique_plates (default: plate)."),
+        self.add_plate_field(
+            self.tr("The field holding the plates (or their anonymized ids), for unique_plates (default: plate).")
         )
         add(
             QgsProcessingParameterNumber(
@@ -128,63 +120,30 @@ class SitesAlgorithm(AlprAlgorithm):
             self.tr("Seed of the draws: the same seed and inputs give the same figures."),
             True,
         )
-        self.addParameter(
-            QgsProcessingParameterFeatureSink(
-                self.OUTPUT, self.tr("Sites with read counts"), QgsProcessing.TypeVectorPoint
+        self.add_sink(self.OUTPUT, self.tr("Sites with read counts"), QgsProcessing.TypeVectorPoint)
+        self.add_numbers(
+            (
+                (self.SITE_COUNT, self.tr("Sites")),
+                (self.NEAR_SITES_READ_COUNT, self.tr("Reads near any site")),
+                (self.EXPECTED_READS, self.tr("Expected reads near a read location")),
+                (self.MISSING_LOCATION_COUNT, self.tr("Reads without a location")),
+                (self.SKIPPED_SITE_COUNT, self.tr("Sites without a location")),
             )
         )
-        self.addOutput(QgsProcessingOutputNumber(self.SITE_COUNT, self.tr("Sites")))
-        self.addOutput(QgsProcessingOutputNumber(self.READS_NEAR_SITES, self.tr("Reads near any site")))
-        self.addOutput(QgsProcessingOutputNumber(self.EXPECTED_READS, self.tr("Expected reads near a read location")))
-        self.addOutput(QgsProcessingOutputNumber(self.MISSING_LOCATION_COUNT, self.tr("Reads without a location")))
-        self.addOutput(QgsProcessingOutputNumber(self.SKIPPED_SITE_COUNT, self.tr("Sites without a location")))
 
     def process(self, parameters: Dict, context, feedback) -> Dict:
-        source = self.parameterAsSource(parameters, self.INPUT, context)
-        if source is None:
-            raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
-        sites_source = self.parameterAsSource(parameters, self.SITES, context)
-        if sites_source is None:
-            raise QgsProcessingException(self.invalidSourceError(parameters, self.SITES))
-        layer_name = source.sourceName() or "the input layer"
         radius = self.parameterAsDouble(parameters, self.RADIUS, context)
         draws = self.parameterAsInt(parameters, self.DRAWS, context)
         seed = self.parameterAsInt(parameters, self.SEED, context)
-        chosen = self.parameterAsString(parameters, self.PLATE_FIELD, context)
-        plate_field = chosen or "plate"
-        fields = [f.name() for f in source.fields()]
-        if plate_field not in fields:
-            if chosen and parameters.get(self.PLATE_FIELD):
-                raise AlprInputError(
-                    'has no field "{}".'.format(plate_field),
-                    path=layer_name,
-                    hint="Choose PLATE_FIELD among: {}".format(", ".join(fields) or "(no fields)"),
-                )
-            feedback.pushWarning(self.tr("No plate field {}: unique_plates stays empty.").format(plate_field))
-            plate_field = None
-        transform_context = context.transformContext()
+        plate_field = self._plate_field(parameters, context, feedback)
 
         feedback.setProgressText(self.tr("Reading"))
-        frame = read_frame(
-            self,
-            parameters,
-            self.INPUT,
-            context,
-            [plate_field] if plate_field else [],
-            progress=lambda f: feedback.setProgress(40 * f),
-            cancelled=feedback.isCanceled,
-        )
-        if feedback.isCanceled():
-            raise Cancelled()
+        fields = [plate_field] if plate_field else []
+        reads = read_reads(self, parameters, context, feedback, fields, progress=progress_span(feedback, 0, 40))
         sites = read_frame(self, parameters, self.SITES, context)
-        crs = reads_crs(frame, layer_name, feedback, self)
-        site_crs = sites.crs if sites.crs.isValid() else crs
-        warn_null_island(self, frame.x, frame.y, crs, transform_context, feedback)
-        work = working_crs(crs, frame.x, frame.y, transform_context)
-        rx, ry = transform_xy(frame.x, frame.y, crs, work, transform_context)
-        sx, sy = transform_xy(sites.x, sites.y, site_crs, work, transform_context)
-        if work != crs:
-            feedback.pushInfo(self.tr("Distances measured in {} (metres).").format(work.authid()))
+        site_crs = sites.crs if sites.crs.isValid() else reads.crs
+        work, rx, ry = reads.in_metres(feedback, self.tr("Distances measured in {} (metres)."))
+        sx, sy = transform_xy(sites.x, sites.y, site_crs, work, context.transformContext())
         feedback.setProgress(50)
 
         feedback.setProgressText(self.tr("Counting reads near the sites and at random read locations"))
@@ -194,30 +153,57 @@ class SitesAlgorithm(AlprAlgorithm):
             sx,
             sy,
             radius,
-            plates=frame.table[plate_field] if plate_field else None,
+            plates=reads.table[plate_field] if plate_field else None,
             draws=draws,
             seed=seed,
-            progress=lambda f: feedback.setProgress(50 + 40 * f),
+            progress=progress_span(feedback, 50, 90),
             cancelled=feedback.isCanceled,
         )
         table = unique_name(sites.table, SITE_FIELDS, feedback, self).reset_index(drop=True)
         for name in SITE_FIELDS:
             table[name] = result.table[name]
-        dest, n_sites = write_frame(self, parameters, self.OUTPUT, context, table, x=sites.x, y=sites.y, crs=site_crs)
-        if feedback.isCanceled():
-            raise Cancelled()
-        style_vector_output(dest, "sites", context, feedback)
+        dest, n_sites = write_output(
+            self, parameters, self.OUTPUT, context, feedback, table, style="sites", x=sites.x, y=sites.y, crs=site_crs
+        )
+        expected = float(result.draw_counts.mean()) if len(result.draw_counts) else 0.0
+        self._log(reads, sites, result, expected, radius, seed, feedback)
+        return {
+            self.OUTPUT: dest,
+            self.SITE_COUNT: n_sites,
+            self.NEAR_SITES_READ_COUNT: result.reads_near_any,
+            self.EXPECTED_READS: expected,
+            self.MISSING_LOCATION_COUNT: int((~(np.isfinite(rx) & np.isfinite(ry))).sum()),
+            self.SKIPPED_SITE_COUNT: int(result.table["read_count"].isna().sum()),
+        }
 
-        missing = int((~(np.isfinite(rx) & np.isfinite(ry))).sum())
-        skipped = int(result.table["read_count"].isna().sum())
-        expected = float(result.draw_counts.mean()) if len(result.draw_counts) else float("nan")
-        if not len(frame.table):
+    def _plate_field(self, parameters: Dict, context, feedback) -> Optional[str]:
+        """PLATE_FIELD, or None (with a warning) when the default plate field is not there."""
+        source = self.parameterAsSource(parameters, self.INPUT, context)
+        if source is None:
+            raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
+        chosen = self.parameterAsString(parameters, self.PLATE_FIELD, context)
+        plate_field = chosen or "plate"
+        fields = [f.name() for f in source.fields()]
+        if plate_field in fields:
+            return plate_field
+        if chosen and parameters.get(self.PLATE_FIELD):
+            raise AlprInputError(
+                'has no field "{}".'.format(plate_field),
+                path=source.sourceName() or "the input layer",
+                hint="Choose PLATE_FIELD among: {}".format(", ".join(fields) or "(no fields)"),
+            )
+        feedback.pushWarning(self.tr("No plate field {}: unique_plates stays empty.").format(plate_field))
+        return None
+
+    def _log(self, reads, sites, result, expected: float, radius: float, seed: int, feedback) -> None:
+        """The baseline, then each site by percentile, busiest first."""
+        if not len(reads):
             feedback.pushWarning(self.tr("The input layer has no features."))
-        if not n_sites:
+        if not len(sites.table):
             feedback.pushWarning(self.tr("The sites layer has no features."))
         feedback.pushInfo(
             self.tr("A random read location has {:.1f} other reads within {} m ({} draws, seed {}).").format(
-                expected if np.isfinite(expected) else 0.0, radius, len(result.draw_counts), seed
+                expected, radius, len(result.draw_counts), seed
             )
         )
         name_field = next((c for c in sites.table.columns if str(c).lower() == "name"), None)
@@ -236,11 +222,3 @@ class SitesAlgorithm(AlprAlgorithm):
                     percentiles[i] if np.isfinite(percentiles[i]) else 0.0,
                 )
             )
-        return {
-            self.OUTPUT: dest,
-            self.SITE_COUNT: n_sites,
-            self.READS_NEAR_SITES: result.reads_near_any,
-            self.EXPECTED_READS: expected if np.isfinite(expected) else 0.0,
-            self.MISSING_LOCATION_COUNT: missing,
-            self.SKIPPED_SITE_COUNT: skipped,
-        }

@@ -59,7 +59,7 @@ def test_counts_plates_and_baseline(feedback):
     assert 9.0 < res["EXPECTED_READS"] <= 10.0
     assert sites["Start clinic"]["expected_reads"] == pytest.approx(res["EXPECTED_READS"])
     assert sites["Start clinic"]["percentile"] < 10 and sites["Mid mosque"]["percentile"] < 50
-    assert (res["SITE_COUNT"], res["READS_NEAR_SITES"], res["MISSING_LOCATION_COUNT"], res["SKIPPED_SITE_COUNT"]) == (
+    assert (res["SITE_COUNT"], res["NEAR_SITES_READ_COUNT"], res["MISSING_LOCATION_COUNT"], res["SKIPPED_SITE_COUNT"]) == (
         4,
         15,
         1,
