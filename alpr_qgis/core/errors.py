@@ -1,15 +1,39 @@
-"""Structured errors raised by the core.
+"""Structured errors raised by the core, and the marker that makes their messages translatable.
 
 The algorithms turn these into ``QgsProcessingException`` in one place
 (``AlprAlgorithm``), so messages are built here, without Qt.  A message says
 what went wrong, where (file, row, field), which value, and what to do.  Values
-of plate fields and secrets are never echoed: pass ``private=True``.
+of plate fields and secrets are never echoed: pass ``private=True``, and never
+put a plate or a key in ``args``.
+
+Messages are templates: ``AlprInputError(QT_TRANSLATE_NOOP("alpr_core", "{count} rows have no time"),
+args={"count": n})``.  ``QT_TRANSLATE_NOOP`` returns its text unchanged; it only
+marks the template so that Qt's ``pylupdate5`` (``make transup``) puts it in the
+catalogue under the context ``alpr_core``.  ``describe(translate)`` applies the
+caller's translation (the algorithm base passes ``QCoreApplication.translate``)
+to each template before filling it in; without ``translate`` it gives English.
 """
 
 from __future__ import annotations
 
 import os
-from typing import Optional
+from typing import Callable, Mapping, Optional
+
+#: The translation context of every core message (``QCoreApplication.translate(CONTEXT, text)``).
+CONTEXT = "alpr_core"
+
+
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 (the name pylupdate5 looks for)
+    """Mark ``text`` for Qt's translation tools under ``context``; returns it unchanged."""
+    return text
+
+
+# The framing words around a message, translated like the messages themselves.
+_ROW = QT_TRANSLATE_NOOP("alpr_core", "row {row}")
+_FIELD = QT_TRANSLATE_NOOP("alpr_core", 'field "{field}"')
+_VALUE = QT_TRANSLATE_NOOP("alpr_core", '"{value}" {message}')
+_WHERE = QT_TRANSLATE_NOOP("alpr_core", "{where}: {message}")
+_HINT = QT_TRANSLATE_NOOP("alpr_core", "{message}. {hint}")
 
 
 class Cancelled(Exception):  # noqa: N818 (a signal, not an error)
@@ -17,12 +41,17 @@ class Cancelled(Exception):  # noqa: N818 (a signal, not an error)
 
 
 class AlprInputError(Exception):
-    """Bad input: a file, a row, a field or a value that cannot be used."""
+    """Bad input: a file, a row, a field or a value that cannot be used.
+
+    ``message`` and ``hint`` are templates filled in with ``args`` (``str.format``
+    names; write literal braces doubled).  Without ``args`` they are used as they are.
+    """
 
     def __init__(
         self,
         message: str,
         *,
+        args: Optional[Mapping[str, object]] = None,
         path: Optional[str] = None,
         row: Optional[int] = None,
         field: Optional[str] = None,
@@ -31,6 +60,7 @@ class AlprInputError(Exception):
         hint: Optional[str] = None,
     ) -> None:
         self.message = message
+        self.template_args = dict(args or {})
         self.path = path
         self.row = row
         self.field = field
@@ -39,23 +69,39 @@ class AlprInputError(Exception):
         self.hint = hint
         super().__init__(self.describe())
 
-    def describe(self) -> str:
-        """The full human-readable message: where, what, which value, what to do."""
+    def describe(self, translate: Optional[Callable[[str], str]] = None) -> str:
+        """The full human-readable message: where, what, which value, what to do.
+
+        ``translate(template) -> template`` translates each template before it is
+        filled in; a translation that does not fit its arguments falls back to English.
+        """
+
+        def fill(template: str, values: Mapping[str, object]) -> str:
+            if not values:
+                return translate(template) if translate else template
+            if translate:
+                try:
+                    return translate(template).format(**values)
+                except (KeyError, IndexError, ValueError):
+                    pass
+            return template.format(**values)
+
         where = []
         if self.path:
             where.append(os.path.basename(self.path))
         if self.row is not None:
-            where.append("row {}".format(self.row))
+            where.append(fill(_ROW, {"row": self.row}))
         if self.field is not None:
-            where.append('field "{}"'.format(self.field))
-        text = self.message
+            where.append(fill(_FIELD, {"field": self.field}))
+        text = fill(self.message, self.template_args)
         if self.value is not None:
             shown = str(self.value)
             if len(shown) > 60:
                 shown = shown[:57] + "..."
-            text = '"{}" {}'.format(shown, text)
+            text = fill(_VALUE, {"value": shown, "message": text})
         if where:
-            text = "{}: {}".format(", ".join(where), text)
+            text = fill(_WHERE, {"where": ", ".join(where), "message": text})
         if self.hint:
-            text = "{}. {}".format(text.rstrip("."), self.hint)
+            hint = fill(self.hint, self.template_args)
+            text = fill(_HINT, {"message": text.rstrip("."), "hint": hint})
         return text
