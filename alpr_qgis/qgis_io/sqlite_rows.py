@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import pathlib
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
@@ -147,6 +148,17 @@ def _datetime_text_by_table(values: np.ndarray) -> List[Optional[str]]:
     text = day_text[day_of] + clock[of_day // 1000] + millis[of_day % 1000]
     text[missing] = None
     return text.tolist()
+
+
+def connect_readonly(path: str) -> sqlite3.Connection:
+    """A read-only connection to the SQLite file ``path``, whatever its name holds (``#``, ``?``, ``%``, spaces, ...).
+
+    SQLite takes ``mode=ro`` only in a URI, where such characters mean
+    something: the path goes in percent-quoted (``pathlib``'s ``file://``
+    URI), so no other file is opened or created.
+    """
+    uri = pathlib.Path(os.path.abspath(path)).as_uri() + "?mode=ro"
+    return sqlite3.connect(uri, uri=True)
 
 
 def quote_name(name: str) -> str:

@@ -26,6 +26,7 @@ Rooms:
 - ``write``: ``write_frame`` and the sinks it writes through.
 - ``stream``: ``FrameStream``, frames written one after another.
 - ``read``: ``read_frame`` and ``read_points``.
+- ``chunks``: ``read_chunks``, ``read_frame``'s columns a chunk of rows at a time.
 
 Each room imports only the ones listed above it (``read`` imports
 :mod:`alpr_qgis.qgis_io.points`, which imports this package, only when it reads).
@@ -42,6 +43,7 @@ from alpr_qgis.qgis_io.vector.blobs import (
     parse_point_blobs,
     wkb_blobs,
 )
+from alpr_qgis.qgis_io.vector.chunks import FrameChunks, read_chunks
 from alpr_qgis.qgis_io.vector.fields import Frame, IsCancelled, Progress, _from_qt, _qt_column, _typed, qgs_fields
 from alpr_qgis.qgis_io.vector.read import Points, _gpkg_points, _read_gpkg, read_frame, read_points
 from alpr_qgis.qgis_io.vector.rtree import fill_rtree, pack_rtree
@@ -60,6 +62,7 @@ from alpr_qgis.qgis_io.vector.write import (
 __all__ = [
     "GPKG_MAX_COLUMNS",
     "Frame",
+    "FrameChunks",
     "FrameStream",
     "GpkgAppender",
     "IsCancelled",
@@ -88,6 +91,7 @@ __all__ = [
     "parse_point_blobs",
     "point_blobs",
     "qgs_fields",
+    "read_chunks",
     "quote_name",
     "read_frame",
     "read_points",

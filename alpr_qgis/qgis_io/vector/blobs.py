@@ -9,7 +9,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import numpy as np
 from qgis.core import QgsCoordinateReferenceSystem, QgsProcessingException, QgsProcessingFeatureSourceDefinition
 
-from alpr_qgis.qgis_io.sqlite_rows import _GPKG_POINT
+from alpr_qgis.qgis_io.sqlite_rows import _GPKG_POINT, connect_readonly
 
 
 def _gpkg_table(conn: sqlite3.Connection, path: str, layer: Optional[str]) -> str:
@@ -56,8 +56,12 @@ def _epsg_code(crs: Optional[QgsCoordinateReferenceSystem]) -> Optional[int]:
 
 
 def _gpkg_layer_path(layer) -> Optional[Tuple[str, str]]:
-    """(path, table) when ``layer`` is an unfiltered GeoPackage layer readable in bulk."""
-    if layer is None or layer.providerType() != "ogr" or layer.subsetString():
+    """(path, table) when ``layer`` is an unfiltered GeoPackage layer readable in bulk.
+
+    Not a layer being edited: its edit buffer (features added, deleted or
+    changed and not saved) is seen only through QGIS's own feature source.
+    """
+    if layer is None or layer.providerType() != "ogr" or layer.subsetString() or layer.isEditable():
         return None
     parts = layer.source().split("|")
     path = parts[0]
@@ -69,7 +73,7 @@ def _gpkg_layer_path(layer) -> Optional[Tuple[str, str]]:
             name = opt[len("layername=") :]
         elif opt.startswith("layerid="):
             index = int(opt[len("layerid=") :])
-            conn = sqlite3.connect("file:{}?mode=ro".format(path), uri=True)
+            conn = connect_readonly(path)
             try:
                 names = [
                     r[0]
@@ -82,7 +86,7 @@ def _gpkg_layer_path(layer) -> Optional[Tuple[str, str]]:
                 conn.close()
             name = names[index] if index < len(names) else None
     if name is None:  # OGR opens the first vector table (layer_styles is not one)
-        conn = sqlite3.connect("file:{}?mode=ro".format(path), uri=True)
+        conn = connect_readonly(path)
         try:
             names = [r[0] for r in conn.execute("SELECT table_name FROM gpkg_contents WHERE data_type = 'features'")]
         finally:

@@ -21,12 +21,17 @@ IsCancelled = Callable[[], bool]
 
 @dataclass
 class Frame:
-    """A layer as columns: attributes, point coordinates (NaN = no geometry), CRS."""
+    """A layer as columns: attributes, point coordinates (NaN = no geometry), CRS.
+
+    ``offset``: the index in the whole source of the first row (0 but for
+    the chunks of :func:`alpr_qgis.qgis_io.vector.read_chunks`).
+    """
 
     table: pd.DataFrame
     x: np.ndarray
     y: np.ndarray
     crs: QgsCoordinateReferenceSystem
+    offset: int = 0
 
 
 # ------------------------------------------------------------------ fields

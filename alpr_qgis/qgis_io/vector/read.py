@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import numpy as np
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsFeatureRequest,
     QgsProcessingException,
-    QgsProcessingFeatureSourceDefinition,
     QgsWkbTypes,
 )
 
 from alpr_qgis.core.lazy import lazy_module
-from alpr_qgis.qgis_io.sqlite_rows import quote_name
-from alpr_qgis.qgis_io.vector.blobs import _gpkg_layer_path, bulk_gpkg_source, parse_point_blobs
+from alpr_qgis.qgis_io.sqlite_rows import connect_readonly, quote_name
+from alpr_qgis.qgis_io.vector.blobs import bulk_gpkg_source, parse_point_blobs
 from alpr_qgis.qgis_io.vector.fields import Frame, IsCancelled, Progress, _from_qt, _typed
 
 pd = lazy_module("pandas")
@@ -34,7 +32,7 @@ def _read_gpkg(
     One list per column: no list of row tuples to transpose (which cost more
     than the query itself for a million rows).
     """
-    conn = sqlite3.connect("file:{}?mode=ro".format(path), uri=True)
+    conn = connect_readonly(path)
     try:
         conn.execute("BEGIN")  # one snapshot for every column
         geom_row = conn.execute(
@@ -56,7 +54,7 @@ def _read_gpkg(
             n = conn.execute("SELECT COUNT(*) FROM {}".format(quote_name(table_name))).fetchone()[0]
     finally:
         conn.close()
-    table = pd.DataFrame({name: _typed(data[name], attribute_types.get(name)) for name in fields})
+    table = feature_table(fields, [data[name] for name in fields], attribute_types, n)
     if blobs is not None:
         x, y = parse_point_blobs(blobs)
     else:
@@ -85,51 +83,78 @@ def read_frame(
         raise QgsProcessingException(alg.invalidSourceError(parameters, name))
     names = [f.name() for f in source.fields()] if fields is None else list(fields)
     types = {f.name(): f.type() for f in source.fields()}
-    value = parameters.get(name)
-    selected = isinstance(value, QgsProcessingFeatureSourceDefinition) and (
-        value.selectedFeaturesOnly
-        or value.featureLimit != -1
-        or (hasattr(value, "filterExpression") and value.filterExpression)
-    )
-    layer = None if selected else alg.parameterAsVectorLayer(parameters, name, context)
-    where = _gpkg_layer_path(layer)
+    where = bulk_gpkg_source(alg, parameters, name, context)
     if where is not None:
         table, x, y = _read_gpkg(where[0], where[1], names, geometry, types)
         progress(1.0)
         return Frame(table, x, y, source.sourceCrs())
 
-    request = QgsFeatureRequest().setSubsetOfAttributes(names, source.fields())
+    request = feature_request(source, names, geometry)
+    total = source.featureCount() or 0
+    idx = [source.fields().lookupField(n) for n in names]
+    columns, xs, ys = feature_columns(
+        source.getFeatures(request),
+        idx,
+        geometry,
+        None,
+        cancelled,
+        lambda i: progress(i / total) if total > 0 else None,
+    )
+    return Frame(feature_table(names, columns, types, len(xs)), xs, ys, source.sourceCrs())
+
+
+def feature_request(source, names: Sequence[str], geometry: bool) -> QgsFeatureRequest:
+    """The request for ``names`` (and the geometry unless ``geometry`` is False) of ``source``."""
+    request = QgsFeatureRequest().setSubsetOfAttributes(list(names), source.fields())
     if not geometry:
         request.setFlags(QgsFeatureRequest.NoGeometry)
-    total = source.featureCount() or 0
-    columns: List[List[object]] = [[] for _ in names]
+    return request
+
+
+def feature_columns(
+    features: Iterator,
+    idx: Sequence[int],
+    geometry: bool,
+    limit: Optional[int],
+    cancelled: IsCancelled,
+    tick: Callable[[int], None],
+) -> Tuple[List[List[object]], np.ndarray, np.ndarray]:
+    """Values of the attributes ``idx`` and x/y of up to ``limit`` (None: all) of ``features``, as lists and arrays.
+
+    A point is its x/y, another geometry its centroid, none NaN.  Stops
+    early when ``cancelled()`` (asked every 10,000 features, when ``tick``
+    is told how many were read).
+    """
+    columns: List[List[object]] = [[] for _ in idx]
     xs: List[float] = []
     ys: List[float] = []
-    idx = [source.fields().lookupField(n) for n in names]
-    for i, feat in enumerate(source.getFeatures(request)):
+    point = QgsWkbTypes.Point
+    for i, feat in enumerate(features):
         if i % 10000 == 0:
             if cancelled():
                 break
-            if total:
-                progress(i / total)
+            tick(i)
         attrs = feat.attributes()
         for col, j in zip(columns, idx):
             col.append(_from_qt(attrs[j]))
         geom = feat.geometry()
         if geometry and not geom.isNull() and not geom.isEmpty():
             pt = geom.constGet()
-            if QgsWkbTypes.flatType(pt.wkbType()) == QgsWkbTypes.Point:
-                xs.append(pt.x())
-                ys.append(pt.y())
-                continue
-            c = geom.centroid().asPoint()
-            xs.append(c.x())
-            ys.append(c.y())
-            continue
-        xs.append(np.nan)
-        ys.append(np.nan)
-    table = pd.DataFrame({n: _typed(col, types.get(n)) for n, col in zip(names, columns)})
-    return Frame(table, np.asarray(xs, dtype=float), np.asarray(ys, dtype=float), source.sourceCrs())
+            if QgsWkbTypes.flatType(pt.wkbType()) != point:
+                pt = geom.centroid().asPoint()
+            xs.append(pt.x())
+            ys.append(pt.y())
+        else:
+            xs.append(np.nan)
+            ys.append(np.nan)
+        if limit is not None and i + 1 >= limit:
+            break
+    return columns, np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
+
+
+def feature_table(names: Sequence[str], columns: List[List[object]], types: Dict[str, int], rows: int) -> pd.DataFrame:
+    """The DataFrame of ``columns`` (named ``names``; ``rows`` rows, even with no column), typed by field ``types``."""
+    return pd.DataFrame({n: _typed(col, types.get(n)) for n, col in zip(names, columns)}, index=pd.RangeIndex(rows))
 
 
 # ------------------------------------------------------------------ points only
