@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Dict, Optional
+from typing import Dict, Optional, Tuple
 
 import numpy as np
 from qgis.core import (
     QgsProcessing,
-    QgsProcessingException,
-    QgsProcessingOutputNumber,
-    QgsProcessingParameterFeatureSink,
-    QgsProcessingParameterFeatureSource,
-    QgsProcessingParameterField,
 )
 
 from alpr_qgis.algorithms.base import AlprAlgorithm
-from alpr_qgis.core import spatial
 from alpr_qgis.core.errors import AlprInputError, Cancelled
-from alpr_qgis.core.jurisdiction import UNNAMED, by_jurisdiction, classify, dissolve, neighbour_names
+from alpr_qgis.core.jurisdiction import UNNAMED, classify, dissolve, neighbour_names, outside_table
 from alpr_qgis.core.lazy import lazy_module
-from alpr_qgis.qgis_io.crs import transform_xy, working_crs
-from alpr_qgis.qgis_io.inputs import Polygons, polygons_crs, read_polygons, reads_crs, unique_name, warn_null_island
-from alpr_qgis.qgis_io.styles import style_vector_output
-from alpr_qgis.qgis_io.vector import read_frame, write_frame
+from alpr_qgis.qgis_io.boundary import boundary_distances
+from alpr_qgis.qgis_io.crs import transform_xy
+from alpr_qgis.qgis_io.inputs import Polygons, polygons_crs, read_polygons, unique_name, warn_null_island
+from alpr_qgis.qgis_io.plumbing import check_accounted, progress_span, write_output
+from alpr_qgis.qgis_io.reads_input import read_reads
 
 pd = lazy_module("pandas")
 
@@ -96,56 +91,40 @@ class JurisdictionAlgorithm(AlprAlgorithm):
         )
 
     def initAlgorithm(self, config=None) -> None:  # noqa: N802 (Qt API)
-        add = self.add_parameter
-        add(
-            QgsProcessingParameterFeatureSource(self.INPUT, self.tr("Reads"), [QgsProcessing.TypeVectorPoint]),
-            self.tr("ALPR reads, e.g. the output of alpr:loadreads or alpr:cleanreads."),
+        self.add_source(
+            self.INPUT, self.tr("Reads"), self.tr("ALPR reads, e.g. the output of alpr:loadreads or alpr:cleanreads.")
         )
-        add(
-            QgsProcessingParameterFeatureSource(
-                self.BOUNDARY, self.tr("Jurisdiction boundary"), [QgsProcessing.TypeVectorPolygon]
-            ),
+        self.add_source(
+            self.BOUNDARY,
+            self.tr("Jurisdiction boundary"),
             self.tr("The agency's territory: one or more polygons (dissolved). Reads on the border are inside."),
+            [QgsProcessing.TypeVectorPolygon],
         )
-        add(
-            QgsProcessingParameterFeatureSource(
-                self.NEIGHBOURS,
-                self.tr("Neighbouring jurisdictions"),
-                [QgsProcessing.TypeVectorPolygon],
-                optional=True,
-            ),
+        self.add_source(
+            self.NEIGHBOURS,
+            self.tr("Neighbouring jurisdictions"),
             self.tr("Polygons of the surrounding cities or counties, to say whose territory each read is in."),
+            [QgsProcessing.TypeVectorPolygon],
+            optional=True,
         )
-        add(
-            QgsProcessingParameterField(
-                self.NEIGHBOUR_NAME_FIELD,
-                self.tr("Neighbour name field"),
-                None,
-                self.NEIGHBOURS,
-                QgsProcessingParameterField.Any,
-                optional=True,
-            ),
+        self.add_field(
+            self.NEIGHBOUR_NAME_FIELD,
+            self.tr("Neighbour name field"),
+            None,
             self.tr("The field naming each neighbour (default: name, else the first text field)."),
+            parent=self.NEIGHBOURS,
         )
-        self.addParameter(
-            QgsProcessingParameterFeatureSink(
-                self.OUTPUT, self.tr("Reads outside the jurisdiction"), QgsProcessing.TypeVectorPoint
+        self.add_sink(self.OUTPUT, self.tr("Reads outside the jurisdiction"), QgsProcessing.TypeVectorPoint)
+        self.add_sink(self.OUTPUT_SUMMARY, self.tr("Reads outside, by jurisdiction"), optional=True)
+        self.add_numbers(
+            (
+                (self.OUTSIDE_COUNT, self.tr("Reads outside the boundary")),
+                (self.INSIDE_COUNT, self.tr("Reads inside the boundary")),
+                (self.MISSING_LOCATION_COUNT, self.tr("Reads without a location")),
+                (self.UNNAMED_COUNT, self.tr("Reads outside in no neighbour")),
+                (self.MAX_DISTANCE_M, self.tr("Farthest read outside (m)")),
             )
         )
-        self.addParameter(
-            QgsProcessingParameterFeatureSink(
-                self.OUTPUT_SUMMARY,
-                self.tr("Reads outside, by jurisdiction"),
-                QgsProcessing.TypeVector,
-                optional=True,
-                createByDefault=True,
-            )
-        )
-        self.addOutput(QgsProcessingOutputNumber(self.OUTSIDE_COUNT, self.tr("Reads outside the boundary")))
-        self.addOutput(QgsProcessingOutputNumber(self.INSIDE_COUNT, self.tr("Reads inside the boundary")))
-        self.addOutput(QgsProcessingOutputNumber(self.MISSING_LOCATION_COUNT, self.tr("Reads without a location")))
-        self.addOutput(QgsProcessingOutputNumber(self.UNNAMED_COUNT, self.tr("Reads outside in no neighbour")))
-        self.addOutput(QgsProcessingOutputNumber(self.MAX_DISTANCE_M, self.tr("Farthest read outside (m)")))
 
     def _name_field(self, parameters: Dict, context, neighbours: Polygons) -> Optional[str]:
         wanted = self.parameterAsString(parameters, self.NEIGHBOUR_NAME_FIELD, context)
@@ -167,13 +146,84 @@ class JurisdictionAlgorithm(AlprAlgorithm):
         return None
 
     def process(self, parameters: Dict, context, feedback) -> Dict:
-        source = self.parameterAsSource(parameters, self.INPUT, context)
-        if source is None:
-            raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
-        layer_name = source.sourceName() or "the input layer"
-        transform_context = context.transformContext()
-
         feedback.setProgressText(self.tr("Reading the boundary"))
+        boundary, area = self._boundary(parameters, context, feedback)
+        neighbours = read_polygons(self, parameters, self.NEIGHBOURS, context, feedback)
+        name_field = self._name_field(parameters, context, neighbours) if neighbours is not None else None
+
+        feedback.setProgressText(self.tr("Reading the reads"))
+        reads = read_reads(
+            self, parameters, context, feedback, progress=progress_span(feedback, 0, 30), null_island=False
+        )
+        boundary_crs = polygons_crs(boundary, reads.crs, feedback, self)
+
+        feedback.setProgressText(self.tr("Testing the reads against the boundary"))
+        bx, by = reads.to(boundary_crs)
+        result = classify(bx, by, area, located=reads.located)
+        if result.unplaced:
+            feedback.pushWarning(
+                self.tr("{} reads could not be transformed to the boundary's CRS: they count as outside.").format(
+                    result.unplaced
+                )
+            )
+        feedback.setProgress(45)
+        if feedback.isCanceled():
+            raise Cancelled()
+        out_idx = np.flatnonzero(result.outside)
+        ox, oy = reads.x[out_idx], reads.y[out_idx]
+
+        feedback.setProgressText(self.tr("Naming the jurisdictions"))
+        jurisdiction = self._jurisdictions(neighbours, name_field, reads, ox, oy, feedback)
+        feedback.setProgress(55)
+
+        feedback.setProgressText(self.tr("Measuring distances"))
+        distance = boundary_distances(
+            area,
+            boundary_crs,
+            bx[out_idx],
+            by[out_idx],
+            reads.transform_context,
+            feedback,
+            self.tr("Distances measured in {} (metres)."),
+        )
+        feedback.setProgress(65)
+        if feedback.isCanceled():
+            raise Cancelled()
+        warn_null_island(self, ox, oy, reads.crs, reads.transform_context, feedback)
+        table = unique_name(reads.table, ["jurisdiction", "distance_m"], feedback, self)
+        out, summary = outside_table(table, out_idx, jurisdiction, distance)
+
+        feedback.setProgressText(self.tr("Writing"))
+        dest, n_out = write_output(
+            self,
+            parameters,
+            self.OUTPUT,
+            context,
+            feedback,
+            out,
+            style="outside",
+            x=ox,
+            y=oy,
+            crs=reads.crs,
+            progress=progress_span(feedback, 65, 98),
+        )
+        summary_dest, _ = write_output(self, parameters, self.OUTPUT_SUMMARY, context, feedback, summary)
+        check_accounted(len(reads), n_out, result.inside_count, result.missing_count)
+        finite = distance[np.isfinite(distance)]
+        max_distance = float(finite.max()) if len(finite) else 0.0
+        self._log(reads, n_out, result, _area_name(boundary), summary, feedback)
+        return {
+            self.OUTPUT: dest,
+            self.OUTPUT_SUMMARY: summary_dest,
+            self.OUTSIDE_COUNT: n_out,
+            self.INSIDE_COUNT: result.inside_count,
+            self.MISSING_LOCATION_COUNT: result.missing_count,
+            self.UNNAMED_COUNT: int((jurisdiction == UNNAMED).sum()),
+            self.MAX_DISTANCE_M: max_distance,
+        }
+
+    def _boundary(self, parameters: Dict, context, feedback) -> Tuple[Polygons, object]:
+        """The BOUNDARY polygons, and the area they cover dissolved into one."""
         boundary = read_polygons(self, parameters, self.BOUNDARY, context, feedback)
         area = dissolve(boundary.geoms)
         if area is None:
@@ -182,99 +232,24 @@ class JurisdictionAlgorithm(AlprAlgorithm):
                 path=boundary.name,
                 hint="Choose a BOUNDARY layer holding the jurisdiction's polygon(s)",
             )
-        neighbours = read_polygons(self, parameters, self.NEIGHBOURS, context, feedback)
-        name_field = self._name_field(parameters, context, neighbours) if neighbours is not None else None
+        return boundary, area
 
-        feedback.setProgressText(self.tr("Reading the reads"))
-        frame = read_frame(
-            self,
-            parameters,
-            self.INPUT,
-            context,
-            progress=lambda f: feedback.setProgress(30 * f),
-            cancelled=feedback.isCanceled,
-        )
-        if feedback.isCanceled():
-            raise Cancelled()
-        crs = reads_crs(frame, layer_name, feedback, self)
-        boundary_crs = polygons_crs(boundary, crs, feedback, self)
+    def _jurisdictions(self, neighbours: Optional[Polygons], name_field, reads, ox, oy, feedback) -> np.ndarray:
+        """The name of the neighbour holding each read outside (``UNNAMED`` where none does)."""
+        if neighbours is None or not len(ox):
+            return np.full(len(ox), UNNAMED, dtype=object)
+        ncrs = polygons_crs(neighbours, reads.crs, feedback, self)
+        nx, ny = transform_xy(ox, oy, reads.crs, ncrs, reads.transform_context)
+        names = neighbours.table[name_field].tolist() if name_field else [None] * len(neighbours.geoms)
+        return neighbour_names(nx, ny, neighbours.geoms, names)
 
-        feedback.setProgressText(self.tr("Testing the reads against the boundary"))
-        bx, by = transform_xy(frame.x, frame.y, crs, boundary_crs, transform_context)
-        result = classify(bx, by, area)
-        # A read that cannot be placed in the boundary's CRS is far from it: outside, distance unknown.
-        stray = np.isfinite(frame.x) & np.isfinite(frame.y) & ~(np.isfinite(bx) & np.isfinite(by))
-        if stray.any():
-            feedback.pushWarning(
-                self.tr("{} reads could not be transformed to the boundary's CRS: they count as outside.").format(
-                    int(stray.sum())
-                )
-            )
-            result.outside[stray] = True
-            result.missing[stray] = False
-        feedback.setProgress(45)
-        if feedback.isCanceled():
-            raise Cancelled()
-        out_idx = np.flatnonzero(result.outside)
-        ox, oy = frame.x[out_idx], frame.y[out_idx]
-
-        feedback.setProgressText(self.tr("Naming the jurisdictions"))
-        if neighbours is not None and len(out_idx):
-            ncrs = polygons_crs(neighbours, crs, feedback, self)
-            nx, ny = transform_xy(ox, oy, crs, ncrs, transform_context)
-            names = neighbours.table[name_field].tolist() if name_field else [None] * len(neighbours.geoms)
-            jurisdiction = neighbour_names(nx, ny, neighbours.geoms, names)
-        else:
-            jurisdiction = np.full(len(out_idx), UNNAMED, dtype=object)
-        feedback.setProgress(55)
-
-        feedback.setProgressText(self.tr("Measuring distances"))
-        distance = self._distances(area, boundary_crs, bx[out_idx], by[out_idx], transform_context, feedback)
-        feedback.setProgress(65)
-        if feedback.isCanceled():
-            raise Cancelled()
-
-        warn_null_island(self, ox, oy, crs, transform_context, feedback)
-
-        table = unique_name(frame.table, ["jurisdiction", "distance_m"], feedback, self)
-        out = table.iloc[out_idx].reset_index(drop=True)
-        out["jurisdiction"] = pd.Series(jurisdiction, dtype=object)
-        out["distance_m"] = distance
-        times = table["read_time"].iloc[out_idx] if "read_time" in table.columns else None
-        devices = table["device"].iloc[out_idx] if "device" in table.columns else None
-        summary = by_jurisdiction(jurisdiction, distance, times, devices)
-
-        feedback.setProgressText(self.tr("Writing"))
-        dest, n_out = write_frame(
-            self,
-            parameters,
-            self.OUTPUT,
-            context,
-            out,
-            x=ox,
-            y=oy,
-            crs=crs,
-            progress=lambda f: feedback.setProgress(65 + 33 * f),
-            cancelled=feedback.isCanceled,
-        )
-        if feedback.isCanceled():
-            raise Cancelled()
-        style_vector_output(dest, "outside", context, feedback)
-        summary_dest, _ = write_frame(self, parameters, self.OUTPUT_SUMMARY, context, summary)
-
-        n_in, n_missing = result.inside_count, result.missing_count
-        if n_out + n_in + n_missing != len(frame.table):  # cheap, and it catches real bugs
-            raise QgsProcessingException(
-                self.tr("Internal error: {} reads unaccounted for.").format(len(frame.table) - n_out - n_in - n_missing)
-            )
-        if not len(frame.table):
+    def _log(self, reads, n_out: int, result, area_name: str, summary, feedback) -> None:
+        if not len(reads):
             feedback.pushWarning(self.tr("The input layer has no features."))
-        located = n_out + n_in
-        finite = distance[np.isfinite(distance)]
-        max_distance = float(finite.max()) if len(finite) else 0.0
+        located = n_out + result.inside_count
         feedback.pushInfo(
             self.tr("{} of {} located reads ({:.1%}) are outside {}; {} reads have no location.").format(
-                n_out, located, n_out / located if located else 0.0, _area_name(boundary), n_missing
+                n_out, located, n_out / located if located else 0.0, area_name, result.missing_count
             )
         )
         for row in summary.itertuples(index=False):
@@ -283,30 +258,3 @@ class JurisdictionAlgorithm(AlprAlgorithm):
                     row.jurisdiction, row.read_count, row.median_distance_m, row.max_distance_m
                 )
             )
-        return {
-            self.OUTPUT: dest,
-            self.OUTPUT_SUMMARY: summary_dest,
-            self.OUTSIDE_COUNT: n_out,
-            self.INSIDE_COUNT: n_in,
-            self.MISSING_LOCATION_COUNT: n_missing,
-            self.UNNAMED_COUNT: int((jurisdiction == UNNAMED).sum()),
-            self.MAX_DISTANCE_M: max_distance,
-        }
-
-    def _distances(self, area, crs, x, y, transform_context, feedback) -> np.ndarray:
-        """Metres from each point (in ``crs``) to the boundary of ``area``, in a metric CRS."""
-        if not len(x):
-            return np.empty(0)
-        segments = spatial.boundary_segments(area)
-        minx, miny, maxx, maxy = area.bounds
-        work = working_crs(crs, np.array([(minx + maxx) / 2]), np.array([(miny + maxy) / 2]), transform_context)
-        if work != crs:
-            # Straight in degrees is not straight in metres: cut long edges before projecting.
-            segments = spatial.split_segments(segments, max(maxx - minx, maxy - miny) / 500)
-            ax, ay = transform_xy(segments[:, 0], segments[:, 1], crs, work, transform_context)
-            bx, by = transform_xy(segments[:, 2], segments[:, 3], crs, work, transform_context)
-            segments = np.column_stack([ax, ay, bx, by])
-            segments = segments[np.isfinite(segments).all(axis=1)]
-            x, y = transform_xy(x, y, crs, work, transform_context)
-            feedback.pushInfo(self.tr("Distances measured in {} (metres).").format(work.authid()))
-        return spatial.distance_to_segments(x, y, segments)

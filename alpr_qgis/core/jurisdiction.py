@@ -26,6 +26,7 @@ class Outside:
 
     outside: np.ndarray  # bool: a location beyond the boundary
     missing: np.ndarray  # bool: no location (neither inside nor outside)
+    unplaced: int = 0  # located reads that could not be placed in the boundary's CRS (counted outside)
 
     @property
     def inside(self) -> np.ndarray:
@@ -55,16 +56,40 @@ def dissolve(polygons: Sequence[Optional[object]]):
     return merged if not merged.is_empty else None
 
 
-def classify(x: np.ndarray, y: np.ndarray, boundary) -> Outside:
+def classify(x: np.ndarray, y: np.ndarray, boundary, located: Optional[np.ndarray] = None) -> Outside:
     """Which reads lie outside ``boundary`` (points on its border count as inside).
 
     ``x``/``y`` are in the boundary's CRS; NaN marks a read without a location.
+    ``located`` (optional): which reads had a location before they were
+    transformed; one that lost it in the transform is far from the boundary:
+    outside (distance unknown), counted in ``unplaced``.
     """
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
     missing = ~(np.isfinite(x) & np.isfinite(y))
     inside = spatial.covered(boundary, x, y)
-    return Outside(outside=~inside & ~missing, missing=missing)
+    outside = ~inside & ~missing
+    unplaced = 0
+    if located is not None:
+        stray = np.asarray(located, dtype=bool) & missing
+        unplaced = int(stray.sum())
+        outside = outside | stray
+        missing = missing & ~stray
+    return Outside(outside=outside, missing=missing, unplaced=unplaced)
+
+
+def outside_table(table: pd.DataFrame, outside: np.ndarray, jurisdiction: np.ndarray, distance_m: np.ndarray):
+    """(the rows of ``table`` at the indices ``outside`` with ``jurisdiction`` and ``distance_m``, their summary).
+
+    The summary is :func:`by_jurisdiction`'s, with first/last read and
+    devices when ``table`` has ``read_time`` / ``device``.
+    """
+    out = table.iloc[outside].reset_index(drop=True)
+    out["jurisdiction"] = pd.Series(jurisdiction, dtype=object)
+    out["distance_m"] = distance_m
+    times = table["read_time"].iloc[outside] if "read_time" in table.columns else None
+    devices = table["device"].iloc[outside] if "device" in table.columns else None
+    return out, by_jurisdiction(jurisdiction, distance_m, times, devices)
 
 
 def neighbour_names(
