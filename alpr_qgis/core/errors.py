@@ -12,6 +12,9 @@ marks the template so that Qt's ``pylupdate5`` (``make transup``) puts it in the
 catalogue under the context ``alpr_core``.  ``describe(translate)`` applies the
 caller's translation (the algorithm base passes ``QCoreApplication.translate``)
 to each template before filling it in; without ``translate`` it gives English.
+pylupdate5 skips a marked text followed by a trailing comma, so a marked text too
+long for one line is written over several lines in a statement ending ``# fmt: skip``
+(the formatter would add the comma); tests/core/test_errors_i18n.py checks it finds them all.
 """
 
 from __future__ import annotations

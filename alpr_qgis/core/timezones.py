@@ -14,7 +14,7 @@ from typing import Optional
 
 import numpy as np
 
-from alpr_qgis.core.errors import AlprInputError
+from alpr_qgis.core.errors import QT_TRANSLATE_NOOP, AlprInputError
 
 # The pinned release (requirements-dev.txt and the Makefile's `deps` install the same).
 TZFPY_VERSION = "2.1.1"
@@ -33,8 +33,9 @@ def check_timezone(name: Optional[str]) -> None:
         return
     if not is_zone(name):
         raise AlprInputError(
-            'TIMEZONE "{}" is not an IANA time-zone name.'.format(name),
-            hint="Use a name such as America/Los_Angeles, or leave it empty.",
+            QT_TRANSLATE_NOOP("alpr_core", 'TIMEZONE "{name}" is not an IANA time-zone name.'),
+            args={"name": name},
+            hint=QT_TRANSLATE_NOOP("alpr_core", "Use a name such as America/Los_Angeles, or leave it empty."),
         )
 
 

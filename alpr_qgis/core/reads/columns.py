@@ -8,7 +8,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 import numpy as np
 import pandas as pd
 
-from alpr_qgis.core.errors import AlprInputError
+from alpr_qgis.core.errors import QT_TRANSLATE_NOOP, AlprInputError
 from alpr_qgis.core.plates import plates_look_hashed
 from alpr_qgis.core.reads.locations import _PAIR_RE, _WKT_RE
 from alpr_qgis.core.reads.options import FieldMap, LoadOptions
@@ -224,9 +224,10 @@ def _require(frame: pd.DataFrame, name: Optional[str], param: str, path: str) ->
         if col == name or col.lower() == name.strip().lower():
             return col
     raise AlprInputError(
-        "{} names a field that is not in the file: {}.".format(param, name.strip()),
+        QT_TRANSLATE_NOOP("alpr_core", "{parameter} names a field that is not in the file: {name}."),
+        args={"parameter": param, "name": name.strip(), "fields": ", ".join(frame.columns)},
         path=path,
-        hint="Fields found: {}.".format(", ".join(frame.columns)),
+        hint=QT_TRANSLATE_NOOP("alpr_core", "Fields found: {fields}."),
     )
 
 
@@ -248,9 +249,12 @@ def detect_fields(frame: pd.DataFrame, options: LoadOptions, path: str) -> Field
     plate = pick("plate", "plate_field", _plate_like, 0.5)
     if not plate:
         raise AlprInputError(
-            "has no recognisable plate column.",
+            QT_TRANSLATE_NOOP("alpr_core", "has no recognisable plate column."),
+            args={"fields": found},
             path=path,
-            hint="Fields found: {}. Set PLATE_FIELD to the column holding the plates.".format(found),
+            hint=QT_TRANSLATE_NOOP(
+                "alpr_core", "Fields found: {fields}. Set PLATE_FIELD to the column holding the plates."
+            ),
         )
 
     # Coordinates: separate latitude/longitude win over a combined location.
@@ -259,9 +263,10 @@ def detect_fields(frame: pd.DataFrame, options: LoadOptions, path: str) -> Field
     location = _require(frame, options.location_field, "LOCATION_FIELD", path)
     if bool(lat) != bool(lon):
         raise AlprInputError(
-            "LAT_FIELD and LON_FIELD must be set together.",
+            QT_TRANSLATE_NOOP("alpr_core", "LAT_FIELD and LON_FIELD must be set together."),
+            args={"fields": found},
             path=path,
-            hint="Fields found: {}.".format(found),
+            hint=QT_TRANSLATE_NOOP("alpr_core", "Fields found: {fields}."),
         )
     if not (lat or location):
         lat = pick("lat", "lat_field", _numeric_share, 0.5)
@@ -271,19 +276,24 @@ def detect_fields(frame: pd.DataFrame, options: LoadOptions, path: str) -> Field
             location = pick("location", "location_field", _location_share, 0.5)
     if not (lat or location):
         raise AlprInputError(
-            "has no recognisable location: no latitude/longitude columns and no column of "
-            'coordinates such as "(37.80, -122.27)" or POINT(-122.27 37.80).',
+            QT_TRANSLATE_NOOP("alpr_core", "has no recognisable location: no latitude/longitude columns and no "
+                              'column of coordinates such as "(37.80, -122.27)" or POINT(-122.27 37.80).'),
+            args={"fields": found},
             path=path,
-            hint="Fields found: {}. Set LAT_FIELD and LON_FIELD, or LOCATION_FIELD.".format(found),
-        )
+            hint=QT_TRANSLATE_NOOP("alpr_core", "Fields found: {fields}. Set LAT_FIELD and LON_FIELD, or "
+                                   "LOCATION_FIELD."),
+        )  # fmt: skip
     if location and not lat and _location_share(_sample(frame[location])) < 0.5:
         raise AlprInputError(
-            'holds no coordinates (such as "(37.80, -122.27)" or POINT(-122.27 37.80)).',
+            QT_TRANSLATE_NOOP(
+                "alpr_core", 'holds no coordinates (such as "(37.80, -122.27)" or POINT(-122.27 37.80)).'
+            ),
+            args={"fields": found},
             path=path,
             field=location,
-            hint="It may hold beat codes or addresses. Fields found: {}. "
-            "Set LAT_FIELD and LON_FIELD instead.".format(found),
-        )
+            hint=QT_TRANSLATE_NOOP("alpr_core", "It may hold beat codes or addresses. Fields found: {fields}. "
+                                   "Set LAT_FIELD and LON_FIELD instead."),
+        )  # fmt: skip
 
     used = {plate, lat, lon, location}
     time = _detect_time(frame, options, path, used, found)
@@ -325,11 +335,12 @@ def _detect_time(frame: pd.DataFrame, options: LoadOptions, path: str, used: set
                 if _best_time_format(combined, options.time_format)[1] >= 0.5:
                     return (d, t)
     raise AlprInputError(
-        "has no recognisable timestamp column.",
+        QT_TRANSLATE_NOOP("alpr_core", "has no recognisable timestamp column."),
+        args={"fields": found},
         path=path,
-        hint="Fields found: {}. Set TIME_FIELD (and TIME_FORMAT if the times are written "
-        "unusually, e.g. %m/%d/%Y %I:%M:%S %p).".format(found),
-    )
+        hint=QT_TRANSLATE_NOOP("alpr_core", "Fields found: {fields}. Set TIME_FIELD (and TIME_FORMAT if the times "
+                               "are written unusually, e.g. %m/%d/%Y %I:%M:%S %p)."),
+    )  # fmt: skip
 
 
 def _fields_without_rows(header: List[str], options: LoadOptions, path: str) -> FieldMap:

@@ -10,7 +10,7 @@ from typing import Dict, List, Optional, Tuple
 import numpy as np
 import pandas as pd
 
-from alpr_qgis.core.errors import AlprInputError, Cancelled
+from alpr_qgis.core.errors import QT_TRANSLATE_NOOP, AlprInputError, Cancelled
 from alpr_qgis.core.plates import plates_look_hashed
 from alpr_qgis.core.reads.columns import _fields_without_rows, detect_fields
 from alpr_qgis.core.reads.locations import _WKT_EMPTY_RE, _numbers, parse_pairs
@@ -59,7 +59,7 @@ def load_reads(
     data, text, encoding = read_utf8(path)  # an ASCII file stays bytes unless the exact splitter needs text
     progress(0.05)
     if not (text.strip() if data is None else _NOT_ASCII_SPACE.search(data)):
-        raise AlprInputError("is empty: it holds no header and no records.", path=path)
+        raise AlprInputError(QT_TRANSLATE_NOOP("alpr_core", "is empty: it holds no header and no records."), path=path)
     table, _ = _load(data, text, encoding, path, options, progress, cancelled, parser)
     return table
 
@@ -127,9 +127,9 @@ def _load(
         raise NotStreamableError("a part of the file has another header")
     if n_records == 0 and known is None:
         raise AlprInputError(
-            "holds a header but no data records.",
+            QT_TRANSLATE_NOOP("alpr_core", "holds a header but no data records."),
             path=path,
-            hint="Check that the export is complete.",
+            hint=QT_TRANSLATE_NOOP("alpr_core", "Check that the export is complete."),
         )
     if cancelled():
         raise Cancelled()

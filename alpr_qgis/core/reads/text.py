@@ -16,7 +16,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from alpr_qgis.core.errors import AlprInputError, Cancelled
+from alpr_qgis.core.errors import QT_TRANSLATE_NOOP, AlprInputError, Cancelled
 from alpr_qgis.core.reads.options import (
     DELIMITERS,
     TOO_FEW_FIELDS,
@@ -56,21 +56,25 @@ def _file_bytes(path: str) -> bytes:
         with open(path, "rb") as handle:
             raw = handle.read()
     except OSError as err:
-        raise AlprInputError("cannot be opened ({}).".format(err.strerror or err), path=path) from None
+        raise AlprInputError(
+            QT_TRANSLATE_NOOP("alpr_core", "cannot be opened ({reason})."),
+            args={"reason": err.strerror or err},
+            path=path,
+        ) from None
     if raw[:2] == b"\x1f\x8b":
         try:
             raw = gzip.decompress(raw)
         except (OSError, EOFError, zlib.error):
             raise AlprInputError(
-                "is not a valid gzip file (it is truncated or damaged).",
+                QT_TRANSLATE_NOOP("alpr_core", "is not a valid gzip file (it is truncated or damaged)."),
                 path=path,
-                hint="Decompress it by hand to check it, or export it again.",
+                hint=QT_TRANSLATE_NOOP("alpr_core", "Decompress it by hand to check it, or export it again."),
             ) from None
     if raw[:4] == b"PK\x03\x04":
         raise AlprInputError(
-            "is a ZIP archive or a spreadsheet (XLSX), not delimited text.",
+            QT_TRANSLATE_NOOP("alpr_core", "is a ZIP archive or a spreadsheet (XLSX), not delimited text."),
             path=path,
-            hint="Unzip it, or save the sheet as CSV, and load that file.",
+            hint=QT_TRANSLATE_NOOP("alpr_core", "Unzip it, or save the sheet as CSV, and load that file."),
         )
     _check_header_width(raw, path)
     return raw
@@ -98,12 +102,13 @@ def _check_header_width(raw: bytes, path: str) -> None:
     fields = 1 + max(line.count(d) for d in (b",", b"|", b"\t", b";"))
     if fields > MAX_COLUMNS:
         raise AlprInputError(
-            "has a header of {:,} columns, more than any ALPR export holds (at most {:,} are read).".format(
-                fields, MAX_COLUMNS
-            ),
+            QT_TRANSLATE_NOOP("alpr_core", "has a header of {columns:,} columns, more than any ALPR export holds "
+                              "(at most {limit:,} are read)."),
+            args={"columns": fields, "limit": MAX_COLUMNS},
             path=path,
-            hint="Check that this is the export of the reads and that its first line is its header.",
-        )
+            hint=QT_TRANSLATE_NOOP("alpr_core", "Check that this is the export of the reads and that its first "
+                                   "line is its header."),
+        )  # fmt: skip
 
 
 def _check_not_binary(raw: bytes, path: str) -> None:
@@ -111,9 +116,9 @@ def _check_not_binary(raw: bytes, path: str) -> None:
     controls = sum(head.count(bytes([c])) for c in range(0, 32) if c not in (9, 10, 13, 12))
     if b"\x00" in head or (head and controls > len(head) * 0.01):
         raise AlprInputError(
-            "is not a text file (it holds binary data).",
+            QT_TRANSLATE_NOOP("alpr_core", "is not a text file (it holds binary data)."),
             path=path,
-            hint="Choose the CSV or delimited-text export of the reads.",
+            hint=QT_TRANSLATE_NOOP("alpr_core", "Choose the CSV or delimited-text export of the reads."),
         )
 
 
@@ -217,10 +222,11 @@ def split_records(text: str, delimiter: str, path: str, progress: Progress, canc
                 break
     except csv.Error as err:
         raise AlprInputError(
-            "cannot be split into records ({}).".format(err),
+            QT_TRANSLATE_NOOP("alpr_core", "cannot be split into records ({reason})."),
+            args={"reason": err},
             path=path,
             row=len(records) + 1,
-            hint="Check the quoting near that line.",
+            hint=QT_TRANSLATE_NOOP("alpr_core", "Check the quoting near that line."),
         ) from None
     if len(records) == len(lines):  # one line per record: the common case
         starts = np.arange(1, len(records) + 1, dtype=np.int64)
@@ -234,7 +240,7 @@ def split_records(text: str, delimiter: str, path: str, progress: Progress, canc
         blank[i] = not records[i][0].strip()
     filled = np.flatnonzero(~blank)
     if not len(filled):
-        raise AlprInputError("is empty: it holds no header and no records.", path=path)
+        raise AlprInputError(QT_TRANSLATE_NOOP("alpr_core", "is empty: it holds no header and no records."), path=path)
     head = int(filled[0])
     header = records[head]
     width = len(header)

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from alpr_qgis.core import timezones
-from alpr_qgis.core.errors import AlprInputError
+from alpr_qgis.core.errors import QT_TRANSLATE_NOOP, AlprInputError
 from alpr_qgis.core.reads.options import (
     ZONE_LOOKED_UP,
     ZONE_NO_COORDINATES,
@@ -62,6 +62,8 @@ def _strip_offsets(values: pd.Series) -> pd.Series:
     return values.str.replace(r"\s*" + _OFFSET_RE, "", regex=True)
 
 
+#: Shown instead of an example timestamp when the field also holds plates.
+_WITHHELD = "(value withheld: this field holds plates)"
 _FIXED_WIDTH = {"%Y": 4, "%y": 2, "%m": 2, "%d": 2, "%H": 2, "%I": 2, "%M": 2, "%S": 2, "%p": 2}
 
 
@@ -234,21 +236,22 @@ def parse_times(
     filled = text[text.to_numpy() != ""]
     chosen, share = (fmt, 1.0) if known and fmt else _best_time_format(_sample(filled), fmt)
     if len(filled) and share <= 0.0:
-        example = "(value withheld: this field holds plates)" if private else filled.iloc[0]
+        example = _WITHHELD if private else filled.iloc[0]
         if fmt:
             raise AlprInputError(
-                'matches none of the timestamps, such as "{}".'.format(example),
+                QT_TRANSLATE_NOOP("alpr_core", 'matches none of the timestamps, such as "{example}".'),
+                args={"example": example, "format": fmt},
                 path=path,
                 field=field_name,
-                value=None,
-                hint="TIME_FORMAT is {}; fix it (strptime codes, e.g. %m/%d/%Y %I:%M:%S %p) "
-                "or leave it empty to detect the format.".format(fmt),
-            )
+                hint=QT_TRANSLATE_NOOP("alpr_core", "TIME_FORMAT is {format}; fix it (strptime codes, e.g. "
+                                       "%m/%d/%Y %I:%M:%S %p) or leave it empty to detect the format."),
+            )  # fmt: skip
         raise AlprInputError(
-            'holds timestamps in a format that is not recognised, such as "{}".'.format(example),
+            QT_TRANSLATE_NOOP("alpr_core", 'holds timestamps in a format that is not recognised, such as "{example}".'),
+            args={"example": example},
             path=path,
             field=field_name,
-            hint="Set TIME_FORMAT (strptime codes, e.g. %m/%d/%Y %I:%M:%S %p).",
+            hint=QT_TRANSLATE_NOOP("alpr_core", "Set TIME_FORMAT (strptime codes, e.g. %m/%d/%Y %I:%M:%S %p)."),
         )
     # Exports repeat timestamps (several reads a second): parse each distinct text once.
     step = max(1, len(text) // _SAMPLE)

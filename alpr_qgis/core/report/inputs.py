@@ -13,7 +13,7 @@ from typing import Dict, Optional, Sequence, Tuple
 import numpy as np
 import pandas as pd
 
-from alpr_qgis.core.errors import AlprInputError
+from alpr_qgis.core.errors import QT_TRANSLATE_NOOP, AlprInputError
 
 
 @dataclass(frozen=True)
@@ -75,10 +75,16 @@ SPECS: Dict[str, ResultSpec] = {
 
 def _wrong_kind(parameter: str, layer: str, spec: ResultSpec, missing: Sequence[str]) -> AlprInputError:
     return AlprInputError(
-        '{} ("{}") is not {}: it has no field {}.'.format(
-            parameter, layer, spec.what, ", ".join('"{}"'.format(m) for m in missing)
+        QT_TRANSLATE_NOOP("alpr_core", '{parameter} ("{layer}") is not {what}: it has no field {missing}.'),
+        args={
+            "parameter": parameter,
+            "layer": layer,
+            "what": spec.what,
+            "missing": ", ".join('"{}"'.format(m) for m in missing),
+        },
+        hint=QT_TRANSLATE_NOOP(
+            "alpr_core", "Give {parameter} the layer that algorithm wrote, or leave {parameter} empty."
         ),
-        hint="Give {} the layer that algorithm wrote, or leave {} empty.".format(parameter, parameter),
     )
 
 
@@ -127,9 +133,16 @@ def numeric(table: pd.DataFrame, column: str, parameter: str, layer: str) -> np.
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0]) + 1
         raise AlprInputError(
-            '{} ("{}"), row {}, field "{}": "{}" is not a number.'.format(
-                parameter, layer, row, column, str(values.iloc[row - 1])[:40]
+            QT_TRANSLATE_NOOP(
+                "alpr_core", '{parameter} ("{layer}"), row {row}, field "{field}": "{value}" is not a number.'
             ),
-            hint="Give {} the layer its algorithm wrote, unchanged.".format(parameter),
+            args={
+                "parameter": parameter,
+                "layer": layer,
+                "row": row,
+                "field": column,
+                "value": str(values.iloc[row - 1])[:40],
+            },
+            hint=QT_TRANSLATE_NOOP("alpr_core", "Give {parameter} the layer its algorithm wrote, unchanged."),
         )
     return out.to_numpy(dtype=float)
