@@ -2,31 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Dict
+from typing import Dict, Optional, Tuple
 
 import numpy as np
 from qgis.core import (
     QgsProcessing,
     QgsProcessingException,
-    QgsProcessingOutputNumber,
     QgsProcessingOutputString,
-    QgsProcessingParameterFeatureSink,
-    QgsProcessingParameterFeatureSource,
-    QgsProcessingParameterField,
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
     QgsWkbTypes,
 )
 
 from alpr_qgis.algorithms.base import AlprAlgorithm
-from alpr_qgis.core import spatial
-from alpr_qgis.core.crime import ZONE_FIELDS, category_mask, compile_filter, crime_stats, hex_zones, zone_counts
+from alpr_qgis.core.crime import ZONE_FIELDS, category_mask, compile_filter, count_in_zones, crime_stats
 from alpr_qgis.core.errors import AlprInputError, Cancelled
 from alpr_qgis.core.hexgrid import HexGrid
-from alpr_qgis.qgis_io.crs import transform_xy, working_crs
-from alpr_qgis.qgis_io.inputs import polygons_crs, read_polygons, reads_crs, unique_name, warn_null_island
-from alpr_qgis.qgis_io.styles import style_vector_output
-from alpr_qgis.qgis_io.vector import read_frame, write_frame
+from alpr_qgis.qgis_io.crs import transform_xy
+from alpr_qgis.qgis_io.inputs import polygons_crs, read_polygons, unique_name
+from alpr_qgis.qgis_io.plumbing import polygon_geometry, progress_span, write_output
+from alpr_qgis.qgis_io.reads_input import read_reads
+from alpr_qgis.qgis_io.vector import read_frame
 
 
 class JoinCrimeAlgorithm(AlprAlgorithm):
@@ -41,9 +37,9 @@ class JoinCrimeAlgorithm(AlprAlgorithm):
     ZONE_COUNT = "ZONE_COUNT"
     READ_COUNT = "READ_COUNT"
     CRIME_COUNT = "CRIME_COUNT"
-    CRIMES_FILTERED_OUT = "CRIMES_FILTERED_OUT"
-    READS_IN_NO_ZONE = "READS_IN_NO_ZONE"
-    CRIMES_IN_NO_ZONE = "CRIMES_IN_NO_ZONE"
+    FILTERED_OUT_CRIME_COUNT = "FILTERED_OUT_CRIME_COUNT"
+    NO_ZONE_READ_COUNT = "NO_ZONE_READ_COUNT"
+    NO_ZONE_CRIME_COUNT = "NO_ZONE_CRIME_COUNT"
     MISSING_LOCATION_COUNT = "MISSING_LOCATION_COUNT"
     SPEARMAN = "SPEARMAN"
     TOP_CRIME_READ_SHARE = "TOP_CRIME_READ_SHARE"
@@ -86,9 +82,9 @@ class JoinCrimeAlgorithm(AlprAlgorithm):
             "their share of the crimes (<i>top_crime_share</i>) and of the reads "
             "(<i>top_crime_read_share</i>): if patrols followed crime, the two would be alike. "
             "<b>SUMMARY</b> says it in one sentence, also in the log.</p>"
-            "<p>Counts: READ_COUNT = the reads' zone counts + READS_IN_NO_ZONE + "
+            "<p>Counts: READ_COUNT = the reads' zone counts + NO_ZONE_READ_COUNT + "
             "MISSING_LOCATION_COUNT; CRIME_COUNT (crimes kept by the filter) = their zone counts + "
-            "CRIMES_IN_NO_ZONE (or without a location); CRIMES_FILTERED_OUT; ZONE_COUNT; SPEARMAN; "
+            "NO_ZONE_CRIME_COUNT (or without a location); FILTERED_OUT_CRIME_COUNT; ZONE_COUNT; SPEARMAN; "
             "TOP_CRIME_READ_SHARE.</p>"
             "<p>Caveats: recorded crime follows reporting and policing as much as crime itself, "
             "and p-values are naive (neighbouring zones are alike; the reads come from a few cars). "
@@ -100,19 +96,18 @@ class JoinCrimeAlgorithm(AlprAlgorithm):
 
     def initAlgorithm(self, config=None) -> None:  # noqa: N802 (Qt API)
         add = self.add_parameter
-        add(
-            QgsProcessingParameterFeatureSource(self.INPUT, self.tr("Reads"), [QgsProcessing.TypeVectorPoint]),
-            self.tr("ALPR reads, e.g. the output of alpr:cleanreads."),
-        )
-        add(
-            QgsProcessingParameterFeatureSource(self.CRIMES, self.tr("Crimes"), [QgsProcessing.TypeVectorPoint]),
+        self.add_source(self.INPUT, self.tr("Reads"), self.tr("ALPR reads, e.g. the output of alpr:cleanreads."))
+        self.add_source(
+            self.CRIMES,
+            self.tr("Crimes"),
             self.tr("Crime incidents as points (e.g. the police department's open data)."),
         )
-        add(
-            QgsProcessingParameterField(
-                self.CATEGORY_FIELD, self.tr("Category field"), None, self.CRIMES, optional=True
-            ),
+        self.add_field(
+            self.CATEGORY_FIELD,
+            self.tr("Category field"),
+            None,
             self.tr("The field holding each crime's category or offence (needed for CATEGORY_FILTER)."),
+            parent=self.CRIMES,
         )
         add(
             QgsProcessingParameterString(
@@ -120,11 +115,12 @@ class JoinCrimeAlgorithm(AlprAlgorithm):
             ),
             self.tr("Keep crimes whose category matches, case-insensitive, e.g. VEHICLE|AUTO|PLATE. Empty: all."),
         )
-        add(
-            QgsProcessingParameterFeatureSource(
-                self.ZONES, self.tr("Zones"), [QgsProcessing.TypeVectorPolygon], optional=True
-            ),
+        self.add_source(
+            self.ZONES,
+            self.tr("Zones"),
             self.tr("Polygons to count in (beats, tracts…). Empty: hexagons of CELL_SIZE."),
+            [QgsProcessing.TypeVectorPolygon],
+            optional=True,
         )
         add(
             QgsProcessingParameterNumber(
@@ -136,50 +132,117 @@ class JoinCrimeAlgorithm(AlprAlgorithm):
             ),
             self.tr("Distance between opposite edges of a hexagon, in metres (used without ZONES)."),
         )
-        self.addParameter(
-            QgsProcessingParameterFeatureSink(
-                self.OUTPUT, self.tr("Zones with reads and crimes"), QgsProcessing.TypeVectorPolygon
+        self.add_sink(self.OUTPUT, self.tr("Zones with reads and crimes"), QgsProcessing.TypeVectorPolygon)
+        self.add_sink(self.OUTPUT_STATS, self.tr("Reads against crime: statistics"), optional=True)
+        self.add_numbers(
+            (
+                (self.ZONE_COUNT, self.tr("Zones")),
+                (self.READ_COUNT, self.tr("Reads in the input")),
+                (self.CRIME_COUNT, self.tr("Crimes kept by the filter")),
+                (self.FILTERED_OUT_CRIME_COUNT, self.tr("Crimes left out by the filter")),
+                (self.NO_ZONE_READ_COUNT, self.tr("Reads in no zone")),
+                (self.NO_ZONE_CRIME_COUNT, self.tr("Crimes in no zone")),
+                (self.MISSING_LOCATION_COUNT, self.tr("Reads without a location")),
+                (self.SPEARMAN, self.tr("Spearman correlation of reads and crimes")),
+                (self.TOP_CRIME_READ_SHARE, self.tr("Share of reads in the top 20 % crime zones")),
             )
         )
-        self.addParameter(
-            QgsProcessingParameterFeatureSink(
-                self.OUTPUT_STATS,
-                self.tr("Reads against crime: statistics"),
-                QgsProcessing.TypeVector,
-                optional=True,
-                createByDefault=True,
-            )
-        )
-        for key, text in (
-            (self.ZONE_COUNT, self.tr("Zones")),
-            (self.READ_COUNT, self.tr("Reads in the input")),
-            (self.CRIME_COUNT, self.tr("Crimes kept by the filter")),
-            (self.CRIMES_FILTERED_OUT, self.tr("Crimes left out by the filter")),
-            (self.READS_IN_NO_ZONE, self.tr("Reads in no zone")),
-            (self.CRIMES_IN_NO_ZONE, self.tr("Crimes in no zone")),
-            (self.MISSING_LOCATION_COUNT, self.tr("Reads without a location")),
-            (self.SPEARMAN, self.tr("Spearman correlation of reads and crimes")),
-            (self.TOP_CRIME_READ_SHARE, self.tr("Share of reads in the top 20 % crime zones")),
-        ):
-            self.addOutput(QgsProcessingOutputNumber(key, text))
         self.addOutput(QgsProcessingOutputString(self.SUMMARY, self.tr("Reads against crime, in words")))
 
     def process(self, parameters: Dict, context, feedback) -> Dict:
-        source = self.parameterAsSource(parameters, self.INPUT, context)
-        if source is None:
-            raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
+        category_field, filter_text = self._category(parameters, context)
+        cell_size = self.parameterAsDouble(parameters, self.CELL_SIZE, context)
+
+        feedback.setProgressText(self.tr("Reading"))
+        zones = read_polygons(self, parameters, self.ZONES, context, feedback)
+        reads = read_reads(self, parameters, context, feedback, [], progress=progress_span(feedback, 0, 40))
+        crimes = read_frame(self, parameters, self.CRIMES, context, [category_field] if category_field else [])
+        keep = self._filter(crimes, category_field, filter_text, feedback)
+        crime_crs = crimes.crs if crimes.crs.isValid() else reads.crs
+        feedback.setProgress(45)
+
+        feedback.setProgressText(self.tr("Counting reads and crimes per zone"))
+        if zones is not None:
+            out_crs = polygons_crs(zones, reads.crs, feedback, self)
+            rx, ry = reads.to(out_crs)
+        else:
+            message = self.tr("Hexagons built in {} (metres); the output is in this CRS.")
+            out_crs, rx, ry = reads.in_metres(feedback, message)
+        cx, cy = transform_xy(crimes.x[keep], crimes.y[keep], crime_crs, out_crs, reads.transform_context)
+        grid = HexGrid(cell_size) if zones is None else None
+        counts, q, r = count_in_zones(
+            rx,
+            ry,
+            cx,
+            cy,
+            zones=zones.geoms if zones is not None else None,
+            grid=grid,
+            progress=progress_span(feedback, 45, 80),
+            cancelled=feedback.isCanceled,
+        )
+        table, geometry = self._output_table(zones, counts, grid, q, r, cell_size, feedback)
+        if feedback.isCanceled():
+            raise Cancelled()
+        feedback.setProgress(80)
+        for name in ZONE_FIELDS:
+            table[name] = counts[name].to_numpy()
+        stats = crime_stats(counts, filter_text)
+        summary = self._summary(stats)
+
+        feedback.setProgressText(self.tr("Writing"))
+        dest, n_zones = write_output(
+            self,
+            parameters,
+            self.OUTPUT,
+            context,
+            feedback,
+            table,
+            style="crime",
+            crs=out_crs,
+            progress=progress_span(feedback, 80, 98),
+            **geometry,
+        )
+        stats_dest, _ = write_output(self, parameters, self.OUTPUT_STATS, context, feedback, stats)
+
+        n_reads, missing, n_crimes = len(reads), reads.missing_count, int(keep.sum())
+        no_zone = n_reads - missing - int(counts["read_count"].sum())
+        no_zone_crimes = n_crimes - int(counts["crime_count"].sum())
+        if no_zone < 0 or no_zone_crimes < 0:  # cheap, and it catches real bugs
+            raise QgsProcessingException(self.tr("Internal error: reads or crimes counted twice."))
+        self._log(n_reads, no_zone, missing, n_crimes, no_zone_crimes, n_zones, len(crimes.x), summary, feedback)
+        row = stats.iloc[0]
+        return {
+            self.OUTPUT: dest,
+            self.OUTPUT_STATS: stats_dest,
+            self.ZONE_COUNT: n_zones,
+            self.READ_COUNT: n_reads,
+            self.CRIME_COUNT: n_crimes,
+            self.FILTERED_OUT_CRIME_COUNT: int((~keep).sum()),
+            self.NO_ZONE_READ_COUNT: no_zone,
+            self.NO_ZONE_CRIME_COUNT: no_zone_crimes,
+            self.MISSING_LOCATION_COUNT: missing,
+            self.SPEARMAN: _number(row["spearman"]),
+            self.TOP_CRIME_READ_SHARE: _number(row["top_crime_read_share"]),
+            self.SUMMARY: summary,
+        }
+
+    def _output_table(self, zones, counts, grid, q, r, cell_size: float, feedback):
+        """(the zones' fields, or none for hexagons; ``write_frame`` geometry arguments)."""
+        if zones is not None:
+            table = unique_name(zones.table, ZONE_FIELDS, feedback, self).reset_index(drop=True)
+            return table, polygon_geometry(zones.geoms)
+        feedback.pushInfo(self.tr("{} hexagons of {} m hold a read or a crime.").format(len(q), cell_size))
+        return counts.iloc[:, :0].copy(), {"wkb": grid.wkb(q, r), "wkb_type": QgsWkbTypes.Polygon}
+
+    def _category(self, parameters: Dict, context) -> Tuple[Optional[str], str]:
+        """(CATEGORY_FIELD or None, CATEGORY_FILTER); a filter needs a field of CRIMES."""
         crimes_source = self.parameterAsSource(parameters, self.CRIMES, context)
         if crimes_source is None:
             raise QgsProcessingException(self.invalidSourceError(parameters, self.CRIMES))
-        layer_name = source.sourceName() or "the input layer"
-        crimes_name = crimes_source.sourceName() or "the crimes layer"
-        category_field = self.parameterAsString(parameters, self.CATEGORY_FIELD, context)
+        category_field = self.parameterAsString(parameters, self.CATEGORY_FIELD, context) or None
         filter_text = self.parameterAsString(parameters, self.CATEGORY_FILTER, context) or ""
-        pattern = compile_filter(filter_text)
-        cell_size = self.parameterAsDouble(parameters, self.CELL_SIZE, context)
-        transform_context = context.transformContext()
         crime_fields = [f.name() for f in crimes_source.fields()]
-        if pattern is not None and not category_field:
+        if compile_filter(filter_text) is not None and not category_field:
             raise AlprInputError(
                 "needs CATEGORY_FIELD, the field to match.",
                 field="CATEGORY_FILTER",
@@ -188,28 +251,17 @@ class JoinCrimeAlgorithm(AlprAlgorithm):
         if category_field and category_field not in crime_fields:
             raise AlprInputError(
                 'has no field "{}".'.format(category_field),
-                path=crimes_name,
+                path=crimes_source.sourceName() or "the crimes layer",
                 hint="Choose CATEGORY_FIELD among: {}".format(", ".join(crime_fields) or "(no fields)"),
             )
+        return category_field, filter_text
 
-        feedback.setProgressText(self.tr("Reading"))
-        zones = read_polygons(self, parameters, self.ZONES, context, feedback)
-        frame = read_frame(
-            self,
-            parameters,
-            self.INPUT,
-            context,
-            [],
-            progress=lambda f: feedback.setProgress(40 * f),
-            cancelled=feedback.isCanceled,
-        )
-        if feedback.isCanceled():
-            raise Cancelled()
-        crimes = read_frame(self, parameters, self.CRIMES, context, [category_field] if category_field else [])
-        crs = reads_crs(frame, layer_name, feedback, self)
-        crime_crs = crimes.crs if crimes.crs.isValid() else crs
-        warn_null_island(self, frame.x, frame.y, crs, transform_context, feedback)
-        keep = category_mask(crimes.table[category_field], pattern) if category_field else np.ones(len(crimes.x), bool)
+    def _filter(self, crimes, category_field: Optional[str], filter_text: str, feedback) -> np.ndarray:
+        """Which crimes CATEGORY_FILTER keeps (all without a filter), logged by category."""
+        pattern = compile_filter(filter_text)
+        if not category_field:
+            return np.ones(len(crimes.x), bool)
+        keep = category_mask(crimes.table[category_field], pattern)
         if pattern is not None:
             kept = crimes.table[category_field][keep].astype(str).value_counts()
             feedback.pushInfo(
@@ -222,98 +274,19 @@ class JoinCrimeAlgorithm(AlprAlgorithm):
             )
             if not keep.any():
                 feedback.pushWarning(self.tr("No crime matches CATEGORY_FILTER: every crime count is 0."))
-        crime_x, crime_y = crimes.x[keep], crimes.y[keep]
-        feedback.setProgress(45)
+        return keep
 
-        feedback.setProgressText(self.tr("Counting reads and crimes per zone"))
-        if zones is not None:
-            zcrs = polygons_crs(zones, crs, feedback, self)
-            rx, ry = transform_xy(frame.x, frame.y, crs, zcrs, transform_context)
-            cx, cy = transform_xy(crime_x, crime_y, crime_crs, zcrs, transform_context)
-            read_zone = spatial.locate(
-                rx, ry, zones.geoms, progress=lambda f: feedback.setProgress(45 + 35 * f), cancelled=feedback.isCanceled
-            )
-            crime_zone = spatial.locate(cx, cy, zones.geoms)
-            counts = zone_counts(read_zone, crime_zone, len(zones.geoms))
-            table = unique_name(zones.table, ZONE_FIELDS, feedback, self).reset_index(drop=True)
-            multi = [spatial.as_multipolygon(g) for g in zones.geoms]
-            geometry = {"wkb": [m.wkb if m is not None else None for m in multi], "wkb_type": QgsWkbTypes.MultiPolygon}
-            out_crs = zcrs
-        else:
-            work = working_crs(crs, frame.x, frame.y, transform_context)
-            if work != crs:
-                feedback.pushInfo(
-                    self.tr("Hexagons built in {} (metres); the output is in this CRS.").format(work.authid())
-                )
-            rx, ry = transform_xy(frame.x, frame.y, crs, work, transform_context)
-            cx, cy = transform_xy(crime_x, crime_y, crime_crs, work, transform_context)
-            grid = HexGrid(cell_size)
-            q, r, read_zone, crime_zone = hex_zones(grid, rx, ry, cx, cy)
-            counts = zone_counts(read_zone, crime_zone, len(q))
-            table = counts.iloc[:, :0].copy()
-            geometry = {"wkb": grid.wkb(q, r), "wkb_type": QgsWkbTypes.Polygon}
-            out_crs = work
-            feedback.pushInfo(self.tr("{} hexagons of {} m hold a read or a crime.").format(len(q), cell_size))
-        if feedback.isCanceled():
-            raise Cancelled()
-        feedback.setProgress(80)
-        for name in ZONE_FIELDS:
-            table[name] = counts[name].to_numpy()
-        stats = crime_stats(counts, filter_text)
-        summary = self._summary(stats)
-
-        feedback.setProgressText(self.tr("Writing"))
-        dest, n_zones = write_frame(
-            self,
-            parameters,
-            self.OUTPUT,
-            context,
-            table,
-            crs=out_crs,
-            progress=lambda f: feedback.setProgress(80 + 18 * f),
-            cancelled=feedback.isCanceled,
-            **geometry,
-        )
-        if feedback.isCanceled():
-            raise Cancelled()
-        style_vector_output(dest, "crime", context, feedback)
-        stats_dest, _ = write_frame(self, parameters, self.OUTPUT_STATS, context, stats)
-
-        n_reads = len(frame.x)
-        missing = int((~(np.isfinite(frame.x) & np.isfinite(frame.y))).sum())
-        in_zones = int(counts["read_count"].sum())
-        no_zone = n_reads - missing - in_zones
-        n_crimes = int(keep.sum())
-        crimes_in_zones = int(counts["crime_count"].sum())
-        if no_zone < 0 or crimes_in_zones > n_crimes:  # cheap, and it catches real bugs
-            raise QgsProcessingException(self.tr("Internal error: reads or crimes counted twice."))
+    def _log(self, n_reads, no_zone, missing, n_crimes, no_zone_crimes, n_zones, crimes_read, summary, feedback):
         if not n_reads:
             feedback.pushWarning(self.tr("The input layer has no features."))
-        if not len(crimes.x):
+        if not crimes_read:
             feedback.pushWarning(self.tr("The crimes layer has no features."))
         feedback.pushInfo(
             self.tr(
                 "{} reads ({} in no zone, {} without a location) and {} crimes ({} in no zone) in {} zones."
-            ).format(n_reads, no_zone, missing, n_crimes, n_crimes - crimes_in_zones, n_zones)
+            ).format(n_reads, no_zone, missing, n_crimes, no_zone_crimes, n_zones)
         )
         feedback.pushInfo(summary)
-        row = stats.iloc[0]
-        return {
-            self.OUTPUT: dest,
-            self.OUTPUT_STATS: stats_dest,
-            self.ZONE_COUNT: n_zones,
-            self.READ_COUNT: n_reads,
-            self.CRIME_COUNT: n_crimes,
-            self.CRIMES_FILTERED_OUT: int((~keep).sum()),
-            self.READS_IN_NO_ZONE: no_zone,
-            self.CRIMES_IN_NO_ZONE: n_crimes - crimes_in_zones,
-            self.MISSING_LOCATION_COUNT: missing,
-            self.SPEARMAN: float(row["spearman"]) if np.isfinite(row["spearman"]) else None,
-            self.TOP_CRIME_READ_SHARE: (
-                float(row["top_crime_read_share"]) if np.isfinite(row["top_crime_read_share"]) else None
-            ),
-            self.SUMMARY: summary,
-        }
 
     def _summary(self, stats) -> str:
         row = stats.iloc[0]
@@ -330,3 +303,7 @@ class JoinCrimeAlgorithm(AlprAlgorithm):
                 "The {} zones with the most crime (top 20 %) hold {:.0%} of the crimes but {:.0%} of the reads."
             ).format(int(row["top_crime_zones"]), row["top_crime_share"], row["top_crime_read_share"])
         return text
+
+
+def _number(value) -> Optional[float]:
+    return float(value) if np.isfinite(value) else None

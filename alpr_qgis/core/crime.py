@@ -145,3 +145,30 @@ def hex_zones(grid, rx: np.ndarray, ry: np.ndarray, cx: np.ndarray, cy: np.ndarr
         read_zone[rok] = cell_index(q, r, rq, rr)
         crime_zone[cok] = cell_index(q, r, cq, cr)
     return q, r, read_zone, crime_zone
+
+
+def count_in_zones(
+    rx: np.ndarray,
+    ry: np.ndarray,
+    cx: np.ndarray,
+    cy: np.ndarray,
+    *,
+    zones: Optional[list] = None,
+    grid=None,
+    progress=lambda f: None,
+    cancelled=lambda: False,
+) -> Tuple[pd.DataFrame, Optional[np.ndarray], Optional[np.ndarray]]:
+    """(``zone_counts`` of the reads ``rx``/``ry`` and crimes ``cx``/``cy``, q, r), all in one CRS.
+
+    Zones are the shapely polygons ``zones`` (a point on a shared border goes
+    to the first; q and r are None), else the hexagons of ``grid`` holding a
+    read or a crime (``hex_zones``; q and r name them).
+    """
+    if zones is not None:
+        from alpr_qgis.core import spatial
+
+        read_zone = spatial.locate(rx, ry, zones, progress=progress, cancelled=cancelled)
+        crime_zone = spatial.locate(cx, cy, zones)
+        return zone_counts(read_zone, crime_zone, len(zones)), None, None
+    q, r, read_zone, crime_zone = hex_zones(grid, rx, ry, cx, cy)
+    return zone_counts(read_zone, crime_zone, len(q)), q, r

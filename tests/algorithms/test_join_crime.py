@@ -54,8 +54,8 @@ def test_zones_with_an_auto_filter(feedback):
     assert [out[b]["read_count"] for b in "ABC"] == [20, 5, 1]
     assert [out[b]["crime_count"] for b in "ABC"] == [0, 1, 4]
     assert str(out["A"]["reads_per_crime"]) == "NULL" and out["C"]["reads_per_crime"] == pytest.approx(0.25)
-    assert (res["CRIME_COUNT"], res["CRIMES_FILTERED_OUT"], res["CRIMES_IN_NO_ZONE"]) == (7, 3, 2)
-    assert (res["READ_COUNT"], res["READS_IN_NO_ZONE"], res["MISSING_LOCATION_COUNT"]) == (29, 2, 1)
+    assert (res["CRIME_COUNT"], res["FILTERED_OUT_CRIME_COUNT"], res["NO_ZONE_CRIME_COUNT"]) == (7, 3, 2)
+    assert (res["READ_COUNT"], res["NO_ZONE_READ_COUNT"], res["MISSING_LOCATION_COUNT"]) == (29, 2, 1)
     assert res["ZONE_COUNT"] == 3 and res["SPEARMAN"] == pytest.approx(-1.0)
     stats = next(res["OUTPUT_STATS"].getFeatures())
     assert (stats["top_crime_zones"], stats["top_crime_share"]) == (1, pytest.approx(4 / 5))
@@ -80,7 +80,7 @@ def test_hexagons_in_utm_for_reads_in_degrees(feedback):
     feats = list(out.getFeatures())
     assert len(feats) == res["ZONE_COUNT"] > 3
     assert sum(f["read_count"] for f in feats) == 28 and sum(f["crime_count"] for f in feats) == 9
-    assert res["READS_IN_NO_ZONE"] == 0 and res["CRIMES_IN_NO_ZONE"] == 1
+    assert res["NO_ZONE_READ_COUNT"] == 0 and res["NO_ZONE_CRIME_COUNT"] == 1
     area = feats[0].geometry().area()
     assert area == pytest.approx(3**0.5 / 2 * 1000**2, rel=1e-9)  # hexagons 1 km across
 
@@ -121,7 +121,7 @@ def test_sample_reads_do_not_follow_crime(sample_reads):
     every = run(base)
     # README: -0.32 against auto-related crimes and -0.23 against all crimes (per tract)
     assert auto["SPEARMAN"] == pytest.approx(-0.32, abs=0.03) and every["SPEARMAN"] == pytest.approx(-0.23, abs=0.03)
-    assert (auto["CRIME_COUNT"], auto["CRIMES_FILTERED_OUT"]) == (355 + 268 + 95, 3019 - 718)
+    assert (auto["CRIME_COUNT"], auto["FILTERED_OUT_CRIME_COUNT"]) == (355 + 268 + 95, 3019 - 718)
     stats = next(auto["OUTPUT_STATS"].getFeatures())
     assert stats["top_crime_share"] > 0.6 and stats["top_crime_read_share"] < 0.1  # crime hubs are barely patrolled
 
