@@ -16,7 +16,7 @@ export XDG_RUNTIME_DIR ?= /tmp/runtime-$(shell id -u)
 
 APT_PACKAGES := qgis python3-qgis qgis-providers python3-pandas python3-shapely python3-scipy python3-statsmodels \
 	python3-matplotlib python3-venv python3-pip pyqt5-dev-tools qttools5-dev-tools xvfb xauth \
-	zip unzip git
+	zip unzip git postgresql-15-postgis-3 python3-psycopg2
 
 # Only for `make docs` (the picture of the HTML report), never for tests or the demo.
 DOCS_APT_PACKAGES := python3-pyqt5.qtwebkit
