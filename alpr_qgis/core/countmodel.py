@@ -42,7 +42,7 @@ from typing import Callable, List, Optional, Sequence, Tuple
 import numpy as np
 
 from alpr_qgis.core.census import numeric_column
-from alpr_qgis.core.errors import AlprInputError
+from alpr_qgis.core.errors import QT_TRANSLATE_NOOP, AlprInputError
 from alpr_qgis.core.lazy import lazy_module
 
 pd = lazy_module("pandas")
@@ -132,7 +132,9 @@ def add_shares(
     for f in share_fields:
         if f == exposure_field:
             raise AlprInputError(
-                "is the exposure: its share of itself is 100 %.", field=f, hint="Remove it from SHARE_PREDICTORS"
+                QT_TRANSLATE_NOOP("alpr_core", "is the exposure: its share of itself is 100 %."),
+                field=f,
+                hint=QT_TRANSLATE_NOOP("alpr_core", "Remove it from SHARE_PREDICTORS"),
             )
         counts = numeric_column(table, f, source, "SHARE_PREDICTORS", ids).to_numpy(dtype=float)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -165,12 +167,16 @@ def model_data(
     for p in predictors:
         if p in (count_field, exposure_field):
             raise AlprInputError(
-                "is the count or the exposure, not a predictor.",
+                QT_TRANSLATE_NOOP("alpr_core", "is the count or the exposure, not a predictor."),
                 field=p,
-                hint="Remove it from PREDICTORS",
+                hint=QT_TRANSLATE_NOOP("alpr_core", "Remove it from PREDICTORS"),
             )
         if p in seen:
-            raise AlprInputError("is listed twice in PREDICTORS.", field=p, hint="List each predictor once")
+            raise AlprInputError(
+                QT_TRANSLATE_NOOP("alpr_core", "is listed twice in PREDICTORS."),
+                field=p,
+                hint=QT_TRANSLATE_NOOP("alpr_core", "List each predictor once"),
+            )
         seen.add(p)
     count = numeric_column(table, count_field, source, "COUNT_FIELD", ids).to_numpy(dtype=float)
     exposure = numeric_column(table, exposure_field, source, "EXPOSURE_FIELD", ids).to_numpy(dtype=float)
@@ -181,31 +187,35 @@ def model_data(
     if (count[finite_count] < 0).any():
         i = int(np.flatnonzero(finite_count & (count < 0))[0])
         raise AlprInputError(
-            "is negative: a count model needs counts of 0 or more.",
+            QT_TRANSLATE_NOOP("alpr_core", "is negative: a count model needs counts of 0 or more."),
             path=source,
             row=int(ids[i]) if ids is not None else i + 1,
             field=count_field,
             value=count[i],
-            hint="Choose a COUNT_FIELD of counts, e.g. read_count",
+            hint=QT_TRANSLATE_NOOP("alpr_core", "Choose a COUNT_FIELD of counts, e.g. read_count"),
         )
     fractional = finite_count & (np.abs(count - np.round(count)) > 1e-9)
     if fractional.any():
         i = int(np.flatnonzero(fractional)[0])
         raise AlprInputError(
-            "is not a whole number: a count model needs counts, not rates or shares.",
+            QT_TRANSLATE_NOOP("alpr_core", "is not a whole number: a count model needs counts, not rates or shares."),
             path=source,
             row=int(ids[i]) if ids is not None else i + 1,
             field=count_field,
             value=count[i],
-            hint="Choose a COUNT_FIELD of counts, e.g. read_count, and put the population in EXPOSURE_FIELD",
+            hint=QT_TRANSLATE_NOOP(
+                "alpr_core", "Choose a COUNT_FIELD of counts, e.g. read_count, and put the population in EXPOSURE_FIELD"
+            ),
         )
     positive = np.isfinite(exposure) & (exposure > 0)
     if n_all and not positive.any():
         raise AlprInputError(
-            "has no positive value: the exposure (population or area) must be above 0 in some unit.",
+            QT_TRANSLATE_NOOP(
+                "alpr_core", "has no positive value: the exposure (population or area) must be above 0 in some unit."
+            ),
             path=source,
             field=exposure_field,
-            hint="Choose another EXPOSURE_FIELD, e.g. population",
+            hint=QT_TRANSLATE_NOOP("alpr_core", "Choose another EXPOSURE_FIELD, e.g. population"),
         )
     used = finite_count & positive
     reasons = {count_field: int((~finite_count).sum()), exposure_field: int((~positive).sum())}
@@ -218,30 +228,31 @@ def model_data(
     n_params = len(terms)  # + α for the negative binomial: checked by fit_count_model
     if n < n_params + 1:
         raise AlprInputError(
-            "{} unit(s) can enter the model (count, exposure > 0 and every predictor known), but a model with "
-            "{} parameter(s) needs at least {}.".format(n, n_params, n_params + 1),
+            QT_TRANSLATE_NOOP("alpr_core", "{units} unit(s) can enter the model (count, exposure > 0 and every "
+                              "predictor known), but a model with {parameters} parameter(s) needs at least {needed}."),
+            args={"units": n, "parameters": n_params, "needed": n_params + 1},
             path=source,
-            hint="Use fewer PREDICTORS or more units",
-        )
+            hint=QT_TRANSLATE_NOOP("alpr_core", "Use fewer PREDICTORS or more units"),
+        )  # fmt: skip
     design = np.column_stack([np.ones(n)] + [c[used] for c in columns])
     # A predictor that adds nothing to the ones before it (constant, or a combination of them).
     for j in range(1, design.shape[1]):
         scaled = design[:, : j + 1] / np.maximum(np.abs(design[:, : j + 1]).max(axis=0), 1e-300)
         if np.linalg.matrix_rank(scaled) <= j:
             raise AlprInputError(
-                "is constant, or a combination of the predictors before it, over the units in the model: its "
-                "effect cannot be estimated.",
+                QT_TRANSLATE_NOOP("alpr_core", "is constant, or a combination of the predictors before it, over the "
+                                  "units in the model: its effect cannot be estimated."),
                 path=source,
                 field=terms[j],
-                hint="Remove it from PREDICTORS",
-            )
+                hint=QT_TRANSLATE_NOOP("alpr_core", "Remove it from PREDICTORS"),
+            )  # fmt: skip
     y = count[used]
     if not (y > 0).any():
         raise AlprInputError(
-            "is 0 in every unit of the model: there is nothing to model.",
+            QT_TRANSLATE_NOOP("alpr_core", "is 0 in every unit of the model: there is nothing to model."),
             path=source,
             field=count_field,
-            hint="Check COUNT_FIELD",
+            hint=QT_TRANSLATE_NOOP("alpr_core", "Check COUNT_FIELD"),
         )
     return ModelData(y, exposure[used], design, terms, used, n_all - n, reasons)
 
@@ -294,7 +305,11 @@ def fit_count_model(data: ModelData, family: str = "negative_binomial") -> Count
     """Fit ``family`` (``poisson`` or ``negative_binomial``) to ``data``; ``AlprInputError`` when it does not converge."""
     if family not in FAMILIES:
         raise AlprInputError(
-            "is not a model family.", field="FAMILY", value=family, hint="Choose one of: " + ", ".join(FAMILIES)
+            QT_TRANSLATE_NOOP("alpr_core", "is not a model family."),
+            args={"families": ", ".join(FAMILIES)},
+            field="FAMILY",
+            value=family,
+            hint=QT_TRANSLATE_NOOP("alpr_core", "Choose one of: {families}"),
         )
     require_statsmodels()
     offset = np.log(data.exposure)
@@ -315,11 +330,12 @@ def fit_count_model(data: ModelData, family: str = "negative_binomial") -> Count
         )
     if len(data.y) < data.design.shape[1] + 2:
         raise AlprInputError(
-            "{} unit(s) can enter the model, but a negative binomial model with {} parameter(s) and its "
-            "dispersion needs at least {}.".format(len(data.y), data.design.shape[1], data.design.shape[1] + 2),
+            QT_TRANSLATE_NOOP("alpr_core", "{units} unit(s) can enter the model, but a negative binomial model with "
+                              "{parameters} parameter(s) and its dispersion needs at least {needed}."),
+            args={"units": len(data.y), "parameters": data.design.shape[1], "needed": data.design.shape[1] + 2},
             field="FAMILY",
-            hint="Use fewer PREDICTORS, more units, or FAMILY=poisson",
-        )
+            hint=QT_TRANSLATE_NOOP("alpr_core", "Use fewer PREDICTORS, more units, or FAMILY=poisson"),
+        )  # fmt: skip
     result = _fit_nb2(data.y, data.design, offset, np.asarray(poisson.params, dtype=float))
     params = np.asarray(result.params, dtype=float)
     bse = np.asarray(result.bse, dtype=float)
@@ -338,8 +354,8 @@ def fit_count_model(data: ModelData, family: str = "negative_binomial") -> Count
     )
 
 
-def _not_converged(what: str, hint: str) -> AlprInputError:
-    return AlprInputError("The {} fit did not converge: {}.".format(what, hint.rstrip(".")), field="FAMILY")
+def _not_converged(message: str, **args: object) -> AlprInputError:
+    return AlprInputError(message, args=args, field="FAMILY")
 
 
 def _fit_poisson(y: np.ndarray, design: np.ndarray, offset: np.ndarray, terms: Sequence[str]):
@@ -350,18 +366,22 @@ def _fit_poisson(y: np.ndarray, design: np.ndarray, offset: np.ndarray, terms: S
         try:
             res = sm.GLM(y, design, family=sm.families.Poisson(), offset=offset).fit()
         except (ValueError, np.linalg.LinAlgError, FloatingPointError) as err:
-            raise _not_converged("Poisson", "{} — check the predictors' values".format(err)) from None
+            raise _not_converged(
+                QT_TRANSLATE_NOOP(
+                    "alpr_core", "The Poisson fit did not converge: {error} — check the predictors' values."
+                ),
+                error=err,
+            ) from None
     params, bse = np.asarray(res.params, dtype=float), np.asarray(res.bse, dtype=float)
     # A fitted count near 0 means an estimate runs off to infinity (IRLS stops there and calls it converged).
     vanishing = bool((np.asarray(res.fittedvalues, dtype=float) < VANISHING_MEAN).any())
     if vanishing or not res.converged or not np.isfinite(params).all() or not np.isfinite(bse).all():
         bad = [t for t, b in zip(terms, bse) if not np.isfinite(b)]
         raise _not_converged(
-            "Poisson",
-            "an estimate runs off to infinity{} (e.g. a predictor that separates units with and without reads)".format(
-                " ({})".format(", ".join(bad)) if bad else ""
-            ),
-        )
+            QT_TRANSLATE_NOOP("alpr_core", "The Poisson fit did not converge: an estimate runs off to infinity{terms} "
+                              "(e.g. a predictor that separates units with and without reads)."),
+            terms=" ({})".format(", ".join(bad)) if bad else "",
+        )  # fmt: skip
     return res
 
 
@@ -480,13 +500,15 @@ def _fit_nb2(y: np.ndarray, design: np.ndarray, offset: np.ndarray, poisson_para
     if best is None:
         alphas = [p[-1] for p in candidates]
         if not candidates or min(alphas) < 1e-4:
-            hint = (
-                "its dispersion α goes to 0 (the counts vary no more than a Poisson's) or the search fails. "
-                "Use FAMILY=poisson, or fewer PREDICTORS"
-            )
-        else:
-            hint = "no maximum of the likelihood was found. Try fewer PREDICTORS, or FAMILY=poisson"
-        raise _not_converged("negative binomial", hint)
+            raise _not_converged(
+                QT_TRANSLATE_NOOP("alpr_core", "The negative binomial fit did not converge: its dispersion α goes to 0 "
+                                  "(the counts vary no more than a Poisson's) or the search fails. Use FAMILY=poisson, "
+                                  "or fewer PREDICTORS.")
+            )  # fmt: skip
+        raise _not_converged(
+            QT_TRANSLATE_NOOP("alpr_core", "The negative binomial fit did not converge: no maximum of the likelihood "
+                              "was found. Try fewer PREDICTORS, or FAMILY=poisson.")
+        )  # fmt: skip
     return best
 
 
