@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Dict, List
+from typing import Dict, List, Tuple
 
 import numpy as np
 from qgis.core import (
@@ -10,12 +10,8 @@ from qgis.core import (
     QgsGeometry,
     QgsProcessing,
     QgsProcessingException,
-    QgsProcessingOutputNumber,
     QgsProcessingOutputString,
     QgsProcessingParameterBoolean,
-    QgsProcessingParameterFeatureSink,
-    QgsProcessingParameterFeatureSource,
-    QgsProcessingParameterField,
     QgsProcessingParameterNumber,
     QgsUnitTypes,
     QgsWkbTypes,
@@ -27,20 +23,17 @@ from alpr_qgis.core.census import (
     KIND_COUNT,
     RATE_FIELDS,
     attribute_kinds,
-    attribute_stats,
+    compare_units,
     count_by_key,
     exposure_extremes,
-    numeric_column,
-    overall_rate,
     strongest,
-    unit_rates,
+    unit_values,
 )
 from alpr_qgis.core.errors import AlprInputError, Cancelled
 from alpr_qgis.core.lazy import lazy_module
-from alpr_qgis.qgis_io.crs import transform_xy
-from alpr_qgis.qgis_io.inputs import polygons_crs, read_polygons, reads_crs, unique_name, warn_null_island
-from alpr_qgis.qgis_io.styles import style_vector_output
-from alpr_qgis.qgis_io.vector import read_frame, write_frame
+from alpr_qgis.qgis_io.inputs import Polygons, polygons_crs, read_polygons, unique_name
+from alpr_qgis.qgis_io.plumbing import check_accounted, polygon_geometry, progress_span, write_output
+from alpr_qgis.qgis_io.reads_input import read_reads
 
 pd = lazy_module("pandas")
 
@@ -138,51 +131,44 @@ class JoinCensusAlgorithm(AlprAlgorithm):
 
     def initAlgorithm(self, config=None) -> None:  # noqa: N802 (Qt API)
         add = self.add_parameter
-        add(
-            QgsProcessingParameterFeatureSource(
-                self.INPUT, self.tr("Reads"), [QgsProcessing.TypeVectorPoint, QgsProcessing.TypeVector]
-            ),
+        self.add_source(
+            self.INPUT,
+            self.tr("Reads"),
             self.tr("ALPR reads: points for a spatial join, or any table with READ_KEY_FIELD for a key join."),
+            [QgsProcessing.TypeVectorPoint, QgsProcessing.TypeVector],
         )
-        add(
-            QgsProcessingParameterFeatureSource(
-                self.CENSUS, self.tr("Census units"), [QgsProcessing.TypeVectorPolygon, QgsProcessing.TypeVector]
-            ),
+        self.add_source(
+            self.CENSUS,
+            self.tr("Census units"),
             self.tr("Census polygons (tracts, block groups, ZIP areas), or a table joined on CENSUS_KEY_FIELD."),
+            [QgsProcessing.TypeVectorPolygon, QgsProcessing.TypeVector],
         )
-        add(
-            QgsProcessingParameterField(
-                self.POPULATION_FIELD, self.tr("Population field"), "population", self.CENSUS, optional=True
-            ),
+        self.add_field(
+            self.POPULATION_FIELD,
+            self.tr("Population field"),
+            "population",
             self.tr("Residents per unit (numeric; default: population)."),
+            parent=self.CENSUS,
         )
-        add(
-            QgsProcessingParameterField(
-                self.ATTRIBUTES,
-                self.tr("Attributes to compare"),
-                None,
-                self.CENSUS,
-                QgsProcessingParameterField.Any,
-                allowMultiple=True,
-                optional=True,
-            ),
+        self.add_field(
+            self.ATTRIBUTES,
+            self.tr("Attributes to compare"),
+            None,
             self.tr("Numeric census values compared with the read rate as given, e.g. per_capita_income."),
+            parent=self.CENSUS,
+            multiple=True,
         )
-        add(
-            QgsProcessingParameterField(
-                self.COUNT_ATTRIBUTES,
-                self.tr("Residents by group (counts, turned into shares)"),
-                None,
-                self.CENSUS,
-                QgsProcessingParameterField.Any,
-                allowMultiple=True,
-                optional=True,
-            ),
+        self.add_field(
+            self.COUNT_ATTRIBUTES,
+            self.tr("Residents by group (counts, turned into shares)"),
+            None,
             self.tr(
                 "Numeric census fields counting residents of a group, e.g. pop_white, pop_black: each is "
                 "divided by the population before comparing, and gets its exposure (the read rate where "
                 "the group lives)."
             ),
+            parent=self.CENSUS,
+            multiple=True,
         )
         add(
             QgsProcessingParameterBoolean(
@@ -204,43 +190,36 @@ class JoinCensusAlgorithm(AlprAlgorithm):
             ),
             self.tr("Units with fewer residents get null rates and stay out of the statistics."),
         )
-        add(
-            QgsProcessingParameterField(
-                self.READ_KEY_FIELD, self.tr("Read key field (key join)"), None, self.INPUT, optional=True
-            ),
+        self.add_field(
+            self.READ_KEY_FIELD,
+            self.tr("Read key field (key join)"),
+            None,
             self.tr("For reads already coded by tract or ZIP: the field holding the code."),
-            True,
+            advanced=True,
         )
-        add(
-            QgsProcessingParameterField(
-                self.CENSUS_KEY_FIELD, self.tr("Census key field (key join)"), None, self.CENSUS, optional=True
-            ),
+        self.add_field(
+            self.CENSUS_KEY_FIELD,
+            self.tr("Census key field (key join)"),
+            None,
             self.tr("The census field matching READ_KEY_FIELD (e.g. geoid, zip)."),
-            True,
+            parent=self.CENSUS,
+            advanced=True,
         )
-        self.addParameter(
-            QgsProcessingParameterFeatureSink(
-                self.OUTPUT, self.tr("Census units with read rates"), QgsProcessing.TypeVectorPolygon
+        self.add_sink(self.OUTPUT, self.tr("Census units with read rates"), QgsProcessing.TypeVectorPolygon)
+        self.add_sink(self.OUTPUT_STATS, self.tr("Census statistics"), optional=True)
+        self.add_numbers(
+            (
+                (self.READ_COUNT, self.tr("Reads in the input")),
+                (self.MATCHED_COUNT, self.tr("Reads in a census unit")),
+                (self.NO_UNIT_COUNT, self.tr("Reads in no census unit")),
+                (self.MISSING_LOCATION_COUNT, self.tr("Reads without a location")),
+                (self.UNIT_COUNT, self.tr("Census units")),
+                (self.COMPARED_UNIT_COUNT, self.tr("Units compared")),
+                (self.SMALL_UNIT_COUNT, self.tr("Units below the minimum population")),
+                (self.SKIPPED_UNIT_COUNT, self.tr("Units without a usable polygon")),
+                (self.READS_PER_1000, self.tr("Reads per 1,000 residents overall")),
             )
         )
-        self.addParameter(
-            QgsProcessingParameterFeatureSink(
-                self.OUTPUT_STATS,
-                self.tr("Census statistics"),
-                QgsProcessing.TypeVector,
-                optional=True,
-                createByDefault=True,
-            )
-        )
-        self.addOutput(QgsProcessingOutputNumber(self.READ_COUNT, self.tr("Reads in the input")))
-        self.addOutput(QgsProcessingOutputNumber(self.MATCHED_COUNT, self.tr("Reads in a census unit")))
-        self.addOutput(QgsProcessingOutputNumber(self.NO_UNIT_COUNT, self.tr("Reads in no census unit")))
-        self.addOutput(QgsProcessingOutputNumber(self.MISSING_LOCATION_COUNT, self.tr("Reads without a location")))
-        self.addOutput(QgsProcessingOutputNumber(self.UNIT_COUNT, self.tr("Census units")))
-        self.addOutput(QgsProcessingOutputNumber(self.COMPARED_UNIT_COUNT, self.tr("Units compared")))
-        self.addOutput(QgsProcessingOutputNumber(self.SMALL_UNIT_COUNT, self.tr("Units below the minimum population")))
-        self.addOutput(QgsProcessingOutputNumber(self.SKIPPED_UNIT_COUNT, self.tr("Units without a usable polygon")))
-        self.addOutput(QgsProcessingOutputNumber(self.READS_PER_1000, self.tr("Reads per 1,000 residents overall")))
         self.addOutput(QgsProcessingOutputString(self.SUMMARY, self.tr("Strongest relation, in words")))
 
     # ------------------------------------------------------------ helpers
@@ -300,10 +279,6 @@ class JoinCensusAlgorithm(AlprAlgorithm):
     # ------------------------------------------------------------ run
 
     def process(self, parameters: Dict, context, feedback) -> Dict:
-        source = self.parameterAsSource(parameters, self.INPUT, context)
-        if source is None:
-            raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
-        layer_name = source.sourceName() or "the input layer"
         pop_field = self.parameterAsString(parameters, self.POPULATION_FIELD, context) or "population"
         value_fields = self.parameterAsFields(parameters, self.ATTRIBUTES, context)
         kinds = attribute_kinds(  # {field: value or count}; a field in both lists is an error
@@ -319,9 +294,75 @@ class JoinCensusAlgorithm(AlprAlgorithm):
                 "A key join needs both READ_KEY_FIELD and CENSUS_KEY_FIELD.",
                 hint="Set both, or neither for a spatial join",
             )
-        key_mode = bool(read_key)
 
         feedback.setProgressText(self.tr("Reading the census units"))
+        units, has_polygons = self._units(parameters, context, feedback, key_mode=bool(read_key))
+        population, values = unit_values(units.table, pop_field, kinds, value_fields, units.name, units.fids)
+        feedback.setProgress(5)
+
+        feedback.setProgressText(self.tr("Reading the reads"))
+        if read_key:
+            counts, n_reads, no_unit, missing = self._count_by_key(
+                parameters, context, feedback, units, read_key, census_key
+            )
+            ucrs, usable = units.crs, np.ones(len(units.fids), dtype=bool)
+        else:
+            counts, n_reads, no_unit, missing, ucrs = self._count_in_units(parameters, context, feedback, units)
+            usable = np.array([g is not None for g in units.geoms], dtype=bool)
+        if feedback.isCanceled():
+            raise Cancelled()
+
+        feedback.setProgressText(self.tr("Rates and statistics"))
+        areas = self._areas_km2(units.geoms, ucrs, context) if has_polygons else None
+        found = compare_units(counts, population.to_numpy(), values, kinds, areas, min_population, usable)
+        compared = found.rates["compared"].to_numpy()
+        summary = self._summary(found.stats, found.overall, int(compared.sum()))
+        feedback.setProgress(70)
+
+        table = unique_name(units.table, RATE_FIELDS, feedback, self).reset_index(drop=True)
+        out = pd.concat([table, found.rates.drop(columns=["compared"])], axis=1)
+        feedback.setProgressText(self.tr("Writing"))
+        dest, n_units = write_output(
+            self,
+            parameters,
+            self.OUTPUT,
+            context,
+            feedback,
+            out,
+            style="census" if has_polygons else None,
+            crs=ucrs if has_polygons else None,
+            progress=progress_span(feedback, 70, 95),
+            **(polygon_geometry(units.geoms) if has_polygons else {}),
+        )
+        stats_dest, _ = write_output(self, parameters, self.OUTPUT_STATS, context, feedback, found.stats)
+
+        matched = int(counts[usable].sum())
+        check_accounted(n_reads, matched, no_unit, missing)
+        small, skipped = int((usable & ~compared).sum()), int((~usable).sum())
+        self._log(
+            n_reads, matched, no_unit, missing, n_units, int(compared.sum()), small, min_population, skipped, feedback
+        )
+        self._log_stats(found.stats, summary, feedback)
+        return {
+            self.OUTPUT: dest,
+            self.OUTPUT_STATS: stats_dest,
+            self.READ_COUNT: n_reads,
+            self.MATCHED_COUNT: matched,
+            self.NO_UNIT_COUNT: no_unit,
+            self.MISSING_LOCATION_COUNT: missing,
+            self.UNIT_COUNT: n_units,
+            self.COMPARED_UNIT_COUNT: int(compared.sum()),
+            self.SMALL_UNIT_COUNT: small,
+            self.SKIPPED_UNIT_COUNT: skipped,
+            self.READS_PER_1000: found.overall if np.isfinite(found.overall) else 0.0,
+            self.SUMMARY: summary,
+        }
+
+    def _units(self, parameters: Dict, context, feedback, key_mode: bool) -> Tuple[Polygons, bool]:
+        """(the CENSUS units, whether they are polygons); a spatial join needs polygons and points."""
+        source = self.parameterAsSource(parameters, self.INPUT, context)
+        if source is None:
+            raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
         census_source = self.parameterAsSource(parameters, self.CENSUS, context)
         if census_source is None:
             raise QgsProcessingException(self.invalidSourceError(parameters, self.CENSUS))
@@ -335,140 +376,58 @@ class JoinCensusAlgorithm(AlprAlgorithm):
         if not key_mode and QgsWkbTypes.geometryType(source.wkbType()) != QgsWkbTypes.PointGeometry:
             raise AlprInputError(
                 "has no points: a spatial join needs reads with locations.",
-                path=layer_name,
+                path=source.sourceName() or "the input layer",
                 hint="Choose a point INPUT layer, or join on READ_KEY_FIELD and CENSUS_KEY_FIELD",
             )
         units = read_polygons(self, parameters, self.CENSUS, context, feedback, geometry=has_polygons)
-        census_name = units.name
-        population = numeric_column(units.table, pop_field, census_name, "POPULATION_FIELD", units.fids)
-        values = pd.DataFrame(
-            {
-                a: numeric_column(
-                    units.table, a, census_name, "ATTRIBUTES" if a in value_fields else "COUNT_ATTRIBUTES", units.fids
-                )
-                for a in kinds
-            }
-        )
         if not len(units.fids):
             feedback.pushWarning(self.tr("The census layer has no features."))
-        feedback.setProgress(5)
+        return units, has_polygons
 
-        feedback.setProgressText(self.tr("Reading the reads"))
-        missing = 0
-        if key_mode:
-            for field, fields, where, param in (
-                (read_key, [f.name() for f in source.fields()], layer_name, "READ_KEY_FIELD"),
-                (census_key, list(units.table.columns), census_name, "CENSUS_KEY_FIELD"),
-            ):
-                if field not in fields:
-                    raise AlprInputError(
-                        'has no field "{}".'.format(field),
-                        path=where,
-                        hint="Choose {} among: {}".format(param, ", ".join(fields) or "(no fields)"),
-                    )
-            frame = read_frame(
-                self,
-                parameters,
-                self.INPUT,
-                context,
-                [read_key],
-                geometry=False,
-                progress=lambda f: feedback.setProgress(5 + 25 * f),
-                cancelled=feedback.isCanceled,
-            )
-            if feedback.isCanceled():
-                raise Cancelled()
-            n_reads = len(frame.table)
-            counts, unmatched, no_key = count_by_key(
-                frame.table[read_key], units.table[census_key], census_name, census_key, units.fids
-            )
-            no_unit = unmatched + no_key
-            if no_key:
-                feedback.pushWarning(self.tr("{} reads have no {}: counted in no unit.").format(no_key, read_key))
-            ucrs = units.crs
-            feedback.setProgress(65)
-        else:
-            frame = read_frame(
-                self,
-                parameters,
-                self.INPUT,
-                context,
-                [],
-                progress=lambda f: feedback.setProgress(5 + 25 * f),
-                cancelled=feedback.isCanceled,
-            )
-            if feedback.isCanceled():
-                raise Cancelled()
-            n_reads = len(frame.x)
-            crs = reads_crs(frame, layer_name, feedback, self)
-            ucrs = polygons_crs(units, crs, feedback, self)
-            warn_null_island(self, frame.x, frame.y, crs, context.transformContext(), feedback)
-            x, y = transform_xy(frame.x, frame.y, crs, ucrs, context.transformContext())
-            missing = int((~(np.isfinite(frame.x) & np.isfinite(frame.y))).sum())
-            lost = int((np.isfinite(frame.x) & ~np.isfinite(x)).sum())
-            if lost:
-                feedback.pushWarning(
-                    self.tr("{} reads could not be transformed to the census layer's CRS: in no unit.").format(lost)
+    def _count_by_key(self, parameters: Dict, context, feedback, units: Polygons, read_key: str, census_key: str):
+        """(reads per unit, reads, reads in no unit, reads without a location = 0): a key join."""
+        source = self.parameterAsSource(parameters, self.INPUT, context)
+        layer_name = source.sourceName() or "the input layer"
+        for field, fields, where, param in (
+            (read_key, [f.name() for f in source.fields()], layer_name, "READ_KEY_FIELD"),
+            (census_key, list(units.table.columns), units.name, "CENSUS_KEY_FIELD"),
+        ):
+            if field not in fields:
+                raise AlprInputError(
+                    'has no field "{}".'.format(field),
+                    path=where,
+                    hint="Choose {} among: {}".format(param, ", ".join(fields) or "(no fields)"),
                 )
-            feedback.setProgressText(self.tr("Finding the unit of each read"))
-            unit = spatial.locate(
-                x,
-                y,
-                units.geoms,
-                progress=lambda f: feedback.setProgress(30 + 35 * f),
-                cancelled=feedback.isCanceled,
-            )
-            counts = np.bincount(unit[unit >= 0], minlength=len(units.geoms)).astype(np.int64)
-            no_unit = n_reads - missing - int(counts.sum())
-        if feedback.isCanceled():
-            raise Cancelled()
-
-        feedback.setProgressText(self.tr("Rates and statistics"))
-        if key_mode:
-            usable = np.ones(len(units.fids), dtype=bool)
-        else:
-            usable = np.array([g is not None for g in units.geoms], dtype=bool)
-        areas = self._areas_km2(units.geoms, ucrs, context) if has_polygons else None
-        rates = unit_rates(counts, population.to_numpy(), areas, min_population, usable)
-        compared = rates["compared"].to_numpy()
-        bases = ("per_1000", "per_km2") if has_polygons else ("per_1000",)
-        counted = [a for a, kind in kinds.items() if kind == KIND_COUNT]
-        stats = attribute_stats(rates, values, population.to_numpy(), counts=counted, bases=bases)
-        overall = overall_rate(rates, population.to_numpy())
-        summary = self._summary(stats, overall, int(compared.sum()))
-        feedback.setProgress(70)
-
-        table = unique_name(units.table, RATE_FIELDS, feedback, self).reset_index(drop=True)
-        out = pd.concat([table, rates.drop(columns=["compared"])], axis=1)
-        feedback.setProgressText(self.tr("Writing"))
-        geometry = {}
-        if has_polygons:
-            multi = [spatial.as_multipolygon(g) for g in units.geoms]
-            geometry = {"wkb": [m.wkb if m is not None else None for m in multi], "wkb_type": QgsWkbTypes.MultiPolygon}
-        dest, n_units = write_frame(
-            self,
-            parameters,
-            self.OUTPUT,
-            context,
-            out,
-            crs=ucrs if has_polygons else None,
-            progress=lambda f: feedback.setProgress(70 + 25 * f),
-            cancelled=feedback.isCanceled,
-            **geometry,
+        reads = read_reads(
+            self, parameters, context, feedback, [read_key], geometry=False, progress=progress_span(feedback, 5, 30)
         )
-        if feedback.isCanceled():
-            raise Cancelled()
-        if has_polygons:
-            style_vector_output(dest, "census", context, feedback)
-        stats_dest, _ = write_frame(self, parameters, self.OUTPUT_STATS, context, stats)
+        counts, unmatched, no_key = count_by_key(
+            reads.table[read_key], units.table[census_key], units.name, census_key, units.fids
+        )
+        if no_key:
+            feedback.pushWarning(self.tr("{} reads have no {}: counted in no unit.").format(no_key, read_key))
+        feedback.setProgress(65)
+        return counts, len(reads.table), unmatched + no_key, 0
 
-        matched = int(counts[usable].sum())
-        if matched + no_unit + missing != n_reads:  # cheap, and it catches real bugs
-            raise QgsProcessingException(
-                self.tr("Internal error: {} reads unaccounted for.").format(n_reads - matched - no_unit - missing)
+    def _count_in_units(self, parameters: Dict, context, feedback, units: Polygons):
+        """(reads per unit, reads, reads in no unit, reads without a location, the units' CRS): a spatial join."""
+        reads = read_reads(self, parameters, context, feedback, [], progress=progress_span(feedback, 5, 30))
+        ucrs = polygons_crs(units, reads.crs, feedback, self)
+        x, y = reads.to(ucrs)
+        missing = reads.missing_count
+        lost = int((reads.located & ~np.isfinite(x)).sum())
+        if lost:
+            feedback.pushWarning(
+                self.tr("{} reads could not be transformed to the census layer's CRS: in no unit.").format(lost)
             )
-        small = int((usable & ~compared).sum())
-        skipped = int((~usable).sum())
+        feedback.setProgressText(self.tr("Finding the unit of each read"))
+        unit = spatial.locate(
+            x, y, units.geoms, progress=progress_span(feedback, 30, 65), cancelled=feedback.isCanceled
+        )
+        counts = np.bincount(unit[unit >= 0], minlength=len(units.geoms)).astype(np.int64)
+        return counts, len(reads), len(reads) - missing - int(counts.sum()), missing, ucrs
+
+    def _log(self, n_reads, matched, no_unit, missing, n_units, compared, small, min_population, skipped, feedback):
         if not n_reads:
             feedback.pushWarning(self.tr("The input layer has no features."))
         feedback.pushInfo(
@@ -478,7 +437,7 @@ class JoinCensusAlgorithm(AlprAlgorithm):
         )
         feedback.pushInfo(
             self.tr("{} units: {} compared, {} below {} residents or without population, {} without a polygon.").format(
-                n_units, int(compared.sum()), small, min_population, skipped
+                n_units, compared, small, min_population, skipped
             )
         )
         if no_unit:
@@ -487,6 +446,8 @@ class JoinCensusAlgorithm(AlprAlgorithm):
                     no_unit, no_unit / n_reads if n_reads else 0.0
                 )
             )
+
+    def _log_stats(self, stats, summary: str, feedback) -> None:
         for row in stats.itertuples(index=False):
             feedback.pushInfo(
                 self.tr("  {} ({}, {}): Spearman {:.3f} (p {:.2g}), Pearson {:.3f} (p {:.2g}), n {}").format(
@@ -507,17 +468,3 @@ class JoinCensusAlgorithm(AlprAlgorithm):
                     )
                 )
         feedback.pushInfo(summary)
-        return {
-            self.OUTPUT: dest,
-            self.OUTPUT_STATS: stats_dest,
-            self.READ_COUNT: n_reads,
-            self.MATCHED_COUNT: matched,
-            self.NO_UNIT_COUNT: no_unit,
-            self.MISSING_LOCATION_COUNT: missing,
-            self.UNIT_COUNT: n_units,
-            self.COMPARED_UNIT_COUNT: int(compared.sum()),
-            self.SMALL_UNIT_COUNT: small,
-            self.SKIPPED_UNIT_COUNT: skipped,
-            self.READS_PER_1000: overall if np.isfinite(overall) else 0.0,
-            self.SUMMARY: summary,
-        }

@@ -372,3 +372,51 @@ def count_by_key(
     counts = np.bincount(matched.dropna().astype(np.int64).to_numpy(), minlength=len(units)).astype(np.int64)
     unmatched = int(matched.isna().sum())
     return counts, unmatched, no_key
+
+
+# ------------------------------------------------------------------ the whole comparison
+
+
+@dataclass
+class Comparison:
+    """What ``compare_units`` finds: per-unit rates (with ``compared``), the statistics, the overall rate."""
+
+    rates: pd.DataFrame
+    stats: pd.DataFrame
+    overall: float
+
+
+def unit_values(
+    table: pd.DataFrame,
+    population_field: str,
+    kinds: Dict[str, str],
+    value_fields: Collection[str],
+    source: str,
+    ids: Optional[Sequence[int]] = None,
+) -> tuple:
+    """``(population, attribute values)`` of the census units, as numbers (``numeric_column``'s checks)."""
+    population = numeric_column(table, population_field, source, "POPULATION_FIELD", ids)
+    values = pd.DataFrame(
+        {
+            a: numeric_column(table, a, source, "ATTRIBUTES" if a in value_fields else "COUNT_ATTRIBUTES", ids)
+            for a in kinds
+        }
+    )
+    return population, values
+
+
+def compare_units(
+    counts: np.ndarray,
+    population: np.ndarray,
+    values: pd.DataFrame,
+    kinds: Dict[str, str],
+    areas: Optional[np.ndarray],
+    min_population: float,
+    usable: np.ndarray,
+) -> Comparison:
+    """Rates per unit and the statistics of every attribute (per km² too when ``areas`` are given)."""
+    rates = unit_rates(counts, population, areas, min_population, usable)
+    bases = ("per_1000", "per_km2") if areas is not None else ("per_1000",)
+    counted = [a for a, kind in kinds.items() if kind == KIND_COUNT]
+    stats = attribute_stats(rates, values, population, counts=counted, bases=bases)
+    return Comparison(rates, stats, overall_rate(rates, population))
