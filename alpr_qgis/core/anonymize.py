@@ -31,7 +31,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from alpr_qgis.core.errors import AlprInputError, Cancelled
+from alpr_qgis.core.errors import QT_TRANSLATE_NOOP, AlprInputError, Cancelled
 from alpr_qgis.core.lazy import lazy_module
 from alpr_qgis.core.plates import normalise_plates, normalised_codes
 
@@ -68,20 +68,27 @@ def read_key(
     given = [name for name, v in (("KEY", key), ("KEY_FILE", key_file), ("KEY_AUTHCFG", auth_secret)) if v]
     if len(given) > 1:
         raise AlprInputError(
-            "Set only one of {}, not both.".format(" and ".join(given)),
-            hint="KEY_AUTHCFG or KEY_FILE are the safe ones: KEY is stored in QGIS's history.",
+            QT_TRANSLATE_NOOP("alpr_core", "Set only one of {given}, not both."),
+            args={"given": " and ".join(given)},
+            hint=QT_TRANSLATE_NOOP(
+                "alpr_core", "KEY_AUTHCFG or KEY_FILE are the safe ones: KEY is stored in QGIS's history."
+            ),
         )
     if key_file:
         try:
             with open(key_file, "rb") as handle:
                 secret = handle.read().rstrip(b"\r\n")
         except OSError as err:
-            raise AlprInputError("cannot be read ({}).".format(err.strerror or err), path=key_file) from None
+            raise AlprInputError(
+                QT_TRANSLATE_NOOP("alpr_core", "cannot be read ({reason})."),
+                args={"reason": err.strerror or err},
+                path=key_file,
+            ) from None
         if not secret:
             raise AlprInputError(
-                "is empty: it holds no key.",
+                QT_TRANSLATE_NOOP("alpr_core", "is empty: it holds no key."),
                 path=key_file,
-                hint="Write a long random secret into it (e.g. 32 random bytes).",
+                hint=QT_TRANSLATE_NOOP("alpr_core", "Write a long random secret into it (e.g. 32 random bytes)."),
             )
         origin = "KEY_FILE"
     elif auth_secret:
@@ -92,11 +99,11 @@ def read_key(
         return secrets.token_bytes(32), "one-time"
     if len(secret) < MIN_KEY_BYTES:
         raise AlprInputError(
-            "{} holds a key of {} bytes: a secret shorter than {} bytes can be guessed.".format(
-                origin, len(secret), MIN_KEY_BYTES
-            ),
-            hint='Use a long random secret, e.g. the output of: python3 -c "import secrets; print(secrets.token_hex(32))".',
-        )
+            QT_TRANSLATE_NOOP("alpr_core", "{origin} holds a key of {size} bytes: a secret shorter than {minimum} bytes can be guessed."),
+            args={"origin": origin, "size": len(secret), "minimum": MIN_KEY_BYTES},
+            hint=QT_TRANSLATE_NOOP("alpr_core", 'Use a long random secret, e.g. the output of: python3 -c "import secrets; '
+                                   'print(secrets.token_hex(32))".'),
+        )  # fmt: skip
     return secret, origin
 
 
@@ -113,7 +120,10 @@ def key_file_exposed(key_file: Optional[str]) -> bool:
 def ids_for(normal_plates: Sequence[str], method: str, key: bytes) -> np.ndarray:
     """The id of each distinct normalised plate: keyed HMAC, random token, or None (``drop``)."""
     if method not in METHODS:
-        raise AlprInputError('METHOD "{}" is not one of {}.'.format(method, ", ".join(METHODS)))
+        raise AlprInputError(
+            QT_TRANSLATE_NOOP("alpr_core", 'METHOD "{method}" is not one of {choices}.'),
+            args={"method": method, "choices": ", ".join(METHODS)},
+        )
     if method == "drop":
         return np.full(len(normal_plates), None, dtype=object)
     if method == "hmac":
@@ -138,7 +148,10 @@ def plate_ids(plates: pd.Series, method: str, key: bytes) -> np.ndarray:
 def coarsen_times(times: pd.Series, precision: str) -> pd.Series:
     """Times floored to the minute, hour or day (``keep``: unchanged)."""
     if precision not in TIME_PRECISIONS:
-        raise AlprInputError('TIME_PRECISION "{}" is not one of {}.'.format(precision, ", ".join(TIME_PRECISIONS)))
+        raise AlprInputError(
+            QT_TRANSLATE_NOOP("alpr_core", 'TIME_PRECISION "{precision}" is not one of {choices}.'),
+            args={"precision": precision, "choices": ", ".join(TIME_PRECISIONS)},
+        )
     if precision == "keep":
         return times
     return pd.to_datetime(times).dt.floor(_FREQ[precision])
@@ -201,18 +214,27 @@ def release_fields(
     for name in keep_fields:
         if name.lower() == plate_field.lower():
             raise AlprInputError(
-                'KEEP_FIELDS names the plate field "{}": a release never keeps plates.'.format(name),
-                hint="Remove it from KEEP_FIELDS; plate_id stands for it in the release.",
+                QT_TRANSLATE_NOOP(
+                    "alpr_core", 'KEEP_FIELDS names the plate field "{name}": a release never keeps plates.'
+                ),
+                args={"name": name},
+                hint=QT_TRANSLATE_NOOP(
+                    "alpr_core", "Remove it from KEEP_FIELDS; plate_id stands for it in the release."
+                ),
             )
         if name.lower() in plate_names:
             raise AlprInputError(
-                'KEEP_FIELDS names "{}", which EXTRA_PLATE_FIELDS says holds plates.'.format(name),
-                hint="Remove it from one of the two lists.",
+                QT_TRANSLATE_NOOP(
+                    "alpr_core", 'KEEP_FIELDS names "{name}", which EXTRA_PLATE_FIELDS says holds plates.'
+                ),
+                args={"name": name},
+                hint=QT_TRANSLATE_NOOP("alpr_core", "Remove it from one of the two lists."),
             )
         if name.lower() not in lower:
             raise AlprInputError(
-                'KEEP_FIELDS names "{}", which the input layer does not have.'.format(name),
-                hint="Fields present: {}.".format(", ".join('"{}"'.format(c) for c in columns if c != "fid")),
+                QT_TRANSLATE_NOOP("alpr_core", 'KEEP_FIELDS names "{name}", which the input layer does not have.'),
+                args={"name": name, "fields": ", ".join('"{}"'.format(c) for c in columns if c != "fid")},
+                hint=QT_TRANSLATE_NOOP("alpr_core", "Fields present: {fields}."),
             )
     wanted = {f.lower() for f in ALLOWED_FIELDS} | {f.lower() for f in keep_fields}
     if time_field:

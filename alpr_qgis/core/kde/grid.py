@@ -8,7 +8,7 @@ from typing import Callable, Tuple
 
 import numpy as np
 
-from alpr_qgis.core.errors import AlprInputError
+from alpr_qgis.core.errors import QT_TRANSLATE_NOOP, AlprInputError
 
 Progress = Callable[[float], None]
 IsCancelled = Callable[[], bool]
@@ -49,24 +49,31 @@ class Grid:
         """
         if not (radius > 0 and math.isfinite(radius)):
             raise AlprInputError(
-                "is not a usable radius: give a distance greater than 0 m", field="RADIUS", value=radius
+                QT_TRANSLATE_NOOP("alpr_core", "is not a usable radius: give a distance greater than 0 m"),
+                field="RADIUS",
+                value=radius,
             )
         if not (pixel > 0 and math.isfinite(pixel)):
             raise AlprInputError(
-                "is not a usable pixel size: give a distance greater than 0 m", field="PIXEL_SIZE", value=pixel
+                QT_TRANSLATE_NOOP("alpr_core", "is not a usable pixel size: give a distance greater than 0 m"),
+                field="PIXEL_SIZE",
+                value=pixel,
             )
         x0, y0, x1, y1 = (float(v) for v in extent)
         if not all(math.isfinite(v) for v in (x0, y0, x1, y1)) or x1 < x0 or y1 < y0:
-            raise AlprInputError("is not a usable extent", field="EXTENT", value=extent)
+            raise AlprInputError(QT_TRANSLATE_NOOP("alpr_core", "is not a usable extent"), field="EXTENT", value=extent)
         x0, y0, x1, y1 = x0 - radius, y0 - radius, x1 + radius, y1 + radius
         rows = int(max(math.ceil((y1 - y0) / pixel) + 1, 1))
         cols = int(max(math.ceil((x1 - x0) / pixel) + 1, 1))
         if rows * cols > MAX_CELLS:
             raise AlprInputError(
-                "makes a raster of {} × {} cells, too large".format(rows, cols),
+                QT_TRANSLATE_NOOP("alpr_core", "makes a raster of {rows} × {columns} cells, too large"),
+                args={"rows": rows, "columns": cols, "limit": MAX_CELLS},
                 field="PIXEL_SIZE",
                 value=pixel,
-                hint="Use a larger pixel size or a smaller extent (at most {:,} cells).".format(MAX_CELLS),
+                hint=QT_TRANSLATE_NOOP(
+                    "alpr_core", "Use a larger pixel size or a smaller extent (at most {limit:,} cells)."
+                ),
             )
         return cls(x0, y0, x1, y1, float(pixel), rows, cols)
 
