@@ -21,7 +21,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QDate, QDateTime, QVariant
 
 from alpr_qgis.core import spatial
-from alpr_qgis.core.errors import AlprInputError, Cancelled
+from alpr_qgis.core.errors import QT_TRANSLATE_NOOP, AlprInputError, Cancelled
 from alpr_qgis.core.jurisdiction import near_null_island
 from alpr_qgis.core.lazy import lazy_module
 from alpr_qgis.qgis_io.crs import to_degrees
@@ -163,9 +163,9 @@ def reads_crs(frame: Frame, layer_name: str, feedback, alg) -> QgsCoordinateRefe
         )
     if not plausible:
         raise AlprInputError(
-            "has no CRS, and its coordinates are not longitudes and latitudes.",
+            QT_TRANSLATE_NOOP("alpr_core", "has no CRS, and its coordinates are not longitudes and latitudes."),
             path=layer_name,
-            hint="Set the layer's CRS (Layer Properties → Source) and run again.",
+            hint=QT_TRANSLATE_NOOP("alpr_core", "Set the layer's CRS (Layer Properties → Source) and run again."),
         )
     feedback.pushWarning(alg.tr("{} has no CRS; its coordinates are read as EPSG:4326 degrees.").format(layer_name))
     return QgsCoordinateReferenceSystem("EPSG:4326")

@@ -18,7 +18,7 @@ import numpy as np
 from qgis.core import QgsFeatureRequest, QgsProcessingException, QgsProviderRegistry, QgsWkbTypes
 from qgis.PyQt.QtCore import QVariant
 
-from alpr_qgis.core.errors import AlprInputError
+from alpr_qgis.core.errors import QT_TRANSLATE_NOOP, AlprInputError
 from alpr_qgis.core.jurisdiction import near_null_island
 from alpr_qgis.core.lazy import lazy_module
 from alpr_qgis.qgis_io.crs import to_degrees
@@ -157,9 +157,12 @@ def read_rejected(alg, parameters: Dict, key: str, context, reads_crs) -> Option
     lower = {f.name().lower(): f.name() for f in source.fields()}
     if "reason" not in lower:
         raise AlprInputError(
-            '{} ("{}") has no field "reason": it is not the REJECTED output of alpr:cleanreads.'.format(key, name),
-            hint="Give the rejected layer written by alpr:cleanreads, or leave REJECTED empty.",
-        )
+            QT_TRANSLATE_NOOP("alpr_core", '{parameter} ("{layer}") has no field "reason": it is not the REJECTED '
+                              "output of alpr:cleanreads."),
+            args={"parameter": key, "layer": name},
+            hint=QT_TRANSLATE_NOOP("alpr_core", "Give the rejected layer written by alpr:cleanreads, or leave REJECTED "
+                                   "empty."),
+        )  # fmt: skip
     wanted = [lower[f] for f in ("reason", "reasons", "read_id") if f in lower]
     has_geometry = QgsWkbTypes.geometryType(source.wkbType()) != QgsWkbTypes.NullGeometry
     frame = read_frame(alg, parameters, key, context, wanted, geometry=has_geometry)
