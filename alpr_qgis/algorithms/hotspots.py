@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 import math
-from typing import Dict, Optional
+from typing import Dict, Tuple
 
 import numpy as np
 from qgis.core import (
-    QgsCoordinateReferenceSystem,
-    QgsCoordinateTransform,
-    QgsCsException,
     QgsProcessing,
     QgsProcessingException,
     QgsProcessingMultiStepFeedback,
-    QgsProcessingOutputNumber,
-    QgsProcessingParameterFeatureSink,
-    QgsProcessingParameterFeatureSource,
     QgsProcessingParameterNumber,
     QgsWkbTypes,
 )
@@ -23,13 +17,11 @@ from qgis.core import (
 from alpr_qgis.algorithms.base import AlprAlgorithm
 from alpr_qgis.core.errors import Cancelled
 from alpr_qgis.core.hexgrid import HexGrid
-from alpr_qgis.core.hotspots import hotspots
-from alpr_qgis.qgis_io.crs import is_metric, transform_xy, working_crs
-from alpr_qgis.qgis_io.styles import style_vector_output
-from alpr_qgis.qgis_io.vector import read_frame, write_frame
-
-# More hexagons than this is a mistake (a tiny CELL_SIZE, far-off stray reads), not a map.
-MAX_CELLS = 1_000_000
+from alpr_qgis.core.hotspots import grid_cells, hotspots
+from alpr_qgis.qgis_io.boundary import boundary_area
+from alpr_qgis.qgis_io.crs import is_metric, working_crs
+from alpr_qgis.qgis_io.plumbing import check_accounted, progress_span, write_output
+from alpr_qgis.qgis_io.reads_input import read_reads
 
 
 class HotspotsAlgorithm(AlprAlgorithm):
@@ -41,7 +33,7 @@ class HotspotsAlgorithm(AlprAlgorithm):
     HOT_COUNT = "HOT_COUNT"
     COLD_COUNT = "COLD_COUNT"
     CELL_COUNT = "CELL_COUNT"
-    SKIPPED_COUNT = "SKIPPED_COUNT"
+    MISSING_LOCATION_COUNT = "MISSING_LOCATION_COUNT"
     OUTSIDE_COUNT = "OUTSIDE_COUNT"
 
     def name(self) -> str:
@@ -61,7 +53,7 @@ class HotspotsAlgorithm(AlprAlgorithm):
             "<p>Counts the reads in a grid of hexagons and finds where counts are significantly "
             "high (hot spots) or low (cold spots) with the Getis-Ord Gi* statistic.</p>"
             "<p><b>Reads</b> (INPUT): a point layer, e.g. the output of Load ALPR reads or Remove "
-            "misreads. Reads without geometry are skipped and counted (SKIPPED_COUNT).</p>"
+            "misreads. Reads without geometry are skipped and counted (MISSING_LOCATION_COUNT).</p>"
             "<p><b>Hexagon size (m)</b> (CELL_SIZE): the distance between opposite edges of a "
             "hexagon, in metres whatever the layer's CRS.</p>"
             "<p><b>Distance band (m)</b> (DISTANCE_BAND): hexagons whose centres are at most this "
@@ -82,9 +74,9 @@ class HotspotsAlgorithm(AlprAlgorithm):
             "blue for cold. Where Gi* is undefined (every count equal, or every hexagon in every "
             "band) z is 0 and the hexagon is not significant.</p>"
             "<p><b>Counts</b>: HOT_COUNT and COLD_COUNT hexagons (any confidence), CELL_COUNT "
-            "hexagons, SKIPPED_COUNT reads without geometry, OUTSIDE_COUNT reads in no hexagon of "
+            "hexagons, MISSING_LOCATION_COUNT reads without geometry, OUTSIDE_COUNT reads in no hexagon of "
             "the grid (beyond the boundary). Guarantee: the read_count total + OUTSIDE_COUNT + "
-            "SKIPPED_COUNT = the reads in INPUT.</p>"
+            "MISSING_LOCATION_COUNT = the reads in INPUT.</p>"
             "<p>p-values are not corrected for multiple testing, and reads are not independent "
             "(a few cars drive them): read significance as a guide to where patrols concentrate, "
             "not as proof.</p>"
@@ -94,47 +86,128 @@ class HotspotsAlgorithm(AlprAlgorithm):
         )
 
     def initAlgorithm(self, config=None) -> None:  # noqa: N802 (Qt API)
-        param = QgsProcessingParameterFeatureSource(
-            self.INPUT, self.tr("Reads"), [QgsProcessing.SourceType.TypeVectorPoint]
+        self.add_source(
+            self.INPUT,
+            self.tr("Reads"),
+            self.tr("Point layer of reads; reads without geometry are skipped and counted."),
+            [QgsProcessing.SourceType.TypeVectorPoint],
         )
-        param.setHelp(self.tr("Point layer of reads; reads without geometry are skipped and counted."))
-        self.addParameter(param)
-        param = QgsProcessingParameterNumber(
-            self.CELL_SIZE, self.tr("Hexagon size (m)"), QgsProcessingParameterNumber.Double, 500.0
+        self.add_parameter(
+            QgsProcessingParameterNumber(
+                self.CELL_SIZE, self.tr("Hexagon size (m)"), QgsProcessingParameterNumber.Double, 500.0
+            ),
+            self.tr("Distance between opposite edges of a hexagon, in metres."),
         )
-        param.setHelp(self.tr("Distance between opposite edges of a hexagon, in metres."))
-        self.addParameter(param)
-        param = QgsProcessingParameterNumber(
-            self.DISTANCE_BAND, self.tr("Distance band (m)"), QgsProcessingParameterNumber.Double, 1000.0
-        )
-        param.setHelp(
+        self.add_parameter(
+            QgsProcessingParameterNumber(
+                self.DISTANCE_BAND, self.tr("Distance band (m)"), QgsProcessingParameterNumber.Double, 1000.0
+            ),
             self.tr(
                 "Hexagons whose centres are at most this many metres apart are neighbours in Gi*. "
                 "Use at least the hexagon size."
-            )
+            ),
         )
-        self.addParameter(param)
-        param = QgsProcessingParameterFeatureSource(
+        self.add_source(
             self.BOUNDARY,
             self.tr("Boundary (the grid covers it)"),
+            self.tr("Polygons to cover with hexagons, e.g. the city limits; empty: the reads' extent."),
             [QgsProcessing.SourceType.TypeVectorPolygon],
             optional=True,
         )
-        param.setHelp(self.tr("Polygons to cover with hexagons, e.g. the city limits; empty: the reads' extent."))
-        self.addParameter(param)
-        self.addParameter(
-            QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Hotspots"), QgsProcessing.TypeVectorPolygon)
+        self.add_sink(self.OUTPUT, self.tr("Hotspots"), QgsProcessing.TypeVectorPolygon)
+        self.add_numbers(
+            (
+                (self.HOT_COUNT, self.tr("Hot-spot hexagons")),
+                (self.COLD_COUNT, self.tr("Cold-spot hexagons")),
+                (self.CELL_COUNT, self.tr("Hexagons")),
+                (self.MISSING_LOCATION_COUNT, self.tr("Reads without a location")),
+                (self.OUTSIDE_COUNT, self.tr("Reads outside the grid")),
+            )
         )
-        self.addOutput(QgsProcessingOutputNumber(self.HOT_COUNT, self.tr("Hot-spot hexagons")))
-        self.addOutput(QgsProcessingOutputNumber(self.COLD_COUNT, self.tr("Cold-spot hexagons")))
-        self.addOutput(QgsProcessingOutputNumber(self.CELL_COUNT, self.tr("Hexagons")))
-        self.addOutput(QgsProcessingOutputNumber(self.SKIPPED_COUNT, self.tr("Reads without geometry (skipped)")))
-        self.addOutput(QgsProcessingOutputNumber(self.OUTSIDE_COUNT, self.tr("Reads outside the grid")))
 
     def process(self, parameters: Dict, context, feedback) -> Dict:
+        cell_size, band = self._distances(parameters, context)
+        boundary_source = self.parameterAsSource(parameters, self.BOUNDARY, context)
+        if parameters.get(self.BOUNDARY) and boundary_source is None:
+            raise QgsProcessingException(self.invalidSourceError(parameters, self.BOUNDARY))
+
+        steps = QgsProcessingMultiStepFeedback(5, feedback)
+        steps.setCurrentStep(0)
+        reads = read_reads(
+            self,
+            parameters,
+            context,
+            feedback,
+            [],
+            progress=progress_span(steps, 0, 100),
+            null_island=False,
+            require_crs=True,
+        )
+        skipped = self._check_located(reads, feedback)
+
+        steps.setCurrentStep(1)
+        crs = self._working_crs(reads, boundary_source, feedback)
+        x, y = reads.to(crs)
+        x, y = x[reads.located], y[reads.located]
+        failed = ~(np.isfinite(x) & np.isfinite(y))
+        if failed.any():
+            feedback.pushWarning(
+                self.tr("{} reads could not be projected to {} and count as outside the grid.").format(
+                    int(failed.sum()), crs.authid()
+                )
+            )
+            x, y = x[~failed], y[~failed]
+        if feedback.isCanceled():
+            raise Cancelled()
+
+        steps.setCurrentStep(2)
+        grid = HexGrid(cell_size)
+        if boundary_source is not None:
+            area = boundary_area(boundary_source, self.BOUNDARY, crs, reads.transform_context, feedback.isCanceled)
+            cell_q, cell_r = grid_cells(grid, area=area)
+        elif not len(x):
+            raise QgsProcessingException(self.tr("None of the reads could be projected to {}.").format(crs.authid()))
+        else:
+            cell_q, cell_r = grid_cells(grid, x=x, y=y)
+        self._log_grid(len(cell_q), cell_size, band, feedback)
+
+        steps.setCurrentStep(3)
+        result = hotspots(
+            grid, cell_q, cell_r, x, y, band, progress=progress_span(steps, 0, 100), cancelled=feedback.isCanceled
+        )
+        table = result.table
+        outside = result.outside + int(failed.sum())
+        check_accounted(len(reads), int(table["read_count"].sum()), outside, skipped)
+        self._log_result(table, outside, feedback)
+
+        steps.setCurrentStep(4)
+        dest, _ = write_output(
+            self,
+            parameters,
+            self.OUTPUT,
+            context,
+            feedback,
+            table,
+            style="hotspots",
+            wkb=grid.wkb(cell_q, cell_r),
+            wkb_type=QgsWkbTypes.Polygon,
+            crs=crs,
+            progress=progress_span(steps, 0, 100),
+        )
+        classes = table["hotspot_class"]
+        return {
+            self.OUTPUT: dest,
+            self.HOT_COUNT: int((classes > 0).sum()),
+            self.COLD_COUNT: int((classes < 0).sum()),
+            self.CELL_COUNT: len(table),
+            self.MISSING_LOCATION_COUNT: skipped,
+            self.OUTSIDE_COUNT: outside,
+        }
+
+    def _distances(self, parameters: Dict, context) -> Tuple[float, float]:
+        """(CELL_SIZE, DISTANCE_BAND), both more than 0 m."""
         cell_size = self.parameterAsDouble(parameters, self.CELL_SIZE, context)
         band = self.parameterAsDouble(parameters, self.DISTANCE_BAND, context)
-        boundary_source = self.parameterAsSource(parameters, self.BOUNDARY, context)
         if not (math.isfinite(cell_size) and cell_size > 0):
             raise QgsProcessingException(
                 self.tr("CELL_SIZE must be more than 0 m (got {}). It is the distance between opposite edges.").format(
@@ -143,83 +216,43 @@ class HotspotsAlgorithm(AlprAlgorithm):
             )
         if not (math.isfinite(band) and band > 0):
             raise QgsProcessingException(self.tr("DISTANCE_BAND must be more than 0 m (got {}).").format(band))
-        if parameters.get(self.BOUNDARY) and boundary_source is None:
-            raise QgsProcessingException(self.invalidSourceError(parameters, self.BOUNDARY))
+        return cell_size, band
 
-        steps = QgsProcessingMultiStepFeedback(5, feedback)
-        steps.setCurrentStep(0)
-        frame = read_frame(
-            self,
-            parameters,
-            self.INPUT,
-            context,
-            fields=[],
-            progress=lambda f: steps.setProgress(100 * f),
-            cancelled=feedback.isCanceled,
-        )
-        if feedback.isCanceled():
-            raise Cancelled()
-        n_input = len(frame.x)
-        if n_input == 0:
+    def _check_located(self, reads, feedback) -> int:
+        """Reads without a location (logged); an empty layer, or one without any location, is an error."""
+        if not len(reads):
             raise QgsProcessingException(self.tr("INPUT has no reads: the layer is empty."))
-        located = np.isfinite(frame.x) & np.isfinite(frame.y)
-        skipped = int(n_input - located.sum())
-        if skipped == n_input:
+        skipped = reads.missing_count
+        if skipped == len(reads):
             raise QgsProcessingException(
-                self.tr("None of the {} reads in INPUT has a location (all geometries are null).").format(n_input)
+                self.tr("None of the {} reads in INPUT has a location (all geometries are null).").format(len(reads))
             )
         if skipped:
             feedback.pushInfo(self.tr("{} reads without geometry skipped.").format(skipped))
-        if not frame.crs.isValid():
-            raise QgsProcessingException(self.tr("INPUT has no CRS: set the layer's CRS so distances can be measured."))
         if feedback.isCanceled():
             raise Cancelled()
+        return skipped
 
-        steps.setCurrentStep(1)
-        transform_context = context.transformContext()
-        grid = HexGrid(cell_size)
-        if is_metric(frame.crs) or boundary_source is None:
-            crs = working_crs(frame.crs, frame.x, frame.y, transform_context)
+    def _working_crs(self, reads, boundary_source, feedback):
+        """The reads' metric CRS, or (reads in degrees and a BOUNDARY) the UTM zone of the boundary's centre."""
+        if is_metric(reads.crs) or boundary_source is None:
+            crs = reads.metric_crs()
         else:
             centre = boundary_source.sourceExtent().center()
             crs = working_crs(
-                boundary_source.sourceCrs(), np.array([centre.x()]), np.array([centre.y()]), transform_context
+                boundary_source.sourceCrs(), np.array([centre.x()]), np.array([centre.y()]), reads.transform_context
             )
-        if crs != frame.crs:
+        if crs != reads.crs:
             feedback.pushInfo(
                 self.tr("Projected to {} ({}) for metres; the output is in this CRS.").format(
                     crs.authid(), crs.description()
                 )
             )
-        x, y = transform_xy(frame.x[located], frame.y[located], frame.crs, crs, transform_context)
-        failed = ~(np.isfinite(x) & np.isfinite(y))
-        if failed.any():
-            feedback.pushWarning(
-                self.tr("{} reads could not be projected to {} and count as outside the grid.").format(
-                    int(failed.sum()), crs.authid()
-                )
-            )
-        steps.setProgress(100)
-        if feedback.isCanceled():
-            raise Cancelled()
+        return crs
 
-        steps.setCurrentStep(2)
-        if boundary_source is not None:
-            area = self._boundary(boundary_source, crs, transform_context, feedback)
-            self._check_size(grid, area.bounds, cell_size)
-            cell_q, cell_r = grid.cells_covering(area)
-            if len(cell_q) == 0:
-                raise QgsProcessingException(self.tr("BOUNDARY covers no hexagon."))
-        else:
-            fx, fy = x[~failed], y[~failed]
-            if not len(fx):
-                raise QgsProcessingException(
-                    self.tr("None of the reads could be projected to {}.").format(crs.authid())
-                )
-            self._check_size(grid, (fx.min(), fy.min(), fx.max(), fy.max()), cell_size)
-            cell_q, cell_r = grid.cells_covering_points(fx, fy)
+    def _log_grid(self, cells: int, cell_size: float, band: float, feedback) -> None:
         feedback.pushInfo(
-            self.tr("{} hexagons of {} m (edge to edge), distance band {} m.").format(len(cell_q), cell_size, band)
+            self.tr("{} hexagons of {} m (edge to edge), distance band {} m.").format(cells, cell_size, band)
         )
         if band < cell_size:
             feedback.pushWarning(
@@ -231,25 +264,7 @@ class HotspotsAlgorithm(AlprAlgorithm):
         if feedback.isCanceled():
             raise Cancelled()
 
-        steps.setCurrentStep(3)
-        result = hotspots(
-            grid,
-            cell_q,
-            cell_r,
-            x[~failed],
-            y[~failed],
-            band,
-            progress=lambda f: steps.setProgress(100 * f),
-            cancelled=feedback.isCanceled,
-        )
-        table = result.table
-        outside = result.outside + int(failed.sum())
-        if int(table["read_count"].sum()) + outside + skipped != n_input:  # cheap, and it catches real bugs
-            raise QgsProcessingException(
-                self.tr("Internal error: {} reads unaccounted for.").format(
-                    n_input - int(table["read_count"].sum()) - outside - skipped
-                )
-            )
+    def _log_result(self, table, outside: int, feedback) -> None:
         neighbours = table["neighbour_count"]
         feedback.pushInfo(
             self.tr("Neighbours per hexagon (itself included): {} to {}, median {}.").format(
@@ -262,78 +277,13 @@ class HotspotsAlgorithm(AlprAlgorithm):
             )
         if outside:
             feedback.pushInfo(self.tr("{} reads fall outside the grid.").format(outside))
-
-        steps.setCurrentStep(4)
-        dest, _ = write_frame(
-            self,
-            parameters,
-            self.OUTPUT,
-            context,
-            table,
-            wkb=grid.wkb(cell_q, cell_r),
-            wkb_type=QgsWkbTypes.Polygon,
-            crs=crs,
-            progress=lambda f: steps.setProgress(100 * f),
-            cancelled=feedback.isCanceled,
-        )
-        if feedback.isCanceled():
-            raise Cancelled()
-        style_vector_output(dest, "hotspots", context, feedback)
         classes = table["hotspot_class"]
-        hot, cold = int((classes > 0).sum()), int((classes < 0).sum())
         feedback.pushInfo(
             self.tr("{} hexagons: {} hot spots ({} at 99 %), {} cold spots ({} at 99 %).").format(
-                len(table), hot, int((classes == 3).sum()), cold, int((classes == -3).sum())
+                len(table),
+                int((classes > 0).sum()),
+                int((classes == 3).sum()),
+                int((classes < 0).sum()),
+                int((classes == -3).sum()),
             )
         )
-        return {
-            self.OUTPUT: dest,
-            self.HOT_COUNT: hot,
-            self.COLD_COUNT: cold,
-            self.CELL_COUNT: len(table),
-            self.SKIPPED_COUNT: skipped,
-            self.OUTSIDE_COUNT: outside,
-        }
-
-    def _check_size(self, grid: HexGrid, bounds, cell_size: float) -> None:
-        """Refuse a grid of more than MAX_CELLS hexagons before building it."""
-        xmin, ymin, xmax, ymax = (float(v) for v in bounds)
-        cells = grid.count_in_box(xmin, ymin, xmax, ymax)
-        if cells > MAX_CELLS:
-            raise QgsProcessingException(
-                self.tr(
-                    "The grid would need about {} hexagons of {} m to cover {:.1f} km × {:.1f} km (at most {}). "
-                    "Choose a larger CELL_SIZE or a BOUNDARY, or remove far-off reads (e.g. points at 0,0: "
-                    "run Remove misreads first)."
-                ).format(cells, cell_size, (xmax - xmin) / 1000, (ymax - ymin) / 1000, MAX_CELLS)
-            )
-
-    def _boundary(self, source, crs: QgsCoordinateReferenceSystem, transform_context, feedback):
-        """The BOUNDARY polygons as one shapely geometry in ``crs``."""
-        from shapely import wkb as shapely_wkb
-        from shapely.ops import unary_union
-
-        transform = QgsCoordinateTransform(source.sourceCrs(), crs, transform_context)
-        parts = []
-        for feature in source.getFeatures():
-            if feedback.isCanceled():
-                raise Cancelled()
-            geom = feature.geometry()
-            if geom.isNull() or geom.isEmpty():
-                continue
-            if QgsWkbTypes.isCurvedType(geom.wkbType()):
-                geom.convertToStraightSegment()
-            try:
-                geom.transform(transform)
-            except QgsCsException as err:
-                raise QgsProcessingException(
-                    self.tr("A BOUNDARY polygon cannot be projected to {}: {}").format(crs.authid(), err)
-                ) from None
-            shape = shapely_wkb.loads(bytes(geom.asWkb()))
-            if not shape.is_valid:
-                shape = shape.buffer(0)
-            parts.append(shape)
-        area: Optional[object] = unary_union(parts) if parts else None
-        if area is None or area.is_empty or area.area <= 0:
-            raise QgsProcessingException(self.tr("BOUNDARY has no polygon with an area."))
-        return area

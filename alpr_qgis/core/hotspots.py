@@ -25,11 +25,11 @@ positive for hot (more reads than expected), negative for cold.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Dict, Tuple
+from typing import Callable, Dict, Optional, Tuple
 
 import numpy as np
 
-from alpr_qgis.core.errors import Cancelled
+from alpr_qgis.core.errors import QT_TRANSLATE_NOOP, AlprInputError, Cancelled
 from alpr_qgis.core.hexgrid import HexGrid, cell_index
 from alpr_qgis.core.lazy import lazy_module
 
@@ -52,6 +52,8 @@ LABELS: Dict[int, str] = {
 }
 # A band compared centre to centre is inclusive; this absorbs rounding in the centres.
 _BAND_TOLERANCE = 1e-9
+#: More hexagons than this is a mistake (a tiny CELL_SIZE, far-off stray reads), not a map.
+MAX_CELLS = 1_000_000
 _CHUNK = 500_000
 
 
@@ -195,3 +197,38 @@ def hotspots(
     )
     progress(1.0)
     return Hotspots(table=table, outside=outside)
+
+
+def grid_cells(
+    grid: HexGrid, area=None, x: Optional[np.ndarray] = None, y: Optional[np.ndarray] = None
+) -> Tuple[np.ndarray, np.ndarray]:
+    """(q, r) of the hexagons covering the shapely ``area``, else those holding a point ``x``/``y``.
+
+    A grid of more than ``MAX_CELLS`` hexagons is refused before it is
+    built, and so is a boundary that covers none (``AlprInputError``).
+    """
+    bounds = area.bounds if area is not None else (x.min(), y.min(), x.max(), y.max())
+    xmin, ymin, xmax, ymax = (float(v) for v in bounds)
+    cells = grid.count_in_box(xmin, ymin, xmax, ymax)
+    if cells > MAX_CELLS:
+        raise AlprInputError(
+            QT_TRANSLATE_NOOP(
+                "alpr_core",
+                "The grid would need about {cells} hexagons of {size} m to cover {width:.1f} km × {height:.1f} km "
+                "(at most {most}). Choose a larger CELL_SIZE or a BOUNDARY, or remove far-off reads (e.g. points "
+                "at 0,0: run Remove misreads first).",
+            ),
+            args={
+                "cells": cells,
+                "size": grid.size,
+                "width": (xmax - xmin) / 1000,
+                "height": (ymax - ymin) / 1000,
+                "most": MAX_CELLS,
+            },
+        )
+    if area is None:
+        return grid.cells_covering_points(x, y)
+    q, r = grid.cells_covering(area)
+    if len(q) == 0:
+        raise AlprInputError(QT_TRANSLATE_NOOP("alpr_core", "BOUNDARY covers no hexagon."))
+    return q, r

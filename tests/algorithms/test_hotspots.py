@@ -77,7 +77,7 @@ def test_cluster_comes_out_hot_in_a_projected_layer(feedback):
     feats = list(out.getFeatures())
     assert len(feats) == res["CELL_COUNT"] and res["CELL_COUNT"] > 50
     assert sum(f["read_count"] for f in feats) == 1600 + 600
-    assert (res["SKIPPED_COUNT"], res["OUTSIDE_COUNT"]) == (0, 0)
+    assert (res["MISSING_LOCATION_COUNT"], res["OUTSIDE_COUNT"]) == (0, 0)
     hot = containing(out, ORIGIN[0] + 2600, ORIGIN[1] + 1400)
     assert hot["read_count"] >= 100 and hot["hotspot_class"] == 3 and hot["hotspot_label"] == "Hot spot (99 %)"
     assert hot["gi_z"] > 2.58 and hot["gi_p"] < 0.01
@@ -126,8 +126,8 @@ def test_boundary_skipped_and_outside_reads(feedback):
     out = res["OUTPUT"]
     feats = list(out.getFeatures())
     counted = sum(f["read_count"] for f in feats)
-    assert res["SKIPPED_COUNT"] == 2 and res["OUTSIDE_COUNT"] > 0
-    assert counted + res["OUTSIDE_COUNT"] + res["SKIPPED_COUNT"] == len(xy)
+    assert res["MISSING_LOCATION_COUNT"] == 2 and res["OUTSIDE_COUNT"] > 0
+    assert counted + res["OUTSIDE_COUNT"] + res["MISSING_LOCATION_COUNT"] == len(xy)
     assert "2 reads without geometry skipped" in feedback.text()
     # Every hexagon overlaps the boundary; hexagons without reads are there with 0.
     square.transform(
@@ -277,8 +277,8 @@ def test_sample_headquarters_is_a_hot_spot(sample_hotspots):
     assert cell["read_count"] > 10 * np.median(counts)
     assert res["HOT_COUNT"] > 0 and res["COLD_COUNT"] > 0
     # Every read is accounted for: in a hexagon, outside the city's grid, or without location.
-    assert sum(counts) + res["OUTSIDE_COUNT"] + res["SKIPPED_COUNT"] == loaded["READ_COUNT"] == 62_511
-    assert res["SKIPPED_COUNT"] == 27  # the rows with an empty location
+    assert sum(counts) + res["OUTSIDE_COUNT"] + res["MISSING_LOCATION_COUNT"] == loaded["READ_COUNT"] == 62_511
+    assert res["MISSING_LOCATION_COUNT"] == 27  # the rows with an empty location
     # About 2,300 reads are out of town (neighbours, the mall, points at 0,0); the grid's edge
     # hexagons reach a little beyond the boundary, so some of them are counted in.
     assert 1_500 < res["OUTSIDE_COUNT"] < 2_400
