@@ -212,12 +212,9 @@ def grid_cells(
     cells = grid.count_in_box(xmin, ymin, xmax, ymax)
     if cells > MAX_CELLS:
         raise AlprInputError(
-            QT_TRANSLATE_NOOP(
-                "alpr_core",
-                "The grid would need about {cells} hexagons of {size} m to cover {width:.1f} km × {height:.1f} km "
-                "(at most {most}). Choose a larger CELL_SIZE or a BOUNDARY, or remove far-off reads (e.g. points "
-                "at 0,0: run Remove misreads first).",
-            ),
+            QT_TRANSLATE_NOOP("alpr_core", "The grid would need about {cells} hexagons of {size} m to cover "
+                              "{width:.1f} km × {height:.1f} km (at most {most}). Choose a larger CELL_SIZE or a "
+                              "BOUNDARY, or remove far-off reads (e.g. points at 0,0: run Remove misreads first)."),
             args={
                 "cells": cells,
                 "size": grid.size,
@@ -225,7 +222,7 @@ def grid_cells(
                 "height": (ymax - ymin) / 1000,
                 "most": MAX_CELLS,
             },
-        )
+        )  # fmt: skip
     if area is None:
         return grid.cells_covering_points(x, y)
     q, r = grid.cells_covering(area)
