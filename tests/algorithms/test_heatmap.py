@@ -346,12 +346,12 @@ def gpkg_layer(tmp_path, xy, weights=None, name="reads"):
 
 def no_whole_read(monkeypatch):
     """Make reading every point at once (the in-memory path) fail: the test must go through the chunks."""
-    from alpr_qgis.algorithms import heatmap
+    from alpr_qgis.qgis_io import density_input
 
     def fail(*args, **kwargs):
         raise AssertionError("the GeoPackage was read whole")
 
-    monkeypatch.setattr(heatmap, "read_points", fail)
+    monkeypatch.setattr(density_input, "read_points", fail)
 
 
 def clustered_reads(n, seed):
