@@ -8,21 +8,18 @@ import numpy as np
 from qgis.core import (
     QgsProcessing,
     QgsProcessingException,
-    QgsProcessingOutputNumber,
     QgsProcessingParameterEnum,
-    QgsProcessingParameterFeatureSink,
-    QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
     QgsWkbTypes,
 )
 
 from alpr_qgis.algorithms.base import AlprAlgorithm
-from alpr_qgis.core import countmodel, spatial
+from alpr_qgis.core import countmodel
 from alpr_qgis.core.errors import Cancelled
 from alpr_qgis.core.moran import morans_i, queen_neighbours
 from alpr_qgis.qgis_io.inputs import read_polygons, unique_name
-from alpr_qgis.qgis_io.styles import style_vector_output
-from alpr_qgis.qgis_io.vector import read_frame, write_frame
+from alpr_qgis.qgis_io.plumbing import polygon_geometry, progress_span, write_output
+from alpr_qgis.qgis_io.vector import read_frame
 
 
 class CountModelAlgorithm(AlprAlgorithm):
@@ -102,100 +99,72 @@ class CountModelAlgorithm(AlprAlgorithm):
         )
 
     def initAlgorithm(self, config=None) -> None:  # noqa: N802 (Qt API)
-        add = self.add_parameter
-        add(
-            QgsProcessingParameterFeatureSource(self.INPUT, self.tr("Units"), [QgsProcessing.TypeVector]),
+        self.add_source(
+            self.INPUT,
+            self.tr("Units"),
             self.tr("Areas with a read count, e.g. the OUTPUT of alpr:joincensus or alpr:joincrime."),
+            [QgsProcessing.TypeVector],
         )
-        add(
-            QgsProcessingParameterField(
-                self.COUNT_FIELD,
-                self.tr("Count field"),
-                "read_count",
-                self.INPUT,
-                QgsProcessingParameterField.Any,
-                optional=True,
-            ),
+        self.add_field(
+            self.COUNT_FIELD,
+            self.tr("Count field"),
+            "read_count",
             self.tr("Reads per unit (whole numbers of 0 or more; default: read_count)."),
         )
-        add(
-            QgsProcessingParameterField(
-                self.EXPOSURE_FIELD,
-                self.tr("Exposure field"),
-                "population",
-                self.INPUT,
-                QgsProcessingParameterField.Any,
-                optional=True,
-            ),
+        self.add_field(
+            self.EXPOSURE_FIELD,
+            self.tr("Exposure field"),
+            "population",
             self.tr(
                 "Residents (or area) per unit (default: population): log(exposure) is the offset. Units with 0 "
                 "or less are left out."
             ),
         )
-        add(
-            QgsProcessingParameterField(
-                self.PREDICTORS,
-                self.tr("Predictors"),
-                None,
-                self.INPUT,
-                QgsProcessingParameterField.Any,
-                allowMultiple=True,
-                optional=True,
-            ),
+        self.add_field(
+            self.PREDICTORS,
+            self.tr("Predictors"),
+            None,
             self.tr("Numeric fields, e.g. per_capita_income, a group's share, crime_count. None: the rate alone."),
+            multiple=True,
         )
-        add(
-            QgsProcessingParameterField(
-                self.SHARE_PREDICTORS,
-                self.tr("Group counts as shares of the exposure"),
-                None,
-                self.INPUT,
-                QgsProcessingParameterField.Numeric,
-                allowMultiple=True,
-                optional=True,
-            ),
+        self.add_field(
+            self.SHARE_PREDICTORS,
+            self.tr("Group counts as shares of the exposure"),
+            None,
             self.tr(
                 "Counts of residents by group (e.g. pop_black): each enters the model as <field>_pct, its "
                 "percentage of the exposure (population)."
             ),
+            kind=QgsProcessingParameterField.Numeric,
+            multiple=True,
         )
         family = QgsProcessingParameterEnum(
             self.FAMILY, self.tr("Family"), list(countmodel.FAMILIES), defaultValue="negative_binomial"
         )
         family.setUsesStaticStrings(True)
-        add(family, self.tr("negative_binomial (NB2, for counts that vary more than their mean) or poisson."))
-        self.addParameter(
-            QgsProcessingParameterFeatureSink(self.OUTPUT_MODEL, self.tr("Count model"), QgsProcessing.TypeVector)
+        self.add_parameter(
+            family, self.tr("negative_binomial (NB2, for counts that vary more than their mean) or poisson.")
         )
-        self.addParameter(
-            QgsProcessingParameterFeatureSink(
-                self.OUTPUT,
-                self.tr("Units with fitted reads and residuals"),
-                QgsProcessing.TypeVectorAnyGeometry,
-                optional=True,
-                createByDefault=False,
+        self.add_sink(self.OUTPUT_MODEL, self.tr("Count model"))
+        self.add_sink(
+            self.OUTPUT,
+            self.tr("Units with fitted reads and residuals"),
+            QgsProcessing.TypeVectorAnyGeometry,
+            optional=True,
+            create_by_default=False,
+        )
+        self.add_numbers(
+            (
+                (self.N_UNITS, self.tr("Units in the model")),
+                (self.EXCLUDED_COUNT, self.tr("Units left out (null value or exposure of 0 or less)")),
+                (self.ALPHA, self.tr("Dispersion alpha (negative binomial)")),
+                (self.MORAN_I, self.tr("Moran's I of the residuals")),
+                (self.MORAN_P, self.tr("Moran's I permutation p-value")),
             )
         )
-        for key, text in (
-            (self.N_UNITS, self.tr("Units in the model")),
-            (self.EXCLUDED_COUNT, self.tr("Units left out (null value or exposure of 0 or less)")),
-            (self.ALPHA, self.tr("Dispersion alpha (negative binomial)")),
-            (self.MORAN_I, self.tr("Moran's I of the residuals")),
-            (self.MORAN_P, self.tr("Moran's I permutation p-value")),
-        ):
-            self.addOutput(QgsProcessingOutputNumber(key, text))
 
     def process(self, parameters: Dict, context, feedback) -> Dict:
-        try:
-            countmodel.require_statsmodels()
-        except countmodel.StatsmodelsMissingError:
-            raise QgsProcessingException(
-                self.tr(
-                    "alpr:countmodel needs the Python package statsmodels, which this QGIS cannot import. "
-                    "On Debian or Ubuntu: sudo apt install python3-statsmodels. Elsewhere: pip install statsmodels "
-                    "in the Python that QGIS runs (on Windows, in the OSGeo4W Shell). Then restart QGIS."
-                )
-            ) from None
+        self._require_statsmodels()
         source = self.parameterAsSource(parameters, self.INPUT, context)
         if source is None:
             raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
@@ -213,8 +182,7 @@ class CountModelAlgorithm(AlprAlgorithm):
         if polygons:
             units = read_polygons(self, parameters, self.INPUT, context, feedback)
             table, ids, layer_name, geoms = units.table, units.fids, units.name, units.geoms
-            multi = [spatial.as_multipolygon(g) for g in geoms]
-            geometry = {"wkb": [m.wkb if m is not None else None for m in multi], "wkb_type": QgsWkbTypes.MultiPolygon}
+            geometry = polygon_geometry(geoms)
             out_crs = units.crs
         else:
             frame = read_frame(self, parameters, self.INPUT, context, None, geometry=points)
@@ -239,25 +207,22 @@ class CountModelAlgorithm(AlprAlgorithm):
         self._log(model, data, moran, layer_name, exposure_field, feedback)
 
         feedback.setProgressText(self.tr("Writing"))
-        model_dest, _ = write_frame(self, parameters, self.OUTPUT_MODEL, context, model.table)
+        model_dest, _ = write_output(self, parameters, self.OUTPUT_MODEL, context, feedback, model.table)
         out = table.reset_index(drop=True)
         out = unique_name(out, countmodel.UNIT_FIELDS, feedback, self).reset_index(drop=True)
         out["fitted"], out["pearson_residual"] = countmodel.unit_columns(model, data.used)
-        dest, _ = write_frame(
+        dest, _ = write_output(
             self,
             parameters,
             self.OUTPUT,
             context,
+            feedback,
             out,
+            style="countmodel" if polygons else None,
             crs=out_crs,
-            progress=lambda f: feedback.setProgress(80 + 20 * f),
-            cancelled=feedback.isCanceled,
+            progress=progress_span(feedback, 80, 100),
             **geometry,
         )
-        if feedback.isCanceled():
-            raise Cancelled()
-        if polygons:
-            style_vector_output(dest, "countmodel", context, feedback)
         return {
             self.OUTPUT_MODEL: model_dest,
             self.OUTPUT: dest,
@@ -267,6 +232,18 @@ class CountModelAlgorithm(AlprAlgorithm):
             self.MORAN_I: _number(moran.i) if moran else None,
             self.MORAN_P: _number(moran.p_value) if moran else None,
         }
+
+    def _require_statsmodels(self) -> None:
+        try:
+            countmodel.require_statsmodels()
+        except countmodel.StatsmodelsMissingError:
+            raise QgsProcessingException(
+                self.tr(
+                    "alpr:countmodel needs the Python package statsmodels, which this QGIS cannot import. "
+                    "On Debian or Ubuntu: sudo apt install python3-statsmodels. Elsewhere: pip install statsmodels "
+                    "in the Python that QGIS runs (on Windows, in the OSGeo4W Shell). Then restart QGIS."
+                )
+            ) from None
 
     def _log(self, model, data, moran, layer_name: str, exposure_field: str, feedback) -> None:
         n = int(data.used.sum())
