@@ -2225,4 +2225,724 @@
         <translation type="unfinished"></translation>
     </message>
 </context>
+<context>
+    <name>alpr_core</name>
+    <message>
+        <location filename="../core/anonymize.py" line="71"/>
+        <source>Set only one of {given}, not both.</source>
+        <translation>Ne renseignez qu’un seul de ces paramètres : {given}, pas les deux.</translation>
+    </message>
+    <message>
+        <location filename="../core/anonymize.py" line="73"/>
+        <source>KEY_AUTHCFG or KEY_FILE are the safe ones: KEY is stored in QGIS&apos;s history.</source>
+        <translation>KEY_AUTHCFG et KEY_FILE sont les options sûres : KEY est enregistrée dans l’historique de QGIS.</translation>
+    </message>
+    <message>
+        <location filename="../core/anonymize.py" line="83"/>
+        <source>cannot be read ({reason}).</source>
+        <translation>ne peut pas être lu ({reason}).</translation>
+    </message>
+    <message>
+        <location filename="../core/anonymize.py" line="89"/>
+        <source>is empty: it holds no key.</source>
+        <translation>est vide : il ne contient aucune clé.</translation>
+    </message>
+    <message>
+        <location filename="../core/anonymize.py" line="91"/>
+        <source>Write a long random secret into it (e.g. 32 random bytes).</source>
+        <translation>Écrivez-y un long secret aléatoire (par exemple 32 octets aléatoires).</translation>
+    </message>
+    <message>
+        <location filename="../core/anonymize.py" line="102"/>
+        <source>{origin} holds a key of {size} bytes: a secret shorter than {minimum} bytes can be guessed.</source>
+        <translation>{origin} contient une clé de {size} octets : un secret de moins de {minimum} octets peut être deviné.</translation>
+    </message>
+    <message>
+        <location filename="../core/anonymize.py" line="104"/>
+        <source>Use a long random secret, e.g. the output of: python3 -c &quot;import secrets; print(secrets.token_hex(32))&quot;.</source>
+        <translation>Utilisez un long secret aléatoire, par exemple la sortie de : python3 -c &quot;import secrets; print(secrets.token_hex(32))&quot;.</translation>
+    </message>
+    <message>
+        <location filename="../core/anonymize.py" line="124"/>
+        <source>METHOD &quot;{method}&quot; is not one of {choices}.</source>
+        <translation>METHOD « {method} » ne fait pas partie de : {choices}.</translation>
+    </message>
+    <message>
+        <location filename="../core/anonymize.py" line="152"/>
+        <source>TIME_PRECISION &quot;{precision}&quot; is not one of {choices}.</source>
+        <translation>TIME_PRECISION « {precision} » ne fait pas partie de : {choices}.</translation>
+    </message>
+    <message>
+        <location filename="../core/anonymize.py" line="217"/>
+        <source>KEEP_FIELDS names the plate field &quot;{name}&quot;: a release never keeps plates.</source>
+        <translation>KEEP_FIELDS désigne le champ des plaques « {name} » : une publication ne conserve jamais les plaques.</translation>
+    </message>
+    <message>
+        <location filename="../core/anonymize.py" line="221"/>
+        <source>Remove it from KEEP_FIELDS; plate_id stands for it in the release.</source>
+        <translation>Retirez-le de KEEP_FIELDS ; plate_id le remplace dans la publication.</translation>
+    </message>
+    <message>
+        <location filename="../core/anonymize.py" line="227"/>
+        <source>KEEP_FIELDS names &quot;{name}&quot;, which EXTRA_PLATE_FIELDS says holds plates.</source>
+        <translation>KEEP_FIELDS désigne « {name} », qui selon EXTRA_PLATE_FIELDS contient des plaques.</translation>
+    </message>
+    <message>
+        <location filename="../core/anonymize.py" line="231"/>
+        <source>Remove it from one of the two lists.</source>
+        <translation>Retirez-le de l’une des deux listes.</translation>
+    </message>
+    <message>
+        <location filename="../core/anonymize.py" line="235"/>
+        <source>KEEP_FIELDS names &quot;{name}&quot;, which the input layer does not have.</source>
+        <translation>KEEP_FIELDS désigne « {name} », que la couche en entrée ne possède pas.</translation>
+    </message>
+    <message>
+        <location filename="../core/anonymize.py" line="237"/>
+        <source>Fields present: {fields}.</source>
+        <translation>Champs présents : {fields}.</translation>
+    </message>
+    <message>
+        <location filename="../core/census.py" line="69"/>
+        <source>Field &quot;{field}&quot; is both in ATTRIBUTES and in COUNT_ATTRIBUTES.</source>
+        <translation>Le champ « {field} » figure à la fois dans ATTRIBUTES et dans COUNT_ATTRIBUTES.</translation>
+    </message>
+    <message>
+        <location filename="../core/census.py" line="71"/>
+        <source>Put a value (such as income) in ATTRIBUTES and a count of residents (such as residents by race) in COUNT_ATTRIBUTES, each field in one of them</source>
+        <translation>Mettez une valeur (comme le revenu) dans ATTRIBUTES et un effectif d’habitants (comme les habitants par origine) dans COUNT_ATTRIBUTES, chaque champ dans une seule des deux listes</translation>
+    </message>
+    <message>
+        <location filename="../core/census.py" line="123"/>
+        <source>has no field &quot;{field}&quot;.</source>
+        <translation>n’a pas de champ « {field} ».</translation>
+    </message>
+    <message>
+        <location filename="../core/census.py" line="130"/>
+        <source>Choose {parameter} among: {fields}</source>
+        <translation>Choisissez {parameter} parmi : {fields}</translation>
+    </message>
+    <message>
+        <location filename="../core/census.py" line="136"/>
+        <source>is a yes/no field, not a number.</source>
+        <translation>est un champ oui/non, pas un nombre.</translation>
+    </message>
+    <message>
+        <location filename="../core/census.py" line="140"/>
+        <source>Choose a numeric {parameter}</source>
+        <translation>Choisissez un {parameter} numérique</translation>
+    </message>
+    <message>
+        <location filename="../core/census.py" line="152"/>
+        <source>is not a number ({count} such values).</source>
+        <translation>n’est pas un nombre ({count} valeurs de ce type).</translation>
+    </message>
+    <message>
+        <location filename="../core/census.py" line="158"/>
+        <source>Choose a numeric {parameter} or fix the layer</source>
+        <translation>Choisissez un {parameter} numérique ou corrigez la couche</translation>
+    </message>
+    <message>
+        <location filename="../core/census.py" line="371"/>
+        <source>appears {count} times: census keys must be unique.</source>
+        <translation>apparaît {count} fois : les clés du recensement doivent être uniques.</translation>
+    </message>
+    <message>
+        <location filename="../core/census.py" line="377"/>
+        <source>Choose another CENSUS_KEY_FIELD or remove the duplicates</source>
+        <translation>Choisissez un autre CENSUS_KEY_FIELD ou supprimez les doublons</translation>
+    </message>
+    <message>
+        <location filename="../core/cleaning.py" line="316"/>
+        <source>GOVERNMENT_PATTERN &quot;{pattern}&quot; is not a valid regular expression ({error}).</source>
+        <translation>GOVERNMENT_PATTERN « {pattern} » n’est pas une expression régulière valide ({error}).</translation>
+    </message>
+    <message>
+        <location filename="../core/cleaning.py" line="320"/>
+        <source>The default, \d{{7}}, matches plates of seven digits.</source>
+        <translation>La valeur par défaut, \d{{7}}, reconnaît les plaques de sept chiffres.</translation>
+    </message>
+    <message>
+        <location filename="../core/countmodel.py" line="135"/>
+        <source>is the exposure: its share of itself is 100 %.</source>
+        <translation>est l’exposition : sa part d’elle-même vaut 100 %.</translation>
+    </message>
+    <message>
+        <location filename="../core/countmodel.py" line="137"/>
+        <source>Remove it from SHARE_PREDICTORS</source>
+        <translation>Retirez-le de SHARE_PREDICTORS</translation>
+    </message>
+    <message>
+        <location filename="../core/countmodel.py" line="170"/>
+        <source>is the count or the exposure, not a predictor.</source>
+        <translation>est l’effectif ou l’exposition, pas un prédicteur.</translation>
+    </message>
+    <message>
+        <location filename="../core/countmodel.py" line="172"/>
+        <location filename="../core/countmodel.py" line="247"/>
+        <source>Remove it from PREDICTORS</source>
+        <translation>Retirez-le de PREDICTORS</translation>
+    </message>
+    <message>
+        <location filename="../core/countmodel.py" line="176"/>
+        <source>is listed twice in PREDICTORS.</source>
+        <translation>figure deux fois dans PREDICTORS.</translation>
+    </message>
+    <message>
+        <location filename="../core/countmodel.py" line="178"/>
+        <source>List each predictor once</source>
+        <translation>Indiquez chaque prédicteur une seule fois</translation>
+    </message>
+    <message>
+        <location filename="../core/countmodel.py" line="190"/>
+        <source>is negative: a count model needs counts of 0 or more.</source>
+        <translation>est négatif : un modèle de comptage demande des effectifs de 0 ou plus.</translation>
+    </message>
+    <message>
+        <location filename="../core/countmodel.py" line="195"/>
+        <source>Choose a COUNT_FIELD of counts, e.g. read_count</source>
+        <translation>Choisissez un COUNT_FIELD d’effectifs, par exemple read_count</translation>
+    </message>
+    <message>
+        <location filename="../core/countmodel.py" line="201"/>
+        <source>is not a whole number: a count model needs counts, not rates or shares.</source>
+        <translation>n’est pas un nombre entier : un modèle de comptage demande des effectifs, pas des taux ni des parts.</translation>
+    </message>
+    <message>
+        <location filename="../core/countmodel.py" line="206"/>
+        <source>Choose a COUNT_FIELD of counts, e.g. read_count, and put the population in EXPOSURE_FIELD</source>
+        <translation>Choisissez un COUNT_FIELD d’effectifs, par exemple read_count, et mettez la population dans EXPOSURE_FIELD</translation>
+    </message>
+    <message>
+        <location filename="../core/countmodel.py" line="213"/>
+        <source>has no positive value: the exposure (population or area) must be above 0 in some unit.</source>
+        <translation>n’a aucune valeur positive : l’exposition (population ou surface) doit dépasser 0 dans au moins une unité.</translation>
+    </message>
+    <message>
+        <location filename="../core/countmodel.py" line="218"/>
+        <source>Choose another EXPOSURE_FIELD, e.g. population</source>
+        <translation>Choisissez un autre EXPOSURE_FIELD, par exemple population</translation>
+    </message>
+    <message>
+        <location filename="../core/countmodel.py" line="231"/>
+        <source>{units} unit(s) can enter the model (count, exposure &gt; 0 and every predictor known), but a model with {parameters} parameter(s) needs at least {needed}.</source>
+        <translation>{units} unité(s) peuvent entrer dans le modèle (effectif, exposition &gt; 0 et tous les prédicteurs connus), mais un modèle à {parameters} paramètre(s) en demande au moins {needed}.</translation>
+    </message>
+    <message>
+        <location filename="../core/countmodel.py" line="235"/>
+        <source>Use fewer PREDICTORS or more units</source>
+        <translation>Utilisez moins de PREDICTORS ou davantage d’unités</translation>
+    </message>
+    <message>
+        <location filename="../core/countmodel.py" line="243"/>
+        <source>is constant, or a combination of the predictors before it, over the units in the model: its effect cannot be estimated.</source>
+        <translation>est constant, ou une combinaison des prédicteurs qui le précèdent, sur les unités du modèle : son effet ne peut pas être estimé.</translation>
+    </message>
+    <message>
+        <location filename="../core/countmodel.py" line="252"/>
+        <source>is 0 in every unit of the model: there is nothing to model.</source>
+        <translation>vaut 0 dans toutes les unités du modèle : il n’y a rien à modéliser.</translation>
+    </message>
+    <message>
+        <location filename="../core/countmodel.py" line="255"/>
+        <source>Check COUNT_FIELD</source>
+        <translation>Vérifiez COUNT_FIELD</translation>
+    </message>
+    <message>
+        <location filename="../core/countmodel.py" line="308"/>
+        <source>is not a model family.</source>
+        <translation>n’est pas une famille de modèles.</translation>
+    </message>
+    <message>
+        <location filename="../core/countmodel.py" line="312"/>
+        <source>Choose one of: {families}</source>
+        <translation>Choisissez l’une des valeurs : {families}</translation>
+    </message>
+    <message>
+        <location filename="../core/countmodel.py" line="333"/>
+        <source>{units} unit(s) can enter the model, but a negative binomial model with {parameters} parameter(s) and its dispersion needs at least {needed}.</source>
+        <translation>{units} unité(s) peuvent entrer dans le modèle, mais un modèle binomial négatif à {parameters} paramètre(s) plus sa dispersion en demande au moins {needed}.</translation>
+    </message>
+    <message>
+        <location filename="../core/countmodel.py" line="337"/>
+        <source>Use fewer PREDICTORS, more units, or FAMILY=poisson</source>
+        <translation>Utilisez moins de PREDICTORS, davantage d’unités, ou FAMILY=poisson</translation>
+    </message>
+    <message>
+        <location filename="../core/countmodel.py" line="370"/>
+        <source>The Poisson fit did not converge: {error} — check the predictors&apos; values.</source>
+        <translation>L’ajustement de Poisson n’a pas convergé : {error} — vérifiez les valeurs des prédicteurs.</translation>
+    </message>
+    <message>
+        <location filename="../core/countmodel.py" line="381"/>
+        <source>The Poisson fit did not converge: an estimate runs off to infinity{terms} (e.g. a predictor that separates units with and without reads).</source>
+        <translation>L’ajustement de Poisson n’a pas convergé : une estimation part à l’infini{terms} (par exemple un prédicteur qui sépare les unités avec et sans lectures).</translation>
+    </message>
+    <message>
+        <location filename="../core/countmodel.py" line="504"/>
+        <source>The negative binomial fit did not converge: its dispersion α goes to 0 (the counts vary no more than a Poisson&apos;s) or the search fails. Use FAMILY=poisson, or fewer PREDICTORS.</source>
+        <translation>L’ajustement binomial négatif n’a pas convergé : sa dispersion α tend vers 0 (les effectifs ne varient pas plus que ceux d’une loi de Poisson) ou la recherche échoue. Utilisez FAMILY=poisson, ou moins de PREDICTORS.</translation>
+    </message>
+    <message>
+        <location filename="../core/countmodel.py" line="509"/>
+        <source>The negative binomial fit did not converge: no maximum of the likelihood was found. Try fewer PREDICTORS, or FAMILY=poisson.</source>
+        <translation>L’ajustement binomial négatif n’a pas convergé : aucun maximum de la vraisemblance n’a été trouvé. Essayez moins de PREDICTORS, ou FAMILY=poisson.</translation>
+    </message>
+    <message>
+        <location filename="../core/crime.py" line="47"/>
+        <source>is not a valid regular expression ({error}).</source>
+        <translation>n’est pas une expression régulière valide ({error}).</translation>
+    </message>
+    <message>
+        <location filename="../core/crime.py" line="51"/>
+        <source>Use for example VEHICLE|AUTO|PLATE, or leave it empty for every crime</source>
+        <translation>Utilisez par exemple VEHICLE|AUTO|PLATE, ou laissez-le vide pour tous les délits</translation>
+    </message>
+    <message>
+        <location filename="../core/errors.py" line="35"/>
+        <source>row {row}</source>
+        <translation>ligne {row}</translation>
+    </message>
+    <message>
+        <location filename="../core/errors.py" line="36"/>
+        <source>field &quot;{field}&quot;</source>
+        <translation>champ « {field} »</translation>
+    </message>
+    <message>
+        <location filename="../core/errors.py" line="37"/>
+        <source>&quot;{value}&quot; {message}</source>
+        <translation>« {value} » {message}</translation>
+    </message>
+    <message>
+        <location filename="../core/errors.py" line="38"/>
+        <source>{where}: {message}</source>
+        <translation>{where} : {message}</translation>
+    </message>
+    <message>
+        <location filename="../core/errors.py" line="39"/>
+        <source>{message}. {hint}</source>
+        <translation>{message}. {hint}</translation>
+    </message>
+    <message>
+        <location filename="../core/hotspots.py" line="215"/>
+        <source>The grid would need about {cells} hexagons of {size} m to cover {width:.1f} km × {height:.1f} km (at most {most}). Choose a larger CELL_SIZE or a BOUNDARY, or remove far-off reads (e.g. points at 0,0: run Remove misreads first).</source>
+        <translation>La grille demanderait environ {cells} hexagones de {size} m pour couvrir {width:.1f} km × {height:.1f} km (au plus {most}). Choisissez un CELL_SIZE plus grand ou un BOUNDARY, ou retirez les lectures lointaines (par exemple des points en 0,0 : lancez d’abord Remove misreads).</translation>
+    </message>
+    <message>
+        <location filename="../core/hotspots.py" line="230"/>
+        <source>BOUNDARY covers no hexagon.</source>
+        <translation>BOUNDARY ne couvre aucun hexagone.</translation>
+    </message>
+    <message>
+        <location filename="../core/kde/grid.py" line="52"/>
+        <source>is not a usable radius: give a distance greater than 0 m</source>
+        <translation>n’est pas un rayon utilisable : donnez une distance supérieure à 0 m</translation>
+    </message>
+    <message>
+        <location filename="../core/kde/grid.py" line="58"/>
+        <source>is not a usable pixel size: give a distance greater than 0 m</source>
+        <translation>n’est pas une taille de pixel utilisable : donnez une distance supérieure à 0 m</translation>
+    </message>
+    <message>
+        <location filename="../core/kde/grid.py" line="64"/>
+        <source>is not a usable extent</source>
+        <translation>n’est pas une emprise utilisable</translation>
+    </message>
+    <message>
+        <location filename="../core/kde/grid.py" line="70"/>
+        <source>makes a raster of {rows} × {columns} cells, too large</source>
+        <translation>donne un raster de {rows} × {columns} cellules, trop grand</translation>
+    </message>
+    <message>
+        <location filename="../core/kde/grid.py" line="74"/>
+        <source>Use a larger pixel size or a smaller extent (at most {limit:,} cells).</source>
+        <translation>Utilisez une taille de pixel plus grande ou une emprise plus petite (au plus {limit:,} cellules).</translation>
+    </message>
+    <message>
+        <location filename="../core/plates.py" line="96"/>
+        <source>has no plate field &quot;{field}&quot;.</source>
+        <translation>n’a pas de champ de plaques « {field} ».</translation>
+    </message>
+    <message>
+        <location filename="../core/plates.py" line="99"/>
+        <source>Fields present: {fields}. Set PLATE_FIELD to the field holding the plates.</source>
+        <translation>Champs présents : {fields}. Indiquez dans PLATE_FIELD le champ qui contient les plaques.</translation>
+    </message>
+    <message>
+        <location filename="../core/plates.py" line="106"/>
+        <source>holds numbers ({kind}), not text: plates would lose leading zeros and letters.</source>
+        <translation>contient des nombres ({kind}), pas du texte : les plaques perdraient leurs zéros initiaux et leurs lettres.</translation>
+    </message>
+    <message>
+        <location filename="../core/plates.py" line="110"/>
+        <source>Load the export with alpr:loadreads (it keeps plates as text), or choose the text field of plates.</source>
+        <translation>Chargez l’export avec alpr:loadreads (il garde les plaques en texte), ou choisissez le champ texte des plaques.</translation>
+    </message>
+    <message>
+        <location filename="../core/plates.py" line="120"/>
+        <source>holds values that are not text.</source>
+        <translation>contient des valeurs qui ne sont pas du texte.</translation>
+    </message>
+    <message>
+        <location filename="../core/plates.py" line="124"/>
+        <source>Choose the text field of plates as PLATE_FIELD.</source>
+        <translation>Choisissez le champ texte des plaques comme PLATE_FIELD.</translation>
+    </message>
+    <message>
+        <location filename="../core/reads/columns.py" line="227"/>
+        <source>{parameter} names a field that is not in the file: {name}.</source>
+        <translation>{parameter} désigne un champ absent du fichier : {name}.</translation>
+    </message>
+    <message>
+        <location filename="../core/reads/columns.py" line="230"/>
+        <location filename="../core/reads/columns.py" line="269"/>
+        <source>Fields found: {fields}.</source>
+        <translation>Champs trouvés : {fields}.</translation>
+    </message>
+    <message>
+        <location filename="../core/reads/columns.py" line="252"/>
+        <source>has no recognisable plate column.</source>
+        <translation>n’a pas de colonne de plaques reconnaissable.</translation>
+    </message>
+    <message>
+        <location filename="../core/reads/columns.py" line="255"/>
+        <source>Fields found: {fields}. Set PLATE_FIELD to the column holding the plates.</source>
+        <translation>Champs trouvés : {fields}. Indiquez dans PLATE_FIELD la colonne qui contient les plaques.</translation>
+    </message>
+    <message>
+        <location filename="../core/reads/columns.py" line="266"/>
+        <source>LAT_FIELD and LON_FIELD must be set together.</source>
+        <translation>LAT_FIELD et LON_FIELD doivent être renseignés ensemble.</translation>
+    </message>
+    <message>
+        <location filename="../core/reads/columns.py" line="279"/>
+        <source>has no recognisable location: no latitude/longitude columns and no column of coordinates such as &quot;(37.80, -122.27)&quot; or POINT(-122.27 37.80).</source>
+        <translation>n’a pas de position reconnaissable : ni colonnes de latitude/longitude, ni colonne de coordonnées comme &quot;(37.80, -122.27)&quot; ou POINT(-122.27 37.80).</translation>
+    </message>
+    <message>
+        <location filename="../core/reads/columns.py" line="283"/>
+        <source>Fields found: {fields}. Set LAT_FIELD and LON_FIELD, or LOCATION_FIELD.</source>
+        <translation>Champs trouvés : {fields}. Indiquez LAT_FIELD et LON_FIELD, ou LOCATION_FIELD.</translation>
+    </message>
+    <message>
+        <location filename="../core/reads/columns.py" line="288"/>
+        <source>holds no coordinates (such as &quot;(37.80, -122.27)&quot; or POINT(-122.27 37.80)).</source>
+        <translation>ne contient pas de coordonnées (comme &quot;(37.80, -122.27)&quot; ou POINT(-122.27 37.80)).</translation>
+    </message>
+    <message>
+        <location filename="../core/reads/columns.py" line="294"/>
+        <source>It may hold beat codes or addresses. Fields found: {fields}. Set LAT_FIELD and LON_FIELD instead.</source>
+        <translation>Elle contient peut-être des codes de secteur ou des adresses. Champs trouvés : {fields}. Indiquez plutôt LAT_FIELD et LON_FIELD.</translation>
+    </message>
+    <message>
+        <location filename="../core/reads/columns.py" line="338"/>
+        <source>has no recognisable timestamp column.</source>
+        <translation>n’a pas de colonne d’horodatage reconnaissable.</translation>
+    </message>
+    <message>
+        <location filename="../core/reads/columns.py" line="341"/>
+        <source>Fields found: {fields}. Set TIME_FIELD (and TIME_FORMAT if the times are written unusually, e.g. %m/%d/%Y %I:%M:%S %p).</source>
+        <translation>Champs trouvés : {fields}. Indiquez TIME_FIELD (et TIME_FORMAT si les heures sont écrites de façon inhabituelle, par exemple %m/%d/%Y %I:%M:%S %p).</translation>
+    </message>
+    <message>
+        <location filename="../core/reads/loading.py" line="62"/>
+        <location filename="../core/reads/text.py" line="243"/>
+        <source>is empty: it holds no header and no records.</source>
+        <translation>est vide : il ne contient ni en-tête ni enregistrement.</translation>
+    </message>
+    <message>
+        <location filename="../core/reads/loading.py" line="130"/>
+        <source>holds a header but no data records.</source>
+        <translation>contient un en-tête mais aucun enregistrement de données.</translation>
+    </message>
+    <message>
+        <location filename="../core/reads/loading.py" line="132"/>
+        <source>Check that the export is complete.</source>
+        <translation>Vérifiez que l’export est complet.</translation>
+    </message>
+    <message>
+        <location filename="../core/reads/text.py" line="60"/>
+        <source>cannot be opened ({reason}).</source>
+        <translation>ne peut pas être ouvert ({reason}).</translation>
+    </message>
+    <message>
+        <location filename="../core/reads/text.py" line="69"/>
+        <source>is not a valid gzip file (it is truncated or damaged).</source>
+        <translation>n’est pas un fichier gzip valide (il est tronqué ou endommagé).</translation>
+    </message>
+    <message>
+        <location filename="../core/reads/text.py" line="71"/>
+        <source>Decompress it by hand to check it, or export it again.</source>
+        <translation>Décompressez-le à la main pour le vérifier, ou exportez-le à nouveau.</translation>
+    </message>
+    <message>
+        <location filename="../core/reads/text.py" line="75"/>
+        <source>is a ZIP archive or a spreadsheet (XLSX), not delimited text.</source>
+        <translation>est une archive ZIP ou un classeur (XLSX), pas du texte délimité.</translation>
+    </message>
+    <message>
+        <location filename="../core/reads/text.py" line="77"/>
+        <source>Unzip it, or save the sheet as CSV, and load that file.</source>
+        <translation>Décompressez-le, ou enregistrez la feuille en CSV, et chargez ce fichier.</translation>
+    </message>
+    <message>
+        <location filename="../core/reads/text.py" line="105"/>
+        <source>has a header of {columns:,} columns, more than any ALPR export holds (at most {limit:,} are read).</source>
+        <translation>a un en-tête de {columns:,} colonnes, plus qu’aucun export LAPI n’en contient (au plus {limit:,} sont lues).</translation>
+    </message>
+    <message>
+        <location filename="../core/reads/text.py" line="109"/>
+        <source>Check that this is the export of the reads and that its first line is its header.</source>
+        <translation>Vérifiez qu’il s’agit bien de l’export des lectures et que sa première ligne est son en-tête.</translation>
+    </message>
+    <message>
+        <location filename="../core/reads/text.py" line="119"/>
+        <source>is not a text file (it holds binary data).</source>
+        <translation>n’est pas un fichier texte (il contient des données binaires).</translation>
+    </message>
+    <message>
+        <location filename="../core/reads/text.py" line="121"/>
+        <source>Choose the CSV or delimited-text export of the reads.</source>
+        <translation>Choisissez l’export CSV ou texte délimité des lectures.</translation>
+    </message>
+    <message>
+        <location filename="../core/reads/text.py" line="225"/>
+        <source>cannot be split into records ({reason}).</source>
+        <translation>ne peut pas être découpé en enregistrements ({reason}).</translation>
+    </message>
+    <message>
+        <location filename="../core/reads/text.py" line="229"/>
+        <source>Check the quoting near that line.</source>
+        <translation>Vérifiez les guillemets autour de cette ligne.</translation>
+    </message>
+    <message>
+        <location filename="../core/reads/times.py" line="242"/>
+        <source>matches none of the timestamps, such as &quot;{example}&quot;.</source>
+        <translation>ne correspond à aucun des horodatages, comme « {example} ».</translation>
+    </message>
+    <message>
+        <location filename="../core/reads/times.py" line="246"/>
+        <source>TIME_FORMAT is {format}; fix it (strptime codes, e.g. %m/%d/%Y %I:%M:%S %p) or leave it empty to detect the format.</source>
+        <translation>TIME_FORMAT vaut {format} ; corrigez-le (codes strptime, par exemple %m/%d/%Y %I:%M:%S %p) ou laissez-le vide pour détecter le format.</translation>
+    </message>
+    <message>
+        <location filename="../core/reads/times.py" line="250"/>
+        <source>holds timestamps in a format that is not recognised, such as &quot;{example}&quot;.</source>
+        <translation>contient des horodatages dans un format non reconnu, comme « {example} ».</translation>
+    </message>
+    <message>
+        <location filename="../core/reads/times.py" line="254"/>
+        <source>Set TIME_FORMAT (strptime codes, e.g. %m/%d/%Y %I:%M:%S %p).</source>
+        <translation>Indiquez TIME_FORMAT (codes strptime, par exemple %m/%d/%Y %I:%M:%S %p).</translation>
+    </message>
+    <message>
+        <location filename="../core/report/inputs.py" line="78"/>
+        <source>{parameter} (&quot;{layer}&quot;) is not {what}: it has no field {missing}.</source>
+        <translation>{parameter} (« {layer} ») n’est pas {what} : il n’a pas de champ {missing}.</translation>
+    </message>
+    <message>
+        <location filename="../core/report/inputs.py" line="85"/>
+        <source>Give {parameter} the layer that algorithm wrote, or leave {parameter} empty.</source>
+        <translation>Donnez à {parameter} la couche écrite par cet algorithme, ou laissez {parameter} vide.</translation>
+    </message>
+    <message>
+        <location filename="../core/report/inputs.py" line="136"/>
+        <source>{parameter} (&quot;{layer}&quot;), row {row}, field &quot;{field}&quot;: &quot;{value}&quot; is not a number.</source>
+        <translation>{parameter} (« {layer} »), ligne {row}, champ « {field} » : « {value} » n’est pas un nombre.</translation>
+    </message>
+    <message>
+        <location filename="../core/report/inputs.py" line="146"/>
+        <source>Give {parameter} the layer its algorithm wrote, unchanged.</source>
+        <translation>Donnez à {parameter} la couche écrite par son algorithme, telle quelle.</translation>
+    </message>
+    <message>
+        <location filename="../core/sql.py" line="48"/>
+        <source>An empty name cannot be a PostgreSQL table or column</source>
+        <translation>Un nom vide ne peut pas être une table ou une colonne PostgreSQL</translation>
+    </message>
+    <message>
+        <location filename="../core/sql.py" line="51"/>
+        <source>The name {name} holds a NUL character, which PostgreSQL cannot store</source>
+        <translation>Le nom {name} contient un caractère NUL, que PostgreSQL ne peut pas stocker</translation>
+    </message>
+    <message>
+        <location filename="../core/sql.py" line="56"/>
+        <source>The name {name} is longer than PostgreSQL&apos;s 63 bytes; rename the field or table</source>
+        <translation>Le nom {name} dépasse les 63 octets de PostgreSQL ; renommez le champ ou la table</translation>
+    </message>
+    <message>
+        <location filename="../core/sql.py" line="80"/>
+        <source>Column {name} holds time-zone-aware times; the reads table stores naive local time</source>
+        <translation>La colonne {name} contient des heures avec fuseau horaire ; la table des lectures stocke l’heure locale sans fuseau</translation>
+    </message>
+    <message>
+        <location filename="../core/sql.py" line="147"/>
+        <source>The reads already have a column called {name}, the geometry column&apos;s name</source>
+        <translation>Les lectures ont déjà une colonne nommée {name}, le nom de la colonne de géométrie</translation>
+    </message>
+    <message>
+        <location filename="../core/sql.py" line="151"/>
+        <source>The reads have two columns of the same name</source>
+        <translation>Les lectures ont deux colonnes du même nom</translation>
+    </message>
+    <message>
+        <location filename="../core/sql.py" line="276"/>
+        <source>The value holds a NUL character, which PostgreSQL cannot store</source>
+        <translation>La valeur contient un caractère NUL, que PostgreSQL ne peut pas stocker</translation>
+    </message>
+    <message>
+        <location filename="../core/sql.py" line="280"/>
+        <source>Remove the character from the source and load again.</source>
+        <translation>Retirez le caractère de la source et chargez à nouveau.</translation>
+    </message>
+    <message>
+        <location filename="../core/sql.py" line="292"/>
+        <source>A value is not valid Unicode text (a lone surrogate)</source>
+        <translation>Une valeur n’est pas du texte Unicode valide (un substitut isolé)</translation>
+    </message>
+    <message>
+        <location filename="../core/sql.py" line="294"/>
+        <source>Fix the file&apos;s encoding and load again.</source>
+        <translation>Corrigez l’encodage du fichier et chargez-le à nouveau.</translation>
+    </message>
+    <message>
+        <location filename="../core/timezones.py" line="36"/>
+        <source>TIMEZONE &quot;{name}&quot; is not an IANA time-zone name.</source>
+        <translation>TIMEZONE « {name} » n’est pas un nom de fuseau horaire IANA.</translation>
+    </message>
+    <message>
+        <location filename="../core/timezones.py" line="38"/>
+        <source>Use a name such as America/Los_Angeles, or leave it empty.</source>
+        <translation>Utilisez un nom comme America/Los_Angeles, ou laissez-le vide.</translation>
+    </message>
+    <message>
+        <location filename="../core/tracks.py" line="95"/>
+        <source>holds numbers, not date-time values</source>
+        <translation>contient des nombres, pas des dates et heures</translation>
+    </message>
+    <message>
+        <location filename="../core/tracks.py" line="97"/>
+        <location filename="../core/tracks.py" line="105"/>
+        <source>Choose the field with the read times as TIME_FIELD</source>
+        <translation>Choisissez comme TIME_FIELD le champ des heures de lecture</translation>
+    </message>
+    <message>
+        <location filename="../core/tracks.py" line="103"/>
+        <source>holds no date-time values</source>
+        <translation>ne contient aucune date et heure</translation>
+    </message>
+    <message>
+        <location filename="../qgis_io/boundary.py" line="43"/>
+        <source>A {name} polygon cannot be projected to {crs}: {error}</source>
+        <translation>Un polygone de {name} ne peut pas être projeté en {crs} : {error}</translation>
+    </message>
+    <message>
+        <location filename="../qgis_io/boundary.py" line="52"/>
+        <source>{name} has no polygon with an area.</source>
+        <translation>{name} n’a aucun polygone ayant une surface.</translation>
+    </message>
+    <message>
+        <location filename="../qgis_io/inputs.py" line="166"/>
+        <source>has no CRS, and its coordinates are not longitudes and latitudes.</source>
+        <translation>n’a pas de SCR, et ses coordonnées ne sont pas des longitudes et latitudes.</translation>
+    </message>
+    <message>
+        <location filename="../qgis_io/inputs.py" line="168"/>
+        <source>Set the layer&apos;s CRS (Layer Properties → Source) and run again.</source>
+        <translation>Définissez le SCR de la couche (Propriétés de la couche → Source) et relancez.</translation>
+    </message>
+    <message>
+        <location filename="../qgis_io/postgis/connection.py" line="88"/>
+        <source>The authentication configuration {authcfg} of {connection} could not be used</source>
+        <translation>La configuration d’authentification {authcfg} de {connection} n’a pas pu être utilisée</translation>
+    </message>
+    <message>
+        <location filename="../qgis_io/postgis/connection.py" line="92"/>
+        <source>Check it in QGIS&apos;s Authentication settings.</source>
+        <translation>Vérifiez-la dans les paramètres d’authentification de QGIS.</translation>
+    </message>
+    <message>
+        <location filename="../qgis_io/postgis/connection.py" line="121"/>
+        <source>psycopg2 is not installed</source>
+        <translation>psycopg2 n’est pas installé</translation>
+    </message>
+    <message>
+        <location filename="../qgis_io/postgis/connection.py" line="129"/>
+        <location filename="../qgis_io/postgis/connection.py" line="195"/>
+        <source>Could not connect to {connection}: {reason}</source>
+        <translation>Impossible de se connecter à {connection} : {reason}</translation>
+    </message>
+    <message>
+        <location filename="../qgis_io/postgis/connection.py" line="131"/>
+        <source>Check the host, port, database name and credentials.</source>
+        <translation>Vérifiez l’hôte, le port, le nom de la base et les identifiants.</translation>
+    </message>
+    <message>
+        <location filename="../qgis_io/postgis/connection.py" line="151"/>
+        <location filename="../qgis_io/postgis/connection.py" line="212"/>
+        <source>{connection}: {reason}</source>
+        <translation>{connection} : {reason}</translation>
+    </message>
+    <message>
+        <location filename="../qgis_io/postgis/connection.py" line="190"/>
+        <source>QGIS&apos;s PostgreSQL provider is not available</source>
+        <translation>Le fournisseur PostgreSQL de QGIS n’est pas disponible</translation>
+    </message>
+    <message>
+        <location filename="../qgis_io/postgis/connection.py" line="204"/>
+        <source>{connection}: this step binds values, which needs python3-psycopg2</source>
+        <translation>{connection} : cette étape lie des valeurs, ce qui demande python3-psycopg2</translation>
+    </message>
+    <message>
+        <location filename="../qgis_io/postgis/connection.py" line="206"/>
+        <location filename="../qgis_io/postgis/loader.py" line="103"/>
+        <source>Install python3-psycopg2 (Debian) and run again.</source>
+        <translation>Installez python3-psycopg2 (Debian) et relancez.</translation>
+    </message>
+    <message>
+        <location filename="../qgis_io/postgis/connection.py" line="250"/>
+        <source>{connection} has no PostGIS extension</source>
+        <translation>{connection} n’a pas l’extension PostGIS</translation>
+    </message>
+    <message>
+        <location filename="../qgis_io/postgis/connection.py" line="252"/>
+        <source>Ask its administrator to run CREATE EXTENSION postgis in that database.</source>
+        <translation>Demandez à son administrateur d’exécuter CREATE EXTENSION postgis dans cette base.</translation>
+    </message>
+    <message>
+        <location filename="../qgis_io/postgis/loader.py" line="101"/>
+        <source>Writing {table} in bulk needs python3-psycopg2</source>
+        <translation>L’écriture en bloc de {table} demande python3-psycopg2</translation>
+    </message>
+    <message>
+        <location filename="../qgis_io/postgis/loader.py" line="108"/>
+        <source>{table} already exists</source>
+        <translation>{table} existe déjà</translation>
+    </message>
+    <message>
+        <location filename="../qgis_io/postgis/loader.py" line="110"/>
+        <source>Choose another table name or allow replacing it.</source>
+        <translation>Choisissez un autre nom de table ou autorisez son remplacement.</translation>
+    </message>
+    <message>
+        <location filename="../qgis_io/postgis/loader.py" line="161"/>
+        <source>{table}: the server refused the value ({code})</source>
+        <translation>{table} : le serveur a refusé la valeur ({code})</translation>
+    </message>
+    <message>
+        <location filename="../qgis_io/postgis/loader.py" line="167"/>
+        <source>Could not write {table}: {reason}</source>
+        <translation>Impossible d’écrire {table} : {reason}</translation>
+    </message>
+    <message>
+        <location filename="../qgis_io/report_io.py" line="160"/>
+        <source>{parameter} (&quot;{layer}&quot;) has no field &quot;reason&quot;: it is not the REJECTED output of alpr:cleanreads.</source>
+        <translation>{parameter} (« {layer} ») n’a pas de champ « reason » : ce n’est pas la sortie REJECTED d’alpr:cleanreads.</translation>
+    </message>
+    <message>
+        <location filename="../qgis_io/report_io.py" line="163"/>
+        <source>Give the rejected layer written by alpr:cleanreads, or leave REJECTED empty.</source>
+        <translation>Donnez la couche des rejets écrite par alpr:cleanreads, ou laissez REJECTED vide.</translation>
+    </message>
+</context>
 </TS>
