@@ -2545,6 +2545,7 @@
     </message>
     <message>
         <location filename="../core/kde/grid.py" line="64"/>
+        <location filename="../qgis_io/density_input.py" line="144"/>
         <source>is not a usable extent</source>
         <translation>n’est pas une emprise utilisable</translation>
     </message>
@@ -2806,6 +2807,16 @@
         <translation>Corrigez l’encodage du fichier et chargez-le à nouveau.</translation>
     </message>
     <message>
+        <location filename="../core/summary_reads.py" line="93"/>
+        <source>holds {kind} values, not text: plates would lose leading zeros and letters.</source>
+        <translation>contient des valeurs {kind}, pas du texte : les plaques perdraient leurs zéros initiaux et leurs lettres.</translation>
+    </message>
+    <message>
+        <location filename="../core/summary_reads.py" line="98"/>
+        <source>Load the export with alpr:loadreads (it keeps plates as text), or choose the field of plates.</source>
+        <translation>Chargez l’export avec alpr:loadreads (il garde les plaques en texte), ou choisissez le champ des plaques.</translation>
+    </message>
+    <message>
         <location filename="../core/timezones.py" line="36"/>
         <source>TIMEZONE &quot;{name}&quot; is not an IANA time-zone name.</source>
         <translation>TIMEZONE « {name} » n’est pas un nom de fuseau horaire IANA.</translation>
@@ -2816,20 +2827,22 @@
         <translation>Utilisez un nom comme America/Los_Angeles, ou laissez-le vide.</translation>
     </message>
     <message>
-        <location filename="../core/tracks.py" line="95"/>
-        <source>holds numbers, not date-time values</source>
-        <translation>contient des nombres, pas des dates et heures</translation>
+        <location filename="../core/track_reads.py" line="83"/>
+        <location filename="../core/tracks.py" line="103"/>
+        <source>holds no date-time values</source>
+        <translation>ne contient aucune date et heure</translation>
     </message>
     <message>
+        <location filename="../core/track_reads.py" line="85"/>
         <location filename="../core/tracks.py" line="97"/>
         <location filename="../core/tracks.py" line="105"/>
         <source>Choose the field with the read times as TIME_FIELD</source>
         <translation>Choisissez comme TIME_FIELD le champ des heures de lecture</translation>
     </message>
     <message>
-        <location filename="../core/tracks.py" line="103"/>
-        <source>holds no date-time values</source>
-        <translation>ne contient aucune date et heure</translation>
+        <location filename="../core/tracks.py" line="95"/>
+        <source>holds numbers, not date-time values</source>
+        <translation>contient des nombres, pas des dates et heures</translation>
     </message>
     <message>
         <location filename="../qgis_io/boundary.py" line="43"/>
@@ -2842,6 +2855,41 @@
         <translation>{name} n’a aucun polygone ayant une surface.</translation>
     </message>
     <message>
+        <location filename="../qgis_io/density_input.py" line="69"/>
+        <source>Layer &quot;{layer}&quot; has no CRS</source>
+        <translation>La couche « {layer} » n’a pas de SCR</translation>
+    </message>
+    <message>
+        <location filename="../qgis_io/density_input.py" line="71"/>
+        <source>Set the layer&apos;s CRS so distances can be measured.</source>
+        <translation>Définissez le SCR de la couche pour que les distances puissent être mesurées.</translation>
+    </message>
+    <message>
+        <location filename="../qgis_io/density_input.py" line="107"/>
+        <source>Layer &quot;{layer}&quot; has no features</source>
+        <translation>La couche « {layer} » n’a aucune entité</translation>
+    </message>
+    <message>
+        <location filename="../qgis_io/density_input.py" line="109"/>
+        <source>Give INPUT a layer with points.</source>
+        <translation>Donnez à INPUT une couche de points.</translation>
+    </message>
+    <message>
+        <location filename="../qgis_io/density_input.py" line="116"/>
+        <source>Layer &quot;{layer}&quot;: none of its {count} features has a geometry</source>
+        <translation>Couche « {layer} » : aucune de ses {count} entités n’a de géométrie</translation>
+    </message>
+    <message>
+        <location filename="../qgis_io/density_input.py" line="118"/>
+        <source>Give INPUT a layer with located points.</source>
+        <translation>Donnez à INPUT une couche de points localisés.</translation>
+    </message>
+    <message>
+        <location filename="../qgis_io/density_input.py" line="218"/>
+        <source>None of the points could be projected to {crs}</source>
+        <translation>Aucun des points n’a pu être projeté en {crs}</translation>
+    </message>
+    <message>
         <location filename="../qgis_io/inputs.py" line="166"/>
         <source>has no CRS, and its coordinates are not longitudes and latitudes.</source>
         <translation>n’a pas de SCR, et ses coordonnées ne sont pas des longitudes et latitudes.</translation>
@@ -2852,60 +2900,62 @@
         <translation>Définissez le SCR de la couche (Propriétés de la couche → Source) et relancez.</translation>
     </message>
     <message>
-        <location filename="../qgis_io/postgis/connection.py" line="88"/>
+        <location filename="../qgis_io/postgis/connection.py" line="93"/>
         <source>The authentication configuration {authcfg} of {connection} could not be used</source>
         <translation>La configuration d’authentification {authcfg} de {connection} n’a pas pu être utilisée</translation>
     </message>
     <message>
-        <location filename="../qgis_io/postgis/connection.py" line="92"/>
+        <location filename="../qgis_io/postgis/connection.py" line="97"/>
         <source>Check it in QGIS&apos;s Authentication settings.</source>
         <translation>Vérifiez-la dans les paramètres d’authentification de QGIS.</translation>
     </message>
     <message>
-        <location filename="../qgis_io/postgis/connection.py" line="121"/>
+        <location filename="../qgis_io/postgis/connection.py" line="126"/>
         <source>psycopg2 is not installed</source>
         <translation>psycopg2 n’est pas installé</translation>
     </message>
     <message>
-        <location filename="../qgis_io/postgis/connection.py" line="129"/>
-        <location filename="../qgis_io/postgis/connection.py" line="195"/>
+        <location filename="../qgis_io/postgis/connection.py" line="134"/>
+        <location filename="../qgis_io/postgis/connection.py" line="200"/>
+        <location filename="../qgis_io/postgis/connection.py" line="207"/>
         <source>Could not connect to {connection}: {reason}</source>
         <translation>Impossible de se connecter à {connection} : {reason}</translation>
     </message>
     <message>
-        <location filename="../qgis_io/postgis/connection.py" line="131"/>
+        <location filename="../qgis_io/postgis/connection.py" line="136"/>
+        <location filename="../qgis_io/postgis/connection.py" line="209"/>
         <source>Check the host, port, database name and credentials.</source>
         <translation>Vérifiez l’hôte, le port, le nom de la base et les identifiants.</translation>
     </message>
     <message>
-        <location filename="../qgis_io/postgis/connection.py" line="151"/>
-        <location filename="../qgis_io/postgis/connection.py" line="212"/>
+        <location filename="../qgis_io/postgis/connection.py" line="156"/>
+        <location filename="../qgis_io/postgis/connection.py" line="224"/>
         <source>{connection}: {reason}</source>
         <translation>{connection} : {reason}</translation>
     </message>
     <message>
-        <location filename="../qgis_io/postgis/connection.py" line="190"/>
+        <location filename="../qgis_io/postgis/connection.py" line="195"/>
         <source>QGIS&apos;s PostgreSQL provider is not available</source>
         <translation>Le fournisseur PostgreSQL de QGIS n’est pas disponible</translation>
     </message>
     <message>
-        <location filename="../qgis_io/postgis/connection.py" line="204"/>
+        <location filename="../qgis_io/postgis/connection.py" line="216"/>
         <source>{connection}: this step binds values, which needs python3-psycopg2</source>
         <translation>{connection} : cette étape lie des valeurs, ce qui demande python3-psycopg2</translation>
     </message>
     <message>
-        <location filename="../qgis_io/postgis/connection.py" line="206"/>
+        <location filename="../qgis_io/postgis/connection.py" line="218"/>
         <location filename="../qgis_io/postgis/loader.py" line="103"/>
         <source>Install python3-psycopg2 (Debian) and run again.</source>
         <translation>Installez python3-psycopg2 (Debian) et relancez.</translation>
     </message>
     <message>
-        <location filename="../qgis_io/postgis/connection.py" line="250"/>
+        <location filename="../qgis_io/postgis/connection.py" line="262"/>
         <source>{connection} has no PostGIS extension</source>
         <translation>{connection} n’a pas l’extension PostGIS</translation>
     </message>
     <message>
-        <location filename="../qgis_io/postgis/connection.py" line="252"/>
+        <location filename="../qgis_io/postgis/connection.py" line="264"/>
         <source>Ask its administrator to run CREATE EXTENSION postgis in that database.</source>
         <translation>Demandez à son administrateur d’exécuter CREATE EXTENSION postgis dans cette base.</translation>
     </message>
@@ -2943,6 +2993,31 @@
         <location filename="../qgis_io/report_io.py" line="163"/>
         <source>Give the rejected layer written by alpr:cleanreads, or leave REJECTED empty.</source>
         <translation>Donnez la couche des rejets écrite par alpr:cleanreads, ou laissez REJECTED vide.</translation>
+    </message>
+    <message>
+        <location filename="../qgis_io/summary_parts.py" line="42"/>
+        <source>cannot be placed on the Earth in its CRS.</source>
+        <translation>ne peut pas être placé sur la Terre dans son SCR.</translation>
+    </message>
+    <message>
+        <location filename="../qgis_io/summary_parts.py" line="62"/>
+        <source>holds no usable polygon.</source>
+        <translation>ne contient aucun polygone utilisable.</translation>
+    </message>
+    <message>
+        <location filename="../qgis_io/summary_parts.py" line="64"/>
+        <source>Choose the jurisdiction&apos;s polygon layer.</source>
+        <translation>Choisissez la couche des polygones de la juridiction.</translation>
+    </message>
+    <message>
+        <location filename="../qgis_io/summary_parts.py" line="199"/>
+        <source>&quot;{name}&quot; is not an IANA time-zone name.</source>
+        <translation>« {name} » n’est pas un nom de fuseau horaire IANA.</translation>
+    </message>
+    <message>
+        <location filename="../qgis_io/summary_parts.py" line="202"/>
+        <source>Use a name such as America/Los_Angeles, or leave TIMEZONE empty.</source>
+        <translation>Utilisez un nom comme America/Los_Angeles, ou laissez TIMEZONE vide.</translation>
     </message>
 </context>
 </TS>
