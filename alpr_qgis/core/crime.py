@@ -14,7 +14,7 @@ from typing import Dict, Optional, Tuple
 
 import numpy as np
 
-from alpr_qgis.core.errors import AlprInputError
+from alpr_qgis.core.errors import QT_TRANSLATE_NOOP, AlprInputError
 from alpr_qgis.core.lazy import lazy_module
 
 pd = lazy_module("pandas")
@@ -44,10 +44,13 @@ def compile_filter(pattern: str) -> Optional[re.Pattern]:
         return re.compile(pattern, re.IGNORECASE)
     except re.error as err:
         raise AlprInputError(
-            "is not a valid regular expression ({}).".format(err),
+            QT_TRANSLATE_NOOP("alpr_core", "is not a valid regular expression ({error})."),
+            args={"error": err},
             field="CATEGORY_FILTER",
             value=pattern,
-            hint=r"Use for example VEHICLE|AUTO|PLATE, or leave it empty for every crime",
+            hint=QT_TRANSLATE_NOOP(
+                "alpr_core", "Use for example VEHICLE|AUTO|PLATE, or leave it empty for every crime"
+            ),
         ) from None
 
 

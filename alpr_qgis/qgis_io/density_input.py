@@ -21,7 +21,7 @@ from qgis.core import QgsCoordinateReferenceSystem, QgsFeatureRequest, QgsWkbTyp
 from qgis.PyQt.QtCore import QCoreApplication
 
 from alpr_qgis.core import kde
-from alpr_qgis.core.errors import AlprInputError, Cancelled
+from alpr_qgis.core.errors import QT_TRANSLATE_NOOP, AlprInputError, Cancelled
 from alpr_qgis.qgis_io.crs import is_metric, transform_xy, working_crs
 from alpr_qgis.qgis_io.points import open_point_chunks
 from alpr_qgis.qgis_io.vector import read_points
@@ -66,7 +66,9 @@ def density_of(alg, parameters: Dict, name: str, extent_name: str, context, feed
     crs = source.sourceCrs()
     if not crs.isValid():
         raise AlprInputError(
-            'Layer "{}" has no CRS'.format(layer_name), hint="Set the layer's CRS so distances can be measured."
+            QT_TRANSLATE_NOOP("alpr_core", 'Layer "{layer}" has no CRS'),
+            args={"layer": layer_name},
+            hint=QT_TRANSLATE_NOOP("alpr_core", "Set the layer's CRS so distances can be measured."),
         )
     if hasattr(alg, "log_estimate"):
         alg.log_estimate(feedback, source.featureCount())
@@ -101,14 +103,19 @@ def density_of(alg, parameters: Dict, name: str, extent_name: str, context, feed
 
 def _check_features(n_features: int, layer_name: str) -> None:
     if n_features == 0:
-        raise AlprInputError('Layer "{}" has no features'.format(layer_name), hint="Give INPUT a layer with points.")
+        raise AlprInputError(
+            QT_TRANSLATE_NOOP("alpr_core", 'Layer "{layer}" has no features'),
+            args={"layer": layer_name},
+            hint=QT_TRANSLATE_NOOP("alpr_core", "Give INPUT a layer with points."),
+        )
 
 
 def _check_located(located: int, n_features: int, layer_name: str) -> None:
     if not located:
         raise AlprInputError(
-            'Layer "{}": none of its {} features has a geometry'.format(layer_name, n_features),
-            hint="Give INPUT a layer with located points.",
+            QT_TRANSLATE_NOOP("alpr_core", 'Layer "{layer}": none of its {count} features has a geometry'),
+            args={"layer": layer_name, "count": n_features},
+            hint=QT_TRANSLATE_NOOP("alpr_core", "Give INPUT a layer with located points."),
         )
 
 
@@ -133,7 +140,11 @@ def _extent(alg, parameters: Dict, extent_name: str, context, out_crs, extent, f
     if rect.isNull() or not all(
         math.isfinite(v) for v in (rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), rect.yMaximum())
     ):
-        raise AlprInputError("is not a usable extent", field=extent_name, value=parameters.get(extent_name))
+        raise AlprInputError(
+            QT_TRANSLATE_NOOP("alpr_core", "is not a usable extent"),
+            field=extent_name,
+            value=parameters.get(extent_name),
+        )
     extent = (rect.xMinimum(), rect.yMinimum(), rect.xMaximum(), rect.yMaximum())
     feedback.pushInfo(
         _tr("Mapping the extent {:.1f}, {:.1f} : {:.1f}, {:.1f} ({}), grown by the radius.").format(
@@ -203,7 +214,10 @@ def _project(source, x: np.ndarray, y: np.ndarray, weights: Optional[np.ndarray]
         px, py = px[good], py[good]
         weights = weights[good] if weights is not None else None
     if not len(px):
-        raise AlprInputError("None of the points could be projected to {}".format(out_crs.authid()))
+        raise AlprInputError(
+            QT_TRANSLATE_NOOP("alpr_core", "None of the points could be projected to {crs}"),
+            args={"crs": out_crs.authid()},
+        )
     return px, py, weights, out_crs, (px.min(), py.min(), px.max(), py.max())
 
 
