@@ -6,11 +6,7 @@ from typing import Dict
 
 from qgis.core import (
     QgsCoordinateReferenceSystem,
-    QgsCoordinateTransform,
-    QgsCsException,
-    QgsPointXY,
     QgsProcessing,
-    QgsProcessingException,
     QgsProcessingMultiStepFeedback,
     QgsProcessingOutputBoolean,
     QgsProcessingOutputNumber,
@@ -26,8 +22,8 @@ from alpr_qgis.algorithms.base import AlprAlgorithm
 from alpr_qgis.core.errors import Cancelled
 from alpr_qgis.qgis_io.styles import style_vector_output
 
-# core.reads and qgis_io.vector (pandas, numpy) are imported when the algorithm runs,
-# so that registering the provider stays light.
+# core.reads and the qgis_io modules that write (pandas, numpy) are imported when the
+# algorithm runs, so that registering the provider stays light.
 
 
 class LoadReadsAlgorithm(AlprAlgorithm):
@@ -182,9 +178,7 @@ class LoadReadsAlgorithm(AlprAlgorithm):
         self.addParameter(
             QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Reads"), QgsProcessing.TypeVectorPoint)
         )
-        self.addParameter(
-            QgsProcessingParameterFeatureSink(self.REJECTED, self.tr("Rejected records"), QgsProcessing.TypeVector)
-        )
+        self.add_sink(self.REJECTED, self.tr("Rejected records"), optional=True)
         self.addOutput(QgsProcessingOutputNumber(self.READ_COUNT, self.tr("Reads loaded")))
         self.addOutput(QgsProcessingOutputNumber(self.REJECTED_COUNT, self.tr("Records rejected")))
         self.addOutput(QgsProcessingOutputNumber(self.MISSING_LOCATION_COUNT, self.tr("Reads without a location")))
@@ -192,19 +186,62 @@ class LoadReadsAlgorithm(AlprAlgorithm):
         self.addOutput(QgsProcessingOutputString(self.TIMEZONE, self.tr("Time zone of read_time")))
 
     def process(self, parameters: Dict, context, feedback) -> Dict:
-        from alpr_qgis.core.reads import LoadOptions, NotStreamableError, load_reads, stream_reads
-        from alpr_qgis.qgis_io.vector import FrameStream, write_frame
+        from alpr_qgis.qgis_io.plumbing import check_accounted, progress_span, write_output
+        from alpr_qgis.qgis_io.reads_loading import load_to_sink
 
         path = self.parameterAsFile(parameters, self.INPUT, context)
         crs = self.parameterAsCrs(parameters, self.SOURCE_CRS, context)
         if not crs.isValid():
             crs = QgsCoordinateReferenceSystem("EPSG:4326")
+        options = self._options(parameters, context, crs)
+        steps = QgsProcessingMultiStepFeedback(3, feedback)
+        steps.setCurrentStep(0)
+
+        def loaded(table) -> None:
+            self._report(table, feedback)
+            steps.setCurrentStep(1)
+
+        table, dest, n_reads = load_to_sink(
+            self, parameters, self.OUTPUT, context, path, options, crs, steps, feedback.isCanceled, loaded
+        )
+        if feedback.isCanceled():
+            raise Cancelled()
+        style_vector_output(dest, "reads", context, feedback)
+        steps.setCurrentStep(2)
+        rejected_dest, _ = write_output(
+            self,
+            parameters,
+            self.REJECTED,
+            context,
+            feedback,
+            table.rejected,
+            progress=progress_span(steps, 0, 100),
+        )
+        n_rejected = len(table.rejected)
+        check_accounted(table.records, n_reads, n_rejected, what="records")
+        feedback.pushInfo(
+            self.tr("{} records: {} reads loaded, {} rejected.").format(table.records, n_reads, n_rejected)
+        )
+        return {
+            self.OUTPUT: dest,
+            self.REJECTED: rejected_dest,
+            self.READ_COUNT: n_reads,
+            self.REJECTED_COUNT: n_rejected,
+            self.MISSING_LOCATION_COUNT: table.missing_locations + table.unreadable_locations,
+            self.PLATES_HASHED: table.plates_hashed,
+            self.TIMEZONE: table.timezone or "",
+        }
+
+    def _options(self, parameters: Dict, context, crs):
+        """The load options from the parameters (an empty field name: detect it)."""
+        from alpr_qgis.core.reads import LoadOptions
+        from alpr_qgis.qgis_io.reads_loading import to_lonlat
 
         def text(key):
             value = self.parameterAsString(parameters, key, context)
             return value.strip() or None
 
-        options = LoadOptions(
+        return LoadOptions(
             plate_field=text(self.PLATE_FIELD),
             time_field=text(self.TIME_FIELD),
             lat_field=text(self.LAT_FIELD),
@@ -215,68 +252,8 @@ class LoadReadsAlgorithm(AlprAlgorithm):
             time_format=text(self.TIME_FORMAT),
             timezone=text(self.TIMEZONE),
             geographic=crs.isGeographic(),
-            to_lonlat=None if crs.isGeographic() else _to_lonlat(crs, context),
+            to_lonlat=None if crs.isGeographic() else to_lonlat(crs, context),
         )
-        steps = QgsProcessingMultiStepFeedback(3, feedback)
-        steps.setCurrentStep(0)
-        reads = FrameStream(self, parameters, self.OUTPUT, context, crs)
-        try:
-            # A big file is read part by part, each part's reads stored while the next is read.
-            try:
-                table = stream_reads(
-                    path,
-                    options,
-                    lambda part, last: take_part(reads, part, feedback.isCanceled, last),
-                    progress=lambda f: steps.setProgress(100 * f),
-                    cancelled=feedback.isCanceled,
-                    store=reads.part_store,
-                )
-            except NotStreamableError:
-                reads.forget()  # a later part does not fit the first: the whole file at once
-                table = None
-            if table is None:
-                table = load_reads(
-                    path, options, progress=lambda f: steps.setProgress(100 * f), cancelled=feedback.isCanceled
-                )
-                if not reads.append(table.reads, table.x, table.y, feedback.isCanceled, last=True):
-                    raise Cancelled()
-            self._report(table, feedback)
-            steps.setCurrentStep(1)
-            dest, n_reads = reads.finish(lambda f: steps.setProgress(100 * f), feedback.isCanceled)
-        except BaseException:
-            reads.forget()
-            raise
-        if feedback.isCanceled():
-            raise Cancelled()
-        style_vector_output(dest, "reads", context, feedback)
-        steps.setCurrentStep(2)
-        rejected_dest, n_rejected = write_frame(
-            self,
-            parameters,
-            self.REJECTED,
-            context,
-            table.rejected,
-            progress=lambda f: steps.setProgress(100 * f),
-            cancelled=feedback.isCanceled,
-        )
-        if n_reads + len(table.rejected) != table.records:  # cheap, and it catches real bugs
-            raise QgsProcessingException(
-                self.tr("Internal error: {} records unaccounted for.").format(
-                    table.records - n_reads - len(table.rejected)
-                )
-            )
-        feedback.pushInfo(
-            self.tr("{} records: {} reads loaded, {} rejected.").format(table.records, n_reads, len(table.rejected))
-        )
-        return {
-            self.OUTPUT: dest,
-            self.REJECTED: rejected_dest,
-            self.READ_COUNT: n_reads,
-            self.REJECTED_COUNT: len(table.rejected),
-            self.MISSING_LOCATION_COUNT: table.missing_locations + table.unreadable_locations,
-            self.PLATES_HASHED: table.plates_hashed,
-            self.TIMEZONE: table.timezone or "",
-        }
 
     def _report_zone(self, table, feedback) -> None:
         """Say which time zone read_time is in and how it was chosen (or why none could be)."""
@@ -370,30 +347,3 @@ class LoadReadsAlgorithm(AlprAlgorithm):
                     ", ".join("{} {}".format(k, v) for k, v in counts.items())
                 )
             )
-
-
-def _to_lonlat(crs, context):
-    """(x, y) arrays in ``crs`` -> (longitude, latitude) arrays (NaN where a point cannot be transformed)."""
-    import numpy as np
-
-    transform = QgsCoordinateTransform(crs, QgsCoordinateReferenceSystem("EPSG:4326"), context.transformContext())
-
-    def to_lonlat(x, y):
-        lon, lat = np.full(len(x), np.nan), np.full(len(y), np.nan)
-        for i, (a, b) in enumerate(zip(x.tolist(), y.tolist())):
-            try:
-                point = transform.transform(QgsPointXY(a, b))
-            except QgsCsException:
-                continue
-            lon[i], lat[i] = point.x(), point.y()
-        return lon, lat
-
-    return to_lonlat
-
-
-def take_part(reads, part, cancelled, last: bool) -> bool:
-    """Hand one part of ``stream_reads`` to the ``FrameStream`` ``reads``: its rows, or where a worker stored them."""
-    if part.stored is None:
-        return reads.append(part.reads, part.x, part.y, cancelled, last=last)
-    shift = {"read_id": part.stored.read_id_shift}
-    return reads.append_stored(part.reads, part.stored, part.x, part.y, shift, cancelled, last=last)

@@ -184,6 +184,19 @@ def test_every_record_is_accounted_for(tmp_path):
     assert reasons == {2: "too_few_fields", 3: "bad_timestamp", 4: "too_many_fields"}
 
 
+@pytest.mark.parametrize("rejected", ["absent", None, ""])
+def test_rejected_may_be_left_unset_and_is_still_counted(tmp_path, rejected):
+    """REJECTED is optional, as QGIS's own FAIL_OUTPUTs: unset, nothing is written, the count still comes back."""
+    rows = [ROWS[0], "102,ABC123", ROWS[2].replace("07/20/2014 02:00:00 PM", "garbage"), ROWS[4]]
+    params = {"INPUT": export_csv(tmp_path, rows=rows), "OUTPUT": str(tmp_path / "o.gpkg")}
+    if rejected != "absent":
+        params["REJECTED"] = rejected
+    res = run_load(params)
+    assert (res["READ_COUNT"], res["REJECTED_COUNT"]) == (2, 2)
+    assert res["REJECTED"] is None
+    assert sorted(os.listdir(tmp_path)) == ["o.gpkg", "reads.csv"]
+
+
 def test_no_plate_text_in_messages(tmp_path, feedback):
     rows = [r.replace("6TRM913", "ZZSECRET") for r in ROWS] + ["107,ONLYPLATE"]
     run_load(
@@ -284,7 +297,7 @@ def test_a_column_changing_type_late_falls_back_to_the_whole_file(tmp_path, monk
 
 
 def test_cancel_while_reading_parts_stores_no_read(tmp_path, monkeypatch, feedback):
-    from alpr_qgis.algorithms import load_reads as load_reads_module
+    from alpr_qgis.qgis_io import reads_loading as load_reads_module
     from alpr_qgis.core.reads import streaming
     from tests.helpers import export_rows
 
