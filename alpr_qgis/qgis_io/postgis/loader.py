@@ -1,0 +1,169 @@
+"""Bulk load of reads into a PostGIS table: one transaction, one COPY, then the indexes.
+
+:func:`load_reads` makes ``schema.table`` from a table of reads (``read_id``,
+``plate``, ``read_time`` naive, ``device``, ``state``, any other columns) and
+their coordinates (x/y arrays, NaN where a read has none):
+
+* columns typed from the frame (``read_time`` ``timestamp without time zone``,
+  integers ``bigint``, text ``text``), ``read_id`` the primary key (file order),
+  the geometry last as ``geometry(Point, srid)``, NULL without coordinates;
+* the rows through one ``COPY ... FROM STDIN`` fed chunk by chunk
+  (:func:`alpr_qgis.core.sql.copy_chunks`): the next chunk is encoded while
+  the server parses the last;
+* a GiST index on the geometry, btree indexes on ``plate``, ``device``,
+  ``read_time``, then ``ANALYZE``;
+
+all in ONE transaction: a bad value, a lost connection or a cancel leaves
+the database as it was (an existing table that was to be replaced included).
+Needs psycopg2 (QGIS's connection has no COPY).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Iterator, Optional
+
+import numpy as np
+import pandas as pd
+
+from alpr_qgis.core.errors import QT_TRANSLATE_NOOP, AlprInputError, Cancelled
+from alpr_qgis.core.sql import ReadsTable, copy_chunks, reads_table
+from alpr_qgis.qgis_io.postgis.connection import PostgisError, PsycopgConnection, table_exists
+from alpr_qgis.qgis_io.postgis.uri import PgTable
+
+#: Rows per COPY chunk: about 12 MB of text for a typical export.
+CHUNK_ROWS = 100_000
+
+#: Memory for the index builds, for this transaction only.
+MAINTENANCE_WORK_MEM = "256MB"
+
+_COPY_CONTEXT = re.compile(r"COPY [^,]*, line (?P<line>\d+)(?:, column (?P<column>[^:]+))?")
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What :func:`load_reads` wrote: rows, rows with a geometry, and the table's layout."""
+
+    rows: int
+    located: int
+    layout: ReadsTable
+
+
+class _ChunkReader:
+    """A read-only file over an iterator of byte chunks, as ``copy_expert`` wants; keeps the iterator's error."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks = chunks
+        self._buffer = b""
+        self.error: Optional[BaseException] = None
+
+    def read(self, size: int = -1) -> bytes:
+        try:
+            while size < 0 or len(self._buffer) < size:
+                piece = next(self._chunks, None)
+                if piece is None:
+                    break
+                self._buffer += piece
+        except BaseException as error:  # a bad value or a cancel: remembered, the COPY is aborted
+            self.error = error
+            raise
+        if size < 0:
+            out, self._buffer = self._buffer, b""
+        else:
+            out, self._buffer = self._buffer[:size], self._buffer[size:]
+        return out
+
+
+def load_reads(
+    connection: PsycopgConnection,
+    target: PgTable,
+    frame: pd.DataFrame,
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    srid: int = 4326,
+    replace: bool = True,
+    chunk_rows: int = CHUNK_ROWS,
+    progress: Callable[[float], None] = lambda _f: None,
+    cancelled: Callable[[], bool] = lambda: False,
+) -> LoadResult:
+    """Create ``target`` and fill it with ``frame`` and points (``x``, ``y`` in ``srid``; NaN: no point).
+
+    ``replace`` drops an existing table of that name (inside the same
+    transaction); otherwise an existing table is an error.  ``progress`` gets
+    0..1 (the COPY is 80 %, the indexes the rest).  Errors name the table and,
+    for a value the server refused, the row (``read_id`` when present) and
+    field, never the value.
+    """
+    if not isinstance(connection, PsycopgConnection):
+        raise PostgisError(
+            QT_TRANSLATE_NOOP("alpr_core", "Writing {table} in bulk needs python3-psycopg2"),
+            args={"table": target.label()},
+            hint=QT_TRANSLATE_NOOP("alpr_core", "Install python3-psycopg2 (Debian) and run again."),
+        )
+    layout = reads_table(frame, target.table, target.schema, target.geometry or "geom", srid)
+    if not replace and table_exists(connection, target.schema, target.table):
+        raise PostgisError(
+            QT_TRANSLATE_NOOP("alpr_core", "{table} already exists"),
+            args={"table": target.label()},
+            hint=QT_TRANSLATE_NOOP("alpr_core", "Choose another table name or allow replacing it."),
+        )
+    row_numbers = frame["read_id"].to_numpy() if "read_id" in frame.columns else None
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    reader = _ChunkReader(
+        copy_chunks(
+            frame,
+            x,
+            y,
+            srid=srid,
+            chunk_rows=chunk_rows,
+            row_numbers=row_numbers,
+            progress=lambda share: progress(0.8 * share),
+            cancelled=cancelled,
+        )
+    )
+    errors = connection.module
+    try:
+        with connection.transaction() as cursor:
+            cursor.execute("SET LOCAL maintenance_work_mem = %s", (MAINTENANCE_WORK_MEM,))
+            if replace:
+                cursor.execute(layout.drop_sql())
+            cursor.execute(layout.create_sql())
+            cursor.copy_expert(layout.copy_sql(), reader, size=1 << 20)
+            statements = layout.index_sql() + [layout.analyze_sql()]
+            for done, statement in enumerate(statements, 1):
+                if cancelled():
+                    raise Cancelled()
+                cursor.execute(statement)
+                progress(0.8 + 0.2 * done / len(statements))
+    except errors.Error as error:
+        if reader.error is not None:  # our own error or cancel, surfaced through the COPY
+            raise reader.error from None
+        raise _load_error(error, connection, target, row_numbers) from None
+    if reader.error is not None:
+        raise reader.error
+    located = int((np.isfinite(x) & np.isfinite(y)).sum())
+    return LoadResult(rows=len(frame), located=located, layout=layout)
+
+
+def _load_error(error, connection: PsycopgConnection, target: PgTable, row_numbers) -> AlprInputError:
+    """A server error during the load, naming the table (and row and field for a refused value), no value."""
+    diag = getattr(error, "diag", None)
+    context = (getattr(diag, "context", None) or "") if diag is not None else ""
+    match = _COPY_CONTEXT.search(context)
+    code = getattr(error, "pgcode", None) or ""
+    if match and code[:2] in ("22", "23"):  # data exception, integrity violation: a value's fault
+        line = int(match.group("line"))
+        row = int(row_numbers[line - 1]) if row_numbers is not None and line <= len(row_numbers) else line
+        return PostgisError(
+            QT_TRANSLATE_NOOP("alpr_core", "{table}: the server refused the value ({code})"),
+            args={"table": target.label(), "code": connection.module.errorcodes.lookup(code) or code},
+            row=row,
+            field=match.group("column"),
+        )
+    return PostgisError(
+        QT_TRANSLATE_NOOP("alpr_core", "Could not write {table}: {reason}"),
+        args={"table": target.label(), "reason": connection.reason(error)},
+    )

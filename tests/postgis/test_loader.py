@@ -1,0 +1,220 @@
+"""The COPY loader against a real PostgreSQL 15 + PostGIS cluster (tests/postgis/conftest.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import psycopg2
+import pytest
+from qgis.core import QgsDataSourceUri, QgsVectorLayer, QgsWkbTypes
+
+from alpr_qgis.core.errors import AlprInputError, Cancelled
+from alpr_qgis.qgis_io.postgis import PgTable, PostgisError, connect, layer_table, load_reads
+
+ROWS = 10_000
+
+
+def table_uri(pg, table: str, schema: str = "public", geometry: str = "geom") -> QgsDataSourceUri:
+    uri = QgsDataSourceUri()
+    uri.setConnection(pg.host, str(pg.port), pg.dbname, pg.user, "")
+    uri.setDataSource(schema, table, geometry)
+    return uri
+
+
+def target(pg, table: str, schema: str = "public") -> PgTable:
+    return PgTable(table_uri(pg, table, schema), schema, table, "geom")
+
+
+def synthetic_reads(rows: int = ROWS, seed: int = 16):
+    """Reads as the loader gets them: file order, naive times, some missing devices and coordinates."""
+    rng = np.random.default_rng(seed)
+    letters = np.array(list("ABCDEFGHJKLMNPRSTUVWXYZ0123456789"), dtype=object)
+    plates = ["".join(rng.choice(letters, 7)) for _ in range(rows)]
+    times = pd.Timestamp("2014-07-14") + pd.to_timedelta(np.sort(rng.integers(0, 7 * 86400 * 1000, rows)), unit="ms")
+    devices = np.array(["PATROL 1", "PATROL 2", None], dtype=object)[rng.integers(0, 3, rows)]
+    notes = np.array(['say "hi"; DROP TABLE x; --', "tab\there", "back\\slash", "two\nlines", "", None, "été"])
+    frame = pd.DataFrame(
+        {
+            "read_id": np.arange(1, rows + 1, dtype=np.int64),
+            "plate": plates,
+            "read_time": times,
+            "device": devices,
+            "state": np.where(rng.random(rows) < 0.9, "CA", "NV").astype(object),
+            "Location text": notes[rng.integers(0, len(notes), rows)].astype(object),
+        }
+    )
+    x = rng.uniform(-122.31, -122.19, rows)
+    y = rng.uniform(37.74, 37.86, rows)
+    missing = rng.random(rows) < 0.02
+    x[missing] = np.nan
+    y[missing] = np.nan
+    x[5], y[5] = 0.0, 0.0  # null island: kept as given
+    return frame, x, y
+
+
+@pytest.fixture(scope="module")
+def db(pg):
+    with psycopg2.connect(pg.dsn()) as raw:
+        raw.autocommit = True
+        yield raw
+    raw.close()
+
+
+def query(db, sql, params=None):
+    with db.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def exists(db, table, schema="public") -> bool:
+    return bool(query(db, "SELECT 1 FROM pg_tables WHERE schemaname = %s AND tablename = %s", (schema, table)))
+
+
+@pytest.fixture(scope="module")
+def loaded(pg, db):
+    frame, x, y = synthetic_reads()
+    shares = []
+    with connect(table_uri(pg, "reads")) as conn:
+        result = load_reads(conn, target(pg, "reads"), frame, x, y, chunk_rows=3000, progress=shares.append)
+    assert shares == sorted(shares) and shares[-1] == pytest.approx(1.0)
+    return frame, x, y, result
+
+
+def test_load_round_trip_values(db, loaded):
+    frame, x, y, result = loaded
+    assert (result.rows, result.located) == (ROWS, int(np.isfinite(x).sum()))
+    rows = query(
+        db,
+        'SELECT read_id, plate, read_time, device, state, "Location text", ST_X(geom), ST_Y(geom), ST_SRID(geom)'
+        " FROM public.reads ORDER BY read_id",
+    )
+    assert len(rows) == ROWS
+    back = pd.DataFrame(rows, columns=[*frame.columns, "x", "y", "srid"])
+    assert back["read_id"].tolist() == list(range(1, ROWS + 1))
+    for column in ("plate", "device", "state", "Location text"):
+        expected = [None if v is None or v is np.nan else v for v in frame[column].tolist()]
+        assert back[column].tolist() == expected, column
+    assert back["read_time"].tolist() == [t.to_pydatetime() for t in frame["read_time"]]
+    assert all(isinstance(t, dt.datetime) and t.tzinfo is None for t in back["read_time"])
+    located = np.isfinite(x)
+    assert back["x"].isna().to_numpy().tolist() == (~located).tolist()  # NULL geometry where no coordinates
+    assert np.array_equal(back["x"].to_numpy(float)[located], x[located])  # exact: EWKB carries the doubles
+    assert np.array_equal(back["y"].to_numpy(float)[located], y[located])
+    assert set(back["srid"].dropna()) == {4326}
+    assert (back.loc[5, "x"], back.loc[5, "y"]) == (0.0, 0.0)
+    # Physical order is file order too (one COPY, in order).
+    assert [r[0] for r in query(db, "SELECT read_id FROM public.reads LIMIT 5")] == [1, 2, 3, 4, 5]
+
+
+def test_load_types_and_indexes(db, loaded):
+    types = dict(
+        query(
+            db,
+            "SELECT column_name, CASE WHEN data_type = 'USER-DEFINED' THEN udt_name ELSE data_type END"
+            " FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'reads'",
+        )
+    )
+    assert types == {
+        "read_id": "bigint",
+        "plate": "text",
+        "read_time": "timestamp without time zone",
+        "device": "text",
+        "state": "text",
+        "Location text": "text",
+        "geom": "geometry",
+    }
+    assert query(db, "SELECT type, srid, coord_dimension FROM geometry_columns WHERE f_table_name = 'reads'") == [
+        ("POINT", 4326, 2)
+    ]
+    indexes = [row[0] for row in query(db, "SELECT indexdef FROM pg_indexes WHERE tablename = 'reads'")]
+    assert any("USING gist (geom)" in d for d in indexes)
+    for column in ("plate", "device", "read_time"):
+        assert any("USING btree ({})".format(column) in d for d in indexes), column
+    assert any("UNIQUE" in d and "(read_id)" in d for d in indexes)  # the primary key
+    assert query(db, "SELECT reltuples FROM pg_class WHERE relname = 'reads'")[0][0] == ROWS  # analysed
+
+
+def test_qgis_opens_the_loaded_table(pg, loaded, qgis_app):
+    layer = QgsVectorLayer(pg.qgis_uri("reads"), "r", "postgres")
+    assert layer.isValid()
+    assert layer.featureCount() == ROWS
+    assert layer.wkbType() == QgsWkbTypes.Point and layer.crs().authid() == "EPSG:4326"
+    assert [f.name() for f in layer.fields()][:3] == ["read_id", "plate", "read_time"]
+    first = next(layer.getFeatures("read_id = 1"))
+    frame, x, y, _ = loaded
+    assert first["plate"] == frame.loc[0, "plate"]
+    assert first.geometry().asPoint().x() == pytest.approx(x[0])
+    found = layer_table(layer)
+    assert (found.schema, found.table, found.geometry) == ("public", "reads", "geom")
+
+
+def test_hostile_names_inject_nothing(pg, pg_cluster, db, qgis_app):
+    pg_cluster.psql("CREATE TABLE IF NOT EXISTS x (id int); INSERT INTO x VALUES (1)")
+    table = 'reads"; DROP TABLE x; --'
+    column = "col\"; DROP TABLE x; -- ;'"
+    frame, x, y = synthetic_reads(50)
+    frame = frame.rename(columns={"Location text": column})
+    frame["a b;c"] = "v"
+    with connect(table_uri(pg, table)) as conn:
+        load_reads(conn, target(pg, table), frame, x, y)
+        assert conn.execute("SELECT count(*) FROM x") == [(1,)]  # the sentinel survives
+    assert exists(db, table) and exists(db, "x")
+    names = [
+        r[0] for r in query(db, "SELECT column_name FROM information_schema.columns WHERE table_name = %s", (table,))
+    ]
+    assert column in names and "a b;c" in names
+    assert query(db, 'SELECT count(*) FROM public."reads""; DROP TABLE x; --"') == [(50,)]
+    layer = QgsVectorLayer(table_uri(pg, table).uri(False), "hostile", "postgres")
+    assert layer.isValid() and layer.featureCount() == 50
+
+
+def test_failed_chunk_leaves_nothing(pg, db):
+    frame, x, y = synthetic_reads(5000)
+    frame.loc[3499, "plate"] = "BAD\x00PLATE"  # in the second chunk of 2,000
+    with connect(table_uri(pg, "failed")) as conn:
+        with pytest.raises(AlprInputError) as caught:
+            load_reads(conn, target(pg, "failed"), frame, x, y, chunk_rows=2000)
+        assert conn.execute("SELECT 1") == [(1,)]  # the connection is usable afterwards
+    message = str(caught.value)
+    assert "row 3500" in message and 'field "plate"' in message and "BAD" not in message
+    assert not exists(db, "failed")
+
+
+def test_server_refusal_in_chunk_two_leaves_old_table(pg, db):
+    frame, x, y = synthetic_reads(3000)
+    with connect(table_uri(pg, "kept")) as conn:
+        load_reads(conn, target(pg, "kept"), frame.head(10), x[:10], y[:10])
+        bad = frame.copy()
+        bad.loc[2500, "read_id"] = 7  # a duplicate key, refused by the server while copying chunk 2
+        with pytest.raises(PostgisError) as caught:
+            load_reads(conn, target(pg, "kept"), bad, x, y, chunk_rows=1000)
+    message = str(caught.value)
+    assert "row 7" in message and "UNIQUE_VIOLATION" in message and 'table "public"."kept"' in message
+    assert bad.loc[2500, "plate"] not in message
+    assert query(db, "SELECT count(*) FROM public.kept") == [(10,)]  # the replaced table is untouched
+
+
+def test_cancel_leaves_nothing(pg, db):
+    frame, x, y = synthetic_reads(3000)
+    answers = iter([False, False, True] + [True] * 10)
+    with connect(table_uri(pg, "cancelled")) as conn, pytest.raises(Cancelled):
+        load_reads(conn, target(pg, "cancelled"), frame, x, y, chunk_rows=1000, cancelled=lambda: next(answers))
+    assert not exists(db, "cancelled")
+
+
+def test_existing_table_without_replace(pg):
+    frame, x, y = synthetic_reads(10)
+    with connect(table_uri(pg, "once")) as conn:
+        load_reads(conn, target(pg, "once"), frame, x, y)
+        with pytest.raises(PostgisError, match='table "public"."once" already exists'):
+            load_reads(conn, target(pg, "once"), frame, x, y, replace=False)
+
+
+def test_other_schema(pg, pg_cluster, db):
+    pg_cluster.psql('CREATE SCHEMA "Field Data"')
+    frame, x, y = synthetic_reads(20)
+    with connect(table_uri(pg, "Reads 2014", "Field Data")) as conn:
+        load_reads(conn, target(pg, "Reads 2014", "Field Data"), frame, x, y)
+    assert query(db, 'SELECT count(*), count(geom) FROM "Field Data"."Reads 2014"') == [(20, int(np.isfinite(x).sum()))]
