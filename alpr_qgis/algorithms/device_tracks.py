@@ -10,7 +10,6 @@ from qgis.core import (
     QgsProcessing,
     QgsProcessingException,
     QgsProcessingMultiStepFeedback,
-    QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterDefinition,
     QgsProcessingParameterFeatureSink,
@@ -28,14 +27,13 @@ from alpr_qgis.core.tracks import (
     NO_DEVICE,
     NO_GEOMETRY,
     NO_TIME,
-    camera_kinds,
-    coerce_times,
+    camera_kinds_coded,
     linestring_wkb,
-    split_tracks,
+    split_coded,
 )
 from alpr_qgis.qgis_io.crs import transform_xy, working_crs
-from alpr_qgis.qgis_io.styles import style_vector_output
-from alpr_qgis.qgis_io.vector import read_frame, write_frame
+from alpr_qgis.qgis_io.plumbing import check_accounted, write_output
+from alpr_qgis.qgis_io.streamed_reads import read_track_reads
 
 pd = lazy_module("pandas")
 
@@ -52,12 +50,16 @@ class DeviceTracksAlgorithm(AlprAlgorithm):
     DEVICE_COUNT = "DEVICE_COUNT"
     SINGLE_READ_COUNT = "SINGLE_READ_COUNT"
     GLITCH_COUNT = "GLITCH_COUNT"
-    SKIPPED_COUNT = "SKIPPED_COUNT"
+    MISSING_LOCATION_COUNT = "MISSING_LOCATION_COUNT"
+    MISSING_TIME_COUNT = "MISSING_TIME_COUNT"
+    MISSING_DEVICE_COUNT = "MISSING_DEVICE_COUNT"
     FIXED_RADIUS_M = "FIXED_RADIUS_M"
     FIXED_CAMERAS = "FIXED_CAMERAS"
     FIXED_CAMERA_COUNT = "FIXED_CAMERA_COUNT"
     MOBILE_DEVICE_COUNT = "MOBILE_DEVICE_COUNT"
     FIXED_READ_COUNT = "FIXED_READ_COUNT"
+    # Measured with bench/bench_summary_tracks.py (see the help): per million reads.
+    SECONDS_PER_MILLION, MIB_PER_MILLION = 12.0, 150.0
 
     def name(self) -> str:
         return "devicetracks"
@@ -109,9 +111,14 @@ class DeviceTracksAlgorithm(AlprAlgorithm):
             "kind.</p>"
             "<p><b>Counts</b>: TRACK_COUNT lines, DEVICE_COUNT devices, SINGLE_READ_COUNT reads "
             "that form a track of their own (a read isolated by gaps or jumps on both sides: "
-            "counted, not drawn, since a line needs two points) and SKIPPED_COUNT reads without "
-            "geometry, time or device. Guarantee: the read_count total + SINGLE_READ_COUNT + "
-            "GLITCH_COUNT + SKIPPED_COUNT + FIXED_READ_COUNT = the reads in INPUT.</p>"
+            "counted, not drawn, since a line needs two points), MISSING_LOCATION_COUNT reads without "
+            "geometry (or that cannot be projected), MISSING_TIME_COUNT reads with a location but no "
+            "readable time, MISSING_DEVICE_COUNT reads with both but no device. Guarantee: the read_count "
+            "total + SINGLE_READ_COUNT + GLITCH_COUNT + MISSING_LOCATION_COUNT + MISSING_TIME_COUNT + "
+            "MISSING_DEVICE_COUNT + FIXED_READ_COUNT = the reads in INPUT.</p>"
+            "<p><b>Time and memory</b> grow in proportion to the reads: the reads stream in a chunk at a time "
+            "and only their device, time, position and read id stay (about 40 bytes a read); about 12 s and "
+            "150 MiB more per million reads on a laptop (measured).</p>"
             "<p>Example: <code>qgis_process.bin run alpr:devicetracks -- INPUT=reads.gpkg "
             "MAX_GAP_MINUTES=30 MAX_SPEED_KMH=150 OUTPUT=tracks.gpkg</code></p>"
         )
@@ -171,129 +178,79 @@ class DeviceTracksAlgorithm(AlprAlgorithm):
                 createByDefault=True,
             )
         )
-        self.addOutput(QgsProcessingOutputNumber(self.TRACK_COUNT, self.tr("Tracks")))
-        self.addOutput(QgsProcessingOutputNumber(self.DEVICE_COUNT, self.tr("Devices")))
-        self.addOutput(QgsProcessingOutputNumber(self.SINGLE_READ_COUNT, self.tr("One-read tracks (not drawn)")))
-        self.addOutput(QgsProcessingOutputNumber(self.GLITCH_COUNT, self.tr("Glitches left out")))
-        self.addOutput(QgsProcessingOutputNumber(self.SKIPPED_COUNT, self.tr("Reads without geometry, time or device")))
-        self.addOutput(QgsProcessingOutputNumber(self.FIXED_CAMERA_COUNT, self.tr("Fixed cameras")))
-        self.addOutput(QgsProcessingOutputNumber(self.MOBILE_DEVICE_COUNT, self.tr("Mobile devices (patrol cars)")))
-        self.addOutput(QgsProcessingOutputNumber(self.FIXED_READ_COUNT, self.tr("Reads by fixed cameras")))
+        self.add_numbers(
+            (
+                (self.TRACK_COUNT, self.tr("Tracks")),
+                (self.DEVICE_COUNT, self.tr("Devices")),
+                (self.SINGLE_READ_COUNT, self.tr("One-read tracks (not drawn)")),
+                (self.GLITCH_COUNT, self.tr("Glitches left out")),
+                (self.MISSING_LOCATION_COUNT, self.tr("Reads without a location")),
+                (self.MISSING_TIME_COUNT, self.tr("Reads without a time")),
+                (self.MISSING_DEVICE_COUNT, self.tr("Reads without a device")),
+                (self.FIXED_CAMERA_COUNT, self.tr("Fixed cameras")),
+                (self.MOBILE_DEVICE_COUNT, self.tr("Mobile devices (patrol cars)")),
+                (self.FIXED_READ_COUNT, self.tr("Reads by fixed cameras")),
+            )
+        )
 
     def process(self, parameters: Dict, context, feedback) -> Dict:
-        source = self.parameterAsSource(parameters, self.INPUT, context)
-        if source is None:
-            raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
-        device_field = self._field(parameters, self.DEVICE_FIELD, "device", context)
-        time_field = self._field(parameters, self.TIME_FIELD, "read_time", context)
+        device_field, time_field, has_read_id = self._fields(parameters, context)
         max_gap = self.parameterAsDouble(parameters, self.MAX_GAP_MINUTES, context)
         max_speed = self.parameterAsDouble(parameters, self.MAX_SPEED_KMH, context)
-        drop_glitches = self.parameterAsBoolean(parameters, self.DROP_GLITCHES, context)
-        fixed_radius = self.parameterAsDouble(parameters, self.FIXED_RADIUS_M, context)
         if not (math.isfinite(max_gap) and max_gap > 0):
             raise QgsProcessingException(self.tr("MAX_GAP_MINUTES must be more than 0 (got {}).").format(max_gap))
         if not (math.isfinite(max_speed) and max_speed > 0):
             raise QgsProcessingException(self.tr("MAX_SPEED_KMH must be more than 0 (got {}).").format(max_speed))
-        names = source.fields().names()
-        for key, name in ((self.DEVICE_FIELD, device_field), (self.TIME_FIELD, time_field)):
-            if name not in names:
-                raise QgsProcessingException(
-                    self.tr('INPUT has no field "{}". Its fields are: {}. Choose the right {}.').format(
-                        name, ", ".join(names) or "-", key
-                    )
-                )
-        if device_field == time_field:
-            raise QgsProcessingException(self.tr("DEVICE_FIELD and TIME_FIELD are the same field."))
-        fields = [device_field, time_field]
-        has_read_id = "read_id" in names and "read_id" not in fields
-        if has_read_id:
-            fields.append("read_id")
 
         steps = QgsProcessingMultiStepFeedback(4, feedback)
         steps.setCurrentStep(0)
-        frame = read_frame(
-            self,
-            parameters,
-            self.INPUT,
-            context,
-            fields=fields,
-            progress=lambda f: steps.setProgress(100 * f),
-            cancelled=feedback.isCanceled,
+        reads, crs = read_track_reads(
+            self, parameters, context, feedback, device_field, time_field, has_read_id, steps.setProgress
         )
-        if feedback.isCanceled():
-            raise Cancelled()
-        n_input = len(frame.x)
+        n_input = reads.n
         if n_input == 0:
             raise QgsProcessingException(self.tr("INPUT has no reads: the layer is empty."))
-        times = coerce_times(frame.table[time_field], time_field)
 
         steps.setCurrentStep(1)
-        transform_context = context.transformContext()
-        crs = frame.crs
-        if not crs.isValid():
-            raise QgsProcessingException(self.tr("INPUT has no CRS: set the layer's CRS so distances can be measured."))
-        metric = working_crs(crs, frame.x, frame.y, transform_context)
-        if metric != crs:
-            feedback.pushInfo(
-                self.tr("Distances and speeds measured in {} ({}); the tracks stay in {}.").format(
-                    metric.authid(), metric.description(), crs.authid()
-                )
-            )
-        mx, my = transform_xy(frame.x, frame.y, crs, metric, transform_context)
-        if feedback.isCanceled():
-            raise Cancelled()
+        metric, mx, my = self._in_metres(reads, crs, context, feedback)
 
         steps.setCurrentStep(2)
-        kinds = camera_kinds(frame.table[device_field], mx, my, fixed_radius)
-        moving = ~kinds.fixed_read  # fixed cameras get no track
-        tracks = split_tracks(
-            frame.table[device_field][moving].reset_index(drop=True),
-            times[moving].reset_index(drop=True),
-            mx[moving],
-            my[moving],
-            max_gap_s=max_gap * 60.0,
-            max_speed_ms=max_speed / 3.6,
-            read_id=frame.table["read_id"].to_numpy()[moving] if has_read_id else None,
-            drop_glitches=drop_glitches,
-            progress=lambda f: steps.setProgress(100 * f),
-            cancelled=feedback.isCanceled,
-        )
+        kinds, tracks, pick = self._tracks(parameters, context, feedback, steps, reads, mx, my)
+        del mx, my
         n_fixed_reads = int(kinds.fixed_read.sum())
-        skipped = tracks.skipped_total
-        if skipped + n_fixed_reads == n_input and not len(kinds.fixed):
+        if tracks.skipped_total + n_fixed_reads == n_input and not len(kinds.fixed):
             raise QgsProcessingException(
                 self.tr('None of the {} reads has a location, a time (field "{}") and a device (field "{}").').format(
                     n_input, time_field, device_field
                 )
             )
-        lost = int(np.count_nonzero(np.isfinite(frame.x) & ~np.isfinite(mx)))
-        self._report(tracks, lost, feedback)
-
+        self._report(tracks, feedback)
         table = tracks.table
-        on_lines = int(table["read_count"].sum())
-        accounted = on_lines + tracks.single_reads + tracks.glitches + skipped + n_fixed_reads
-        if accounted != n_input:  # cheap, and it catches real bugs
-            raise QgsProcessingException(
-                self.tr("Internal error: {} reads unaccounted for.").format(n_input - accounted)
-            )
+        check_accounted(
+            n_input,
+            table["read_count"].sum(),
+            tracks.single_reads,
+            tracks.glitches,
+            tracks.skipped_total,
+            n_fixed_reads,
+        )
 
         steps.setCurrentStep(3)
-        dest, _ = write_frame(
+        wkb = linestring_wkb(pick(reads.x), pick(reads.y), tracks)
+        dest, _ = write_output(
             self,
             parameters,
             self.OUTPUT,
             context,
+            feedback,
             table,
-            wkb=linestring_wkb(frame.x[moving], frame.y[moving], tracks),
+            style="tracks",
+            wkb=wkb,
             wkb_type=QgsWkbTypes.LineString,
             crs=crs,
             progress=lambda f: steps.setProgress(100 * f),
-            cancelled=feedback.isCanceled,
         )
-        if feedback.isCanceled():
-            raise Cancelled()
-        style_vector_output(dest, "tracks", context, feedback)
-        fixed_dest = self._fixed_cameras(parameters, context, kinds, times, crs, metric, feedback)
+        fixed_dest = self._fixed_cameras(parameters, context, kinds, reads.ns, crs, metric, feedback)
         return {
             self.FIXED_CAMERAS: fixed_dest,
             self.FIXED_CAMERA_COUNT: len(kinds.fixed),
@@ -304,8 +261,76 @@ class DeviceTracksAlgorithm(AlprAlgorithm):
             self.DEVICE_COUNT: tracks.devices,
             self.SINGLE_READ_COUNT: tracks.single_reads,
             self.GLITCH_COUNT: tracks.glitches,
-            self.SKIPPED_COUNT: skipped,
+            self.MISSING_LOCATION_COUNT: tracks.skipped[NO_GEOMETRY],
+            self.MISSING_TIME_COUNT: tracks.skipped[NO_TIME],
+            self.MISSING_DEVICE_COUNT: tracks.skipped[NO_DEVICE],
         }
+
+    def _tracks(self, parameters: Dict, context, feedback, steps, reads, mx, my):
+        """(camera kinds, tracks of the moving devices, a function picking their reads from a per-read array)."""
+        kinds = camera_kinds_coded(
+            reads.device, reads.devices.values, mx, my, self.parameterAsDouble(parameters, self.FIXED_RADIUS_M, context)
+        )
+        moving = None if not kinds.fixed_read.any() else ~kinds.fixed_read  # fixed cameras get no track
+        pick = (lambda a: a) if moving is None else (lambda a: a[moving])
+        tracks = split_coded(
+            pick(reads.device),
+            reads.devices.values,
+            pick(reads.ns),
+            pick(mx),
+            pick(my),
+            max_gap_s=self.parameterAsDouble(parameters, self.MAX_GAP_MINUTES, context) * 60.0,
+            max_speed_ms=self.parameterAsDouble(parameters, self.MAX_SPEED_KMH, context) / 3.6,
+            read_id=reads.read_ids(moving),
+            blank_code=reads.blank_code,
+            drop_glitches=self.parameterAsBoolean(parameters, self.DROP_GLITCHES, context),
+            progress=lambda f: steps.setProgress(100 * f),
+            cancelled=feedback.isCanceled,
+        )
+        return kinds, tracks, pick
+
+    def _fields(self, parameters: Dict, context):
+        """(device field, time field, whether read_id is read), checked against INPUT's fields."""
+        source = self.parameterAsSource(parameters, self.INPUT, context)
+        if source is None:
+            raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
+        device_field = self._field(parameters, self.DEVICE_FIELD, "device", context)
+        time_field = self._field(parameters, self.TIME_FIELD, "read_time", context)
+        names = source.fields().names()
+        for key, name in ((self.DEVICE_FIELD, device_field), (self.TIME_FIELD, time_field)):
+            if name not in names:
+                raise QgsProcessingException(
+                    self.tr('INPUT has no field "{}". Its fields are: {}. Choose the right {}.').format(
+                        name, ", ".join(names) or "-", key
+                    )
+                )
+        if device_field == time_field:
+            raise QgsProcessingException(self.tr("DEVICE_FIELD and TIME_FIELD are the same field."))
+        return device_field, time_field, "read_id" in names and "read_id" not in (device_field, time_field)
+
+    def _in_metres(self, reads, crs, context, feedback):
+        """(metric CRS, x, y in it) of the reads; a read that cannot be projected has no location."""
+        transform_context = context.transformContext()
+        if not crs.isValid():
+            raise QgsProcessingException(self.tr("INPUT has no CRS: set the layer's CRS so distances can be measured."))
+        metric = working_crs(crs, reads.x, reads.y, transform_context)
+        if metric != crs:
+            feedback.pushInfo(
+                self.tr("Distances and speeds measured in {} ({}); the tracks stay in {}.").format(
+                    metric.authid(), metric.description(), crs.authid()
+                )
+            )
+        mx, my = transform_xy(reads.x, reads.y, crs, metric, transform_context)
+        if feedback.isCanceled():
+            raise Cancelled()
+        lost = int(np.count_nonzero(np.isfinite(reads.x) & ~np.isfinite(mx)))
+        if lost:
+            feedback.pushWarning(
+                self.tr(
+                    "{} reads could not be projected to measure distances (skipped, counted as without geometry)."
+                ).format(lost)
+            )
+        return metric, mx, my
 
     def _fixed_cameras(self, parameters, context, kinds, times, crs, metric, feedback):
         """The fixed cameras as points at their median position, with their reads and period (None if not asked)."""
@@ -316,7 +341,12 @@ class DeviceTracksAlgorithm(AlprAlgorithm):
                     len(fixed), int(fixed["read_count"].sum()), ", ".join(str(d) for d in fixed["device"])
                 )
             )
-        period = pd.DataFrame({"device": kinds.read_device, "t": times.to_numpy()})[kinds.fixed_read]
+        period = pd.DataFrame(
+            {
+                "device": kinds.read_device[kinds.fixed_read],
+                "t": np.asarray(times)[kinds.fixed_read].view("datetime64[ns]"),
+            }
+        )
         first = period.groupby("device")["t"].min()
         last = period.groupby("device")["t"].max()
         table = pd.DataFrame(
@@ -329,15 +359,16 @@ class DeviceTracksAlgorithm(AlprAlgorithm):
             }
         )
         x, y = transform_xy(fixed["x"].to_numpy(), fixed["y"].to_numpy(), metric, crs, context.transformContext())
-        dest, _ = write_frame(self, parameters, self.FIXED_CAMERAS, context, table, x=x, y=y, crs=crs)
-        style_vector_output(dest, "fixed_cameras", context, feedback)
+        dest, _ = write_output(
+            self, parameters, self.FIXED_CAMERAS, context, feedback, table, style="fixed_cameras", x=x, y=y, crs=crs
+        )
         return dest
 
     def _field(self, parameters: Dict, key: str, default: str, context) -> str:
         chosen = self.parameterAsFields(parameters, key, context)
         return chosen[0] if chosen and chosen[0] else default
 
-    def _report(self, tracks, lost: int, feedback) -> None:
+    def _report(self, tracks, feedback) -> None:
         table = tracks.table
         feedback.pushInfo(
             self.tr("{} tracks from {} devices, {:.1f} km in all; {} reads on lines.").format(
@@ -366,10 +397,4 @@ class DeviceTracksAlgorithm(AlprAlgorithm):
                 self.tr("{} reads skipped: {} without geometry, {} without time, {} without device.").format(
                     tracks.skipped_total, skipped[NO_GEOMETRY], skipped[NO_TIME], skipped[NO_DEVICE]
                 )
-            )
-        if lost:
-            feedback.pushWarning(
-                self.tr(
-                    "{} reads could not be projected to measure distances (skipped, counted as without geometry)."
-                ).format(lost)
             )

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import datetime
 import os
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List
 
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsProcessing,
-    QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingParameterFeatureSink,
@@ -81,10 +79,6 @@ class SummaryAlgorithm(AlprAlgorithm):
         return self.tr(
             "alpr,anpr,lpr,plate,summary,report,statistics,numbers,html,audit,accountability,funnel,findings"
         ).split(",")
-
-    def flags(self):
-        # The map image is drawn with QGIS's renderer from (copies of) project layers: main thread.
-        return super().flags() | QgsProcessingAlgorithm.FlagNoThreading
 
     def shortHelpString(self) -> str:  # noqa: N802 (Qt API)
         return self.tr(
@@ -294,290 +288,96 @@ class SummaryAlgorithm(AlprAlgorithm):
             ),
         )
 
-    def _zone(self, parameters, context, lon, lat) -> Tuple[Optional[str], str]:
-        """(IANA zone or None, how it was chosen): TIMEZONE when given (checked), else looked up."""
-        from alpr_qgis.core.errors import AlprInputError
-
-        given = self.parameterAsString(parameters, self.TIMEZONE, context).strip()
-        if given:
-            try:
-                import zoneinfo
-
-                zoneinfo.ZoneInfo(given)
-            except (ValueError, KeyError, OSError) as err:
-                raise AlprInputError(
-                    '"{}" is not an IANA time-zone name.'.format(given),
-                    field=self.TIMEZONE,
-                    hint="Use a name such as America/Los_Angeles, or leave TIMEZONE empty.",
-                ) from err
-            return given, self.tr("given as TIMEZONE")
-        from alpr_qgis.qgis_io.report_io import lookup_zone
-
-        zone = lookup_zone(lon, lat) if len(lon) else None
-        if zone:
-            return zone, self.tr("looked up from where the reads are")
-        return None, self.tr("the zone could not be looked up from the reads' locations")
-
     def process(self, parameters: Dict, context, feedback) -> Dict:
-        import numpy as np
-
         from alpr_qgis.core.cleaning import compile_government
-        from alpr_qgis.core.errors import AlprInputError, Cancelled
-        from alpr_qgis.core.jurisdiction import classify, dissolve, near_null_island
-        from alpr_qgis.core.summary import SummaryInput, describe_distance, summarise, within_distance
-        from alpr_qgis.core.tracks import camera_kinds
-        from alpr_qgis.qgis_io import report_io
-        from alpr_qgis.qgis_io.crs import to_degrees, transform_xy, working_crs
-        from alpr_qgis.qgis_io.inputs import polygons_crs, read_polygons, reads_crs
-        from alpr_qgis.qgis_io.report_io import write_text
+        from alpr_qgis.core.errors import Cancelled
+        from alpr_qgis.qgis_io import report_io, summary_parts
+        from alpr_qgis.qgis_io.plumbing import progress_span
         from alpr_qgis.qgis_io.report_map import draw_map
-        from alpr_qgis.qgis_io.vector import read_frame, write_frame
+        from alpr_qgis.qgis_io.streamed_reads import Locator, read_summary_reads
+        from alpr_qgis.qgis_io.vector import Frame, write_frame
 
         source = self.parameterAsSource(parameters, self.INPUT, context)
         if source is None:
             raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
-        layer_name = report_io.layer_name(self, parameters, self.INPUT, context) or "the input layer"
-        fields = [f.name() for f in source.fields()]
-        plate_field, time_field, device_field, state_field = (
-            self._field(parameters, key, context, fields, layer_name, feedback)
-            for key in (self.PLATE_FIELD, self.TIME_FIELD, self.DEVICE_FIELD, self.STATE_FIELD)
-        )
-        if state_field is None and not parameters.get(self.STATE_FIELD):
-            state_field = next((f for f in fields if f.lower() == "state"), None)
+        fields, columns = self._fields(parameters, context, source, feedback)
         gov_pattern = self.parameterAsString(parameters, self.GOVERNMENT_PATTERN, context) or r"\d{7}"
         compile_government(gov_pattern)  # a clear error for a bad pattern
         distance = self.parameterAsDouble(parameters, self.REFERENCE_DISTANCE, context)
         # Every result input is checked before anything is read: a wrong layer stops the run here.
         plans = {key: report_io.plan_result(self, parameters, key, context) for key, *_ in self.RESULTS}
         unreadable_plan = report_io.plan_result(self, parameters, self.UNREADABLE, context)
-        gov_flag = next((f for f in fields if f.lower() == "is_government"), None)
-        dup_flag = next((f for f in fields if f.lower() == "is_duplicate"), None)
-        id_field = next((f for f in fields if f.lower() == "read_id"), None)
-        wanted = [f for f in (plate_field, time_field, device_field, state_field, gov_flag, dup_flag, id_field) if f]
-        wanted = list(dict.fromkeys(wanted))
+        crs = source.sourceCrs() if source.sourceCrs().isValid() else QgsCoordinateReferenceSystem("EPSG:4326")
+        reference = summary_parts.reference_point(self, parameters, context, crs, distance)
+        boundary, shape = summary_parts.boundary_shape(self, parameters, context, feedback, crs)
 
         feedback.setProgressText(self.tr("Reading the reads"))
-        frame = read_frame(
-            self,
-            parameters,
-            self.INPUT,
-            context,
-            wanted,
-            progress=lambda f: feedback.setProgress(35 * f),
-            cancelled=feedback.isCanceled,
+        locator = Locator(context.transformContext(), reference[2] if reference else None, shape)
+        reads, crs = read_summary_reads(
+            self, parameters, context, feedback, fields, columns, locator.flags, progress_span(feedback, 0, 40)
         )
+        if not reads.n:
+            feedback.pushWarning(self.tr("The input layer has no features."))
+        zone = summary_parts.zone_of(self, parameters, context, reads, crs)
+        feedback.pushInfo(
+            self.tr("Times are named in {} ({}).").format(zone[0] or self.tr("local time as recorded"), zone[1])
+        )
+        feedback.setProgress(45)
+        rejected, unreadable = summary_parts.other_layers(
+            self, parameters, context, feedback, crs, reads.id_array(), unreadable_plan
+        )
+        kinds = summary_parts.camera_kind_table(self, parameters, context, reads, crs)
         if feedback.isCanceled():
             raise Cancelled()
-        table = frame.table
-        n = len(frame.x)
-        if not n:
-            feedback.pushWarning(self.tr("The input layer has no features."))
-        if plate_field is not None and n:
-            import pandas as pd
-
-            kind = pd.api.types.infer_dtype(table[plate_field], skipna=True)
-            if kind not in ("string", "empty"):
-                raise AlprInputError(
-                    "holds {} values, not text: plates would lose leading zeros and letters.".format(kind),
-                    path=layer_name,
-                    field=plate_field,
-                    hint="Load the export with alpr:loadreads (it keeps plates as text), or choose the field of plates.",
-                )
-        transform_context = context.transformContext()
-        crs = reads_crs(frame, layer_name, feedback, self) if n else QgsCoordinateReferenceSystem("EPSG:4326")
-        no_geometry = ~(np.isfinite(frame.x) & np.isfinite(frame.y))
-        lon, lat = to_degrees(frame.x, frame.y, crs, transform_context)
-        with np.errstate(invalid="ignore"):
-            in_range = np.isfinite(lon) & np.isfinite(lat) & (np.abs(lon) <= 180) & (np.abs(lat) <= 90)
-        invalid = ~no_geometry & ~in_range
-        island = near_null_island(lon, lat) & ~no_geometry & in_range
-        located = ~no_geometry & ~island & ~invalid
-        zone, zone_how = self._zone(parameters, context, lon[located], lat[located])
-        feedback.pushInfo(
-            self.tr("Times are named in {} ({}).").format(zone or self.tr("local time as recorded"), zone_how)
-        )
-        feedback.setProgress(40)
-
-        near = None
-        reference_note = ""
-        point_crs = None
-        point = None
-        if parameters.get(self.REFERENCE_POINT):
-            point = self.parameterAsPoint(parameters, self.REFERENCE_POINT, context)
-            point_crs = self.parameterAsPointCrs(parameters, self.REFERENCE_POINT, context)
-            if not point_crs.isValid():
-                point_crs = crs
-            ref_lon, ref_lat = to_degrees(np.array([point.x()]), np.array([point.y()]), point_crs, transform_context)
-            if not np.isfinite(ref_lon[0]):
-                raise AlprInputError(
-                    "cannot be placed on the Earth in its CRS.", field=self.REFERENCE_POINT, value=point.toString(6)
-                )
-            near = within_distance(float(ref_lon[0]), float(ref_lat[0]), lon, lat, distance)
-            reference_note = "within {} of {:.6f}, {:.6f} (lon, lat)".format(
-                describe_distance(distance), ref_lon[0], ref_lat[0]
-            )
-
-        boundary = read_polygons(self, parameters, self.BOUNDARY, context, feedback, fields=[])
-        outside = None
-        if boundary is not None:
-            bcrs = polygons_crs(boundary, crs, feedback, self)
-            shape = dissolve(boundary.geoms)
-            if shape is None:
-                raise AlprInputError(
-                    "holds no usable polygon.", path=boundary.name, hint="Choose the jurisdiction's polygon layer."
-                )
-            bx, by = transform_xy(frame.x, frame.y, crs, bcrs, transform_context)
-            outside = classify(bx, by, shape).outside
-        feedback.setProgress(50)
-
-        rejected = report_io.read_rejected(self, parameters, self.REJECTED, context, crs)
-        unreadable = report_io.read_unreadable(self, parameters, self.UNREADABLE, context) if unreadable_plan else None
-        read_ids = table[id_field].dropna().to_numpy(dtype=np.int64) if id_field else None
-        for other, what in ((rejected, "REJECTED"), (unreadable, "UNREADABLE")):
-            ids = None if other is None else (other.read_ids if what == "REJECTED" else other[2])
-            shared = report_io.shared_ids(read_ids, ids)
-            if shared:
-                feedback.pushWarning(
-                    self.tr(
-                        "{} read_id values are both in INPUT and in {}: records_in_source counts them twice. "
-                        "Give the clean reads as INPUT and each step's own rejected layer."
-                    ).format(shared, what)
-                )
-
-        kinds = None
-        if device_field:
-            metric = working_crs(crs, frame.x, frame.y, transform_context)
-            mx, my = transform_xy(
-                np.where(located, frame.x, np.nan), np.where(located, frame.y, np.nan), crs, metric, transform_context
-            )
-            radius = self.parameterAsDouble(parameters, self.FIXED_RADIUS_M, context)
-            kinds = camera_kinds(table[device_field], mx, my, radius).table
 
         feedback.setProgressText(self.tr("Counting"))
-        summary = summarise(
-            SummaryInput(
-                n=n,
-                plates=table[plate_field] if plate_field else None,
-                states=table[state_field] if state_field else None,
-                times=table[time_field] if time_field else None,
-                devices=table[device_field] if device_field else None,
-                is_government=table[gov_flag] if gov_flag else None,
-                is_duplicate=table[dup_flag] if dup_flag else None,
-                government_pattern=gov_pattern,
-                no_geometry=no_geometry,
-                null_island=island,
-                invalid_location=invalid,
-                near_reference=near,
-                reference_note=reference_note,
-                outside_boundary=outside,
-                rejected_reasons=rejected.reasons if rejected else None,
-                rejected_all_reasons=rejected.all_reasons if rejected else None,
-                rejected_locations=rejected.locations if rejected else None,
-                unreadable_reasons=unreadable[0] if unreadable else None,
-                camera_kinds=kinds,
-            )
-        )
-        if feedback.isCanceled():
-            raise Cancelled()
-        sections = self._sections(parameters, context, plans, summary)
+        summary = summary_parts.summary_of(reads, gov_pattern, reference, rejected, unreadable, kinds, feedback)
+        sections = summary_parts.result_sections(self, parameters, context, plans, summary)
         feedback.setProgress(60)
 
         feedback.setProgressText(self.tr("Drawing the map"))
         # The report's map: (PNG bytes, caption), or (None, why); another renderer plugs in here.
-        map_png, caption = draw_map(
-            self, parameters, context, feedback, frame, crs, located, point, point_crs, distance, boundary
+        point, point_crs = (reference[0], reference[1]) if reference else (None, None)
+        frame = Frame(None, reads.x, reads.y, crs)
+        drawn = draw_map(
+            self, parameters, context, feedback, frame, crs, reads.located, point, point_crs, distance, boundary
         )
+        if feedback.isCanceled():
+            raise Cancelled()
         feedback.setProgress(85)
 
         feedback.setProgressText(self.tr("Writing"))
         html_path = self.parameterAsFileOutput(parameters, self.OUTPUT_HTML, context)
-        report = self._report(
-            summary,
-            parameters,
-            context,
-            sections,
-            (zone, zone_how),
-            map_png,
-            caption,
-            distance,
-            [plate_field, time_field, device_field, state_field, gov_pattern],
-            "{} [{}]".format(point.toString(6), point_crs.authid() or "layer CRS") if point is not None else None,
+        chosen = [columns.get(k) for k in ("plate", "time", "device", "state")] + [gov_pattern]
+        report = summary_parts.report_html(
+            self, summary, parameters, context, sections, zone, drawn, distance, chosen, reference
         )
-        write_text(html_path, report)
+        report_io.write_text(html_path, report)
         dest, _ = write_frame(self, parameters, self.OUTPUT_TABLE, context, summary.table)
-
-        for metric, value, note in summary.table.itertuples(index=False, name=None):
-            shown = (
-                "null"
-                if value != value
-                else ("{:,.0f}".format(value) if float(value).is_integer() else "{:.3f}".format(value))
-            )
-            feedback.pushInfo("{}: {}{}".format(metric, shown, " ({})".format(note) if note else ""))
+        summary_parts.log_metrics(feedback, summary.table)
         feedback.pushInfo(self.tr("Report written: {}").format(os.path.basename(html_path)))
         results = {self.OUTPUT_TABLE: dest, self.OUTPUT_HTML: html_path}
         for metric in METRICS:
             results[metric.upper()] = summary.value(metric)
         return results
 
-    # ------------------------------------------------------------------ pieces
-
-    def _sections(self, parameters, context, plans, summary) -> list:
-        """The report's result sections, from the result inputs given (read here, checked before)."""
-        from alpr_qgis.core.report.findings import Facts, build_sections
-        from alpr_qgis.qgis_io.report_io import read_result
-
-        devices = summary.value("devices")
-        facts = Facts(int(summary.value("total_reads") or 0), int(devices) if devices is not None else None)
-        tables = {
-            key: (read_result(self, parameters, key, context, plan[0]), plan[1])
-            for key, plan in plans.items()
-            if plan is not None
-        }
-        return build_sections(tables, facts)
-
-    def _report(
-        self, summary, parameters, context, sections, zone, map_png, caption, distance, chosen, point_text
-    ) -> str:
-        from alpr_qgis.core.report import ReportContext, build_report, default_title
-        from alpr_qgis.core.summary import describe_distance
-        from alpr_qgis.qgis_io.report_io import layer_name, place_name, software_versions
-
-        not_given = self.tr("(not given)")
-        inputs = [(self.tr("Reads analysed (INPUT)"), layer_name(self, parameters, self.INPUT, context))]
-        for key, label in (
-            (self.REJECTED, self.tr("Rejected reads (REJECTED)")),
-            (self.UNREADABLE, self.tr("Unreadable records (UNREADABLE)")),
-            (self.BOUNDARY, self.tr("Boundary (BOUNDARY)")),
-        ):
-            inputs.append((label, layer_name(self, parameters, key, context) or not_given))
-        for key, label, *_ in (*self.RESULTS, (self.HEATMAP, "Heatmap")):
-            if parameters.get(key):  # result inputs: only those given
-                inputs.append(("{} ({})".format(self.tr(label), key), layer_name(self, parameters, key, context)))
-        plate_field, time_field, device_field, state_field, gov_pattern = chosen
-        start, end = summary.time_range
-        title = self.parameterAsString(parameters, self.REPORT_TITLE, context).strip() or default_title(
-            place_name(self, parameters, self.BOUNDARY, context), start, end
+    def _fields(self, parameters, context, source, feedback):
+        """(fields to read, their roles for ``SummaryReads``): the chosen fields and the cleaner's flags."""
+        layer_name = self.layer_name_of(parameters, context)
+        fields = [f.name() for f in source.fields()]
+        plate, time, device, state = (
+            self._field(parameters, key, context, fields, layer_name, feedback)
+            for key in (self.PLATE_FIELD, self.TIME_FIELD, self.DEVICE_FIELD, self.STATE_FIELD)
         )
-        ctx = ReportContext(
-            title=title,
-            generated=datetime.datetime.now().strftime("%Y-%m-%d %H:%M"),
-            inputs=inputs,
-            parameters=[
-                (self.PLATE_FIELD, plate_field or "(none)"),
-                (self.TIME_FIELD, time_field or "(none)"),
-                (self.DEVICE_FIELD, device_field or "(none)"),
-                (self.STATE_FIELD, state_field or "(none)"),
-                (self.REFERENCE_POINT, point_text or not_given),
-                (self.REFERENCE_DISTANCE, describe_distance(distance)),
-                (self.GOVERNMENT_PATTERN, gov_pattern),
-                (self.TIMEZONE, "{} ({})".format(zone[0] or self.tr("local time as recorded"), zone[1])),
-            ],
-            software=software_versions(),
-            map_png=map_png,
-            map_caption=caption,
-            reference_distance_text=describe_distance(distance),
-            time_zone=zone[0],
-            time_zone_how=zone[1],
-            sections=sections,
-        )
-        return build_report(summary, ctx)
+        if state is None and not parameters.get(self.STATE_FIELD):
+            state = next((f for f in fields if f.lower() == "state"), None)
+        columns = {"plate": plate, "time": time, "device": device, "state": state}
+        for role, name in (("government", "is_government"), ("duplicate", "is_duplicate"), ("read_id", "read_id")):
+            columns[role] = next((f for f in fields if f.lower() == name), None)
+        wanted = list(dict.fromkeys(f for f in columns.values() if f))
+        return wanted, columns
+
+    def layer_name_of(self, parameters, context) -> str:
+        from alpr_qgis.qgis_io.report_io import layer_name
+
+        return layer_name(self, parameters, self.INPUT, context) or "the input layer"

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
 import numpy as np
 import pandas as pd
 
+from alpr_qgis.core.errors import Cancelled
 from alpr_qgis.core.geodesy import MILE_M, describe_distance, geodesic_distance, within_distance  # noqa: F401
 from alpr_qgis.core.metrics import (
     CLEANER_REASONS,
@@ -85,6 +86,7 @@ class SummaryInput:
     rejected_locations: Optional[Locations] = None  # the REJECTED layer's own geometry test
     unreadable_reasons: Optional[pd.Series] = None  # the loader's REJECTED table's reason column, None = not given
     camera_kinds: Optional[pd.DataFrame] = None  # core.tracks.camera_kinds' table: device, kind, read_count
+    plate_codes: Optional[PlateCodes] = None  # plate_codes(plates, states) when already known (streamed reads)
 
 
 @dataclass
@@ -371,12 +373,17 @@ def _camera_kinds(kinds: Optional[pd.DataFrame], add) -> None:
     )
 
 
-def summarise(data: SummaryInput) -> Summary:
-    """Every metric of ``METRICS`` (and one ``rejected_<reason>`` per reason) for the reads described by ``data``."""
+def summarise(data: SummaryInput, cancelled: Callable[[], bool] = lambda: False) -> Summary:
+    """Every metric of ``METRICS`` (and one ``rejected_<reason>`` per reason) for the reads described by ``data``.
+
+    ``cancelled`` is asked between the steps (plates, devices, times): ``Cancelled`` when it is true.
+    """
     rows: List[Tuple[str, Optional[float], str]] = []
     n = int(data.n)
 
     def add(metric: str, value: Optional[float], note: str) -> None:
+        if cancelled():
+            raise Cancelled()
         rows.append((metric, None if value is None else float(value), note))
 
     funnel, unreadable = _funnel(data, add)
@@ -389,7 +396,7 @@ def summarise(data: SummaryInput) -> Summary:
     codes = None
     if data.plates is not None:
         hashed = plates_look_hashed(data.plates)
-        codes = plate_codes(data.plates, data.states)
+        codes = data.plate_codes if data.plate_codes is not None else plate_codes(data.plates, data.states)
         has_plate = codes.codes >= 0
         if has_plate.any():
             per_code = np.bincount(codes.codes[has_plate])
@@ -492,6 +499,8 @@ def summarise(data: SummaryInput) -> Summary:
         reads_per_plate = pd.Series(tally[k], index=k, dtype="int64")
     else:
         reads_per_plate = pd.Series(dtype="int64")
+    if cancelled():
+        raise Cancelled()
     top = _top_plates(codes, per_code, gov_flag, times, devices) if codes is not None else _top_plates(None, per_code)
     return Summary(
         table=table,

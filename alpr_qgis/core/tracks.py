@@ -30,11 +30,11 @@ whole-column numpy/pandas: one sort, then diff/cumsum/bincount.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from alpr_qgis.core.errors import AlprInputError, Cancelled
+from alpr_qgis.core.errors import QT_TRANSLATE_NOOP, AlprInputError, Cancelled
 from alpr_qgis.core.lazy import lazy_module
 
 pd = lazy_module("pandas")
@@ -81,28 +81,28 @@ class Tracks:
         return int(sum(self.skipped.values()))
 
 
-def coerce_times(values: pd.Series, field_name: str) -> pd.Series:
+def coerce_times(values: pd.Series, field_name: str, strict: bool = True) -> pd.Series:
     """``values`` as naive ``datetime64[ns]`` (NaT where missing or unreadable).
 
     Date-time columns pass through; text is parsed.  A column of numbers, or
     with values but not one readable date-time, raises ``AlprInputError``
-    naming the field.
+    naming the field (``strict`` False: not the latter, for one chunk of a column).
     """
     if pd.api.types.is_datetime64_any_dtype(values.dtype):
         times = values
     elif pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
         raise AlprInputError(
-            "holds numbers, not date-time values",
+            QT_TRANSLATE_NOOP("alpr_core", "holds numbers, not date-time values"),
             field=field_name,
-            hint="Choose the field with the read times as TIME_FIELD",
+            hint=QT_TRANSLATE_NOOP("alpr_core", "Choose the field with the read times as TIME_FIELD"),
         )
     else:
         times = pd.to_datetime(values, errors="coerce")
-        if times.isna().all() and values.notna().any():
+        if strict and times.isna().all() and values.notna().any():
             raise AlprInputError(
-                "holds no date-time values",
+                QT_TRANSLATE_NOOP("alpr_core", "holds no date-time values"),
                 field=field_name,
-                hint="Choose the field with the read times as TIME_FIELD",
+                hint=QT_TRANSLATE_NOOP("alpr_core", "Choose the field with the read times as TIME_FIELD"),
             )
     if getattr(times.dt, "tz", None) is not None:
         times = times.dt.tz_localize(None)
@@ -129,16 +129,68 @@ def split_tracks(
     seconds, ``max_speed_ms`` in metres per second.  ``drop_glitches``: leave
     out lone reads that jump away and straight back (see the module docstring).
     """
+    device = pd.Series(device).reset_index(drop=True)
+    raw, values = pd.factorize(device.astype("object").to_numpy(dtype=object), sort=False)
+    values = list(values)
+    blank = values.index("") if device.dtype == object and "" in values else -1
+    ns = pd.Series(time).to_numpy(dtype="datetime64[ns]").astype(np.int64)
+    return split_coded(
+        raw,
+        values,
+        ns,
+        x,
+        y,
+        max_gap_s=max_gap_s,
+        max_speed_ms=max_speed_ms,
+        read_id=read_id,
+        blank_code=blank,
+        drop_glitches=drop_glitches,
+        progress=progress,
+        cancelled=cancelled,
+    )
+
+
+def _sorted_devices(codes: np.ndarray, values: Sequence[object]) -> Tuple[np.ndarray, np.ndarray]:
+    """Device codes renumbered by device value (as ``pd.factorize(..., sort=True)``) and their names as text."""
+    used, local = np.unique(codes, return_inverse=True)
+    chosen = np.empty(len(used), dtype=object)
+    chosen[:] = [values[c] for c in used]
+    try:
+        rank = np.argsort(chosen, kind="stable")
+        renumber = np.empty(len(used), dtype=np.int64)
+        renumber[rank] = np.arange(len(used))
+        names = np.asarray([str(v) for v in chosen[rank]], dtype=object)
+    except TypeError:  # mixed types (numbers and text) do not sort: sorted as text
+        names, renumber = np.unique(np.asarray([str(v) for v in chosen], dtype=object), return_inverse=True)
+        names = names.astype(object)
+    return renumber[local].astype(np.int64), names
+
+
+def split_coded(
+    device_codes: np.ndarray,
+    device_values: Sequence[object],
+    ns: np.ndarray,
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    max_gap_s: float,
+    max_speed_ms: float,
+    read_id: Optional[np.ndarray] = None,
+    blank_code: int = -1,
+    drop_glitches: bool = True,
+    progress: Progress = lambda f: None,
+    cancelled: IsCancelled = lambda: False,
+) -> Tracks:
+    """``split_tracks`` for compact columns: ``device_codes`` (int, -1 = none) into ``device_values``
+    (any order), ``ns`` the times as int64 nanoseconds (NaT's value: no time), ``blank_code`` a code
+    that counts as no device (an empty text), ``read_id`` int64 or a nullable array."""
     n = len(x)
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
-    device = pd.Series(device).reset_index(drop=True)
-    time = pd.Series(time).reset_index(drop=True)
+    device_codes = np.asarray(device_codes)
     has_geometry = np.isfinite(x) & np.isfinite(y)
-    has_time = time.notna().to_numpy()
-    has_device = device.notna().to_numpy()
-    if device.dtype == object:
-        has_device &= (device != "").to_numpy()
+    has_time = np.asarray(ns) != np.iinfo(np.int64).min
+    has_device = (device_codes >= 0) & (device_codes != blank_code)
     skipped = {
         NO_GEOMETRY: int((~has_geometry).sum()),
         NO_TIME: int((has_geometry & ~has_time).sum()),
@@ -149,12 +201,8 @@ def split_tracks(
     if cancelled():
         raise Cancelled()
 
-    try:
-        codes, names = pd.factorize(device.iloc[valid], sort=True)
-    except TypeError:  # mixed types (numbers and text) do not sort
-        codes, names = pd.factorize(device.iloc[valid].astype(str), sort=True)
-    names = np.asarray([str(v) for v in names], dtype=object)
-    ns = time.iloc[valid].to_numpy(dtype="datetime64[ns]").astype(np.int64)
+    codes, names = _sorted_devices(device_codes[valid], device_values)
+    ns = np.asarray(ns)[valid]
     rank = np.lexsort((valid, ns, codes))  # by device, then time, then input order
     order = valid[rank]
     codes, ns = codes[rank], ns[rank]
@@ -200,9 +248,9 @@ def split_tracks(
         }
     )
     if read_id is not None:
-        ids = pd.array(np.asarray(read_id)[order], dtype="Int64")
-        table["first_read_id"] = ids[first[kept]]
-        table["last_read_id"] = ids[last[kept]]
+        ids = read_id if isinstance(read_id, pd.api.extensions.ExtensionArray) else pd.array(read_id, dtype="Int64")
+        table["first_read_id"] = ids[order[first[kept]]]
+        table["last_read_id"] = ids[order[last[kept]]]
     else:
         table["first_read_id"] = table["last_read_id"] = pd.array([None] * len(kept), dtype="Int64")
     on_lines = np.repeat(keep, sizes)
@@ -312,12 +360,20 @@ def camera_kinds(devices: pd.Series, x: np.ndarray, y: np.ndarray, radius_m: flo
 
     ``x``/``y`` in metres (a projected CRS).  Reads without a device belong to none.
     """
+    raw_codes, raw = pd.factorize(devices.astype("object").to_numpy(dtype=object), sort=False)
+    return camera_kinds_coded(raw_codes, raw, x, y, radius_m)
+
+
+def camera_kinds_coded(
+    raw_codes: np.ndarray, raw: Sequence[object], x: np.ndarray, y: np.ndarray, radius_m: float = FIXED_RADIUS_M
+) -> CameraKinds:
+    """``camera_kinds`` for a device column given as codes (-1 = null) into its distinct values ``raw``
+    (in order of first appearance, as ``pd.factorize`` or ``core.codes.Coder`` give them)."""
     # Devices as text, blank ones as none: decided once per distinct value, not per read.
-    raw_codes, raw = pd.factorize(devices.astype("object"), sort=False)
-    text = pd.Series(np.asarray(raw, dtype=object), dtype=object).astype(str)
+    text = pd.Series(np.asarray(list(raw) + [None], dtype=object)[:-1], dtype=object).astype(str)
     text = text.where(text.str.strip() != "", None)
     codes, names = pd.factorize(text, sort=False)
-    codes = np.append(codes, -1).astype(np.int64)[raw_codes]  # (null devices: -1)
+    codes = np.append(codes, -1).astype(np.int64)[np.asarray(raw_codes)]  # (null devices: -1)
     read_device = np.append(np.asarray(names, dtype=object), None)[codes]
     n_dev = len(names)
     read_count = np.bincount(codes[codes >= 0], minlength=n_dev)

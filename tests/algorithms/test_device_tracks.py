@@ -55,6 +55,11 @@ def run(params, feedback=None):
     return processing.run("alpr:devicetracks", {"OUTPUT": "TEMPORARY_OUTPUT", **params}, feedback=feedback)
 
 
+def counts_missing(res):
+    """(reads without a location, without a time, without a device)."""
+    return res["MISSING_LOCATION_COUNT"], res["MISSING_TIME_COUNT"], res["MISSING_DEVICE_COUNT"]
+
+
 def tracks(layer):
     return list(layer.getFeatures(QgsFeatureRequest().addOrderBy("track_id")))
 
@@ -76,7 +81,8 @@ def test_gap_and_speed_split_two_devices_out_of_order(feedback):
     order = [9, 3, 0, 11, 6, 1, 8, 4, 10, 2, 7, 5]  # any input order
     layer = reads_layer([rows[k] for k in order])
     res = run({"INPUT": layer}, feedback)
-    assert (res["TRACK_COUNT"], res["DEVICE_COUNT"], res["SINGLE_READ_COUNT"], res["SKIPPED_COUNT"]) == (4, 2, 0, 0)
+    assert (res["TRACK_COUNT"], res["DEVICE_COUNT"], res["SINGLE_READ_COUNT"]) == (4, 2, 0)
+    assert (res["MISSING_LOCATION_COUNT"], res["MISSING_TIME_COUNT"], res["MISSING_DEVICE_COUNT"]) == (0, 0, 0)
     out = res["OUTPUT"]
     assert out.crs().authid() == "EPSG:4326"  # tracks stay in the input CRS
     names = [f.name() for f in out.fields()]
@@ -116,9 +122,10 @@ def test_nulls_skipped_and_counted(feedback):
         ("PATROL 1", 9000, LON, north(250)),  # alone after a gap: a one-read track
     ]
     res = run({"INPUT": reads_layer(rows)}, feedback)
-    assert (res["TRACK_COUNT"], res["SKIPPED_COUNT"], res["SINGLE_READ_COUNT"]) == (1, 3, 1)
+    assert (res["TRACK_COUNT"], res["SINGLE_READ_COUNT"]) == (1, 1)
+    assert (res["MISSING_LOCATION_COUNT"], res["MISSING_TIME_COUNT"], res["MISSING_DEVICE_COUNT"]) == (1, 1, 1)
     feats = tracks(res["OUTPUT"])
-    assert feats[0]["read_count"] + res["SINGLE_READ_COUNT"] + res["SKIPPED_COUNT"] == len(rows)
+    assert feats[0]["read_count"] + res["SINGLE_READ_COUNT"] + sum(counts_missing(res)) == len(rows)
     assert "3 reads skipped: 1 without geometry, 1 without time, 1 without device" in feedback.text()
 
 
@@ -226,11 +233,11 @@ def test_sample_shifts_and_devices(sample_tracks):
     assert per_device == {"PATROL 1": 7, "PATROL 2": 7, "PATROL 3": 8}
     assert res["TRACK_COUNT"] == len(feats) == 22
     # 27 rows have no location; 62 points at 0,0 are lone glitches on the way.
-    assert res["SKIPPED_COUNT"] == 27 and res["GLITCH_COUNT"] == 62 and res["SINGLE_READ_COUNT"] == 0
+    assert counts_missing(res) == (27, 0, 0) and res["GLITCH_COUNT"] == 62 and res["SINGLE_READ_COUNT"] == 0
     on_lines = sum(f["read_count"] for f in feats)
     # The sample's two fixed cameras get no track (their reads are counted apart).
     assert (res["FIXED_CAMERA_COUNT"], res["MOBILE_DEVICE_COUNT"], res["FIXED_READ_COUNT"]) == (2, 3, 2_261)
-    accounted = on_lines + res["SINGLE_READ_COUNT"] + res["GLITCH_COUNT"] + res["SKIPPED_COUNT"]
+    accounted = on_lines + res["SINGLE_READ_COUNT"] + res["GLITCH_COUNT"] + sum(counts_missing(res))
     assert accounted + res["FIXED_READ_COUNT"] == loaded["READ_COUNT"]
     for f in feats:
         assert f["end_time"] > f["start_time"] and f["length_m"] > 1000

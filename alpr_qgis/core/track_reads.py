@@ -1,0 +1,106 @@
+"""The reads of ``alpr:devicetracks`` kept compact while they stream in, chunk by chunk.
+
+Per read it keeps what the tracks need and nothing more: the device as a
+code into one dictionary of distinct values (``core.codes.Coder``), the
+time as int64 nanoseconds, the position as two float64 and the read id as
+int64 (about 36 bytes a read, against some 400 for a table of text
+columns).  The arrays are allocated once for the number of reads the
+source announces.  ``core.tracks.camera_kinds_coded`` and
+``core.tracks.split_coded`` then work on them as they would on whole
+columns, with the same results.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import numpy as np
+
+from alpr_qgis.core.codes import Coder
+from alpr_qgis.core.errors import QT_TRANSLATE_NOOP, AlprInputError
+from alpr_qgis.core.lazy import lazy_module
+from alpr_qgis.core.tracks import coerce_times
+
+pd = lazy_module("pandas")
+
+NAT = np.iinfo(np.int64).min  # the int64 value of NaT: no time
+
+
+def _grown(array: Optional[np.ndarray], size: int) -> Optional[np.ndarray]:
+    if array is None or len(array) >= size:
+        return array
+    bigger = np.empty(max(size, 2 * len(array)), dtype=array.dtype)
+    bigger[: len(array)] = array
+    return bigger
+
+
+class TrackReads:
+    """Device codes, times, positions and read ids of the reads, filled chunk by chunk with ``add``."""
+
+    def __init__(self, total: int, time_field: str, with_read_id: bool) -> None:
+        self.time_field = time_field
+        self.devices = Coder()
+        self.n = 0
+        self.text_devices = True  # the device column holds text (an empty text is then no device)
+        self._times_given = self._times_read = False
+        size = max(int(total), 0)
+        self.device = np.empty(size, dtype=np.int32)
+        self.ns = np.empty(size, dtype=np.int64)
+        self.x = np.empty(size, dtype=np.float64)
+        self.y = np.empty(size, dtype=np.float64)
+        self.read_id = np.empty(size, dtype=np.int64) if with_read_id else None
+        self.read_id_null: Optional[np.ndarray] = None  # bool per read, once a null read id came
+
+    def add(self, devices, times, x: np.ndarray, y: np.ndarray, read_ids=None) -> None:
+        """One chunk: its device and time columns, its coordinates and (when kept) its read ids."""
+        m = len(x)
+        start, end = self.n, self.n + m
+        for name in ("device", "ns", "x", "y", "read_id", "read_id_null"):
+            setattr(self, name, _grown(getattr(self, name), end))
+        devices = pd.Series(devices, copy=False)
+        self.text_devices = self.text_devices and devices.dtype == object
+        self.device[start:end] = self.devices.encode(devices)
+        parsed = coerce_times(pd.Series(times, copy=False), self.time_field, strict=False)
+        self._times_given = self._times_given or bool(pd.Series(times, copy=False).notna().any())
+        self._times_read = self._times_read or bool(parsed.notna().any())
+        self.ns[start:end] = parsed.to_numpy(dtype="datetime64[ns]").astype(np.int64)
+        self.x[start:end] = x
+        self.y[start:end] = y
+        if self.read_id is not None:
+            ids = pd.Series(read_ids, copy=False)
+            null = ids.isna().to_numpy()
+            if null.any() and self.read_id_null is None:
+                self.read_id_null = np.zeros(len(self.read_id), dtype=bool)
+            if self.read_id_null is not None:
+                self.read_id_null[start:end] = null
+            self.read_id[start:end] = ids.fillna(0).to_numpy(dtype=np.int64) if null.any() else ids.to_numpy(np.int64)
+        self.n = end
+
+    def finish(self) -> TrackReads:
+        """Trim the arrays to the reads that came; a time column with values but no date-time is an error."""
+        if self._times_given and not self._times_read:
+            raise AlprInputError(
+                QT_TRANSLATE_NOOP("alpr_core", "holds no date-time values"),
+                field=self.time_field,
+                hint=QT_TRANSLATE_NOOP("alpr_core", "Choose the field with the read times as TIME_FIELD"),
+            )
+        for name in ("device", "ns", "x", "y", "read_id", "read_id_null"):
+            array = getattr(self, name)
+            if array is not None and len(array) != self.n:
+                setattr(self, name, array[: self.n])
+        return self
+
+    @property
+    def blank_code(self) -> int:
+        """The code of the empty text, which is no device (-1 when there is none)."""
+        return self.devices.code_of("") if self.text_devices else -1
+
+    def read_ids(self, keep: Optional[np.ndarray] = None):
+        """The read ids (of the reads ``keep`` selects) as a nullable Int64 array, or None without them."""
+        if self.read_id is None:
+            return None
+        values = self.read_id if keep is None else self.read_id[keep]
+        mask = None if self.read_id_null is None else (self.read_id_null if keep is None else self.read_id_null[keep])
+        if mask is None:
+            mask = np.zeros(len(values), dtype=bool)
+        return pd.arrays.IntegerArray(values, mask)

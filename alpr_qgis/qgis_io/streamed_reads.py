@@ -1,0 +1,131 @@
+"""The reads of ``alpr:devicetracks`` and ``alpr:summary``, streamed: a chunk of rows at a time.
+
+Both algorithms read their INPUT through :func:`alpr_qgis.qgis_io.vector.read_chunks`
+(:data:`CHUNK_ROWS` rows a chunk) and keep only compact columns: integer
+codes through one dictionary for text (``core.codes.Coder``), int64 times,
+float64 coordinates, and for the summary the per-read location flags
+computed here with QGIS's transforms.  Memory then holds one chunk of the
+layer's table at a time, plus a few dozen bytes per read.
+
+- :func:`read_track_reads`: devices, times, positions and read ids
+  (``core.track_reads.TrackReads``).
+- :func:`read_summary_reads`: the columns of ``core.summary_reads.SummaryReads``
+  and where each read lies (missing location, near the reference point,
+  outside the boundary).
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Optional, Sequence
+
+import numpy as np
+
+from alpr_qgis.core.track_reads import TrackReads
+from alpr_qgis.qgis_io.vector import read_chunks
+
+#: Rows a chunk (module constant: tests make it tiny to compare streamed and whole-layer results).
+CHUNK_ROWS = 200_000
+
+
+def read_track_reads(
+    alg, parameters, context, feedback, device_field: str, time_field: str, with_read_id: bool, progress: Callable
+):
+    """``(TrackReads, crs)`` of INPUT: device, time, x/y in the layer's CRS and read ids, chunk by chunk."""
+    fields = [device_field, time_field] + (["read_id"] if with_read_id else [])
+    with read_chunks(
+        alg,
+        parameters,
+        "INPUT",
+        context,
+        fields,
+        chunk_rows=CHUNK_ROWS,
+        progress=progress,
+        cancelled=feedback.isCanceled,
+    ) as chunks:
+        alg.log_estimate(feedback, chunks.total)
+        reads = TrackReads(chunks.total, time_field, with_read_id)
+        for chunk in chunks:
+            if not len(chunk.x):
+                continue
+            table = chunk.table
+            reads.add(
+                table[device_field], table[time_field], chunk.x, chunk.y, table["read_id"] if with_read_id else None
+            )
+        crs = chunks.crs
+    return reads.finish(), crs
+
+
+class _Quiet:
+    """A feedback that keeps its warnings to itself (a warning given once, not once per chunk)."""
+
+    def pushWarning(self, text: str) -> None:  # noqa: N802 (Qt API)
+        pass
+
+
+def read_summary_reads(
+    alg,
+    parameters,
+    context,
+    feedback,
+    fields: Sequence[str],
+    columns,
+    locate: Callable,
+    progress: Callable,
+):
+    """``(SummaryReads, crs)`` of INPUT: ``columns`` names the roles of ``fields`` (see ``SummaryReads``);
+    ``locate(chunk, crs)`` returns a chunk's location flags (see :func:`Locator.flags`)."""
+    from qgis.core import QgsCoordinateReferenceSystem
+
+    from alpr_qgis.core.summary_reads import SummaryReads
+    from alpr_qgis.qgis_io.inputs import reads_crs
+    from alpr_qgis.qgis_io.report_io import layer_name
+
+    name = layer_name(alg, parameters, "INPUT", context) or "the input layer"
+    with read_chunks(
+        alg,
+        parameters,
+        "INPUT",
+        context,
+        list(fields),
+        chunk_rows=CHUNK_ROWS,
+        progress=progress,
+        cancelled=feedback.isCanceled,
+    ) as chunks:
+        alg.log_estimate(feedback, chunks.total)
+        reads = SummaryReads(chunks.total, name, **columns)
+        crs: Optional[QgsCoordinateReferenceSystem] = None
+        for chunk in chunks:
+            if not len(chunk.x):
+                continue
+            crs_here = reads_crs(chunk, name, feedback if crs is None else _Quiet(), alg)
+            crs = crs or crs_here
+            reads.add(chunk.table, chunk.x, chunk.y, chunk.offset, locate(chunk, crs))
+    return reads.finish(), crs or QgsCoordinateReferenceSystem("EPSG:4326")
+
+
+class Locator:
+    """Where each read of a chunk lies: no geometry, at 0,0, out of range, near the reference, outside."""
+
+    def __init__(self, transform_context, reference=None, boundary=None) -> None:
+        self.transform_context = transform_context
+        self.reference = reference  # (lon, lat, distance in metres) or None
+        self.boundary = boundary  # (shapely shape, its CRS) or None
+
+    def flags(self, chunk, crs) -> dict:
+        from alpr_qgis.core.geodesy import within_distance
+        from alpr_qgis.core.jurisdiction import classify, near_null_island
+        from alpr_qgis.qgis_io.crs import to_degrees, transform_xy
+
+        no_geometry = ~(np.isfinite(chunk.x) & np.isfinite(chunk.y))
+        lon, lat = to_degrees(chunk.x, chunk.y, crs, self.transform_context)
+        with np.errstate(invalid="ignore"):
+            in_range = np.isfinite(lon) & np.isfinite(lat) & (np.abs(lon) <= 180) & (np.abs(lat) <= 90)
+        invalid = ~no_geometry & ~in_range
+        island = near_null_island(lon, lat) & ~no_geometry & in_range
+        flags = {"no_geometry": no_geometry, "null_island": island, "invalid": invalid}
+        if self.reference is not None:
+            flags["near"] = within_distance(self.reference[0], self.reference[1], lon, lat, self.reference[2])
+        if self.boundary is not None:
+            bx, by = transform_xy(chunk.x, chunk.y, crs, self.boundary[1], self.transform_context)
+            flags["outside"] = classify(bx, by, self.boundary[0]).outside
+        return flags
