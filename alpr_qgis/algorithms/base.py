@@ -54,14 +54,37 @@ class AlprAlgorithm(QgsProcessingAlgorithm):
     before any work (``qgis_io.outputs.find_clash``).
     """
 
+    #: Set by each algorithm: its id (``alpr:<NAME>``), its group id, and its display name, tags (comma
+    #: separated) and help text, the last three marked ``QT_TRANSLATE_NOOP("<class name>", ...)``.
+    NAME = ""
+    GROUP = ""
+    DISPLAY_NAME = ""
+    TAGS = ""
+    HELP = ""
+
     def createInstance(self):  # noqa: N802 (Qt API)
         return type(self)()
 
     def tr(self, text: str) -> str:
         return QCoreApplication.translate(type(self).__name__, text)
 
+    def name(self) -> str:
+        return self.NAME
+
+    def displayName(self) -> str:  # noqa: N802 (Qt API)
+        return self.tr(self.DISPLAY_NAME)
+
+    def groupId(self) -> str:  # noqa: N802 (Qt API)
+        return self.GROUP
+
     def group(self) -> str:
         return self.tr(GROUPS[self.groupId()])
+
+    def tags(self):
+        return self.tr(self.TAGS).split(",")
+
+    def shortHelpString(self) -> str:  # noqa: N802 (Qt API)
+        return self.tr(self.HELP)
 
     def helpUrl(self) -> str:  # noqa: N802 (Qt API)
         return HELP_URL.format(self.name())

@@ -12,6 +12,7 @@ from qgis.core import (
     QgsProcessingParameterField,
     QgsWkbTypes,
 )
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from alpr_qgis.algorithms.base import AlprAlgorithm
 from alpr_qgis.core import countmodel
@@ -37,66 +38,59 @@ class CountModelAlgorithm(AlprAlgorithm):
     MORAN_I = "MORAN_I"
     MORAN_P = "MORAN_P"
 
-    def name(self) -> str:
-        return "countmodel"
-
-    def displayName(self) -> str:  # noqa: N802 (Qt API)
-        return self.tr("Model read counts by area")
-
-    def groupId(self) -> str:  # noqa: N802 (Qt API)
-        return "compare"
-
-    def tags(self):
-        return self.tr(
-            "alpr,anpr,lpr,plate,regression,poisson,negative binomial,count model,rate ratio,exposure,offset,"
-            "overdispersion,moran,census,crime"
-        ).split(",")
-
-    def shortHelpString(self) -> str:  # noqa: N802 (Qt API)
-        return self.tr(
-            "<p>Do the cameras read some neighbourhoods more than their population explains, and does crime "
-            "explain it? A count regression of the reads per unit (tract, zone) on predictors such as income, "
-            "a group's share of the residents or the number of auto crimes, with the population (or the area) "
-            "as exposure.</p>"
-            "<p><b>INPUT</b>: the units, e.g. the OUTPUT of alpr:joincensus or alpr:joincrime (polygons, or "
-            "any table). <b>COUNT_FIELD</b>: the reads per unit (default read_count; whole numbers of 0 or "
-            "more). <b>EXPOSURE_FIELD</b>: residents (or km²) per unit; its logarithm is the model's offset, so "
-            "the model explains <i>reads per resident</i>, not raw counts — a unit with twice the people is "
-            "expected to have twice the reads before any predictor comes in. <b>PREDICTORS</b>: numeric "
-            "fields. <b>SHARE_PREDICTORS</b>: counts of residents by group (e.g. pop_black), each entered as "
-            "its percentage of the exposure (term <i>pop_black_pct</i>: the read rate per percentage point of "
-            "the group's share). Units whose count, exposure or any predictor is null, or whose exposure is 0 or less, are "
-            "left out and counted in EXCLUDED_COUNT. <b>FAMILY</b>: <code>negative_binomial</code> (default: "
-            "NB2, variance μ + αμ², α estimated by maximum likelihood) or <code>poisson</code>.</p>"
-            "<p><b>OUTPUT_MODEL</b>: one row per term (Intercept first, then the predictors in order, then the shares) with "
-            "<i>term</i>, <i>estimate</i>, <i>std_error</i>, <i>z</i>, <i>p_value</i>, <i>rate_ratio</i> = "
-            "exp(estimate) and its 95 % Wald interval <i>rate_ratio_low</i>, <i>rate_ratio_high</i>. A rate "
-            "ratio of 1.25 means 25 % more reads per resident for one unit more of the predictor, the others "
-            "held fixed; 0.80 means 20 % fewer; 1 means no effect. One unit is the predictor's own unit (one "
-            "dollar of income, one crime, a share going from 0 to 1), so rescale a field (e.g. income in "
-            "thousands, a share in percent) to read the ratio easily. <b>OUTPUT</b> (optional): the units with "
-            "their fields, <i>fitted</i> (the expected reads) and <i>pearson_residual</i> (null for units "
-            "left out). Numbers: N_UNITS (units in the model), EXCLUDED_COUNT, ALPHA (the dispersion; null "
-            "for poisson), and for polygons MORAN_I and MORAN_P.</p>"
-            "<p><b>Overdispersion.</b> A Poisson model assumes the counts vary as much as their mean; reads "
-            "per tract vary far more (a patrol car parks in one tract for hours). Then the Poisson's standard "
-            "errors are too small and its p-values far too small. The negative binomial adds α to carry the "
-            "extra variation; the log says how far the Pearson χ²/df is from 1. Estimates are statsmodels' "
-            "own (GLM Poisson; discrete NegativeBinomial, nb2, at its checked maximum, standard errors from "
-            "the observed information); a fit that does not converge stops with an error instead of a "
-            "result.</p>"
-            "<p><b>Residual spatial autocorrelation.</b> MORAN_I is Moran's I of the Pearson residuals with "
-            "queen contiguity (units sharing a border or a corner; row-standardised weights; units without a "
-            "neighbour left out), MORAN_P its p-value from 999 permutations (fixed seed, one-sided in the "
-            "direction observed). A clearly positive I means neighbouring units are over- or under-read "
-            "together beyond what the predictors explain: the units are not independent, and the model's "
-            "p-values are again too small.</p>"
-            "<p>Caveats: associations, not causes; unit-level results say nothing about individuals "
-            "(ecological fallacy); reads come from a few cars, so a unit's count follows their routes.</p>"
-            "<p>Example: <code>qgis_process.bin run alpr:countmodel -- INPUT=crime.gpkg "
-            "COUNT_FIELD=read_count EXPOSURE_FIELD=population PREDICTORS=per_capita_income "
-            "PREDICTORS=crime_count SHARE_PREDICTORS=pop_black FAMILY=negative_binomial OUTPUT_MODEL=model.gpkg OUTPUT=units.gpkg</code></p>"
-        )
+    NAME = "countmodel"
+    GROUP = "compare"
+    DISPLAY_NAME = QT_TRANSLATE_NOOP("CountModelAlgorithm", "Model read counts by area")
+    TAGS = QT_TRANSLATE_NOOP(
+        "CountModelAlgorithm",
+        "alpr,anpr,lpr,plate,regression,poisson,negative binomial,count model,rate ratio,exposure,offset,"
+        "overdispersion,moran,census,crime",
+    )
+    HELP = QT_TRANSLATE_NOOP(
+        "CountModelAlgorithm",
+        "<p>Do the cameras read some neighbourhoods more than their population explains, and does crime "
+        "explain it? A count regression of the reads per unit (tract, zone) on predictors such as income, "
+        "a group's share of the residents or the number of auto crimes, with the population (or the area) "
+        "as exposure.</p>"
+        "<p><b>INPUT</b>: the units, e.g. the OUTPUT of alpr:joincensus or alpr:joincrime (polygons, or "
+        "any table). <b>COUNT_FIELD</b>: the reads per unit (default read_count; whole numbers of 0 or "
+        "more). <b>EXPOSURE_FIELD</b>: residents (or km²) per unit; its logarithm is the model's offset, so "
+        "the model explains <i>reads per resident</i>, not raw counts — a unit with twice the people is "
+        "expected to have twice the reads before any predictor comes in. <b>PREDICTORS</b>: numeric "
+        "fields. <b>SHARE_PREDICTORS</b>: counts of residents by group (e.g. pop_black), each entered as "
+        "its percentage of the exposure (term <i>pop_black_pct</i>: the read rate per percentage point of "
+        "the group's share). Units whose count, exposure or any predictor is null, or whose exposure is 0 or less, are "
+        "left out and counted in EXCLUDED_COUNT. <b>FAMILY</b>: <code>negative_binomial</code> (default: "
+        "NB2, variance μ + αμ², α estimated by maximum likelihood) or <code>poisson</code>.</p>"
+        "<p><b>OUTPUT_MODEL</b>: one row per term (Intercept first, then the predictors in order, then the shares) with "
+        "<i>term</i>, <i>estimate</i>, <i>std_error</i>, <i>z</i>, <i>p_value</i>, <i>rate_ratio</i> = "
+        "exp(estimate) and its 95 % Wald interval <i>rate_ratio_low</i>, <i>rate_ratio_high</i>. A rate "
+        "ratio of 1.25 means 25 % more reads per resident for one unit more of the predictor, the others "
+        "held fixed; 0.80 means 20 % fewer; 1 means no effect. One unit is the predictor's own unit (one "
+        "dollar of income, one crime, a share going from 0 to 1), so rescale a field (e.g. income in "
+        "thousands, a share in percent) to read the ratio easily. <b>OUTPUT</b> (optional): the units with "
+        "their fields, <i>fitted</i> (the expected reads) and <i>pearson_residual</i> (null for units "
+        "left out). Numbers: N_UNITS (units in the model), EXCLUDED_COUNT, ALPHA (the dispersion; null "
+        "for poisson), and for polygons MORAN_I and MORAN_P.</p>"
+        "<p><b>Overdispersion.</b> A Poisson model assumes the counts vary as much as their mean; reads "
+        "per tract vary far more (a patrol car parks in one tract for hours). Then the Poisson's standard "
+        "errors are too small and its p-values far too small. The negative binomial adds α to carry the "
+        "extra variation; the log says how far the Pearson χ²/df is from 1. Estimates are statsmodels' "
+        "own (GLM Poisson; discrete NegativeBinomial, nb2, at its checked maximum, standard errors from "
+        "the observed information); a fit that does not converge stops with an error instead of a "
+        "result.</p>"
+        "<p><b>Residual spatial autocorrelation.</b> MORAN_I is Moran's I of the Pearson residuals with "
+        "queen contiguity (units sharing a border or a corner; row-standardised weights; units without a "
+        "neighbour left out), MORAN_P its p-value from 999 permutations (fixed seed, one-sided in the "
+        "direction observed). A clearly positive I means neighbouring units are over- or under-read "
+        "together beyond what the predictors explain: the units are not independent, and the model's "
+        "p-values are again too small.</p>"
+        "<p>Caveats: associations, not causes; unit-level results say nothing about individuals "
+        "(ecological fallacy); reads come from a few cars, so a unit's count follows their routes.</p>"
+        "<p>Example: <code>qgis_process.bin run alpr:countmodel -- INPUT=crime.gpkg "
+        "COUNT_FIELD=read_count EXPOSURE_FIELD=population PREDICTORS=per_capita_income "
+        "PREDICTORS=crime_count SHARE_PREDICTORS=pop_black FAMILY=negative_binomial OUTPUT_MODEL=model.gpkg OUTPUT=units.gpkg</code></p>",
+    )
 
     def initAlgorithm(self, config=None) -> None:  # noqa: N802 (Qt API)
         self.add_source(
@@ -211,17 +205,9 @@ class CountModelAlgorithm(AlprAlgorithm):
         out = table.reset_index(drop=True)
         out = unique_name(out, countmodel.UNIT_FIELDS, feedback, self).reset_index(drop=True)
         out["fitted"], out["pearson_residual"] = countmodel.unit_columns(model, data.used)
+        where = {"style": "countmodel" if polygons else None, "crs": out_crs, **geometry}
         dest, _ = write_output(
-            self,
-            parameters,
-            self.OUTPUT,
-            context,
-            feedback,
-            out,
-            style="countmodel" if polygons else None,
-            crs=out_crs,
-            progress=progress_span(feedback, 80, 100),
-            **geometry,
+            self, parameters, self.OUTPUT, context, feedback, out, progress=progress_span(feedback, 80, 100), **where
         )
         return {
             self.OUTPUT_MODEL: model_dest,

@@ -17,6 +17,7 @@ from qgis.core import (
     QgsProcessingParameterNumber,
     QgsProcessingParameterRasterDestination,
 )
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from alpr_qgis.algorithms.base import AlprAlgorithm
 from alpr_qgis.core import kde
@@ -46,67 +47,61 @@ class HeatmapAlgorithm(AlprAlgorithm):
     POINT_COUNT = "POINT_COUNT"
     MAXIMUM = "MAXIMUM"
 
-    def name(self) -> str:
-        return "heatmap"
-
-    def displayName(self) -> str:  # noqa: N802 (Qt API)
-        return self.tr("Make a heatmap (kernel density)")
-
-    def groupId(self) -> str:  # noqa: N802 (Qt API)
-        return "map"
-
-    def tags(self):
-        return self.tr("alpr,anpr,lpr,heatmap,heat map,kde,kernel density,density,hotspot,raster").split(",")
-
-    def shortHelpString(self) -> str:  # noqa: N802 (Qt API)
-        return self.tr(
-            "<p>Makes a kernel-density heatmap of points (e.g. reads): the raster QGIS's own "
-            "<i>Heatmap (Kernel Density Estimation)</i> makes from the same points, many times "
-            "faster on large inputs.</p>"
-            "<p><b>Points</b> (INPUT): a point layer. Points without geometry are skipped; each part "
-            "of a multipoint counts, as in QGIS's heatmap.</p>"
-            "<p><b>Radius (m)</b> (RADIUS): how far each point spreads, in metres whatever the "
-            "layer's CRS. <b>Pixel size (m)</b> (PIXEL_SIZE): the raster's cell size, in metres.</p>"
-            "<p><b>Kernel shape</b> (KERNEL, advanced): quartic (default), triangular, uniform, "
-            "triweight or Epanechnikov, QGIS's kernels in QGIS's order. <b>Decay ratio</b> (DECAY, "
-            "advanced): triangular kernel only; 0 falls to zero at the radius, 1 is flat, negative "
-            "values go below zero towards the rim. <b>Weight field</b> (WEIGHT_FIELD, advanced): a "
-            "numeric field multiplying each point's kernel; an empty (null) weight counts as 0, as "
-            "in QGIS. <b>Output values</b> (OUTPUT_VALUE): raw (a sum of kernel heights: 1 at a "
-            "lone point) or scaled (QGIS's normalising constants, per square metre).</p>"
-            "<p><b>Extent</b> (EXTENT, optional): the area to map instead of the points' extent; "
-            "given with a CRS it is reprojected, without one it is read in the output CRS. Like the "
-            "points' extent it is grown by the radius on every side, and points outside the grown "
-            "extent are left out, so inside the extent the density is complete, and in the band "
-            "around it only the points in the band count. The raster is a window on the larger "
-            "one: a point near its edge keeps its cells inside (its block is clipped, not dropped "
-            "or shifted as QGIS would at its own raster's edge).</p>"
-            "<p><b>Metres</b>: a layer in a geographic CRS (or in feet) is projected to the WGS 84 "
-            "UTM zone of the centre of its extent (EPSG:326xx north, 327xx south) and the heatmap "
-            "is in that CRS, named in the log; a layer in metres keeps its CRS.</p>"
-            "<p><b>Heatmap</b> (OUTPUT): a Float32 GeoTIFF. Its grid is QGIS's: the extent grown "
-            "by the radius, top-left origin, rows = ceil(height / pixel) + 1 and the same for "
-            "columns. Cells no point reaches are no-data (−9999). The file is DEFLATE-compressed and "
-            "tiled (the values are QGIS's, unchanged) and records how to read them as reads per km². "
-            "A style (transparent under 2 % of the largest value, then a perceptual 'inferno' ramp; "
-            "its legend in reads per km²) is saved as a .qml beside it, so the raster opens styled in "
-            "QGIS. POINT_COUNT: points used; MAXIMUM: largest value.</p>"
-            "<p><b>Guarantee</b>: for the same points in the same projected CRS, radius, pixel "
-            "size, kernel, decay, weights and output values, the raster has the width, height, "
-            "geotransform, CRS and no-data cells of QGIS's heatmap, and every value is within 1 % "
-            "of the raster's largest value of QGIS's (under 0.3 % in the tests, 0.06 % on the "
-            "benchmark data; QGIS itself rounds every addition to single precision). QGIS's "
-            "quirks are kept: y "
-            "distances are measured from a pixel centre mirrored within the pixel, a cell exactly "
-            "one radius away is 0 rather than no-data, and a point whose block of cells does not "
-            "fit in the raster (a tiny extent) is left out. Small inputs and small radii are "
-            "computed point by point as QGIS does; otherwise the uniform and Epanechnikov kernels "
-            "exactly, row by row (work: points × radius), and the quartic and triweight kernels "
-            "by one FFT convolution of the points spread over the pixels around them (work: "
-            "points + pixels), where QGIS's work grows with points × radius².</p>"
-            "<p>Example: <code>qgis_process.bin run alpr:heatmap -- INPUT=clean.gpkg RADIUS=300 "
-            "PIXEL_SIZE=10 OUTPUT=heatmap.tif</code></p>"
-        )
+    NAME = "heatmap"
+    GROUP = "map"
+    DISPLAY_NAME = QT_TRANSLATE_NOOP("HeatmapAlgorithm", "Make a heatmap (kernel density)")
+    TAGS = QT_TRANSLATE_NOOP(
+        "HeatmapAlgorithm", "alpr,anpr,lpr,heatmap,heat map,kde,kernel density,density,hotspot,raster"
+    )
+    HELP = QT_TRANSLATE_NOOP(
+        "HeatmapAlgorithm",
+        "<p>Makes a kernel-density heatmap of points (e.g. reads): the raster QGIS's own "
+        "<i>Heatmap (Kernel Density Estimation)</i> makes from the same points, many times "
+        "faster on large inputs.</p>"
+        "<p><b>Points</b> (INPUT): a point layer. Points without geometry are skipped; each part "
+        "of a multipoint counts, as in QGIS's heatmap.</p>"
+        "<p><b>Radius (m)</b> (RADIUS): how far each point spreads, in metres whatever the "
+        "layer's CRS. <b>Pixel size (m)</b> (PIXEL_SIZE): the raster's cell size, in metres.</p>"
+        "<p><b>Kernel shape</b> (KERNEL, advanced): quartic (default), triangular, uniform, "
+        "triweight or Epanechnikov, QGIS's kernels in QGIS's order. <b>Decay ratio</b> (DECAY, "
+        "advanced): triangular kernel only; 0 falls to zero at the radius, 1 is flat, negative "
+        "values go below zero towards the rim. <b>Weight field</b> (WEIGHT_FIELD, advanced): a "
+        "numeric field multiplying each point's kernel; an empty (null) weight counts as 0, as "
+        "in QGIS. <b>Output values</b> (OUTPUT_VALUE): raw (a sum of kernel heights: 1 at a "
+        "lone point) or scaled (QGIS's normalising constants, per square metre).</p>"
+        "<p><b>Extent</b> (EXTENT, optional): the area to map instead of the points' extent; "
+        "given with a CRS it is reprojected, without one it is read in the output CRS. Like the "
+        "points' extent it is grown by the radius on every side, and points outside the grown "
+        "extent are left out, so inside the extent the density is complete, and in the band "
+        "around it only the points in the band count. The raster is a window on the larger "
+        "one: a point near its edge keeps its cells inside (its block is clipped, not dropped "
+        "or shifted as QGIS would at its own raster's edge).</p>"
+        "<p><b>Metres</b>: a layer in a geographic CRS (or in feet) is projected to the WGS 84 "
+        "UTM zone of the centre of its extent (EPSG:326xx north, 327xx south) and the heatmap "
+        "is in that CRS, named in the log; a layer in metres keeps its CRS.</p>"
+        "<p><b>Heatmap</b> (OUTPUT): a Float32 GeoTIFF. Its grid is QGIS's: the extent grown "
+        "by the radius, top-left origin, rows = ceil(height / pixel) + 1 and the same for "
+        "columns. Cells no point reaches are no-data (−9999). The file is DEFLATE-compressed and "
+        "tiled (the values are QGIS's, unchanged) and records how to read them as reads per km². "
+        "A style (transparent under 2 % of the largest value, then a perceptual 'inferno' ramp; "
+        "its legend in reads per km²) is saved as a .qml beside it, so the raster opens styled in "
+        "QGIS. POINT_COUNT: points used; MAXIMUM: largest value.</p>"
+        "<p><b>Guarantee</b>: for the same points in the same projected CRS, radius, pixel "
+        "size, kernel, decay, weights and output values, the raster has the width, height, "
+        "geotransform, CRS and no-data cells of QGIS's heatmap, and every value is within 1 % "
+        "of the raster's largest value of QGIS's (under 0.3 % in the tests, 0.06 % on the "
+        "benchmark data; QGIS itself rounds every addition to single precision). QGIS's "
+        "quirks are kept: y "
+        "distances are measured from a pixel centre mirrored within the pixel, a cell exactly "
+        "one radius away is 0 rather than no-data, and a point whose block of cells does not "
+        "fit in the raster (a tiny extent) is left out. Small inputs and small radii are "
+        "computed point by point as QGIS does; otherwise the uniform and Epanechnikov kernels "
+        "exactly, row by row (work: points × radius), and the quartic and triweight kernels "
+        "by one FFT convolution of the points spread over the pixels around them (work: "
+        "points + pixels), where QGIS's work grows with points × radius².</p>"
+        "<p>Example: <code>qgis_process.bin run alpr:heatmap -- INPUT=clean.gpkg RADIUS=300 "
+        "PIXEL_SIZE=10 OUTPUT=heatmap.tif</code></p>",
+    )
 
     def initAlgorithm(self, config=None) -> None:  # noqa: N802 (Qt API)
         self.add_parameter(

@@ -13,6 +13,7 @@ from qgis.core import (
     QgsProcessingParameterNumber,
     QgsWkbTypes,
 )
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from alpr_qgis.algorithms.base import AlprAlgorithm
 from alpr_qgis.core.errors import Cancelled
@@ -36,54 +37,48 @@ class HotspotsAlgorithm(AlprAlgorithm):
     MISSING_LOCATION_COUNT = "MISSING_LOCATION_COUNT"
     OUTSIDE_COUNT = "OUTSIDE_COUNT"
 
-    def name(self) -> str:
-        return "hotspots"
-
-    def displayName(self) -> str:  # noqa: N802 (Qt API)
-        return self.tr("Find hotspots (Getis-Ord Gi*)")
-
-    def groupId(self) -> str:  # noqa: N802 (Qt API)
-        return "map"
-
-    def tags(self):
-        return self.tr("alpr,anpr,lpr,hotspot,cold spot,getis,ord,gi*,hexagon,hex,grid,cluster,statistics").split(",")
-
-    def shortHelpString(self) -> str:  # noqa: N802 (Qt API)
-        return self.tr(
-            "<p>Counts the reads in a grid of hexagons and finds where counts are significantly "
-            "high (hot spots) or low (cold spots) with the Getis-Ord Gi* statistic.</p>"
-            "<p><b>Reads</b> (INPUT): a point layer, e.g. the output of Load ALPR reads or Remove "
-            "misreads. Reads without geometry are skipped and counted (MISSING_LOCATION_COUNT).</p>"
-            "<p><b>Hexagon size (m)</b> (CELL_SIZE): the distance between opposite edges of a "
-            "hexagon, in metres whatever the layer's CRS.</p>"
-            "<p><b>Distance band (m)</b> (DISTANCE_BAND): hexagons whose centres are at most this "
-            "far apart are neighbours (binary weights, the hexagon itself included). Neighbouring "
-            "centres are CELL_SIZE apart, the next ring 1.73 × and 2 × CELL_SIZE: a band of twice "
-            "the cell size gives each inner hexagon 18 neighbours.</p>"
-            "<p><b>Boundary</b> (BOUNDARY, optional): polygons the grid covers, e.g. the city "
-            "limits; every hexagon that overlaps them is kept. Without it the grid covers the "
-            "extent of the reads. Hexagons without reads take part with a count of 0.</p>"
-            "<p><b>Metres</b>: a layer in a geographic CRS (or in feet) is projected to its local "
-            "UTM zone (from the median position of the reads, or the centre of the boundary); the "
-            "output is in that CRS, named in the log. The grid is anchored at the CRS origin, so the "
-            "same cell size always gives the same hexagons.</p>"
-            "<p><b>Hexagons</b> (OUTPUT): read_count, gi_z (the Gi* z-score), gi_p (two-sided "
-            "p-value, normal distribution), hotspot_class (3, 2, 1: hot spot at 99, 95, 90 % "
-            "confidence; −1, −2, −3: cold spot; 0: not significant), hotspot_label (e.g. Hot spot "
-            "(99 %)) and neighbour_count (hexagons in the band, itself included). Styled red for hot, "
-            "blue for cold. Where Gi* is undefined (every count equal, or every hexagon in every "
-            "band) z is 0 and the hexagon is not significant.</p>"
-            "<p><b>Counts</b>: HOT_COUNT and COLD_COUNT hexagons (any confidence), CELL_COUNT "
-            "hexagons, MISSING_LOCATION_COUNT reads without geometry, OUTSIDE_COUNT reads in no hexagon of "
-            "the grid (beyond the boundary). Guarantee: the read_count total + OUTSIDE_COUNT + "
-            "MISSING_LOCATION_COUNT = the reads in INPUT.</p>"
-            "<p>p-values are not corrected for multiple testing, and reads are not independent "
-            "(a few cars drive them): read significance as a guide to where patrols concentrate, "
-            "not as proof.</p>"
-            "<p>Example: <code>qgis_process.bin run alpr:hotspots -- INPUT=clean.gpkg "
-            "CELL_SIZE=500 DISTANCE_BAND=1000 BOUNDARY=city.gpkg|layername=city_boundary "
-            "OUTPUT=hotspots.gpkg</code></p>"
-        )
+    NAME = "hotspots"
+    GROUP = "map"
+    DISPLAY_NAME = QT_TRANSLATE_NOOP("HotspotsAlgorithm", "Find hotspots (Getis-Ord Gi*)")
+    TAGS = QT_TRANSLATE_NOOP(
+        "HotspotsAlgorithm", "alpr,anpr,lpr,hotspot,cold spot,getis,ord,gi*,hexagon,hex,grid,cluster,statistics"
+    )
+    HELP = QT_TRANSLATE_NOOP(
+        "HotspotsAlgorithm",
+        "<p>Counts the reads in a grid of hexagons and finds where counts are significantly "
+        "high (hot spots) or low (cold spots) with the Getis-Ord Gi* statistic.</p>"
+        "<p><b>Reads</b> (INPUT): a point layer, e.g. the output of Load ALPR reads or Remove "
+        "misreads. Reads without geometry are skipped and counted (MISSING_LOCATION_COUNT).</p>"
+        "<p><b>Hexagon size (m)</b> (CELL_SIZE): the distance between opposite edges of a "
+        "hexagon, in metres whatever the layer's CRS.</p>"
+        "<p><b>Distance band (m)</b> (DISTANCE_BAND): hexagons whose centres are at most this "
+        "far apart are neighbours (binary weights, the hexagon itself included). Neighbouring "
+        "centres are CELL_SIZE apart, the next ring 1.73 × and 2 × CELL_SIZE: a band of twice "
+        "the cell size gives each inner hexagon 18 neighbours.</p>"
+        "<p><b>Boundary</b> (BOUNDARY, optional): polygons the grid covers, e.g. the city "
+        "limits; every hexagon that overlaps them is kept. Without it the grid covers the "
+        "extent of the reads. Hexagons without reads take part with a count of 0.</p>"
+        "<p><b>Metres</b>: a layer in a geographic CRS (or in feet) is projected to its local "
+        "UTM zone (from the median position of the reads, or the centre of the boundary); the "
+        "output is in that CRS, named in the log. The grid is anchored at the CRS origin, so the "
+        "same cell size always gives the same hexagons.</p>"
+        "<p><b>Hexagons</b> (OUTPUT): read_count, gi_z (the Gi* z-score), gi_p (two-sided "
+        "p-value, normal distribution), hotspot_class (3, 2, 1: hot spot at 99, 95, 90 % "
+        "confidence; −1, −2, −3: cold spot; 0: not significant), hotspot_label (e.g. Hot spot "
+        "(99 %)) and neighbour_count (hexagons in the band, itself included). Styled red for hot, "
+        "blue for cold. Where Gi* is undefined (every count equal, or every hexagon in every "
+        "band) z is 0 and the hexagon is not significant.</p>"
+        "<p><b>Counts</b>: HOT_COUNT and COLD_COUNT hexagons (any confidence), CELL_COUNT "
+        "hexagons, MISSING_LOCATION_COUNT reads without geometry, OUTSIDE_COUNT reads in no hexagon of "
+        "the grid (beyond the boundary). Guarantee: the read_count total + OUTSIDE_COUNT + "
+        "MISSING_LOCATION_COUNT = the reads in INPUT.</p>"
+        "<p>p-values are not corrected for multiple testing, and reads are not independent "
+        "(a few cars drive them): read significance as a guide to where patrols concentrate, "
+        "not as proof.</p>"
+        "<p>Example: <code>qgis_process.bin run alpr:hotspots -- INPUT=clean.gpkg "
+        "CELL_SIZE=500 DISTANCE_BAND=1000 BOUNDARY=city.gpkg|layername=city_boundary "
+        "OUTPUT=hotspots.gpkg</code></p>",
+    )
 
     def initAlgorithm(self, config=None) -> None:  # noqa: N802 (Qt API)
         self.add_source(
@@ -181,19 +176,9 @@ class HotspotsAlgorithm(AlprAlgorithm):
         self._log_result(table, outside, feedback)
 
         steps.setCurrentStep(4)
-        dest, _ = write_output(
-            self,
-            parameters,
-            self.OUTPUT,
-            context,
-            feedback,
-            table,
-            style="hotspots",
-            wkb=grid.wkb(cell_q, cell_r),
-            wkb_type=QgsWkbTypes.Polygon,
-            crs=crs,
-            progress=progress_span(steps, 0, 100),
-        )
+        hexagons = {"wkb": grid.wkb(cell_q, cell_r), "wkb_type": QgsWkbTypes.Polygon, "crs": crs}
+        where = {"style": "hotspots", "progress": progress_span(steps, 0, 100), **hexagons}
+        dest, _ = write_output(self, parameters, self.OUTPUT, context, feedback, table, **where)
         classes = table["hotspot_class"]
         return {
             self.OUTPUT: dest,

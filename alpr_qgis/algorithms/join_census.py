@@ -16,6 +16,7 @@ from qgis.core import (
     QgsUnitTypes,
     QgsWkbTypes,
 )
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from alpr_qgis.algorithms.base import AlprAlgorithm
 from alpr_qgis.core import spatial
@@ -61,73 +62,66 @@ class JoinCensusAlgorithm(AlprAlgorithm):
     READS_PER_1000 = "READS_PER_1000"
     SUMMARY = "SUMMARY"
 
-    def name(self) -> str:
-        return "joincensus"
-
-    def displayName(self) -> str:  # noqa: N802 (Qt API)
-        return self.tr("Join census layer")
-
-    def groupId(self) -> str:  # noqa: N802 (Qt API)
-        return "compare"
-
-    def tags(self):
-        return self.tr(
-            "alpr,anpr,lpr,plate,census,tract,zip,population,income,race,disparity,equity,exposure,correlation"
-        ).split(",")
-
-    def shortHelpString(self) -> str:  # noqa: N802 (Qt API)
-        return self.tr(
-            "<p>Whom do the cameras watch? Counts the reads in each census unit (tract, block group, "
-            "ZIP code) and compares the read rate with the units' population and attributes.</p>"
-            "<p><b>Spatial join</b> (default): <b>CENSUS</b> is a polygon layer; each read is counted "
-            "in the unit it falls in (on a border shared by two units: the first of them). Layers in "
-            "different CRSs are fine (the reads are transformed to the census layer's CRS); invalid "
-            "polygons are repaired and reported by feature id. <b>Key join</b>: for reads already "
-            "coded by tract or ZIP, set <b>READ_KEY_FIELD</b> (on the reads) and "
-            "<b>CENSUS_KEY_FIELD</b> (on the census layer, which may be a table without geometry). "
-            "Keys are compared as text: spaces trimmed, case ignored, 98036.0 read as 98036, and "
-            'leading zeros of all-digit keys ignored ("06001480100" = 6001480100, ZIP "02134" = '
-            "2134).</p>"
-            "<p><b>POPULATION_FIELD</b>: residents per unit. Two kinds of numeric fields are compared "
-            "with the read rate. <b>ATTRIBUTES</b>: values compared as given (per-capita income, "
-            "median age). <b>COUNT_ATTRIBUTES</b>: residents by group (by race, by age band): each is "
-            "divided by the population (the group's share) before correlating, and gets the exposure "
-            "figures below. A field goes in one list or the other, not both. "
-            "<b>ATTRIBUTES_ARE_COUNTS</b> (older switch): treats every ATTRIBUTES field as a count. "
-            "<b>MIN_POPULATION</b> "
-            "(default 100): smaller units, and units without population, get null population-based "
-            "fields and stay out of the statistics (a port with 50 residents and 500 reads would "
-            "otherwise dominate them); they are counted in SMALL_UNIT_COUNT. Text fields holding "
-            "numbers are accepted; other text is an error naming the feature and the value.</p>"
-            "<p><b>OUTPUT</b>: the census units with all their fields plus <i>read_count</i>, "
-            "<i>reads_per_km2</i> (area on the ellipsoid; every unit with an area), "
-            "<i>reads_per_1000</i> (per 1,000 residents), <i>read_share</i> and <i>pop_share</i> "
-            "(shares of the reads and of the residents over the units compared) and "
-            "<i>disparity</i> = read_share ÷ pop_share (1 = the average rate, 2 = twice it), styled "
-            "as a diverging map centred on 1 (grey: no rate). "
-            "<b>OUTPUT_STATS</b>: one row per attribute and rate basis (<i>per_1000</i>; "
-            "<i>per_km2</i> too when the units have areas) with <i>kind</i> (<i>value</i> or "
-            "<i>count</i>), <i>spearman</i>, <i>spearman_p</i>, "
-            "<i>pearson</i>, <i>pearson_p</i> and <i>n</i> (units compared, including units without "
-            "reads, rate 0), and, for count attributes only, <i>exposure_per_1000</i> (the read rate where "
-            "the group's members live, weighted by their number) and <i>exposure_ratio</i> (that "
-            "over the overall rate). Exposure avoids the small-denominator trap of per-unit rates. "
-            "<b>SUMMARY</b>: one sentence on the strongest relation, also in the log.</p>"
-            "<p>Counts: READ_COUNT = MATCHED_COUNT (reads in a unit) + NO_UNIT_COUNT (in no unit, or "
-            "a key matching none) + MISSING_LOCATION_COUNT (no location, spatial join); "
-            "UNIT_COUNT, COMPARED_UNIT_COUNT, SMALL_UNIT_COUNT, SKIPPED_UNIT_COUNT (units without a "
-            "usable polygon: null read_count); READS_PER_1000 over the units compared.</p>"
-            "<p><b>Caveats.</b> The p-values are naive: neighbouring units are alike (spatial "
-            "autocorrelation) and the reads come from a few patrol cars, not independent draws, so "
-            "treat them as descriptive. Unit-level results say nothing about individuals (the "
-            "ecological fallacy): a correlation with a group's share does not show that members of "
-            "the group were read more. Census figures carry their own error margins, and a read "
-            "records where a camera passed, not who lives there.</p>"
-            "<p>Example: <code>qgis_process.bin run alpr:joincensus -- INPUT=reads.gpkg "
-            "CENSUS=city.gpkg|layername=census_tracts POPULATION_FIELD=population "
-            "ATTRIBUTES=per_capita_income COUNT_ATTRIBUTES=pop_white COUNT_ATTRIBUTES=pop_black "
-            "OUTPUT=census.gpkg OUTPUT_STATS=census_stats.gpkg</code></p>"
-        )
+    NAME = "joincensus"
+    GROUP = "compare"
+    DISPLAY_NAME = QT_TRANSLATE_NOOP("JoinCensusAlgorithm", "Join census layer")
+    TAGS = QT_TRANSLATE_NOOP(
+        "JoinCensusAlgorithm",
+        "alpr,anpr,lpr,plate,census,tract,zip,population,income,race,disparity,equity,exposure,correlation",
+    )
+    HELP = QT_TRANSLATE_NOOP(
+        "JoinCensusAlgorithm",
+        "<p>Whom do the cameras watch? Counts the reads in each census unit (tract, block group, "
+        "ZIP code) and compares the read rate with the units' population and attributes.</p>"
+        "<p><b>Spatial join</b> (default): <b>CENSUS</b> is a polygon layer; each read is counted "
+        "in the unit it falls in (on a border shared by two units: the first of them). Layers in "
+        "different CRSs are fine (the reads are transformed to the census layer's CRS); invalid "
+        "polygons are repaired and reported by feature id. <b>Key join</b>: for reads already "
+        "coded by tract or ZIP, set <b>READ_KEY_FIELD</b> (on the reads) and "
+        "<b>CENSUS_KEY_FIELD</b> (on the census layer, which may be a table without geometry). "
+        "Keys are compared as text: spaces trimmed, case ignored, 98036.0 read as 98036, and "
+        'leading zeros of all-digit keys ignored ("06001480100" = 6001480100, ZIP "02134" = '
+        "2134).</p>"
+        "<p><b>POPULATION_FIELD</b>: residents per unit. Two kinds of numeric fields are compared "
+        "with the read rate. <b>ATTRIBUTES</b>: values compared as given (per-capita income, "
+        "median age). <b>COUNT_ATTRIBUTES</b>: residents by group (by race, by age band): each is "
+        "divided by the population (the group's share) before correlating, and gets the exposure "
+        "figures below. A field goes in one list or the other, not both. "
+        "<b>ATTRIBUTES_ARE_COUNTS</b> (older switch): treats every ATTRIBUTES field as a count. "
+        "<b>MIN_POPULATION</b> "
+        "(default 100): smaller units, and units without population, get null population-based "
+        "fields and stay out of the statistics (a port with 50 residents and 500 reads would "
+        "otherwise dominate them); they are counted in SMALL_UNIT_COUNT. Text fields holding "
+        "numbers are accepted; other text is an error naming the feature and the value.</p>"
+        "<p><b>OUTPUT</b>: the census units with all their fields plus <i>read_count</i>, "
+        "<i>reads_per_km2</i> (area on the ellipsoid; every unit with an area), "
+        "<i>reads_per_1000</i> (per 1,000 residents), <i>read_share</i> and <i>pop_share</i> "
+        "(shares of the reads and of the residents over the units compared) and "
+        "<i>disparity</i> = read_share ÷ pop_share (1 = the average rate, 2 = twice it), styled "
+        "as a diverging map centred on 1 (grey: no rate). "
+        "<b>OUTPUT_STATS</b>: one row per attribute and rate basis (<i>per_1000</i>; "
+        "<i>per_km2</i> too when the units have areas) with <i>kind</i> (<i>value</i> or "
+        "<i>count</i>), <i>spearman</i>, <i>spearman_p</i>, "
+        "<i>pearson</i>, <i>pearson_p</i> and <i>n</i> (units compared, including units without "
+        "reads, rate 0), and, for count attributes only, <i>exposure_per_1000</i> (the read rate where "
+        "the group's members live, weighted by their number) and <i>exposure_ratio</i> (that "
+        "over the overall rate). Exposure avoids the small-denominator trap of per-unit rates. "
+        "<b>SUMMARY</b>: one sentence on the strongest relation, also in the log.</p>"
+        "<p>Counts: READ_COUNT = MATCHED_COUNT (reads in a unit) + NO_UNIT_COUNT (in no unit, or "
+        "a key matching none) + MISSING_LOCATION_COUNT (no location, spatial join); "
+        "UNIT_COUNT, COMPARED_UNIT_COUNT, SMALL_UNIT_COUNT, SKIPPED_UNIT_COUNT (units without a "
+        "usable polygon: null read_count); READS_PER_1000 over the units compared.</p>"
+        "<p><b>Caveats.</b> The p-values are naive: neighbouring units are alike (spatial "
+        "autocorrelation) and the reads come from a few patrol cars, not independent draws, so "
+        "treat them as descriptive. Unit-level results say nothing about individuals (the "
+        "ecological fallacy): a correlation with a group's share does not show that members of "
+        "the group were read more. Census figures carry their own error margins, and a read "
+        "records where a camera passed, not who lives there.</p>"
+        "<p>Example: <code>qgis_process.bin run alpr:joincensus -- INPUT=reads.gpkg "
+        "CENSUS=city.gpkg|layername=census_tracts POPULATION_FIELD=population "
+        "ATTRIBUTES=per_capita_income COUNT_ATTRIBUTES=pop_white COUNT_ATTRIBUTES=pop_black "
+        "OUTPUT=census.gpkg OUTPUT_STATS=census_stats.gpkg</code></p>",
+    )
 
     def initAlgorithm(self, config=None) -> None:  # noqa: N802 (Qt API)
         add = self.add_parameter
@@ -322,18 +316,9 @@ class JoinCensusAlgorithm(AlprAlgorithm):
         table = unique_name(units.table, RATE_FIELDS, feedback, self).reset_index(drop=True)
         out = pd.concat([table, found.rates.drop(columns=["compared"])], axis=1)
         feedback.setProgressText(self.tr("Writing"))
-        dest, n_units = write_output(
-            self,
-            parameters,
-            self.OUTPUT,
-            context,
-            feedback,
-            out,
-            style="census" if has_polygons else None,
-            crs=ucrs if has_polygons else None,
-            progress=progress_span(feedback, 70, 95),
-            **(polygon_geometry(units.geoms) if has_polygons else {}),
-        )
+        where = {"style": "census", "crs": ucrs, **polygon_geometry(units.geoms)} if has_polygons else {}
+        where["progress"] = progress_span(feedback, 70, 95)
+        dest, n_units = write_output(self, parameters, self.OUTPUT, context, feedback, out, **where)
         stats_dest, _ = write_output(self, parameters, self.OUTPUT_STATS, context, feedback, found.stats)
 
         matched = int(counts[usable].sum())

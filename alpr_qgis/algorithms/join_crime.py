@@ -13,6 +13,7 @@ from qgis.core import (
     QgsProcessingParameterString,
     QgsWkbTypes,
 )
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from alpr_qgis.algorithms.base import AlprAlgorithm
 from alpr_qgis.core.crime import ZONE_FIELDS, category_mask, compile_filter, count_in_zones, crime_stats
@@ -45,54 +46,46 @@ class JoinCrimeAlgorithm(AlprAlgorithm):
     TOP_CRIME_READ_SHARE = "TOP_CRIME_READ_SHARE"
     SUMMARY = "SUMMARY"
 
-    def name(self) -> str:
-        return "joincrime"
-
-    def displayName(self) -> str:  # noqa: N802 (Qt API)
-        return self.tr("Compare reads with crime")
-
-    def groupId(self) -> str:  # noqa: N802 (Qt API)
-        return "compare"
-
-    def tags(self):
-        return self.tr("alpr,anpr,lpr,plate,crime,incident,auto theft,stolen,correlation,spearman,hexagon,zone").split(
-            ","
-        )
-
-    def shortHelpString(self) -> str:  # noqa: N802 (Qt API)
-        return self.tr(
-            "<p>Does the patrol follow crime? Counts reads and crimes in the same zones and "
-            "correlates them.</p>"
-            "<p><b>INPUT</b>: reads (points). <b>CRIMES</b>: incidents (points), in any CRS. "
-            "<b>CATEGORY_FIELD</b> and <b>CATEGORY_FILTER</b>: keep only the crimes whose category "
-            "matches the regular expression (case-insensitive, anywhere in the text), e.g. "
-            "<code>VEHICLE|AUTO|PLATE</code> for the auto-related crimes an ALPR is meant for; "
-            "empty: every crime. <b>ZONES</b> (optional): polygons (beats, tracts, "
-            "neighbourhoods); reads and crimes are transformed to their CRS, a point on a border "
-            "shared by two zones goes to the first. Without ZONES: flat-topped hexagons of "
-            "<b>CELL_SIZE</b> metres between opposite edges (default 500), in the reads' CRS when it "
-            "is in metres, else their local UTM zone; only hexagons holding a read or a crime are "
-            "kept (many empty cells would make any two layers look alike).</p>"
-            "<p><b>OUTPUT</b>: the zones (with their fields) or hexagons, with <i>read_count</i>, "
-            "<i>crime_count</i> and <i>reads_per_crime</i> (null where there is no crime). "
-            "<b>OUTPUT_STATS</b>: one row with <i>zone_count</i>, <i>read_count</i>, "
-            "<i>crime_count</i>, <i>spearman</i>, <i>spearman_p</i>, <i>pearson</i>, "
-            "<i>pearson_p</i> (reads against crimes across the zones; null with fewer than three "
-            "zones), <i>top_crime_zones</i> (the 20 % of zones with the most crime, at least one), "
-            "their share of the crimes (<i>top_crime_share</i>) and of the reads "
-            "(<i>top_crime_read_share</i>): if patrols followed crime, the two would be alike. "
-            "<b>SUMMARY</b> says it in one sentence, also in the log.</p>"
-            "<p>Counts: READ_COUNT = the reads' zone counts + NO_ZONE_READ_COUNT + "
-            "MISSING_LOCATION_COUNT; CRIME_COUNT (crimes kept by the filter) = their zone counts + "
-            "NO_ZONE_CRIME_COUNT (or without a location); FILTERED_OUT_CRIME_COUNT; ZONE_COUNT; SPEARMAN; "
-            "TOP_CRIME_READ_SHARE.</p>"
-            "<p>Caveats: recorded crime follows reporting and policing as much as crime itself, "
-            "and p-values are naive (neighbouring zones are alike; the reads come from a few cars). "
-            "Zones of very different sizes make raw counts hard to compare.</p>"
-            "<p>Example: <code>qgis_process.bin run alpr:joincrime -- INPUT=reads.gpkg "
-            "CRIMES=city.gpkg|layername=crimes CATEGORY_FIELD=category "
-            'CATEGORY_FILTER="VEHICLE|AUTO|PLATE" CELL_SIZE=500 OUTPUT=crime.gpkg</code></p>'
-        )
+    NAME = "joincrime"
+    GROUP = "compare"
+    DISPLAY_NAME = QT_TRANSLATE_NOOP("JoinCrimeAlgorithm", "Compare reads with crime")
+    TAGS = QT_TRANSLATE_NOOP(
+        "JoinCrimeAlgorithm", "alpr,anpr,lpr,plate,crime,incident,auto theft,stolen,correlation,spearman,hexagon,zone"
+    )
+    HELP = QT_TRANSLATE_NOOP(
+        "JoinCrimeAlgorithm",
+        "<p>Does the patrol follow crime? Counts reads and crimes in the same zones and "
+        "correlates them.</p>"
+        "<p><b>INPUT</b>: reads (points). <b>CRIMES</b>: incidents (points), in any CRS. "
+        "<b>CATEGORY_FIELD</b> and <b>CATEGORY_FILTER</b>: keep only the crimes whose category "
+        "matches the regular expression (case-insensitive, anywhere in the text), e.g. "
+        "<code>VEHICLE|AUTO|PLATE</code> for the auto-related crimes an ALPR is meant for; "
+        "empty: every crime. <b>ZONES</b> (optional): polygons (beats, tracts, "
+        "neighbourhoods); reads and crimes are transformed to their CRS, a point on a border "
+        "shared by two zones goes to the first. Without ZONES: flat-topped hexagons of "
+        "<b>CELL_SIZE</b> metres between opposite edges (default 500), in the reads' CRS when it "
+        "is in metres, else their local UTM zone; only hexagons holding a read or a crime are "
+        "kept (many empty cells would make any two layers look alike).</p>"
+        "<p><b>OUTPUT</b>: the zones (with their fields) or hexagons, with <i>read_count</i>, "
+        "<i>crime_count</i> and <i>reads_per_crime</i> (null where there is no crime). "
+        "<b>OUTPUT_STATS</b>: one row with <i>zone_count</i>, <i>read_count</i>, "
+        "<i>crime_count</i>, <i>spearman</i>, <i>spearman_p</i>, <i>pearson</i>, "
+        "<i>pearson_p</i> (reads against crimes across the zones; null with fewer than three "
+        "zones), <i>top_crime_zones</i> (the 20 % of zones with the most crime, at least one), "
+        "their share of the crimes (<i>top_crime_share</i>) and of the reads "
+        "(<i>top_crime_read_share</i>): if patrols followed crime, the two would be alike. "
+        "<b>SUMMARY</b> says it in one sentence, also in the log.</p>"
+        "<p>Counts: READ_COUNT = the reads' zone counts + NO_ZONE_READ_COUNT + "
+        "MISSING_LOCATION_COUNT; CRIME_COUNT (crimes kept by the filter) = their zone counts + "
+        "NO_ZONE_CRIME_COUNT (or without a location); FILTERED_OUT_CRIME_COUNT; ZONE_COUNT; SPEARMAN; "
+        "TOP_CRIME_READ_SHARE.</p>"
+        "<p>Caveats: recorded crime follows reporting and policing as much as crime itself, "
+        "and p-values are naive (neighbouring zones are alike; the reads come from a few cars). "
+        "Zones of very different sizes make raw counts hard to compare.</p>"
+        "<p>Example: <code>qgis_process.bin run alpr:joincrime -- INPUT=reads.gpkg "
+        "CRIMES=city.gpkg|layername=crimes CATEGORY_FIELD=category "
+        'CATEGORY_FILTER="VEHICLE|AUTO|PLATE" CELL_SIZE=500 OUTPUT=crime.gpkg</code></p>',
+    )
 
     def initAlgorithm(self, config=None) -> None:  # noqa: N802 (Qt API)
         add = self.add_parameter
@@ -190,18 +183,8 @@ class JoinCrimeAlgorithm(AlprAlgorithm):
         summary = self._summary(stats)
 
         feedback.setProgressText(self.tr("Writing"))
-        dest, n_zones = write_output(
-            self,
-            parameters,
-            self.OUTPUT,
-            context,
-            feedback,
-            table,
-            style="crime",
-            crs=out_crs,
-            progress=progress_span(feedback, 80, 98),
-            **geometry,
-        )
+        where = {"style": "crime", "crs": out_crs, "progress": progress_span(feedback, 80, 98), **geometry}
+        dest, n_zones = write_output(self, parameters, self.OUTPUT, context, feedback, table, **where)
         stats_dest, _ = write_output(self, parameters, self.OUTPUT_STATS, context, feedback, stats)
 
         n_reads, missing, n_crimes = len(reads), reads.missing_count, int(keep.sum())

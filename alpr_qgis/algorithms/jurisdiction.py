@@ -8,6 +8,7 @@ import numpy as np
 from qgis.core import (
     QgsProcessing,
 )
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from alpr_qgis.algorithms.base import AlprAlgorithm
 from alpr_qgis.core.errors import AlprInputError, Cancelled
@@ -48,47 +49,40 @@ class JurisdictionAlgorithm(AlprAlgorithm):
     UNNAMED_COUNT = "UNNAMED_COUNT"
     MAX_DISTANCE_M = "MAX_DISTANCE_M"
 
-    def name(self) -> str:
-        return "jurisdiction"
-
-    def displayName(self) -> str:  # noqa: N802 (Qt API)
-        return self.tr("Find reads outside the jurisdiction")
-
-    def groupId(self) -> str:  # noqa: N802 (Qt API)
-        return "compare"
-
-    def tags(self):
-        return self.tr("alpr,anpr,lpr,plate,jurisdiction,boundary,outside,city limits,neighbour,border,distance").split(
-            ","
-        )
-
-    def shortHelpString(self) -> str:  # noqa: N802 (Qt API)
-        return self.tr(
-            "<p>Finds the reads taken outside the agency's jurisdiction, says whose territory each "
-            "lies in and how far beyond the boundary it is.</p>"
-            "<p><b>INPUT</b>: reads (points, any CRS). <b>BOUNDARY</b>: the jurisdiction, one or more "
-            "polygons, dissolved into one area. A read on the border (to within 10<sup>-9</sup> of the "
-            "boundary's size, about 0.01 mm for a city) counts as inside. <b>NEIGHBOURS</b> "
-            "(optional): polygons of the surrounding jurisdictions; <b>NEIGHBOUR_NAME_FIELD</b> names "
-            "them (default: a field called name, else the first text field). Layers in different "
-            "CRSs are fine: the reads are transformed to the boundary's CRS (and to the neighbours') "
-            "before testing. Invalid polygons are repaired and reported by feature id.</p>"
-            "<p><b>OUTPUT</b>: every read outside the boundary, with all its fields plus "
-            "<i>jurisdiction</i> (the name of the neighbour polygon holding it, <i>unnamed</i> where "
-            "none does — a cluster there is worth a look) and <i>distance_m</i>, the distance to the "
-            "boundary in metres, measured in the boundary's CRS when that is in metres, else in the "
-            "local UTM zone of the boundary. <b>OUTPUT_SUMMARY</b> (optional table): one row per "
-            "jurisdiction with read_count, min/median/max distance_m, first_read, last_read and the "
-            "devices.</p>"
-            "<p>Counts: OUTSIDE_COUNT + INSIDE_COUNT + MISSING_LOCATION_COUNT = the input's "
-            "features (reads without a location are neither inside nor outside); UNNAMED_COUNT "
-            "reads outside every neighbour; MAX_DISTANCE_M the farthest. Reads at 0,0 (null "
-            "island: missing coordinates) are outside too; the log warns about them — run "
-            "alpr:cleanreads first.</p>"
-            "<p>Example: <code>qgis_process.bin run alpr:jurisdiction -- INPUT=reads.gpkg "
-            "BOUNDARY=city.gpkg|layername=city_boundary NEIGHBOURS=city.gpkg|layername=neighbours "
-            "NEIGHBOUR_NAME_FIELD=name OUTPUT=outside.gpkg</code></p>"
-        )
+    NAME = "jurisdiction"
+    GROUP = "compare"
+    DISPLAY_NAME = QT_TRANSLATE_NOOP("JurisdictionAlgorithm", "Find reads outside the jurisdiction")
+    TAGS = QT_TRANSLATE_NOOP(
+        "JurisdictionAlgorithm",
+        "alpr,anpr,lpr,plate,jurisdiction,boundary,outside,city limits,neighbour,border,distance",
+    )
+    HELP = QT_TRANSLATE_NOOP(
+        "JurisdictionAlgorithm",
+        "<p>Finds the reads taken outside the agency's jurisdiction, says whose territory each "
+        "lies in and how far beyond the boundary it is.</p>"
+        "<p><b>INPUT</b>: reads (points, any CRS). <b>BOUNDARY</b>: the jurisdiction, one or more "
+        "polygons, dissolved into one area. A read on the border (to within 10<sup>-9</sup> of the "
+        "boundary's size, about 0.01 mm for a city) counts as inside. <b>NEIGHBOURS</b> "
+        "(optional): polygons of the surrounding jurisdictions; <b>NEIGHBOUR_NAME_FIELD</b> names "
+        "them (default: a field called name, else the first text field). Layers in different "
+        "CRSs are fine: the reads are transformed to the boundary's CRS (and to the neighbours') "
+        "before testing. Invalid polygons are repaired and reported by feature id.</p>"
+        "<p><b>OUTPUT</b>: every read outside the boundary, with all its fields plus "
+        "<i>jurisdiction</i> (the name of the neighbour polygon holding it, <i>unnamed</i> where "
+        "none does — a cluster there is worth a look) and <i>distance_m</i>, the distance to the "
+        "boundary in metres, measured in the boundary's CRS when that is in metres, else in the "
+        "local UTM zone of the boundary. <b>OUTPUT_SUMMARY</b> (optional table): one row per "
+        "jurisdiction with read_count, min/median/max distance_m, first_read, last_read and the "
+        "devices.</p>"
+        "<p>Counts: OUTSIDE_COUNT + INSIDE_COUNT + MISSING_LOCATION_COUNT = the input's "
+        "features (reads without a location are neither inside nor outside); UNNAMED_COUNT "
+        "reads outside every neighbour; MAX_DISTANCE_M the farthest. Reads at 0,0 (null "
+        "island: missing coordinates) are outside too; the log warns about them — run "
+        "alpr:cleanreads first.</p>"
+        "<p>Example: <code>qgis_process.bin run alpr:jurisdiction -- INPUT=reads.gpkg "
+        "BOUNDARY=city.gpkg|layername=city_boundary NEIGHBOURS=city.gpkg|layername=neighbours "
+        "NEIGHBOUR_NAME_FIELD=name OUTPUT=outside.gpkg</code></p>",
+    )
 
     def initAlgorithm(self, config=None) -> None:  # noqa: N802 (Qt API)
         self.add_source(
@@ -194,19 +188,8 @@ class JurisdictionAlgorithm(AlprAlgorithm):
         out, summary = outside_table(table, out_idx, jurisdiction, distance)
 
         feedback.setProgressText(self.tr("Writing"))
-        dest, n_out = write_output(
-            self,
-            parameters,
-            self.OUTPUT,
-            context,
-            feedback,
-            out,
-            style="outside",
-            x=ox,
-            y=oy,
-            crs=reads.crs,
-            progress=progress_span(feedback, 65, 98),
-        )
+        where = {"style": "outside", "x": ox, "y": oy, "crs": reads.crs, "progress": progress_span(feedback, 65, 98)}
+        dest, n_out = write_output(self, parameters, self.OUTPUT, context, feedback, out, **where)
         summary_dest, _ = write_output(self, parameters, self.OUTPUT_SUMMARY, context, feedback, summary)
         check_accounted(len(reads), n_out, result.inside_count, result.missing_count)
         finite = distance[np.isfinite(distance)]

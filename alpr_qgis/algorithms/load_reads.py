@@ -17,6 +17,7 @@ from qgis.core import (
     QgsProcessingParameterFile,
     QgsProcessingParameterString,
 )
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from alpr_qgis.algorithms.base import AlprAlgorithm
 from alpr_qgis.core.errors import Cancelled
@@ -45,64 +46,56 @@ class LoadReadsAlgorithm(AlprAlgorithm):
     PLATES_HASHED = "PLATES_HASHED"
     MISSING_LOCATION_COUNT = "MISSING_LOCATION_COUNT"
 
-    def name(self) -> str:
-        return "loadreads"
-
-    def displayName(self) -> str:  # noqa: N802 (Qt API)
-        return self.tr("Load ALPR reads")
-
-    def groupId(self) -> str:  # noqa: N802 (Qt API)
-        return "prepare"
-
-    def tags(self):
-        return self.tr("alpr,anpr,lpr,plate,csv,import,load,records request,foia").split(",")
-
-    def shortHelpString(self) -> str:  # noqa: N802 (Qt API)
-        return self.tr(
-            "<p>Loads the reads of an automatic licence-plate reader (ALPR) export, as obtained "
-            "through a public-records request, into a point layer with standard fields.</p>"
-            "<p><b>Input file</b>: delimited text (comma, tab, pipe or semicolon, detected), "
-            "optionally gzip-compressed (.gz); UTF-8 with or without BOM, or Latin-1. A quoted "
-            "field may contain the delimiter or span lines.</p>"
-            "<p><b>Fields</b> are detected from common header names and confirmed by the values: "
-            "plate (plate, vrm, red_VRM, license, plate_hash…), time (timestamp, dt, "
-            "red_Timestamp, or a date and a time column), location (lat/latitude and "
-            'lon/lng/longitude, or one column such as "(37.80, -122.27)", "37.80,-122.27" or '
-            "POINT(-122.27 37.80)), device (camera, unit…) and plate state. A column named "
-            "location that holds beat codes or addresses is not taken for coordinates; separate "
-            "latitude/longitude columns win over a combined one. Set PLATE_FIELD, TIME_FIELD, "
-            "LAT_FIELD + LON_FIELD or LOCATION_FIELD, DEVICE_FIELD, STATE_FIELD to override.</p>"
-            "<p><b>Time format</b>: empty to detect (e.g. 07/20/2014 08:01:02 AM, "
-            "10/07/2021 - 16:30:51, ISO 8601, Unix seconds); or strptime codes such as "
-            "%m/%d/%Y %I:%M:%S %p. With a date and a time column the format applies to "
-            '"date time".</p>'
-            "<p><b>Time zone</b>: read_time is the agency's local wall-clock time. Naive "
-            "timestamps are kept as written. Timestamps with an offset or Z (and Unix times) are "
-            "converted into TIMEZONE (an IANA name such as America/Los_Angeles) when given, else "
-            "into the zone where the reads are, looked up offline from their coordinates (one "
-            "zone for the whole file, reads without coordinates included), with daylight saving "
-            "time. The log names the zone and how it was chosen. When no zone can be found (the "
-            "lookup library tzfpy is not installed, or no read has coordinates) the offset is "
-            "dropped, the clock time as written is kept, and the log says so: set TIMEZONE.</p>"
-            "<p><b>Source CRS</b>: the CRS of the coordinates (EPSG:4326 by default). Combined "
-            "pairs are read latitude first unless most only make sense longitude first; in a "
-            "projected CRS they are read x, y.</p>"
-            "<p><b>Reads</b> (OUTPUT): read_id (1-based index of the record in the file, header "
-            "excluded), plate, read_time, device, state (when the file has one), then every other "
-            "column of the file, carried through (a mapped column is not repeated; a column whose "
-            "name clashes gets the suffix _src). Rows with missing or zero coordinates are kept "
-            "(null geometry, or the point 0,0) for the cleaning step to count.</p>"
-            "<p><b>Rejected records</b> (REJECTED): records that cannot be read at all, with "
-            "read_id, line_number, reason (too_few_fields, too_many_fields, unterminated_quote, "
-            "bad_timestamp, missing_timestamp) and the raw text.</p>"
-            "<p><b>TIMEZONE</b> (output): the zone read_time is in (given or looked up; empty "
-            "when none is known), for a model to pass on.</p>"
-            "<p><b>Guarantee</b>: READ_COUNT + REJECTED_COUNT = the data records in the file. "
-            "PLATES_HASHED is true when the plates arrived already hashed (every value hex or "
-            "base64 text of one length of 16 or more); later steps then skip plate-text rules.</p>"
-            "<p>Example: <code>qgis_process.bin run alpr:loadreads -- INPUT=reads.csv.gz "
-            "OUTPUT=reads.gpkg REJECTED=rejected.gpkg</code></p>"
-        )
+    NAME = "loadreads"
+    GROUP = "prepare"
+    DISPLAY_NAME = QT_TRANSLATE_NOOP("LoadReadsAlgorithm", "Load ALPR reads")
+    TAGS = QT_TRANSLATE_NOOP("LoadReadsAlgorithm", "alpr,anpr,lpr,plate,csv,import,load,records request,foia")
+    HELP = QT_TRANSLATE_NOOP(
+        "LoadReadsAlgorithm",
+        "<p>Loads the reads of an automatic licence-plate reader (ALPR) export, as obtained "
+        "through a public-records request, into a point layer with standard fields.</p>"
+        "<p><b>Input file</b>: delimited text (comma, tab, pipe or semicolon, detected), "
+        "optionally gzip-compressed (.gz); UTF-8 with or without BOM, or Latin-1. A quoted "
+        "field may contain the delimiter or span lines.</p>"
+        "<p><b>Fields</b> are detected from common header names and confirmed by the values: "
+        "plate (plate, vrm, red_VRM, license, plate_hash…), time (timestamp, dt, "
+        "red_Timestamp, or a date and a time column), location (lat/latitude and "
+        'lon/lng/longitude, or one column such as "(37.80, -122.27)", "37.80,-122.27" or '
+        "POINT(-122.27 37.80)), device (camera, unit…) and plate state. A column named "
+        "location that holds beat codes or addresses is not taken for coordinates; separate "
+        "latitude/longitude columns win over a combined one. Set PLATE_FIELD, TIME_FIELD, "
+        "LAT_FIELD + LON_FIELD or LOCATION_FIELD, DEVICE_FIELD, STATE_FIELD to override.</p>"
+        "<p><b>Time format</b>: empty to detect (e.g. 07/20/2014 08:01:02 AM, "
+        "10/07/2021 - 16:30:51, ISO 8601, Unix seconds); or strptime codes such as "
+        "%m/%d/%Y %I:%M:%S %p. With a date and a time column the format applies to "
+        '"date time".</p>'
+        "<p><b>Time zone</b>: read_time is the agency's local wall-clock time. Naive "
+        "timestamps are kept as written. Timestamps with an offset or Z (and Unix times) are "
+        "converted into TIMEZONE (an IANA name such as America/Los_Angeles) when given, else "
+        "into the zone where the reads are, looked up offline from their coordinates (one "
+        "zone for the whole file, reads without coordinates included), with daylight saving "
+        "time. The log names the zone and how it was chosen. When no zone can be found (the "
+        "lookup library tzfpy is not installed, or no read has coordinates) the offset is "
+        "dropped, the clock time as written is kept, and the log says so: set TIMEZONE.</p>"
+        "<p><b>Source CRS</b>: the CRS of the coordinates (EPSG:4326 by default). Combined "
+        "pairs are read latitude first unless most only make sense longitude first; in a "
+        "projected CRS they are read x, y.</p>"
+        "<p><b>Reads</b> (OUTPUT): read_id (1-based index of the record in the file, header "
+        "excluded), plate, read_time, device, state (when the file has one), then every other "
+        "column of the file, carried through (a mapped column is not repeated; a column whose "
+        "name clashes gets the suffix _src). Rows with missing or zero coordinates are kept "
+        "(null geometry, or the point 0,0) for the cleaning step to count.</p>"
+        "<p><b>Rejected records</b> (REJECTED): records that cannot be read at all, with "
+        "read_id, line_number, reason (too_few_fields, too_many_fields, unterminated_quote, "
+        "bad_timestamp, missing_timestamp) and the raw text.</p>"
+        "<p><b>TIMEZONE</b> (output): the zone read_time is in (given or looked up; empty "
+        "when none is known), for a model to pass on.</p>"
+        "<p><b>Guarantee</b>: READ_COUNT + REJECTED_COUNT = the data records in the file. "
+        "PLATES_HASHED is true when the plates arrived already hashed (every value hex or "
+        "base64 text of one length of 16 or more); later steps then skip plate-text rules.</p>"
+        "<p>Example: <code>qgis_process.bin run alpr:loadreads -- INPUT=reads.csv.gz "
+        "OUTPUT=reads.gpkg REJECTED=rejected.gpkg</code></p>",
+    )
 
     def initAlgorithm(self, config=None) -> None:  # noqa: N802 (Qt API)
         param = QgsProcessingParameterFile(

@@ -10,6 +10,7 @@ from qgis.core import (
     QgsProcessingException,
     QgsProcessingParameterNumber,
 )
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from alpr_qgis.algorithms.base import AlprAlgorithm
 from alpr_qgis.core.errors import AlprInputError
@@ -40,49 +41,45 @@ class SitesAlgorithm(AlprAlgorithm):
     MISSING_LOCATION_COUNT = "MISSING_LOCATION_COUNT"
     SKIPPED_SITE_COUNT = "SKIPPED_SITE_COUNT"
 
-    def name(self) -> str:
-        return "sites"
-
-    def displayName(self) -> str:  # noqa: N802 (Qt API)
-        return self.tr("Count reads near sensitive sites")
-
-    def groupId(self) -> str:  # noqa: N802 (Qt API)
-        return "compare"
-
-    def tags(self):
-        return self.tr(
-            "alpr,anpr,lpr,plate,sensitive,site,mosque,church,clinic,school,lawyer,radius,buffer,baseline,percentile"
-        ).split(",")
+    NAME = "sites"
+    GROUP = "compare"
+    DISPLAY_NAME = QT_TRANSLATE_NOOP("SitesAlgorithm", "Count reads near sensitive sites")
+    TAGS = QT_TRANSLATE_NOOP(
+        "SitesAlgorithm",
+        "alpr,anpr,lpr,plate,sensitive,site,mosque,church,clinic,school,lawyer,radius,buffer,baseline,percentile",
+    )
+    HELP = QT_TRANSLATE_NOOP(
+        "SitesAlgorithm",
+        "<p>Do the cameras linger at places of worship, clinics, lawyers' offices, gun shops? "
+        "Counts the reads and the distinct plates near each sensitive site and compares them with "
+        "what is usual for a place where the cameras read.</p>"
+        "<p><b>INPUT</b>: reads (points). <b>SITES</b>: the sites (points: mosques, clinics, "
+        "schools…), in any CRS. <b>RADIUS</b> (m, default 150): reads at most this far from a "
+        "site count (distances in metres: the reads' CRS when it is in metres, else their local "
+        "UTM zone; both layers are transformed to it). <b>PLATE_FIELD</b> (default plate): "
+        "distinct plates are counted after the cleaner's normalisation (upper case; spaces, "
+        "dashes, dots removed); hashed plates work too.</p>"
+        "<p>The baseline: <b>DRAWS</b> read locations (default {}) are drawn at random, with "
+        "a fixed <b>SEED</b> (default {}) so that a run can be repeated, and the reads within "
+        "RADIUS of each are counted (the drawn read itself excluded). Reads happen on roads, so "
+        "random points anywhere (an area-proportional baseline) would make any site on a street "
+        "look watched; a random read location asks how busy a typical place where the cameras "
+        "read is. Busy places are drawn more often, so the baseline is demanding.</p>"
+        "<p><b>OUTPUT</b>: the sites with all their fields plus <i>read_count</i>, "
+        "<i>unique_plates</i>, <i>expected_reads</i> (the mean count of the draws), "
+        "<i>percentile</i> (percent of draws with fewer reads, ties counting half: 95 means the "
+        "site is busier than 95 % of read locations) and <i>ratio_expected</i> (read_count ÷ "
+        "expected_reads). Sites without a location keep null figures (SKIPPED_SITE_COUNT). "
+        "Counts: SITE_COUNT, NEAR_SITES_READ_COUNT (distinct reads within RADIUS of any site), "
+        "EXPECTED_READS, MISSING_LOCATION_COUNT (reads without a location, left out).</p>"
+        "<p>A high percentile shows where the cameras went, not why: a site on a main road or "
+        "next to the police station will rank high whatever the intent.</p>"
+        "<p>Example: <code>qgis_process.bin run alpr:sites -- INPUT=reads.gpkg "
+        "SITES=city.gpkg|layername=sensitive_sites RADIUS=150 OUTPUT=sites.gpkg</code></p>",
+    )
 
     def shortHelpString(self) -> str:  # noqa: N802 (Qt API)
-        return self.tr(
-            "<p>Do the cameras linger at places of worship, clinics, lawyers' offices, gun shops? "
-            "Counts the reads and the distinct plates near each sensitive site and compares them with "
-            "what is usual for a place where the cameras read.</p>"
-            "<p><b>INPUT</b>: reads (points). <b>SITES</b>: the sites (points: mosques, clinics, "
-            "schools…), in any CRS. <b>RADIUS</b> (m, default 150): reads at most this far from a "
-            "site count (distances in metres: the reads' CRS when it is in metres, else their local "
-            "UTM zone; both layers are transformed to it). <b>PLATE_FIELD</b> (default plate): "
-            "distinct plates are counted after the cleaner's normalisation (upper case; spaces, "
-            "dashes, dots removed); hashed plates work too.</p>"
-            "<p>The baseline: <b>DRAWS</b> read locations (default {}) are drawn at random, with "
-            "a fixed <b>SEED</b> (default {}) so that a run can be repeated, and the reads within "
-            "RADIUS of each are counted (the drawn read itself excluded). Reads happen on roads, so "
-            "random points anywhere (an area-proportional baseline) would make any site on a street "
-            "look watched; a random read location asks how busy a typical place where the cameras "
-            "read is. Busy places are drawn more often, so the baseline is demanding.</p>"
-            "<p><b>OUTPUT</b>: the sites with all their fields plus <i>read_count</i>, "
-            "<i>unique_plates</i>, <i>expected_reads</i> (the mean count of the draws), "
-            "<i>percentile</i> (percent of draws with fewer reads, ties counting half: 95 means the "
-            "site is busier than 95 % of read locations) and <i>ratio_expected</i> (read_count ÷ "
-            "expected_reads). Sites without a location keep null figures (SKIPPED_SITE_COUNT). "
-            "Counts: SITE_COUNT, NEAR_SITES_READ_COUNT (distinct reads within RADIUS of any site), "
-            "EXPECTED_READS, MISSING_LOCATION_COUNT (reads without a location, left out).</p>"
-            "<p>A high percentile shows where the cameras went, not why: a site on a main road or "
-            "next to the police station will rank high whatever the intent.</p>"
-            "<p>Example: <code>qgis_process.bin run alpr:sites -- INPUT=reads.gpkg "
-            "SITES=city.gpkg|layername=sensitive_sites RADIUS=150 OUTPUT=sites.gpkg</code></p>"
-        ).format(DEFAULT_DRAWS, DEFAULT_SEED)
+        return self.tr(self.HELP).format(DEFAULT_DRAWS, DEFAULT_SEED)
 
     def initAlgorithm(self, config=None) -> None:  # noqa: N802 (Qt API)
         add = self.add_parameter
