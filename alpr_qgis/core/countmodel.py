@@ -35,7 +35,6 @@ need it, and :func:`require_statsmodels` says how to install it.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 from typing import Callable, List, Optional, Sequence, Tuple
 
@@ -361,17 +360,13 @@ def _not_converged(message: str, **args: object) -> AlprInputError:
 def _fit_poisson(y: np.ndarray, design: np.ndarray, offset: np.ndarray, terms: Sequence[str]):
     import statsmodels.api as sm
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            res = sm.GLM(y, design, family=sm.families.Poisson(), offset=offset).fit()
-        except (ValueError, np.linalg.LinAlgError, FloatingPointError) as err:
-            raise _not_converged(
-                QT_TRANSLATE_NOOP(
-                    "alpr_core", "The Poisson fit did not converge: {error} — check the predictors' values."
-                ),
-                error=err,
-            ) from None
+    try:
+        res = sm.GLM(y, design, family=sm.families.Poisson(), offset=offset).fit()
+    except (ValueError, np.linalg.LinAlgError, FloatingPointError) as err:
+        raise _not_converged(
+            QT_TRANSLATE_NOOP("alpr_core", "The Poisson fit did not converge: {error} — check the predictors' values."),
+            error=err,
+        ) from None
     params, bse = np.asarray(res.params, dtype=float), np.asarray(res.bse, dtype=float)
     # A fitted count near 0 means an estimate runs off to infinity (IRLS stops there and calls it converged).
     vanishing = bool((np.asarray(res.fittedvalues, dtype=float) < VANISHING_MEAN).any())
@@ -459,8 +454,9 @@ def _fit_nb2(y: np.ndarray, design: np.ndarray, offset: np.ndarray, poisson_para
         return np.r_[p[0] - np.sum(beta * centre[1:]), beta, p[-1]]
 
     errors = (ValueError, np.linalg.LinAlgError, FloatingPointError, OverflowError)
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
+    # The searches probe parameters where statsmodels' NB2 likelihood takes the log of 0 or overflows: expected,
+    # and such candidates are dropped by the finiteness and Newton-step checks below, which also judge convergence.
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         scaled_model = NegativeBinomial(y, scaled, loglike_method="nb2", offset=offset)
         candidates = []
         for method, kwargs in (
@@ -472,7 +468,11 @@ def _fit_nb2(y: np.ndarray, design: np.ndarray, offset: np.ndarray, poisson_para
                 if method == "profile":
                     p = _profile_start(y, scaled, offset)
                 else:
-                    p = np.asarray(scaled_model.fit(start_params=start, method=method, disp=0, **kwargs).params)
+                    p = np.asarray(
+                        scaled_model.fit(
+                            start_params=start, method=method, disp=0, warn_convergence=False, **kwargs
+                        ).params
+                    )
             except errors:
                 continue
             if p is not None and np.isfinite(p).all():
@@ -483,7 +483,7 @@ def _fit_nb2(y: np.ndarray, design: np.ndarray, offset: np.ndarray, poisson_para
             if not MIN_ALPHA < p[-1] < MAX_ALPHA:
                 continue
             try:
-                res = original.fit(start_params=back(p), method="newton", maxiter=100, disp=0)
+                res = original.fit(start_params=back(p), method="newton", maxiter=100, disp=0, warn_convergence=False)
             except errors:
                 continue
             params = np.asarray(res.params, dtype=float)

@@ -10,7 +10,6 @@ Units without a neighbour are left out and counted.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from typing import Callable, List, Optional, Sequence
 
@@ -30,9 +29,7 @@ def queen_neighbours(geoms: Sequence[Optional[object]], tolerance: Optional[floa
     ``tolerance`` of each other (default: a billionth of the layer's extent,
     for shared borders stored with rounding).  None (no polygon) has none.
     """
-    from shapely.geometry import box
     from shapely.prepared import prep
-    from shapely.strtree import STRtree
 
     from alpr_qgis.core.spatial import border_tolerance
 
@@ -42,30 +39,36 @@ def queen_neighbours(geoms: Sequence[Optional[object]], tolerance: Optional[floa
     if len(present) < 2:
         return [np.array(r, dtype=np.int64) for r in result]
     shapes = [geoms[i] for i in present]
+    bounds = np.array([g.bounds for g in shapes], dtype=float)
     if tolerance is None:
-        bounds = np.array([g.bounds for g in shapes])
         tolerance = border_tolerance((bounds[:, 0].min(), bounds[:, 1].min(), bounds[:, 2].max(), bounds[:, 3].max()))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # shapely 1.8 warns that STRtree changes in 2.0 (handled below)
-        tree = STRtree(shapes)
-    position = {id(g): k for k, g in enumerate(shapes)}
-    for k, geom in enumerate(shapes):
-        minx, miny, maxx, maxy = geom.bounds
-        window = box(minx - tolerance, miny - tolerance, maxx + tolerance, maxy + tolerance)
-        if hasattr(tree, "query_items"):  # shapely 1.8: indices through query_items
-            found = [int(j) for j in tree.query_items(window)]
-        else:
-            hits = tree.query(window)
-            found = [int(j) if np.isscalar(j) or isinstance(j, np.integer) else position[id(j)] for j in hits]
-        prepared = prep(geom)
-        for j in found:
-            if j <= k:
-                continue
-            other = shapes[j]
-            if prepared.intersects(other) or geom.distance(other) <= tolerance:
-                result[present[k]].append(present[j])
-                result[present[j]].append(present[k])
+    prepared = {}
+    for k, j in _close_boxes(bounds, tolerance):
+        geom, other = shapes[k], shapes[j]
+        if k not in prepared:
+            prepared[k] = prep(geom)
+        if prepared[k].intersects(other) or geom.distance(other) <= tolerance:
+            result[present[k]].append(present[j])
+            result[present[j]].append(present[k])
     return [np.array(sorted(r), dtype=np.int64) for r in result]
+
+
+def _close_boxes(bounds: np.ndarray, tolerance: float):
+    """Pairs ``(k, j)``, k < j, of boxes (minx, miny, maxx, maxy) within ``tolerance`` of each other.
+
+    A sweep along x: boxes sorted by their left side, each paired with those
+    starting before its right side (plus the tolerance) that overlap it in y.
+    (shapely 1.8's STRtree would do it too, but warns on every use that its API changes in 2.0.)
+    """
+    order = np.argsort(bounds[:, 0], kind="stable")
+    b = bounds[order]
+    ends = np.searchsorted(b[:, 0], b[:, 2] + tolerance, side="right")
+    for s in range(len(b)):
+        later = np.arange(s + 1, ends[s])
+        later = later[(b[later, 1] <= b[s, 3] + tolerance) & (b[later, 3] >= b[s, 1] - tolerance)]
+        for t in later:
+            k, j = int(order[s]), int(order[t])
+            yield (k, j) if k < j else (j, k)
 
 
 @dataclass
