@@ -103,11 +103,8 @@ class ReadsTable:
         return qualified(self.schema, self.table)
 
     def create_sql(self) -> str:
-        """``CREATE TABLE`` with every column, the geometry last, ``key`` as primary key when given."""
-        parts = []
-        for name, sql_type in self.columns:
-            primary = " PRIMARY KEY" if name == self.key else ""
-            parts.append("{} {}{}".format(quote_ident(name), sql_type, primary))
+        """``CREATE TABLE`` with every column, the geometry last (the key comes after the rows: :meth:`index_sql`)."""
+        parts = ["{} {}".format(quote_ident(name), sql_type) for name, sql_type in self.columns]
         parts.append("{} geometry(Point,{:d})".format(quote_ident(self.geometry), int(self.srid)))
         return "CREATE TABLE {} ({})".format(self.name, ", ".join(parts))
 
@@ -120,8 +117,15 @@ class ReadsTable:
         return "COPY {} ({}) FROM STDIN".format(self.name, ", ".join(names))
 
     def index_sql(self) -> List[str]:
-        """GiST on the geometry, btree on each of :data:`INDEXED_COLUMNS` present (names left to PostgreSQL)."""
-        statements = ["CREATE INDEX ON {} USING gist ({})".format(self.name, quote_ident(self.geometry))]
+        """The primary key on ``key``, GiST on the geometry, btree on each of :data:`INDEXED_COLUMNS` present.
+
+        Built after the COPY (one sort each rather than one insertion per row);
+        index names are left to PostgreSQL, which keeps them unique.
+        """
+        statements = []
+        if self.key:
+            statements.append("ALTER TABLE {} ADD PRIMARY KEY ({})".format(self.name, quote_ident(self.key)))
+        statements.append("CREATE INDEX ON {} USING gist ({})".format(self.name, quote_ident(self.geometry)))
         present = {name for name, _ in self.columns}
         for column in INDEXED_COLUMNS:
             if column in present and column != self.key:

@@ -186,14 +186,19 @@ def test_server_refusal_in_chunk_two_leaves_old_table(pg, db):
     frame, x, y = synthetic_reads(3000)
     with connect(table_uri(pg, "kept")) as conn:
         load_reads(conn, target(pg, "kept"), frame.head(10), x[:10], y[:10])
-        bad = frame.copy()
-        bad.loc[2500, "read_id"] = 7  # a duplicate key, refused by the server while copying chunk 2
+        bad = frame.assign(counter=np.arange(3000, dtype=np.uint64))
+        bad.loc[2500, "counter"] = 2**63  # beyond bigint: the server refuses it while copying chunk 2
         with pytest.raises(PostgisError) as caught:
             load_reads(conn, target(pg, "kept"), bad, x, y, chunk_rows=1000)
-    message = str(caught.value)
-    assert "row 7" in message and "UNIQUE_VIOLATION" in message and 'table "public"."kept"' in message
-    assert bad.loc[2500, "plate"] not in message
-    assert query(db, "SELECT count(*) FROM public.kept") == [(10,)]  # the replaced table is untouched
+        message = str(caught.value)
+        assert "row 2501" in message and 'field "counter"' in message and "NUMERIC_VALUE_OUT_OF_RANGE" in message
+        assert 'table "public"."kept"' in message and str(2**63) not in message
+        duplicate = frame.copy()
+        duplicate.loc[2500, "read_id"] = 7
+        with pytest.raises(PostgisError, match='field "read_id".*UNIQUE_VIOLATION') as caught:
+            load_reads(conn, target(pg, "kept"), duplicate, x, y, chunk_rows=1000)
+        assert duplicate.loc[2500, "plate"] not in str(caught.value)
+    assert query(db, "SELECT count(*) FROM public.kept") == [(10,)]  # the table to replace is untouched
 
 
 def test_cancel_leaves_nothing(pg, db):

@@ -45,7 +45,7 @@ def test_reads_table_layout():
     )
     layout = sql.reads_table(frame, "reads", "public")
     assert layout.create_sql() == (
-        'CREATE TABLE "public"."reads" ("read_id" bigint PRIMARY KEY, "plate" text,'
+        'CREATE TABLE "public"."reads" ("read_id" bigint, "plate" text,'
         ' "read_time" timestamp without time zone, "n" bigint, "f" double precision, "ok" boolean,'
         ' "geom" geometry(Point,4326))'
     )
@@ -54,6 +54,7 @@ def test_reads_table_layout():
         == 'COPY "public"."reads" ("read_id", "plate", "read_time", "n", "f", "ok", "geom") FROM STDIN'
     )
     assert layout.index_sql() == [
+        'ALTER TABLE "public"."reads" ADD PRIMARY KEY ("read_id")',
         'CREATE INDEX ON "public"."reads" USING gist ("geom")',
         'CREATE INDEX ON "public"."reads" ("plate")',
         'CREATE INDEX ON "public"."reads" ("read_time")',

@@ -77,7 +77,10 @@ def scrub(text: str, uri: Optional[QgsDataSourceUri] = None) -> str:
 
 
 def _reason(error: BaseException, uri: QgsDataSourceUri) -> str:
-    """The first lines of a driver error, scrubbed: enough to act on, no secret."""
+    """A driver error, scrubbed: the server's primary message (its DETAIL can quote row values), else the first lines."""
+    primary = getattr(getattr(error, "diag", None), "message_primary", None)
+    if primary:
+        return scrub(primary, uri)
     lines = [line.strip() for line in str(error).splitlines() if line.strip()]
     return scrub(" ".join(lines[:2]), uri) or type(error).__name__
 

@@ -148,12 +148,25 @@ def load_reads(
     return LoadResult(rows=len(frame), located=located, layout=layout)
 
 
+def _primary_key(error) -> Optional[str]:
+    """``read_id`` when a unique violation is the primary key's (PostgreSQL names it ``<table>_pkey``)."""
+    constraint = getattr(getattr(error, "diag", None), "constraint_name", None) or ""
+    return "read_id" if constraint.endswith("_pkey") else None
+
+
 def _load_error(error, connection: PsycopgConnection, target: PgTable, row_numbers) -> AlprInputError:
     """A server error during the load, naming the table (and row and field for a refused value), no value."""
     diag = getattr(error, "diag", None)
     context = (getattr(diag, "context", None) or "") if diag is not None else ""
     match = _COPY_CONTEXT.search(context)
     code = getattr(error, "pgcode", None) or ""
+    layout_key = _primary_key(error)
+    if code == "23505" and layout_key:  # the primary key, built after the COPY: two rows share a read_id
+        return PostgisError(
+            QT_TRANSLATE_NOOP("alpr_core", "{table}: the server refused the value ({code})"),
+            args={"table": target.label(), "code": "UNIQUE_VIOLATION"},
+            field=layout_key,
+        )
     if match and code[:2] in ("22", "23"):  # data exception, integrity violation: a value's fault
         line = int(match.group("line"))
         row = int(row_numbers[line - 1]) if row_numbers is not None and line <= len(row_numbers) else line

@@ -1,0 +1,349 @@
+#!/usr/bin/env python3
+"""Benchmark: loading 1,000,000 reads into PostGIS — the plugin's COPY loader against QGIS's own export.
+
+What it measures
+----------------
+One run, against a throw-away PostgreSQL 15 + PostGIS 3 cluster it starts
+itself (``tests/postgis/cluster.py``: Unix socket only, fsync off, removed at
+the end):
+
+* ``alpr_frame`` — ``alpr_qgis.qgis_io.postgis.load_reads`` on the reads as
+  ``alpr:loadreads`` holds them in memory (``bench/_loadreads_data.py``'s
+  export: lat/lon parsed, ``read_time`` parsed to naive datetimes): one
+  transaction — CREATE TABLE, one COPY fed in 100,000-row chunks, GiST
+  index on the geometry, btree on plate, device, read_time, primary key on
+  read_id, ANALYZE.  The COPY part and the index part are timed apart.
+* ``alpr_gpkg`` — the same loader starting from the GeoPackage
+  ``bench/data/reads_<N>.gpkg`` (made by ``bench_prepare.py``): read with
+  SQLite (points decoded with numpy), then loaded; both parts timed.
+* ``qgis_export`` — QGIS's own "Export to PostgreSQL"
+  (``native:importintopostgis``, the algorithm QGIS's toolbox offers under
+  Database; it writes through ``QgsVectorLayerExporter``, one prepared
+  INSERT per feature) from the same GeoPackage, with its spatial index
+  (``CREATEINDEX``), then — timed apart — the three btree indexes the
+  plugin also builds, so that both end in the same state.
+* ``gdal_export`` (``--gdal``) — ``gdal:importvectorintopostgisdatabaseavailableconnections``
+  (ogr2ogr, COPY) from the same GeoPackage, for reference.
+
+Then the two connection paths the plugin can query through, on the loaded
+table: psycopg2 and QGIS's ``QgsAbstractDatabaseProviderConnection.executeSql``
+— connecting, a 3-row aggregate (reads per device), per-plate counts (one
+row per plate, the largest result the push-down ever fetches) and
+per-pixel counts (a 0.001° grid, what the heatmap fetches); medians of
+``--repeat`` runs.
+
+Every table is checked: N rows, the same number of geometries, and the
+type of ``read_time`` is printed (the plugin's is ``timestamp without time
+zone``).  No timing assertions.  QGIS runs with a throw-away profile, so the
+named connection the export needs never reaches the user's settings.
+
+Run it::
+
+    /usr/bin/python3 bench/bench_postgis_load.py            # 1,000,000 reads
+    /usr/bin/python3 bench/bench_postgis_load.py --rows 100000 --gdal
+
+Needs ``postgresql-15-postgis-3`` and ``python3-psycopg2`` (``make deps``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from typing import Callable, Dict, List, Tuple
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+sys.path.insert(0, REPO)
+sys.path.insert(0, HERE)
+QGIS_PLUGINS = "/usr/share/qgis/python/plugins"
+CONNECTION_NAME = "alpr_bench"
+
+
+def _qgis(profile: str):
+    """A headless QGIS with Processing, its settings in ``profile`` (never the user's)."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from qgis.core import QgsApplication
+
+    app = QgsApplication([], False, profile)
+    app.initQgis()
+    sys.path.append(QGIS_PLUGINS)
+    from processing.core.Processing import Processing
+
+    Processing.initialize()
+    return app
+
+
+def _reads_from_export(rows: int):
+    """The generator's export as alpr:loadreads holds it: standard columns, naive times, x/y floats."""
+    import numpy as np
+    import pandas as pd
+    from _loadreads_data import generate
+
+    _combined, export = generate(rows)
+    frame = pd.DataFrame(
+        {
+            "read_id": np.arange(1, rows + 1, dtype=np.int64),
+            "plate": export["red_VRM"],
+            "read_time": pd.to_datetime(export["red_Timestamp"], format="%m/%d/%Y %I:%M:%S %p"),
+            "device": export["Device"],
+            "state": export["red_State"],
+            "ID": export["ID"].astype(np.int64),
+            "ImageFile": export["ImageFile"],
+        }
+    )
+    x = pd.to_numeric(export["lon"].replace("", np.nan)).to_numpy(float)
+    y = pd.to_numeric(export["lat"].replace("", np.nan)).to_numpy(float)
+    return frame, x, y
+
+
+def _reads_from_gpkg(path: str):
+    """The GeoPackage's reads through SQLite, points decoded with numpy; (frame, x, y)."""
+    import numpy as np
+    import pandas as pd
+
+    from alpr_qgis.qgis_io.vector.blobs import parse_point_blobs
+
+    conn = sqlite3.connect("file:{}?mode=ro".format(path), uri=True)
+    try:
+        (table,) = conn.execute("SELECT table_name FROM gpkg_contents WHERE data_type = 'features'").fetchone()
+        names = [r[1] for r in conn.execute('PRAGMA table_info("{}")'.format(table)) if r[1] not in ("fid", "geom")]
+        select = ", ".join('"{}"'.format(n) for n in names)
+        rows = conn.execute('SELECT {}, geom FROM "{}" ORDER BY fid'.format(select, table)).fetchall()
+    finally:
+        conn.close()
+    columns = list(zip(*rows))
+    frame = pd.DataFrame({name: pd.Series(columns[i], dtype=object) for i, name in enumerate(names)})
+    for name in ("read_id", "ID"):
+        frame[name] = frame[name].astype(np.int64)
+    frame["read_time"] = pd.to_datetime(frame["read_time"], format="%Y-%m-%dT%H:%M:%S.%f")
+    x, y = parse_point_blobs(columns[-1])
+    return frame, x, y
+
+
+def _uri(cluster, table: str):
+    from qgis.core import QgsDataSourceUri
+
+    c = cluster.connection
+    uri = QgsDataSourceUri()
+    uri.setConnection(c.host, str(c.port), c.dbname, c.user, "")
+    uri.setDataSource("public", table, "geom")
+    return uri
+
+
+def _alpr_load(cluster, table: str, frame, x, y) -> Dict[str, float]:
+    from alpr_qgis.qgis_io.postgis import PgTable, connect, load_reads
+
+    marks: List[Tuple[float, float]] = []
+    started = time.perf_counter()
+    with connect(_uri(cluster, table)) as conn:
+        load_reads(
+            conn,
+            PgTable(_uri(cluster, table), "public", table, "geom"),
+            frame,
+            x,
+            y,
+            progress=lambda share: marks.append((share, time.perf_counter())),
+        )
+    total = time.perf_counter() - started
+    copy_done = next(t for share, t in marks if share >= 0.8 - 1e-9) - started
+    return {"seconds": total, "copy_seconds": copy_done, "index_seconds": total - copy_done}
+
+
+def _qgis_export(cluster, gpkg: str, table: str, algorithm: str) -> Dict[str, float]:
+    from qgis import processing
+    from qgis.core import QgsProcessingContext, QgsProcessingFeedback, QgsProviderRegistry
+
+    metadata = QgsProviderRegistry.instance().providerMetadata("postgres")
+    uri = _uri(cluster, table)
+    uri.setDataSource("", "", "")
+    metadata.saveConnection(metadata.createConnection(uri.uri(False), {}), CONNECTION_NAME)
+    layer = "{}|layername={}".format(gpkg, _gpkg_table(gpkg))
+    if algorithm == "native:importintopostgis":
+        params = {
+            "INPUT": layer,
+            "DATABASE": CONNECTION_NAME,
+            "SCHEMA": "public",
+            "TABLENAME": table,
+            "PRIMARY_KEY": "read_id",
+            "GEOMETRY_COLUMN": "geom",
+            "ENCODING": "UTF-8",
+            "OVERWRITE": True,
+            "CREATEINDEX": True,
+            "LOWERCASE_NAMES": False,
+            "DROP_STRING_LENGTH": True,
+            "FORCE_SINGLEPART": False,
+        }
+    else:
+        params = {
+            "DATABASE": CONNECTION_NAME,
+            "INPUT": layer,
+            "SCHEMA": "public",
+            "TABLE": table,
+            "PK": "",
+            "PRIMARY_KEY": "read_id",
+            "GEOCOLUMN": "geom",
+            "GTYPE": 0,
+            "A_SRS": None,
+            "T_SRS": None,
+            "S_SRS": None,
+            "SPAT_INDEX": True,
+            "OVERWRITE": True,
+            "LAUNDER": False,
+            "PRECISION": True,
+        }
+    context = QgsProcessingContext()
+    started = time.perf_counter()
+    processing.run(algorithm, params, context=context, feedback=QgsProcessingFeedback())
+    seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    for column in ("plate", "device", "read_time"):
+        cluster.psql('CREATE INDEX ON public."{}" ("{}")'.format(table, column))
+    return {"seconds": seconds, "btree_index_seconds": time.perf_counter() - started}
+
+
+def _gpkg_table(path: str) -> str:
+    conn = sqlite3.connect("file:{}?mode=ro".format(path), uri=True)
+    try:
+        return conn.execute("SELECT table_name FROM gpkg_contents WHERE data_type = 'features'").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def _check(cluster, table: str, rows: int, located: int) -> Dict[str, object]:
+    count, geoms = cluster.psql('SELECT count(*), count(geom) FROM public."{}"'.format(table)).strip().split("|")
+    kind = cluster.psql(
+        "SELECT data_type FROM information_schema.columns WHERE table_name = '{}' AND column_name = 'read_time'".format(
+            table
+        )
+    ).strip()
+    indexes = int(cluster.psql("SELECT count(*) FROM pg_indexes WHERE tablename = '{}'".format(table)).strip())
+    if int(count) != rows or int(geoms) != located:
+        sys.exit("{}: {} rows / {} geometries, expected {} / {}".format(table, count, geoms, rows, located))
+    return {"read_time_type": kind, "indexes": indexes}
+
+
+def _median(fn: Callable[[], object], repeat: int) -> Tuple[float, object]:
+    times, result = [], None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), result
+
+
+def _connection_paths(cluster, table: str, repeat: int) -> Dict[str, Dict[str, float]]:
+    from alpr_qgis.qgis_io.postgis import connect
+
+    queries = {
+        "per_device": 'SELECT device, count(*) FROM public."{}" GROUP BY device'.format(table),
+        "per_plate": 'SELECT plate, count(*) FROM public."{}" GROUP BY plate'.format(table),
+        "per_pixel": 'SELECT floor(ST_X(geom) / 0.001)::int, floor(ST_Y(geom) / 0.001)::int, count(*) FROM public."{}"'
+        " WHERE geom IS NOT NULL GROUP BY 1, 2".format(table),
+    }
+    out: Dict[str, Dict[str, float]] = {}
+    for driver in ("psycopg2", "qgis"):
+        figures: Dict[str, float] = {}
+        figures["connect_s"], _ = _median(lambda d=driver: connect(_uri(cluster, table), driver=d).close(), repeat)
+        conn = connect(_uri(cluster, table), driver=driver)
+        try:
+            figures["select1_s"], _ = _median(lambda c=conn: c.execute("SELECT 1"), repeat)
+            for name, sql in queries.items():
+                figures[name + "_s"], rows = _median(lambda c=conn, q=sql: c.execute(q), repeat)
+                figures[name + "_rows"] = len(rows)
+        finally:
+            conn.close()
+        out[driver] = figures
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each connection-path query (median)")
+    parser.add_argument("--gdal", action="store_true", help="also time GDAL's ogr2ogr import")
+    parser.add_argument("--skip-qgis", action="store_true", help="skip QGIS's own export (slow)")
+    args = parser.parse_args()
+
+    gpkg = os.path.join(HERE, "data", "reads_{}.gpkg".format(args.rows))
+    if not os.path.exists(gpkg):
+        sys.exit("{} is missing: run bench/bench_prepare.py --rows {} first".format(os.path.basename(gpkg), args.rows))
+
+    from tests.postgis.cluster import TempCluster
+
+    profile = tempfile.mkdtemp(prefix="alpr-bench-profile-")
+    results: Dict[str, object] = {"rows": args.rows}
+    app = _qgis(profile)
+    try:
+        with TempCluster(shared_buffers="256MB") as cluster:
+            frame, x, y = _reads_from_export(args.rows)
+            located = int(((x == x) & (y == y)).sum())
+            results["alpr_frame"] = _alpr_load(cluster, "reads_frame", frame, x, y)
+            results["alpr_frame"].update(_check(cluster, "reads_frame", args.rows, located))
+            del frame, x, y
+
+            started = time.perf_counter()
+            frame, x, y = _reads_from_gpkg(gpkg)
+            read_seconds = time.perf_counter() - started
+            located = int(((x == x) & (y == y)).sum())
+            results["alpr_gpkg"] = _alpr_load(cluster, "reads_gpkg", frame, x, y)
+            results["alpr_gpkg"]["read_seconds"] = read_seconds
+            results["alpr_gpkg"].update(_check(cluster, "reads_gpkg", args.rows, located))
+            del frame, x, y
+
+            if not args.skip_qgis:
+                results["qgis_export"] = _qgis_export(cluster, gpkg, "reads_qgis", "native:importintopostgis")
+                results["qgis_export"].update(_check(cluster, "reads_qgis", args.rows, located))
+            if args.gdal:
+                algorithm = "gdal:importvectorintopostgisdatabaseavailableconnections"
+                results["gdal_export"] = _qgis_export(cluster, gpkg, "reads_gdal", algorithm)
+                results["gdal_export"].update(_check(cluster, "reads_gdal", args.rows, located))
+
+            results["connection_paths"] = _connection_paths(cluster, "reads_gpkg", args.repeat)
+    finally:
+        app.exitQgis()
+        shutil.rmtree(profile, ignore_errors=True)
+
+    _report(results)
+    return 0
+
+
+def _report(results: Dict[str, object]) -> None:
+    print("PostGIS load of {:,} reads (seconds)".format(results["rows"]))
+    for name in ("alpr_frame", "alpr_gpkg", "qgis_export", "gdal_export"):
+        r = results.get(name)
+        if not r:
+            continue
+        extra = ", ".join(
+            "{} {:.2f}".format(k.replace("_seconds", ""), v) for k, v in r.items() if k.endswith("_seconds")
+        )
+        print(
+            "  {:<12} {:7.2f}  ({})  read_time: {}, {} indexes".format(
+                name, r["seconds"], extra, r["read_time_type"], r["indexes"]
+            )
+        )
+    alpr, qgis = results.get("alpr_gpkg"), results.get("qgis_export")
+    if alpr and qgis:
+        ours = alpr["seconds"] + alpr["read_seconds"]
+        theirs = qgis["seconds"] + qgis["btree_index_seconds"]
+        print(
+            "  GeoPackage -> indexed table: alpr {:.2f} s, QGIS {:.2f} s ({:.1f}x)".format(ours, theirs, theirs / ours)
+        )
+    print("Connection paths (median seconds, rows):")
+    for driver, figures in results["connection_paths"].items():
+        print("  {:<9} ".format(driver) + ", ".join("{} {}".format(k, _fmt(v)) for k, v in figures.items()))
+    print("RESULT " + json.dumps(results))
+
+
+def _fmt(value) -> str:
+    return "{:.4f}".format(value) if isinstance(value, float) else str(value)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
