@@ -26,8 +26,8 @@ from typing import Callable, Mapping, Optional
 CONTEXT = "alpr_core"
 
 
-def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 (the name pylupdate5 looks for)
-    """Mark ``text`` for Qt's translation tools under ``context``; returns it unchanged."""
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
+    """Mark ``text`` for Qt's translation tools under ``context``; returns it unchanged (pylupdate5 looks for this name)."""
     return text
 
 

@@ -28,10 +28,10 @@ that they can be written while the next part is read (in worker
 processes, on the other core; with a ``PartStore`` the workers store the
 reads themselves and hand on only where they put them).  Everything
 ``load_reads`` detects is decided on the first part (the time zone too,
-looked up from the first part's coordinates); a later part that
-does not fit (timestamps with an offset after a first part without) raises ``NotStreamableError`` and the caller starts over with
-``load_reads``.  Errors can only come from
-the first part, before anything is handed on.
+looked up from the first part's coordinates); a later part that does not
+fit (timestamps with an offset after a first part without) raises
+``NotStreamableError`` and the caller starts over with ``load_reads``.
+Errors can only come from the first part, before anything is handed on.
 
 The package's rooms (each imports only the rooms listed before it):
 

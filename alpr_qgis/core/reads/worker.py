@@ -69,7 +69,7 @@ def _serve() -> None:
                 answer = ("ok", dataclasses.replace(table, reads=table.reads.iloc[:0], stored=stored))
         except NotStreamableError as err:
             answer = ("not streamable", str(err))
-        except Exception:  # noqa: BLE001 - the parent reads the part itself and meets the error there
+        except Exception:  # the parent reads the part itself and meets the error there
             answer = ("failed", traceback.format_exc(limit=3))
         try:
             pickle.dump(answer, answers, protocol=pickle.HIGHEST_PROTOCOL)

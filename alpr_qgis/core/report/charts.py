@@ -19,7 +19,6 @@ BLUE = "#2c6fbb"
 DARK = "#1f2d3d"
 GREY = "#9aa5b1"
 RED = "#c0392b"
-ORANGE = "#e67e22"
 MAX_DEVICES_CHARTED = 12
 FREQUENCY_BINS = ((1, 1), (2, 2), (3, 3), (4, 4), (5, 5), (6, 10), (11, 20), (21, 50), (51, 100), (101, 500))
 
