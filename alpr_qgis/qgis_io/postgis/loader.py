@@ -20,7 +20,10 @@ Needs psycopg2 (QGIS's connection has no COPY).
 
 from __future__ import annotations
 
+import contextlib
+import queue
 import re
+import threading
 from dataclasses import dataclass
 from typing import Callable, Iterator, Optional
 
@@ -51,28 +54,79 @@ class LoadResult:
 
 
 class _ChunkReader:
-    """A read-only file over an iterator of byte chunks, as ``copy_expert`` wants; keeps the iterator's error."""
+    """A read-only file over byte chunks, as ``copy_expert`` wants, encoding ahead in a thread.
 
-    def __init__(self, chunks: Iterator[bytes]) -> None:
-        self._chunks = chunks
-        self._buffer = b""
+    While the server parses chunk k (psycopg2 releases the GIL while it
+    sends), a worker thread encodes chunk k+1, so the load takes about the
+    longer of the two rather than their sum.  An error or cancel raised while
+    encoding is kept in :attr:`error` and aborts the COPY.
+    """
+
+    _DONE = object()
+
+    def __init__(
+        self,
+        encode: Callable[[Callable[[float], None], Callable[[], bool]], Iterator[bytes]],
+        progress: Callable[[float], None],
+        cancelled: Callable[[], bool],
+        ahead: int = 2,
+    ) -> None:
         self.error: Optional[BaseException] = None
+        self._progress = progress
+        self._cancelled = cancelled
+        self._share = 0.0
+        self._queue: queue.Queue = queue.Queue(maxsize=ahead)
+        self._stop = threading.Event()
+        self._current = b""
+        self._offset = 0
+        self._finished = False
+        shares = [0.0]
+        chunks = encode(lambda share: shares.__setitem__(0, share), self._stop.is_set)
+        self._thread = threading.Thread(
+            target=self._produce, args=(chunks, shares), name="alpr-copy-encoder", daemon=True
+        )
+        self._thread.start()
+
+    def _produce(self, chunks: Iterator[bytes], shares: list) -> None:
+        """The encoder thread: chunks and the share of rows done, into the queue; no callback of the caller."""
+        try:
+            for piece in chunks:
+                self._queue.put((piece, shares[0]))
+            self._queue.put(self._DONE)
+        except BaseException as error:  # handed to the reading side, which aborts the COPY
+            self._queue.put(error)
 
     def read(self, size: int = -1) -> bytes:
-        try:
-            while size < 0 or len(self._buffer) < size:
-                piece = next(self._chunks, None)
-                if piece is None:
-                    break
-                self._buffer += piece
-        except BaseException as error:  # a bad value or a cancel: remembered, the COPY is aborted
-            self.error = error
-            raise
-        if size < 0:
-            out, self._buffer = self._buffer, b""
-        else:
-            out, self._buffer = self._buffer[:size], self._buffer[size:]
+        """Up to ``size`` bytes of the next chunk; ``progress`` and ``cancelled`` are called here, in the caller's thread."""
+        if self._offset >= len(self._current):
+            self._progress(self._share)
+            if self._finished:
+                return b""
+            if self._cancelled():
+                self._finished = True
+                self.error = Cancelled()
+                raise self.error
+            item = self._queue.get()
+            if item is self._DONE:
+                self._finished = True
+                return b""
+            if isinstance(item, BaseException):
+                self._finished = True
+                self.error = item
+                raise item
+            (self._current, self._share), self._offset = item, 0
+        end = len(self._current) if size is None or size < 0 else self._offset + size
+        out = self._current[self._offset : end]
+        self._offset += len(out)
         return out
+
+    def close(self) -> None:
+        """Stop the encoder (after an error on the server's side) and wait for it."""
+        self._stop.set()
+        while self._thread.is_alive():
+            with contextlib.suppress(queue.Empty):
+                self._queue.get(timeout=0.1)  # unblocks a put() of the encoder
+        self._thread.join()
 
 
 def load_reads(
@@ -113,16 +167,18 @@ def load_reads(
     x = np.asarray(x, dtype=float)
     y = np.asarray(y, dtype=float)
     reader = _ChunkReader(
-        copy_chunks(
+        lambda encoded, stopped: copy_chunks(
             frame,
             x,
             y,
             srid=srid,
             chunk_rows=chunk_rows,
             row_numbers=row_numbers,
-            progress=lambda share: progress(0.8 * share),
-            cancelled=cancelled,
-        )
+            progress=encoded,
+            cancelled=stopped,
+        ),
+        progress=lambda share: progress(0.8 * share),
+        cancelled=cancelled,
     )
     errors = connection.module
     try:
@@ -142,6 +198,8 @@ def load_reads(
         if reader.error is not None:  # our own error or cancel, surfaced through the COPY
             raise reader.error from None
         raise _load_error(error, connection, target, row_numbers) from None
+    finally:
+        reader.close()
     if reader.error is not None:
         raise reader.error
     located = int((np.isfinite(x) & np.isfinite(y)).sum())
