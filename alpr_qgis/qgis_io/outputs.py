@@ -64,6 +64,29 @@ def _text(value, context) -> str:
     return "" if value is None else str(value)
 
 
+def asks_temporary_layer(alg, parameters: Dict, name: str, context) -> bool:
+    """Whether the output ``name`` asks for a temporary layer: ``TEMPORARY_OUTPUT``, or a model's intermediate.
+
+    The toolbox and ``processing.run`` say ``TEMPORARY_OUTPUT``; QGIS 3.22's
+    graphical models give every intermediate output
+    ``memory:<the output's description>``.  Any other ``memory:`` layer
+    asked for by name is left as it is.
+    """
+    text = _text(_value(alg, parameters, name), context).strip()
+    if text == QgsProcessing.TEMPORARY_OUTPUT:
+        return True
+    definition = alg.parameterDefinition(name)
+    return definition is not None and text == "memory:{}".format(definition.description())
+
+
+def _value(alg, parameters: Dict, name: str):
+    value = parameters.get(name)
+    if value is None:
+        definition = alg.parameterDefinition(name)
+        value = definition.defaultValue() if definition is not None else None
+    return value
+
+
 def parse_destination(text: str) -> Optional[Destination]:
     """The file (and layer) a destination string writes; None for no output or a non-file one.
 
@@ -86,11 +109,7 @@ def parse_destination(text: str) -> Optional[Destination]:
 
 def requested_destination(alg, parameters: Dict, name: str, context) -> Optional[Destination]:
     """The file output ``name`` asks for, read from ``parameters`` without side effects (no temporary names made)."""
-    value = parameters.get(name)
-    if value is None:
-        definition = alg.parameterDefinition(name)
-        value = definition.defaultValue() if definition is not None else None
-    return parse_destination(_text(value, context))
+    return parse_destination(_text(_value(alg, parameters, name), context))
 
 
 def _input_files(alg, parameters: Dict, name: str, definition, context) -> Iterator[Tuple[str, Optional[str]]]:

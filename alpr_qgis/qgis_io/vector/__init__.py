@@ -55,6 +55,7 @@ from alpr_qgis.qgis_io.vector.write import (
     _ogr_uri,
     _Output,
     _with_sink,
+    bulk_parameters,
     split_destination,
     write_frame,
 )
@@ -85,6 +86,7 @@ __all__ = [
     "_with_sink",
     "_write_back",
     "bulk_gpkg_source",
+    "bulk_parameters",
     "fill_rtree",
     "pack_rtree",
     "packed_points",

@@ -16,7 +16,7 @@ from alpr_qgis.qgis_io.outputs import WRITE_ERRORS, failed_write, requested_dest
 from alpr_qgis.qgis_io.vector.appender import GpkgAppender
 from alpr_qgis.qgis_io.vector.blobs import _epsg_code
 from alpr_qgis.qgis_io.vector.fields import IsCancelled, Progress, qgs_fields
-from alpr_qgis.qgis_io.vector.write import _Output, write_frame
+from alpr_qgis.qgis_io.vector.write import GPKG_MAX_COLUMNS, _Output, bulk_parameters, write_frame
 
 pd = lazy_module("pandas")
 
@@ -34,6 +34,8 @@ class FrameStream:
     """
 
     def __init__(self, alg, parameters: Dict, name: str, context, crs: Optional[QgsCoordinateReferenceSystem]) -> None:
+        self._asked = parameters
+        parameters = bulk_parameters(alg, parameters, name, context)  # (a temporary layer: a GeoPackage)
         self.alg, self.parameters, self.name, self.context, self.crs = alg, parameters, name, context, crs
         wanted = requested_destination(alg, parameters, name, context)
         self._target = wanted.path if wanted is not None else ""
@@ -64,15 +66,18 @@ class FrameStream:
             self._frames.append((table, x, y))
             self.rows += len(table)
             return not cancelled()
+        if self._appender is None and self.parameters is not self._asked and len(table.columns) + 2 > GPKG_MAX_COLUMNS:
+            return self._too_wide(table, x, y, cancelled)
         if self._appender is None:
             out = _Output(
                 self.alg,
-                self.parameters,
+                self._asked,
                 self.name,
                 self.context,
                 qgs_fields(table),
                 QgsWkbTypes.Point,
                 self.crs or QgsCoordinateReferenceSystem(),
+                resolved=self.parameters,
             )
             if out.sink is None:
                 raise QgsProcessingException(self.alg.invalidSinkError(self.parameters, self.name))
@@ -94,6 +99,15 @@ class FrameStream:
             return self._appender.append(table, x, y, cancelled=cancelled, last=last)
         except WRITE_ERRORS as err:
             raise self._fail(err) from None
+
+    def _too_wide(self, table: pd.DataFrame, x: np.ndarray, y: np.ndarray, cancelled: IsCancelled) -> bool:
+        """A temporary output too wide for a GeoPackage: a memory layer, as QGIS makes (rows kept till ``finish``)."""
+        self.parameters, self.to_gpkg = self._asked, False
+        if self._stored_srs is not None:  # the workers store their parts for a GeoPackage: start over
+            from alpr_qgis.core.reads import NotStreamableError
+
+            raise NotStreamableError("the temporary output is too wide for a GeoPackage")
+        return self.append(table, x, y, cancelled)
 
     def _fail(self, err: BaseException) -> QgsProcessingException:
         """The one-line error for a failed write (the partial output removed; the caller calls ``forget``)."""
@@ -196,6 +210,7 @@ class FrameStream:
                 if not appender.finish(progress, cancelled):
                     raise Cancelled()
                 self._output.commit(self.rows)
+                self.dest = self._output.dest  # (a temporary layer's id, once its file is in place)
                 self._output = None
             except WRITE_ERRORS as err:
                 raise self._fail(err) from None

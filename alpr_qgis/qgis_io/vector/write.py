@@ -21,12 +21,20 @@ from qgis.core import (
     QgsProcessingParameterDefinition,
     QgsProcessingUtils,
     QgsProperty,
+    QgsVectorLayer,
     QgsWkbTypes,
 )
 
 from alpr_qgis.core.errors import Cancelled
 from alpr_qgis.core.lazy import lazy_module
-from alpr_qgis.qgis_io.outputs import WRITE_ERRORS, AtomicFile, failed_write, requested_destination, without_folders
+from alpr_qgis.qgis_io.outputs import (
+    WRITE_ERRORS,
+    AtomicFile,
+    asks_temporary_layer,
+    failed_write,
+    requested_destination,
+    without_folders,
+)
 from alpr_qgis.qgis_io.sqlite_rows import BATCH, quote_name
 from alpr_qgis.qgis_io.vector.appender import _insert_gpkg
 from alpr_qgis.qgis_io.vector.blobs import _gpkg_table
@@ -60,6 +68,25 @@ def _with_sink(value, sink: str):
     return sink
 
 
+def bulk_parameters(alg, parameters: Dict, name: str, context) -> Dict:
+    """``parameters`` with the output ``name`` sent to a new GeoPackage in QGIS's processing temp folder when it asks
+    for a temporary layer (:func:`asks_temporary_layer`); else ``parameters`` themselves.
+
+    A memory layer holds every feature as a QGIS object (gigabytes for
+    millions of reads); the GeoPackage is written in bulk, and the next step
+    of a model reads it in bulk.  A temporary layer asked for in the desktop
+    is still loaded into the project on completion, under the same name
+    (the destination's settings are kept).
+    """
+    if not asks_temporary_layer(alg, parameters, name, context):
+        return parameters
+    path = QgsProcessingUtils.generateTempFilename("{}.gpkg".format(re.sub(r"\W+", "_", name.lower()) or "output"))
+    value = parameters.get(name)
+    if value is None:
+        value = alg.parameterDefinition(name).defaultValue()
+    return dict(parameters, **{name: _with_sink(value, path)})
+
+
 #: Columns a GeoPackage table can have (SQLite's default limit), its feature id and geometry included.
 GPKG_MAX_COLUMNS = 2000
 
@@ -67,7 +94,10 @@ GPKG_MAX_COLUMNS = 2000
 class _Output:
     """One sink output being written: the QGIS sink and, for a GeoPackage file, where the rows go through SQLite.
 
-    ``dest`` is the destination reported to the caller (the one asked for).
+    ``dest`` is the destination reported to the caller (the one asked for;
+    for a temporary layer, the id of a GeoPackage layer in QGIS's temp
+    folder: see :func:`bulk_parameters`; ``resolved``: the parameters
+    ``bulk_parameters`` already gave).
     A GeoPackage is written whole into a temporary file beside its
     destination (``atomic``), renamed into place by ``commit`` once its rows
     are counted; except a layer named in a GeoPackage that already exists,
@@ -76,10 +106,19 @@ class _Output:
     into (None: they go through the sink) and ``layer`` its layer.
     """
 
-    def __init__(self, alg, parameters: Dict, name: str, context, fields, geometry_type, crs) -> None:
+    def __init__(
+        self, alg, parameters: Dict, name: str, context, fields, geometry_type, crs, *, resolved: Optional[Dict] = None
+    ) -> None:
         self.atomic: Optional[AtomicFile] = None
         self.path: Optional[str] = None
         self.layer: Optional[str] = None
+        self.context = context
+        self._load: Optional[QgsProcessingContext.LayerDetails] = None  # how a temporary layer is loaded
+        if resolved is None:
+            resolved = bulk_parameters(alg, parameters, name, context)
+        temporary = resolved is not parameters
+        if not temporary or fields.count() + 2 <= GPKG_MAX_COLUMNS:
+            parameters = resolved  # (too wide a temporary output for a GeoPackage stays a memory layer)
         value = parameters.get(name)
         wanted = requested_destination(alg, parameters, name, context)
         if wanted is None or not wanted.path.lower().endswith(".gpkg"):
@@ -115,14 +154,15 @@ class _Output:
             return
         self.path = self.atomic.temp
         self.dest = wanted.path if wanted.layer is None else "{}|layername={}".format(wanted.path, wanted.layer)
-        if isinstance(value, QgsProcessingOutputLayerDefinition) and value.destinationProject is not None:
-            definition = alg.parameterDefinition(name)
-            details = QgsProcessingContext.LayerDetails(
-                value.destinationName or (definition.description() if definition else name),
-                value.destinationProject,
-                name,
-                QgsProcessingUtils.LayerHint.Vector,
-            )
+        definition = alg.parameterDefinition(name)
+        shown_name = definition.description() if definition else name
+        project = value.destinationProject if isinstance(value, QgsProcessingOutputLayerDefinition) else None
+        if project is not None:
+            shown_name = value.destinationName or shown_name
+        details = QgsProcessingContext.LayerDetails(shown_name, project, name, QgsProcessingUtils.LayerHint.Vector)
+        if temporary:
+            self._load = details  # (the layer is made once the file is in place: see ``commit``)
+        elif project is not None:
             context.addLayerToLoadOnCompletion(self.dest, details)
 
     def close_sink(self) -> None:
@@ -136,10 +176,28 @@ class _Output:
                 _check_rows(self.path, self.layer, rows)
                 self.atomic.commit(stale=tuple(self.atomic.path + s for s in ("-journal", "-wal", "-shm")))
                 self.atomic = None
+                if self._load is not None:
+                    self._temporary_layer()
         except WRITE_ERRORS as err:
             raise failed_write(err, self.shown) from None
         finally:
             self.discard()
+
+    def _temporary_layer(self) -> None:
+        """The GeoPackage of a temporary output as a layer in the run's temporary layer store: ``dest`` its id.
+
+        As QGIS's own memory layers: ``processing.run`` returns the layer,
+        the next step of a model finds it by id (and reads the file in
+        bulk), and the desktop loads it under the output's name.
+        """
+        details, self._load = self._load, None
+        layer = QgsVectorLayer(self.dest, details.name, "ogr")
+        if not layer.isValid():
+            raise QgsProcessingException("could not open the temporary output {}".format(details.name))
+        self.context.temporaryLayerStore().addMapLayer(layer)
+        self.dest = layer.id()
+        if details.project is not None:
+            self.context.addLayerToLoadOnCompletion(self.dest, details)
 
     def failed(self, err: BaseException) -> QgsProcessingException:
         """The one-line error for ``err`` (said while the partial file still takes its space), then the file goes."""
