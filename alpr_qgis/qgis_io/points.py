@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import sqlite3
 from typing import Dict, Iterator, Optional, Tuple
 
 import numpy as np
 
+from alpr_qgis.qgis_io.sqlite_rows import connect_readonly
 from alpr_qgis.qgis_io.vector import bulk_gpkg_source, packed_points, parse_point_blobs, quote_name
 
 #: Rows per fid range read at once (about 0.5 MB of geometry blobs).
@@ -43,7 +43,7 @@ class PointChunks:
 
     def __init__(self, path: str, table: str, weight_field: Optional[str] = None) -> None:
         self.weight_field = weight_field
-        self._conn = sqlite3.connect("file:{}?mode=ro".format(path), uri=True)
+        self._conn = connect_readonly(path)
         try:
             self._conn.execute("PRAGMA cache_size = -{}".format(_CACHE_KIB))  # one pass in fid order: little cache
             self._conn.execute("BEGIN")  # one snapshot
