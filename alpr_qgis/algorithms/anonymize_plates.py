@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from typing import Dict
 
-import numpy as np
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsProcessing,
     QgsProcessingException,
-    QgsProcessingOutputNumber,
     QgsProcessingParameterAuthConfig,
     QgsProcessingParameterEnum,
-    QgsProcessingParameterFeatureSink,
-    QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
     QgsProcessingParameterFile,
     QgsProcessingParameterNumber,
@@ -28,26 +24,23 @@ from alpr_qgis.core.anonymize import (
     MIN_KEY_BYTES,
     TIME_PRECISIONS,
     TOKEN_LENGTH,
-    PlateMatcher,
     audit_table,
-    coarsen_times,
-    ids_for,
     key_file_exposed,
-    location_hits,
     read_key,
     reidentification_audit,
     release_fields,
-    release_order,
     snap_to_grid,
 )
 from alpr_qgis.core.errors import AlprInputError, Cancelled
-from alpr_qgis.core.lazy import lazy_module
-from alpr_qgis.core.plates import normalised_codes, plate_column
+from alpr_qgis.core.plates import plate_field_name
+from alpr_qgis.core.release import ReleaseBuilder
 from alpr_qgis.qgis_io.crs import transform_xy, working_crs
+from alpr_qgis.qgis_io.plumbing import check_accounted, progress_span, write_output
 from alpr_qgis.qgis_io.styles import style_vector_output
-from alpr_qgis.qgis_io.vector import read_frame, write_frame
+from alpr_qgis.qgis_io.vector import FrameStream, read_chunks
 
-pd = lazy_module("pandas")
+#: Reads held at a time while reading and while writing (in the release's order); tests make it small.
+CHUNK_ROWS = 200_000
 
 
 class AnonymizePlatesAlgorithm(AlprAlgorithm):
@@ -67,8 +60,8 @@ class AnonymizePlatesAlgorithm(AlprAlgorithm):
     KEY_AUTHCFG = "KEY_AUTHCFG"
     KEEP_FIELDS = "KEEP_FIELDS"
     CLEARED_COUNT = "CLEARED_COUNT"
-    CLEARED_VALUES = "CLEARED_VALUES"  # (the older name of CLEARED_COUNT)
     DROPPED_FIELD_COUNT = "DROPPED_FIELD_COUNT"
+    SECONDS_PER_MILLION, MIB_PER_MILLION = 12.0, 300.0  # measured (bench/bench_prepare.py)
 
     def name(self) -> str:
         return "anonymizeplates"
@@ -135,20 +128,11 @@ class AnonymizePlatesAlgorithm(AlprAlgorithm):
 
     def initAlgorithm(self, config=None) -> None:  # noqa: N802 (Qt API)
         add = self.add_parameter
-        add(
-            QgsProcessingParameterFeatureSource(self.INPUT, self.tr("Reads"), [QgsProcessing.TypeVectorPoint]),
-            self.tr("Reads to publish, e.g. the clean output of alpr:cleanreads."),
+        self.add_source(
+            self.INPUT, self.tr("Reads"), self.tr("Reads to publish, e.g. the clean output of alpr:cleanreads.")
         )
-        add(
-            QgsProcessingParameterField(
-                self.PLATE_FIELD,
-                self.tr("Plate field"),
-                "plate",
-                self.INPUT,
-                QgsProcessingParameterField.String,
-                optional=True,
-            ),
-            self.tr("The text field holding the plates (default: plate)."),
+        self.add_plate_field(
+            self.tr("The text field holding the plates (default: plate)."), kind=QgsProcessingParameterField.String
         )
         method = QgsProcessingParameterEnum(self.METHOD, self.tr("Method"), list(METHODS), defaultValue="hmac")
         method.setUsesStaticStrings(True)
@@ -169,17 +153,10 @@ class AnonymizePlatesAlgorithm(AlprAlgorithm):
             QgsProcessingParameterAuthConfig(self.KEY_AUTHCFG, self.tr("Key from QGIS authentication"), optional=True),
             self.tr("A Basic authentication configuration whose password is the secret: never in history or models."),
         )
-        add(
-            QgsProcessingParameterField(
-                self.TIME_FIELD,
-                self.tr("Time field"),
-                "read_time",
-                self.INPUT,
-                QgsProcessingParameterField.DateTime,
-                optional=True,
-            ),
+        self.add_time_field(
             self.tr("The date-time field to coarsen and audit (default: read_time)."),
-            True,
+            kind=QgsProcessingParameterField.DateTime,
+            advanced=True,
         )
         precision = QgsProcessingParameterEnum(
             self.TIME_PRECISION, self.tr("Time precision"), list(TIME_PRECISIONS), defaultValue="keep"
@@ -196,51 +173,36 @@ class AnonymizePlatesAlgorithm(AlprAlgorithm):
             ),
             self.tr("Snap reads to the centre of a grid of this size in metres; 0 keeps them."),
         )
-        add(
-            QgsProcessingParameterField(
-                self.EXTRA_PLATE_FIELDS,
-                self.tr("Other fields holding plates"),
-                parentLayerParameterName=self.INPUT,
-                allowMultiple=True,
-                optional=True,
-            ),
+        self.add_field(
+            self.EXTRA_PLATE_FIELDS,
+            self.tr("Other fields holding plates"),
+            None,
             self.tr("Never released; their values count as plates when kept fields are scrubbed."),
+            multiple=True,
         )
-        add(
-            QgsProcessingParameterField(
-                self.KEEP_FIELDS,
-                self.tr("Other fields to release"),
-                parentLayerParameterName=self.INPUT,
-                allowMultiple=True,
-                optional=True,
-            ),
+        self.add_field(
+            self.KEEP_FIELDS,
+            self.tr("Other fields to release"),
+            None,
             self.tr("Beyond the allow-list ({}); never the plate field. Scrubbed like the rest.").format(
                 ", ".join(ALLOWED_FIELDS)
             ),
+            multiple=True,
         )
-        self.addParameter(
-            QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Anonymized reads"), QgsProcessing.TypeVectorPoint)
+        self.add_sink(self.OUTPUT, self.tr("Anonymized reads"), QgsProcessing.TypeVectorPoint)
+        self.add_sink(self.AUDIT, self.tr("Re-identification audit"), QgsProcessing.TypeVector, optional=True)
+        self.add_numbers(
+            [
+                (self.READ_COUNT, self.tr("Reads written")),
+                (self.PLATE_COUNT, self.tr("Distinct plates")),
+                (self.CLEARED_COUNT, self.tr("Kept values cleared")),
+                (self.DROPPED_FIELD_COUNT, self.tr("Fields not released")),
+            ]
+            + [
+                ("UNIQUE_SHARE_{}".format(k), self.tr("Share of vehicles unique after {} sightings").format(k))
+                for k in (1, 2, 3, 4)
+            ]
         )
-        self.addParameter(
-            QgsProcessingParameterFeatureSink(
-                self.AUDIT,
-                self.tr("Re-identification audit"),
-                QgsProcessing.TypeVector,
-                optional=True,
-                createByDefault=True,
-            )
-        )
-        self.addOutput(QgsProcessingOutputNumber(self.READ_COUNT, self.tr("Reads written")))
-        self.addOutput(QgsProcessingOutputNumber(self.PLATE_COUNT, self.tr("Distinct plates")))
-        self.addOutput(QgsProcessingOutputNumber(self.CLEARED_COUNT, self.tr("Kept values cleared")))
-        self.addOutput(QgsProcessingOutputNumber(self.CLEARED_VALUES, self.tr("Kept values cleared (older name)")))
-        self.addOutput(QgsProcessingOutputNumber(self.DROPPED_FIELD_COUNT, self.tr("Fields not released")))
-        for k in (1, 2, 3, 4):
-            self.addOutput(
-                QgsProcessingOutputNumber(
-                    "UNIQUE_SHARE_{}".format(k), self.tr("Share of vehicles unique after {} sightings").format(k)
-                )
-            )
 
     def _secret(self, parameters: Dict, context, method: str, feedback):
         """The key (bytes) and where it came from; warnings for a key typed in clear or a file others can read."""
@@ -278,6 +240,7 @@ class AnonymizePlatesAlgorithm(AlprAlgorithm):
         if source is None:
             raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
         layer_name = source.sourceName() or "the input layer"
+        self.log_estimate(feedback, source.featureCount())
         plate_field = self.parameterAsString(parameters, self.PLATE_FIELD, context) or "plate"
         method = self.parameterAsEnumString(parameters, self.METHOD, context) or "hmac"
         time_field = self.parameterAsString(parameters, self.TIME_FIELD, context) or "read_time"
@@ -288,49 +251,82 @@ class AnonymizePlatesAlgorithm(AlprAlgorithm):
         key, _ = self._secret(parameters, context, method, feedback)
 
         columns = [f.name() for f in source.fields()]
-        plate_name = next((c for c in columns if c.lower() == plate_field.lower()), plate_field)
+        plate_name = plate_field_name(columns, plate_field, layer_name)
         time_name = next((c for c in columns if c.lower() == time_field.lower()), None)
         plan = release_fields(columns, plate_name, time_name, keep, extra)
-        wanted = [c for c in dict.fromkeys([plate_name, *plan.kept, *extra]) if c in columns]
-        frame = read_frame(
+        extra = [c for c in extra if c in columns]
+        builder = ReleaseBuilder(plan, plate_name, time_name, extra, time_precision, grid, layer_name)
+        feedback.setProgressText(self.tr("Reading the reads"))
+        crs = self._read(parameters, context, feedback, builder, [*dict.fromkeys([plate_name, *plan.kept, *extra])])
+        builder.finish(method, key, feedback.isCanceled)
+        del key
+        feedback.setProgress(45)
+        self._log_fields(feedback, plan, keep, builder.cleared, time_name, time_field, time_precision)
+        x, y, mx, my = self._places(builder, crs, grid, context, feedback)
+        order = builder.order()
+        feedback.setProgress(55)
+
+        # Re-identification audit, on the release as written (no ids: no vehicle to single out).
+        feedback.setProgressText(self.tr("Auditing the release"))
+        audit = reidentification_audit(
+            builder.vehicles(),
+            mx,
+            my,
+            builder.times(),
+            cancelled=feedback.isCanceled,
+            progress=progress_span(feedback, 55, 70),
+        )
+        del mx, my
+        for r in audit:
+            if r.vehicles:
+                feedback.pushInfo(
+                    self.tr("Audit: {} known sightings single out {} of {} vehicles ({:.1%}).").format(
+                        r.known_points, r.unique_vehicles, r.vehicles, r.unique_share
+                    )
+                )
+        feedback.setProgressText(self.tr("Writing the release"))
+        dest, n = self._write(parameters, context, feedback, builder, order, x, y, crs)
+        check_accounted(len(builder), n)
+        style_vector_output(dest, "reads", context, feedback)
+        audit_dest, _ = write_output(
             self,
             parameters,
-            self.INPUT,
+            self.AUDIT,
             context,
-            wanted if plate_name in columns else None,
-            progress=lambda f: feedback.setProgress(25 * f),
-            cancelled=feedback.isCanceled,
+            feedback,
+            audit_table(audit, plan.dropped, builder.cleared, time_precision, grid),
         )
-        if feedback.isCanceled():
-            raise Cancelled()
-        table = frame.table
-        plates = plate_column(table, plate_field, layer_name)
-        feedback.setProgress(30)
-        codes, normal = normalised_codes(plates)
-        unique_ids = ids_for(normal, method, key)
-        del key
-        feedback.setProgress(40)
+        feedback.setProgress(100)
+        feedback.pushInfo(
+            self.tr("{} reads of {} plates anonymized with {} ({} characters).").format(
+                n, builder.plate_count, method, {"hmac": HMAC_LENGTH, "token": TOKEN_LENGTH}.get(method, 0)
+            )
+        )
+        results = {
+            self.OUTPUT: dest,
+            self.AUDIT: audit_dest,
+            self.READ_COUNT: n,
+            self.PLATE_COUNT: builder.plate_count,
+            self.CLEARED_COUNT: sum(builder.cleared.values()),
+            self.DROPPED_FIELD_COUNT: len(plan.dropped),
+        }
+        for r in audit:
+            results["UNIQUE_SHARE_{}".format(r.known_points)] = r.unique_share if r.unique_share is not None else 0.0
+        return results
 
-        # Kept values that still give a plate or a precise place away are cleared, whatever their type.
-        known = [normal] + [normalised_codes(table[c])[1] for c in extra]
-        matcher = PlateMatcher(np.concatenate(known))
-        out = pd.DataFrame(index=table.index)
-        if method != "drop":
-            out["plate_id"] = np.append(unique_ids, None)[codes]
-        cleared: Dict[str, int] = {}
-        for name in plan.kept:
-            column = table[name]
-            if name == time_name:
-                out[name] = coarsen_times(column, time_precision)
-                continue
-            if pd.api.types.is_datetime64_any_dtype(column.dtype):
-                column = coarsen_times(column, time_precision)
-            hits = matcher.hits(column, feedback.isCanceled) | location_hits(column, name, grid)
-            if hits.any():
-                column = column.astype(object).where(~hits, None) if column.dtype != object else column.where(~hits)
-                cleared[name] = int(hits.sum())
-            out[name] = column
-        feedback.setProgress(50)
+    def _read(self, parameters, context, feedback, builder: ReleaseBuilder, fields) -> QgsCoordinateReferenceSystem:
+        """Every chunk of the input into ``builder``; the input's CRS (EPSG:4326 when it has none)."""
+        progress = progress_span(feedback, 0, 40)
+        with read_chunks(
+            self, parameters, self.INPUT, context, fields, chunk_rows=CHUNK_ROWS, cancelled=feedback.isCanceled
+        ) as chunks:
+            for chunk in chunks:
+                builder.add(chunk.table, chunk.x, chunk.y, chunk.offset)
+                progress((chunk.offset + len(chunk.table)) / max(1, chunks.total))
+            crs = chunks.crs
+        return crs if crs.isValid() else QgsCoordinateReferenceSystem("EPSG:4326")
+
+    def _log_fields(self, feedback, plan, keep, cleared, time_name, time_field, time_precision) -> None:
         if plan.dropped:
             feedback.pushInfo(self.tr("Not released (dropped by the allow-list): {}.").format(", ".join(plan.dropped)))
         if keep:
@@ -342,79 +338,33 @@ class AnonymizePlatesAlgorithm(AlprAlgorithm):
         if time_name is None and time_precision != "keep":
             feedback.pushWarning(self.tr("No time field {}: times were not coarsened.").format(time_field))
 
-        # Place: snapped in a metric CRS.
-        x, y = frame.x, frame.y
-        crs = frame.crs if frame.crs.isValid() else QgsCoordinateReferenceSystem("EPSG:4326")
+    def _places(self, builder: ReleaseBuilder, crs, grid: float, context, feedback):
+        """``(x, y)`` as released (snapped in a metric CRS when ``grid`` > 0) and the metric ``(mx, my)``."""
+        x, y = builder.x, builder.y
         work = working_crs(crs, x, y, context.transformContext())
         mx, my = transform_xy(x, y, crs, work, context.transformContext())
         if grid > 0:
             mx, my = snap_to_grid(mx, my, grid)
             x, y = transform_xy(mx, my, work, crs, context.transformContext())
             feedback.pushInfo(self.tr("Locations snapped to a {} m grid in {}.").format(grid, work.authid()))
-        feedback.setProgress(55)
+        feedback.setProgress(50)
+        return x, y, mx, my
 
-        # Order: by coarsened time, then plate id, ties shuffled; never the source's order.
-        times = out[time_name] if time_name is not None else pd.Series(pd.NaT, index=out.index)
-        order = release_order(times, codes, unique_ids) if method != "drop" else release_order(times)
-        out = out.iloc[order].reset_index(drop=True)
-        x, y, mx, my, codes = x[order], y[order], mx[order], my[order], codes[order]
-        times = times.iloc[order].reset_index(drop=True)
-        feedback.setProgress(60)
-
-        # Re-identification audit, on the release as written (no ids: no vehicle to single out).
-        vehicles = codes if method != "drop" else np.full(len(out), -1, dtype=np.int64)
-        audit = reidentification_audit(vehicles, mx, my, times, cancelled=feedback.isCanceled)
-        for r in audit:
-            if r.vehicles:
-                feedback.pushInfo(
-                    self.tr("Audit: {} known sightings single out {} of {} vehicles ({:.1%}).").format(
-                        r.known_points, r.unique_vehicles, r.vehicles, r.unique_share
-                    )
-                )
-        feedback.setProgress(70)
-
-        dest, n = write_frame(
-            self,
-            parameters,
-            self.OUTPUT,
-            context,
-            out,
-            x=x,
-            y=y,
-            crs=crs,
-            progress=lambda f: feedback.setProgress(70 + 28 * f),
-            cancelled=feedback.isCanceled,
-        )
-        if feedback.isCanceled():
-            raise Cancelled()
-        if n != len(table):
-            raise QgsProcessingException(self.tr("Internal error: {} reads unaccounted for.").format(len(table) - n))
-        style_vector_output(dest, "reads", context, feedback)
-        audit_dest, _ = write_frame(
-            self,
-            parameters,
-            self.AUDIT,
-            context,
-            audit_table(audit, plan.dropped, cleared, time_precision, grid),
-        )
-        n_plates = len(normal)
-        feedback.pushInfo(
-            self.tr("{} reads of {} plates anonymized with {} ({} characters).").format(
-                n, n_plates, method, {"hmac": HMAC_LENGTH, "token": TOKEN_LENGTH}.get(method, 0)
-            )
-        )
-        results = {
-            self.OUTPUT: dest,
-            self.AUDIT: audit_dest,
-            self.READ_COUNT: n,
-            self.PLATE_COUNT: n_plates,
-            self.CLEARED_COUNT: sum(cleared.values()),
-            self.CLEARED_VALUES: sum(cleared.values()),
-            self.DROPPED_FIELD_COUNT: len(plan.dropped),
-        }
-        for r in audit:
-            results["UNIQUE_SHARE_{}".format(r.known_points)] = r.unique_share if r.unique_share is not None else 0.0
-        return results
+    def _write(self, parameters, context, feedback, builder: ReleaseBuilder, order, x, y, crs):
+        """The release, a block of rows at a time in its order; ``(destination, rows)``."""
+        stream = FrameStream(self, parameters, self.OUTPUT, context, crs)
+        progress, n = progress_span(feedback, 70, 95), len(order)
+        try:
+            for start in range(0, max(n, 1), CHUNK_ROWS):
+                rows = order[start : start + CHUNK_ROWS]
+                last = start + CHUNK_ROWS >= n
+                if not stream.append(builder.frame(rows), x[rows], y[rows], feedback.isCanceled, last=last):
+                    raise Cancelled()
+                progress(min(n, start + CHUNK_ROWS) / max(n, 1))
+            return stream.finish(progress_span(feedback, 95, 99), feedback.isCanceled)
+        except BaseException:
+            stream.forget()
+            raise
 
 
 def auth_secret(authcfg: str) -> str:

@@ -2,30 +2,47 @@
 
 from __future__ import annotations
 
-from typing import Dict
+import contextlib
+from typing import Dict, Optional, Tuple
 
+import numpy as np
 from qgis.core import (
     QgsProcessing,
     QgsProcessingException,
+    QgsProcessingFeedback,
     QgsProcessingOutputBoolean,
-    QgsProcessingOutputNumber,
+    QgsProcessingOutputLayerDefinition,
     QgsProcessingParameterBoolean,
-    QgsProcessingParameterFeatureSink,
-    QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
 )
 
 from alpr_qgis.algorithms.base import AlprAlgorithm
-from alpr_qgis.core.cleaning import REASONS, CleanRules, classify_reads, compile_government, sign_word_set
+from alpr_qgis.core.cleaning import (
+    REASONS,
+    CleanRules,
+    DuplicateFinder,
+    classify_reads,
+    compile_government,
+    rules_lexicon,
+    sign_word_set,
+    split_reads,
+)
 from alpr_qgis.core.errors import Cancelled
 from alpr_qgis.core.geodesy import NULL_ISLAND_TOLERANCE_DEG
-from alpr_qgis.core.plates import plate_column, plates_look_hashed
+from alpr_qgis.core.lazy import lazy_module
+from alpr_qgis.core.plates import HashedCheck, plate_column, plate_field_name
 from alpr_qgis.qgis_io.crs import to_degrees
 from alpr_qgis.qgis_io.inputs import reads_crs
+from alpr_qgis.qgis_io.plumbing import check_accounted, progress_span
 from alpr_qgis.qgis_io.styles import style_vector_output
-from alpr_qgis.qgis_io.vector import read_frame, write_frame
+from alpr_qgis.qgis_io.vector import FrameStream, read_chunks
+
+pd = lazy_module("pandas")
+
+#: Reads held at a time (a chunk of the input and what is made of it); tests make it small.
+CHUNK_ROWS = 200_000
 
 
 class CleanReadsAlgorithm(AlprAlgorithm):
@@ -44,8 +61,9 @@ class CleanReadsAlgorithm(AlprAlgorithm):
     CLEAN_COUNT = "CLEAN_COUNT"
     REJECTED_COUNT = "REJECTED_COUNT"
     DUPLICATE_COUNT = "DUPLICATE_COUNT"
-    GOVERNMENT_READS = "GOVERNMENT_READS"
+    GOVERNMENT_READ_COUNT = "GOVERNMENT_READ_COUNT"
     PLATES_HASHED = "PLATES_HASHED"
+    SECONDS_PER_MILLION, MIB_PER_MILLION = 12.0, 300.0  # measured (bench/bench_prepare.py)
 
     def name(self) -> str:
         return "cleanreads"
@@ -101,7 +119,7 @@ class CleanReadsAlgorithm(AlprAlgorithm):
             "patrol car re-reading its neighbour inflates every count) — flagged, not removed.</p>"
             "<p>Outputs: clean reads with every input field plus is_government and is_duplicate; "
             "rejected reads with every input field plus reason, reasons and detail; counts "
-            "CLEAN_COUNT, REJECTED_COUNT, DUPLICATE_COUNT, GOVERNMENT_READS and one per reason "
+            "CLEAN_COUNT, REJECTED_COUNT, DUPLICATE_COUNT, GOVERNMENT_READ_COUNT and one per reason "
             "(EMPTY_PLATE_COUNT, INVALID_CHARS_COUNT, SIGN_WORD_COUNT, OVERLENGTH_COUNT, "
             "GOVERNMENT_COUNT, INVALID_LOCATION_COUNT, NULL_GEOMETRY_COUNT, NULL_ISLAND_COUNT).</p>"
             "<p>Example: <code>qgis_process.bin run alpr:cleanreads -- INPUT=reads.gpkg "
@@ -110,20 +128,9 @@ class CleanReadsAlgorithm(AlprAlgorithm):
 
     def initAlgorithm(self, config=None) -> None:  # noqa: N802 (Qt API)
         add = self.add_parameter
-        add(
-            QgsProcessingParameterFeatureSource(self.INPUT, self.tr("Reads"), [QgsProcessing.TypeVectorPoint]),
-            self.tr("ALPR reads, e.g. the output of alpr:loadreads."),
-        )
-        add(
-            QgsProcessingParameterField(
-                self.PLATE_FIELD,
-                self.tr("Plate field"),
-                "plate",
-                self.INPUT,
-                QgsProcessingParameterField.String,
-                optional=True,
-            ),
-            self.tr("The text field holding the plates (default: plate)."),
+        self.add_source(self.INPUT, self.tr("Reads"), self.tr("ALPR reads, e.g. the output of alpr:loadreads."))
+        self.add_plate_field(
+            self.tr("The text field holding the plates (default: plate)."), kind=QgsProcessingParameterField.String
         )
         add(
             QgsProcessingParameterNumber(
@@ -173,50 +180,30 @@ class CleanReadsAlgorithm(AlprAlgorithm):
             ),
             self.tr("Flag re-reads of the same plate by the same device within this many seconds."),
         )
-        add(
-            QgsProcessingParameterField(
-                self.DEVICE_FIELD, self.tr("Device field"), "device", self.INPUT, optional=True
-            ),
-            self.tr("Field naming the camera or car, for duplicate flagging (default: device)."),
-            True,
+        self.add_device_field(
+            self.tr("Field naming the camera or car, for duplicate flagging (default: device)."), advanced=True
         )
-        add(
-            QgsProcessingParameterField(
-                self.TIME_FIELD,
-                self.tr("Time field"),
-                "read_time",
-                self.INPUT,
-                QgsProcessingParameterField.DateTime,
-                optional=True,
-            ),
+        self.add_time_field(
             self.tr("Date-time field of the read, for duplicate flagging (default: read_time)."),
-            True,
+            kind=QgsProcessingParameterField.DateTime,
+            advanced=True,
         )
-        self.addParameter(
-            QgsProcessingParameterFeatureSink(self.OUTPUT, self.tr("Clean reads"), QgsProcessing.TypeVectorPoint)
+        self.add_sink(self.OUTPUT, self.tr("Clean reads"), QgsProcessing.TypeVectorPoint)
+        self.add_sink(self.REJECTED, self.tr("Rejected reads"), QgsProcessing.TypeVectorPoint, optional=True)
+        self.add_numbers(
+            [(self.CLEAN_COUNT, self.tr("Clean reads")), (self.REJECTED_COUNT, self.tr("Rejected reads"))]
+            + [(reason.upper() + "_COUNT", self.tr("Reads rejected as {}").format(reason)) for reason in REASONS]
+            + [
+                (self.DUPLICATE_COUNT, self.tr("Clean reads flagged duplicate")),
+                (self.GOVERNMENT_READ_COUNT, self.tr("Reads of government plates")),
+            ]
         )
-        self.addParameter(
-            QgsProcessingParameterFeatureSink(self.REJECTED, self.tr("Rejected reads"), QgsProcessing.TypeVectorPoint)
-        )
-        self.addOutput(QgsProcessingOutputNumber(self.CLEAN_COUNT, self.tr("Clean reads")))
-        self.addOutput(QgsProcessingOutputNumber(self.REJECTED_COUNT, self.tr("Rejected reads")))
-        for reason in REASONS:
-            self.addOutput(
-                QgsProcessingOutputNumber(reason.upper() + "_COUNT", self.tr("Reads rejected as {}").format(reason))
-            )
-        self.addOutput(QgsProcessingOutputNumber(self.DUPLICATE_COUNT, self.tr("Clean reads flagged duplicate")))
-        self.addOutput(QgsProcessingOutputNumber(self.GOVERNMENT_READS, self.tr("Reads of government plates")))
         self.addOutput(QgsProcessingOutputBoolean(self.PLATES_HASHED, self.tr("Plates arrived hashed")))
 
-    def process(self, parameters: Dict, context, feedback) -> Dict:
-        source = self.parameterAsSource(parameters, self.INPUT, context)
-        if source is None:
-            raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
-        layer_name = source.sourceName() or "the input layer"
-        plate_field = self.parameterAsString(parameters, self.PLATE_FIELD, context) or "plate"
+    def _rules(self, parameters: Dict, context) -> CleanRules:
         pattern = self.parameterAsString(parameters, self.GOVERNMENT_PATTERN, context) or r"\d{7}"
         compile_government(pattern)
-        rules = CleanRules(
+        return CleanRules(
             max_plate_length=self.parameterAsInt(parameters, self.MAX_PLATE_LENGTH, context),
             extra_sign_words=tuple(sign_word_set(self.parameterAsString(parameters, self.EXTRA_SIGN_WORDS, context))),
             null_island_tolerance=self.parameterAsDouble(parameters, self.NULL_ISLAND_TOLERANCE, context),
@@ -224,105 +211,163 @@ class CleanReadsAlgorithm(AlprAlgorithm):
             exclude_government=self.parameterAsBool(parameters, self.EXCLUDE_GOVERNMENT, context),
             dedup_seconds=self.parameterAsDouble(parameters, self.DEDUP_SECONDS, context),
         )
+
+    def process(self, parameters: Dict, context, feedback) -> Dict:
+        source = self.parameterAsSource(parameters, self.INPUT, context)
+        if source is None:
+            raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
+        layer_name = source.sourceName() or "the input layer"
+        self.log_estimate(feedback, source.featureCount())
+        rules = self._rules(parameters, context)
+        columns = [f.name() for f in source.fields()]
+        plate_field = self.parameterAsString(parameters, self.PLATE_FIELD, context) or "plate"
+        plate = plate_field_name(columns, plate_field, layer_name)
         device_field = self.parameterAsString(parameters, self.DEVICE_FIELD, context) or "device"
         time_field = self.parameterAsString(parameters, self.TIME_FIELD, context) or "read_time"
-
-        feedback.setProgressText(self.tr("Reading reads"))
-        frame = read_frame(
-            self,
-            parameters,
-            self.INPUT,
-            context,
-            progress=lambda f: feedback.setProgress(30 * f),
-            cancelled=feedback.isCanceled,
-        )
-        if feedback.isCanceled():
-            raise Cancelled()
-        table = frame.table
-        plates = plate_column(table, plate_field, layer_name)
-        rules.plates_hashed = plates_look_hashed(plates)
-        if rules.plates_hashed:
-            feedback.pushInfo(self.tr("The plates arrived hashed: plate-text rules are skipped."))
-        crs = reads_crs(frame, layer_name, feedback, self)
-        lon, lat = to_degrees(frame.x, frame.y, crs, context.transformContext())
-        devices = table[device_field] if device_field in table.columns else None
-        times = table[time_field] if time_field in table.columns else None
-        if rules.dedup_seconds > 0 and (devices is None or times is None):
+        dedup = rules.dedup_seconds > 0 and device_field in columns and time_field in columns
+        if rules.dedup_seconds > 0 and not dedup:
             feedback.pushWarning(
                 self.tr("Duplicate flagging needs the fields {} and {}; it was skipped.").format(
                     device_field, time_field
                 )
             )
 
-        feedback.setProgressText(self.tr("Applying the rules"))
-        result = classify_reads(
-            plates,
-            frame.x,
-            frame.y,
-            lon,
-            lat,
-            rules,
-            devices=devices,
-            times=times,
-            progress=lambda f: feedback.setProgress(30 + 20 * f),
-            cancelled=feedback.isCanceled,
+        feedback.setProgressText(self.tr("Looking over the plates"))
+        duplicates = self._look_over(
+            parameters, context, feedback, rules, [plate, device_field, time_field] if dedup else [plate]
         )
-        clean = result.clean
-        out = table[clean].reset_index(drop=True)
-        out["is_government"] = result.is_government[clean]
-        out["is_duplicate"] = result.is_duplicate[clean]
-        rejected = table[~clean].reset_index(drop=True)
-        rejected["reason"] = result.reason[~clean]
-        rejected["reasons"] = result.reasons[~clean]
-        rejected["detail"] = result.detail[~clean]
-
-        feedback.setProgressText(self.tr("Writing"))
-        dest, n_clean = write_frame(
-            self,
-            parameters,
-            self.OUTPUT,
-            context,
-            out,
-            x=frame.x[clean],
-            y=frame.y[clean],
-            crs=crs,
-            progress=lambda f: feedback.setProgress(50 + 40 * f),
-            cancelled=feedback.isCanceled,
-        )
-        if feedback.isCanceled():
-            raise Cancelled()
+        if rules.plates_hashed:
+            feedback.pushInfo(self.tr("The plates arrived hashed: plate-text rules are skipped."))
+        feedback.setProgressText(self.tr("Applying the rules and writing"))
+        run = _CleanRun(self, parameters, context, feedback, rules, layer_name, duplicates)
+        run.rejected_wanted = sink_requested(parameters, self.REJECTED)
+        try:
+            counts = run.clean_chunks(plate)
+            dest, n_clean = run.clean.finish(progress_span(feedback, 90, 95), feedback.isCanceled)
+            rej_dest, n_rejected = run.finish_rejected(progress_span(feedback, 95, 100))
+        except BaseException:
+            run.forget()
+            raise
         style_vector_output(dest, "reads", context, feedback)
-        rej_dest, n_rejected = write_frame(
-            self,
-            parameters,
-            self.REJECTED,
-            context,
-            rejected,
-            x=frame.x[~clean],
-            y=frame.y[~clean],
-            crs=crs,
-            progress=lambda f: feedback.setProgress(90 + 10 * f),
-            cancelled=feedback.isCanceled,
-        )
         style_vector_output(rej_dest, "rejected", context, feedback)
-        if n_clean + n_rejected != len(table):  # cheap, and it catches real bugs
-            raise QgsProcessingException(
-                self.tr("Internal error: {} reads unaccounted for.").format(len(table) - n_clean - n_rejected)
-            )
-        if not len(table):
+        check_accounted(run.total, n_clean, run.rejected_count)
+        if not run.total:
             feedback.pushWarning(self.tr("The input layer has no features."))
-        feedback.pushInfo(self.tr("{} reads: {} clean, {} rejected.").format(len(table), n_clean, n_rejected))
+        feedback.pushInfo(self.tr("{} reads: {} clean, {} rejected.").format(run.total, n_clean, run.rejected_count))
         for reason in REASONS:
-            if result.counts[reason]:
-                feedback.pushInfo(self.tr("  {}: {}").format(reason, result.counts[reason]))
+            if counts[reason]:
+                feedback.pushInfo(self.tr("  {}: {}").format(reason, counts[reason]))
         results = {
             self.OUTPUT: dest,
             self.REJECTED: rej_dest,
             self.CLEAN_COUNT: n_clean,
-            self.REJECTED_COUNT: n_rejected,
-            self.DUPLICATE_COUNT: int(result.is_duplicate.sum()),
-            self.GOVERNMENT_READS: int(result.is_government.sum()),
+            self.REJECTED_COUNT: run.rejected_count,
+            self.DUPLICATE_COUNT: run.duplicate_count,
+            self.GOVERNMENT_READ_COUNT: run.government_count,
             self.PLATES_HASHED: rules.plates_hashed,
         }
-        results.update({reason.upper() + "_COUNT": result.counts[reason] for reason in REASONS})
+        results.update({reason.upper() + "_COUNT": counts[reason] for reason in REASONS})
         return results
+
+    def _look_over(self, parameters, context, feedback, rules: CleanRules, fields) -> Optional[np.ndarray]:
+        """First look at the reads: are the plates hashed (``rules.plates_hashed``), and the duplicate flags.
+
+        Reads only ``fields`` (the plate; with DEDUP_SECONDS also the device
+        and the time); without duplicate flagging, usually only the first
+        chunk's plates (the first thousand plates tell hashed ones apart).
+        """
+        hashed = HashedCheck()
+        finder = DuplicateFinder(rules.dedup_seconds) if len(fields) == 3 else None
+        progress = progress_span(feedback, 0, 20)
+        with read_chunks(
+            self, parameters, self.INPUT, context, fields, geometry=False, chunk_rows=CHUNK_ROWS,
+            cancelled=feedback.isCanceled,
+        ) as chunks:  # fmt: skip
+            for chunk in chunks:
+                plates = chunk.table[fields[0]]
+                hashed.add(plates)
+                if finder is not None:
+                    finder.add(plates, chunk.table[fields[1]], chunk.table[fields[2]])
+                elif hashed.decided:
+                    break
+                progress((chunk.offset + len(chunk.table)) / max(1, chunks.total))
+        rules.plates_hashed = hashed.answer()
+        return finder.flags() if finder is not None else None
+
+
+def sink_requested(parameters: Dict, name: str) -> bool:
+    """False for an optional sink left unset (nothing to write; its count is still reported)."""
+    value = parameters.get(name)
+    if isinstance(value, QgsProcessingOutputLayerDefinition):
+        return bool(value.sink.staticValue())
+    return bool(value)
+
+
+class _CleanRun:
+    """The main pass: chunk after chunk classified and handed to the OUTPUT and REJECTED streams."""
+
+    def __init__(self, alg, parameters, context, feedback, rules, layer_name, duplicates) -> None:
+        self.alg, self.parameters, self.context, self.feedback = alg, parameters, context, feedback
+        self.rules, self.layer_name, self.duplicates = rules, layer_name, duplicates
+        self.lexicon = rules_lexicon(rules)
+        self.clean = self.rejected = None
+        self.rejected_wanted = True
+        self.total = self.rejected_count = self.duplicate_count = self.government_count = 0
+
+    def clean_chunks(self, plate: str) -> Dict[str, int]:
+        alg, feedback = self.alg, self.feedback
+        counts = dict.fromkeys(REASONS, 0)
+        progress = progress_span(feedback, 20, 90)
+        with read_chunks(
+            alg, self.parameters, alg.INPUT, self.context, chunk_rows=CHUNK_ROWS, cancelled=feedback.isCanceled
+        ) as chunks:
+            crs = chunks.crs
+            for chunk in chunks:
+                if not chunks.crs.isValid():  # (warned once; every chunk's coordinates checked)
+                    crs = reads_crs(chunk, self.layer_name, feedback if chunk.offset == 0 else _SILENT, alg)
+                if self.clean is None:
+                    self.clean = FrameStream(alg, self.parameters, alg.OUTPUT, self.context, crs)
+                    if self.rejected_wanted:
+                        self.rejected = FrameStream(alg, self.parameters, alg.REJECTED, self.context, crs)
+                self._chunk(chunk, plate, crs, counts, chunk.offset + len(chunk.table) >= chunks.total)
+                progress((chunk.offset + len(chunk.table)) / max(1, chunks.total))
+        return counts
+
+    def _chunk(self, chunk, plate: str, crs, counts: Dict[str, int], last: bool) -> None:
+        table, n = chunk.table, len(chunk.table)
+        plates = plate_column(table, plate, self.layer_name, first_row=chunk.offset)
+        lon, lat = to_degrees(chunk.x, chunk.y, crs, self.context.transformContext())
+        flags = self.duplicates[chunk.offset : chunk.offset + n] if self.duplicates is not None else None
+        result = classify_reads(plates, chunk.x, chunk.y, lon, lat, self.rules, duplicates=flags, lexicon=self.lexicon)
+        out, rejected, clean = split_reads(table, result)
+        cancelled = self.feedback.isCanceled
+        if not self.clean.append(out, chunk.x[clean], chunk.y[clean], cancelled, last=last):
+            raise Cancelled()
+        if self.rejected is not None and not self.rejected.append(
+            rejected, chunk.x[~clean], chunk.y[~clean], cancelled, last=last
+        ):
+            raise Cancelled()
+        self.total += n
+        self.rejected_count += len(rejected)
+        self.duplicate_count += int(result.is_duplicate.sum())
+        self.government_count += int(result.is_government.sum())
+        for reason, count in result.counts.items():
+            counts[reason] += count
+
+    def finish_rejected(self, progress) -> Tuple[Optional[str], int]:
+        if self.rejected is None:
+            return None, 0
+        dest, rows = self.rejected.finish(progress, self.feedback.isCanceled)
+        if rows != self.rejected_count:
+            check_accounted(self.rejected_count, rows, what="rejected reads")
+        return dest, rows
+
+    def forget(self) -> None:
+        """Drop what the streams took (nothing half-written is left)."""
+        for stream in (self.clean, self.rejected):
+            if stream is not None:
+                with contextlib.suppress(Exception):
+                    stream.forget()
+
+
+_SILENT = QgsProcessingFeedback()

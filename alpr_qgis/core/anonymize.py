@@ -374,7 +374,7 @@ def release_order(times: pd.Series, codes: Optional[np.ndarray] = None, ids: Opt
     if codes is not None and ids is not None and len(ids):
         present = np.array([i is not None for i in ids])
         rank = np.full(len(ids) + 1, len(ids), dtype=np.int64)  # (no id: after every id)
-        text = np.asarray(ids, dtype=object)[present].astype(str)
+        text = np.asarray(ids, dtype=object)[present]  # (str objects, compared as str: no fixed-width copy)
         rank[np.flatnonzero(present)[np.argsort(text, kind="stable")]] = np.arange(len(text))
         key = key * (len(ids) + 1) + rank[np.where(codes < 0, len(ids), codes)]
     return shuffled[np.argsort(key[shuffled], kind="stable")]
@@ -400,6 +400,7 @@ def reidentification_audit(
     known: Sequence[int] = AUDIT_POINTS,
     seed: int = AUDIT_SEED,
     cancelled: Callable[[], bool] = lambda: False,
+    progress: Callable[[float], None] = lambda f: None,
 ) -> List[AuditRow]:
     """Share of vehicles singled out by ``k`` known (place, time) points, for each ``k``.
 
@@ -421,21 +422,34 @@ def reidentification_audit(
         vehicle = np.full(len(ids), -1, dtype=np.int64)
         vehicle[present] = _ranks(ids[present].astype(str))
     else:
-        vehicle = ids.astype(np.int64)
+        vehicle = ids.astype(np.int64, copy=False)
     stamp = pd.to_datetime(pd.Series(times)).to_numpy(dtype="datetime64[ns]")
     ok = (vehicle >= 0) & np.isfinite(place_x) & np.isfinite(place_y) & ~np.isnat(stamp)
     if not ok.any():
         return [AuditRow(k, 0, 0) for k in known]
     # Vehicles and points are numbered in sorted order, so that the seeded draw does not depend on
     # the order of the rows (the release's is shuffled): the same release gives the same audit.
-    v = _ranks(vehicle[ok])
-    n_vehicles = int(v.max()) + 1
-    cx, cy, ct = _ranks(place_x[ok]), _ranks(place_y[ok]), _ranks(stamp[ok].view(np.int64))
+    # (Each intermediate column is let go as soon as it is used: a few arrays of the reads at a time.)
+    stamp = stamp[ok].view(np.int64)
+    cx = _ranks(place_x[ok])
+    cy = _ranks(place_y[ok])
     cxy = _ranks(cx * (int(cy.max()) + 1) + cy)
+    del cx, cy
+    ct = _ranks(stamp)
+    del stamp
     p = _ranks(cxy * (int(ct.max()) + 1) + ct)
+    del cxy, ct
     n_points = int(p.max()) + 1
-    pairs = np.unique(v * n_points + p)  # the trails: distinct (vehicle, point), by vehicle then point
+    v = _ranks(vehicle[ok])
+    del ok, vehicle
+    n_vehicles = int(v.max()) + 1
+    v *= n_points
+    v += p
+    del p
+    pairs = np.unique(v)  # the trails: distinct (vehicle, point), by vehicle then point
+    del v
     tv, tp = pairs // n_points, pairs % n_points
+    del pairs
     holders = np.bincount(tp, minlength=n_points)
     trail_size = np.bincount(tv, minlength=n_vehicles)
     by_point = np.argsort(tp, kind="stable")
@@ -443,7 +457,8 @@ def reidentification_audit(
     first_holder = np.concatenate(([0], np.cumsum(holders)))
     rng = np.random.default_rng(seed)
     rows = []
-    for k in known:
+    for step, k in enumerate(known):
+        progress(step / len(known))
         if cancelled():
             raise Cancelled()
         eligible = trail_size[tv] >= k
@@ -452,24 +467,31 @@ def reidentification_audit(
             rows.append(AuditRow(k, 0, 0))
             continue
         sv, sp = tv[eligible], tp[eligible]
+        del eligible
         order = np.argsort(sv + rng.random(len(sv)))  # by vehicle, each vehicle's points in a random order
-        sv, sp = sv[order], sp[order]
+        sv = sv[order]
+        sp = sp[order]
+        del order
         starts = np.flatnonzero(np.concatenate(([True], sv[1:] != sv[:-1])))
         rank = np.arange(len(sv)) - np.repeat(starts, np.diff(np.concatenate((starts, [len(sv)]))))
+        del starts
         pick = rank < k
+        del rank
         pv, pp = sv[pick].reshape(-1, k), sp[pick].reshape(-1, k)  # k drawn points per eligible vehicle
+        del sv, sp, pick
         rarest = holders[pp].min(axis=1)
         unique = int((rarest == 1).sum())
         if k > 1:
             rest = rarest > 1
             unique += _unique_by_join(pv[rest, 0], pp[rest], holders, holder_of, first_holder, n_vehicles, cancelled)
         rows.append(AuditRow(k, n_eligible, unique))
+    progress(1.0)
     return rows
 
 
 def _ranks(values: np.ndarray) -> np.ndarray:
     """Each value's rank among the distinct values (0, 1, ...), as int64."""
-    return np.unique(values, return_inverse=True)[1].astype(np.int64).reshape(-1)
+    return np.unique(values, return_inverse=True)[1].astype(np.int64, copy=False).reshape(-1)
 
 
 def _unique_by_join(

@@ -40,10 +40,10 @@ from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence
 
 import numpy as np
 
-from alpr_qgis.core.errors import AlprInputError, Cancelled
+from alpr_qgis.core.errors import QT_TRANSLATE_NOOP, AlprInputError, Cancelled
 from alpr_qgis.core.geodesy import NULL_ISLAND_TOLERANCE_DEG
 from alpr_qgis.core.lazy import lazy_module
-from alpr_qgis.core.plates import normalised_codes
+from alpr_qgis.core.plates import Codebook, PlateCodes, normalised_codes
 
 pd = lazy_module("pandas")
 
@@ -272,6 +272,12 @@ def default_lexicon() -> SignLexicon:
     return SignLexicon.build(SIGN_WORDS)
 
 
+def rules_lexicon(rules: CleanRules) -> SignLexicon:
+    """The sign words' lexicon with the rules' extra words (build it once for many chunks)."""
+    lexicon = default_lexicon()
+    return lexicon.extended(rules.extra_sign_words) if rules.extra_sign_words else lexicon
+
+
 @dataclass
 class CleanRules:
     """The cleaner's settings (see SPEC, alpr:cleanreads)."""
@@ -307,8 +313,11 @@ def compile_government(pattern: str) -> re.Pattern[str]:
         return re.compile(pattern)
     except re.error as err:
         raise AlprInputError(
-            'GOVERNMENT_PATTERN "{}" is not a valid regular expression ({}).'.format(pattern, err),
-            hint="The default, \\d{7}, matches plates of seven digits.",
+            QT_TRANSLATE_NOOP(
+                "alpr_core", 'GOVERNMENT_PATTERN "{pattern}" is not a valid regular expression ({error}).'
+            ),
+            args={"pattern": pattern, "error": err},
+            hint=QT_TRANSLATE_NOOP("alpr_core", "The default, \\d{{7}}, matches plates of seven digits."),
         ) from None
 
 
@@ -356,6 +365,8 @@ def classify_reads(
     *,
     devices: Optional[pd.Series] = None,
     times: Optional[pd.Series] = None,
+    duplicates: Optional[np.ndarray] = None,
+    lexicon: Optional[SignLexicon] = None,
     progress: Callable[[float], None] = lambda f: None,
     cancelled: Callable[[], bool] = lambda: False,
 ) -> Classification:
@@ -364,12 +375,13 @@ def classify_reads(
     ``x``/``y`` are the coordinates in the layer's CRS (NaN = no geometry);
     ``lon``/``lat`` the same points in degrees (NaN where they cannot be
     expressed in degrees: such a point has an invalid location).
-    ``devices`` and ``times`` are needed for duplicate flagging only.
+    ``devices`` and ``times`` are needed for duplicate flagging only; or
+    ``duplicates``, the flags a ``DuplicateFinder`` gave these rows (rows of
+    a chunk: the flags come from the whole layer).  ``lexicon``: from
+    ``rules_lexicon(rules)``, made once for every chunk.
     """
     n = len(plates)
-    lexicon = default_lexicon()
-    if rules.extra_sign_words:
-        lexicon = lexicon.extended(rules.extra_sign_words)
+    lexicon = lexicon or rules_lexicon(rules)
     codes, unique = distinct_plates(plates)
     if cancelled():
         raise Cancelled()
@@ -408,7 +420,9 @@ def classify_reads(
     is_government = per_plate["is_government"].to_numpy(dtype=bool)[codes]
 
     is_duplicate = np.zeros(n, dtype=bool)
-    if rules.dedup_seconds > 0 and devices is not None and times is not None and n:
+    if duplicates is not None:
+        is_duplicate = np.asarray(duplicates, dtype=bool) & ~any_fail
+    elif rules.dedup_seconds > 0 and devices is not None and times is not None and n:
         has_plate = ~per_plate["empty_plate"].to_numpy(dtype=bool)[codes]
         is_duplicate = _flag_duplicates(codes, has_plate, devices, times, rules.dedup_seconds) & ~any_fail
     counts = dict(zip(REASONS, np.bincount(first[any_fail], minlength=len(REASONS)).tolist()))
@@ -432,23 +446,85 @@ def _flag_duplicates(
     plate_codes: np.ndarray, has_plate: np.ndarray, devices: pd.Series, times: pd.Series, seconds: float
 ) -> np.ndarray:
     """``flag_duplicates`` on plates given as integer codes; sorts integers, not text."""
-    raw_codes, raw_unique = pd.factorize(pd.Series(devices, dtype=object), sort=False)
-    device_names = pd.Series(raw_unique, dtype=object).astype(str).tolist() + ["\x00"]  # missing: one of its own
-    merged, _ = pd.factorize(pd.Series(device_names, dtype=object), sort=False)
-    device_codes = merged[raw_codes]
+    return _flags(plate_codes, has_plate, _device_codes(devices, Codebook()), _stamps_ns(times), seconds)
+
+
+def _device_codes(devices: pd.Series, book: Codebook) -> np.ndarray:
+    """Codes of the devices as text; a missing device is one device of its own."""
+    raw_codes, raw_unique = pd.factorize(pd.Series(devices, dtype=object).reset_index(drop=True), sort=False)
+    names = pd.Series(raw_unique, dtype=object).astype(str).tolist() + ["\x00"]
+    return book.encode(np.where(raw_codes < 0, len(names) - 1, raw_codes), names)
+
+
+def _stamps_ns(times: pd.Series) -> np.ndarray:
+    """Times as int64 nanoseconds (UTC for times with a zone); NaT as ``_NAT``."""
     stamps = pd.to_datetime(pd.Series(times).reset_index(drop=True))
     if getattr(stamps.dt, "tz", None) is not None:
         stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
-    valid = has_plate & stamps.notna().to_numpy()
-    rows = np.flatnonzero(valid)
-    ns = stamps.to_numpy(dtype="datetime64[ns]").view(np.int64)[rows]
-    order = rows[np.lexsort((ns, device_codes[rows], plate_codes[rows]))]
-    sorted_ns = stamps.to_numpy(dtype="datetime64[ns]").view(np.int64)[order]
-    same = (plate_codes[order][1:] == plate_codes[order][:-1]) & (device_codes[order][1:] == device_codes[order][:-1])
+    return stamps.to_numpy(dtype="datetime64[ns]").view(np.int64)
+
+
+_NAT = np.iinfo(np.int64).min
+
+
+def _flags(
+    plate_codes: np.ndarray, has_plate: np.ndarray, device_codes: np.ndarray, ns: np.ndarray, seconds: float
+) -> np.ndarray:
+    """The duplicate flags of reads given as plate codes, device codes and int64 nanoseconds."""
+    rows = np.flatnonzero(has_plate & (ns != _NAT))
+    order = rows[np.lexsort((ns[rows], device_codes[rows], plate_codes[rows]))]
+    del rows
+    sorted_ns = ns[order]
+    plates, devices = plate_codes[order], device_codes[order]
+    same = (plates[1:] == plates[:-1]) & (devices[1:] == devices[:-1])
+    del plates, devices
     gap = np.diff(sorted_ns) // 1_000_000 / 1000.0  # whole milliseconds, as seconds
     out = np.zeros(len(plate_codes), dtype=bool)
     out[order[1:]] = same & (gap <= seconds)
     return out
+
+
+class DuplicateFinder:
+    """Duplicate flagging (DEDUP_SECONDS) over reads given chunk after chunk, with the flags of the whole layer.
+
+    Keeps a plate code, a device code and a time per read (16 bytes), and
+    the distinct plates and devices: never a string per read.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._plates, self._devices = PlateCodes(), Codebook()
+        self._plate: List[np.ndarray] = []
+        self._device: List[np.ndarray] = []
+        self._ns: List[np.ndarray] = []
+
+    def add(self, plates: pd.Series, devices: pd.Series, times: pd.Series) -> None:
+        self._plate.append(self._plates.add(plates))
+        self._device.append(_device_codes(devices, self._devices))
+        self._ns.append(_stamps_ns(times))
+
+    def flags(self) -> np.ndarray:
+        """True for each read (of every chunk, in order) re-read within ``seconds`` (before the rules)."""
+        if not self._plate:
+            return np.zeros(0, dtype=bool)
+        plate = np.concatenate(self._plate)
+        device = np.concatenate(self._device)
+        ns = np.concatenate(self._ns)
+        self._plate, self._device, self._ns = [], [], []
+        return _flags(plate, plate >= 0, device, ns, self.seconds)
+
+
+def split_reads(table: pd.DataFrame, result: Classification) -> Tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
+    """``(clean rows with is_government and is_duplicate, rejected rows with reason, reasons, detail, clean mask)``."""
+    clean = result.clean
+    out = table[clean].reset_index(drop=True)
+    out["is_government"] = result.is_government[clean]
+    out["is_duplicate"] = result.is_duplicate[clean]
+    rejected = table[~clean].reset_index(drop=True)
+    rejected["reason"] = result.reason[~clean]
+    rejected["reasons"] = result.reasons[~clean]
+    rejected["detail"] = result.detail[~clean]
+    return out, rejected, clean
 
 
 def sign_word_set(extra: str) -> FrozenSet[str]:

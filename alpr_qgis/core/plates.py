@@ -6,7 +6,7 @@ and dots removed (``"6trm-913"`` and ``"6TRM 913"`` are both ``"6TRM913"``).
 
 from __future__ import annotations
 
-from typing import Tuple
+from typing import Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -79,36 +79,147 @@ def _all_hashed(values: pd.Series) -> bool:
     return bool(values.str.fullmatch(r"[A-Za-z0-9+/_\-]+={0,2}").all())
 
 
-def plate_column(table: pd.DataFrame, field: str, source: str = "the input layer") -> pd.Series:
+def plate_column(
+    table: pd.DataFrame, field: str, source: str = "the input layer", first_row: Optional[int] = None
+) -> pd.Series:
     """The plate column ``field`` of ``table``, checked: present and holding text.
 
     Raises ``AlprInputError`` naming the fields present; never quotes plates.
+    ``first_row``: ``table`` is a chunk whose first row is that row of the
+    layer (0-based); a value that is not text is then named by its row.
     """
-    from alpr_qgis.core.errors import AlprInputError
+    from alpr_qgis.core.errors import QT_TRANSLATE_NOOP, AlprInputError
 
     names = [c for c in table.columns if c.lower() == field.lower()]
     if not names:
         raise AlprInputError(
-            'has no plate field "{}".'.format(field),
+            QT_TRANSLATE_NOOP("alpr_core", 'has no plate field "{field}".'),
+            args={"field": field, "fields": ", ".join('"{}"'.format(c) for c in table.columns if c != "fid") or "none"},
             path=source,
-            hint="Fields present: {}. Set PLATE_FIELD to the field holding the plates.".format(
-                ", ".join('"{}"'.format(c) for c in table.columns if c != "fid") or "none"
+            hint=QT_TRANSLATE_NOOP(
+                "alpr_core", "Fields present: {fields}. Set PLATE_FIELD to the field holding the plates."
             ),
         )
     column = table[names[0]]
     if len(column) and not (pd.api.types.is_object_dtype(column.dtype) or pd.api.types.is_string_dtype(column.dtype)):
         raise AlprInputError(
-            "holds numbers ({}), not text: plates would lose leading zeros and letters.".format(column.dtype),
+            QT_TRANSLATE_NOOP("alpr_core", "holds numbers ({kind}), not text: plates would lose leading zeros and letters."),
+            args={"kind": column.dtype},
             path=source,
             field=names[0],
-            hint="Load the export with alpr:loadreads (it keeps plates as text), or choose the text field of plates.",
-        )
+            hint=QT_TRANSLATE_NOOP("alpr_core", "Load the export with alpr:loadreads (it keeps plates as text), or "
+                                   "choose the text field of plates."),
+        )  # fmt: skip
     present = column.dropna()
-    if len(present) and not present.map(lambda v: isinstance(v, str)).all():
+    text = present.map(lambda v: isinstance(v, str)) if len(present) else present
+    if len(present) and not text.all():
+        row = None  # (1-based, as QGIS counts features)
+        if first_row is not None:
+            row = first_row + int(column.index.get_loc(text.index[~text.to_numpy()][0])) + 1
         raise AlprInputError(
-            "holds values that are not text.",
+            QT_TRANSLATE_NOOP("alpr_core", "holds values that are not text."),
             path=source,
+            row=row,
             field=names[0],
-            hint="Choose the text field of plates as PLATE_FIELD.",
+            hint=QT_TRANSLATE_NOOP("alpr_core", "Choose the text field of plates as PLATE_FIELD."),
         )
     return column
+
+
+def plate_field_name(columns: Sequence[str], field: str, source: str = "the input layer") -> str:
+    """The layer's own name of the plate field ``field`` (any case), or the error naming the fields present."""
+    found = next((c for c in columns if c.lower() == field.lower()), None)
+    if found is None:
+        plate_column(pd.DataFrame(columns=list(columns)), field, source)  # raises, naming the fields
+    return found
+
+
+# ------------------------------------------------------------------ across chunks
+
+
+class Codebook:
+    """Integer codes for values met chunk after chunk: the same value gets the same code in every chunk.
+
+    Codes count from 0 in the order values are first met, so a layer read in
+    chunks gets the codes ``pd.factorize`` (``sort=False``) gives it whole.
+    Only the distinct values are kept (``values``), never one object per row.
+    """
+
+    def __init__(self) -> None:
+        self._index: dict = {}
+        self.values: list = []
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def codes_of(self, uniques: Sequence[object]) -> np.ndarray:
+        """The codes of ``uniques`` (distinct values of one chunk), new values numbered on."""
+        index, values = self._index, self.values
+        out = np.empty(len(uniques) + 1, dtype=np.int64)
+        for i, value in enumerate(uniques):
+            code = index.get(value)
+            if code is None:
+                code = index[value] = len(values)
+                values.append(value)
+            out[i] = code
+        out[-1] = -1  # (local code -1, a null, stays -1)
+        return out
+
+    def encode(self, local_codes: np.ndarray, uniques: Sequence[object]) -> np.ndarray:
+        """Global codes (int32) for a chunk given as ``pd.factorize``'s ``(codes, uniques)``; -1 stays -1."""
+        return self.codes_of(uniques)[local_codes].astype(np.int32)
+
+
+class PlateCodes(Codebook):
+    """``normalised_codes`` across chunks: every row's code among the distinct normalised plates (-1: none)."""
+
+    def add(self, plates: pd.Series) -> np.ndarray:
+        codes, normal = normalised_codes(plates)
+        return self.encode(codes, normal)
+
+
+class HashedCheck:
+    """``plates_look_hashed`` over plates given chunk after chunk, with the same answer as on the whole column.
+
+    ``decided`` is True once the answer is known before the last chunk (the
+    first 1,000 plates are not all hashed: the usual case).
+    """
+
+    _HEAD_ROWS, _HEAD = 2000, 1000
+
+    def __init__(self) -> None:
+        self._head: list = []
+        self._rows = 0
+        self.decided = False
+        self._lengths: set = set()
+        self._hex = self._b64 = True
+        self._any = False
+
+    def add(self, plates: pd.Series) -> None:
+        if self.decided:
+            return
+        if self._rows < self._HEAD_ROWS:
+            head = plates.iloc[: self._HEAD_ROWS - self._rows].dropna().astype(str)
+            self._head.extend(head.tolist())
+            head_text = pd.Series(self._head[: self._HEAD], dtype=object)
+            complete = self._rows + len(plates) >= self._HEAD_ROWS and len(head_text) == self._HEAD
+            if complete and not _all_hashed(head_text):
+                self.decided, self.result = True, False
+                return
+        self._rows += len(plates)
+        values = plates.dropna().astype(str).str.strip()
+        values = values[values != ""]
+        if values.empty:
+            return
+        self._any = True
+        self._lengths.update(values.str.len().unique().tolist())
+        self._hex = self._hex and bool(values.str.fullmatch(r"[0-9A-Fa-f]+").all())
+        self._b64 = self._b64 and bool(values.str.fullmatch(r"[A-Za-z0-9+/_\-]+={0,2}").all())
+
+    def answer(self) -> bool:
+        """The answer, once every chunk was added (or ``decided``)."""
+        if self.decided:
+            return self.result
+        if not self._any or len(self._lengths) != 1 or next(iter(self._lengths)) < 16:
+            return False
+        return self._hex or self._b64

@@ -129,7 +129,7 @@ def test_help_explains_the_sign_rule():
 
 def test_government_flag_kept_by_default():
     res = run_clean(memory_reads([("1234567", -122.2, 37.8), ("7ABC123", -122.2, 37.8)]))
-    assert res["CLEAN_COUNT"] == 2 and res["GOVERNMENT_READS"] == 1
+    assert res["CLEAN_COUNT"] == 2 and res["GOVERNMENT_READ_COUNT"] == 1
     flags = {f["plate"]: f["is_government"] for f in res["OUTPUT"].getFeatures()}
     assert flags == {"1234567": True, "7ABC123": False}
 
@@ -194,7 +194,7 @@ def test_sample_misreads_are_all_caught(sample_loaded, tmp_path):
     renderer = rejected.renderer()
     assert renderer.type() == "categorizedSymbol" and renderer.classAttribute() == "reason"
     assert {c.value() for c in renderer.categories()} >= {"sign_word", "overlength", "null_island"}
-    assert res["GOVERNMENT_READS"] == 216 + 139 + 131 + 82 + 64 + 8  # (+ 8 by the fixed cameras)
+    assert res["GOVERNMENT_READ_COUNT"] == 216 + 139 + 131 + 82 + 64 + 8  # (+ 8 by the fixed cameras)
     assert res["DUPLICATE_COUNT"] == 1470  # a parked car re-reading its neighbours within a minute
     clean = QgsVectorLayer(res["OUTPUT"])
     assert clean.featureCount() == res["CLEAN_COUNT"]
