@@ -10,7 +10,14 @@ from pathlib import Path
 
 import pytest
 from qgis import processing
-from qgis.core import NULL, QgsApplication, QgsAuthMethodConfig, QgsProcessingException, QgsVectorLayer
+from qgis.core import (
+    NULL,
+    QgsApplication,
+    QgsAuthMethodConfig,
+    QgsProcessingException,
+    QgsProcessingFeedback,
+    QgsVectorLayer,
+)
 
 from tests.helpers import export_csv
 
@@ -273,3 +280,84 @@ def test_sample_release_audit(sample_loaded):
     assert exact["READ_COUNT"] == coarse["READ_COUNT"] == 62_511
     assert exact["UNIQUE_SHARE_2"] > 0.95
     assert coarse["UNIQUE_SHARE_2"] < exact["UNIQUE_SHARE_2"]
+
+
+def table_rows(path):
+    """(column names, rows) of a GeoPackage's data table in feature-id order, without the fid."""
+    conn = sqlite3.connect(str(path))
+    try:
+        table = conn.execute(
+            "SELECT table_name FROM gpkg_contents WHERE lower(table_name) != 'layer_styles' ORDER BY rowid"
+        ).fetchone()[0]
+        cursor = conn.execute('SELECT * FROM "{}" ORDER BY fid'.format(table))
+        return [d[0] for d in cursor.description][1:], [r[1:] for r in cursor.fetchall()]
+    finally:
+        conn.close()
+
+
+def release_rows(path):
+    """(rows of the release as a sorted list, the (time, plate_id) keys in written order)."""
+    names, rows = table_rows(path)
+    keys = [(r[names.index("read_time")], r[names.index("plate_id")]) for r in rows]
+    return sorted(rows, key=repr), keys
+
+
+@pytest.mark.parametrize("chunk_rows", [5, 4099])
+def test_chunks_give_the_whole_layers_release(hostile, sample_loaded, tmp_path, monkeypatch, chunk_rows):
+    """Read and written a few rows at a time, the release holds the same rows, in the release's order, and the
+    same audit (the hostile reads in chunks of 5: scrubbing across chunks; the sample in 16 chunks)."""
+    import alpr_qgis.algorithms.anonymize_plates as module
+
+    layer = hostile if chunk_rows == 5 else sample_loaded["OUTPUT"]
+    params = dict(KEY=KEY, TIME_PRECISION="hour", LOCATION_PRECISION_M=200)
+    if chunk_rows == 5:
+        params["KEEP_FIELDS"] = ["Notes", "GovId", "Location", "Speed"]
+        params["EXTRA_PLATE_FIELDS"] = ["ImageFile"]
+
+    def run(name):
+        out, audit = tmp_path / (name + ".gpkg"), tmp_path / (name + "_audit.gpkg")
+        res = run_anon(layer, OUTPUT=str(out), AUDIT=str(audit), **params)
+        return res, release_rows(out), table_rows(audit)
+
+    whole, (whole_rows, whole_keys), whole_audit = run("whole")
+    monkeypatch.setattr(module, "CHUNK_ROWS", chunk_rows)
+    chunked, (rows, keys), audit = run("chunked")
+    numbers = ("READ_COUNT", "PLATE_COUNT", "CLEARED_COUNT", "DROPPED_FIELD_COUNT", "UNIQUE_SHARE_1", "UNIQUE_SHARE_2")
+    assert [whole[k] for k in numbers] == [chunked[k] for k in numbers]
+    assert rows == whole_rows and audit == whole_audit
+    assert keys == sorted(keys) and len(keys) == whole["READ_COUNT"]
+    if chunk_rows == 5:
+        assert chunked["CLEARED_COUNT"] == 24 + 8 + 48
+
+
+class ProgressFeedback(QgsProcessingFeedback):
+    """Keeps every progress value; cancels once progress reaches ``cancel_at`` (never by default)."""
+
+    def __init__(self, cancel_at=None):
+        super().__init__()
+        self.values = []
+        self.cancel_at = cancel_at
+
+    def setProgress(self, progress):  # noqa: N802
+        self.values.append(progress)
+        super().setProgress(progress)
+        if self.cancel_at is not None and progress >= self.cancel_at:
+            self.cancel()
+
+
+def test_progress_moves_steadily_and_cancel_stops(sample_loaded, tmp_path, monkeypatch):
+    import alpr_qgis.algorithms.anonymize_plates as module
+
+    monkeypatch.setattr(module, "CHUNK_ROWS", 5000)
+    feedback = ProgressFeedback()
+    res = run_anon(sample_loaded["OUTPUT"], feedback, KEY=KEY, OUTPUT=str(tmp_path / "a.gpkg"), AUDIT=None)
+    assert res["READ_COUNT"] == 62_511 and res["AUDIT"] is None and res["UNIQUE_SHARE_2"] > 0.95
+    values = feedback.values
+    assert values == sorted(values) and values[-1] >= 99  # never backwards, to the end
+    assert len({round(v) for v in values}) >= 25  # many steps (reading, auditing, writing), not one jump
+    assert max(b - a for a, b in zip(values, values[1:])) <= 15
+    for cancel_at in (10, 60, 80):  # while reading, auditing, writing
+        out = tmp_path / "cancelled_{}.gpkg".format(cancel_at)
+        stopped = run_anon(sample_loaded["OUTPUT"], ProgressFeedback(cancel_at), KEY=KEY, OUTPUT=str(out))
+        assert stopped == {} and not out.exists()
+        assert not [p for p in tmp_path.iterdir() if p.name.startswith(".alpr")]  # nothing half-written left

@@ -198,3 +198,55 @@ def test_sample_misreads_are_all_caught(sample_loaded, tmp_path):
     assert res["DUPLICATE_COUNT"] == 1470  # a parked car re-reading its neighbours within a minute
     clean = QgsVectorLayer(res["OUTPUT"])
     assert clean.featureCount() == res["CLEAN_COUNT"]
+
+
+def gpkg_rows(path):
+    """Every row of a GeoPackage's data table, in feature-id order (geometry as its bytes)."""
+    import sqlite3
+
+    conn = sqlite3.connect(str(path))
+    try:
+        table = conn.execute(
+            "SELECT table_name FROM gpkg_contents WHERE lower(table_name) != 'layer_styles' ORDER BY rowid"
+        ).fetchone()[0]
+        return conn.execute('SELECT * FROM "{}" ORDER BY fid'.format(table)).fetchall()
+    finally:
+        conn.close()
+
+
+def test_chunks_give_the_whole_layers_result(sample_loaded, tmp_path, monkeypatch):
+    """Read 4,099 reads at a time, the sample (16 chunks) gives the same rows, in the same order, and counts."""
+    import alpr_qgis.algorithms.clean_reads as module
+
+    def run(name):
+        return processing.run(
+            "alpr:cleanreads",
+            {
+                "INPUT": sample_loaded["OUTPUT"],
+                "OUTPUT": str(tmp_path / (name + "_clean.gpkg")),
+                "REJECTED": str(tmp_path / (name + "_rejected.gpkg")),
+                "DEDUP_SECONDS": 60,
+                "EXTRA_SIGN_WORDS": "PIZZA",
+            },
+        )
+
+    whole = run("whole")
+    monkeypatch.setattr(module, "CHUNK_ROWS", 4099)
+    chunked = run("chunked")
+    assert {k: v for k, v in whole.items() if k not in ("OUTPUT", "REJECTED")} == {
+        k: v for k, v in chunked.items() if k not in ("OUTPUT", "REJECTED")
+    }
+    assert chunked["DUPLICATE_COUNT"] == 1470  # duplicates across chunk borders found too
+    for output in ("clean", "rejected"):
+        a = gpkg_rows(tmp_path / "whole_{}.gpkg".format(output))
+        b = gpkg_rows(tmp_path / "chunked_{}.gpkg".format(output))
+        assert len(a) == len(b) and a == b, output
+
+
+def test_rejected_may_be_left_unset(feedback):
+    layer = memory_reads([("A1", -122.2, 37.8), ("CAUT10N", -122.2, 37.8), ("B2", 0, 0)])
+    res = processing.run("alpr:cleanreads", {"INPUT": layer, "OUTPUT": "TEMPORARY_OUTPUT"}, feedback=feedback)
+    assert res["REJECTED"] is None
+    assert res["CLEAN_COUNT"] == 1 and res["REJECTED_COUNT"] == 2
+    assert res["SIGN_WORD_COUNT"] == 1 and res["NULL_ISLAND_COUNT"] == 1
+    assert res["OUTPUT"].featureCount() == 1
