@@ -87,6 +87,8 @@ class CountModelAlgorithm(AlprAlgorithm):
         "p-values are again too small.</p>"
         "<p>Caveats: associations, not causes; unit-level results say nothing about individuals "
         "(ecological fallacy); reads come from a few cars, so a unit's count follows their routes.</p>"
+        "<p><b>Time and memory</b> grow with the units (tracts, zones), not with the reads: a few "
+        "thousand units fit in a second or two; Moran's I compares each unit with its neighbours only.</p>"
         "<p>Example: <code>qgis_process.bin run alpr:countmodel -- INPUT=crime.gpkg "
         "COUNT_FIELD=read_count EXPOSURE_FIELD=population PREDICTORS=per_capita_income "
         "PREDICTORS=crime_count SHARE_PREDICTORS=pop_black FAMILY=negative_binomial OUTPUT_MODEL=model.gpkg OUTPUT=units.gpkg</code></p>",

@@ -3,12 +3,15 @@
 :func:`load_to_sink` runs ``core.reads.stream_reads`` and hands each part to a
 ``FrameStream`` on the output (a worker may have stored the part already);
 a file whose later part does not fit the first is loaded whole
-(``load_reads``) instead.  :func:`to_lonlat` gives the core the coordinate
+(``load_reads``) instead.  :func:`estimated_rows` guesses a file's records
+from its size, for the estimate logged before a big load.  :func:`to_lonlat` gives the core the coordinate
 transform it needs to look the time zone up from projected coordinates.
 """
 
 from __future__ import annotations
 
+import gzip
+import os
 from typing import Callable, Dict, Optional, Tuple
 
 from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsCsException, QgsPointXY
@@ -68,6 +71,31 @@ def load_to_sink(
         reads.forget()
         raise
     return table, dest, n_reads
+
+
+def estimated_rows(path: str, sample: int = 1 << 20) -> int:
+    """Roughly how many records the delimited file ``path`` holds (0 when it cannot be read).
+
+    Counts the line ends in its first ``sample`` bytes (decompressed for a
+    ``.gz``: the whole size comes from the gzip trailer) and scales by the size.
+    """
+    try:
+        size = os.path.getsize(path)
+        if path.lower().endswith(".gz"):
+            with open(path, "rb") as raw:
+                raw.seek(-4, os.SEEK_END)
+                size = max(int.from_bytes(raw.read(4), "little"), size)  # (the trailer holds the size mod 4 GiB)
+            with gzip.open(path, "rb") as handle:
+                head = handle.read(sample)
+        else:
+            with open(path, "rb") as handle:
+                head = handle.read(sample)
+    except (OSError, EOFError, ValueError):
+        return 0
+    lines = head.count(b"\n")
+    if not head or not lines:
+        return 0
+    return max(0, int(lines * size / len(head)) - 1)
 
 
 def take_part(reads, part, cancelled, last: bool) -> bool:
