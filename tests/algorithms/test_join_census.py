@@ -59,7 +59,7 @@ def test_counts_rates_and_disparity_by_hand(census_layer, feedback):
         0,
     )
     out = res["OUTPUT"]
-    assert [f.name() for f in out.fields()] == [name for name, _ in FIELDS] + RATE_FIELDS
+    assert [f.name() for f in out.fields() if f.name() != "fid"] == [name for name, _ in FIELDS] + RATE_FIELDS
     units = by_geoid(out)
     one, two, port = units["06001000100"], units["06001000200"], units["06001000300"]
     assert [one["read_count"], two["read_count"], port["read_count"]] == [11, 5, 3]  # the border read: first unit
@@ -171,7 +171,7 @@ def test_income_as_a_value_and_race_as_counts(feedback):
         {"INPUT": reads, "CENSUS": census, "ATTRIBUTES": ["income"], "COUNT_ATTRIBUTES": ["white", "black"]}, feedback
     )
     stats = res["OUTPUT_STATS"]
-    assert [f.name() for f in stats.fields()][:3] == ["attribute", "kind", "rate_basis"]
+    assert [f.name() for f in stats.fields() if f.name() != "fid"][:3] == ["attribute", "kind", "rate_basis"]
     rows = {(f["attribute"], f["rate_basis"]): f for f in stats.getFeatures()}
     assert [(a, b, rows[a, b]["kind"]) for a, b in rows] == [
         ("income", "per_1000", "value"),

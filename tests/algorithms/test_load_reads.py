@@ -84,7 +84,7 @@ def test_load_to_memory_layers(tmp_path):
 def test_geopackage_and_memory_outputs_agree(tmp_path):
     src = export_csv(tmp_path)
     gpkg = run_load({"INPUT": src, "OUTPUT": str(tmp_path / "a.gpkg"), "REJECTED": "TEMPORARY_OUTPUT"})
-    mem = run_load({"INPUT": src, "OUTPUT": "TEMPORARY_OUTPUT", "REJECTED": "TEMPORARY_OUTPUT"})
+    mem = run_load({"INPUT": src, "OUTPUT": "memory:reads", "REJECTED": "TEMPORARY_OUTPUT"})  # (a named one)
     a = [(f.attributes()[1:], f.geometry().asWkt()) for f in features(QgsVectorLayer(gpkg["OUTPUT"]))]
     b = [(f.attributes(), f.geometry().asWkt()) for f in features(mem["OUTPUT"])]
     assert a == b
@@ -297,8 +297,8 @@ def test_a_column_changing_type_late_falls_back_to_the_whole_file(tmp_path, monk
 
 
 def test_cancel_while_reading_parts_stores_no_read(tmp_path, monkeypatch, feedback):
-    from alpr_qgis.qgis_io import reads_loading as load_reads_module
     from alpr_qgis.core.reads import streaming
+    from alpr_qgis.qgis_io import reads_loading as load_reads_module
     from tests.helpers import export_rows
 
     monkeypatch.setattr(streaming, "STREAM_PART_BYTES", 700)
@@ -326,7 +326,7 @@ def test_a_big_file_read_in_parts_into_a_memory_layer(tmp_path, monkeypatch):
     from tests.helpers import export_rows
 
     src = export_csv(tmp_path, rows=export_rows(300))
-    whole = run_load({"INPUT": src, "OUTPUT": "TEMPORARY_OUTPUT", "REJECTED": "TEMPORARY_OUTPUT"})
+    whole = run_load({"INPUT": src, "OUTPUT": "memory:reads", "REJECTED": "TEMPORARY_OUTPUT"})
     from alpr_qgis.qgis_io import vector
 
     monkeypatch.setattr(streaming, "STREAM_PART_BYTES", 700)
@@ -335,7 +335,7 @@ def test_a_big_file_read_in_parts_into_a_memory_layer(tmp_path, monkeypatch):
     monkeypatch.setattr(
         vector.FrameStream, "append", lambda self, t, *a, **k: frames.append(len(t)) or real(self, t, *a, **k)
     )
-    parts = run_load({"INPUT": src, "OUTPUT": "TEMPORARY_OUTPUT", "REJECTED": "TEMPORARY_OUTPUT"})
+    parts = run_load({"INPUT": src, "OUTPUT": "memory:reads", "REJECTED": "TEMPORARY_OUTPUT"})
     assert parts["READ_COUNT"] == whole["READ_COUNT"] > 250
     assert len(frames) >= 5 and sum(frames) == parts["READ_COUNT"]  # read in parts, written at the end
 
