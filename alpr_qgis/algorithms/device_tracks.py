@@ -33,7 +33,7 @@ from alpr_qgis.core.tracks import (
 )
 from alpr_qgis.qgis_io.crs import transform_xy, working_crs
 from alpr_qgis.qgis_io.plumbing import check_accounted, write_output
-from alpr_qgis.qgis_io.streamed_reads import read_track_reads
+from alpr_qgis.qgis_io.streamed_reads import read_track_reads, transform_in_slices
 
 pd = lazy_module("pandas")
 
@@ -320,7 +320,7 @@ class DeviceTracksAlgorithm(AlprAlgorithm):
                     metric.authid(), metric.description(), crs.authid()
                 )
             )
-        mx, my = transform_xy(reads.x, reads.y, crs, metric, transform_context)
+        mx, my = transform_in_slices(reads.x, reads.y, crs, metric, transform_context)
         if feedback.isCanceled():
             raise Cancelled()
         lost = int(np.count_nonzero(np.isfinite(reads.x) & ~np.isfinite(mx)))
@@ -343,7 +343,7 @@ class DeviceTracksAlgorithm(AlprAlgorithm):
             )
         period = pd.DataFrame(
             {
-                "device": kinds.read_device[kinds.fixed_read],
+                "device": kinds.devices_of(kinds.fixed_read),
                 "t": np.asarray(times)[kinds.fixed_read].view("datetime64[ns]"),
             }
         )

@@ -30,6 +30,7 @@ from alpr_qgis.core.metrics import (
     reason_metric,
 )
 from alpr_qgis.core.plates import normalised_codes, plates_look_hashed
+from alpr_qgis.core.summary_tallies import DeviceCodes, device_codes, series_device_codes, series_ns, time_tallies
 
 
 @dataclass
@@ -87,6 +88,8 @@ class SummaryInput:
     unreadable_reasons: Optional[pd.Series] = None  # the loader's REJECTED table's reason column, None = not given
     camera_kinds: Optional[pd.DataFrame] = None  # core.tracks.camera_kinds' table: device, kind, read_count
     plate_codes: Optional[PlateCodes] = None  # plate_codes(plates, states) when already known (streamed reads)
+    device_codes: Optional[Tuple[np.ndarray, List[object]]] = None  # (codes, distinct values) instead of devices
+    time_ns: Optional[np.ndarray] = None  # int64 nanoseconds (NaT's value: none) instead of times
 
 
 @dataclass
@@ -119,13 +122,6 @@ class Summary:
 
 def _share(part: float, whole: float) -> str:
     return "{:.1%}".format(part / whole) if whole else "n/a"
-
-
-def _blank(series: pd.Series) -> np.ndarray:
-    """True where the value is null or only white space (tested once per distinct value)."""
-    codes, uniques = pd.factorize(series.astype("object"), use_na_sentinel=True)
-    blank = pd.Series(uniques, dtype=object).astype(str).str.strip().eq("").to_numpy()
-    return np.append(blank, True)[codes]  # code -1 (null) picks the appended True
 
 
 @dataclass
@@ -276,11 +272,14 @@ def _top_plates(
     codes: Optional[PlateCodes],
     per_code: np.ndarray,
     gov: Optional[np.ndarray] = None,
-    times: Optional[pd.Series] = None,
-    devices: Optional[pd.Series] = None,
+    ns: Optional[np.ndarray] = None,
+    devices: Optional[DeviceCodes] = None,
     top: int = TOP_PLATES,
 ) -> pd.DataFrame:
-    """The most-read plates, by rank (never the plate): reads, days, devices, first and last read, government."""
+    """The most-read plates, by rank (never the plate): reads, days, devices, first and last read, government.
+
+    ``ns``: each read's time (int64 nanoseconds); ``devices``: each read's device (``summary_tallies``).
+    """
     columns = ["rank", "reads", "days", "devices", "first", "last", "government"]
     if codes is None or not len(per_code):
         return pd.DataFrame(columns=columns)
@@ -288,20 +287,21 @@ def _top_plates(
     order = order[per_code[order] > 0]
     pick = np.isin(codes.codes, order)
     frame = pd.DataFrame({"code": codes.codes[pick]})
-    frame["time"] = times[pick].to_numpy() if times is not None else pd.NaT
-    frame["device"] = devices[pick].to_numpy() if devices is not None else None
+    frame["time"] = np.asarray(ns)[pick].view("datetime64[ns]") if ns is not None else pd.NaT
+    frame["device"] = devices.raw[pick] if devices is not None else -1
     frame["gov"] = gov[pick] if gov is not None else False
     grouped = frame.groupby("code")
     rows = []
     for rank, code in enumerate(order, start=1):
         group = frame.iloc[grouped.indices[code]]
         stamps = pd.to_datetime(group["time"]).dropna()
+        seen = group["device"].to_numpy()
         rows.append(
             {
                 "rank": rank,
                 "reads": int(per_code[code]),
                 "days": int(stamps.dt.normalize().nunique()) if len(stamps) else None,
-                "devices": int(group["device"].dropna().nunique()) if devices is not None else None,
+                "devices": int(len(np.unique(seen[seen >= 0]))) if devices is not None else None,
                 "first": stamps.min() if len(stamps) else None,
                 "last": stamps.max() if len(stamps) else None,
                 "government": bool(group["gov"].any()) if gov is not None else None,
@@ -433,59 +433,44 @@ def summarise(data: SummaryInput, cancelled: Callable[[], bool] = lambda: False)
     _location_rows(data, n, add)
 
     # -- devices and time
-    device_table = pd.DataFrame(columns=["device", "reads", "days", "first", "last"])
-    device_days = pd.DataFrame()
-    times = as_times(data.times) if data.times is not None else None
     devices = None
-    if data.devices is not None:
-        devices = data.devices.astype("object").where(~_blank(data.devices), None)
-        per_device = devices.dropna().astype(str).value_counts()
-        add("devices", len(per_device), "{:,} reads have no device".format(int(devices.isna().sum())))
+    if data.device_codes is not None:
+        devices = device_codes(*data.device_codes)
+    elif data.devices is not None:
+        devices = series_device_codes(data.devices)
+    if devices is not None:
+        named = devices.codes[devices.codes >= 0]
+        per_device = np.bincount(named, minlength=len(devices.names)) if len(named) else np.zeros(0, np.int64)
+        busiest = int(per_device.max()) if len(per_device) else 0
+        add("devices", len(per_device), "{:,} reads have no device".format(len(devices.codes) - len(named)))
         add(
             "busiest_device_share",
-            per_device.iloc[0] / n if len(per_device) and n else None,
-            "{:,} reads by the busiest device".format(int(per_device.iloc[0])) if len(per_device) else "no device",
+            busiest / n if len(per_device) and n else None,
+            "{:,} reads by the busiest device".format(busiest) if len(per_device) else "no device",
         )
     else:
         add("devices", None, "no device field")
         add("busiest_device_share", None, "no device field")
     _camera_kinds(data.camera_kinds, add)
 
-    by_hour = np.zeros(24, dtype=np.int64)
-    weekday_hour = np.zeros((7, 24), dtype=np.int64)
-    time_range: Tuple[Optional[pd.Timestamp], Optional[pd.Timestamp]] = (None, None)
-    no_time = n
-    if times is not None:
-        ok = times.notna().to_numpy()
-        no_time = int((~ok).sum())
-        valid = times[ok]
-        if len(valid):
-            hours = valid.dt.hour.to_numpy()
-            days = valid.dt.weekday.to_numpy()
-            by_hour = np.bincount(hours, minlength=24).astype(np.int64)
-            weekday_hour = np.bincount(days * 24 + hours, minlength=7 * 24).reshape(7, 24).astype(np.int64)
-            time_range = (valid.min(), valid.max())
-            dates = valid.dt.normalize()
-            add(
-                "days_with_reads",
-                int(dates.nunique()),
-                "from {:%Y-%m-%d %H:%M} to {:%Y-%m-%d %H:%M}{}".format(
-                    time_range[0], time_range[1], "; {} reads without a time".format(no_time) if no_time else ""
-                ),
-            )
-            if devices is not None:
-                frame = pd.DataFrame({"device": devices[ok].fillna("(no device)").astype(str), "date": dates})
-                device_days = frame.groupby(["device", "date"]).size().unstack(fill_value=0).sort_index()
-                stats = (
-                    frame.assign(time=valid)
-                    .groupby("device")
-                    .agg(reads=("time", "size"), days=("date", "nunique"), first=("time", "min"), last=("time", "max"))
-                )
-                device_table = stats.reset_index().sort_values("reads", ascending=False, kind="stable")
-        else:
-            add("days_with_reads", None, "no readable time")
-    else:
+    ns = data.time_ns if data.time_ns is not None else None
+    if ns is None and data.times is not None:
+        ns = series_ns(as_times(data.times))
+    tallies = time_tallies(ns if ns is not None else np.zeros(0, np.int64), devices)
+    no_time = tallies.no_time if ns is not None else n
+    if ns is None:
         add("days_with_reads", None, "no time field")
+    elif tallies.days:
+        start, end = tallies.time_range
+        add(
+            "days_with_reads",
+            tallies.days,
+            "from {:%Y-%m-%d %H:%M} to {:%Y-%m-%d %H:%M}{}".format(
+                start, end, "; {} reads without a time".format(no_time) if no_time else ""
+            ),
+        )
+    else:
+        add("days_with_reads", None, "no readable time")
 
     table = pd.DataFrame(rows, columns=["metric", "value", "note"])
     table["value"] = table["value"].astype("float64")
@@ -501,15 +486,15 @@ def summarise(data: SummaryInput, cancelled: Callable[[], bool] = lambda: False)
         reads_per_plate = pd.Series(dtype="int64")
     if cancelled():
         raise Cancelled()
-    top = _top_plates(codes, per_code, gov_flag, times, devices) if codes is not None else _top_plates(None, per_code)
+    top = _top_plates(codes, per_code, gov_flag, ns, devices) if codes is not None else _top_plates(None, per_code)
     return Summary(
         table=table,
-        by_hour=by_hour,
-        weekday_hour=weekday_hour,
+        by_hour=tallies.by_hour,
+        weekday_hour=tallies.weekday_hour,
         reads_per_plate=reads_per_plate,
-        device_days=device_days,
-        devices=device_table.reset_index(drop=True),
-        time_range=time_range,
+        device_days=tallies.device_days,
+        devices=tallies.device_table.reset_index(drop=True),
+        time_range=tallies.time_range,
         reads_without_time=no_time,
         plates_hashed=hashed,
         top_plates=top,

@@ -152,7 +152,9 @@ def split_tracks(
 
 def _sorted_devices(codes: np.ndarray, values: Sequence[object]) -> Tuple[np.ndarray, np.ndarray]:
     """Device codes renumbered by device value (as ``pd.factorize(..., sort=True)``) and their names as text."""
-    used, local = np.unique(codes, return_inverse=True)
+    seen = np.bincount(codes) > 0 if len(codes) else np.zeros(0, dtype=bool)
+    used = np.flatnonzero(seen)
+    local = (np.cumsum(seen) - 1)[codes]  # (codes of distinct devices, not sorted: bincount, no sort)
     chosen = np.empty(len(used), dtype=object)
     chosen[:] = [values[c] for c in used]
     try:
@@ -340,17 +342,27 @@ class CameraKinds:
     (the median position of its located reads, in the coordinates given) and
     ``spread_m`` (the distance from there within which ``FIXED_SHARE`` of its
     located reads lie).  ``fixed_read`` flags, per read, the reads of fixed
-    cameras; ``read_device`` gives each read's device as named in ``table``
-    (None without one).
+    cameras; ``device_code`` gives each read's row in ``table`` (-1 without a
+    device) and ``devices_of(mask)`` the device names of the reads ``mask``
+    selects (None without one).
     """
 
     table: pd.DataFrame
     fixed_read: np.ndarray
-    read_device: np.ndarray
+    device_code: np.ndarray
 
     @property
     def fixed(self) -> pd.DataFrame:
         return self.table[self.table["kind"] == FIXED]
+
+    def devices_of(self, mask: np.ndarray) -> np.ndarray:
+        names = np.asarray(list(self.table["device"]) + [None], dtype=object)
+        return names[self.device_code[mask]]
+
+    @property
+    def read_device(self) -> np.ndarray:
+        """Each read's device as named in ``table`` (None without one)."""
+        return self.devices_of(slice(None))
 
 
 def camera_kinds(devices: pd.Series, x: np.ndarray, y: np.ndarray, radius_m: float = FIXED_RADIUS_M) -> CameraKinds:
@@ -373,8 +385,7 @@ def camera_kinds_coded(
     text = pd.Series(np.asarray(list(raw) + [None], dtype=object)[:-1], dtype=object).astype(str)
     text = text.where(text.str.strip() != "", None)
     codes, names = pd.factorize(text, sort=False)
-    codes = np.append(codes, -1).astype(np.int64)[np.asarray(raw_codes)]  # (null devices: -1)
-    read_device = np.append(np.asarray(names, dtype=object), None)[codes]
+    codes = np.append(codes, -1).astype(np.int32)[np.asarray(raw_codes)]  # (null devices: -1)
     n_dev = len(names)
     read_count = np.bincount(codes[codes >= 0], minlength=n_dev)
     located = (codes >= 0) & np.isfinite(x) & np.isfinite(y)
@@ -405,4 +416,4 @@ def camera_kinds_coded(
             "spread_m": spread,
         }
     )
-    return CameraKinds(table, np.append(is_fixed, False)[codes], read_device)  # (no device: not fixed)
+    return CameraKinds(table, np.append(is_fixed, False)[codes], codes)  # (no device: not fixed)

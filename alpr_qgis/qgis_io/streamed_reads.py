@@ -55,6 +55,24 @@ def read_track_reads(
     return reads.finish(), crs
 
 
+def transform_in_slices(x, y, source, dest, transform_context, located=None):
+    """``crs.transform_xy`` a slice of :data:`CHUNK_ROWS` points at a time (the same points; less memory at once).
+
+    ``located``: reads outside it come back as NaN (they are not transformed).
+    """
+    from alpr_qgis.qgis_io.crs import transform_xy
+
+    n = len(x)
+    out_x, out_y = np.empty(n), np.empty(n)
+    for start in range(0, n, CHUNK_ROWS):
+        part = slice(start, min(n, start + CHUNK_ROWS))
+        px, py = x[part], y[part]
+        if located is not None:
+            px, py = np.where(located[part], px, np.nan), np.where(located[part], py, np.nan)
+        out_x[part], out_y[part] = transform_xy(px, py, source, dest, transform_context)
+    return out_x, out_y
+
+
 class _Quiet:
     """A feedback that keeps its warnings to itself (a warning given once, not once per chunk)."""
 

@@ -23,7 +23,7 @@ import numpy as np
 
 from alpr_qgis.core.errors import QT_TRANSLATE_NOOP, AlprInputError
 from alpr_qgis.qgis_io import report_io
-from alpr_qgis.qgis_io.crs import to_degrees, transform_xy, working_crs
+from alpr_qgis.qgis_io.crs import to_degrees, working_crs
 
 
 def reference_point(alg, parameters, context, crs, distance: float):
@@ -86,15 +86,13 @@ def other_layers(alg, parameters, context, feedback, crs, read_ids, unreadable_p
 def camera_kind_table(alg, parameters, context, reads, crs):
     """core.tracks.camera_kinds' table of the reads' devices (None without a device field)."""
     from alpr_qgis.core.tracks import camera_kinds_coded
+    from alpr_qgis.qgis_io.streamed_reads import transform_in_slices
 
     if "device" not in reads.coders:
         return None
     transform_context = context.transformContext()
     metric = working_crs(crs, reads.x, reads.y, transform_context)
-    located = reads.located
-    mx, my = transform_xy(
-        np.where(located, reads.x, np.nan), np.where(located, reads.y, np.nan), crs, metric, transform_context
-    )
+    mx, my = transform_in_slices(reads.x, reads.y, crs, metric, transform_context, reads.located)
     radius = alg.parameterAsDouble(parameters, alg.FIXED_RADIUS_M, context)
     return camera_kinds_coded(reads.codes["device"], reads.coders["device"].values, mx, my, radius).table
 

@@ -85,7 +85,7 @@ def test_gap_and_speed_split_two_devices_out_of_order(feedback):
     assert (res["MISSING_LOCATION_COUNT"], res["MISSING_TIME_COUNT"], res["MISSING_DEVICE_COUNT"]) == (0, 0, 0)
     out = res["OUTPUT"]
     assert out.crs().authid() == "EPSG:4326"  # tracks stay in the input CRS
-    names = [f.name() for f in out.fields()]
+    names = [f.name() for f in out.fields() if f.name() != "fid"]  # (a temporary output is a GeoPackage)
     assert names[:6] == ["track_id", "device", "start_time", "end_time", "read_count", "length_m"]
     feats = tracks(out)
     got = [(f["device"], f["read_count"], f["start_reason"]) for f in feats]

@@ -608,7 +608,7 @@ def test_sample_numbers(sample_summary):
     assert raw["READS_MISSING_LOCATION"] == 27 + 62
     assert raw["DUPLICATE_READS"] is None and raw["MISREADS"] is None
     assert raw["GOVERNMENT_PLATES"] == 5  # from the pattern, on the raw plates
-    assert raw["GOVERNMENT_READS"] == clean["GOVERNMENT_READS"] == 640
+    assert raw["GOVERNMENT_READS"] == clean["GOVERNMENT_READ_COUNT"] == 640
 
 
 def section_headline(root, sid: str) -> str:
