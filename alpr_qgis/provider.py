@@ -52,7 +52,7 @@ class AlprProvider(QgsProcessingProvider):
     def name(self) -> str:
         return "ALPR analysis"
 
-    def longName(self) -> str:  # noqa: N802 (Qt API)
+    def longName(self) -> str:
         return "ALPR analysis: licence-plate reader data for accountability"
 
     def icon(self) -> QIcon:
@@ -60,10 +60,10 @@ class AlprProvider(QgsProcessingProvider):
 
         return QIcon(ICON)
 
-    def svgIconPath(self) -> str:  # noqa: N802 (Qt API)
+    def svgIconPath(self) -> str:
         return ICON
 
-    def loadAlgorithms(self) -> None:  # noqa: N802 (Qt API)
+    def loadAlgorithms(self) -> None:
         for cls in ALGORITHMS:
             self.addAlgorithm(cls())
         self.load_models()

@@ -62,7 +62,7 @@ class AlprAlgorithm(QgsProcessingAlgorithm):
     TAGS = ""
     HELP = ""
 
-    def createInstance(self):  # noqa: N802 (Qt API)
+    def createInstance(self):
         return type(self)()
 
     def tr(self, text: str) -> str:
@@ -71,10 +71,10 @@ class AlprAlgorithm(QgsProcessingAlgorithm):
     def name(self) -> str:
         return self.NAME
 
-    def displayName(self) -> str:  # noqa: N802 (Qt API)
+    def displayName(self) -> str:
         return self.tr(self.DISPLAY_NAME)
 
-    def groupId(self) -> str:  # noqa: N802 (Qt API)
+    def groupId(self) -> str:
         return self.GROUP
 
     def group(self) -> str:
@@ -83,10 +83,10 @@ class AlprAlgorithm(QgsProcessingAlgorithm):
     def tags(self):
         return self.tr(self.TAGS).split(",")
 
-    def shortHelpString(self) -> str:  # noqa: N802 (Qt API)
+    def shortHelpString(self) -> str:
         return self.tr(self.HELP)
 
-    def helpUrl(self) -> str:  # noqa: N802 (Qt API)
+    def helpUrl(self) -> str:
         return HELP_URL.format(self.name())
 
     def add_parameter(self, param: QgsProcessingParameterDefinition, help_text: str, advanced: bool = False) -> None:
@@ -184,7 +184,7 @@ class AlprAlgorithm(QgsProcessingAlgorithm):
         )
         feedback.pushInfo(text)
 
-    def processAlgorithm(self, parameters: Dict, context, feedback) -> Dict:  # noqa: N802 (Qt API)
+    def processAlgorithm(self, parameters: Dict, context, feedback) -> Dict:
         clash = find_clash(self, parameters, context)
         if clash is not None:  # before any work: nothing is read, nothing is created
             raise QgsProcessingException(clash)

@@ -94,7 +94,7 @@ class CountModelAlgorithm(AlprAlgorithm):
         "PREDICTORS=crime_count SHARE_PREDICTORS=pop_black FAMILY=negative_binomial OUTPUT_MODEL=model.gpkg OUTPUT=units.gpkg</code></p>",
     )
 
-    def initAlgorithm(self, config=None) -> None:  # noqa: N802 (Qt API)
+    def initAlgorithm(self, config=None) -> None:
         self.add_source(
             self.INPUT,
             self.tr("Units"),

@@ -108,7 +108,7 @@ class HeatmapAlgorithm(AlprAlgorithm):
         "PIXEL_SIZE=10 OUTPUT=heatmap.tif</code></p>",
     )
 
-    def initAlgorithm(self, config=None) -> None:  # noqa: N802 (Qt API)
+    def initAlgorithm(self, config=None) -> None:
         self.add_parameter(
             QgsProcessingParameterFeatureSource(
                 self.INPUT, self.tr("Points"), [QgsProcessing.SourceType.TypeVectorPoint]

@@ -84,7 +84,7 @@ class HotspotsAlgorithm(AlprAlgorithm):
         "OUTPUT=hotspots.gpkg</code></p>",
     )
 
-    def initAlgorithm(self, config=None) -> None:  # noqa: N802 (Qt API)
+    def initAlgorithm(self, config=None) -> None:
         self.add_source(
             self.INPUT,
             self.tr("Reads"),

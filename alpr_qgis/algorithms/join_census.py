@@ -127,7 +127,7 @@ class JoinCensusAlgorithm(AlprAlgorithm):
         "OUTPUT=census.gpkg OUTPUT_STATS=census_stats.gpkg</code></p>",
     )
 
-    def initAlgorithm(self, config=None) -> None:  # noqa: N802 (Qt API)
+    def initAlgorithm(self, config=None) -> None:
         add = self.add_parameter
         self.add_source(
             self.INPUT,

@@ -91,7 +91,7 @@ class JoinCrimeAlgorithm(AlprAlgorithm):
         'CATEGORY_FILTER="VEHICLE|AUTO|PLATE" CELL_SIZE=500 OUTPUT=crime.gpkg</code></p>',
     )
 
-    def initAlgorithm(self, config=None) -> None:  # noqa: N802 (Qt API)
+    def initAlgorithm(self, config=None) -> None:
         add = self.add_parameter
         self.add_source(self.INPUT, self.tr("Reads"), self.tr("ALPR reads, e.g. the output of alpr:cleanreads."))
         self.add_source(

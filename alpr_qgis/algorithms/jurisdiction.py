@@ -89,7 +89,7 @@ class JurisdictionAlgorithm(AlprAlgorithm):
         "NEIGHBOUR_NAME_FIELD=name OUTPUT=outside.gpkg</code></p>",
     )
 
-    def initAlgorithm(self, config=None) -> None:  # noqa: N802 (Qt API)
+    def initAlgorithm(self, config=None) -> None:
         self.add_source(
             self.INPUT, self.tr("Reads"), self.tr("ALPR reads, e.g. the output of alpr:loadreads or alpr:cleanreads.")
         )

@@ -103,7 +103,7 @@ class LoadReadsAlgorithm(AlprAlgorithm):
         "OUTPUT=reads.gpkg REJECTED=rejected.gpkg</code></p>",
     )
 
-    def initAlgorithm(self, config=None) -> None:  # noqa: N802 (Qt API)
+    def initAlgorithm(self, config=None) -> None:
         param = QgsProcessingParameterFile(
             self.INPUT,
             self.tr("ALPR export (CSV or delimited text, may be .gz)"),

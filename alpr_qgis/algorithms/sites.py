@@ -82,10 +82,10 @@ class SitesAlgorithm(AlprAlgorithm):
         "SITES=city.gpkg|layername=sensitive_sites RADIUS=150 OUTPUT=sites.gpkg</code></p>",
     )
 
-    def shortHelpString(self) -> str:  # noqa: N802 (Qt API)
+    def shortHelpString(self) -> str:
         return self.tr(self.HELP).format(DEFAULT_DRAWS, DEFAULT_SEED)
 
-    def initAlgorithm(self, config=None) -> None:  # noqa: N802 (Qt API)
+    def initAlgorithm(self, config=None) -> None:
         add = self.add_parameter
         self.add_source(self.INPUT, self.tr("Reads"), self.tr("ALPR reads, e.g. the output of alpr:cleanreads."))
         self.add_source(

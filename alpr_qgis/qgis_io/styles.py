@@ -36,7 +36,7 @@ class StylePostProcessor(QgsProcessingLayerPostProcessorInterface):
         super().__init__()
         self.qml = qml
 
-    def postProcessLayer(self, layer, context, feedback) -> None:  # noqa: N802 (Qt API)
+    def postProcessLayer(self, layer, context, feedback) -> None:
         if layer is not None and layer.isValid():
             layer.loadNamedStyle(self.qml)
             set_temporal(layer)

@@ -30,7 +30,7 @@ class _Builders(AlprAlgorithm):
     NAME = "builders"
     GROUP = "map"
 
-    def initAlgorithm(self, config=None):  # noqa: N802
+    def initAlgorithm(self, config=None):
         self.add_source("INPUT", "Reads", "help on reads")
         self.add_plate_field("help on plates", kind=QgsProcessingParameterField.String)
         self.add_device_field("help on devices", advanced=True)
