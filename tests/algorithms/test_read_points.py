@@ -231,15 +231,3 @@ def test_chunks_are_not_offered_for_a_memory_layer_or_a_selection(tmp_path):
         assert points.open_point_chunks(alg, {"INPUT": memory}, "INPUT", context) is None
     finally:
         QgsProject.instance().removeMapLayer(layer.id())
-
-
-def test_freed_memory_is_given_back_with_glibc():
-    import platform
-
-    from alpr_qgis.qgis_io import points
-
-    points.release_freed_memory()
-    if platform.libc_ver()[0] == "glibc":
-        assert points._LIBC[0] is not None and hasattr(points._LIBC[0], "malloc_trim")
-    else:
-        assert points._LIBC == [None]

@@ -1,12 +1,9 @@
-"""The FFT path: the sampled kernel, pocketfft, overlap-save convolution, spreading points, the triangular tip table."""
+"""The FFT path: the sampled kernel, ``scipy.fft`` convolution (overlap-save), spreading points, the tip table."""
 
 from __future__ import annotations
 
-import importlib.machinery
-import importlib.util
 import math
 import os
-import sys
 from typing import Callable, Optional, Tuple, Union
 
 import numpy as np
@@ -59,43 +56,15 @@ def _lattice(radius_cells: float, pixel: float, radius: float, profile: Callable
     return lattice
 
 
-_POCKETFFT = "scipy.fft._pocketfft.pypocketfft"
+#: Rows transformed at once along the rows (bounds the temporaries of ``scipy.fft.rfft``/``irfft``).
+_FFT_BAND = 64
 
 
-def _pocketfft():
-    """scipy's pocketfft extension (``r2c``, ``c2c``, ``c2r``, ``good_size``: what ``scipy.fft`` calls).
+def _scipy_fft():
+    """``scipy.fft`` (imported on first use: the other kernel methods do without it)."""
+    import scipy.fft
 
-    ``import scipy.fft`` also imports scipy.special, scipy.linalg and
-    scipy.sparse (for its FFTLog), about 70 ms and 12 MiB that the heatmap
-    does not use; so the extension is loaded on its own (not even scipy's
-    ``__init__`` runs), under its own name (a later ``import scipy.fft``
-    then reuses it).  If that fails
-    (another scipy layout), through ``scipy.fft``.
-    """
-    module = sys.modules.get(_POCKETFFT)
-    if module is not None:
-        return module
-    try:
-        scipy_spec = importlib.util.find_spec("scipy")  # (finds the package without running it)
-        if scipy_spec is None or not scipy_spec.submodule_search_locations:
-            raise ImportError("no scipy")
-        folder = os.path.join(list(scipy_spec.submodule_search_locations)[0], "fft", "_pocketfft")
-        path = next(
-            os.path.join(folder, "pypocketfft" + suffix)
-            for suffix in importlib.machinery.EXTENSION_SUFFIXES
-            if os.path.isfile(os.path.join(folder, "pypocketfft" + suffix))
-        )
-        spec = importlib.util.spec_from_file_location(_POCKETFFT, path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        if not all(hasattr(module, name) for name in ("r2c", "c2r", "c2c", "good_size")):
-            raise ImportError("unexpected pocketfft module")
-    except (ImportError, OSError, StopIteration, AttributeError):
-        import scipy.fft  # noqa: F401 (imports the extension the usual way)
-
-        return sys.modules[_POCKETFFT]
-    sys.modules[_POCKETFFT] = module
-    return module
+    return scipy.fft
 
 
 def _fft_shape(field_shape: Tuple[int, int], half: int, crop) -> Tuple[int, int]:
@@ -105,8 +74,8 @@ def _fft_shape(field_shape: Tuple[int, int], half: int, crop) -> Tuple[int, int]
     """
     h, w = field_shape
     crop_r, crop_c = (crop, crop) if isinstance(crop, int) else crop
-    fft = _pocketfft()
-    return fft.good_size(h + half - crop_r, False), fft.good_size(w + half - crop_c, True)
+    fft = _scipy_fft()
+    return fft.next_fast_len(h + half - crop_r, False), fft.next_fast_len(w + half - crop_c, True)
 
 
 def _even_spectrum(kernel: np.ndarray, shape: Tuple[int, int]) -> np.ndarray:
@@ -167,7 +136,7 @@ def _convolve(
     half = kernel.shape[0] // 2
     shape = _fft_shape(valid, half, crop)
     workers = os.cpu_count() or 1
-    fft = _pocketfft()
+    fft = _scipy_fft()
     width = 2 * (shape[1] // 2 + 1)
     if field.dtype == np.float32 and field.shape == (shape[0], width) and field.flags.c_contiguous:
         buffer = field
@@ -177,15 +146,24 @@ def _convolve(
         buffer[:h, :w] = field[:h, :w]
     del field
     real = buffer[:, : shape[1]]
-    spectrum = buffer.view(np.complex64)  # row by row, each transform overwrites only the row it has read
-    fft.r2c(real, (0, 1), True, 0, spectrum, workers)  # along rows, then columns in place
+    spectrum = buffer.view(np.complex64)  # row r of the spectrum takes the bytes of row r of the field
+    # Along the rows a band at a time: each band's transform replaces the rows it was made from.
+    for r0 in range(0, shape[0], _FFT_BAND):
+        spectrum[r0 : r0 + _FFT_BAND] = fft.rfft(real[r0 : r0 + _FFT_BAND], axis=1, workers=workers)
+    _in_place(spectrum, fft.fft(spectrum, axis=0, overwrite_x=True, workers=workers))  # along the columns
     _multiply_even_spectrum(spectrum, _even_spectrum(kernel, shape) if table is None else table, shape[0])
-    # The inverse one axis at a time, in place (both axes at once would take a full-size temporary).
-    fft.c2c(spectrum, (0,), False, 2, spectrum, workers)  # inorm 2: divided by the length
-    fft.c2r(spectrum, (1,), shape[1], False, 2, real, workers)
+    _in_place(spectrum, fft.ifft(spectrum, axis=0, overwrite_x=True, workers=workers))  # (÷ length, as irfft)
+    for r0 in range(0, shape[0], _FFT_BAND):
+        real[r0 : r0 + _FFT_BAND] = fft.irfft(spectrum[r0 : r0 + _FFT_BAND], shape[1], axis=1, workers=workers)
     h, w = valid
     crop_r, crop_c = (crop, crop) if isinstance(crop, int) else crop
     return real[crop_r : h - crop_r, crop_c : w - crop_c]
+
+
+def _in_place(array: np.ndarray, result: np.ndarray) -> None:
+    """``result`` into ``array`` (``overwrite_x`` lets scipy transform in place: then there is nothing to copy)."""
+    if not np.shares_memory(array, result):
+        array[...] = result
 
 
 def _node_frame(col: np.ndarray, row: np.ndarray) -> Tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
