@@ -17,7 +17,7 @@ the end):
   ``bench/data/reads_<N>.gpkg`` (made by ``bench_prepare.py``): read with
   SQLite (points decoded with numpy), then loaded; both parts timed.
 * ``qgis_export`` — QGIS's own "Export to PostgreSQL"
-  (``native:importintopostgis``, the algorithm QGIS's toolbox offers under
+  (``qgis:importintopostgis``, the algorithm QGIS's toolbox offers under
   Database; it writes through ``QgsVectorLayerExporter``, one prepared
   INSERT per feature) from the same GeoPackage, with its spatial index
   (``CREATEINDEX``), then — timed apart — the three btree indexes the
@@ -67,7 +67,13 @@ CONNECTION_NAME = "alpr_bench"
 
 
 def _qgis(profile: str):
-    """A headless QGIS with Processing, its settings in ``profile`` (never the user's)."""
+    """A headless QGIS with Processing, its settings in ``profile`` (never the user's).
+
+    A standalone QgsApplication keeps QgsSettings in ``$XDG_CONFIG_HOME``; it
+    points into ``profile`` before Qt starts, so the benchmark's named
+    connection never lands in the user's configuration.
+    """
+    os.environ["XDG_CONFIG_HOME"] = profile
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from qgis.core import QgsApplication
 
@@ -104,7 +110,7 @@ def _reads_from_export(rows: int):
 
 
 def _reads_from_gpkg(path: str):
-    """The GeoPackage's reads through SQLite, points decoded with numpy; (frame, x, y)."""
+    """The GeoPackage's reads through SQLite, one query per column (no row tuples), points decoded with numpy."""
     import numpy as np
     import pandas as pd
 
@@ -112,18 +118,21 @@ def _reads_from_gpkg(path: str):
 
     conn = sqlite3.connect("file:{}?mode=ro".format(path), uri=True)
     try:
-        (table,) = conn.execute("SELECT table_name FROM gpkg_contents WHERE data_type = 'features'").fetchone()
+        conn.execute("BEGIN")  # one snapshot for every column
+        table = _gpkg_table(path)
         names = [r[1] for r in conn.execute('PRAGMA table_info("{}")'.format(table)) if r[1] not in ("fid", "geom")]
-        select = ", ".join('"{}"'.format(n) for n in names)
-        rows = conn.execute('SELECT {}, geom FROM "{}" ORDER BY fid'.format(select, table)).fetchall()
+
+        def column(name: str) -> list:
+            return [r[0] for r in conn.execute('SELECT "{}" FROM "{}" ORDER BY fid'.format(name, table))]
+
+        frame = pd.DataFrame({name: pd.Series(column(name), dtype=object) for name in names})
+        blobs = column("geom")
     finally:
         conn.close()
-    columns = list(zip(*rows))
-    frame = pd.DataFrame({name: pd.Series(columns[i], dtype=object) for i, name in enumerate(names)})
     for name in ("read_id", "ID"):
         frame[name] = frame[name].astype(np.int64)
     frame["read_time"] = pd.to_datetime(frame["read_time"], format="%Y-%m-%dT%H:%M:%S.%f")
-    x, y = parse_point_blobs(columns[-1])
+    x, y = parse_point_blobs(blobs)
     return frame, x, y
 
 
@@ -158,14 +167,17 @@ def _alpr_load(cluster, table: str, frame, x, y) -> Dict[str, float]:
 
 def _qgis_export(cluster, gpkg: str, table: str, algorithm: str) -> Dict[str, float]:
     from qgis import processing
-    from qgis.core import QgsProcessingContext, QgsProcessingFeedback, QgsProviderRegistry
+    from qgis.core import QgsProcessingContext, QgsProcessingFeedback, QgsProviderRegistry, QgsSettings
 
     metadata = QgsProviderRegistry.instance().providerMetadata("postgres")
     uri = _uri(cluster, table)
     uri.setDataSource("", "", "")
-    metadata.saveConnection(metadata.createConnection(uri.uri(False), {}), CONNECTION_NAME)
+    if not os.path.realpath(QgsSettings().fileName()).startswith(os.path.realpath(os.environ["XDG_CONFIG_HOME"])):
+        sys.exit("QGIS's settings are not in the throw-away profile; not saving a connection")
+    connection = metadata.createConnection(uri.uri(False), {"saveUsername": True})
+    metadata.saveConnection(connection, CONNECTION_NAME)
     layer = "{}|layername={}".format(gpkg, _gpkg_table(gpkg))
-    if algorithm == "native:importintopostgis":
+    if algorithm == "qgis:importintopostgis":
         params = {
             "INPUT": layer,
             "DATABASE": CONNECTION_NAME,
@@ -190,12 +202,10 @@ def _qgis_export(cluster, gpkg: str, table: str, algorithm: str) -> Dict[str, fl
             "PRIMARY_KEY": "read_id",
             "GEOCOLUMN": "geom",
             "GTYPE": 0,
-            "A_SRS": None,
-            "T_SRS": None,
-            "S_SRS": None,
-            "SPAT_INDEX": True,
+            "INDEX": False,  # "Do not create spatial index": off, so GDAL builds one
             "OVERWRITE": True,
-            "LAUNDER": False,
+            "LAUNDER": True,  # "Do not launder": keep the field names as they are
+            "PROMOTETOMULTI": False,
             "PRECISION": True,
         }
     context = QgsProcessingContext()
@@ -286,6 +296,7 @@ def main() -> int:
             located = int(((x == x) & (y == y)).sum())
             results["alpr_frame"] = _alpr_load(cluster, "reads_frame", frame, x, y)
             results["alpr_frame"].update(_check(cluster, "reads_frame", args.rows, located))
+            _stage("alpr_frame", results)
             del frame, x, y
 
             started = time.perf_counter()
@@ -295,15 +306,18 @@ def main() -> int:
             results["alpr_gpkg"] = _alpr_load(cluster, "reads_gpkg", frame, x, y)
             results["alpr_gpkg"]["read_seconds"] = read_seconds
             results["alpr_gpkg"].update(_check(cluster, "reads_gpkg", args.rows, located))
+            _stage("alpr_gpkg", results)
             del frame, x, y
 
             if not args.skip_qgis:
-                results["qgis_export"] = _qgis_export(cluster, gpkg, "reads_qgis", "native:importintopostgis")
+                results["qgis_export"] = _qgis_export(cluster, gpkg, "reads_qgis", "qgis:importintopostgis")
                 results["qgis_export"].update(_check(cluster, "reads_qgis", args.rows, located))
+                _stage("qgis_export", results)
             if args.gdal:
                 algorithm = "gdal:importvectorintopostgisdatabaseavailableconnections"
                 results["gdal_export"] = _qgis_export(cluster, gpkg, "reads_gdal", algorithm)
                 results["gdal_export"].update(_check(cluster, "reads_gdal", args.rows, located))
+                _stage("gdal_export", results)
 
             results["connection_paths"] = _connection_paths(cluster, "reads_gpkg", args.repeat)
     finally:
@@ -312,6 +326,11 @@ def main() -> int:
 
     _report(results)
     return 0
+
+
+def _stage(name: str, results: Dict[str, object]) -> None:
+    """One finished stage, printed at once (a later failure keeps it)."""
+    print("STAGE {} {}".format(name, json.dumps(results[name])), flush=True)
 
 
 def _report(results: Dict[str, object]) -> None:

@@ -111,10 +111,15 @@ class ReadsTable:
     def drop_sql(self) -> str:
         return "DROP TABLE IF EXISTS {}".format(self.name)
 
-    def copy_sql(self) -> str:
-        """``COPY ... FROM STDIN`` (text format) naming every column in the order of :func:`copy_chunks`."""
+    def copy_sql(self, freeze: bool = True) -> str:
+        """``COPY ... FROM STDIN`` (text format) naming every column in the order of :func:`copy_chunks`.
+
+        ``freeze`` (for a table created in the same transaction) writes the rows
+        already frozen and visible: no later rewrite of every page by VACUUM or
+        by the first reads setting hint bits.
+        """
         names = [quote_ident(name) for name, _ in self.columns] + [quote_ident(self.geometry)]
-        return "COPY {} ({}) FROM STDIN".format(self.name, ", ".join(names))
+        return "COPY {} ({}) FROM STDIN{}".format(self.name, ", ".join(names), " WITH (FREEZE)" if freeze else "")
 
     def index_sql(self) -> List[str]:
         """The primary key on ``key``, GiST on the geometry, btree on each of :data:`INDEXED_COLUMNS` present.

@@ -51,7 +51,7 @@ def test_reads_table_layout():
     )
     assert (
         layout.copy_sql()
-        == 'COPY "public"."reads" ("read_id", "plate", "read_time", "n", "f", "ok", "geom") FROM STDIN'
+        == 'COPY "public"."reads" ("read_id", "plate", "read_time", "n", "f", "ok", "geom") FROM STDIN WITH (FREEZE)'
     )
     assert layout.index_sql() == [
         'ALTER TABLE "public"."reads" ADD PRIMARY KEY ("read_id")',
