@@ -24,7 +24,7 @@ from alpr_qgis.core.track_reads import TrackReads
 from alpr_qgis.qgis_io.vector import read_chunks
 
 #: Rows a chunk (module constant: tests make it tiny to compare streamed and whole-layer results).
-CHUNK_ROWS = 200_000
+CHUNK_ROWS = 50_000
 
 
 def read_track_reads(

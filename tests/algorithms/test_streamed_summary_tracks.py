@@ -227,3 +227,28 @@ def test_summary_runs_in_a_background_thread_with_its_map(tmp_path, sample_loade
     assert done.get("ok"), "the background run failed or did not end"
     html = Path(done["results"]["OUTPUT_HTML"]).read_text(encoding="utf-8")
     assert "data:image/png;base64," in html and "The map could not be drawn" not in html
+
+
+@pytest.mark.parametrize("algorithm", ["alpr:summary", "alpr:devicetracks"])
+def test_a_large_input_logs_an_estimate_first(monkeypatch, tmp_path, feedback, algorithm):
+    import alpr_qgis.algorithms.base as base
+
+    monkeypatch.setattr(base, "MANY_FEATURES", 5)  # the small layer's 13 reads count as many
+    outputs = {
+        "alpr:summary": {"OUTPUT_TABLE": str(tmp_path / "s.gpkg"), "OUTPUT_HTML": str(tmp_path / "r.html")},
+        "alpr:devicetracks": {"OUTPUT": str(tmp_path / "t.gpkg")},
+    }[algorithm]
+    processing.run(algorithm, {"INPUT": small_layer(), **outputs}, feedback=feedback)
+    assert re.search(r"13 features: expect roughly \d+ s and \d+ MiB of memory", feedback.text())
+    help_text = QgsApplication.processingRegistry().algorithmById(algorithm).shortHelpString()
+    assert "Time and memory" in help_text and "per million reads" in help_text
+
+
+def test_devicetracks_help_names_every_count_in_its_accounting():
+    alg = QgsApplication.processingRegistry().algorithmById("alpr:devicetracks")
+    counts = [o.name() for o in alg.outputDefinitions() if o.name().endswith("_COUNT")]
+    assert "SKIPPED_COUNT" not in counts and {"MISSING_LOCATION_COUNT", "MISSING_TIME_COUNT"} <= set(counts)
+    sentence = alg.shortHelpString().split("Guarantee:")[1].split("</p>")[0]
+    for name in counts:
+        if name not in ("TRACK_COUNT", "DEVICE_COUNT", "FIXED_CAMERA_COUNT", "MOBILE_DEVICE_COUNT"):
+            assert name in sentence  # every count of reads is in the sum that gives the reads in INPUT
