@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Dict
 
+import numpy as np
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsProcessing,
@@ -262,8 +263,9 @@ class AnonymizePlatesAlgorithm(AlprAlgorithm):
         del key
         feedback.setProgress(45)
         self._log_fields(feedback, plan, keep, builder.cleared, time_name, time_field, time_precision)
-        x, y, mx, my = self._places(builder, crs, grid, context, feedback)
-        order = builder.order()
+        mx, my = self._places(builder, crs, grid, context, feedback)
+        builder.rows = builder.order()
+        n_reads = len(builder)
         feedback.setProgress(55)
 
         # Re-identification audit, on the release as written (no ids: no vehicle to single out).
@@ -285,8 +287,8 @@ class AnonymizePlatesAlgorithm(AlprAlgorithm):
                     )
                 )
         feedback.setProgressText(self.tr("Writing the release"))
-        dest, n = self._write(parameters, context, feedback, builder, order, x, y, crs)
-        check_accounted(len(builder), n)
+        dest, n = self._write(parameters, context, feedback, builder, crs)
+        check_accounted(n_reads, n)
         style_vector_output(dest, "reads", context, feedback)
         audit_dest, _ = write_output(
             self,
@@ -339,32 +341,50 @@ class AnonymizePlatesAlgorithm(AlprAlgorithm):
             feedback.pushWarning(self.tr("No time field {}: times were not coarsened.").format(time_field))
 
     def _places(self, builder: ReleaseBuilder, crs, grid: float, context, feedback):
-        """``(x, y)`` as released (snapped in a metric CRS when ``grid`` > 0) and the metric ``(mx, my)``."""
+        """The metric ``(mx, my)`` (snapped when ``grid`` > 0); ``builder.x``/``y`` become the places released."""
         x, y = builder.x, builder.y
         work = working_crs(crs, x, y, context.transformContext())
-        mx, my = transform_xy(x, y, crs, work, context.transformContext())
+        mx, my = _transformed(x, y, crs, work, context)
         if grid > 0:
             mx, my = snap_to_grid(mx, my, grid)
-            x, y = transform_xy(mx, my, work, crs, context.transformContext())
+            builder.x = builder.y = x = y = None
+            builder.x, builder.y = _transformed(mx, my, work, crs, context)
             feedback.pushInfo(self.tr("Locations snapped to a {} m grid in {}.").format(grid, work.authid()))
         feedback.setProgress(50)
-        return x, y, mx, my
+        return mx, my
 
-    def _write(self, parameters, context, feedback, builder: ReleaseBuilder, order, x, y, crs):
-        """The release, a block of rows at a time in its order; ``(destination, rows)``."""
+    def _write(self, parameters, context, feedback, builder: ReleaseBuilder, crs):
+        """The release, a block of rows at a time in its order (``builder.rows``); ``(destination, rows)``.
+
+        The builder's columns are let go once every block is handed over, before the output is finished.
+        """
         stream = FrameStream(self, parameters, self.OUTPUT, context, crs)
-        progress, n = progress_span(feedback, 70, 95), len(order)
+        progress, n = progress_span(feedback, 70, 95), len(builder.rows)
         try:
             for start in range(0, max(n, 1), CHUNK_ROWS):
-                rows = order[start : start + CHUNK_ROWS]
+                rows = builder.rows[start : start + CHUNK_ROWS]
                 last = start + CHUNK_ROWS >= n
-                if not stream.append(builder.frame(rows), x[rows], y[rows], feedback.isCanceled, last=last):
+                frame, x, y = builder.frame(rows), builder.x[rows], builder.y[rows]
+                if not stream.append(frame, x, y, feedback.isCanceled, last=last):
                     raise Cancelled()
                 progress(min(n, start + CHUNK_ROWS) / max(n, 1))
+            del frame, x, y
+            builder.drop()
             return stream.finish(progress_span(feedback, 95, 99), feedback.isCanceled)
         except BaseException:
             stream.forget()
             raise
+
+
+def _transformed(x: np.ndarray, y: np.ndarray, source, dest, context):
+    """``transform_xy`` a block of points at a time (its working copies stay the size of a block)."""
+    if source == dest:
+        return x.copy(), y.copy()
+    out_x, out_y = np.empty(len(x)), np.empty(len(y))
+    for start in range(0, len(x), CHUNK_ROWS):
+        part = slice(start, start + CHUNK_ROWS)
+        out_x[part], out_y[part] = transform_xy(x[part], y[part], source, dest, context.transformContext())
+    return out_x, out_y
 
 
 def auth_secret(authcfg: str) -> str:

@@ -429,16 +429,8 @@ def reidentification_audit(
         return [AuditRow(k, 0, 0) for k in known]
     # Vehicles and points are numbered in sorted order, so that the seeded draw does not depend on
     # the order of the rows (the release's is shuffled): the same release gives the same audit.
-    # (Each intermediate column is let go as soon as it is used: a few arrays of the reads at a time.)
-    stamp = stamp[ok].view(np.int64)
-    cx = _ranks(place_x[ok])
-    cy = _ranks(place_y[ok])
-    cxy = _ranks(cx * (int(cy.max()) + 1) + cy)
-    del cx, cy
-    ct = _ranks(stamp)
+    p = _point_ranks(place_x[ok], place_y[ok], stamp[ok].view(np.int64))
     del stamp
-    p = _ranks(cxy * (int(ct.max()) + 1) + ct)
-    del cxy, ct
     n_points = int(p.max()) + 1
     v = _ranks(vehicle[ok])
     del ok, vehicle
@@ -454,6 +446,7 @@ def reidentification_audit(
     trail_size = np.bincount(tv, minlength=n_vehicles)
     by_point = np.argsort(tp, kind="stable")
     holder_of = tv[by_point]  # vehicles holding each point, point after point
+    del by_point
     first_holder = np.concatenate(([0], np.cumsum(holders)))
     rng = np.random.default_rng(seed)
     rows = []
@@ -487,6 +480,24 @@ def reidentification_audit(
         rows.append(AuditRow(k, n_eligible, unique))
     progress(1.0)
     return rows
+
+
+def _point_ranks(x: np.ndarray, y: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Each (x, y, t) point's rank among the distinct points in (x, y, t) order (0, 1, ...), as int64.
+
+    One sort of the points; each column is looked at in that order one at a
+    time, so only a few arrays of the reads are held at once.
+    """
+    order = np.lexsort((t, y, x))
+    new = np.zeros(len(order), dtype=bool)
+    new[:1] = True  # (the first point starts the count)
+    for column in (x, y, t):
+        ordered = column[order]
+        new[1:] |= ordered[1:] != ordered[:-1]
+        del ordered
+    ranks = np.empty(len(order), dtype=np.int64)
+    ranks[order] = np.cumsum(new) - 1
+    return ranks
 
 
 def _ranks(values: np.ndarray) -> np.ndarray:

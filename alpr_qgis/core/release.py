@@ -115,6 +115,7 @@ class ReleaseBuilder:
         self._y: List[np.ndarray] = []
         self.cleared: Dict[str, int] = {}
         self.ids: Optional[np.ndarray] = None
+        self.rows: Optional[np.ndarray] = None  # the release's order, once known (``order``)
 
     def add(self, table: pd.DataFrame, x: np.ndarray, y: np.ndarray, first_row: int = 0) -> None:
         """Take the next chunk's rows (``first_row``: its first row's index in the layer)."""
@@ -178,6 +179,11 @@ class ReleaseBuilder:
         if self._ids is None:
             return np.full(len(self), -1, dtype=np.int64)
         return self.codes.astype(np.int64)
+
+    def drop(self) -> None:
+        """Let go of every column (the release is written)."""
+        self.codes = self.x = self.y = self.rows = self._ids = self.ids = None
+        self.columns = {}
 
     def frame(self, rows: np.ndarray) -> pd.DataFrame:
         """The release's columns at ``rows`` (``plate_id`` unless dropped, then the kept fields)."""
