@@ -151,9 +151,9 @@ def test_cancelled_read_returns_none(tmp_path):
 
 def test_fid_ranges_cover_sparse_fids(tmp_path, monkeypatch):
     """Gaps in the fids and ranges smaller than the table: every point once."""
-    from alpr_qgis.qgis_io import points
+    from alpr_qgis.qgis_io.vector import point_chunks
 
-    monkeypatch.setattr(points, "CHUNK", 7)
+    monkeypatch.setattr(point_chunks, "CHUNK", 7)
     xy = [(X0 + i, Y0 - i) for i in range(60)]
     path = _gpkg(tmp_path, xy, [1.0] * 60, spatial_index=False)
     conn = sqlite3.connect(path)

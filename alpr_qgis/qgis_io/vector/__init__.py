@@ -25,11 +25,12 @@ Rooms:
 - ``appender``: ``GpkgAppender``, rows into a GeoPackage table through SQLite.
 - ``write``: ``write_frame`` and the sinks it writes through.
 - ``stream``: ``FrameStream``, frames written one after another.
+- ``point_chunks``: ``PointChunks``, a GeoPackage's points a fid range at a time.
 - ``read``: ``read_frame`` and ``read_points``.
 - ``chunks``: ``read_chunks``, ``read_frame``'s columns a chunk of rows at a time.
 
-Each room imports only the ones listed above it (``read`` imports
-:mod:`alpr_qgis.qgis_io.points`, which imports this package, only when it reads).
+Each room imports only the ones listed above it; nothing here imports
+:mod:`alpr_qgis.qgis_io.points` (which imports this package).
 """
 
 from alpr_qgis.qgis_io.sqlite_rows import point_blobs, quote_name
@@ -45,6 +46,7 @@ from alpr_qgis.qgis_io.vector.blobs import (
 )
 from alpr_qgis.qgis_io.vector.chunks import FrameChunks, read_chunks
 from alpr_qgis.qgis_io.vector.fields import Frame, IsCancelled, Progress, _from_qt, _qt_column, _typed, qgs_fields
+from alpr_qgis.qgis_io.vector.point_chunks import PointChunks
 from alpr_qgis.qgis_io.vector.read import Points, _gpkg_points, _read_gpkg, read_frame, read_points
 from alpr_qgis.qgis_io.vector.rtree import fill_rtree, pack_rtree
 from alpr_qgis.qgis_io.vector.stream import FrameStream
@@ -67,6 +69,7 @@ __all__ = [
     "FrameStream",
     "GpkgAppender",
     "IsCancelled",
+    "PointChunks",
     "Points",
     "Progress",
     "_Output",

@@ -17,6 +17,7 @@ from alpr_qgis.core.lazy import lazy_module
 from alpr_qgis.qgis_io.sqlite_rows import connect_readonly, quote_name
 from alpr_qgis.qgis_io.vector.blobs import bulk_gpkg_source, parse_point_blobs
 from alpr_qgis.qgis_io.vector.fields import Frame, IsCancelled, Progress, _from_qt, _typed
+from alpr_qgis.qgis_io.vector.point_chunks import PointChunks
 
 pd = lazy_module("pandas")
 
@@ -181,11 +182,9 @@ def _gpkg_points(
 ) -> Optional[Tuple[np.ndarray, np.ndarray, Optional[np.ndarray], int]]:
     """(x, y, weights, features) of a GeoPackage point table; None when cancelled or not a point table.
 
-    The chunks of :class:`alpr_qgis.qgis_io.points.PointChunks` (fid ranges,
+    The chunks of :class:`PointChunks` (fid ranges,
     each decoded by numpy without a Python object per row), gathered.
     """
-    from alpr_qgis.qgis_io.points import PointChunks
-
     try:
         source = PointChunks(path, table, weight_field)
     except ValueError:  # no geometry column
