@@ -159,3 +159,34 @@ def test_algorithms_through_processing_run(folder, tmp_path):
     names = set(os.listdir(folder))
     assert expected <= names and names - expected <= {"heat #6.qml", "heat #6.tif.aux.xml"}, names
     assert os.listdir(tmp_path) == [FOLDER]
+
+
+def test_reads_streamed_in_parts_through_the_workers_files(folder, tmp_path, monkeypatch):
+    """A file read part by part: the workers' SQLite files (beside the output) are attached by name and copied."""
+    from alpr_qgis.core.reads import streaming
+    from alpr_qgis.qgis_io.vector import stream
+
+    src = export_csv(folder, name="big ?#%.csv", rows=export_rows(300))
+    whole = processing.run(
+        "alpr:loadreads", {"INPUT": src, "OUTPUT": str(folder / "whole.gpkg"), "REJECTED": "TEMPORARY_OUTPUT"}
+    )
+    monkeypatch.setattr(streaming, "STREAM_PART_BYTES", 700)
+    stored = []
+    real = stream.FrameStream.append_stored
+    monkeypatch.setattr(
+        stream.FrameStream,
+        "append_stored",
+        lambda self, t, s, *a, **k: stored.append(s.rows) or real(self, t, s, *a, **k),
+    )
+    out = folder / "parts #7 ?%x é.gpkg"
+    parts = processing.run("alpr:loadreads", {"INPUT": src, "OUTPUT": str(out), "REJECTED": "TEMPORARY_OUTPUT"})
+    assert parts["READ_COUNT"] == whole["READ_COUNT"] > 250
+    assert stored and sum(stored) <= parts["READ_COUNT"]  # (some parts went through the workers' files)
+
+    def rows(path):
+        layer = QgsVectorLayer(path, "r", "ogr")
+        return sorted((f["read_id"], f["plate"], f.geometry().asWkt(6)) for f in layer.getFeatures())
+
+    assert rows(str(out)) == rows(whole["OUTPUT"])
+    assert sorted(os.listdir(folder)) == sorted(["big ?#%.csv", "whole.gpkg", out.name])
+    assert os.listdir(tmp_path) == [FOLDER]
