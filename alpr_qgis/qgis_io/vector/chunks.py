@@ -44,8 +44,9 @@ class FrameChunks:
     every chunk, as ``read_frame`` gives them: an integer column is
     ``Int64`` in every chunk when the source holds a null in it anywhere
     (one look over the source when the chunks are made), else ``int64``.
-    Iterating raises ``Cancelled`` once ``cancelled()`` is true (asked at
-    least every 10,000 rows).
+    Iterating (and making the chunks, which looks the source over) raises
+    ``Cancelled`` once ``cancelled()`` is true (asked at least every 10,000
+    rows).
     """
 
     def __init__(
@@ -70,15 +71,15 @@ class FrameChunks:
         self._conn: Optional[sqlite3.Connection] = None
         self._used = False
         integers = [n for n in self.names if self._types.get(n) in _INTEGER_TYPES]
-        if where is not None:
-            self._nullable = self._open_gpkg(where[0], where[1], integers)
-        else:
-            self.total, self._nullable = self._look_over_features(integers)
+        nullable = self._open_gpkg(where[0], where[1], integers) if where is not None else None
+        if nullable is None:  # (not a GeoPackage table with an integer feature id: through QGIS)
+            self.total, nullable = self._look_over_features(integers)
+        self._nullable: Set[str] = nullable
 
     # ------------------------------------------------------------------ set-up
 
-    def _open_gpkg(self, path: str, table: str, integers: List[str]) -> Set[str]:
-        """Open the snapshot; the integer columns (of ``integers``) that hold a null."""
+    def _open_gpkg(self, path: str, table: str, integers: List[str]) -> Optional[Set[str]]:
+        """Open the snapshot; the integer columns (of ``integers``) that hold a null (None: no feature id)."""
         self._conn = conn = connect_readonly(path)
         try:
             conn.set_progress_handler(lambda: 1 if self._cancelled() else 0, _CANCEL_STEPS)
@@ -87,7 +88,10 @@ class FrameChunks:
                 "SELECT column_name FROM gpkg_geometry_columns WHERE lower(table_name) = lower(?)", (table,)
             ).fetchone()
             info = conn.execute("PRAGMA table_info({})".format(quote_name(table))).fetchall()
-            fid = next(r[1] for r in info if r[5])
+            fid = next((r[1] for r in info if r[5]), None)
+            if fid is None:
+                self.close()
+                return None
             t, f = quote_name(table), quote_name(fid)
             self.total = conn.execute("SELECT count(*) FROM {}".format(t)).fetchone()[0]
             self._first = conn.execute("SELECT min({}) FROM {}".format(f, t)).fetchone()[0]
