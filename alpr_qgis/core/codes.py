@@ -11,6 +11,7 @@ order as the column itself.
 
 from __future__ import annotations
 
+from itertools import repeat
 from typing import Dict, List
 
 import numpy as np
@@ -30,13 +31,6 @@ class Coder:
     def __len__(self) -> int:
         return len(self.values)
 
-    def _code(self, value: object) -> int:
-        code = self._codes.get(value)
-        if code is None:
-            code = self._codes[value] = len(self.values)
-            self.values.append(value)
-        return code
-
     def code_of(self, value: object) -> int:
         """The code of ``value`` (-1 when it never came)."""
         return self._codes.get(value, -1)
@@ -45,8 +39,16 @@ class Coder:
         """The codes (int32) of one chunk of the column (a Series or array; nulls are -1)."""
         values = pd.Series(column, copy=False).astype("object").to_numpy(dtype=object)
         raw, uniques = pd.factorize(values, sort=False)
-        lookup = np.fromiter((self._code(v) for v in uniques), dtype=np.int32, count=len(uniques))
-        return np.append(lookup, np.int32(-1))[raw]  # (raw -1, a null, takes the appended -1)
+        # Known values through dict.get in C (map), then the new ones numbered in one go.
+        lookup = np.fromiter(map(self._codes.get, uniques, repeat(-1)), dtype=np.int64, count=len(uniques))
+        new = np.flatnonzero(lookup < 0)
+        if len(new):
+            start = len(self.values)
+            fresh = [uniques[i] for i in new]
+            lookup[new] = np.arange(start, start + len(new))
+            self._codes.update(zip(fresh, range(start, start + len(new))))
+            self.values.extend(fresh)
+        return np.append(lookup.astype(np.int32), np.int32(-1))[raw]  # (raw -1, a null, takes the appended -1)
 
     def series(self, codes: np.ndarray):
         """The column for ``codes`` as a categorical Series (values shared, 4 bytes a row)."""

@@ -139,10 +139,6 @@ class SummaryReads:
         """The column of ``role`` (plate, state, device) as a categorical Series, None without the field."""
         return self.coders[role].series(self.codes[role]) if role in self.coders else None
 
-    def times(self):
-        """The times as a datetime64 Series (NaT where missing), None without a time field."""
-        return None if self.ns is None else pd.Series(self.ns.view("datetime64[ns]"))
-
     def flag(self, role: str):
         return pd.Series(self.flags[role]) if role in self.flags else None
 

@@ -204,11 +204,16 @@ def split_coded(
         raise Cancelled()
 
     codes, names = _sorted_devices(device_codes[valid], device_values)
+    codes = codes.astype(np.int32)  # (each array is let go as soon as the sorted one is made: a few bytes a read)
     ns = np.asarray(ns)[valid]
     rank = np.lexsort((valid, ns, codes))  # by device, then time, then input order
     order = valid[rank]
-    codes, ns = codes[rank], ns[rank]
-    sx, sy = x[order], y[order]
+    del valid
+    codes = codes[rank]
+    ns = ns[rank]
+    del rank
+    sx = x[order]
+    sy = y[order]
     progress(0.4)
     if cancelled():
         raise Cancelled()
@@ -222,11 +227,13 @@ def split_coded(
             order, codes, ns, sx, sy = (a[~glitch] for a in (order, codes, ns, sx, sy))
             new_device, gap, fast, step = _steps(codes, ns, sx, sy, max_gap_s, max_speed_ms)
     starts = new_device | gap | fast
+    del fast
     track = np.cumsum(starts) - 1
     n_tracks = int(starts.sum())
     sizes = np.bincount(track, minlength=n_tracks)
     within = ~starts
     length = np.bincount(track[within], weights=step[within], minlength=n_tracks)
+    del track, within, step, sx, sy
     first = np.flatnonzero(starts)
     last = first + sizes - 1
     reason = np.where(new_device[first], DEVICE_START, np.where(gap[first], GAP, SPEED)).astype(object)
