@@ -11,7 +11,7 @@ import pytest
 from qgis.core import QgsDataSourceUri, QgsVectorLayer, QgsWkbTypes
 
 from alpr_qgis.core.errors import AlprInputError, Cancelled
-from alpr_qgis.qgis_io.postgis import PgTable, PostgisError, connect, layer_table, load_reads
+from alpr_qgis.qgis_io.postgis import PgTable, PostgisError, ReadsCopyStream, connect, layer_table, load_reads
 
 ROWS = 10_000
 
@@ -227,3 +227,51 @@ def test_other_schema(pg, pg_cluster, db):
     with connect(table_uri(pg, "Reads 2014", "Field Data")) as conn:
         load_reads(conn, target(pg, "Reads 2014", "Field Data"), frame, x, y)
     assert query(db, 'SELECT count(*), count(geom) FROM "Field Data"."Reads 2014"') == [(20, int(np.isfinite(x).sum()))]
+
+
+def test_stream_of_parts_is_one_table_in_file_order(pg, db):
+    frame, x, y = synthetic_reads(2500)
+    parts = [(0, 1000), (1000, 1001), (1001, 2500)]  # a one-row part too
+    with connect(table_uri(pg, "parts")) as conn:
+        stream = ReadsCopyStream(conn, target(pg, "parts"), chunk_rows=400)
+        for start, stop in parts:
+            assert stream.append(frame.iloc[start:stop], x[start:stop], y[start:stop], last=stop == 2500)
+        assert not exists(db, "parts")  # nothing visible before finish: one transaction
+        result = stream.finish()
+    assert (result.rows, result.located) == (2500, int(np.isfinite(x).sum()))
+    assert query(db, "SELECT count(*), min(read_id), max(read_id) FROM public.parts") == [(2500, 1, 2500)]
+    assert [r[0] for r in query(db, "SELECT plate FROM public.parts ORDER BY read_id")] == frame["plate"].tolist()
+    assert len(query(db, "SELECT 1 FROM pg_indexes WHERE tablename = 'parts'")) == 5
+
+
+def test_stream_forget_bad_part_and_cancel_leave_nothing(pg, pg_cluster, db):
+    frame, x, y = synthetic_reads(3000)
+    pg_cluster.psql("CREATE TABLE public.streamed (keep int); INSERT INTO public.streamed VALUES (1)")
+    with connect(table_uri(pg, "streamed")) as conn:
+        stream = ReadsCopyStream(conn, target(pg, "streamed"))
+        assert stream.append(frame.iloc[:1000], x[:1000], y[:1000])
+        stream.forget()
+        stream.forget()  # twice is fine
+        bad = frame.iloc[1000:2000].copy()
+        bad.loc[1500, "device"] = "PATROL\x00 9"
+        stream = ReadsCopyStream(conn, target(pg, "streamed"))
+        assert stream.append(frame.iloc[:1000], x[:1000], y[:1000])
+        with pytest.raises(AlprInputError, match='row 1501, field "device"'):
+            stream.append(bad, x[1000:2000], y[1000:2000])
+        stream = ReadsCopyStream(conn, target(pg, "streamed"), chunk_rows=100)
+        assert stream.append(frame.iloc[:1000], x[:1000], y[:1000])
+        answers = iter([False, False, True] + [True] * 20)
+        assert not stream.append(frame.iloc[1000:], x[1000:], y[1000:], cancelled=lambda: next(answers))
+        stream = ReadsCopyStream(conn, target(pg, "streamed"))
+        assert stream.append(frame.iloc[:10], x[:10], y[:10])
+        with pytest.raises(ValueError, match="columns and types"):
+            stream.append(frame.iloc[10:20].assign(extra=1), x[10:20], y[10:20])
+        assert conn.execute("SELECT 1") == [(1,)]
+    assert query(db, "SELECT * FROM public.streamed") == [(1,)]  # the table to replace survived every failure
+
+
+def test_header_only_file_makes_an_empty_table(pg, db):
+    frame, x, y = synthetic_reads(10)
+    with connect(table_uri(pg, "empty")) as conn:
+        result = load_reads(conn, target(pg, "empty"), frame.iloc[:0], x[:0], y[:0])
+    assert result.rows == 0 and query(db, "SELECT count(*) FROM public.empty") == [(0,)]

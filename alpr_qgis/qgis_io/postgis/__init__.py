@@ -15,7 +15,7 @@ from alpr_qgis.qgis_io.postgis.connection import (
     scrub,
     table_exists,
 )
-from alpr_qgis.qgis_io.postgis.loader import LoadResult, load_reads
+from alpr_qgis.qgis_io.postgis.loader import LoadResult, ReadsCopyStream, load_reads
 from alpr_qgis.qgis_io.postgis.uri import (
     PgTable,
     database_label,
@@ -30,6 +30,7 @@ __all__ = [
     "PostgisError",
     "PsycopgConnection",
     "QgisConnection",
+    "ReadsCopyStream",
     "connect",
     "database_label",
     "destination_table",

@@ -25,7 +25,7 @@ password and of socket paths.
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any, Dict, Iterator, List, Optional, Sequence
 
 from qgis.core import QgsApplication, QgsDataSourceUri, QgsException, QgsProviderRegistry
@@ -161,19 +161,40 @@ class PsycopgConnection:
             args={"connection": self.label, "reason": self.reason(error)},
         )
 
+    def begin(self):
+        """Open a transaction; its psycopg2 cursor.  End it with :meth:`commit` or :meth:`rollback`."""
+        self.raw.autocommit = False
+        return self.raw.cursor()
+
+    def commit(self) -> None:
+        try:
+            self.raw.commit()
+        finally:
+            if not self.raw.closed:
+                self.raw.autocommit = True
+
+    def rollback(self) -> None:
+        """Roll the open transaction back; quiet when the connection is already gone (the server rolled back)."""
+        if self.raw.closed:
+            return
+        with suppress(self.module.Error):
+            self.raw.rollback()
+        if not self.raw.closed:
+            self.raw.autocommit = True
+
     @contextmanager
     def transaction(self) -> Iterator[Any]:
         """A psycopg2 cursor inside one transaction: committed at the end, rolled back on any exception."""
-        self.raw.autocommit = False
+        cursor = self.begin()
         try:
-            with self.raw.cursor() as cursor:
-                yield cursor
-            self.raw.commit()
+            yield cursor
         except BaseException:
-            self.raw.rollback()
+            self.rollback()
             raise
+        else:
+            self.commit()
         finally:
-            self.raw.autocommit = True
+            cursor.close()
 
     def close(self) -> None:
         if not self.raw.closed:

@@ -15,6 +15,9 @@ their coordinates (x/y arrays, NaN where a read has none):
 
 all in ONE transaction: a bad value, a lost connection or a cancel leaves
 the database as it was (an existing table that was to be replaced included).
+:class:`ReadsCopyStream` does the same part by part (``append`` each part,
+then ``finish`` or ``forget``), with ``FrameStream``'s shape, for a loader
+that reads a file in parts; :func:`load_reads` is one part.
 Needs psycopg2 (QGIS's connection has no COPY).
 """
 
@@ -129,6 +132,169 @@ class _ChunkReader:
         self._thread.join()
 
 
+class ReadsCopyStream:
+    """Writes parts of reads (frames of the same columns) into one new PostGIS table, in ONE transaction.
+
+    The shape of ``FrameStream`` (``append`` part by part, then ``finish`` or
+    ``forget``), so a loader that reads a file part by part can write a
+    PostGIS destination the same way: the first ``append`` opens the
+    transaction and creates the table from that part's columns; each part is
+    one ``COPY``; ``finish`` builds the primary key and indexes, analyses and
+    commits; ``forget`` (or any error) rolls everything back, leaving the
+    database as it was.  Errors name the table (and the row, by ``read_id``,
+    and field of a refused value), never a value.
+    """
+
+    def __init__(
+        self,
+        connection: PsycopgConnection,
+        target: PgTable,
+        *,
+        srid: int = 4326,
+        replace: bool = True,
+        chunk_rows: int = CHUNK_ROWS,
+    ) -> None:
+        if not isinstance(connection, PsycopgConnection):
+            raise PostgisError(
+                QT_TRANSLATE_NOOP("alpr_core", "Writing {table} in bulk needs python3-psycopg2"),
+                args={"table": target.label()},
+                hint=QT_TRANSLATE_NOOP("alpr_core", "Install python3-psycopg2 (Debian) and run again."),
+            )
+        self.connection = connection
+        self.target = target
+        self.srid = srid
+        self.replace = replace
+        self.chunk_rows = chunk_rows
+        self.layout: Optional[ReadsTable] = None
+        self.rows = 0
+        self.located = 0
+        self._cursor = None  # set while the transaction is open
+
+    def append(
+        self,
+        frame: pd.DataFrame,
+        x: np.ndarray,
+        y: np.ndarray,
+        cancelled: Callable[[], bool] = lambda: False,
+        last: bool = False,
+        progress: Callable[[float], None] = lambda _f: None,
+    ) -> bool:
+        """COPY ``frame``'s rows with their points (NaN: no point); False if cancelled (then call ``forget``).
+
+        ``progress`` gets the share of this part sent; ``last`` is accepted
+        for ``FrameStream``'s signature (``finish`` ends the load).
+        """
+        layout = reads_table(frame, self.target.table, self.target.schema, self.target.geometry or "geom", self.srid)
+        if self.layout is None:
+            self._begin(layout)
+        elif layout.columns != self.layout.columns:
+            self.forget()  # the caller's loader checks this first (NotStreamableError): a programming error here
+            raise ValueError("a later part of the reads does not have the first part's columns and types")
+        x = np.asarray(x, dtype=float)
+        y = np.asarray(y, dtype=float)
+        row_numbers = frame["read_id"].to_numpy() if "read_id" in frame.columns else None
+        first_line = self.rows
+        reader = _ChunkReader(
+            lambda encoded, stopped: copy_chunks(
+                frame,
+                x,
+                y,
+                srid=self.srid,
+                chunk_rows=self.chunk_rows,
+                row_numbers=row_numbers if row_numbers is not None else np.arange(1, len(frame) + 1) + first_line,
+                progress=encoded,
+                cancelled=stopped,
+            ),
+            progress=progress,
+            cancelled=cancelled,
+        )
+        try:
+            self._cursor.copy_expert(self.layout.copy_sql(freeze=True), reader, size=1 << 20)
+        except Cancelled:
+            self.forget()
+            return False
+        except self.connection.module.Error as error:
+            self.forget()
+            if isinstance(reader.error, Cancelled):
+                return False
+            if reader.error is not None:  # our own error, surfaced through the COPY
+                raise reader.error from None
+            raise _load_error(error, self.connection, self.target, row_numbers) from None
+        except BaseException:
+            self.forget()
+            raise
+        finally:
+            reader.close()
+        if isinstance(reader.error, Cancelled):
+            self.forget()
+            return False
+        if reader.error is not None:
+            self.forget()
+            raise reader.error
+        self.rows += len(frame)
+        self.located += int((np.isfinite(x) & np.isfinite(y)).sum())
+        return True
+
+    def _begin(self, layout: ReadsTable) -> None:
+        if not self.replace and table_exists(self.connection, self.target.schema, self.target.table):
+            raise PostgisError(
+                QT_TRANSLATE_NOOP("alpr_core", "{table} already exists"),
+                args={"table": self.target.label()},
+                hint=QT_TRANSLATE_NOOP("alpr_core", "Choose another table name or allow replacing it."),
+            )
+        self._cursor = self.connection.begin()
+        try:
+            self._cursor.execute("SET LOCAL maintenance_work_mem = %s", (MAINTENANCE_WORK_MEM,))
+            if self.replace:
+                self._cursor.execute(layout.drop_sql())
+            self._cursor.execute(layout.create_sql())
+        except self.connection.module.Error as error:
+            self.forget()
+            raise _load_error(error, self.connection, self.target, None) from None
+        except BaseException:
+            self.forget()
+            raise
+        self.layout = layout
+
+    def finish(
+        self, progress: Callable[[float], None] = lambda _f: None, cancelled: Callable[[], bool] = lambda: False
+    ) -> Optional[LoadResult]:
+        """Build the key and indexes, analyse and commit; the result, or None if cancelled (nothing kept)."""
+        if self.layout is None:
+            raise ValueError("finish() before any append(): append the reads, even an empty frame")
+        statements = self.layout.index_sql() + [self.layout.analyze_sql()]
+        try:
+            for done, statement in enumerate(statements, 1):
+                if cancelled():
+                    self.forget()
+                    return None
+                self._cursor.execute(statement)
+                progress(done / len(statements))
+        except self.connection.module.Error as error:
+            self.forget()
+            raise _load_error(error, self.connection, self.target, None) from None
+        except BaseException:
+            self.forget()
+            raise
+        cursor, self._cursor = self._cursor, None
+        try:
+            self.connection.commit()
+        except self.connection.module.Error as error:
+            self.connection.rollback()
+            raise _load_error(error, self.connection, self.target, None) from None
+        finally:
+            cursor.close()
+        return LoadResult(rows=self.rows, located=self.located, layout=self.layout)
+
+    def forget(self) -> None:
+        """Roll the whole load back (safe to call twice, and before any ``append``)."""
+        cursor, self._cursor = self._cursor, None
+        if cursor is not None:
+            self.connection.rollback()
+            with contextlib.suppress(Exception):
+                cursor.close()
+
+
 def load_reads(
     connection: PsycopgConnection,
     target: PgTable,
@@ -146,64 +312,18 @@ def load_reads(
 
     ``replace`` drops an existing table of that name (inside the same
     transaction); otherwise an existing table is an error.  ``progress`` gets
-    0..1 (the COPY is 80 %, the indexes the rest).  Errors name the table and,
+    0..1 (the COPY is 80 %, the indexes the rest); ``cancelled()`` raises
+    :class:`Cancelled` with nothing written.  Errors name the table and,
     for a value the server refused, the row (``read_id`` when present) and
     field, never the value.
     """
-    if not isinstance(connection, PsycopgConnection):
-        raise PostgisError(
-            QT_TRANSLATE_NOOP("alpr_core", "Writing {table} in bulk needs python3-psycopg2"),
-            args={"table": target.label()},
-            hint=QT_TRANSLATE_NOOP("alpr_core", "Install python3-psycopg2 (Debian) and run again."),
-        )
-    layout = reads_table(frame, target.table, target.schema, target.geometry or "geom", srid)
-    if not replace and table_exists(connection, target.schema, target.table):
-        raise PostgisError(
-            QT_TRANSLATE_NOOP("alpr_core", "{table} already exists"),
-            args={"table": target.label()},
-            hint=QT_TRANSLATE_NOOP("alpr_core", "Choose another table name or allow replacing it."),
-        )
-    row_numbers = frame["read_id"].to_numpy() if "read_id" in frame.columns else None
-    x = np.asarray(x, dtype=float)
-    y = np.asarray(y, dtype=float)
-    reader = _ChunkReader(
-        lambda encoded, stopped: copy_chunks(
-            frame,
-            x,
-            y,
-            srid=srid,
-            chunk_rows=chunk_rows,
-            row_numbers=row_numbers,
-            progress=encoded,
-            cancelled=stopped,
-        ),
-        progress=lambda share: progress(0.8 * share),
-        cancelled=cancelled,
-    )
-    errors = connection.module
-    try:
-        with connection.transaction() as cursor:
-            cursor.execute("SET LOCAL maintenance_work_mem = %s", (MAINTENANCE_WORK_MEM,))
-            if replace:
-                cursor.execute(layout.drop_sql())
-            cursor.execute(layout.create_sql())
-            cursor.copy_expert(layout.copy_sql(), reader, size=1 << 20)
-            statements = layout.index_sql() + [layout.analyze_sql()]
-            for done, statement in enumerate(statements, 1):
-                if cancelled():
-                    raise Cancelled()
-                cursor.execute(statement)
-                progress(0.8 + 0.2 * done / len(statements))
-    except errors.Error as error:
-        if reader.error is not None:  # our own error or cancel, surfaced through the COPY
-            raise reader.error from None
-        raise _load_error(error, connection, target, row_numbers) from None
-    finally:
-        reader.close()
-    if reader.error is not None:
-        raise reader.error
-    located = int((np.isfinite(x) & np.isfinite(y)).sum())
-    return LoadResult(rows=len(frame), located=located, layout=layout)
+    stream = ReadsCopyStream(connection, target, srid=srid, replace=replace, chunk_rows=chunk_rows)
+    if not stream.append(frame, x, y, cancelled, last=True, progress=lambda share: progress(0.8 * share)):
+        raise Cancelled()
+    result = stream.finish(lambda share: progress(0.8 + 0.2 * share), cancelled)
+    if result is None:
+        raise Cancelled()
+    return result
 
 
 def _primary_key(error) -> Optional[str]:
