@@ -340,6 +340,7 @@ class SummaryAlgorithm(AlprAlgorithm):
 
         feedback.setProgressText(self.tr("Counting"))
         summary = summary_parts.summary_of(reads, gov_pattern, reference, rejected, unreadable, kinds, feedback)
+        reads.keep_positions_only()  # (the map needs no more)
         sections = summary_parts.result_sections(self, parameters, context, plans, summary)
         feedback.setProgress(60)
 

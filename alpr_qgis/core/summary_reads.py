@@ -147,11 +147,18 @@ class SummaryReads:
 
     @property
     def located(self) -> np.ndarray:
+        if "located" in self.where:
+            return self.where["located"]
         missing = np.zeros(self.n, dtype=bool)
         for key in ("no_geometry", "null_island", "invalid"):
             if key in self.where:
                 missing |= self.where[key]
         return ~missing
+
+    def keep_positions_only(self) -> None:
+        """Let go of every column but the positions and where they stand (once the counting is done)."""
+        self.where = {"located": self.located}
+        self.coders, self.codes, self.flags, self.ns, self.read_ids = {}, {}, {}, None, []
 
     def id_array(self) -> Optional[np.ndarray]:
         if not self.id_field:
