@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 from typing import Dict
 
 from qgis.core import (
@@ -194,10 +195,15 @@ class HeatmapAlgorithm(AlprAlgorithm):
         dest = self.parameterAsOutputLayer(parameters, self.OUTPUT, context)
         for key, value in ((self.RADIUS, settings.radius), (self.PIXEL_SIZE, settings.pixel)):
             if not (math.isfinite(value) and value > 0):
-                raise AlprInputError("is not a distance in metres greater than 0", field=key, value=value)
+                raise AlprInputError(
+                    QT_TRANSLATE_NOOP("alpr_core", "is not a distance in metres greater than 0"), field=key, value=value
+                )
         if not dest.lower().endswith(GEOTIFF_EXTENSIONS):
             raise AlprInputError(
-                "is not a GeoTIFF file name", field=self.OUTPUT, value=dest, hint="Use a .tif file for the heatmap."
+                QT_TRANSLATE_NOOP("alpr_core", "is not a GeoTIFF file name"),
+                field=self.OUTPUT,
+                value=os.path.basename(dest),  # (a file name, never a local path)
+                hint=QT_TRANSLATE_NOOP("alpr_core", "Use a .tif file for the heatmap."),
             )
         if self.parameterAsSource(parameters, self.INPUT, context) is None:
             raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))

@@ -289,8 +289,8 @@ class JoinCensusAlgorithm(AlprAlgorithm):
         census_key = self.parameterAsString(parameters, self.CENSUS_KEY_FIELD, context)
         if bool(read_key) != bool(census_key):
             raise AlprInputError(
-                "A key join needs both READ_KEY_FIELD and CENSUS_KEY_FIELD.",
-                hint="Set both, or neither for a spatial join",
+                QT_TRANSLATE_NOOP("alpr_core", "A key join needs both READ_KEY_FIELD and CENSUS_KEY_FIELD."),
+                hint=QT_TRANSLATE_NOOP("alpr_core", "Set both, or neither for a spatial join"),
             )
 
         feedback.setProgressText(self.tr("Reading the census units"))
@@ -358,16 +358,18 @@ class JoinCensusAlgorithm(AlprAlgorithm):
         has_polygons = QgsWkbTypes.geometryType(census_source.wkbType()) == QgsWkbTypes.PolygonGeometry
         if not key_mode and not has_polygons:
             raise AlprInputError(
-                "has no polygons: a spatial join needs census polygons.",
+                QT_TRANSLATE_NOOP("alpr_core", "has no polygons: a spatial join needs census polygons."),
                 path=census_source.sourceName(),
-                hint="Choose a polygon CENSUS layer, or join on READ_KEY_FIELD and CENSUS_KEY_FIELD",
-            )
+                hint=QT_TRANSLATE_NOOP("alpr_core", "Choose a polygon CENSUS layer, or join on READ_KEY_FIELD and "
+                                       "CENSUS_KEY_FIELD"),
+            )  # fmt: skip
         if not key_mode and QgsWkbTypes.geometryType(source.wkbType()) != QgsWkbTypes.PointGeometry:
             raise AlprInputError(
-                "has no points: a spatial join needs reads with locations.",
+                QT_TRANSLATE_NOOP("alpr_core", "has no points: a spatial join needs reads with locations."),
                 path=source.sourceName() or "the input layer",
-                hint="Choose a point INPUT layer, or join on READ_KEY_FIELD and CENSUS_KEY_FIELD",
-            )
+                hint=QT_TRANSLATE_NOOP("alpr_core", "Choose a point INPUT layer, or join on READ_KEY_FIELD and "
+                                       "CENSUS_KEY_FIELD"),
+            )  # fmt: skip
         units = read_polygons(self, parameters, self.CENSUS, context, feedback, geometry=has_polygons)
         if not len(units.fids):
             feedback.pushWarning(self.tr("The census layer has no features."))
@@ -383,9 +385,10 @@ class JoinCensusAlgorithm(AlprAlgorithm):
         ):
             if field not in fields:
                 raise AlprInputError(
-                    'has no field "{}".'.format(field),
+                    QT_TRANSLATE_NOOP("alpr_core", 'has no field "{field}".'),
+                    args={"field": field, "parameter": param, "fields": ", ".join(fields) or "(no fields)"},
                     path=where,
-                    hint="Choose {} among: {}".format(param, ", ".join(fields) or "(no fields)"),
+                    hint=QT_TRANSLATE_NOOP("alpr_core", "Choose {parameter} among: {fields}"),
                 )
         reads = read_reads(
             self, parameters, context, feedback, [read_key], geometry=False, progress=progress_span(feedback, 5, 30)

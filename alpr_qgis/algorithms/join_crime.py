@@ -231,15 +231,21 @@ class JoinCrimeAlgorithm(AlprAlgorithm):
         crime_fields = [f.name() for f in crimes_source.fields()]
         if compile_filter(filter_text) is not None and not category_field:
             raise AlprInputError(
-                "needs CATEGORY_FIELD, the field to match.",
+                QT_TRANSLATE_NOOP("alpr_core", "needs CATEGORY_FIELD, the field to match."),
+                args={"parameter": "CATEGORY_FIELD", "fields": ", ".join(crime_fields) or "(no fields)"},
                 field="CATEGORY_FILTER",
-                hint="Choose CATEGORY_FIELD among: {}".format(", ".join(crime_fields) or "(no fields)"),
+                hint=QT_TRANSLATE_NOOP("alpr_core", "Choose {parameter} among: {fields}"),
             )
         if category_field and category_field not in crime_fields:
             raise AlprInputError(
-                'has no field "{}".'.format(category_field),
+                QT_TRANSLATE_NOOP("alpr_core", 'has no field "{field}".'),
+                args={
+                    "field": category_field,
+                    "parameter": "CATEGORY_FIELD",
+                    "fields": ", ".join(crime_fields) or "(no fields)",
+                },
                 path=crimes_source.sourceName() or "the crimes layer",
-                hint="Choose CATEGORY_FIELD among: {}".format(", ".join(crime_fields) or "(no fields)"),
+                hint=QT_TRANSLATE_NOOP("alpr_core", "Choose {parameter} among: {fields}"),
             )
         return category_field, filter_text
 

@@ -131,9 +131,14 @@ class JurisdictionAlgorithm(AlprAlgorithm):
         if wanted:
             if wanted not in columns:
                 raise AlprInputError(
-                    "has no field {}.".format(wanted),
+                    QT_TRANSLATE_NOOP("alpr_core", "has no field {field}."),
+                    args={
+                        "field": wanted,
+                        "parameter": "NEIGHBOUR_NAME_FIELD",
+                        "fields": ", ".join(columns) or "(no fields)",
+                    },
                     path=neighbours.name,
-                    hint="Choose NEIGHBOUR_NAME_FIELD among: {}".format(", ".join(columns) or "(no fields)"),
+                    hint=QT_TRANSLATE_NOOP("alpr_core", "Choose {parameter} among: {fields}"),
                 )
             return wanted
         for c in columns:
@@ -216,9 +221,9 @@ class JurisdictionAlgorithm(AlprAlgorithm):
         area = dissolve(boundary.geoms)
         if area is None:
             raise AlprInputError(
-                "has no usable polygon.",
+                QT_TRANSLATE_NOOP("alpr_core", "has no usable polygon."),
                 path=boundary.name,
-                hint="Choose a BOUNDARY layer holding the jurisdiction's polygon(s)",
+                hint=QT_TRANSLATE_NOOP("alpr_core", "Choose a BOUNDARY layer holding the jurisdiction's polygon(s)"),
             )
         return boundary, area
 

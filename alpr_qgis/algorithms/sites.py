@@ -189,9 +189,10 @@ class SitesAlgorithm(AlprAlgorithm):
             return plate_field
         if chosen and parameters.get(self.PLATE_FIELD):
             raise AlprInputError(
-                'has no field "{}".'.format(plate_field),
+                QT_TRANSLATE_NOOP("alpr_core", 'has no field "{field}".'),
+                args={"field": plate_field, "parameter": "PLATE_FIELD", "fields": ", ".join(fields) or "(no fields)"},
                 path=source.sourceName() or "the input layer",
-                hint="Choose PLATE_FIELD among: {}".format(", ".join(fields) or "(no fields)"),
+                hint=QT_TRANSLATE_NOOP("alpr_core", "Choose {parameter} among: {fields}"),
             )
         feedback.pushWarning(self.tr("No plate field {}: unique_plates stays empty.").format(plate_field))
         return None

@@ -285,14 +285,15 @@ class SummaryAlgorithm(AlprAlgorithm):
                 self.tr('{} has no field "{}" ({}): the metrics that need it are null.').format(source_name, name, key)
             )
             return None
-        from alpr_qgis.core.errors import AlprInputError
+        from alpr_qgis.core.errors import QT_TRANSLATE_NOOP, AlprInputError
 
         raise AlprInputError(
-            'has no field "{}".'.format(name),
+            QT_TRANSLATE_NOOP("alpr_core", 'has no field "{name}".'),
+            args={"name": name, "parameter": key, "fields": ", ".join(f for f in fields if f != "fid") or "none"},
             path=source_name,
             field=key,
-            hint="Fields present: {}. Set {} to one of them, or leave it empty.".format(
-                ", ".join(f for f in fields if f != "fid") or "none", key
+            hint=QT_TRANSLATE_NOOP(
+                "alpr_core", "Fields present: {fields}. Set {parameter} to one of them, or leave it empty."
             ),
         )
 

@@ -2228,6 +2228,99 @@
 <context>
     <name>alpr_core</name>
     <message>
+        <location filename="../algorithms/heatmap.py" line="199"/>
+        <source>is not a distance in metres greater than 0</source>
+        <translation>n’est pas une distance en mètres supérieure à 0</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/heatmap.py" line="203"/>
+        <source>is not a GeoTIFF file name</source>
+        <translation>n’est pas un nom de fichier GeoTIFF</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/heatmap.py" line="206"/>
+        <source>Use a .tif file for the heatmap.</source>
+        <translation>Utilisez un fichier .tif pour la carte de chaleur.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="292"/>
+        <source>A key join needs both READ_KEY_FIELD and CENSUS_KEY_FIELD.</source>
+        <translation>Une jointure par clé demande à la fois READ_KEY_FIELD et CENSUS_KEY_FIELD.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="293"/>
+        <source>Set both, or neither for a spatial join</source>
+        <translation>Renseignez les deux, ou aucun pour une jointure spatiale</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="361"/>
+        <source>has no polygons: a spatial join needs census polygons.</source>
+        <translation>n’a pas de polygones : une jointure spatiale demande des polygones de recensement.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="363"/>
+        <source>Choose a polygon CENSUS layer, or join on READ_KEY_FIELD and CENSUS_KEY_FIELD</source>
+        <translation>Choisissez une couche CENSUS de polygones, ou joignez sur READ_KEY_FIELD et CENSUS_KEY_FIELD</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="368"/>
+        <source>has no points: a spatial join needs reads with locations.</source>
+        <translation>n’a pas de points : une jointure spatiale demande des lectures localisées.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="370"/>
+        <source>Choose a point INPUT layer, or join on READ_KEY_FIELD and CENSUS_KEY_FIELD</source>
+        <translation>Choisissez une couche INPUT de points, ou joignez sur READ_KEY_FIELD et CENSUS_KEY_FIELD</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="388"/>
+        <location filename="../algorithms/join_crime.py" line="241"/>
+        <location filename="../algorithms/sites.py" line="192"/>
+        <location filename="../core/census.py" line="122"/>
+        <source>has no field &quot;{field}&quot;.</source>
+        <translation>n’a pas de champ « {field} ».</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_census.py" line="391"/>
+        <location filename="../algorithms/join_crime.py" line="237"/>
+        <location filename="../algorithms/join_crime.py" line="248"/>
+        <location filename="../algorithms/jurisdiction.py" line="141"/>
+        <location filename="../algorithms/sites.py" line="195"/>
+        <location filename="../core/census.py" line="129"/>
+        <source>Choose {parameter} among: {fields}</source>
+        <translation>Choisissez {parameter} parmi : {fields}</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/join_crime.py" line="234"/>
+        <source>needs CATEGORY_FIELD, the field to match.</source>
+        <translation>demande CATEGORY_FIELD, le champ à comparer.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/jurisdiction.py" line="134"/>
+        <source>has no field {field}.</source>
+        <translation>n’a pas de champ {field}.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/jurisdiction.py" line="224"/>
+        <source>has no usable polygon.</source>
+        <translation>n’a aucun polygone utilisable.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/jurisdiction.py" line="226"/>
+        <source>Choose a BOUNDARY layer holding the jurisdiction&apos;s polygon(s)</source>
+        <translation>Choisissez une couche BOUNDARY contenant le ou les polygones de la juridiction</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/summary.py" line="291"/>
+        <source>has no field &quot;{name}&quot;.</source>
+        <translation>n’a pas de champ « {name} ».</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/summary.py" line="295"/>
+        <source>Fields present: {fields}. Set {parameter} to one of them, or leave it empty.</source>
+        <translation>Champs présents : {fields}. Indiquez l’un d’eux dans {parameter}, ou laissez-le vide.</translation>
+    </message>
+    <message>
         <location filename="../core/anonymize.py" line="71"/>
         <source>Set only one of {given}, not both.</source>
         <translation>Ne renseignez qu’un seul de ces paramètres : {given}, pas les deux.</translation>
@@ -2303,52 +2396,42 @@
         <translation>Champs présents : {fields}.</translation>
     </message>
     <message>
-        <location filename="../core/census.py" line="69"/>
+        <location filename="../core/census.py" line="68"/>
         <source>Field &quot;{field}&quot; is both in ATTRIBUTES and in COUNT_ATTRIBUTES.</source>
         <translation>Le champ « {field} » figure à la fois dans ATTRIBUTES et dans COUNT_ATTRIBUTES.</translation>
     </message>
     <message>
-        <location filename="../core/census.py" line="71"/>
+        <location filename="../core/census.py" line="70"/>
         <source>Put a value (such as income) in ATTRIBUTES and a count of residents (such as residents by race) in COUNT_ATTRIBUTES, each field in one of them</source>
         <translation>Mettez une valeur (comme le revenu) dans ATTRIBUTES et un effectif d’habitants (comme les habitants par origine) dans COUNT_ATTRIBUTES, chaque champ dans une seule des deux listes</translation>
     </message>
     <message>
-        <location filename="../core/census.py" line="123"/>
-        <source>has no field &quot;{field}&quot;.</source>
-        <translation>n’a pas de champ « {field} ».</translation>
-    </message>
-    <message>
-        <location filename="../core/census.py" line="130"/>
-        <source>Choose {parameter} among: {fields}</source>
-        <translation>Choisissez {parameter} parmi : {fields}</translation>
-    </message>
-    <message>
-        <location filename="../core/census.py" line="136"/>
+        <location filename="../core/census.py" line="135"/>
         <source>is a yes/no field, not a number.</source>
         <translation>est un champ oui/non, pas un nombre.</translation>
     </message>
     <message>
-        <location filename="../core/census.py" line="140"/>
+        <location filename="../core/census.py" line="139"/>
         <source>Choose a numeric {parameter}</source>
         <translation>Choisissez un {parameter} numérique</translation>
     </message>
     <message>
-        <location filename="../core/census.py" line="152"/>
+        <location filename="../core/census.py" line="151"/>
         <source>is not a number ({count} such values).</source>
         <translation>n’est pas un nombre ({count} valeurs de ce type).</translation>
     </message>
     <message>
-        <location filename="../core/census.py" line="158"/>
+        <location filename="../core/census.py" line="157"/>
         <source>Choose a numeric {parameter} or fix the layer</source>
         <translation>Choisissez un {parameter} numérique ou corrigez la couche</translation>
     </message>
     <message>
-        <location filename="../core/census.py" line="371"/>
+        <location filename="../core/census.py" line="373"/>
         <source>appears {count} times: census keys must be unique.</source>
         <translation>apparaît {count} fois : les clés du recensement doivent être uniques.</translation>
     </message>
     <message>
-        <location filename="../core/census.py" line="377"/>
+        <location filename="../core/census.py" line="379"/>
         <source>Choose another CENSUS_KEY_FIELD or remove the duplicates</source>
         <translation>Choisissez un autre CENSUS_KEY_FIELD ou supprimez les doublons</translation>
     </message>
@@ -2363,118 +2446,118 @@
         <translation>La valeur par défaut, \d{{7}}, reconnaît les plaques de sept chiffres.</translation>
     </message>
     <message>
-        <location filename="../core/countmodel.py" line="135"/>
+        <location filename="../core/countmodel.py" line="134"/>
         <source>is the exposure: its share of itself is 100 %.</source>
         <translation>est l’exposition : sa part d’elle-même vaut 100 %.</translation>
     </message>
     <message>
-        <location filename="../core/countmodel.py" line="137"/>
+        <location filename="../core/countmodel.py" line="136"/>
         <source>Remove it from SHARE_PREDICTORS</source>
         <translation>Retirez-le de SHARE_PREDICTORS</translation>
     </message>
     <message>
-        <location filename="../core/countmodel.py" line="170"/>
+        <location filename="../core/countmodel.py" line="169"/>
         <source>is the count or the exposure, not a predictor.</source>
         <translation>est l’effectif ou l’exposition, pas un prédicteur.</translation>
     </message>
     <message>
-        <location filename="../core/countmodel.py" line="172"/>
-        <location filename="../core/countmodel.py" line="247"/>
+        <location filename="../core/countmodel.py" line="171"/>
+        <location filename="../core/countmodel.py" line="246"/>
         <source>Remove it from PREDICTORS</source>
         <translation>Retirez-le de PREDICTORS</translation>
     </message>
     <message>
-        <location filename="../core/countmodel.py" line="176"/>
+        <location filename="../core/countmodel.py" line="175"/>
         <source>is listed twice in PREDICTORS.</source>
         <translation>figure deux fois dans PREDICTORS.</translation>
     </message>
     <message>
-        <location filename="../core/countmodel.py" line="178"/>
+        <location filename="../core/countmodel.py" line="177"/>
         <source>List each predictor once</source>
         <translation>Indiquez chaque prédicteur une seule fois</translation>
     </message>
     <message>
-        <location filename="../core/countmodel.py" line="190"/>
+        <location filename="../core/countmodel.py" line="189"/>
         <source>is negative: a count model needs counts of 0 or more.</source>
         <translation>est négatif : un modèle de comptage demande des effectifs de 0 ou plus.</translation>
     </message>
     <message>
-        <location filename="../core/countmodel.py" line="195"/>
+        <location filename="../core/countmodel.py" line="194"/>
         <source>Choose a COUNT_FIELD of counts, e.g. read_count</source>
         <translation>Choisissez un COUNT_FIELD d’effectifs, par exemple read_count</translation>
     </message>
     <message>
-        <location filename="../core/countmodel.py" line="201"/>
+        <location filename="../core/countmodel.py" line="200"/>
         <source>is not a whole number: a count model needs counts, not rates or shares.</source>
         <translation>n’est pas un nombre entier : un modèle de comptage demande des effectifs, pas des taux ni des parts.</translation>
     </message>
     <message>
-        <location filename="../core/countmodel.py" line="206"/>
+        <location filename="../core/countmodel.py" line="205"/>
         <source>Choose a COUNT_FIELD of counts, e.g. read_count, and put the population in EXPOSURE_FIELD</source>
         <translation>Choisissez un COUNT_FIELD d’effectifs, par exemple read_count, et mettez la population dans EXPOSURE_FIELD</translation>
     </message>
     <message>
-        <location filename="../core/countmodel.py" line="213"/>
+        <location filename="../core/countmodel.py" line="212"/>
         <source>has no positive value: the exposure (population or area) must be above 0 in some unit.</source>
         <translation>n’a aucune valeur positive : l’exposition (population ou surface) doit dépasser 0 dans au moins une unité.</translation>
     </message>
     <message>
-        <location filename="../core/countmodel.py" line="218"/>
+        <location filename="../core/countmodel.py" line="217"/>
         <source>Choose another EXPOSURE_FIELD, e.g. population</source>
         <translation>Choisissez un autre EXPOSURE_FIELD, par exemple population</translation>
     </message>
     <message>
-        <location filename="../core/countmodel.py" line="231"/>
+        <location filename="../core/countmodel.py" line="230"/>
         <source>{units} unit(s) can enter the model (count, exposure &gt; 0 and every predictor known), but a model with {parameters} parameter(s) needs at least {needed}.</source>
         <translation>{units} unité(s) peuvent entrer dans le modèle (effectif, exposition &gt; 0 et tous les prédicteurs connus), mais un modèle à {parameters} paramètre(s) en demande au moins {needed}.</translation>
     </message>
     <message>
-        <location filename="../core/countmodel.py" line="235"/>
+        <location filename="../core/countmodel.py" line="234"/>
         <source>Use fewer PREDICTORS or more units</source>
         <translation>Utilisez moins de PREDICTORS ou davantage d’unités</translation>
     </message>
     <message>
-        <location filename="../core/countmodel.py" line="243"/>
+        <location filename="../core/countmodel.py" line="242"/>
         <source>is constant, or a combination of the predictors before it, over the units in the model: its effect cannot be estimated.</source>
         <translation>est constant, ou une combinaison des prédicteurs qui le précèdent, sur les unités du modèle : son effet ne peut pas être estimé.</translation>
     </message>
     <message>
-        <location filename="../core/countmodel.py" line="252"/>
+        <location filename="../core/countmodel.py" line="251"/>
         <source>is 0 in every unit of the model: there is nothing to model.</source>
         <translation>vaut 0 dans toutes les unités du modèle : il n’y a rien à modéliser.</translation>
     </message>
     <message>
-        <location filename="../core/countmodel.py" line="255"/>
+        <location filename="../core/countmodel.py" line="254"/>
         <source>Check COUNT_FIELD</source>
         <translation>Vérifiez COUNT_FIELD</translation>
     </message>
     <message>
-        <location filename="../core/countmodel.py" line="308"/>
+        <location filename="../core/countmodel.py" line="307"/>
         <source>is not a model family.</source>
         <translation>n’est pas une famille de modèles.</translation>
     </message>
     <message>
-        <location filename="../core/countmodel.py" line="312"/>
+        <location filename="../core/countmodel.py" line="311"/>
         <source>Choose one of: {families}</source>
         <translation>Choisissez l’une des valeurs : {families}</translation>
     </message>
     <message>
-        <location filename="../core/countmodel.py" line="333"/>
+        <location filename="../core/countmodel.py" line="332"/>
         <source>{units} unit(s) can enter the model, but a negative binomial model with {parameters} parameter(s) and its dispersion needs at least {needed}.</source>
         <translation>{units} unité(s) peuvent entrer dans le modèle, mais un modèle binomial négatif à {parameters} paramètre(s) plus sa dispersion en demande au moins {needed}.</translation>
     </message>
     <message>
-        <location filename="../core/countmodel.py" line="337"/>
+        <location filename="../core/countmodel.py" line="336"/>
         <source>Use fewer PREDICTORS, more units, or FAMILY=poisson</source>
         <translation>Utilisez moins de PREDICTORS, davantage d’unités, ou FAMILY=poisson</translation>
     </message>
     <message>
-        <location filename="../core/countmodel.py" line="370"/>
+        <location filename="../core/countmodel.py" line="367"/>
         <source>The Poisson fit did not converge: {error} — check the predictors&apos; values.</source>
         <translation>L’ajustement de Poisson n’a pas convergé : {error} — vérifiez les valeurs des prédicteurs.</translation>
     </message>
     <message>
-        <location filename="../core/countmodel.py" line="381"/>
+        <location filename="../core/countmodel.py" line="376"/>
         <source>The Poisson fit did not converge: an estimate runs off to infinity{terms} (e.g. a predictor that separates units with and without reads).</source>
         <translation>L’ajustement de Poisson n’a pas convergé : une estimation part à l’infini{terms} (par exemple un prédicteur qui sépare les unités avec et sans lectures).</translation>
     </message>
@@ -2489,12 +2572,12 @@
         <translation>L’ajustement binomial négatif n’a pas convergé : aucun maximum de la vraisemblance n’a été trouvé. Essayez moins de PREDICTORS, ou FAMILY=poisson.</translation>
     </message>
     <message>
-        <location filename="../core/crime.py" line="47"/>
+        <location filename="../core/crime.py" line="46"/>
         <source>is not a valid regular expression ({error}).</source>
         <translation>n’est pas une expression régulière valide ({error}).</translation>
     </message>
     <message>
-        <location filename="../core/crime.py" line="51"/>
+        <location filename="../core/crime.py" line="50"/>
         <source>Use for example VEHICLE|AUTO|PLATE, or leave it empty for every crime</source>
         <translation>Utilisez par exemple VEHICLE|AUTO|PLATE, ou laissez-le vide pour tous les délits</translation>
     </message>
@@ -2777,32 +2860,32 @@
         <translation>La colonne {name} contient des heures avec fuseau horaire ; la table des lectures stocke l’heure locale sans fuseau</translation>
     </message>
     <message>
-        <location filename="../core/sql.py" line="147"/>
+        <location filename="../core/sql.py" line="156"/>
         <source>The reads already have a column called {name}, the geometry column&apos;s name</source>
         <translation>Les lectures ont déjà une colonne nommée {name}, le nom de la colonne de géométrie</translation>
     </message>
     <message>
-        <location filename="../core/sql.py" line="151"/>
+        <location filename="../core/sql.py" line="160"/>
         <source>The reads have two columns of the same name</source>
         <translation>Les lectures ont deux colonnes du même nom</translation>
     </message>
     <message>
-        <location filename="../core/sql.py" line="276"/>
+        <location filename="../core/sql.py" line="285"/>
         <source>The value holds a NUL character, which PostgreSQL cannot store</source>
         <translation>La valeur contient un caractère NUL, que PostgreSQL ne peut pas stocker</translation>
     </message>
     <message>
-        <location filename="../core/sql.py" line="280"/>
+        <location filename="../core/sql.py" line="289"/>
         <source>Remove the character from the source and load again.</source>
         <translation>Retirez le caractère de la source et chargez à nouveau.</translation>
     </message>
     <message>
-        <location filename="../core/sql.py" line="292"/>
+        <location filename="../core/sql.py" line="301"/>
         <source>A value is not valid Unicode text (a lone surrogate)</source>
         <translation>Une valeur n’est pas du texte Unicode valide (un substitut isolé)</translation>
     </message>
     <message>
-        <location filename="../core/sql.py" line="294"/>
+        <location filename="../core/sql.py" line="303"/>
         <source>Fix the file&apos;s encoding and load again.</source>
         <translation>Corrigez l’encodage du fichier et chargez-le à nouveau.</translation>
     </message>
@@ -2900,87 +2983,88 @@
         <translation>Définissez le SCR de la couche (Propriétés de la couche → Source) et relancez.</translation>
     </message>
     <message>
-        <location filename="../qgis_io/postgis/connection.py" line="93"/>
+        <location filename="../qgis_io/postgis/connection.py" line="97"/>
         <source>The authentication configuration {authcfg} of {connection} could not be used</source>
         <translation>La configuration d’authentification {authcfg} de {connection} n’a pas pu être utilisée</translation>
     </message>
     <message>
-        <location filename="../qgis_io/postgis/connection.py" line="97"/>
+        <location filename="../qgis_io/postgis/connection.py" line="101"/>
         <source>Check it in QGIS&apos;s Authentication settings.</source>
         <translation>Vérifiez-la dans les paramètres d’authentification de QGIS.</translation>
     </message>
     <message>
-        <location filename="../qgis_io/postgis/connection.py" line="126"/>
+        <location filename="../qgis_io/postgis/connection.py" line="130"/>
         <source>psycopg2 is not installed</source>
         <translation>psycopg2 n’est pas installé</translation>
     </message>
     <message>
-        <location filename="../qgis_io/postgis/connection.py" line="134"/>
-        <location filename="../qgis_io/postgis/connection.py" line="200"/>
-        <location filename="../qgis_io/postgis/connection.py" line="207"/>
+        <location filename="../qgis_io/postgis/connection.py" line="138"/>
+        <location filename="../qgis_io/postgis/connection.py" line="225"/>
+        <location filename="../qgis_io/postgis/connection.py" line="232"/>
         <source>Could not connect to {connection}: {reason}</source>
         <translation>Impossible de se connecter à {connection} : {reason}</translation>
     </message>
     <message>
-        <location filename="../qgis_io/postgis/connection.py" line="136"/>
-        <location filename="../qgis_io/postgis/connection.py" line="209"/>
+        <location filename="../qgis_io/postgis/connection.py" line="140"/>
+        <location filename="../qgis_io/postgis/connection.py" line="234"/>
         <source>Check the host, port, database name and credentials.</source>
         <translation>Vérifiez l’hôte, le port, le nom de la base et les identifiants.</translation>
     </message>
     <message>
-        <location filename="../qgis_io/postgis/connection.py" line="156"/>
-        <location filename="../qgis_io/postgis/connection.py" line="224"/>
+        <location filename="../qgis_io/postgis/connection.py" line="160"/>
+        <location filename="../qgis_io/postgis/connection.py" line="249"/>
         <source>{connection}: {reason}</source>
         <translation>{connection} : {reason}</translation>
     </message>
     <message>
-        <location filename="../qgis_io/postgis/connection.py" line="195"/>
+        <location filename="../qgis_io/postgis/connection.py" line="220"/>
         <source>QGIS&apos;s PostgreSQL provider is not available</source>
         <translation>Le fournisseur PostgreSQL de QGIS n’est pas disponible</translation>
     </message>
     <message>
-        <location filename="../qgis_io/postgis/connection.py" line="216"/>
+        <location filename="../qgis_io/postgis/connection.py" line="241"/>
         <source>{connection}: this step binds values, which needs python3-psycopg2</source>
         <translation>{connection} : cette étape lie des valeurs, ce qui demande python3-psycopg2</translation>
     </message>
     <message>
-        <location filename="../qgis_io/postgis/connection.py" line="218"/>
-        <location filename="../qgis_io/postgis/loader.py" line="103"/>
+        <location filename="../qgis_io/postgis/connection.py" line="243"/>
+        <location filename="../qgis_io/postgis/loader.py" line="161"/>
         <source>Install python3-psycopg2 (Debian) and run again.</source>
         <translation>Installez python3-psycopg2 (Debian) et relancez.</translation>
     </message>
     <message>
-        <location filename="../qgis_io/postgis/connection.py" line="262"/>
+        <location filename="../qgis_io/postgis/connection.py" line="287"/>
         <source>{connection} has no PostGIS extension</source>
         <translation>{connection} n’a pas l’extension PostGIS</translation>
     </message>
     <message>
-        <location filename="../qgis_io/postgis/connection.py" line="264"/>
+        <location filename="../qgis_io/postgis/connection.py" line="289"/>
         <source>Ask its administrator to run CREATE EXTENSION postgis in that database.</source>
         <translation>Demandez à son administrateur d’exécuter CREATE EXTENSION postgis dans cette base.</translation>
     </message>
     <message>
-        <location filename="../qgis_io/postgis/loader.py" line="101"/>
+        <location filename="../qgis_io/postgis/loader.py" line="159"/>
         <source>Writing {table} in bulk needs python3-psycopg2</source>
         <translation>L’écriture en bloc de {table} demande python3-psycopg2</translation>
     </message>
     <message>
-        <location filename="../qgis_io/postgis/loader.py" line="108"/>
+        <location filename="../qgis_io/postgis/loader.py" line="241"/>
         <source>{table} already exists</source>
         <translation>{table} existe déjà</translation>
     </message>
     <message>
-        <location filename="../qgis_io/postgis/loader.py" line="110"/>
+        <location filename="../qgis_io/postgis/loader.py" line="243"/>
         <source>Choose another table name or allow replacing it.</source>
         <translation>Choisissez un autre nom de table ou autorisez son remplacement.</translation>
     </message>
     <message>
-        <location filename="../qgis_io/postgis/loader.py" line="161"/>
+        <location filename="../qgis_io/postgis/loader.py" line="344"/>
+        <location filename="../qgis_io/postgis/loader.py" line="352"/>
         <source>{table}: the server refused the value ({code})</source>
         <translation>{table} : le serveur a refusé la valeur ({code})</translation>
     </message>
     <message>
-        <location filename="../qgis_io/postgis/loader.py" line="167"/>
+        <location filename="../qgis_io/postgis/loader.py" line="358"/>
         <source>Could not write {table}: {reason}</source>
         <translation>Impossible d’écrire {table} : {reason}</translation>
     </message>
@@ -3010,12 +3094,12 @@
         <translation>Choisissez la couche des polygones de la juridiction.</translation>
     </message>
     <message>
-        <location filename="../qgis_io/summary_parts.py" line="199"/>
+        <location filename="../qgis_io/summary_parts.py" line="198"/>
         <source>&quot;{name}&quot; is not an IANA time-zone name.</source>
         <translation>« {name} » n’est pas un nom de fuseau horaire IANA.</translation>
     </message>
     <message>
-        <location filename="../qgis_io/summary_parts.py" line="202"/>
+        <location filename="../qgis_io/summary_parts.py" line="201"/>
         <source>Use a name such as America/Los_Angeles, or leave TIMEZONE empty.</source>
         <translation>Utilisez un nom comme America/Los_Angeles, ou laissez TIMEZONE vide.</translation>
     </message>
