@@ -2228,6 +2228,26 @@
 <context>
     <name>alpr_core</name>
     <message>
+        <location filename="../algorithms/anonymize_plates.py" line="395"/>
+        <source>KEY_AUTHCFG &quot;{authcfg}&quot; cannot be read from QGIS&apos;s authentication database.</source>
+        <translation>KEY_AUTHCFG « {authcfg} » ne peut pas être lu dans la base d’authentification de QGIS.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/anonymize_plates.py" line="397"/>
+        <source>Check the configuration id, and that the master password is set (qgis_process: QGIS_AUTH_PASSWORD_FILE).</source>
+        <translation>Vérifiez l’identifiant de la configuration, et que le mot de passe principal est défini (qgis_process : QGIS_AUTH_PASSWORD_FILE).</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/anonymize_plates.py" line="403"/>
+        <source>KEY_AUTHCFG &quot;{authcfg}&quot; holds no password.</source>
+        <translation>KEY_AUTHCFG « {authcfg} » ne contient aucun mot de passe.</translation>
+    </message>
+    <message>
+        <location filename="../algorithms/anonymize_plates.py" line="405"/>
+        <source>Store the secret as the password of a Basic authentication configuration.</source>
+        <translation>Enregistrez le secret comme mot de passe d’une configuration d’authentification de base (Basic).</translation>
+    </message>
+    <message>
         <location filename="../algorithms/heatmap.py" line="199"/>
         <source>is not a distance in metres greater than 0</source>
         <translation>n’est pas une distance en mètres supérieure à 0</translation>
