@@ -28,13 +28,12 @@ and its ratio to the overall rate.
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass
 from typing import Collection, Dict, List, Optional, Sequence
 
 import numpy as np
 
-from alpr_qgis.core.errors import AlprInputError
+from alpr_qgis.core.errors import QT_TRANSLATE_NOOP, AlprInputError
 from alpr_qgis.core.lazy import lazy_module
 
 pd = lazy_module("pandas")
@@ -66,10 +65,11 @@ def attribute_kinds(values: Sequence[str], counts: Sequence[str], *, values_are_
     both = [f for f in values if f in set(counts)]
     if both:
         raise AlprInputError(
-            'Field "{}" is both in ATTRIBUTES and in COUNT_ATTRIBUTES.'.format(both[0]),
-            hint="Put a value (such as income) in ATTRIBUTES and a count of residents (such as residents "
-            "by race) in COUNT_ATTRIBUTES, each field in one of them",
-        )
+            QT_TRANSLATE_NOOP("alpr_core", 'Field "{field}" is both in ATTRIBUTES and in COUNT_ATTRIBUTES.'),
+            args={"field": both[0]},
+            hint=QT_TRANSLATE_NOOP("alpr_core", "Put a value (such as income) in ATTRIBUTES and a count of residents "
+                                   "(such as residents by race) in COUNT_ATTRIBUTES, each field in one of them"),
+        )  # fmt: skip
     kinds = {f: (KIND_COUNT if values_are_counts else KIND_VALUE) for f in values}
     kinds.update({f: KIND_COUNT for f in counts})
     return kinds
@@ -119,15 +119,24 @@ def numeric_column(
         matches = [c for c in table.columns if str(c).lower() == field.lower()]
         if len(matches) != 1:
             raise AlprInputError(
-                'has no field "{}".'.format(field),
+                QT_TRANSLATE_NOOP("alpr_core", 'has no field "{field}".'),
+                args={
+                    "field": field,
+                    "parameter": parameter,
+                    "fields": ", ".join(map(str, table.columns)) or "(no fields)",
+                },
                 path=source,
-                hint="Choose {} among: {}".format(parameter, ", ".join(map(str, table.columns)) or "(no fields)"),
+                hint=QT_TRANSLATE_NOOP("alpr_core", "Choose {parameter} among: {fields}"),
             )
         field = matches[0]
     column = table[field]
     if pd.api.types.is_bool_dtype(column.dtype):
         raise AlprInputError(
-            "is a yes/no field, not a number.", path=source, field=field, hint="Choose a numeric {}".format(parameter)
+            QT_TRANSLATE_NOOP("alpr_core", "is a yes/no field, not a number."),
+            args={"parameter": parameter},
+            path=source,
+            field=field,
+            hint=QT_TRANSLATE_NOOP("alpr_core", "Choose a numeric {parameter}"),
         )
     if pd.api.types.is_numeric_dtype(column.dtype):
         return column.astype("float64").reset_index(drop=True)
@@ -139,12 +148,13 @@ def numeric_column(
     if len(bad):
         i = int(bad[0])
         raise AlprInputError(
-            "is not a number ({} such values).".format(len(bad)),
+            QT_TRANSLATE_NOOP("alpr_core", "is not a number ({count} such values)."),
+            args={"count": len(bad), "parameter": parameter},
             path=source,
             row=int(ids[i]) if ids is not None else i + 1,
             field=field,
             value=text.iloc[i],
-            hint="Choose a numeric {} or fix the layer".format(parameter),
+            hint=QT_TRANSLATE_NOOP("alpr_core", "Choose a numeric {parameter} or fix the layer"),
         )
     return numbers.astype("float64").reset_index(drop=True)
 
@@ -209,18 +219,21 @@ def overall_rate(rates: pd.DataFrame, population: np.ndarray) -> float:
 # ------------------------------------------------------------------ statistics
 
 
+def _nearly_constant(x: np.ndarray) -> bool:
+    """Constant, or so nearly that scipy warns its correlation is inaccurate (spread under 1e-13 of the mean)."""
+    return bool(np.ptp(x) == 0 or np.linalg.norm(x - x.mean()) < 1e-13 * abs(x.mean()))
+
+
 def _correlations(a: np.ndarray, b: np.ndarray) -> Dict[str, float]:
     from scipy import stats
 
     out = {"spearman": np.nan, "spearman_p": np.nan, "pearson": np.nan, "pearson_p": np.nan}
-    if len(a) < 3 or np.ptp(a) == 0 or np.ptp(b) == 0:
+    if len(a) < 3 or _nearly_constant(a) or _nearly_constant(b):
         return out
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        rho, p = stats.spearmanr(a, b)
-        out["spearman"], out["spearman_p"] = float(rho), float(p)
-        r, p = stats.pearsonr(a, b)
-        out["pearson"], out["pearson_p"] = float(r), float(p)
+    rho, p = stats.spearmanr(a, b)
+    out["spearman"], out["spearman_p"] = float(rho), float(p)
+    r, p = stats.pearsonr(a, b)
+    out["pearson"], out["pearson_p"] = float(r), float(p)
     return {k: (v if np.isfinite(v) else np.nan) for k, v in out.items()}
 
 
@@ -357,12 +370,13 @@ def count_by_key(
     if len(dup):
         first = int(np.flatnonzero(units.index == dup.index[0])[0])
         raise AlprInputError(
-            "appears {} times: census keys must be unique.".format(int((units == dup.iloc[0]).sum())),
+            QT_TRANSLATE_NOOP("alpr_core", "appears {count} times: census keys must be unique."),
+            args={"count": int((units == dup.iloc[0]).sum())},
             path=source,
             row=int(ids[first]) if ids is not None else first + 1,
             field=field,
             value=unit_keys.iloc[first],
-            hint="Choose another CENSUS_KEY_FIELD or remove the duplicates",
+            hint=QT_TRANSLATE_NOOP("alpr_core", "Choose another CENSUS_KEY_FIELD or remove the duplicates"),
         )
     reads = normalise_keys(read_keys)
     no_key = int(reads.isna().sum())
