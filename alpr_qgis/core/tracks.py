@@ -306,13 +306,13 @@ def _glitches(
     """Sorted reads reached by a jump too fast and left by another, between two reads of the same
     device that are close enough in space and time for the car to have driven from one to the other."""
     glitch = np.zeros(len(codes), dtype=bool)
-    inner = np.arange(1, len(codes) - 1)
-    same = (codes[inner - 1] == codes[inner]) & (codes[inner + 1] == codes[inner])
-    spike = fast[inner] & fast[inner + 1] & same
-    before, after = inner - 1, inner + 1
-    seconds = np.maximum((ns[after] - ns[before]) / _NS, 1.0)
-    bridge = np.hypot(sx[after] - sx[before], sy[after] - sy[before]) / seconds <= max_speed_ms
-    glitch[inner] = spike & bridge
+    if len(codes) < 3:
+        return glitch
+    # Slices, not index arrays: read k (1 .. m-2) against k-1 (``[:-2]``) and k+1 (``[2:]``).
+    spike = (codes[:-2] == codes[1:-1]) & (codes[2:] == codes[1:-1]) & fast[1:-1] & fast[2:]
+    seconds = np.maximum((ns[2:] - ns[:-2]) / _NS, 1.0)
+    bridge = np.hypot(sx[2:] - sx[:-2], sy[2:] - sy[:-2]) / seconds <= max_speed_ms
+    glitch[1:-1] = spike & bridge
     return glitch
 
 
