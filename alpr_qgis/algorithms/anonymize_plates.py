@@ -16,6 +16,7 @@ from qgis.core import (
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
 )
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from alpr_qgis.algorithms.base import AlprAlgorithm
 from alpr_qgis.core.anonymize import (
@@ -64,70 +65,63 @@ class AnonymizePlatesAlgorithm(AlprAlgorithm):
     DROPPED_FIELD_COUNT = "DROPPED_FIELD_COUNT"
     SECONDS_PER_MILLION, MIB_PER_MILLION = 12.0, 300.0  # measured (bench/bench_prepare.py)
 
-    def name(self) -> str:
-        return "anonymizeplates"
+    NAME = "anonymizeplates"
+    GROUP = "prepare"
+    DISPLAY_NAME = QT_TRANSLATE_NOOP("AnonymizePlatesAlgorithm", "Anonymize plates")
+    TAGS = QT_TRANSLATE_NOOP(
+        "AnonymizePlatesAlgorithm",
+        "alpr,anpr,lpr,plate,anonymize,anonymise,pseudonymize,hash,hmac,privacy,publish,release",
+    )
+    HELP = QT_TRANSLATE_NOOP(
+        "AnonymizePlatesAlgorithm",
+        "<p>Makes a layer of reads fit to publish. The release is built by <b>allow-list</b>: it keeps "
+        "the geometry (snapped when LOCATION_PRECISION_M is set), <i>plate_id</i> in place of the plate, "
+        "the read time (coarsened), <i>device</i>, <i>state</i>, <i>is_government</i> and "
+        "<i>is_duplicate</i> when present, and the fields named in KEEP_FIELDS. Every other field "
+        "(agency record ids, read_id, location text, addresses, image names, notes) is dropped; the "
+        "log and the AUDIT name them, never their values.</p>"
+        "<p>Rows are written sorted by the coarsened time, then plate_id, ties in random order: "
+        "never in the source's order, which would give back each patrol's exact sequence.</p>"
+        "<p>Kept fields are <b>scrubbed</b>, whatever their type: a value equal to any plate of the "
+        "input, or holding one of 4 characters or more (compared upper case without spaces, dashes "
+        "and dots, numbers by their digits), is cleared; so is text giving a place finer than "
+        "LOCATION_PRECISION_M (a coordinate pair such as (37.77256, -122.24566)), and a number in a "
+        "field named like a coordinate. Counts of cleared values per field go to the log and the "
+        "AUDIT.</p>"
+        "<p><b>METHOD</b>: <i>hmac</i> (default) — keyed HMAC-SHA256 of the normalised plate, 64 "
+        "hexadecimal characters: the same plate gets the same id within a run and across runs "
+        "with the same key, so releases can be linked; <i>token</i> — a random 22-character "
+        "URL-safe token per plate, the same within this run only; <i>drop</i> — no id at all.</p>"
+        "<p><b>The key.</b> <b>KEY_AUTHCFG</b> (best): a QGIS authentication configuration (Basic) "
+        "whose password is the secret — it stays in QGIS's encrypted authentication database and "
+        "never appears in the processing history, a model file or a command line. <b>KEY_FILE</b>: a "
+        "file holding the secret (a trailing line break is ignored); keep it private (chmod 600): a "
+        "file others can read earns a warning. <b>KEY</b>: typed here, it is stored in clear text in "
+        "QGIS's history and in models. A secret shorter than 16 bytes is refused. With none, a "
+        "random key is used once and never stored: ids then cannot be linked to any other release. "
+        "Never publish an unkeyed hash of plates (plain SHA-256 or MD5): there are so few possible "
+        "plates that anyone can hash them all and reverse it. The key is never written anywhere by "
+        "this plugin.</p>"
+        "<p><b>TIME_PRECISION</b> (keep, minute, hour, day) floors read times (and any kept "
+        "date-time field); <b>LOCATION_PRECISION_M</b> (metres, 0 = keep) moves every read to the "
+        "centre of its grid cell of that size (measured in the local UTM zone for layers in "
+        "degrees).</p>"
+        "<p><b>EXTRA_PLATE_FIELDS</b>: other fields holding plates: never kept, and their values "
+        "count as plates when scrubbing. <b>KEEP_FIELDS</b>: fields to release beyond the "
+        "allow-list (never the plate field).</p>"
+        "<p><b>AUDIT</b> (optional), computed on the release as written: one row per finding, "
+        "<i>kind</i> = <i>unicity</i>, <i>dropped_field</i> or <i>cleared_values</i>. Unicity: each "
+        "vehicle's trail is the set of its (place, time) points as released; for k = 1, 2, 3 and 4 "
+        "known sightings, k points of each vehicle's trail are drawn at random (fixed seed) and "
+        "the vehicle counts as <i>unique</i> when no other vehicle's trail holds all k: the share of "
+        "cars an adversary who saw a car k times could single out and follow through the release. "
+        "Coarser time and place lower it; publish when it is low enough for your purpose.</p>"
+        "<p>Example: <code>qgis_process.bin run alpr:anonymizeplates -- INPUT=clean.gpkg "
+        "KEY_FILE=/secure/alpr.key TIME_PRECISION=hour LOCATION_PRECISION_M=200 "
+        "OUTPUT=public.gpkg AUDIT=audit.gpkg</code></p>"
+    )  # fmt: skip
 
-    def displayName(self) -> str:  # noqa: N802 (Qt API)
-        return self.tr("Anonymize plates")
-
-    def groupId(self) -> str:  # noqa: N802 (Qt API)
-        return "prepare"
-
-    def tags(self):
-        return self.tr("alpr,anpr,lpr,plate,anonymize,anonymise,pseudonymize,hash,hmac,privacy,publish,release").split(
-            ","
-        )
-
-    def shortHelpString(self) -> str:  # noqa: N802 (Qt API)
-        return self.tr(
-            "<p>Makes a layer of reads fit to publish. The release is built by <b>allow-list</b>: it keeps "
-            "the geometry (snapped when LOCATION_PRECISION_M is set), <i>plate_id</i> in place of the plate, "
-            "the read time (coarsened), <i>device</i>, <i>state</i>, <i>is_government</i> and "
-            "<i>is_duplicate</i> when present, and the fields named in KEEP_FIELDS. Every other field "
-            "(agency record ids, read_id, location text, addresses, image names, notes) is dropped; the "
-            "log and the AUDIT name them, never their values.</p>"
-            "<p>Rows are written sorted by the coarsened time, then plate_id, ties in random order: "
-            "never in the source's order, which would give back each patrol's exact sequence.</p>"
-            "<p>Kept fields are <b>scrubbed</b>, whatever their type: a value equal to any plate of the "
-            "input, or holding one of 4 characters or more (compared upper case without spaces, dashes "
-            "and dots, numbers by their digits), is cleared; so is text giving a place finer than "
-            "LOCATION_PRECISION_M (a coordinate pair such as (37.77256, -122.24566)), and a number in a "
-            "field named like a coordinate. Counts of cleared values per field go to the log and the "
-            "AUDIT.</p>"
-            "<p><b>METHOD</b>: <i>hmac</i> (default) — keyed HMAC-SHA256 of the normalised plate, 64 "
-            "hexadecimal characters: the same plate gets the same id within a run and across runs "
-            "with the same key, so releases can be linked; <i>token</i> — a random 22-character "
-            "URL-safe token per plate, the same within this run only; <i>drop</i> — no id at all.</p>"
-            "<p><b>The key.</b> <b>KEY_AUTHCFG</b> (best): a QGIS authentication configuration (Basic) "
-            "whose password is the secret — it stays in QGIS's encrypted authentication database and "
-            "never appears in the processing history, a model file or a command line. <b>KEY_FILE</b>: a "
-            "file holding the secret (a trailing line break is ignored); keep it private (chmod 600): a "
-            "file others can read earns a warning. <b>KEY</b>: typed here, it is stored in clear text in "
-            "QGIS's history and in models. A secret shorter than 16 bytes is refused. With none, a "
-            "random key is used once and never stored: ids then cannot be linked to any other release. "
-            "Never publish an unkeyed hash of plates (plain SHA-256 or MD5): there are so few possible "
-            "plates that anyone can hash them all and reverse it. The key is never written anywhere by "
-            "this plugin.</p>"
-            "<p><b>TIME_PRECISION</b> (keep, minute, hour, day) floors read times (and any kept "
-            "date-time field); <b>LOCATION_PRECISION_M</b> (metres, 0 = keep) moves every read to the "
-            "centre of its grid cell of that size (measured in the local UTM zone for layers in "
-            "degrees).</p>"
-            "<p><b>EXTRA_PLATE_FIELDS</b>: other fields holding plates: never kept, and their values "
-            "count as plates when scrubbing. <b>KEEP_FIELDS</b>: fields to release beyond the "
-            "allow-list (never the plate field).</p>"
-            "<p><b>AUDIT</b> (optional), computed on the release as written: one row per finding, "
-            "<i>kind</i> = <i>unicity</i>, <i>dropped_field</i> or <i>cleared_values</i>. Unicity: each "
-            "vehicle's trail is the set of its (place, time) points as released; for k = 1, 2, 3 and 4 "
-            "known sightings, k points of each vehicle's trail are drawn at random (fixed seed) and "
-            "the vehicle counts as <i>unique</i> when no other vehicle's trail holds all k: the share of "
-            "cars an adversary who saw a car k times could single out and follow through the release. "
-            "Coarser time and place lower it; publish when it is low enough for your purpose.</p>"
-            "<p>Example: <code>qgis_process.bin run alpr:anonymizeplates -- INPUT=clean.gpkg "
-            "KEY_FILE=/secure/alpr.key TIME_PRECISION=hour LOCATION_PRECISION_M=200 "
-            "OUTPUT=public.gpkg AUDIT=audit.gpkg</code></p>"
-        )
-
-    def initAlgorithm(self, config=None) -> None:  # noqa: N802 (Qt API)
+    def initAlgorithm(self, config=None) -> None:
         add = self.add_parameter
         self.add_source(
             self.INPUT, self.tr("Reads"), self.tr("Reads to publish, e.g. the clean output of alpr:cleanreads.")
@@ -398,14 +392,18 @@ def auth_secret(authcfg: str) -> str:
         loaded, config = loaded
     if not loaded or not config.isValid(True):
         raise AlprInputError(
-            'KEY_AUTHCFG "{}" cannot be read from QGIS\'s authentication database.'.format(authcfg),
-            hint="Check the configuration id, and that the master password is set "
-            "(qgis_process: QGIS_AUTH_PASSWORD_FILE).",
-        )
+            QT_TRANSLATE_NOOP("alpr_core", 'KEY_AUTHCFG "{authcfg}" cannot be read from QGIS\'s authentication database.'),
+            args={"authcfg": authcfg},
+            hint=QT_TRANSLATE_NOOP("alpr_core", "Check the configuration id, and that the master password is set "
+                                   "(qgis_process: QGIS_AUTH_PASSWORD_FILE)."),
+        )  # fmt: skip
     secret = config.config("password") or config.config("key") or ""
     if not secret:
         raise AlprInputError(
-            'KEY_AUTHCFG "{}" holds no password.'.format(authcfg),
-            hint="Store the secret as the password of a Basic authentication configuration.",
+            QT_TRANSLATE_NOOP("alpr_core", 'KEY_AUTHCFG "{authcfg}" holds no password.'),
+            args={"authcfg": authcfg},
+            hint=QT_TRANSLATE_NOOP(
+                "alpr_core", "Store the secret as the password of a Basic authentication configuration."
+            ),
         )
     return secret

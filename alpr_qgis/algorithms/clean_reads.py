@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 from typing import Dict, Optional, Tuple
 
-import numpy as np
 from qgis.core import (
     QgsProcessing,
     QgsProcessingException,
@@ -17,6 +16,7 @@ from qgis.core import (
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
 )
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from alpr_qgis.algorithms.base import AlprAlgorithm
 from alpr_qgis.core.cleaning import (
@@ -65,68 +65,62 @@ class CleanReadsAlgorithm(AlprAlgorithm):
     PLATES_HASHED = "PLATES_HASHED"
     SECONDS_PER_MILLION, MIB_PER_MILLION = 12.0, 300.0  # measured (bench/bench_prepare.py)
 
-    def name(self) -> str:
-        return "cleanreads"
+    NAME = "cleanreads"
+    GROUP = "prepare"
+    DISPLAY_NAME = QT_TRANSLATE_NOOP("CleanReadsAlgorithm", "Remove misreads and null-island points")
+    TAGS = QT_TRANSLATE_NOOP(
+        "CleanReadsAlgorithm", "alpr,anpr,lpr,plate,misread,clean,sign,null island,duplicate,government"
+    )
+    HELP = QT_TRANSLATE_NOOP(
+        "CleanReadsAlgorithm",
+        "<p>Separates trustworthy reads from misreads and unusable locations. Every read lands in "
+        "exactly one output: <b>OUTPUT</b> (clean reads) or <b>REJECTED</b> (with the reason); "
+        "CLEAN_COUNT + REJECTED_COUNT = the input's features.</p>"
+        "<p>Plates are first normalised: upper case, spaces, dashes and dots removed "
+        '("6trm-913" is tested as 6TRM913, "ONE WAY" as ONEWAY). The rules, in the order '
+        "that picks the primary <i>reason</i> (all failing rules are listed in <i>reasons</i>):</p>"
+        "<ul><li><b>empty_plate</b>: no plate text.</li>"
+        "<li><b>invalid_chars</b>: characters other than letters and digits.</li>"
+        "<li><b>sign_word</b>: road, traffic or parking sign text read as a plate: about 220 "
+        "legends of US signs (STOP, YIELD, ONE WAY, DO NOT ENTER, NO PARKING, TOW AWAY ZONE, "
+        "SCHOOL BUS, ROAD CLOSED, NO TURN ON RED, RIGHT LANE MUST TURN RIGHT, PED XING, EXIT…; "
+        "multi-word legends as one string), recognised through OCR confusions: digits or pairs "
+        "read for letters anywhere (0/O, 1/I/L, 5/S, 8/B, 2/Z, 6/G, 4/A, 7/T, CJ/O, M/N…: "
+        "CAUT10N, SCH00L) and one more error. In words of five letters or more that error may be "
+        "a look-alike letter (PARKIMG), two letters swapped (YEILD), a letter doubled, a character "
+        "added at either end, the first or last letter dropped (ROSSWALK) or the text cut at a "
+        "reader's length limit; in words of six letters or more, on text without digits, also any "
+        "letter dropped, added or replaced anywhere (CAUTON, PARKNIG, DETOUT). Words of four "
+        "letters or fewer must match whole, nothing shorter than five characters matches loosely, "
+        "and text with more than two digits is never a sign: no sequential plate of a US format "
+        "is taken for a sign (none of 105,000 random ones in 14 formats, in the tests) and "
+        "plates that merely contain a word (CAT123, STOP4ME, BIKE4ME) stay clean. <i>detail</i> "
+        "names the word. Add words with EXTRA_SIGN_WORDS (comma-separated); they get the same "
+        "variants.</li>"
+        "<li><b>overlength</b>: longer than MAX_PLATE_LENGTH characters (7 by default).</li>"
+        "<li><b>government</b>: matches GOVERNMENT_PATTERN (a regular expression, seven digits "
+        "by default: California's exempt plates) — only when EXCLUDE_GOVERNMENT is checked. "
+        "Otherwise such reads stay clean with <i>is_government</i> = true.</li>"
+        "<li><b>invalid_location</b>: latitude beyond ±90 or longitude beyond ±180 (layers in "
+        "a projected CRS are converted to degrees first).</li>"
+        "<li><b>null_geometry</b>: the read has no location.</li>"
+        "<li><b>null_island</b>: within NULL_ISLAND_TOLERANCE degrees of 0,0, where reads "
+        "without coordinates end up.</li></ul>"
+        "<p>Plates that arrived hashed (hex or base64 text of one length, 16 or more) skip the "
+        "plate-text rules; PLATES_HASHED and the log say so.</p>"
+        "<p><b>DEDUP_SECONDS</b> (0 = off): a read of the same plate by the same device within "
+        "that many seconds of its previous read is flagged <i>is_duplicate</i> (a parked "
+        "patrol car re-reading its neighbour inflates every count) — flagged, not removed.</p>"
+        "<p>Outputs: clean reads with every input field plus is_government and is_duplicate; "
+        "rejected reads with every input field plus reason, reasons and detail; counts "
+        "CLEAN_COUNT, REJECTED_COUNT, DUPLICATE_COUNT, GOVERNMENT_READ_COUNT and one per reason "
+        "(EMPTY_PLATE_COUNT, INVALID_CHARS_COUNT, SIGN_WORD_COUNT, OVERLENGTH_COUNT, "
+        "GOVERNMENT_COUNT, INVALID_LOCATION_COUNT, NULL_GEOMETRY_COUNT, NULL_ISLAND_COUNT).</p>"
+        "<p>Example: <code>qgis_process.bin run alpr:cleanreads -- INPUT=reads.gpkg "
+        "OUTPUT=clean.gpkg REJECTED=misreads.gpkg DEDUP_SECONDS=60</code></p>"
+    )  # fmt: skip
 
-    def displayName(self) -> str:  # noqa: N802 (Qt API)
-        return self.tr("Remove misreads and null-island points")
-
-    def groupId(self) -> str:  # noqa: N802 (Qt API)
-        return "prepare"
-
-    def tags(self):
-        return self.tr("alpr,anpr,lpr,plate,misread,clean,sign,null island,duplicate,government").split(",")
-
-    def shortHelpString(self) -> str:  # noqa: N802 (Qt API)
-        return self.tr(
-            "<p>Separates trustworthy reads from misreads and unusable locations. Every read lands in "
-            "exactly one output: <b>OUTPUT</b> (clean reads) or <b>REJECTED</b> (with the reason); "
-            "CLEAN_COUNT + REJECTED_COUNT = the input's features.</p>"
-            "<p>Plates are first normalised: upper case, spaces, dashes and dots removed "
-            '("6trm-913" is tested as 6TRM913, "ONE WAY" as ONEWAY). The rules, in the order '
-            "that picks the primary <i>reason</i> (all failing rules are listed in <i>reasons</i>):</p>"
-            "<ul><li><b>empty_plate</b>: no plate text.</li>"
-            "<li><b>invalid_chars</b>: characters other than letters and digits.</li>"
-            "<li><b>sign_word</b>: road, traffic or parking sign text read as a plate: about 220 "
-            "legends of US signs (STOP, YIELD, ONE WAY, DO NOT ENTER, NO PARKING, TOW AWAY ZONE, "
-            "SCHOOL BUS, ROAD CLOSED, NO TURN ON RED, RIGHT LANE MUST TURN RIGHT, PED XING, EXIT…; "
-            "multi-word legends as one string), recognised through OCR confusions: digits or pairs "
-            "read for letters anywhere (0/O, 1/I/L, 5/S, 8/B, 2/Z, 6/G, 4/A, 7/T, CJ/O, M/N…: "
-            "CAUT10N, SCH00L) and one more error. In words of five letters or more that error may be "
-            "a look-alike letter (PARKIMG), two letters swapped (YEILD), a letter doubled, a character "
-            "added at either end, the first or last letter dropped (ROSSWALK) or the text cut at a "
-            "reader's length limit; in words of six letters or more, on text without digits, also any "
-            "letter dropped, added or replaced anywhere (CAUTON, PARKNIG, DETOUT). Words of four "
-            "letters or fewer must match whole, nothing shorter than five characters matches loosely, "
-            "and text with more than two digits is never a sign: no sequential plate of a US format "
-            "is taken for a sign (none of 105,000 random ones in 14 formats, in the tests) and "
-            "plates that merely contain a word (CAT123, STOP4ME, BIKE4ME) stay clean. <i>detail</i> "
-            "names the word. Add words with EXTRA_SIGN_WORDS (comma-separated); they get the same "
-            "variants.</li>"
-            "<li><b>overlength</b>: longer than MAX_PLATE_LENGTH characters (7 by default).</li>"
-            "<li><b>government</b>: matches GOVERNMENT_PATTERN (a regular expression, seven digits "
-            "by default: California's exempt plates) — only when EXCLUDE_GOVERNMENT is checked. "
-            "Otherwise such reads stay clean with <i>is_government</i> = true.</li>"
-            "<li><b>invalid_location</b>: latitude beyond ±90 or longitude beyond ±180 (layers in "
-            "a projected CRS are converted to degrees first).</li>"
-            "<li><b>null_geometry</b>: the read has no location.</li>"
-            "<li><b>null_island</b>: within NULL_ISLAND_TOLERANCE degrees of 0,0, where reads "
-            "without coordinates end up.</li></ul>"
-            "<p>Plates that arrived hashed (hex or base64 text of one length, 16 or more) skip the "
-            "plate-text rules; PLATES_HASHED and the log say so.</p>"
-            "<p><b>DEDUP_SECONDS</b> (0 = off): a read of the same plate by the same device within "
-            "that many seconds of its previous read is flagged <i>is_duplicate</i> (a parked "
-            "patrol car re-reading its neighbour inflates every count) — flagged, not removed.</p>"
-            "<p>Outputs: clean reads with every input field plus is_government and is_duplicate; "
-            "rejected reads with every input field plus reason, reasons and detail; counts "
-            "CLEAN_COUNT, REJECTED_COUNT, DUPLICATE_COUNT, GOVERNMENT_READ_COUNT and one per reason "
-            "(EMPTY_PLATE_COUNT, INVALID_CHARS_COUNT, SIGN_WORD_COUNT, OVERLENGTH_COUNT, "
-            "GOVERNMENT_COUNT, INVALID_LOCATION_COUNT, NULL_GEOMETRY_COUNT, NULL_ISLAND_COUNT).</p>"
-            "<p>Example: <code>qgis_process.bin run alpr:cleanreads -- INPUT=reads.gpkg "
-            "OUTPUT=clean.gpkg REJECTED=misreads.gpkg DEDUP_SECONDS=60</code></p>"
-        )
-
-    def initAlgorithm(self, config=None) -> None:  # noqa: N802 (Qt API)
+    def initAlgorithm(self, config=None) -> None:
         add = self.add_parameter
         self.add_source(self.INPUT, self.tr("Reads"), self.tr("ALPR reads, e.g. the output of alpr:loadreads."))
         self.add_plate_field(
@@ -233,13 +227,13 @@ class CleanReadsAlgorithm(AlprAlgorithm):
             )
 
         feedback.setProgressText(self.tr("Looking over the plates"))
-        duplicates = self._look_over(
+        finder = self._look_over(
             parameters, context, feedback, rules, [plate, device_field, time_field] if dedup else [plate]
         )
         if rules.plates_hashed:
             feedback.pushInfo(self.tr("The plates arrived hashed: plate-text rules are skipped."))
         feedback.setProgressText(self.tr("Applying the rules and writing"))
-        run = _CleanRun(self, parameters, context, feedback, rules, layer_name, duplicates)
+        run = _CleanRun(self, parameters, context, feedback, rules, layer_name, finder)
         run.rejected_wanted = sink_requested(parameters, self.REJECTED)
         try:
             counts = run.clean_chunks(plate)
@@ -269,7 +263,7 @@ class CleanReadsAlgorithm(AlprAlgorithm):
         results.update({reason.upper() + "_COUNT": counts[reason] for reason in REASONS})
         return results
 
-    def _look_over(self, parameters, context, feedback, rules: CleanRules, fields) -> Optional[np.ndarray]:
+    def _look_over(self, parameters, context, feedback, rules: CleanRules, fields) -> Optional[DuplicateFinder]:
         """First look at the reads: are the plates hashed (``rules.plates_hashed``), and the duplicate flags.
 
         Reads only ``fields`` (the plate; with DEDUP_SECONDS also the device
@@ -279,10 +273,17 @@ class CleanReadsAlgorithm(AlprAlgorithm):
         hashed = HashedCheck()
         finder = DuplicateFinder(rules.dedup_seconds) if len(fields) == 3 else None
         progress = progress_span(feedback, 0, 20)
-        with read_chunks(
-            self, parameters, self.INPUT, context, fields, geometry=False, chunk_rows=CHUNK_ROWS,
+        reading = read_chunks(
+            self,
+            parameters,
+            self.INPUT,
+            context,
+            fields,
+            geometry=False,
+            chunk_rows=CHUNK_ROWS,
             cancelled=feedback.isCanceled,
-        ) as chunks:  # fmt: skip
+        )
+        with reading as chunks:
             for chunk in chunks:
                 plates = chunk.table[fields[0]]
                 hashed.add(plates)
@@ -292,7 +293,9 @@ class CleanReadsAlgorithm(AlprAlgorithm):
                     break
                 progress((chunk.offset + len(chunk.table)) / max(1, chunks.total))
         rules.plates_hashed = hashed.answer()
-        return finder.flags() if finder is not None else None
+        if finder is not None:
+            finder.duplicates = finder.flags()
+        return finder
 
 
 def sink_requested(parameters: Dict, name: str) -> bool:
@@ -306,10 +309,12 @@ def sink_requested(parameters: Dict, name: str) -> bool:
 class _CleanRun:
     """The main pass: chunk after chunk classified and handed to the OUTPUT and REJECTED streams."""
 
-    def __init__(self, alg, parameters, context, feedback, rules, layer_name, duplicates) -> None:
+    def __init__(self, alg, parameters, context, feedback, rules, layer_name, finder) -> None:
         self.alg, self.parameters, self.context, self.feedback = alg, parameters, context, feedback
-        self.rules, self.layer_name, self.duplicates = rules, layer_name, duplicates
+        self.rules, self.layer_name, self.finder = rules, layer_name, finder
         self.lexicon = rules_lexicon(rules)
+        # With a first look at every plate, the rules run once per distinct plate of the layer.
+        self.per_plate = finder.plate_rules(rules, self.lexicon) if finder is not None else None
         self.clean = self.rejected = None
         self.rejected_wanted = True
         self.total = self.rejected_count = self.duplicate_count = self.government_count = 0
@@ -323,8 +328,9 @@ class _CleanRun:
         ) as chunks:
             crs = chunks.crs
             for chunk in chunks:
-                if not chunks.crs.isValid():  # (warned once; every chunk's coordinates checked)
-                    crs = reads_crs(chunk, self.layer_name, feedback if chunk.offset == 0 else _SILENT, alg)
+                if not chunks.crs.isValid():  # (every chunk's coordinates are checked)
+                    said = feedback if chunk.offset == 0 else QgsProcessingFeedback()  # (warned once)
+                    crs = reads_crs(chunk, self.layer_name, said, alg)
                 if self.clean is None:
                     self.clean = FrameStream(alg, self.parameters, alg.OUTPUT, self.context, crs)
                     if self.rejected_wanted:
@@ -337,8 +343,13 @@ class _CleanRun:
         table, n = chunk.table, len(chunk.table)
         plates = plate_column(table, plate, self.layer_name, first_row=chunk.offset)
         lon, lat = to_degrees(chunk.x, chunk.y, crs, self.context.transformContext())
-        flags = self.duplicates[chunk.offset : chunk.offset + n] if self.duplicates is not None else None
-        result = classify_reads(plates, chunk.x, chunk.y, lon, lat, self.rules, duplicates=flags, lexicon=self.lexicon)
+        flags = coded = None
+        if self.finder is not None:
+            flags = self.finder.duplicates[chunk.offset : chunk.offset + n]
+            coded = self.finder.coded(chunk.offset, n, self.per_plate)
+        result = classify_reads(
+            plates, chunk.x, chunk.y, lon, lat, self.rules, duplicates=flags, lexicon=self.lexicon, coded=coded
+        )
         out, rejected, clean = split_reads(table, result)
         cancelled = self.feedback.isCanceled
         if not self.clean.append(out, chunk.x[clean], chunk.y[clean], cancelled, last=last):
@@ -368,6 +379,3 @@ class _CleanRun:
             if stream is not None:
                 with contextlib.suppress(Exception):
                     stream.forget()
-
-
-_SILENT = QgsProcessingFeedback()

@@ -367,6 +367,7 @@ def classify_reads(
     times: Optional[pd.Series] = None,
     duplicates: Optional[np.ndarray] = None,
     lexicon: Optional[SignLexicon] = None,
+    coded: Optional[Tuple[np.ndarray, pd.DataFrame]] = None,
     progress: Callable[[float], None] = lambda f: None,
     cancelled: Callable[[], bool] = lambda: False,
 ) -> Classification:
@@ -378,14 +379,18 @@ def classify_reads(
     ``devices`` and ``times`` are needed for duplicate flagging only; or
     ``duplicates``, the flags a ``DuplicateFinder`` gave these rows (rows of
     a chunk: the flags come from the whole layer).  ``lexicon``: from
-    ``rules_lexicon(rules)``, made once for every chunk.
+    ``rules_lexicon(rules)``, made once for every chunk; ``coded``: the
+    rows' codes and ``plate_rules`` of a ``DuplicateFinder``'s plates.
     """
     n = len(plates)
     lexicon = lexicon or rules_lexicon(rules)
-    codes, unique = distinct_plates(plates)
-    if cancelled():
-        raise Cancelled()
-    per_plate = _plate_rules(unique, rules, lexicon)
+    if coded is not None:  # (the rows' plate codes and the rules' results per plate, made once for every chunk)
+        codes, per_plate = coded
+    else:
+        codes, unique = distinct_plates(plates)
+        if cancelled():
+            raise Cancelled()
+        per_plate = _plate_rules(unique, rules, lexicon)
     progress(0.5)
     if cancelled():
         raise Cancelled()
@@ -507,11 +512,20 @@ class DuplicateFinder:
         """True for each read (of every chunk, in order) re-read within ``seconds`` (before the rules)."""
         if not self._plate:
             return np.zeros(0, dtype=bool)
-        plate = np.concatenate(self._plate)
+        self.codes = plate = np.concatenate(self._plate)
         device = np.concatenate(self._device)
         ns = np.concatenate(self._ns)
         self._plate, self._device, self._ns = [], [], []
         return _flags(plate, plate >= 0, device, ns, self.seconds)
+
+    def plate_rules(self, rules: CleanRules, lexicon: SignLexicon) -> pd.DataFrame:
+        """The rules' results for each distinct plate met (``classify_reads``' ``coded``), once ``flags`` was asked."""
+        return _plate_rules([*self._plates.values, ""], rules, lexicon)
+
+    def coded(self, first: int, rows: int, per_plate: pd.DataFrame) -> Tuple[np.ndarray, pd.DataFrame]:
+        """``classify_reads``' ``coded`` for ``rows`` reads from the ``first``: codes as ``distinct_plates`` gives them."""
+        codes = self.codes[first : first + rows].astype(np.int64)
+        return np.where(codes < 0, len(self._plates), codes), per_plate
 
 
 def split_reads(table: pd.DataFrame, result: Classification) -> Tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
