@@ -231,18 +231,19 @@ def split_coded(
     track = np.cumsum(starts) - 1
     n_tracks = int(starts.sum())
     sizes = np.bincount(track, minlength=n_tracks)
-    within = ~starts
-    length = np.bincount(track[within], weights=step[within], minlength=n_tracks)
-    del track, within, step, sx, sy
+    step[starts] = 0.0  # (a track's length is the sum of its steps; adding 0.0 changes no sum)
+    length = np.bincount(track, weights=step, minlength=n_tracks)
+    del track, step, sx, sy
     first = np.flatnonzero(starts)
     last = first + sizes - 1
-    reason = np.where(new_device[first], DEVICE_START, np.where(gap[first], GAP, SPEED)).astype(object)
     progress(0.7)
     if cancelled():
         raise Cancelled()
 
     keep = sizes >= 2
     kept = np.flatnonzero(keep)
+    starting = first[kept]  # (the reason a track starts, for the tracks drawn only: text is 48 bytes a track)
+    reason = np.where(new_device[starting], DEVICE_START, np.where(gap[starting], GAP, SPEED)).astype(object)
     start_ns, end_ns = ns[first[kept]], ns[last[kept]]
     table = pd.DataFrame(
         {
@@ -253,7 +254,7 @@ def split_coded(
             "read_count": sizes[kept].astype(np.int64),
             "length_m": length[kept],
             "duration_min": (end_ns - start_ns) / (60.0 * _NS),
-            "start_reason": reason[kept],
+            "start_reason": reason,
         }
     )
     if read_id is not None:
@@ -314,6 +315,32 @@ def _glitches(
     bridge = np.hypot(sx[2:] - sx[:-2], sy[2:] - sy[:-2]) / seconds <= max_speed_ms
     glitch[1:-1] = spike & bridge
     return glitch
+
+
+def _middles(codes: np.ndarray, n_dev: int, x: np.ndarray, y: np.ndarray):
+    """Per device: median x and y of its located reads, the ``FIXED_SHARE`` quantile of their distances from
+    there (linear between the two nearest, as pandas' groupby quantile), and how many are located.
+
+    One stable sort of the located reads by device, then each device's slice: a few bytes a read.
+    """
+    mx = np.full(n_dev, np.nan)
+    my = np.full(n_dev, np.nan)
+    spread = np.full(n_dev, np.nan)
+    located = np.flatnonzero((codes >= 0) & np.isfinite(x) & np.isfinite(y))
+    device = codes[located]
+    located = located[np.argsort(device, kind="stable")]
+    located_count = np.bincount(device, minlength=n_dev).astype(np.int64)
+    del device
+    ends = np.cumsum(located_count)
+    for k in np.flatnonzero(located_count):
+        rows = located[ends[k] - located_count[k] : ends[k]]
+        gx, gy = x[rows], y[rows]
+        mx[k], my[k] = np.median(gx), np.median(gy)
+        d = np.sort(np.hypot(gx - mx[k], gy - my[k]))
+        at = FIXED_SHARE * (len(d) - 1)
+        i, frac = int(at), at % 1
+        spread[k] = d[i] if frac == 0.0 else d[i] + (d[i + 1] - d[i]) * frac
+    return mx, my, spread, located_count
 
 
 def linestring_wkb(x: np.ndarray, y: np.ndarray, tracks: Tracks) -> List[bytes]:
@@ -395,22 +422,7 @@ def camera_kinds_coded(
     codes = np.append(codes, -1).astype(np.int32)[np.asarray(raw_codes)]  # (null devices: -1)
     n_dev = len(names)
     read_count = np.bincount(codes[codes >= 0], minlength=n_dev)
-    located = (codes >= 0) & np.isfinite(x) & np.isfinite(y)
-    frame = pd.DataFrame({"c": codes[located], "x": x[located], "y": y[located]})
-    middle = frame.groupby("c")[["x", "y"]].median()
-    mx = np.full(n_dev, np.nan)
-    my = np.full(n_dev, np.nan)
-    mx[middle.index.to_numpy()] = middle["x"].to_numpy()
-    my[middle.index.to_numpy()] = middle["y"].to_numpy()
-    frame["d"] = np.hypot(frame["x"].to_numpy() - mx[frame["c"]], frame["y"].to_numpy() - my[frame["c"]])
-    spread = np.full(n_dev, np.nan)
-    located_count = np.zeros(n_dev, dtype=np.int64)
-    if len(frame):
-        grouped = frame.groupby("c")["d"]
-        q = grouped.quantile(FIXED_SHARE)
-        spread[q.index.to_numpy()] = q.to_numpy()
-        sizes = grouped.size()
-        located_count[sizes.index.to_numpy()] = sizes.to_numpy()
+    mx, my, spread, located_count = _middles(codes, n_dev, np.asarray(x, dtype=float), np.asarray(y, dtype=float))
     is_fixed = (radius_m > 0) & (located_count >= MIN_FIXED_READS) & (spread <= radius_m)
     table = pd.DataFrame(
         {

@@ -171,3 +171,25 @@ def test_summarise_stops_when_cancelled():
     table = reads()
     with pytest.raises(Cancelled):
         summarise(SummaryInput(n=N, plates=table["plate"]), cancelled=lambda: True)
+
+
+def test_camera_middles_are_pandas_groupby_median_and_quantile():
+    from alpr_qgis.core.tracks import FIXED_SHARE, _middles
+
+    n = 5_000
+    codes = RNG.integers(-1, 7, n).astype(np.int32)
+    x = RNG.normal(0, 40, n) + codes * 1000.0
+    y = RNG.normal(0, 40, n)
+    x[RNG.random(n) < 0.02] = np.nan
+    codes[:3] = 7  # a device of three reads
+    mx, my, spread, located_count = _middles(codes, 8, x, y)
+    located = (codes >= 0) & np.isfinite(x) & np.isfinite(y)
+    frame = pd.DataFrame({"c": codes[located], "x": x[located], "y": y[located]})
+    middle = frame.groupby("c")[["x", "y"]].median()
+    frame["d"] = np.hypot(
+        frame["x"] - middle["x"].reindex(frame["c"]).to_numpy(), frame["y"] - middle["y"].reindex(frame["c"]).to_numpy()
+    )
+    grouped = frame.groupby("c")["d"]
+    assert mx.tolist() == middle["x"].tolist() and my.tolist() == middle["y"].tolist()
+    assert spread.tolist() == grouped.quantile(FIXED_SHARE).tolist()  # exactly, not approximately
+    assert located_count.tolist() == grouped.size().tolist()
