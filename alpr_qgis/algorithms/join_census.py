@@ -62,7 +62,7 @@ class JoinCensusAlgorithm(AlprAlgorithm):
     READS_PER_1000 = "READS_PER_1000"
     SUMMARY = "SUMMARY"
 
-    SECONDS_PER_MILLION, MIB_PER_MILLION = 4.0, 250.0  # measured at 0.5 and 1 million reads (see HELP)
+    SECONDS_PER_MILLION, MIB_PER_MILLION = 4.0, 100.0  # measured at 0.5 and 1 million reads (see HELP)
     NAME = "joincensus"
     GROUP = "compare"
     DISPLAY_NAME = QT_TRANSLATE_NOOP("JoinCensusAlgorithm", "Join census layer")
@@ -118,7 +118,7 @@ class JoinCensusAlgorithm(AlprAlgorithm):
         "ecological fallacy): a correlation with a group's share does not show that members of "
         "the group were read more. Census figures carry their own error margins, and a read "
         "records where a camera passed, not who lives there.</p>"
-        "<p><b>Time and memory</b> grow in proportion to the reads: about 4 s and 250 MiB per million "
+        "<p><b>Time and memory</b> grow in proportion to the reads: about 4 s and 100 MiB per million "
         "reads (measured on a 2-core laptop, on top of QGIS's own memory); the units add little. A run on "
         "more than a million reads logs an estimate first.</p>"
         "<p>Example: <code>qgis_process.bin run alpr:joincensus -- INPUT=reads.gpkg "

@@ -41,7 +41,7 @@ class SitesAlgorithm(AlprAlgorithm):
     MISSING_LOCATION_COUNT = "MISSING_LOCATION_COUNT"
     SKIPPED_SITE_COUNT = "SKIPPED_SITE_COUNT"
 
-    SECONDS_PER_MILLION, MIB_PER_MILLION = 11.0, 320.0  # measured at 0.5 and 1 million reads (see HELP)
+    SECONDS_PER_MILLION, MIB_PER_MILLION = 8.0, 320.0  # measured at 0.5 and 1 million reads (see HELP)
     NAME = "sites"
     GROUP = "compare"
     DISPLAY_NAME = QT_TRANSLATE_NOOP("SitesAlgorithm", "Count reads near sensitive sites")
@@ -75,7 +75,7 @@ class SitesAlgorithm(AlprAlgorithm):
         "EXPECTED_READS, MISSING_LOCATION_COUNT (reads without a location, left out).</p>"
         "<p>A high percentile shows where the cameras went, not why: a site on a main road or "
         "next to the police station will rank high whatever the intent.</p>"
-        "<p><b>Time and memory</b> grow in proportion to the reads (and with DRAWS): about 11 s and "
+        "<p><b>Time and memory</b> grow in proportion to the reads (and with DRAWS): about 8 s and "
         "320 MiB per million reads with the default draws (measured on a 2-core laptop, on top of QGIS's own "
         "memory). A run on more than a million reads logs an estimate first.</p>"
         "<p>Example: <code>qgis_process.bin run alpr:sites -- INPUT=reads.gpkg "

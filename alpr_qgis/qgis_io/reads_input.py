@@ -18,9 +18,10 @@ from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransformContex
 from qgis.PyQt.QtCore import QCoreApplication
 
 from alpr_qgis.core.errors import Cancelled
+from alpr_qgis.core.lazy import lazy_module
 from alpr_qgis.qgis_io.crs import transform_xy, working_crs
 from alpr_qgis.qgis_io.inputs import reads_crs, warn_null_island
-from alpr_qgis.qgis_io.vector import Frame, Progress, read_frame
+from alpr_qgis.qgis_io.vector import Frame, Progress, read_chunks
 
 
 def _tr(text: str) -> str:
@@ -79,6 +80,37 @@ class Reads:
         return work, x, y
 
 
+#: Rows read at a time: a cancel is seen within a chunk (well under a second), never after the whole layer.
+CHUNK_ROWS = 200_000
+
+
+def _read_in_chunks(alg, parameters, name, context, fields, geometry, progress, cancelled) -> Frame:
+    """``read_frame``'s frame, read ``CHUNK_ROWS`` rows at a time so that a cancel stops it soon."""
+    pd = lazy_module("pandas")
+    tables, xs, ys = [], [], []
+    with read_chunks(
+        alg,
+        parameters,
+        name,
+        context,
+        fields,
+        geometry=geometry,
+        chunk_rows=CHUNK_ROWS,
+        progress=progress,
+        cancelled=cancelled,
+    ) as chunks:
+        for chunk in chunks:
+            tables.append(chunk.table)
+            xs.append(chunk.x)
+            ys.append(chunk.y)
+        crs = chunks.crs
+    if len(tables) == 1:
+        return Frame(tables[0], xs[0], ys[0], crs)
+    table = pd.concat(tables, ignore_index=True, copy=False)
+    del tables
+    return Frame(table, np.concatenate(xs), np.concatenate(ys), crs)
+
+
 def read_reads(
     alg,
     parameters: Dict,
@@ -95,7 +127,8 @@ def read_reads(
     """The source parameter ``name`` as :class:`Reads` (``fields``: all when None).
 
     Logs the algorithm's time and memory estimate for a large input
-    (``alg.log_estimate``), reads the layer in bulk, settles its CRS
+    (``alg.log_estimate``), reads the layer in bulk (a chunk at a time, so
+    that a cancel stops it within a chunk), settles its CRS
     (``inputs.reads_crs``; with ``require_crs`` a layer without a CRS is an
     error instead) and, with ``null_island``, warns about reads at 0,0.  Raises ``Cancelled`` when the run was cancelled while reading.
     """
@@ -105,9 +138,7 @@ def read_reads(
     layer_name = source.sourceName() or _tr("the input layer")
     if hasattr(alg, "log_estimate"):
         alg.log_estimate(feedback, source.featureCount())
-    frame = read_frame(
-        alg, parameters, name, context, fields, geometry=geometry, progress=progress, cancelled=feedback.isCanceled
-    )
+    frame = _read_in_chunks(alg, parameters, name, context, fields, geometry, progress, feedback.isCanceled)
     if feedback.isCanceled():
         raise Cancelled()
     transform_context = context.transformContext()
