@@ -58,8 +58,7 @@ class DeviceTracksAlgorithm(AlprAlgorithm):
     FIXED_CAMERA_COUNT = "FIXED_CAMERA_COUNT"
     MOBILE_DEVICE_COUNT = "MOBILE_DEVICE_COUNT"
     FIXED_READ_COUNT = "FIXED_READ_COUNT"
-    # Measured with bench/bench_summary_tracks.py (see the help): per million reads.
-    SECONDS_PER_MILLION, MIB_PER_MILLION = 8.0, 320.0  # measured (bench/bench_summary_tracks.py)
+    SECONDS_PER_MILLION, MIB_PER_MILLION = 8.0, 190.0  # measured (bench/bench_summary_tracks.py)
 
     def name(self) -> str:
         return "devicetracks"
@@ -118,8 +117,8 @@ class DeviceTracksAlgorithm(AlprAlgorithm):
             "MISSING_DEVICE_COUNT + FIXED_READ_COUNT = the reads in INPUT.</p>"
             "<p><b>Time and memory</b> grow in proportion to the reads: they stream in a chunk at a time and "
             "only their device (a code), time, position and read id stay, about 50 bytes a read, plus the sort "
-            "that orders each device's reads. Measured on a laptop-class machine: about 8 s and 320 MiB per "
-            "million reads (0.5, 1 and 2 million reads: 4, 7 and 15 s; 180, 320 and 620 MiB above QGIS's own). "
+            "that orders each device's reads. Measured on a busy 2-core machine: about 8 s and 190 MiB per "
+            "million reads (0.5, 1 and 2 million reads: 5, 9 and 16 s; 120, 200 and 370 MiB above QGIS's own). "
             "A run on more than a million reads logs its estimate first.</p>"
             "<p>Example: <code>qgis_process.bin run alpr:devicetracks -- INPUT=reads.gpkg "
             "MAX_GAP_MINUTES=30 MAX_SPEED_KMH=150 OUTPUT=tracks.gpkg</code></p>"

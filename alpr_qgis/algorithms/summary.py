@@ -53,7 +53,7 @@ class SummaryAlgorithm(AlprAlgorithm):
     OUTPUT_TABLE = "OUTPUT_TABLE"
     OUTPUT_HTML = "OUTPUT_HTML"
 
-    SECONDS_PER_MILLION, MIB_PER_MILLION = 20.0, 300.0  # measured (bench/bench_summary_tracks.py)
+    SECONDS_PER_MILLION, MIB_PER_MILLION = 20.0, 260.0  # measured (bench/bench_summary_tracks.py)
 
     # Result inputs, in the report's order: (parameter, label, what it is, layer type).
     RESULTS = (
@@ -142,8 +142,8 @@ class SummaryAlgorithm(AlprAlgorithm):
             "<p><b>Time and memory</b> grow in proportion to the reads: they stream in a chunk at a time and "
             "only compact columns stay (plate, state and device as codes with each distinct text once, the "
             "time, the position and where it lies: about 50 bytes a read), then the counts. Measured on a "
-            "laptop-class machine: about 20 s and 300 MiB per million reads (0.5, 1 and 2 million reads: "
-            "9, 19 and 39 s; 200, 330 and 560 MiB above QGIS's own). A run on more than a million reads "
+            "busy 2-core machine: about 20 s and 260 MiB per million reads (0.5, 1 and 2 million reads: "
+            "11, 20 and 37 s; 195, 305 and 515 MiB above QGIS's own). A run on more than a million reads "
             "logs its estimate first.</p>"
             "<p>Example: <code>qgis_process.bin run alpr:summary -- INPUT=clean.gpkg "
             "REJECTED=rejected.gpkg UNREADABLE=unreadable.gpkg BOUNDARY=city.gpkg|layername=city_boundary "
