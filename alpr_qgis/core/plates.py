@@ -110,6 +110,8 @@ def plate_column(
             hint=QT_TRANSLATE_NOOP("alpr_core", "Load the export with alpr:loadreads (it keeps plates as text), or "
                                    "choose the text field of plates."),
         )  # fmt: skip
+    if pd.api.types.infer_dtype(column, skipna=True) in ("string", "empty"):
+        return column  # (all text: one quick look, no Python call per value)
     present = column.dropna()
     text = present.map(lambda v: isinstance(v, str)) if len(present) else present
     if len(present) and not text.all():
@@ -142,27 +144,31 @@ class Codebook:
 
     Codes count from 0 in the order values are first met, so a layer read in
     chunks gets the codes ``pd.factorize`` (``sort=False``) gives it whole.
-    Only the distinct values are kept (``values``), never one object per row.
+    Only the distinct values are kept (``values``), never one object per row;
+    a chunk's values are looked up all at once (a pandas index of the values met).
     """
 
     def __init__(self) -> None:
-        self._index: dict = {}
         self.values: list = []
+        self._array = np.zeros(0, dtype=object)  # (``values`` as an array)
 
     def __len__(self) -> int:
         return len(self.values)
 
     def codes_of(self, uniques: Sequence[object]) -> np.ndarray:
-        """The codes of ``uniques`` (distinct values of one chunk), new values numbered on."""
-        index, values = self._index, self.values
-        out = np.empty(len(uniques) + 1, dtype=np.int64)
-        for i, value in enumerate(uniques):
-            code = index.get(value)
-            if code is None:
-                code = index[value] = len(values)
-                values.append(value)
-            out[i] = code
-        out[-1] = -1  # (local code -1, a null, stays -1)
+        """The codes of ``uniques`` (distinct values of one chunk), new values numbered on; one more: -1."""
+        wanted = _objects(uniques)
+        out = np.full(len(wanted) + 1, -1, dtype=np.int64)  # (the last: local code -1, a null, stays -1)
+        if not len(wanted):
+            return out
+        known = len(self._array)
+        # One factorisation of the values met, then these: the values met keep their codes (0, 1, ...
+        # in order), those not met yet are numbered on in the order they come.
+        codes, _ = pd.factorize(np.concatenate([self._array, wanted]) if known else wanted, sort=False)
+        out[:-1] = codes[known:]
+        new = wanted[out[:-1] >= known]
+        self._array = np.concatenate([self._array, new])
+        self.values.extend(new.tolist())
         return out
 
     def encode(self, local_codes: np.ndarray, uniques: Sequence[object]) -> np.ndarray:
@@ -170,12 +176,38 @@ class Codebook:
         return self.codes_of(uniques)[local_codes].astype(np.int32)
 
 
+def _objects(values: Sequence[object]) -> np.ndarray:
+    """``values`` as a one-dimensional object array (tuples and lists stay single values)."""
+    if isinstance(values, np.ndarray) and values.dtype == object and values.ndim == 1:
+        return values
+    out = np.empty(len(values), dtype=object)
+    out[:] = list(values)
+    return out
+
+
 class PlateCodes(Codebook):
-    """``normalised_codes`` across chunks: every row's code among the distinct normalised plates (-1: none)."""
+    """``normalised_codes`` across chunks: every row's code among the distinct normalised plates (-1: none).
+
+    Each distinct raw text is normalised once for the whole layer: the raw
+    texts met are kept with their code, and a chunk's raw texts are looked up
+    all at once; only texts not met before are normalised.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._raw = Codebook()
+        self._raw_codes = np.zeros(0, dtype=np.int64)  # the normalised code of each raw text met
 
     def add(self, plates: pd.Series) -> np.ndarray:
-        codes, normal = normalised_codes(plates)
-        return self.encode(codes, normal)
+        raw_codes, raw = pd.factorize(plates.astype("object"), sort=False)
+        known = len(self._raw)
+        where = self._raw.codes_of(raw)  # (the last: -1, for nulls)
+        new = where[:-1] >= known
+        if new.any():
+            codes, normal = normalised_codes(pd.Series(_objects(raw)[new], dtype=object))
+            self._raw_codes = np.concatenate([self._raw_codes, self.encode(codes, normal).astype(np.int64)])
+        per_raw = np.append(self._raw_codes, -1)[where]
+        return per_raw[raw_codes].astype(np.int32)
 
 
 class HashedCheck:
