@@ -224,8 +224,7 @@ def test_cancel_between_chunks(gpkg, source):
     assert len(got) == 1
 
 
-def test_cancel_within_a_big_chunk(tmp_path):
-    """A chunk of 30,000 rows is not read to its end once cancelled: SQLite asks while it reads."""
+def _big(tmp_path):
     layer = QgsVectorLayer("Point?crs=EPSG:4326&field=k:integer&field=s:string", "big", "memory")
     feats = []
     for i in range(30_000):
@@ -238,6 +237,26 @@ def test_cancel_within_a_big_chunk(tmp_path):
     options = QgsVectorFileWriter.SaveVectorOptions()
     options.driverName = "GPKG"
     QgsVectorFileWriter.writeAsVectorFormatV3(layer, path, QgsProject.instance().transformContext(), options)
+    return layer, path
+
+
+def test_read_frame_stops_while_sqlite_reads(tmp_path):
+    _, path = _big(tmp_path)
+    alg, context = _alg_context()
+    asked = []
+
+    def cancelled():
+        asked.append(1)
+        return len(asked) > 2
+
+    frame = read_frame(alg, {"INPUT": path}, "INPUT", context, cancelled=cancelled)
+    assert len(frame.table) == len(frame.x) == 0 and list(frame.table.columns) == ["fid", "k", "s"]
+    assert len(asked) < 10  # (not once per row or per column read to its end)
+
+
+def test_cancel_within_a_big_chunk(tmp_path):
+    """A chunk of 30,000 rows is not read to its end once cancelled: SQLite asks while it reads."""
+    layer, path = _big(tmp_path)
     alg, context = _alg_context()
     asked = []
 

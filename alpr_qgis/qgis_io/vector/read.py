@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple
 
@@ -26,14 +27,23 @@ pd = lazy_module("pandas")
 
 
 def _read_gpkg(
-    path: str, table_name: str, fields: Sequence[str], geometry: bool, attribute_types: Dict[str, int]
+    path: str,
+    table_name: str,
+    fields: Sequence[str],
+    geometry: bool,
+    attribute_types: Dict[str, int],
+    cancelled: IsCancelled = lambda: False,
 ) -> Tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     """Columns of a GeoPackage table, one query per column (in one read transaction), by fid.
 
     One list per column: no list of row tuples to transpose (which cost more
-    than the query itself for a million rows).
+    than the query itself for a million rows).  Once ``cancelled()`` (asked
+    while SQLite reads, and between columns) the columns come back empty.
     """
     conn = connect_readonly(path)
+    conn.set_progress_handler(lambda: 1 if cancelled() else 0, 50_000)
+    data: Dict[str, List[object]] = {}
+    blobs = None
     try:
         conn.execute("BEGIN")  # one snapshot for every column
         geom_row = conn.execute(
@@ -45,7 +55,8 @@ def _read_gpkg(
             sql = "SELECT {} FROM {} ORDER BY {}".format(quote_name(name), quote_name(table_name), quote_name(fid_col))
             return [r[0] for r in conn.execute(sql)]
 
-        data = {name: column(name) for name in fields}
+        for name in fields:
+            data[name] = column(name)
         blobs = column(geom_row[0]) if geometry and geom_row is not None else None
         if blobs is not None:
             n = len(blobs)
@@ -53,8 +64,14 @@ def _read_gpkg(
             n = len(data[fields[0]])
         else:
             n = conn.execute("SELECT COUNT(*) FROM {}".format(quote_name(table_name))).fetchone()[0]
+    except sqlite3.OperationalError:
+        if not cancelled():
+            raise
+        n = 0  # (interrupted: SQLite was told to stop)
     finally:
         conn.close()
+    if cancelled():
+        data, blobs, n = {name: [] for name in fields}, None, 0
     table = feature_table(fields, [data[name] for name in fields], attribute_types, n)
     if blobs is not None:
         x, y = parse_point_blobs(blobs)
@@ -77,7 +94,9 @@ def read_frame(
     """The source parameter ``name`` as columns (``fields``: all when None).
 
     Points come back as x/y arrays (NaN for null geometry); for other
-    geometry types read the layer through QGIS instead.
+    geometry types read the layer through QGIS instead.  Once
+    ``cancelled()`` the frame comes back early, partial or empty: check
+    ``cancelled()`` after.
     """
     source = alg.parameterAsSource(parameters, name, context)
     if source is None:
@@ -86,7 +105,7 @@ def read_frame(
     types = {f.name(): f.type() for f in source.fields()}
     where = bulk_gpkg_source(alg, parameters, name, context)
     if where is not None:
-        table, x, y = _read_gpkg(where[0], where[1], names, geometry, types)
+        table, x, y = _read_gpkg(where[0], where[1], names, geometry, types, cancelled)
         progress(1.0)
         return Frame(table, x, y, source.sourceCrs())
 
