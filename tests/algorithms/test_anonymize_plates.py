@@ -361,3 +361,13 @@ def test_progress_moves_steadily_and_cancel_stops(sample_loaded, tmp_path, monke
         stopped = run_anon(sample_loaded["OUTPUT"], ProgressFeedback(cancel_at), KEY=KEY, OUTPUT=str(out))
         assert stopped == {} and not out.exists()
         assert not [p for p in tmp_path.iterdir() if p.name.startswith(".alpr")]  # nothing half-written left
+
+
+def test_help_and_log_say_how_time_and_memory_grow(hostile, feedback, monkeypatch):
+    import alpr_qgis.algorithms.base as base
+
+    help_text = QgsApplication.processingRegistry().algorithmById("alpr:anonymizeplates").shortHelpString()
+    assert "per million reads" in help_text and "two million" in help_text
+    monkeypatch.setattr(base, "MANY_FEATURES", 10)
+    run_anon(hostile, feedback, KEY=KEY)
+    assert "48 features: expect roughly" in feedback.text()

@@ -250,3 +250,15 @@ def test_rejected_may_be_left_unset(feedback):
     assert res["CLEAN_COUNT"] == 1 and res["REJECTED_COUNT"] == 2
     assert res["SIGN_WORD_COUNT"] == 1 and res["NULL_ISLAND_COUNT"] == 1
     assert res["OUTPUT"].featureCount() == 1
+
+
+def test_help_and_log_say_how_time_and_memory_grow(feedback, monkeypatch):
+    from qgis.core import QgsApplication
+
+    import alpr_qgis.algorithms.base as base
+
+    help_text = QgsApplication.processingRegistry().algorithmById("alpr:cleanreads").shortHelpString()
+    assert "per million reads" in help_text and "two million" in help_text
+    monkeypatch.setattr(base, "MANY_FEATURES", 2)  # (a large input, as far as the estimate goes)
+    run_clean(memory_reads([("A1", -122.2, 37.8), ("B2", -122.2, 37.8), ("C3", -122.2, 37.8)]), feedback)
+    assert "3 features: expect roughly" in feedback.text()
