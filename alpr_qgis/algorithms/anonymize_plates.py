@@ -279,13 +279,7 @@ class AnonymizePlatesAlgorithm(AlprAlgorithm):
             progress=progress_span(feedback, 55, 70),
         )
         del mx, my
-        for r in audit:
-            if r.vehicles:
-                feedback.pushInfo(
-                    self.tr("Audit: {} known sightings single out {} of {} vehicles ({:.1%}).").format(
-                        r.known_points, r.unique_vehicles, r.vehicles, r.unique_share
-                    )
-                )
+        self._log_audit(feedback, audit)
         feedback.setProgressText(self.tr("Writing the release"))
         dest, n = self._write(parameters, context, feedback, builder, crs)
         check_accounted(n_reads, n)
@@ -327,6 +321,15 @@ class AnonymizePlatesAlgorithm(AlprAlgorithm):
                 progress((chunk.offset + len(chunk.table)) / max(1, chunks.total))
             crs = chunks.crs
         return crs if crs.isValid() else QgsCoordinateReferenceSystem("EPSG:4326")
+
+    def _log_audit(self, feedback, audit) -> None:
+        for r in audit:
+            if r.vehicles:
+                feedback.pushInfo(
+                    self.tr("Audit: {} known sightings single out {} of {} vehicles ({:.1%}).").format(
+                        r.known_points, r.unique_vehicles, r.vehicles, r.unique_share
+                    )
+                )
 
     def _log_fields(self, feedback, plan, keep, cleared, time_name, time_field, time_precision) -> None:
         if plan.dropped:

@@ -262,3 +262,17 @@ def test_help_and_log_say_how_time_and_memory_grow(feedback, monkeypatch):
     monkeypatch.setattr(base, "MANY_FEATURES", 2)  # (a large input, as far as the estimate goes)
     run_clean(memory_reads([("A1", -122.2, 37.8), ("B2", -122.2, 37.8), ("C3", -122.2, 37.8)]), feedback)
     assert "3 features: expect roughly" in feedback.text()
+
+
+def test_bad_input_late_in_the_layer_leaves_nothing_half_written(tmp_path, monkeypatch):
+    """Read two reads at a time, a layer without CRS whose sixth read cannot be in degrees: a clear error, and
+    neither output exists (the chunks already handed over are dropped)."""
+    import alpr_qgis.algorithms.clean_reads as module
+
+    monkeypatch.setattr(module, "CHUNK_ROWS", 2)
+    rows = [("A{}".format(i), -122.2, 37.8) for i in range(5)] + [("B1", 565000, 4183000)]
+    out, rejected = tmp_path / "clean.gpkg", tmp_path / "rejected.gpkg"
+    with pytest.raises(QgsProcessingException, match="has no CRS"):
+        run_clean(memory_reads(rows, crs=None), OUTPUT=str(out), REJECTED=str(rejected))
+    assert not out.exists() and not rejected.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".alpr")]
