@@ -241,7 +241,7 @@ class CleanReadsAlgorithm(AlprAlgorithm):
         run = _CleanRun(self, parameters, context, feedback, rules, layer_name, finder)
         run.rejected_wanted = sink_requested(parameters, self.REJECTED)
         try:
-            counts = run.clean_chunks(plate)
+            counts = run.clean_chunks(plate, columns, time_field)
             dest, n_clean = run.clean.finish(progress_span(feedback, 90, 95), feedback.isCanceled)
             rej_dest, n_rejected = run.finish_rejected(progress_span(feedback, 95, 100))
         except BaseException:
@@ -322,14 +322,19 @@ class _CleanRun:
         self.per_plate = finder.plate_rules(rules, self.lexicon) if finder is not None else None
         self.clean = self.rejected = None
         self.rejected_wanted = True
+        self.time_at: Optional[Tuple[int, str]] = None  # (position, name) of a time column the first look kept
         self.total = self.rejected_count = self.duplicate_count = self.government_count = 0
 
-    def clean_chunks(self, plate: str) -> Dict[str, int]:
+    def clean_chunks(self, plate: str, columns, time_field: str) -> Dict[str, int]:
         alg, feedback = self.alg, self.feedback
         counts = dict.fromkeys(REASONS, 0)
         progress = progress_span(feedback, 20, 90)
+        fields = None
+        if self.finder is not None and self.finder.naive_times:  # (the first look has the times: not read again)
+            fields = [c for c in columns if c != time_field]
+            self.time_at = (columns.index(time_field), time_field)
         with read_chunks(
-            alg, self.parameters, alg.INPUT, self.context, chunk_rows=CHUNK_ROWS, cancelled=feedback.isCanceled
+            alg, self.parameters, alg.INPUT, self.context, fields, chunk_rows=CHUNK_ROWS, cancelled=feedback.isCanceled
         ) as chunks:
             crs = chunks.crs
             for chunk in chunks:
@@ -346,6 +351,8 @@ class _CleanRun:
 
     def _chunk(self, chunk, plate: str, crs, counts: Dict[str, int], last: bool) -> None:
         table, n = chunk.table, len(chunk.table)
+        if self.time_at is not None:
+            table.insert(self.time_at[0], self.time_at[1], self.finder.times(chunk.offset, n))
         plates = plate_column(table, plate, self.layer_name, first_row=chunk.offset)
         lon, lat = to_degrees(chunk.x, chunk.y, crs, self.context.transformContext())
         flags = coded = None

@@ -502,11 +502,17 @@ class DuplicateFinder:
         self._plate: List[np.ndarray] = []
         self._device: List[np.ndarray] = []
         self._ns: List[np.ndarray] = []
+        self.naive_times = True  # every time came as naive datetime64[ns] (``times`` gives them back as they came)
 
     def add(self, plates: pd.Series, devices: pd.Series, times: pd.Series) -> None:
         self._plate.append(self._plates.add(plates))
         self._device.append(_device_codes(devices, self._devices))
+        self.naive_times = self.naive_times and str(times.dtype) == "datetime64[ns]"
         self._ns.append(_stamps_ns(times))
+
+    def times(self, first: int, rows: int) -> pd.Series:
+        """The time column of ``rows`` reads from the ``first``, as it came (only when ``naive_times``)."""
+        return pd.Series(self.ns[first : first + rows].view("datetime64[ns]"))
 
     def flags(self) -> np.ndarray:
         """True for each read (of every chunk, in order) re-read within ``seconds`` (before the rules)."""
@@ -514,7 +520,7 @@ class DuplicateFinder:
             return np.zeros(0, dtype=bool)
         self.codes = plate = np.concatenate(self._plate)
         device = np.concatenate(self._device)
-        ns = np.concatenate(self._ns)
+        self.ns = ns = np.concatenate(self._ns)
         self._plate, self._device, self._ns = [], [], []
         return _flags(plate, plate >= 0, device, ns, self.seconds)
 
