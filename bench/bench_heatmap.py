@@ -190,7 +190,7 @@ def _phases():
     """
     from alpr_qgis.algorithms import heatmap
     from alpr_qgis.core import kde
-    from alpr_qgis.qgis_io import points
+    from alpr_qgis.qgis_io import density_input, points
 
     spent: Dict[str, float] = {}
 
@@ -223,7 +223,7 @@ def _phases():
         return wrapper
 
     points.PointChunks.chunks = timed_items("read points", points.PointChunks.chunks)
-    heatmap.read_points = timed("read points", heatmap.read_points)
+    density_input.read_points = timed("read points", density_input.read_points)
     kde.DensityBuilder.add = timed("bin points", kde.DensityBuilder.add)
     kde.DensityBuilder.strips = timed_items("density", kde.DensityBuilder.strips)
     heatmap.write_geotiff_strips = timed("write GeoTIFF", heatmap.write_geotiff_strips)

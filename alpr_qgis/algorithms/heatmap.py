@@ -24,7 +24,6 @@ from alpr_qgis.algorithms.base import AlprAlgorithm
 from alpr_qgis.core import kde
 from alpr_qgis.core.errors import AlprInputError, Cancelled
 from alpr_qgis.qgis_io.density_input import Settings, density_of
-from alpr_qgis.qgis_io.points import release_freed_memory
 from alpr_qgis.qgis_io.raster import (
     GEOTIFF_EXTENSIONS,
     density_metadata,
@@ -213,7 +212,6 @@ class HeatmapAlgorithm(AlprAlgorithm):
         density = density_of(self, parameters, self.INPUT, self.EXTENT, context, steps, settings)
         if density.skipped:
             feedback.pushInfo(self.tr("{} points without geometry skipped.").format(density.skipped))
-        release_freed_memory()  # (what reading freed, before the strips)
         if feedback.isCanceled():
             raise Cancelled()
 
@@ -236,7 +234,6 @@ class HeatmapAlgorithm(AlprAlgorithm):
         self._log(builder, feedback)
         points, maximum = builder.points, builder.maximum
         del builder, density
-        release_freed_memory()
         if feedback.isCanceled():
             raise Cancelled()
         style_raster_output(dest, maximum, context, feedback, per_km2, unit)

@@ -194,8 +194,11 @@ def _project(source, x: np.ndarray, y: np.ndarray, weights: Optional[np.ndarray]
     """
     if is_metric(crs):
         extent = _source_extent(source)
-        if extent is None:
-            extent = (x.min(), y.min(), x.max(), y.max())
+        if len(x):  # widened to the points: a layer being edited may hold points its reported extent misses
+            points = (x.min(), y.min(), x.max(), y.max())
+            extent = (
+                points if extent is None else (*np.minimum(extent[:2], points[:2]), *np.maximum(extent[2:], points[2:]))
+            )
         return x, y, weights, crs, extent
     transform_context = context.transformContext()
     centre = source.sourceExtent().center()

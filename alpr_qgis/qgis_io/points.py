@@ -23,7 +23,7 @@ from alpr_qgis.qgis_io.vector.point_chunks import Chunk, PointChunks
 #: Rows per fid range of :func:`open_point_chunks` (about 0.5 MB of geometry blobs).
 CHUNK = 32_768
 
-__all__ = ["CHUNK", "Chunk", "PointChunks", "open_point_chunks", "release_freed_memory"]
+__all__ = ["CHUNK", "Chunk", "PointChunks", "open_point_chunks"]
 
 
 def open_point_chunks(
@@ -37,13 +37,3 @@ def open_point_chunks(
         return PointChunks(where[0], where[1], weight_field, CHUNK)
     except (ValueError, StopIteration):
         return None  # no geometry column or no primary key: the caller reads the layer through QGIS
-
-
-def release_freed_memory() -> None:
-    """Nothing (kept while ``algorithms/heatmap.py`` still calls it; remove those calls, then this).
-
-    It used to hand the C heap's free pages back with glibc's
-    ``malloc_trim`` through ``ctypes``; measured on the heatmap bench (1M
-    points, 10 m and 4 m pixels) the peak resident memory is the same
-    without it, so the private call went.
-    """

@@ -62,8 +62,7 @@ cells reached come from a coverage of occupied 4 × 4 blocks updated as the
 points come, and only the few points then near cells not surely reached
 keep their exact coordinates for the rim tests; each strip is one
 overlap-save FFT (the strip and the kernel's half-width above and below) in
-one float32 buffer, using scipy's pocketfft extension without the rest of
-``scipy.fft`` (:func:`_pocketfft`).  The other methods compute the whole
+one float32 buffer, through ``scipy.fft`` (in place, several workers).  The other methods compute the whole
 grid at once.
 
 The triangular kernel ``1 - (1 - decay) t`` is split as
