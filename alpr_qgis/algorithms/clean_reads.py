@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from typing import Dict, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from qgis.core import (
     QgsProcessing,
@@ -241,7 +241,7 @@ class CleanReadsAlgorithm(AlprAlgorithm):
         run = _CleanRun(self, parameters, context, feedback, rules, layer_name, finder)
         run.rejected_wanted = sink_requested(parameters, self.REJECTED)
         try:
-            counts = run.clean_chunks(plate, columns, time_field)
+            counts = run.clean_chunks(plate, columns, device_field, time_field)
             dest, n_clean = run.clean.finish(progress_span(feedback, 90, 95), feedback.isCanceled)
             rej_dest, n_rejected = run.finish_rejected(progress_span(feedback, 95, 100))
         except BaseException:
@@ -322,17 +322,24 @@ class _CleanRun:
         self.per_plate = finder.plate_rules(rules, self.lexicon) if finder is not None else None
         self.clean = self.rejected = None
         self.rejected_wanted = True
-        self.time_at: Optional[Tuple[int, str]] = None  # (position, name) of a time column the first look kept
+        self.kept: List[tuple] = []  # (position, name, function giving rows) of the columns the first look kept
         self.total = self.rejected_count = self.duplicate_count = self.government_count = 0
 
-    def clean_chunks(self, plate: str, columns, time_field: str) -> Dict[str, int]:
+    def clean_chunks(self, plate: str, columns, device_field: str, time_field: str) -> Dict[str, int]:
         alg, feedback = self.alg, self.feedback
         counts = dict.fromkeys(REASONS, 0)
         progress = progress_span(feedback, 20, 90)
         fields = None
-        if self.finder is not None and self.finder.naive_times:  # (the first look has the times: not read again)
-            fields = [c for c in columns if c != time_field]
-            self.time_at = (columns.index(time_field), time_field)
+        finder = self.finder
+        if finder is not None and len({plate, device_field, time_field}) == 3:
+            # The columns the first look kept are given back to each chunk, not read again.
+            kept = {
+                plate: (finder.text_plates, finder.plates),
+                device_field: (finder.text_devices, finder.devices),
+                time_field: (finder.naive_times, finder.times),
+            }
+            self.kept = sorted((columns.index(name), name, get) for name, (ok, get) in kept.items() if ok)
+            fields = [c for c in columns if c not in {name for _, name, _ in self.kept}]
         with read_chunks(
             alg, self.parameters, alg.INPUT, self.context, fields, chunk_rows=CHUNK_ROWS, cancelled=feedback.isCanceled
         ) as chunks:
@@ -351,8 +358,8 @@ class _CleanRun:
 
     def _chunk(self, chunk, plate: str, crs, counts: Dict[str, int], last: bool) -> None:
         table, n = chunk.table, len(chunk.table)
-        if self.time_at is not None:
-            table.insert(self.time_at[0], self.time_at[1], self.finder.times(chunk.offset, n))
+        for position, name, column in self.kept:
+            table.insert(position, name, column(chunk.offset, n))
         plates = plate_column(table, plate, self.layer_name, first_row=chunk.offset)
         lon, lat = to_degrees(chunk.x, chunk.y, crs, self.context.transformContext())
         flags = coded = None

@@ -502,17 +502,38 @@ class DuplicateFinder:
         self._plate: List[np.ndarray] = []
         self._device: List[np.ndarray] = []
         self._ns: List[np.ndarray] = []
-        self.naive_times = True  # every time came as naive datetime64[ns] (``times`` gives them back as they came)
+        # The three columns as they came, for the main pass not to read them again: while they can be
+        # given back exactly (text or null; naive datetime64[ns]), a code per read into their values.
+        self.naive_times = self.text_plates = self.text_devices = True
+        self._raw_plate: List[np.ndarray] = []
+        self._raw_device: List[np.ndarray] = []
+        self._device_texts = Codebook()
 
     def add(self, plates: pd.Series, devices: pd.Series, times: pd.Series) -> None:
         self._plate.append(self._plates.add(plates))
         self._device.append(_device_codes(devices, self._devices))
         self.naive_times = self.naive_times and str(times.dtype) == "datetime64[ns]"
         self._ns.append(_stamps_ns(times))
+        self.text_plates = self.text_plates and _all_text(plates)
+        if self.text_plates:
+            self._raw_plate.append(self._plates.raw_rows)
+        self.text_devices = self.text_devices and _all_text(devices)
+        if self.text_devices:
+            self._raw_device.append(self._device_texts.encode(*pd.factorize(devices, sort=False)))
 
     def times(self, first: int, rows: int) -> pd.Series:
         """The time column of ``rows`` reads from the ``first``, as it came (only when ``naive_times``)."""
         return pd.Series(self.ns[first : first + rows].view("datetime64[ns]"))
+
+    def plates(self, first: int, rows: int) -> pd.Series:
+        """The plate column of ``rows`` reads from the ``first``, as it came (only when ``text_plates``)."""
+        return self._plates.raw_texts(self.raw_plate[first : first + rows])
+
+    def devices(self, first: int, rows: int) -> pd.Series:
+        """The device column of ``rows`` reads from the ``first``, as it came (only when ``text_devices``)."""
+        values = np.empty(len(self._device_texts) + 1, dtype=object)  # (the last: None, for code -1)
+        values[:-1] = self._device_texts.values
+        return pd.Series(values[self.raw_device[first : first + rows]], dtype=object)
 
     def flags(self) -> np.ndarray:
         """True for each read (of every chunk, in order) re-read within ``seconds`` (before the rules)."""
@@ -521,6 +542,9 @@ class DuplicateFinder:
         self.codes = plate = np.concatenate(self._plate)
         device = np.concatenate(self._device)
         self.ns = ns = np.concatenate(self._ns)
+        self.raw_plate = np.concatenate(self._raw_plate) if self.text_plates else None
+        self.raw_device = np.concatenate(self._raw_device) if self.text_devices else None
+        self._raw_plate, self._raw_device = [], []
         self._plate, self._device, self._ns = [], [], []
         return _flags(plate, plate >= 0, device, ns, self.seconds)
 
@@ -532,6 +556,11 @@ class DuplicateFinder:
         """``classify_reads``' ``coded`` for ``rows`` reads from the ``first``: codes as ``distinct_plates`` gives them."""
         codes = self.codes[first : first + rows].astype(np.int64)
         return np.where(codes < 0, len(self._plates), codes), per_plate
+
+
+def _all_text(values: pd.Series) -> bool:
+    """Every value is text or null, so codes into the distinct values give the column back (nulls as None)."""
+    return values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty")
 
 
 def split_reads(table: pd.DataFrame, result: Classification) -> Tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:

@@ -6,6 +6,7 @@ and dots removed (``"6trm-913"`` and ``"6TRM 913"`` are both ``"6TRM913"``).
 
 from __future__ import annotations
 
+from itertools import repeat
 from typing import Optional, Sequence, Tuple
 
 import numpy as np
@@ -150,25 +151,26 @@ class Codebook:
 
     def __init__(self) -> None:
         self.values: list = []
-        self._array = np.zeros(0, dtype=object)  # (``values`` as an array)
+        self._index: dict = {}  # value -> code
 
     def __len__(self) -> int:
         return len(self.values)
 
     def codes_of(self, uniques: Sequence[object]) -> np.ndarray:
         """The codes of ``uniques`` (distinct values of one chunk), new values numbered on; one more: -1."""
-        wanted = _objects(uniques)
+        wanted = _objects(uniques).tolist()
         out = np.full(len(wanted) + 1, -1, dtype=np.int64)  # (the last: local code -1, a null, stays -1)
-        if not len(wanted):
+        if not wanted:
             return out
-        known = len(self._array)
-        # One factorisation of the values met, then these: the values met keep their codes (0, 1, ...
-        # in order), those not met yet are numbered on in the order they come.
-        codes, _ = pd.factorize(np.concatenate([self._array, wanted]) if known else wanted, sort=False)
-        out[:-1] = codes[known:]
-        new = wanted[out[:-1] >= known]
-        self._array = np.concatenate([self._array, new])
-        self.values.extend(new.tolist())
+        # (``map`` calls the dictionary from C: no Python step per value)
+        out[:-1] = np.fromiter(map(self._index.get, wanted, repeat(-1)), dtype=np.int64, count=len(wanted))
+        new = np.flatnonzero(out[:-1] < 0)
+        if len(new):
+            codes = np.arange(len(self.values), len(self.values) + len(new))
+            out[new] = codes
+            fresh = [wanted[i] for i in new.tolist()]
+            self._index.update(zip(fresh, codes.tolist()))
+            self.values.extend(fresh)
         return out
 
     def encode(self, local_codes: np.ndarray, uniques: Sequence[object]) -> np.ndarray:
@@ -207,7 +209,12 @@ class PlateCodes(Codebook):
             codes, normal = normalised_codes(pd.Series(_objects(raw)[new], dtype=object))
             self._raw_codes = np.concatenate([self._raw_codes, self.encode(codes, normal).astype(np.int64)])
         per_raw = np.append(self._raw_codes, -1)[where]
+        self.raw_rows = where[raw_codes].astype(np.int32)  # (each row's raw text, for ``raw_texts``)
         return per_raw[raw_codes].astype(np.int32)
+
+    def raw_texts(self, raw_rows: np.ndarray) -> pd.Series:
+        """The plates as they came, from the ``raw_rows`` codes ``add`` left (-1: null)."""
+        return pd.Series(np.append(_objects(self._raw.values), None)[raw_rows], dtype=object)
 
 
 class HashedCheck:
