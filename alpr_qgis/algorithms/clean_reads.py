@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import os
 from typing import Dict, List, Optional, Tuple
 
+import numpy as np
 from qgis.core import (
     QgsProcessing,
     QgsProcessingException,
@@ -35,6 +37,7 @@ from alpr_qgis.core.lazy import lazy_module
 from alpr_qgis.core.plates import HashedCheck, plate_column, plate_field_name
 from alpr_qgis.qgis_io.crs import to_degrees
 from alpr_qgis.qgis_io.inputs import reads_crs
+from alpr_qgis.qgis_io.outputs import requested_destination
 from alpr_qgis.qgis_io.plumbing import check_accounted, progress_span
 from alpr_qgis.qgis_io.styles import style_vector_output
 from alpr_qgis.qgis_io.vector import FrameStream, read_chunks
@@ -322,6 +325,7 @@ class _CleanRun:
         self.per_plate = finder.plate_rules(rules, self.lexicon) if finder is not None else None
         self.clean = self.rejected = None
         self.rejected_wanted = True
+        self.later: Optional[list] = None  # rejected chunks held back (OUTPUT and REJECTED in one file)
         self.kept: List[tuple] = []  # (position, name, function giving rows) of the columns the first look kept
         self.total = self.rejected_count = self.duplicate_count = self.government_count = 0
 
@@ -352,6 +356,7 @@ class _CleanRun:
                     self.clean = FrameStream(alg, self.parameters, alg.OUTPUT, self.context, crs)
                     if self.rejected_wanted:
                         self.rejected = FrameStream(alg, self.parameters, alg.REJECTED, self.context, crs)
+                        self.later = [] if self._one_file() else None  # (then written once OUTPUT is done)
                 self._chunk(chunk, plate, crs, counts, chunk.offset + len(chunk.table) >= chunks.total)
                 progress((chunk.offset + len(chunk.table)) / max(1, chunks.total))
         return counts
@@ -373,7 +378,9 @@ class _CleanRun:
         cancelled = self.feedback.isCanceled
         if not self.clean.append(out, chunk.x[clean], chunk.y[clean], cancelled, last=last):
             raise Cancelled()
-        if self.rejected is not None and not self.rejected.append(
+        if self.later is not None:
+            self.later.append((rejected, chunk.x[~clean], chunk.y[~clean]))
+        elif self.rejected is not None and not self.rejected.append(
             rejected, chunk.x[~clean], chunk.y[~clean], cancelled, last=last
         ):
             raise Cancelled()
@@ -384,9 +391,19 @@ class _CleanRun:
         for reason, count in result.counts.items():
             counts[reason] += count
 
+    def _one_file(self) -> bool:
+        """True when OUTPUT and REJECTED are two layers of one GeoPackage file (written one after the other)."""
+        paths = [requested_destination(self.alg, self.parameters, n, self.context) for n in ("OUTPUT", "REJECTED")]
+        return None not in paths and os.path.abspath(paths[0].path) == os.path.abspath(paths[1].path)
+
     def finish_rejected(self, progress) -> Tuple[Optional[str], int]:
         if self.rejected is None:
             return None, 0
+        if self.later is not None:  # (OUTPUT is in its file now: the layer goes in beside it)
+            frames, self.later = self.later, None
+            table = pd.concat([f[0] for f in frames], ignore_index=True)
+            x, y = np.concatenate([f[1] for f in frames]), np.concatenate([f[2] for f in frames])
+            self.rejected.append(table, x, y, self.feedback.isCanceled, last=True)
         dest, rows = self.rejected.finish(progress, self.feedback.isCanceled)
         if rows != self.rejected_count:
             check_accounted(self.rejected_count, rows, what="rejected reads")
