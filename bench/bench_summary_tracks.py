@@ -110,8 +110,11 @@ def main(argv: List[str]) -> int:
     sys.path.insert(0, HERE)
     from bench_prepare import ensure_data
 
-    print("{:13s} {:>10s} {:>8s} {:>9s} {:>9s} {:>8s} {:>7s}".format(
-        "method", "reads", "seconds", "start-up", "peak MiB", "net MiB", "growth"))
+    print(
+        "{:13s} {:>10s} {:>8s} {:>9s} {:>9s} {:>8s} {:>7s}".format(
+            "method", "reads", "seconds", "start-up", "peak MiB", "net MiB", "growth"
+        )
+    )
     for method in (args.only,) if args.only else METHODS:
         first_net = None
         for rows in args.rows:
@@ -121,7 +124,13 @@ def main(argv: List[str]) -> int:
             first_net = first_net or net
             print(
                 "{:13s} {:>10,} {:8.2f} {:9.0f} {:9.0f} {:8.0f} {:6.2f}x  {}".format(
-                    method, rows, res["seconds"], res["startup_mib"], res["peak_mib"], net, net / first_net,
+                    method,
+                    rows,
+                    res["seconds"],
+                    res["startup_mib"],
+                    res["peak_mib"],
+                    net,
+                    net / first_net,
                     res["numbers"],
                 ),
                 flush=True,
