@@ -7,7 +7,7 @@ reads the layers, transforms coordinates and writes; this module decides.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import List, Optional, Sequence
 
 import numpy as np
 
@@ -78,18 +78,93 @@ def classify(x: np.ndarray, y: np.ndarray, boundary, located: Optional[np.ndarra
     return Outside(outside=outside, missing=missing, unplaced=unplaced)
 
 
-def outside_table(table: pd.DataFrame, outside: np.ndarray, jurisdiction: np.ndarray, distance_m: np.ndarray):
-    """(the rows of ``table`` at the indices ``outside`` with ``jurisdiction`` and ``distance_m``, their summary).
-
-    The summary is :func:`by_jurisdiction`'s, with first/last read and
-    devices when ``table`` has ``read_time`` / ``device``.
-    """
+def outside_rows(table: pd.DataFrame, outside: np.ndarray, jurisdiction: np.ndarray, distance_m: np.ndarray):
+    """The rows of ``table`` at the indices ``outside``, with ``jurisdiction`` and ``distance_m`` added."""
     out = table.iloc[outside].reset_index(drop=True)
     out["jurisdiction"] = pd.Series(jurisdiction, dtype=object)
     out["distance_m"] = distance_m
-    times = table["read_time"].iloc[outside] if "read_time" in table.columns else None
-    devices = table["device"].iloc[outside] if "device" in table.columns else None
-    return out, by_jurisdiction(jurisdiction, distance_m, times, devices)
+    return out
+
+
+class _Codes:
+    """Values as small integer codes, the same code for the same value in every chunk (-1: null)."""
+
+    def __init__(self) -> None:
+        self._code: dict = {}
+        self._parts: List[np.ndarray] = []
+
+    def add(self, values) -> None:
+        codes, uniques = pd.factorize(pd.Series(values, dtype=object).to_numpy())
+        known = np.array([self._code.setdefault(v, len(self._code)) for v in uniques], dtype=np.int32)
+        part = np.full(len(codes), -1, dtype=np.int32)
+        hit = codes >= 0
+        part[hit] = known[codes[hit]]
+        self._parts.append(part)
+
+    def column(self) -> np.ndarray:
+        """Every value added, in order, as objects (None for null)."""
+        labels = np.empty(len(self._code) + 1, dtype=object)
+        for value, code in self._code.items():
+            labels[code] = value
+        labels[-1] = None
+        codes = np.concatenate(self._parts) if self._parts else np.empty(0, dtype=np.int32)
+        return labels[codes]
+
+    def count(self, value) -> int:
+        code = self._code.get(value)
+        if code is None:
+            return 0
+        return int(sum(int((part == code).sum()) for part in self._parts))
+
+
+class OutsideTally:
+    """What the summary of the reads outside needs, gathered a chunk at a time in compact columns.
+
+    Per read outside: its jurisdiction and device as integer codes, its
+    distance and its time; :meth:`summary` is :func:`by_jurisdiction` of
+    them, the same table as for the whole layer at once.
+    """
+
+    def __init__(self) -> None:
+        self._jurisdictions = _Codes()
+        self._devices: Optional[_Codes] = None
+        self._distances: List[np.ndarray] = []
+        self._times: Optional[list] = None
+
+    def add(self, table: pd.DataFrame, outside: np.ndarray, jurisdiction: np.ndarray, distance_m: np.ndarray) -> None:
+        """Take the reads of ``table`` at the indices ``outside`` (with their jurisdiction and distance)."""
+        self._jurisdictions.add(jurisdiction)
+        self._distances.append(np.asarray(distance_m, dtype=float))
+        if "read_time" in table.columns:
+            self._times = self._times if self._times is not None else []
+            self._times.append(table["read_time"].iloc[outside].reset_index(drop=True))
+        if "device" in table.columns:
+            self._devices = self._devices if self._devices is not None else _Codes()
+            self._devices.add(table["device"].iloc[outside])
+
+    @property
+    def distances(self) -> np.ndarray:
+        return np.concatenate(self._distances) if self._distances else np.empty(0)
+
+    @property
+    def unnamed_count(self) -> int:
+        """Reads outside in no neighbour."""
+        return self._jurisdictions.count(UNNAMED)
+
+    @property
+    def max_distance(self) -> float:
+        """The farthest read outside (0 when none has a distance)."""
+        distances = self.distances
+        finite = distances[np.isfinite(distances)]
+        return float(finite.max()) if len(finite) else 0.0
+
+    def summary(self) -> pd.DataFrame:
+        """:func:`by_jurisdiction` of every read taken."""
+        times = None
+        if self._times is not None:
+            times = pd.concat(self._times, ignore_index=True) if len(self._times) > 1 else self._times[0]
+        devices = pd.Series(self._devices.column(), dtype=object) if self._devices is not None else None
+        return by_jurisdiction(self._jurisdictions.column(), self.distances, times, devices)
 
 
 def neighbour_names(

@@ -24,6 +24,8 @@ from qgis.core import (
     QgsVectorLayer,
 )
 
+from tests.algorithms.conftest import RecordingFeedback
+
 SAMPLE = Path(__file__).resolve().parents[2] / "sample"
 CITY = str(SAMPLE / "city.gpkg")
 UTM = "EPSG:32610"
@@ -127,7 +129,13 @@ def neighbours_layer():
     return polygons_layer(NEIGHBOURS, fields=[("name", "string")], rows=[["East"], [None]])
 
 
-def test_reads_outside_with_neighbour_and_distance(neighbours_layer, feedback):
+@pytest.mark.parametrize("chunk_rows", [None, 2])
+def test_reads_outside_with_neighbour_and_distance(neighbours_layer, feedback, monkeypatch, chunk_rows):
+    """Also in chunks of two reads: the first has none outside, the last only a read without a location."""
+    if chunk_rows:
+        from alpr_qgis.qgis_io import outside_stream
+
+        monkeypatch.setattr(outside_stream, "CHUNK_ROWS", chunk_rows)
     res = run(
         {"INPUT": points_layer(READS), "BOUNDARY": polygons_layer(BOUNDARY), "NEIGHBOURS": neighbours_layer}, feedback
     )
@@ -293,3 +301,48 @@ def test_sample_finds_the_mall_cluster(sample_outside):
     assert len(strays) == 3 and max(f["distance_m"] for f in strays) < 8
     neighbours = [f["distance_m"] for f in feats if f["jurisdiction"] != "unnamed"]
     assert max(neighbours) < 1_600  # streets reach 1.5 km into the neighbours
+
+
+def _outside_values(res) -> tuple:
+    """Every value of a run: the OUTPUT rows (attributes and point), the summary rows, the counts."""
+    rows = [
+        (tuple(f.attributes()[1:]), f.geometry().asWkt(6) if f.hasGeometry() else None)
+        for f in QgsVectorLayer(res["OUTPUT"], "outside", "ogr").getFeatures()
+    ]
+    summary = [tuple(f.attributes()[1:]) for f in QgsVectorLayer(res["OUTPUT_SUMMARY"], "summary", "ogr").getFeatures()]
+    counts = {k: v for k, v in res.items() if k.endswith("_COUNT") or k == "MAX_DISTANCE_M"}
+    return rows, summary, counts
+
+
+def test_small_chunks_give_the_whole_layer_result(sample_loaded, tmp_path, monkeypatch):
+    """A read at a time in chunks of 997 rows: the same rows, jurisdictions, distances, summary and counts.
+
+    The log says the distances' CRS and the null-island warning once (counted over every chunk).
+    """
+    from alpr_qgis.qgis_io import outside_stream
+
+    def run_with(name: str, fb):
+        return run(
+            {
+                "INPUT": sample_loaded["OUTPUT"],
+                "BOUNDARY": CITY + "|layername=city_boundary",
+                "NEIGHBOURS": CITY + "|layername=neighbours",
+                "OUTPUT": str(tmp_path / (name + ".gpkg")),
+                "OUTPUT_SUMMARY": str(tmp_path / (name + "_summary.gpkg")),
+            },
+            fb,
+        )
+
+    whole_log, small_log = RecordingFeedback(), RecordingFeedback()
+    whole = _outside_values(run_with("whole", whole_log))
+    monkeypatch.setattr(outside_stream, "CHUNK_ROWS", 997)
+    small = _outside_values(run_with("small", small_log))
+    rows, summary, counts = small
+    assert len(rows) == counts["OUTSIDE_COUNT"] == 2303 and len(summary) == 4
+    assert counts["UNNAMED_COUNT"] == 275 and counts["MISSING_LOCATION_COUNT"] == 27
+    assert small == whole  # value for value, in the same order
+    for log in (whole_log, small_log):
+        assert log.text().count("Distances measured in EPSG:32610") == 1
+        assert log.text().count("62 reads lie at 0,0 (null island)") == 1
+    said = [[m for m in log.messages if str(tmp_path) not in m] for log in (whole_log, small_log)]
+    assert said[0] == said[1]
