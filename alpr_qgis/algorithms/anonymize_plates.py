@@ -42,7 +42,7 @@ from alpr_qgis.qgis_io.styles import style_vector_output
 from alpr_qgis.qgis_io.vector import FrameStream, read_chunks
 
 #: Reads held at a time while reading and while writing (in the release's order); tests make it small.
-CHUNK_ROWS = 200_000
+CHUNK_ROWS = 100_000
 
 
 class AnonymizePlatesAlgorithm(AlprAlgorithm):
@@ -63,7 +63,7 @@ class AnonymizePlatesAlgorithm(AlprAlgorithm):
     KEEP_FIELDS = "KEEP_FIELDS"
     CLEARED_COUNT = "CLEARED_COUNT"
     DROPPED_FIELD_COUNT = "DROPPED_FIELD_COUNT"
-    SECONDS_PER_MILLION, MIB_PER_MILLION = 13.0, 500.0  # measured (bench/bench_prepare.py; see the help)
+    SECONDS_PER_MILLION, MIB_PER_MILLION = 11.0, 500.0  # measured (bench/bench_prepare.py; see the help)
 
     NAME = "anonymizeplates"
     GROUP = "prepare"
@@ -118,7 +118,7 @@ class AnonymizePlatesAlgorithm(AlprAlgorithm):
         "Coarser time and place lower it; publish when it is low enough for your purpose.</p>"
         "<p><b>Large layers.</b> The reads are read a chunk at a time and kept as compact columns (a "
         "plate code, the place, the time, a code for each kept text), and the release is written a block "
-        "at a time in its order. Measured here (2 cores): about 13 s per million reads; about 500 MB of "
+        "at a time in its order. Measured here (2 cores): about 11 s per million reads; about 500 MB of "
         "memory for half a million reads and 1 GB for two million, QGIS included (a kept text field with "
         "a different value on nearly every read costs more). A run on more than a million reads logs an "
         "estimate first.</p>"

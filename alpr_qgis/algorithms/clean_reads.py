@@ -45,7 +45,7 @@ from alpr_qgis.qgis_io.vector import FrameStream, read_chunks
 pd = lazy_module("pandas")
 
 #: Reads held at a time (a chunk of the input and what is made of it); tests make it small.
-CHUNK_ROWS = 200_000
+CHUNK_ROWS = 100_000
 
 
 class CleanReadsAlgorithm(AlprAlgorithm):
@@ -66,7 +66,7 @@ class CleanReadsAlgorithm(AlprAlgorithm):
     DUPLICATE_COUNT = "DUPLICATE_COUNT"
     GOVERNMENT_READ_COUNT = "GOVERNMENT_READ_COUNT"
     PLATES_HASHED = "PLATES_HASHED"
-    SECONDS_PER_MILLION, MIB_PER_MILLION = 13.0, 430.0  # measured (bench/bench_prepare.py; see the help)
+    SECONDS_PER_MILLION, MIB_PER_MILLION = 12.0, 500.0  # measured (bench/bench_prepare.py; see the help)
 
     NAME = "cleanreads"
     GROUP = "prepare"
@@ -121,8 +121,8 @@ class CleanReadsAlgorithm(AlprAlgorithm):
         "GOVERNMENT_COUNT, INVALID_LOCATION_COUNT, NULL_GEOMETRY_COUNT, NULL_ISLAND_COUNT).</p>"
         "<p><b>Large layers.</b> The reads are read, tested and written a chunk at a time; for the whole "
         "layer only a few bytes per read are kept (with DEDUP_SECONDS: a plate code, a device code and a "
-        "time), so memory grows little with the number of reads. Measured here (2 cores): about 13 s per "
-        "million reads; about 600 MB of memory for half a million reads and 850 MB for two million, QGIS "
+        "time), so memory grows far slower than the number of reads. Measured here (2 cores): about 12 s "
+        "per million reads; about 520 MB of memory for half a million reads and 1 GB for two million, QGIS "
         "included. A run on more than a million reads logs an estimate first.</p>"
         "<p>Example: <code>qgis_process.bin run alpr:cleanreads -- INPUT=reads.gpkg "
         "OUTPUT=clean.gpkg REJECTED=misreads.gpkg DEDUP_SECONDS=60</code></p>"
