@@ -6,3 +6,62 @@ import tempfile
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Tests that store secrets in QGIS's authentication database use one of their own, never the user's.
 os.environ.setdefault("QGIS_AUTH_DB_DIR_PATH", tempfile.mkdtemp(prefix="alpr-test-auth-") + os.sep)
+
+
+import pytest  # noqa: E402 (after the environment above, which must come first)
+
+
+def _layers_in(value, depth: int = 0):
+    """The QGIS layers in a fixture's value (nested dicts, lists and tuples, as ``processing.run`` results)."""
+    from qgis.core import QgsMapLayer
+
+    if isinstance(value, QgsMapLayer):
+        yield value
+    elif depth < 4 and isinstance(value, dict):
+        for v in value.values():
+            yield from _layers_in(v, depth + 1)
+    elif depth < 4 and isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _layers_in(v, depth + 1)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    """Layers a fixture hands out are owned by the project, not by Python.
+
+    A temporary output of ``processing.run`` is a GeoPackage layer owned by
+    Python; held in a fixture's value, it is destroyed when pytest drops
+    that value, outside any test, and GDAL may crash there (pytest-qgis
+    does the same for fixtures named after layers).  The project deletes
+    them when QGIS exits.
+    """
+    outcome = yield
+    try:
+        value = outcome.get_result()
+    except BaseException:  # the fixture failed: nothing to adopt
+        return
+    from qgis.core import QgsProject
+    from qgis.PyQt import sip
+
+    for layer in _layers_in(value):
+        if not sip.isdeleted(layer) and layer.id() not in QgsProject.instance().mapLayers():
+            QgsProject.instance().addMapLayer(layer, False)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _layers_gone_before_qgis_exits(qgis_app):
+    """Layers the tests left (in the project, or in garbage) are deleted while QGIS still runs.
+
+    One still alive after ``exitQgis()`` (pytest-qgis calls it at the end of
+    the session) would be destroyed after GDAL has shut down, at the
+    interpreter's exit, and the process would die there.  This fixture's
+    teardown runs before pytest-qgis's.
+    """
+    yield
+    import gc
+
+    from qgis.core import QgsProject
+
+    gc.collect()
+    QgsProject.instance().removeAllMapLayers()
+    gc.collect()

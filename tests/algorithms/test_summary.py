@@ -413,7 +413,8 @@ def test_government_plate_is_flagged_in_the_top_plates(tmp_path):
 
 
 def test_timezone_given_unknown_or_not_to_be_found(tmp_path, monkeypatch):
-    common = {"INPUT": reads_layer(ROWS), "OUTPUT_TABLE": "TEMPORARY_OUTPUT"}
+    # A file, not a temporary output: a result layer caught in the failed run's traceback would outlive QGIS.
+    common = {"INPUT": reads_layer(ROWS), "OUTPUT_TABLE": str(tmp_path / "summary.gpkg")}
     res = run(dict(common, TIMEZONE="America/New_York", OUTPUT_HTML=str(tmp_path / "a.html")))
     html = Path(res["OUTPUT_HTML"]).read_text(encoding="utf-8")
     assert "America/New_York time (EDT, UTC−04:00) (given as TIMEZONE)" in html
