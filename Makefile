@@ -139,6 +139,9 @@ bench: install
 	$(PY) bench/bench_compare.py
 	$(PY) bench/bench_heatmap.py
 	$(PY) bench/bench_summary.py --rows 100000
+	$(PY) bench/bench_summary_tracks.py
+	$(PY) bench/bench_postgis_load.py
+	$(PY) bench/bench_scale.py --sizes 1000000,3000000
 
 desktop-check: install
 	$(PY) scripts/desktop_check.py --profile-dir "$(PROFILE_DIR)" --model --screenshot build/desktop.png

@@ -163,11 +163,30 @@ def outside(work: str, city: str) -> Params:
 
 
 def summary(work: str, city: str) -> Params:
+    """The report on the clean reads with every other step's result that exists, as the model's summary gets them."""
+    sys.path.insert(0, os.path.join(REPO, "scripts"))
+    import demo  # scripts/demo.py: the sample city's reference point
+
+    results = {
+        "HEATMAP": "heatmap.tif",
+        "HOTSPOTS": "hotspots.gpkg",
+        "TRACKS": "tracks.gpkg",
+        "CENSUS": "census.gpkg",
+        "CENSUS_STATS": "census_stats.gpkg",
+        "CRIME_STATS": "crime_stats.gpkg",
+        "SITES": "sites.gpkg",
+        "OUTSIDE": "outside.gpkg",
+        "AUDIT": "audit.gpkg",
+        "MODEL": "model.gpkg",
+    }
     return {
+        **{key: _in(work, name) for key, name in results.items() if os.path.exists(_in(work, name))},
         "INPUT": _in(work, "clean.gpkg"),
         "REJECTED": _in(work, "misreads.gpkg"),
         "UNREADABLE": _in(work, "unread.gpkg"),
         "BOUNDARY": _layer(city, "city_boundary"),
+        "NEIGHBOURS": _layer(city, "neighbours"),
+        "REFERENCE_POINT": demo.headquarters(city),
         "OUTPUT_TABLE": _in(work, "summary.gpkg"),
         "OUTPUT_HTML": _in(work, "report.html"),
     }

@@ -234,7 +234,10 @@ class HeatmapAlgorithm(AlprAlgorithm):
         self._log(builder, feedback)
         points, maximum = builder.points, builder.maximum
         del builder, density
-        if feedback.isCanceled():
+        if feedback.isCanceled():  # cancelled as the last strip went in: the finished file goes too
+            for leftover in (dest, dest + ".aux.xml"):
+                if os.path.exists(leftover):
+                    os.remove(leftover)
             raise Cancelled()
         style_raster_output(dest, maximum, context, feedback, per_km2, unit)
         steps.setProgress(100)

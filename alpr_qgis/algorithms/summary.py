@@ -265,6 +265,8 @@ class SummaryAlgorithm(AlprAlgorithm):
         )
         for metric in METRICS:
             self.addOutput(QgsProcessingOutputNumber(metric.upper(), metric.replace("_", " ").capitalize()))
+        # The one name every algorithm gives reads without coordinates (the metric above, under it).
+        self.addOutput(QgsProcessingOutputNumber("MISSING_LOCATION_COUNT", self.tr("Reads without a location")))
 
     # ------------------------------------------------------------------ run
 
@@ -369,6 +371,7 @@ class SummaryAlgorithm(AlprAlgorithm):
         results = {self.OUTPUT_TABLE: dest, self.OUTPUT_HTML: html_path}
         for metric in METRICS:
             results[metric.upper()] = summary.value(metric)
+        results["MISSING_LOCATION_COUNT"] = results["READS_MISSING_LOCATION"]
         return results
 
     def _fields(self, parameters, context, source, feedback):

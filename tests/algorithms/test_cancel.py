@@ -100,6 +100,9 @@ ALGORITHMS = sorted(_params({"export": "", "reads": "", "key": ""}, Path(".")))
 def run_then_cancel(algorithm: str, params: Dict, after: float) -> Optional[float]:
     """Run ``algorithm``, cancel it ``after`` seconds in; seconds from the cancel to the return (None: it ended first).
 
+    A run that returns its results has ended before the cancel took (the
+    cancel came during QGIS's own wrap-up): None too.
+
     The seconds are the wall time or, when less, the process's CPU time over the same span.
     """
     feedback = QgsProcessingFeedback()
@@ -111,14 +114,15 @@ def run_then_cancel(algorithm: str, params: Dict, after: float) -> Optional[floa
 
     timer = threading.Timer(after, cancel)
     timer.start()
+    results = {}
     try:
-        processing.run(algorithm, params, feedback=feedback)
+        results = processing.run(algorithm, params, feedback=feedback)
     except QgsProcessingException:
         pass  # QGIS may report a cancelled run as failed; either way it must return soon
     finally:
         returned = (time.perf_counter(), time.process_time())
         timer.cancel()
-    if not cancelled_at:
+    if not cancelled_at or results:
         return None
     (wall, cpu), (wall_end, cpu_end) = cancelled_at[0], returned
     return min(wall_end - wall, cpu_end - cpu)

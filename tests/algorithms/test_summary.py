@@ -133,6 +133,7 @@ def test_metrics_against_ground_truth(small, feedback):
     for metric, value in expected.items():
         assert table[metric][0] == value, metric
         assert res[metric.upper()] == value, metric
+    assert res["MISSING_LOCATION_COUNT"] == 2  # the one name every algorithm gives it
     assert table["mean_reads_per_plate"][0] == pytest.approx(7 / 5)
     # What the input cannot give is null, with the reason.
     assert table["duplicate_reads"][0] is None and "alpr:cleanreads" in table["duplicate_reads"][1]
@@ -199,7 +200,7 @@ def test_output_numbers_are_the_metrics():
 
     alg = QgsApplication.processingRegistry().algorithmById("alpr:summary")
     numbers = [o.name() for o in alg.outputDefinitions() if o.type() == "outputNumber"]
-    assert numbers == [m.upper() for m in METRICS]
+    assert numbers == [m.upper() for m in METRICS] + ["MISSING_LOCATION_COUNT"]
 
 
 def test_many_reads_are_mapped_as_a_density(tmp_path, monkeypatch):
