@@ -18,6 +18,7 @@ from qgis.core import (
     QgsProcessingParameterNumber,
     QgsWkbTypes,
 )
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from alpr_qgis.algorithms.base import AlprAlgorithm
 from alpr_qgis.core.errors import Cancelled
@@ -60,71 +61,65 @@ class DeviceTracksAlgorithm(AlprAlgorithm):
     FIXED_READ_COUNT = "FIXED_READ_COUNT"
     SECONDS_PER_MILLION, MIB_PER_MILLION = 8.0, 190.0  # measured (bench/bench_summary_tracks.py)
 
-    def name(self) -> str:
-        return "devicetracks"
+    NAME = "devicetracks"
+    GROUP = "map"
+    DISPLAY_NAME = QT_TRANSLATE_NOOP("DeviceTracksAlgorithm", "Draw device tracks")
+    TAGS = QT_TRANSLATE_NOOP(
+        "DeviceTracksAlgorithm", "alpr,anpr,lpr,device,camera,patrol,car,track,route,trajectory,line"
+    )
+    HELP = QT_TRANSLATE_NOOP(
+        "DeviceTracksAlgorithm",
+        "<p>Joins each camera's reads, in time order, into lines: one line per device per "
+        "continuous patrol, showing where each camera car drove and when.</p>"
+        "<p><b>Reads</b> (INPUT): a point layer, e.g. the output of Load ALPR reads. The input "
+        "order does not matter: reads are sorted by time within each device (reads with the "
+        "same time keep their input order).</p>"
+        "<p><b>Device field</b> (DEVICE_FIELD, default device) and <b>Time field</b> "
+        "(TIME_FIELD, default read_time): the camera or car, and the date-time of each read (a "
+        "date-time field, or text such as 2014-07-20 08:01:02).</p>"
+        "<p><b>Maximum gap (minutes)</b> (MAX_GAP_MINUTES, default 30): a pause longer than "
+        "this between two reads of a device starts a new track (end of a shift, a trip out of "
+        "town with the camera off).</p>"
+        "<p><b>Maximum speed (km/h)</b> (MAX_SPEED_KMH, default 150): a jump between two "
+        "consecutive reads faster than this (straight-line distance over time) also starts a "
+        "new track — a GPS glitch or a camera moved to another car. Timestamps are whole "
+        "seconds, so reads less than a second apart count as one second apart.</p>"
+        "<p><b>Leave out lone glitches</b> (DROP_GLITCHES, default true): a single read "
+        "reached by a jump too fast and left by another, between two reads the car could have "
+        "driven between — a GPS error, a point at 0,0 — is left out (GLITCH_COUNT) and the "
+        "track goes on. When false, it breaks the track in three like any jump.</p>"
+        "<p><b>Tracks</b> (OUTPUT, in the input's CRS): track_id, device, start_time, end_time, "
+        "read_count, length_m (the sum of the straight steps between consecutive reads, in "
+        "metres, measured in the local UTM zone — or in the layer's CRS when it is projected in "
+        "metres), duration_min, start_reason (device_start, gap or speed: why the track "
+        "begins), first_read_id and last_read_id (null when the reads have no read_id). The line's "
+        "vertices are the reads, in time order.</p>"
+        "<p><b>Fixed cameras</b> (FIXED_RADIUS_M, default 50 m; 0 = every device moves): a device "
+        "with 10 reads or more whose reads (99 % of them, so one GPS glitch does not count) stay within "
+        "this distance of "
+        "their median position over the whole period is a fixed camera (on a pole, a bridge, a "
+        "trailer), not a patrol car. Fixed cameras get no track; they come out as points in "
+        "<b>Fixed cameras</b> (FIXED_CAMERAS, optional: device, read_count, first_time, last_time, "
+        "spread_m — the radius holding 99 % of its reads) and their reads are counted in "
+        "FIXED_READ_COUNT. FIXED_CAMERA_COUNT and MOBILE_DEVICE_COUNT count the devices of each "
+        "kind.</p>"
+        "<p><b>Counts</b>: TRACK_COUNT lines, DEVICE_COUNT devices, SINGLE_READ_COUNT reads "
+        "that form a track of their own (a read isolated by gaps or jumps on both sides: "
+        "counted, not drawn, since a line needs two points), MISSING_LOCATION_COUNT reads without "
+        "geometry (or that cannot be projected), MISSING_TIME_COUNT reads with a location but no "
+        "readable time, MISSING_DEVICE_COUNT reads with both but no device. Guarantee: the read_count "
+        "total + SINGLE_READ_COUNT + GLITCH_COUNT + MISSING_LOCATION_COUNT + MISSING_TIME_COUNT + "
+        "MISSING_DEVICE_COUNT + FIXED_READ_COUNT = the reads in INPUT.</p>"
+        "<p><b>Time and memory</b> grow in proportion to the reads: they stream in a chunk at a time and "
+        "only their device (a code), time, position and read id stay, about 50 bytes a read, plus the sort "
+        "that orders each device's reads. Measured on a busy 2-core machine: about 8 s and 190 MiB per "
+        "million reads (0.5, 1 and 2 million reads: 5, 9 and 16 s; 120, 200 and 370 MiB above QGIS's own). "
+        "A run on more than a million reads logs its estimate first.</p>"
+        "<p>Example: <code>qgis_process.bin run alpr:devicetracks -- INPUT=reads.gpkg "
+        "MAX_GAP_MINUTES=30 MAX_SPEED_KMH=150 OUTPUT=tracks.gpkg</code></p>"
+    )  # fmt: skip
 
-    def displayName(self) -> str:  # noqa: N802 (Qt API)
-        return self.tr("Draw device tracks")
-
-    def groupId(self) -> str:  # noqa: N802 (Qt API)
-        return "map"
-
-    def tags(self):
-        return self.tr("alpr,anpr,lpr,device,camera,patrol,car,track,route,trajectory,line").split(",")
-
-    def shortHelpString(self) -> str:  # noqa: N802 (Qt API)
-        return self.tr(
-            "<p>Joins each camera's reads, in time order, into lines: one line per device per "
-            "continuous patrol, showing where each camera car drove and when.</p>"
-            "<p><b>Reads</b> (INPUT): a point layer, e.g. the output of Load ALPR reads. The input "
-            "order does not matter: reads are sorted by time within each device (reads with the "
-            "same time keep their input order).</p>"
-            "<p><b>Device field</b> (DEVICE_FIELD, default device) and <b>Time field</b> "
-            "(TIME_FIELD, default read_time): the camera or car, and the date-time of each read (a "
-            "date-time field, or text such as 2014-07-20 08:01:02).</p>"
-            "<p><b>Maximum gap (minutes)</b> (MAX_GAP_MINUTES, default 30): a pause longer than "
-            "this between two reads of a device starts a new track (end of a shift, a trip out of "
-            "town with the camera off).</p>"
-            "<p><b>Maximum speed (km/h)</b> (MAX_SPEED_KMH, default 150): a jump between two "
-            "consecutive reads faster than this (straight-line distance over time) also starts a "
-            "new track — a GPS glitch or a camera moved to another car. Timestamps are whole "
-            "seconds, so reads less than a second apart count as one second apart.</p>"
-            "<p><b>Leave out lone glitches</b> (DROP_GLITCHES, default true): a single read "
-            "reached by a jump too fast and left by another, between two reads the car could have "
-            "driven between — a GPS error, a point at 0,0 — is left out (GLITCH_COUNT) and the "
-            "track goes on. When false, it breaks the track in three like any jump.</p>"
-            "<p><b>Tracks</b> (OUTPUT, in the input's CRS): track_id, device, start_time, end_time, "
-            "read_count, length_m (the sum of the straight steps between consecutive reads, in "
-            "metres, measured in the local UTM zone — or in the layer's CRS when it is projected in "
-            "metres), duration_min, start_reason (device_start, gap or speed: why the track "
-            "begins), first_read_id and last_read_id (null when the reads have no read_id). The line's "
-            "vertices are the reads, in time order.</p>"
-            "<p><b>Fixed cameras</b> (FIXED_RADIUS_M, default 50 m; 0 = every device moves): a device "
-            "with 10 reads or more whose reads (99 % of them, so one GPS glitch does not count) stay within "
-            "this distance of "
-            "their median position over the whole period is a fixed camera (on a pole, a bridge, a "
-            "trailer), not a patrol car. Fixed cameras get no track; they come out as points in "
-            "<b>Fixed cameras</b> (FIXED_CAMERAS, optional: device, read_count, first_time, last_time, "
-            "spread_m — the radius holding 99 % of its reads) and their reads are counted in "
-            "FIXED_READ_COUNT. FIXED_CAMERA_COUNT and MOBILE_DEVICE_COUNT count the devices of each "
-            "kind.</p>"
-            "<p><b>Counts</b>: TRACK_COUNT lines, DEVICE_COUNT devices, SINGLE_READ_COUNT reads "
-            "that form a track of their own (a read isolated by gaps or jumps on both sides: "
-            "counted, not drawn, since a line needs two points), MISSING_LOCATION_COUNT reads without "
-            "geometry (or that cannot be projected), MISSING_TIME_COUNT reads with a location but no "
-            "readable time, MISSING_DEVICE_COUNT reads with both but no device. Guarantee: the read_count "
-            "total + SINGLE_READ_COUNT + GLITCH_COUNT + MISSING_LOCATION_COUNT + MISSING_TIME_COUNT + "
-            "MISSING_DEVICE_COUNT + FIXED_READ_COUNT = the reads in INPUT.</p>"
-            "<p><b>Time and memory</b> grow in proportion to the reads: they stream in a chunk at a time and "
-            "only their device (a code), time, position and read id stay, about 50 bytes a read, plus the sort "
-            "that orders each device's reads. Measured on a busy 2-core machine: about 8 s and 190 MiB per "
-            "million reads (0.5, 1 and 2 million reads: 5, 9 and 16 s; 120, 200 and 370 MiB above QGIS's own). "
-            "A run on more than a million reads logs its estimate first.</p>"
-            "<p>Example: <code>qgis_process.bin run alpr:devicetracks -- INPUT=reads.gpkg "
-            "MAX_GAP_MINUTES=30 MAX_SPEED_KMH=150 OUTPUT=tracks.gpkg</code></p>"
-        )
-
-    def initAlgorithm(self, config=None) -> None:  # noqa: N802 (Qt API)
+    def initAlgorithm(self, config=None) -> None:
         param = QgsProcessingParameterFeatureSource(
             self.INPUT, self.tr("Reads"), [QgsProcessing.SourceType.TypeVectorPoint]
         )

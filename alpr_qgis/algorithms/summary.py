@@ -19,6 +19,7 @@ from qgis.core import (
     QgsProcessingParameterRasterLayer,
     QgsProcessingParameterString,
 )
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from alpr_qgis.algorithms.base import AlprAlgorithm
 from alpr_qgis.core.metrics import METRICS  # (no pandas: the provider loads without it)
@@ -68,90 +69,83 @@ class SummaryAlgorithm(AlprAlgorithm):
         (MODEL, "Count model", "the OUTPUT_MODEL table of alpr:countmodel", QgsProcessing.TypeVector),
     )
 
-    def name(self) -> str:
-        return "summary"
+    NAME = "summary"
+    GROUP = "report"
+    DISPLAY_NAME = QT_TRANSLATE_NOOP("SummaryAlgorithm", "ALPR summary and report")
+    TAGS = QT_TRANSLATE_NOOP(
+        "SummaryAlgorithm",
+        "alpr,anpr,lpr,plate,summary,report,statistics,numbers,html,audit,accountability,funnel,findings"
+    )  # fmt: skip
+    HELP = QT_TRANSLATE_NOOP(
+        "SummaryAlgorithm",
+        "<p>The numbers of an ALPR dataset, as a table, and the whole story as one HTML report a newsroom "
+        "could publish: from the records of the export to every finding, each with its method and caveats.</p>"
+        "<p><b>INPUT</b>: the reads analysed (clean from alpr:cleanreads, or raw from alpr:loadreads). "
+        "<b>PLATE_FIELD</b> (default plate; plate_id on anonymized reads), <b>TIME_FIELD</b> (default "
+        "read_time), <b>DEVICE_FIELD</b> (default device), <b>STATE_FIELD</b> (default: state when the "
+        "layer has it; plates are then paired with their state). <b>REFERENCE_POINT</b> and "
+        "<b>REFERENCE_DISTANCE</b> (metres, default one mile = 1609.344 m, on the WGS 84 ellipsoid): e.g. "
+        "police headquarters. <b>BOUNDARY</b>: the jurisdiction's polygon(s); reads beyond it are counted, "
+        "it frames the map and names the place in the default title (its name field, else the layer's "
+        "name). <b>NEIGHBOURS</b>: neighbouring jurisdictions, drawn and named around it on the map, with "
+        "the census units (CENSUS) as a light basemap; the map shows the heatmap in reads per km² with its "
+        "legend, a scale bar and a north arrow. <b>GOVERNMENT_PATTERN</b>: regular expression of whole normalised government plates, used "
+        "when the layer has no is_government field. <b>FIXED_RADIUS_M</b> (default 50 m; 0 = none): a device "
+        "with 10 reads or more, 99 % of them within this distance of one place, is a fixed camera; the "
+        "report counts devices and reads of fixed and mobile cameras apart.</p>"
+        "<p><b>The funnel.</b> <b>REJECTED</b>: the cleaner's rejected layer (field reason). "
+        "<b>UNREADABLE</b>: the loader's REJECTED table (records that could not be read; only its reason "
+        "is read, never the raw text). With both, records_in_source = INPUT + REJECTED + UNREADABLE "
+        "accounts for every record of the export, and the report opens with it.</p>"
+        "<p><b>Time zone.</b> <b>TIMEZONE</b> (optional IANA name such as America/Los_Angeles): the zone the "
+        "report names for its times. Empty: the zone where the reads are, looked up offline from their "
+        "coordinates; when it cannot be, times are called local time as recorded. Times are never shifted: "
+        "reads already hold the agency's local wall-clock time.</p>"
+        "<p><b>Results</b> (optional; each adds a section to the report with a headline and its number, a "
+        "chart and a table, the method and its caveats): <b>HOTSPOTS</b> (alpr:hotspots hexagons: hot "
+        "spots and their share of the reads), <b>CENSUS</b> and <b>CENSUS_STATS</b> (alpr:joincensus units "
+        "and statistics: disparity, correlations, exposure by group; caveats: ecological fallacy, naive "
+        "p-values), <b>CRIME_STATS</b> (alpr:joincrime statistics: do reads follow crime?), <b>SITES</b> "
+        "(alpr:sites: reads near sensitive places against a road-based baseline), <b>OUTSIDE</b> "
+        "(alpr:jurisdiction: reads outside the boundary, by jurisdiction and distance), <b>TRACKS</b> "
+        "(alpr:devicetracks: where and when each camera car drove), <b>AUDIT</b> (alpr:anonymizeplates "
+        "audit: how many vehicles a few known sightings single out in the release, fields dropped and "
+        "values cleared), <b>MODEL</b> (alpr:countmodel OUTPUT_MODEL: rate ratios with 95 % intervals), "
+        "<b>HEATMAP</b> (an alpr:heatmap raster drawn on the map; without it the reads are drawn, or their "
+        "density beyond 100,000). A layer of the wrong kind (without the fields its algorithm writes) is "
+        "an error naming the parameter; nothing is written.</p>"
+        "<p><b>REPORT_TITLE</b>: the report's title (default: the place and the dates of the reads).</p>"
+        "<p><b>OUTPUT_TABLE</b>: one row per metric: <i>metric</i>, <i>value</i> (null where the input "
+        "cannot give it, never a made-up zero), <i>note</i>. The funnel: records_in_source, "
+        "unreadable_records, rejected_reads, one rejected_&lt;reason&gt; per reason present, misreads "
+        "(rejected for their text: empty_plate, invalid_chars, sign_word, overlength). Then total_reads; "
+        "unique_plates (after the cleaner's normalisation: upper case, spaces, dashes and dots removed; "
+        "paired with the state when there is one); plates_seen_once; mean_reads_per_plate; "
+        "max_reads_single_plate; government_plates and government_reads (from is_government, else the "
+        "pattern; null for hashed plates); duplicate_reads (from is_duplicate); reads_near_reference; "
+        "reads_outside_boundary (the border counts as inside); reads_missing_location (INPUT and REJECTED "
+        "together: no geometry, at 0,0, or out of range); devices; days_with_reads; busiest_device_share. "
+        "Each metric of that list is also an output number of the same name in upper case.</p>"
+        "<p><b>OUTPUT_HTML</b>: one self-contained HTML file (charts embedded, opens offline): the title, "
+        "the funnel, key findings, the numbers under plain labels, reads by hour and by weekday × hour in "
+        "the named zone, reads per plate and the most-read plates by rank (plates withheld, government "
+        "plates flagged), reads per camera, a map, a section per result, and a methods appendix "
+        "(inputs by layer name, parameters, software versions, definitions, caveats). Every text from the "
+        "data is escaped; no plate, path or layer source appears. The file is created with the user's "
+        "umask.</p>"
+        "<p><b>Time and memory</b> grow in proportion to the reads: they stream in a chunk at a time and "
+        "only compact columns stay (plate, state and device as codes with each distinct text once, the "
+        "time, the position and where it lies: about 50 bytes a read), then the counts. Measured on a "
+        "busy 2-core machine: about 20 s and 260 MiB per million reads (0.5, 1 and 2 million reads: "
+        "11, 20 and 37 s; 195, 305 and 515 MiB above QGIS's own). A run on more than a million reads "
+        "logs its estimate first.</p>"
+        "<p>Example: <code>qgis_process.bin run alpr:summary -- INPUT=clean.gpkg "
+        "REJECTED=rejected.gpkg UNREADABLE=unreadable.gpkg BOUNDARY=city.gpkg|layername=city_boundary "
+        'HOTSPOTS=hotspots.gpkg REFERENCE_POINT="-122.27,37.80 [EPSG:4326]" OUTPUT_TABLE=summary.gpkg '
+        "OUTPUT_HTML=report.html</code></p>"
+    )  # fmt: skip
 
-    def displayName(self) -> str:  # noqa: N802 (Qt API)
-        return self.tr("ALPR summary and report")
-
-    def groupId(self) -> str:  # noqa: N802 (Qt API)
-        return "report"
-
-    def tags(self):
-        return self.tr(
-            "alpr,anpr,lpr,plate,summary,report,statistics,numbers,html,audit,accountability,funnel,findings"
-        ).split(",")
-
-    def shortHelpString(self) -> str:  # noqa: N802 (Qt API)
-        return self.tr(
-            "<p>The numbers of an ALPR dataset, as a table, and the whole story as one HTML report a newsroom "
-            "could publish: from the records of the export to every finding, each with its method and caveats.</p>"
-            "<p><b>INPUT</b>: the reads analysed (clean from alpr:cleanreads, or raw from alpr:loadreads). "
-            "<b>PLATE_FIELD</b> (default plate; plate_id on anonymized reads), <b>TIME_FIELD</b> (default "
-            "read_time), <b>DEVICE_FIELD</b> (default device), <b>STATE_FIELD</b> (default: state when the "
-            "layer has it; plates are then paired with their state). <b>REFERENCE_POINT</b> and "
-            "<b>REFERENCE_DISTANCE</b> (metres, default one mile = 1609.344 m, on the WGS 84 ellipsoid): e.g. "
-            "police headquarters. <b>BOUNDARY</b>: the jurisdiction's polygon(s); reads beyond it are counted, "
-            "it frames the map and names the place in the default title (its name field, else the layer's "
-            "name). <b>NEIGHBOURS</b>: neighbouring jurisdictions, drawn and named around it on the map, with "
-            "the census units (CENSUS) as a light basemap; the map shows the heatmap in reads per km² with its "
-            "legend, a scale bar and a north arrow. <b>GOVERNMENT_PATTERN</b>: regular expression of whole normalised government plates, used "
-            "when the layer has no is_government field. <b>FIXED_RADIUS_M</b> (default 50 m; 0 = none): a device "
-            "with 10 reads or more, 99 % of them within this distance of one place, is a fixed camera; the "
-            "report counts devices and reads of fixed and mobile cameras apart.</p>"
-            "<p><b>The funnel.</b> <b>REJECTED</b>: the cleaner's rejected layer (field reason). "
-            "<b>UNREADABLE</b>: the loader's REJECTED table (records that could not be read; only its reason "
-            "is read, never the raw text). With both, records_in_source = INPUT + REJECTED + UNREADABLE "
-            "accounts for every record of the export, and the report opens with it.</p>"
-            "<p><b>Time zone.</b> <b>TIMEZONE</b> (optional IANA name such as America/Los_Angeles): the zone the "
-            "report names for its times. Empty: the zone where the reads are, looked up offline from their "
-            "coordinates; when it cannot be, times are called local time as recorded. Times are never shifted: "
-            "reads already hold the agency's local wall-clock time.</p>"
-            "<p><b>Results</b> (optional; each adds a section to the report with a headline and its number, a "
-            "chart and a table, the method and its caveats): <b>HOTSPOTS</b> (alpr:hotspots hexagons: hot "
-            "spots and their share of the reads), <b>CENSUS</b> and <b>CENSUS_STATS</b> (alpr:joincensus units "
-            "and statistics: disparity, correlations, exposure by group; caveats: ecological fallacy, naive "
-            "p-values), <b>CRIME_STATS</b> (alpr:joincrime statistics: do reads follow crime?), <b>SITES</b> "
-            "(alpr:sites: reads near sensitive places against a road-based baseline), <b>OUTSIDE</b> "
-            "(alpr:jurisdiction: reads outside the boundary, by jurisdiction and distance), <b>TRACKS</b> "
-            "(alpr:devicetracks: where and when each camera car drove), <b>AUDIT</b> (alpr:anonymizeplates "
-            "audit: how many vehicles a few known sightings single out in the release, fields dropped and "
-            "values cleared), <b>MODEL</b> (alpr:countmodel OUTPUT_MODEL: rate ratios with 95 % intervals), "
-            "<b>HEATMAP</b> (an alpr:heatmap raster drawn on the map; without it the reads are drawn, or their "
-            "density beyond 100,000). A layer of the wrong kind (without the fields its algorithm writes) is "
-            "an error naming the parameter; nothing is written.</p>"
-            "<p><b>REPORT_TITLE</b>: the report's title (default: the place and the dates of the reads).</p>"
-            "<p><b>OUTPUT_TABLE</b>: one row per metric: <i>metric</i>, <i>value</i> (null where the input "
-            "cannot give it, never a made-up zero), <i>note</i>. The funnel: records_in_source, "
-            "unreadable_records, rejected_reads, one rejected_&lt;reason&gt; per reason present, misreads "
-            "(rejected for their text: empty_plate, invalid_chars, sign_word, overlength). Then total_reads; "
-            "unique_plates (after the cleaner's normalisation: upper case, spaces, dashes and dots removed; "
-            "paired with the state when there is one); plates_seen_once; mean_reads_per_plate; "
-            "max_reads_single_plate; government_plates and government_reads (from is_government, else the "
-            "pattern; null for hashed plates); duplicate_reads (from is_duplicate); reads_near_reference; "
-            "reads_outside_boundary (the border counts as inside); reads_missing_location (INPUT and REJECTED "
-            "together: no geometry, at 0,0, or out of range); devices; days_with_reads; busiest_device_share. "
-            "Each metric of that list is also an output number of the same name in upper case.</p>"
-            "<p><b>OUTPUT_HTML</b>: one self-contained HTML file (charts embedded, opens offline): the title, "
-            "the funnel, key findings, the numbers under plain labels, reads by hour and by weekday × hour in "
-            "the named zone, reads per plate and the most-read plates by rank (plates withheld, government "
-            "plates flagged), reads per camera, a map, a section per result, and a methods appendix "
-            "(inputs by layer name, parameters, software versions, definitions, caveats). Every text from the "
-            "data is escaped; no plate, path or layer source appears. The file is created with the user's "
-            "umask.</p>"
-            "<p><b>Time and memory</b> grow in proportion to the reads: they stream in a chunk at a time and "
-            "only compact columns stay (plate, state and device as codes with each distinct text once, the "
-            "time, the position and where it lies: about 50 bytes a read), then the counts. Measured on a "
-            "busy 2-core machine: about 20 s and 260 MiB per million reads (0.5, 1 and 2 million reads: "
-            "11, 20 and 37 s; 195, 305 and 515 MiB above QGIS's own). A run on more than a million reads "
-            "logs its estimate first.</p>"
-            "<p>Example: <code>qgis_process.bin run alpr:summary -- INPUT=clean.gpkg "
-            "REJECTED=rejected.gpkg UNREADABLE=unreadable.gpkg BOUNDARY=city.gpkg|layername=city_boundary "
-            'HOTSPOTS=hotspots.gpkg REFERENCE_POINT="-122.27,37.80 [EPSG:4326]" OUTPUT_TABLE=summary.gpkg '
-            "OUTPUT_HTML=report.html</code></p>"
-        )
-
-    def initAlgorithm(self, config=None) -> None:  # noqa: N802 (Qt API)
+    def initAlgorithm(self, config=None) -> None:
         add = self.add_parameter
         add(
             QgsProcessingParameterFeatureSource(self.INPUT, self.tr("Reads"), [QgsProcessing.TypeVectorPoint]),
