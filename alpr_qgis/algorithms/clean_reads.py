@@ -10,7 +10,6 @@ import numpy as np
 from qgis.core import (
     QgsProcessing,
     QgsProcessingException,
-    QgsProcessingFeedback,
     QgsProcessingOutputBoolean,
     QgsProcessingOutputLayerDefinition,
     QgsProcessingParameterBoolean,
@@ -350,8 +349,7 @@ class _CleanRun:
             crs = chunks.crs
             for chunk in chunks:
                 if not chunks.crs.isValid():  # (every chunk's coordinates are checked)
-                    said = feedback if chunk.offset == 0 else QgsProcessingFeedback()  # (warned once)
-                    crs = reads_crs(chunk, self.layer_name, said, alg)
+                    crs = reads_crs(chunk, self.layer_name, feedback, alg, warn=chunk.offset == 0)
                 if self.clean is None:
                     self.clean = FrameStream(alg, self.parameters, alg.OUTPUT, self.context, crs)
                     if self.rejected_wanted:

@@ -85,8 +85,8 @@ class AlprInputError(Exception):
             if translate:
                 try:
                     return translate(template).format(**values)
-                except (KeyError, IndexError, ValueError):
-                    pass
+                except (KeyError, IndexError, ValueError):  # a translation that does not fit: the English
+                    return template.format(**values)
             return template.format(**values)
 
         where = []

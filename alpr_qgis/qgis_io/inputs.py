@@ -153,8 +153,11 @@ def read_polygons(
     return Polygons(geoms, table, fids, source.sourceCrs(), layer_name, repaired, unusable)
 
 
-def reads_crs(frame: Frame, layer_name: str, feedback, alg) -> QgsCoordinateReferenceSystem:
-    """The reads' CRS; a layer without one is read as EPSG:4326 when its coordinates can be degrees."""
+def reads_crs(frame: Frame, layer_name: str, feedback, alg, warn: bool = True) -> QgsCoordinateReferenceSystem:
+    """The reads' CRS; a layer without one is read as EPSG:4326 when its coordinates can be degrees.
+
+    ``warn``: say so (False for the later chunks of a layer read in chunks, each checked, warned about once).
+    """
     if frame.crs.isValid():
         return frame.crs
     with np.errstate(invalid="ignore"):
@@ -167,7 +170,8 @@ def reads_crs(frame: Frame, layer_name: str, feedback, alg) -> QgsCoordinateRefe
             path=layer_name,
             hint=QT_TRANSLATE_NOOP("alpr_core", "Set the layer's CRS (Layer Properties → Source) and run again."),
         )
-    feedback.pushWarning(alg.tr("{} has no CRS; its coordinates are read as EPSG:4326 degrees.").format(layer_name))
+    if warn:
+        feedback.pushWarning(alg.tr("{} has no CRS; its coordinates are read as EPSG:4326 degrees.").format(layer_name))
     return QgsCoordinateReferenceSystem("EPSG:4326")
 
 

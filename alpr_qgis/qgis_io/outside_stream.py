@@ -72,7 +72,7 @@ class _Run:
     def chunk(self, chunk, source_crs_valid: bool, last: bool) -> None:
         alg, feedback, first = self.alg, self.feedback, self.stream is None
         if first or not source_crs_valid:  # (every chunk's coordinates are checked; warned once)
-            crs = reads_crs(chunk, self.found.name, feedback if first else self.quiet, alg)
+            crs = reads_crs(chunk, self.found.name, feedback, alg, warn=first)
         if first:
             self.crs = crs
             self.boundary_crs = polygons_crs(self.boundary, crs, feedback, alg)

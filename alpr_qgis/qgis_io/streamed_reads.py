@@ -73,13 +73,6 @@ def transform_in_slices(x, y, source, dest, transform_context, located=None):
     return out_x, out_y
 
 
-class _Quiet:
-    """A feedback that keeps its warnings to itself (a warning given once, not once per chunk)."""
-
-    def pushWarning(self, text: str) -> None:  # noqa: N802 (Qt API)
-        pass
-
-
 def read_summary_reads(
     alg,
     parameters,
@@ -115,7 +108,7 @@ def read_summary_reads(
         for chunk in chunks:
             if not len(chunk.x):
                 continue
-            crs_here = reads_crs(chunk, name, feedback if crs is None else _Quiet(), alg)
+            crs_here = reads_crs(chunk, name, feedback, alg, warn=crs is None)
             crs = crs or crs_here
             reads.add(chunk.table, chunk.x, chunk.y, chunk.offset, locate(chunk, crs))
     return reads.finish(), crs or QgsCoordinateReferenceSystem("EPSG:4326")

@@ -142,7 +142,7 @@ class PsycopgConnection:
         self.raw.autocommit = True  # one statement, one transaction, unless inside transaction()
 
     def execute(self, sql: str, params: Optional[Sequence[Any]] = None) -> List[tuple]:
-        """Run one statement with bound ``params`` (``%s`` placeholders); its rows (empty when none)."""
+        """Run one statement, ``%s`` in it standing for each of ``params`` (bound, never pasted); its rows, if any."""
         try:
             with self.raw.cursor() as cursor:
                 cursor.execute(sql, params)
