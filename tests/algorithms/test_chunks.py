@@ -13,10 +13,8 @@ from qgis.core import (
     QgsField,
     QgsGeometry,
     QgsPointXY,
-    QgsProcessingAlgorithm,
     QgsProcessingContext,
     QgsProcessingFeatureSourceDefinition,
-    QgsProcessingParameterFeatureSource,
     QgsProject,
     QgsVectorFileWriter,
     QgsVectorLayer,
@@ -25,26 +23,13 @@ from qgis.PyQt.QtCore import QDate, QDateTime, QTime, QVariant
 
 from alpr_qgis.core.errors import Cancelled
 from alpr_qgis.qgis_io.vector import Frame, read_chunks, read_frame
+from tests.algorithms.readers import SourceReader
 
 ROWS = 23
 
 
-class _Reader(QgsProcessingAlgorithm):
-    def name(self):
-        return "reader"
-
-    def createInstance(self):
-        return _Reader()
-
-    def initAlgorithm(self, config=None):
-        self.addParameter(QgsProcessingParameterFeatureSource("INPUT", "input"))
-
-    def processAlgorithm(self, parameters, context, feedback):
-        return {}
-
-
 def _alg_context():
-    alg = _Reader()
+    alg = SourceReader()
     alg.initAlgorithm()
     context = QgsProcessingContext()
     context.setProject(QgsProject.instance())

@@ -14,10 +14,8 @@ from qgis.core import (
     QgsFeature,
     QgsGeometry,
     QgsPointXY,
-    QgsProcessingAlgorithm,
     QgsProcessingContext,
     QgsProcessingFeatureSourceDefinition,
-    QgsProcessingParameterFeatureSource,
     QgsProject,
     QgsRasterLayer,
     QgsVectorFileWriter,
@@ -26,22 +24,9 @@ from qgis.core import (
 
 from alpr_qgis.qgis_io.points import open_point_chunks
 from alpr_qgis.qgis_io.vector import bulk_gpkg_source, read_chunks, read_frame, read_points
+from tests.algorithms.readers import SourceReader
 
 X0, Y0 = 565_000.0, 4_183_000.0
-
-
-class _Reader(QgsProcessingAlgorithm):
-    def name(self):
-        return "reader"
-
-    def createInstance(self):
-        return _Reader()
-
-    def initAlgorithm(self, config=None):
-        self.addParameter(QgsProcessingParameterFeatureSource("INPUT", "input"))
-
-    def processAlgorithm(self, parameters, context, feedback):
-        return {}
 
 
 def _gpkg(path: str, points) -> str:
@@ -84,7 +69,7 @@ def edited(tmp_path):
 
 
 def _alg_context():
-    alg = _Reader()
+    alg = SourceReader()
     alg.initAlgorithm()
     context = QgsProcessingContext()
     context.setProject(QgsProject.instance())

@@ -11,36 +11,21 @@ from qgis.core import (
     QgsFeature,
     QgsGeometry,
     QgsPointXY,
-    QgsProcessingAlgorithm,
     QgsProcessingContext,
     QgsProcessingFeatureSourceDefinition,
-    QgsProcessingParameterFeatureSource,
     QgsProject,
     QgsVectorFileWriter,
     QgsVectorLayer,
 )
 
 from alpr_qgis.qgis_io.vector import read_points
+from tests.algorithms.readers import SourceReader
 
 X0, Y0 = 565_000.0, 4_183_000.0
 
 
-class _Reader(QgsProcessingAlgorithm):
-    def name(self):
-        return "reader"
-
-    def createInstance(self):
-        return _Reader()
-
-    def initAlgorithm(self, config=None):
-        self.addParameter(QgsProcessingParameterFeatureSource("INPUT", "input"))
-
-    def processAlgorithm(self, parameters, context, feedback):
-        return {}
-
-
 def _read(value, weight_field=None, **kw):
-    alg = _Reader()
+    alg = SourceReader()
     alg.initAlgorithm()
     context = QgsProcessingContext()
     context.setProject(QgsProject.instance())
@@ -175,7 +160,7 @@ def _chunks(path, weight_field=None, chunk=None, monkeypatch=None):
 
     if chunk:
         monkeypatch.setattr(points, "CHUNK", chunk)
-    alg = _Reader()
+    alg = SourceReader()
     alg.initAlgorithm()
     context = QgsProcessingContext()
     context.setProject(QgsProject.instance())
@@ -220,7 +205,7 @@ def test_chunks_are_not_offered_for_a_memory_layer_or_a_selection(tmp_path):
     layer = QgsVectorLayer(path, "pts", "ogr")
     layer.selectByIds([1])
     QgsProject.instance().addMapLayer(layer)
-    alg = _Reader()
+    alg = SourceReader()
     alg.initAlgorithm()
     context = QgsProcessingContext()
     context.setProject(QgsProject.instance())

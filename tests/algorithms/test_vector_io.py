@@ -15,28 +15,14 @@ from qgis.core import (
     QgsProcessingFeatureSourceDefinition,
     QgsProcessingFeedback,
     QgsProcessingParameterFeatureSink,
-    QgsProcessingParameterFeatureSource,
     QgsProject,
     QgsVectorLayer,
     QgsWkbTypes,
 )
 
 from alpr_qgis.qgis_io.vector import parse_point_blobs, point_blobs, read_frame, write_frame
+from tests.algorithms.readers import SourceReader
 from tests.helpers import export_csv
-
-
-class _Reader(QgsProcessingAlgorithm):
-    def name(self):
-        return "reader"
-
-    def createInstance(self):
-        return _Reader()
-
-    def initAlgorithm(self, config=None):
-        self.addParameter(QgsProcessingParameterFeatureSource("INPUT", "input"))
-
-    def processAlgorithm(self, parameters, context, feedback):
-        return {}
 
 
 @pytest.fixture
@@ -49,7 +35,7 @@ def loaded(tmp_path):
 
 
 def _read(value, fields=None):
-    alg = _Reader()
+    alg = SourceReader()
     alg.initAlgorithm()
     context = QgsProcessingContext()
     context.setProject(QgsProject.instance())
