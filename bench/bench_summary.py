@@ -115,12 +115,13 @@ def worker(method: str, gpkg: str, out_dir: str) -> None:
 # ------------------------------------------------------------------ parent
 
 
-def run_child(method: str, gpkg: str) -> Dict[str, Any]:
+def run_child(method: str, gpkg: str, *extra: str, script: str = os.path.abspath(__file__)) -> Dict[str, Any]:
+    """``script --worker method gpkg out_dir *extra`` in a child: its RESULT line, and its peak memory from wait4."""
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     with tempfile.TemporaryDirectory(prefix="bench-summary-") as out_dir:
         proc = subprocess.Popen(
-            [sys.executable, os.path.abspath(__file__), "--worker", method, gpkg, out_dir],
+            [sys.executable, script, "--worker", method, gpkg, out_dir, *extra],
             stdout=subprocess.PIPE,
             env=env,
             text=True,

@@ -33,11 +33,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
-import tempfile
 import time
 from typing import Any, Dict, List
+
+from bench_summary import run_child as summary_child  # (bench/ is the script's folder)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
@@ -79,23 +79,7 @@ def worker(method: str, gpkg: str, out_dir: str, tree: str) -> None:
 
 
 def run_child(method: str, gpkg: str, tree: str) -> Dict[str, Any]:
-    env = dict(os.environ)
-    env.setdefault("QT_QPA_PLATFORM", "offscreen")
-    with tempfile.TemporaryDirectory(prefix="bench-st-") as out_dir:
-        proc = subprocess.Popen(
-            [sys.executable, os.path.abspath(__file__), "--worker", method, gpkg, out_dir, tree],
-            stdout=subprocess.PIPE,
-            env=env,
-            text=True,
-        )
-        stdout = proc.stdout.read()
-        _, status, usage = os.wait4(proc.pid, 0)
-    lines = [ln for ln in stdout.splitlines() if ln.startswith(RESULT)]
-    if status != 0 or not lines:
-        raise RuntimeError("{} failed (status {}):\n{}".format(method, status, stdout[-2000:]))
-    result = json.loads(lines[-1][len(RESULT) :])
-    result["peak_mib"] = usage.ru_maxrss / 1024.0
-    return result
+    return summary_child(method, gpkg, tree, script=os.path.abspath(__file__))
 
 
 def main(argv: List[str]) -> int:
