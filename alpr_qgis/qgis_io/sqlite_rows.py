@@ -16,7 +16,9 @@ import contextlib
 import functools
 import os
 import pathlib
+import shutil
 import sqlite3
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
@@ -299,13 +301,32 @@ def _remove_folder_when_orphaned(folder: str) -> None:
 
 
 def _close_then_remove(folder: str) -> None:
-    from alpr_qgis.core.scratch import remove_if_orphaned
+    """(At a worker's exit) close its files, then remove ``folder`` once the parent is seen gone.
+
+    A worker exits on its own only when its parent closed the pipe by dying
+    (a parent that ends normally kills its workers).  A dying process closes
+    its files before it hands its children to another one, so for a moment
+    its lock may still look held: wait (briefly) until it is gone.  Each
+    worker removes the folder after its own last write, so the last one out
+    leaves nothing, whatever a sibling was writing while another removed.
+    """
+    from alpr_qgis.core.scratch import PREFIX, remove_if_orphaned
 
     for conn in _PART_FILES.values():
         with contextlib.suppress(sqlite3.Error):
             conn.close()
     _PART_FILES.clear()
-    remove_if_orphaned(folder)
+    deadline = time.monotonic() + 5.0
+    while not _parent_gone() and os.path.isdir(folder) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    if not _parent_gone() or not os.path.basename(os.path.normpath(folder)).startswith(PREFIX):
+        remove_if_orphaned(folder)  # (the lock says whether its owner is alive)
+        return
+    for _ in range(50):  # (a sibling may be finishing a write into it)
+        shutil.rmtree(folder, ignore_errors=True)
+        if not os.path.exists(folder):
+            return
+        time.sleep(0.01)
 
 
 def store_part(table, path: str, srs_id: int) -> int:
