@@ -30,3 +30,15 @@ def pg_cluster() -> Iterator[TempCluster]:
 @pytest.fixture(scope="session")
 def pg(pg_cluster) -> Connection:
     return pg_cluster.connection
+
+
+# The processing fixtures (provider, loaded sample, recording feedback), shared with tests/algorithms.
+from tests.processing_fixtures import RecordingFeedback, alpr_provider, feedback, sample_loaded  # noqa: E402, F401
+
+
+@pytest.fixture(scope="session")
+def sample_pair(pg, sample_loaded) -> dict:  # noqa: F811 (the imported fixture)
+    """The loaded sample week twice: ``gpkg`` (the file path's input) and ``pg`` (the same rows in PostGIS)."""
+    from tests.postgis.pairs import gpkg_to_postgis
+
+    return {"gpkg": sample_loaded["OUTPUT"], "pg": gpkg_to_postgis(pg, sample_loaded["OUTPUT"], "sample_reads")}
