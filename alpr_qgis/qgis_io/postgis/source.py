@@ -154,6 +154,42 @@ class PgReads:
             if not raw.closed:
                 raw.autocommit = was_autocommit
 
+    def crs(self):
+        """The geometry column's CRS (``EPSG:<srid>``; invalid when the column has no SRID)."""
+        from qgis.core import QgsCoordinateReferenceSystem
+
+        return (
+            QgsCoordinateReferenceSystem("EPSG:{}".format(self.srid)) if self.srid else QgsCoordinateReferenceSystem()
+        )
+
+    def metric_crs(self):
+        """The CRS the file path works in for these reads (``crs.working_crs``), chosen from the same sample.
+
+        The file path takes every k-th located read in file order (all of
+        them up to ``crs._SAMPLE``); here the same rows are taken in
+        ``read_id`` order, so the zone is the same.  At most ``_SAMPLE``
+        points come back.
+        """
+        import numpy as np
+
+        from alpr_qgis.qgis_io.crs import _SAMPLE, is_metric, working_crs
+
+        crs = self.crs()
+        if is_metric(crs):
+            return crs
+        geom = self.geom()
+        order = self.ident("read_id") if self.has("read_id") else "ctid"
+        located = "{g} IS NOT NULL AND NOT ST_IsEmpty({g})".format(g=geom)
+        n = int(self.query("SELECT count(*) FROM {} WHERE {}".format(self.relation, located))[0][0])
+        step = n // _SAMPLE + 1 if n > _SAMPLE else 1
+        rows = self.query(
+            "SELECT x, y FROM (SELECT ST_X({g}) AS x, ST_Y({g}) AS y, row_number() OVER (ORDER BY {o}) - 1 AS i"
+            " FROM {r} WHERE {w}) AS located WHERE i %% %s = 0".format(g=geom, o=order, r=self.relation, w=located),
+            (step,),
+        )
+        points = np.array(rows, dtype=float).reshape(-1, 2)
+        return working_crs(crs, points[:, 0], points[:, 1])
+
     def same_database(self, other: Optional[PgTable]) -> bool:
         """Whether ``other`` is a table reached through the same server, database and user."""
         if other is None:
