@@ -34,6 +34,7 @@ from alpr_qgis.core.errors import AlprInputError, Cancelled
 from alpr_qgis.core.lazy import lazy_module
 from alpr_qgis.qgis_io.inputs import Polygons, polygons_crs, read_polygons, unique_name
 from alpr_qgis.qgis_io.plumbing import check_accounted, polygon_geometry, progress_span, write_output
+from alpr_qgis.qgis_io.postgis.source import postgis_reads
 from alpr_qgis.qgis_io.reads_input import read_reads
 
 pd = lazy_module("pandas")
@@ -299,14 +300,9 @@ class JoinCensusAlgorithm(AlprAlgorithm):
         feedback.setProgress(5)
 
         feedback.setProgressText(self.tr("Reading the reads"))
-        if read_key:
-            counts, n_reads, no_unit, missing = self._count_by_key(
-                parameters, context, feedback, units, read_key, census_key
-            )
-            ucrs, usable = units.crs, np.ones(len(units.fids), dtype=bool)
-        else:
-            counts, n_reads, no_unit, missing, ucrs = self._count_in_units(parameters, context, feedback, units)
-            usable = np.array([g is not None for g in units.geoms], dtype=bool)
+        counts, n_reads, no_unit, missing, ucrs, usable = self._count(
+            parameters, context, feedback, units, read_key, census_key
+        )
         if feedback.isCanceled():
             raise Cancelled()
 
@@ -374,6 +370,25 @@ class JoinCensusAlgorithm(AlprAlgorithm):
         if not len(units.fids):
             feedback.pushWarning(self.tr("The census layer has no features."))
         return units, has_polygons
+
+    def _count(self, parameters: Dict, context, feedback, units: Polygons, read_key: str, census_key: str):
+        """(reads per unit, reads, in no unit, without a location, the units' CRS, units usable): in PostGIS or here."""
+        pg = postgis_reads(self, parameters, self.INPUT, context, feedback)
+        if pg is not None:
+            from alpr_qgis.qgis_io.postgis.joins import census_counts
+
+            with pg:
+                found = census_counts(self, pg, units, read_key, census_key, context, feedback)
+                if found is not None:
+                    pg.log_fetched(feedback)
+                    return found
+        if read_key:
+            counts, n_reads, no_unit, missing = self._count_by_key(
+                parameters, context, feedback, units, read_key, census_key
+            )
+            return counts, n_reads, no_unit, missing, units.crs, np.ones(len(units.fids), dtype=bool)
+        counts, n_reads, no_unit, missing, ucrs = self._count_in_units(parameters, context, feedback, units)
+        return counts, n_reads, no_unit, missing, ucrs, np.array([g is not None for g in units.geoms], dtype=bool)
 
     def _count_by_key(self, parameters: Dict, context, feedback, units: Polygons, read_key: str, census_key: str):
         """(reads per unit, reads, reads in no unit, reads without a location = 0): a key join."""

@@ -1,0 +1,236 @@
+"""Reads counted per census unit, per crime zone and near sites, in the database (joincensus, joincrime, sites).
+
+The polygon and point layers these algorithms compare the reads with are
+small and usually live in files: they are read through QGIS as on the file
+path (the same repair of invalid polygons, the same CRS decisions), then
+uploaded into the reads' database inside the one transaction that counts
+(``TEMP`` tables ``ON COMMIT DROP`` with a GiST index, analysed).  Only
+counts per unit, zone, hexagon, site or random draw come back.
+
+The same rules as the file path (``core.spatial``):
+
+* a read is in the *first* polygon covering it, its border grown by the
+  polygon's ``border_tolerance`` (``ST_DWithin(polygon, read, tol)``);
+* reads are measured in the polygons' CRS (``ST_Transform`` of the read);
+  distances in metres in the same working CRS as the file path
+  (``PgReads.metric_crs``);
+* hexagons are found with ``HexGrid.cell_of``'s arithmetic on
+  ``float8`` (``round`` on ``float8`` rounds half to even, as ``np.rint``).
+
+Citus: the counts join the distributed reads to small tables through
+``LATERAL ... ORDER BY idx LIMIT 1`` (per read, against a table every
+worker can see when it is a reference table) and group by the unit; the
+random draws number the located reads with ``row_number() OVER (ORDER BY
+read_id)`` (not partitioned: run on the coordinator).
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import List, Optional, Sequence, Tuple
+
+import numpy as np
+
+from alpr_qgis.core.errors import Cancelled
+from alpr_qgis.core.lazy import lazy_module
+from alpr_qgis.core.sql import quote_ident
+
+pd = lazy_module("pandas")
+
+_names = itertools.count(1)
+
+#: Rows per INSERT batch when uploading a small layer.
+UPLOAD_ROWS = 1000
+
+
+# ------------------------------------------------------------------ shared pieces
+
+
+def located(pg) -> str:
+    """SQL condition: the read has a location."""
+    g = "r." + pg.geom()
+    return "{g} IS NOT NULL AND NOT ST_IsEmpty({g})".format(g=g)
+
+
+def own_srid(pg) -> int:
+    """The reads' SRID (a column without one is read as EPSG:4326 degrees, as the file path does)."""
+    return pg.srid or 4326
+
+
+def point_in(pg, srid: int) -> str:
+    """SQL expression: the read's point (alias ``r``) in ``srid`` (an integer we chose, not user text)."""
+    g = "r." + pg.geom()
+    if not pg.srid:
+        g = "ST_SetSRID({}, 4326)".format(g)
+    return g if int(srid) == own_srid(pg) else "ST_Transform({}, {:d})".format(g, int(srid))
+
+
+def srid_of(pg, crs) -> Optional[int]:
+    """The PostGIS SRID of a QGIS CRS when the database knows it, else None (the caller keeps the file path)."""
+    if crs is None or not crs.isValid():
+        return None
+    srid = int(crs.postgisSrid() or 0)
+    if srid <= 0:
+        return None
+    rows = pg.connection.execute("SELECT 1 FROM public.spatial_ref_sys WHERE srid = %s", (srid,))
+    return srid if rows else None
+
+
+def scratch_name(kind: str) -> str:
+    """A fresh name for a table of this transaction (``pg_temp``), quoted."""
+    return "pg_temp." + quote_ident("alpr_{}_{}".format(kind, next(_names)))
+
+
+def upload_polygons(pg, geoms: Sequence[Optional[object]], srid: int) -> str:
+    """The shapely polygons ``geoms`` (None skipped) as ``(idx, tol, geom)`` rows of a new TEMP table; its name.
+
+    ``idx`` is the polygon's position, ``tol`` its border tolerance.  Call
+    inside a transaction (the table goes at commit).
+    """
+    from alpr_qgis.core.spatial import border_tolerance
+
+    name = scratch_name("polygons")
+    execute = pg.connection.execute
+    execute("CREATE TEMP TABLE {} (idx integer, tol float8, geom geometry) ON COMMIT DROP".format(name))
+    rows = [
+        (i, border_tolerance(g.bounds), bytes(g.wkb), int(srid))
+        for i, g in enumerate(geoms)
+        if g is not None and not g.is_empty
+    ]
+    _insert(pg, "INSERT INTO {} VALUES (%s, %s, ST_GeomFromWKB(%s, %s))".format(name), rows)
+    execute("CREATE INDEX ON {} USING gist (geom)".format(name))
+    execute("ANALYZE {}".format(name))
+    return name
+
+
+def upload_points(pg, x: np.ndarray, y: np.ndarray, srid: int, radius: float = 0.0) -> str:
+    """Points (NaN skipped) as ``(idx, geom, box)`` rows of a new TEMP table; ``box`` (in the reads' SRID)
+    holds every read within ``radius`` of the point, for the reads' GiST index.  Its name."""
+    name = scratch_name("points")
+    execute = pg.connection.execute
+    execute("CREATE TEMP TABLE {} (idx integer, geom geometry, box geometry) ON COMMIT DROP".format(name))
+    rows = [(i, float(x[i]), float(y[i]), int(srid)) for i in range(len(x)) if np.isfinite(x[i]) and np.isfinite(y[i])]
+    _insert(pg, "INSERT INTO {} (idx, geom) VALUES (%s, ST_SetSRID(ST_MakePoint(%s, %s), %s))".format(name), rows)
+    # The circle, grown a little and drawn with many vertices, in the reads' CRS: only a first filter.
+    execute(
+        "UPDATE {n} SET box = ST_Envelope(ST_Transform(ST_Buffer(geom, %s, 32), %s))".format(n=name),
+        (radius * 1.05 + 1.0, own_srid(pg)),
+    )
+    execute("CREATE INDEX ON {} USING gist (box)".format(name))
+    execute("ANALYZE {}".format(name))
+    return name
+
+
+def _insert(pg, sql: str, rows: List[tuple]) -> None:
+    conn = pg.connection
+    binary = conn.module.Binary
+    rows = [tuple(binary(v) if isinstance(v, bytes) else v for v in row) for row in rows]
+    try:
+        with conn.raw.cursor() as cursor:
+            for start in range(0, len(rows), UPLOAD_ROWS):
+                cursor.executemany(sql, rows[start : start + UPLOAD_ROWS])
+    except conn.module.Error as error:
+        raise conn.error(error) from None
+
+
+def check(feedback) -> None:
+    """Between statements: stop (the transaction is rolled back) once cancelled."""
+    if feedback.isCanceled():
+        raise Cancelled()
+
+
+def totals(pg) -> Tuple[int, int]:
+    """(reads, reads without a location)."""
+    g = pg.geom()
+    n, missing = pg.query(
+        "SELECT count(*), count(*) FILTER (WHERE {g} IS NULL OR ST_IsEmpty({g})) FROM {r}".format(g=g, r=pg.relation)
+    )[0]
+    return int(n), int(missing)
+
+
+def first_polygon_counts(pg, table: str, srid: int, n_polygons: int) -> np.ndarray:
+    """Reads per polygon of ``table`` (``upload_polygons``): each located read in the first polygon covering it."""
+    rows = pg.query(
+        "SELECT u.idx, count(*) FROM {reads} AS r CROSS JOIN LATERAL ("
+        "SELECT z.idx FROM {t} AS z WHERE ST_DWithin(z.geom, {p}, z.tol) ORDER BY z.idx LIMIT 1) AS u"
+        " WHERE {located} GROUP BY u.idx".format(reads=pg.relation, t=table, p=point_in(pg, srid), located=located(pg))
+    )
+    counts = np.zeros(n_polygons, dtype=np.int64)
+    for idx, count in rows:
+        counts[int(idx)] = int(count)
+    return counts
+
+
+# ------------------------------------------------------------------ joincensus
+
+
+def census_counts(alg, pg, units, read_key: Optional[str], census_key: Optional[str], context, feedback):
+    """``(reads per unit, reads, reads in no unit, reads without a location, the units' CRS, usable)``.
+
+    What ``JoinCensusAlgorithm`` counts on the file path, counted in the
+    database: a key join groups the reads by their key (the distinct keys
+    come back, normalised here as ``core.census.count_by_key`` does); a
+    spatial join uploads the units and counts per unit.  None when the
+    units' CRS is not one the database knows (the file path then runs).
+    """
+    from alpr_qgis.qgis_io.inputs import polygons_crs
+
+    if read_key:
+        counts, n_reads, no_unit = _census_by_key(alg, pg, units, read_key, census_key, feedback)
+        return counts, n_reads, no_unit, 0, units.crs, np.ones(len(units.fids), dtype=bool)
+    ucrs = polygons_crs(units, pg.crs(), feedback, alg)
+    srid = srid_of(pg, ucrs)
+    if srid is None:
+        return None
+    with pg.connection.transaction():
+        n_reads, missing = totals(pg)
+        alg.log_estimate(feedback, n_reads)
+        feedback.setProgress(30)
+        feedback.setProgressText(alg.tr("Finding the unit of each read"))
+        check(feedback)
+        table = upload_polygons(pg, units.geoms, srid)
+        check(feedback)
+        counts = first_polygon_counts(pg, table, srid, len(units.geoms))
+    feedback.setProgress(65)
+    usable = np.array([g is not None for g in units.geoms], dtype=bool)
+    return counts, n_reads, n_reads - missing - int(counts.sum()), missing, ucrs, usable
+
+
+def _census_by_key(alg, pg, units, read_key: str, census_key: str, feedback):
+    """(reads per unit, reads, reads in no unit or without a key): the reads grouped by key in the database."""
+    from decimal import Decimal
+
+    from alpr_qgis.core.census import count_by_key, normalise_keys
+    from alpr_qgis.core.errors import QT_TRANSLATE_NOOP, AlprInputError
+
+    column = pg.require(read_key, "READ_KEY_FIELD")
+    fields = list(units.table.columns)
+    if census_key not in fields:
+        raise AlprInputError(
+            QT_TRANSLATE_NOOP("alpr_core", 'has no field "{field}".'),
+            args={"field": census_key, "parameter": "CENSUS_KEY_FIELD", "fields": ", ".join(fields) or "(no fields)"},
+            path=units.name,
+            hint=QT_TRANSLATE_NOOP("alpr_core", "Choose {parameter} among: {fields}"),
+        )
+    rows = pg.query("SELECT {k}, count(*) FROM {r} GROUP BY {k}".format(k=column, r=pg.relation))
+    feedback.setProgress(30)
+    keys = pd.Series([float(k) if isinstance(k, Decimal) else k for k, _ in rows], dtype=object)
+    weights = np.array([int(c) for _, c in rows], dtype=np.int64)
+    # The units' duplicate keys are refused as on the file path (one read per distinct key stands in).
+    count_by_key(keys, units.table[census_key], units.name, census_key, units.fids)
+    unit_keys = normalise_keys(units.table[census_key])
+    position = {k: i for i, k in enumerate(unit_keys) if k is not None}
+    read_keys = normalise_keys(keys)
+    counts = np.zeros(len(unit_keys), dtype=np.int64)
+    no_key = unmatched = 0
+    for key, weight in zip(read_keys, weights):
+        if key is None:
+            no_key += int(weight)
+        elif key in position:
+            counts[position[key]] += int(weight)
+        else:
+            unmatched += int(weight)
+    if no_key:
+        feedback.pushWarning(alg.tr("{} reads have no {}: counted in no unit.").format(no_key, read_key))
+    feedback.setProgress(65)
+    return counts, int(weights.sum()), unmatched + no_key

@@ -1,0 +1,152 @@
+"""joincensus, joincrime, sites and jurisdiction on PostGIS: the work done in the database, the file path's results.
+
+Each algorithm runs twice on the sample week: from the GeoPackage (the file
+path) and from the same rows in PostGIS (``sample_pair``).  Every number
+returned and every row written must agree; the log's count of rows that came
+back to QGIS must stay far below the reads.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from qgis import processing
+from qgis.core import QgsProcessingException, QgsVectorLayer
+
+from alpr_qgis.qgis_io.postgis import PgTable, connect, load_reads
+from tests.algorithms.test_jurisdiction import CITY
+from tests.postgis.pairs import source, table_uri
+
+CENSUS = CITY + "|layername=census_tracts"
+CRIMES = CITY + "|layername=crimes"
+SITES = CITY + "|layername=sensitive_sites"
+BOUNDARY = CITY + "|layername=city_boundary"
+NEIGHBOURS = CITY + "|layername=neighbours"
+
+SAMPLE_READS = 62_511
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def fetched(feedback) -> int:
+    """The rows the database sent back, from the push-down's log line."""
+    found = re.findall(r"Worked in the database \(.*\): (\d+) rows came back to QGIS", feedback.text())
+    assert found, "the run did not say it worked in the database"
+    return int(found[-1])
+
+
+def _plain(value):
+    if value is None or (hasattr(value, "isNull") and value.isNull()) or str(value) == "NULL":
+        return None
+    if hasattr(value, "toPyDateTime"):
+        return value.toPyDateTime()
+    return value
+
+
+def layer_rows(layer, skip=("fid",)):
+    """Every feature as (attributes by name, geometry WKT), sorted: a layer's whole content."""
+    if isinstance(layer, str):
+        layer = QgsVectorLayer(layer, "out", "ogr" if not layer.startswith("postgres") else "postgres")
+    assert layer.isValid()
+    names = [n for n in layer.fields().names() if n not in skip]
+    rows = []
+    for f in layer.getFeatures():
+        attrs = tuple((n, _plain(f[n])) for n in names)
+        rows.append((attrs, f.geometry().asWkt(7) if f.hasGeometry() else None))
+    return sorted(rows, key=repr)
+
+
+def assert_same(a, b, path="value"):
+    """Equal, numbers within 1e-9 (relative) — nested tuples, lists and dicts walked."""
+    if isinstance(a, dict):
+        assert set(a) == set(b), path
+        for k in a:
+            assert_same(a[k], b[k], "{}[{}]".format(path, k))
+    elif isinstance(a, (list, tuple)):
+        assert len(a) == len(b), path
+        for i, (x, y) in enumerate(zip(a, b)):
+            assert_same(x, y, "{}[{}]".format(path, i))
+    elif isinstance(a, float) or isinstance(b, float):
+        if a is None or b is None or (math.isnan(a) and math.isnan(b)):
+            assert (a is None or math.isnan(a)) and (b is None or math.isnan(b)), path
+        else:
+            assert a == pytest.approx(b, rel=1e-9, abs=1e-9), path
+    else:
+        assert a == b, path
+
+
+def numbers(result: dict) -> dict:
+    return {k: v for k, v in result.items() if isinstance(v, (int, float, str)) and k not in ("OUTPUT", "OUTPUT_STATS")}
+
+
+def both(algorithm: str, sample_pair, params: dict, RecordingFeedback):
+    """(file result, PostGIS result, PostGIS feedback)."""
+    file_fb, pg_fb = RecordingFeedback(), RecordingFeedback()
+    on_file = processing.run(algorithm, {"INPUT": sample_pair["gpkg"], **params}, feedback=file_fb)
+    on_pg = processing.run(algorithm, {"INPUT": sample_pair["pg"], **params}, feedback=pg_fb)
+    assert "Worked in the database" not in file_fb.text()
+    return on_file, on_pg, pg_fb
+
+
+def small_table(pg, name: str, frame: pd.DataFrame, x, y, srid: int = 4326) -> str:
+    """A small table of the test cluster (the loader's COPY); its ``postgres://`` source."""
+    uri = table_uri(pg, name)
+    with connect(uri, driver="psycopg2") as connection:
+        load_reads(connection, PgTable(uri, "public", name, "geom"), frame, np.asarray(x), np.asarray(y), srid=srid)
+    return source(pg, name)
+
+
+@pytest.fixture
+def Feedback():  # noqa: N802 (a class handed out)
+    from tests.processing_fixtures import RecordingFeedback
+
+    return RecordingFeedback
+
+
+# ------------------------------------------------------------------ joincensus
+
+
+def test_census_same_as_file(sample_pair, Feedback):  # noqa: N803
+    params = {
+        "CENSUS": CENSUS,
+        "POPULATION_FIELD": "population",
+        "ATTRIBUTES": ["per_capita_income"],
+        "COUNT_ATTRIBUTES": ["pop_white", "pop_black", "pop_hispanic"],
+        "OUTPUT": "TEMPORARY_OUTPUT",
+        "OUTPUT_STATS": "TEMPORARY_OUTPUT",
+    }
+    on_file, on_pg, fb = both("alpr:joincensus", sample_pair, params, Feedback)
+    assert_same(numbers(on_pg), numbers(on_file))
+    assert on_pg["READ_COUNT"] == SAMPLE_READS and on_pg["MISSING_LOCATION_COUNT"] == 27
+    assert on_pg["NO_UNIT_COUNT"] == 2241 + 62
+    assert_same(layer_rows(on_pg["OUTPUT"]), layer_rows(on_file["OUTPUT"]))
+    assert_same(layer_rows(on_pg["OUTPUT_STATS"]), layer_rows(on_file["OUTPUT_STATS"]))
+    assert fetched(fb) < 100  # 2 totals and one row per tract holding reads, not 62,511 reads
+
+
+def test_census_key_join_in_the_database(pg, Feedback):  # noqa: N803
+    tracts = ["06001000100"] * 4 + ["6001000100"] * 2 + [" 06001000200 "] * 3 + [None, "99", "06001000300"]
+    frame = pd.DataFrame({"read_id": np.arange(1, 13), "plate": list("ABCDEFGHJKLM"), "tract": tracts})
+    reads = small_table(pg, "joins_key_reads", frame, [np.nan] * 12, [np.nan] * 12)
+    from tests.algorithms.test_join_census import FIELDS, ROWS, UNITS, polygons_layer
+
+    census = polygons_layer(UNITS, fields=FIELDS, rows=ROWS, name="tracts")
+    base = {"CENSUS": census, "POPULATION_FIELD": "population", "READ_KEY_FIELD": "tract",
+            "CENSUS_KEY_FIELD": "geoid", "MIN_POPULATION": 0, "OUTPUT": "TEMPORARY_OUTPUT"}  # fmt: skip
+    fb = Feedback()
+    res = processing.run("alpr:joincensus", {"INPUT": reads, **base}, feedback=fb)
+    counts = {f["geoid"]: f["read_count"] for f in res["OUTPUT"].getFeatures()}
+    assert counts == {"06001000100": 6, "06001000200": 3, "06001000300": 1}
+    assert (res["READ_COUNT"], res["MATCHED_COUNT"], res["NO_UNIT_COUNT"]) == (12, 10, 2)
+    assert "1 reads have no tract" in fb.text() and fetched(fb) == 6  # one row per distinct key
+
+    with pytest.raises(QgsProcessingException) as raised:
+        processing.run("alpr:joincensus", {"INPUT": reads, **base, "READ_KEY_FIELD": "zip"})
+    text = str(raised.value)
+    assert '"zip"' in text and "READ_KEY_FIELD" in text and "joins_key_reads" in text
+    assert pg.host not in text and "password" not in text
