@@ -38,6 +38,7 @@ from alpr_qgis.qgis_io.crs import to_degrees
 from alpr_qgis.qgis_io.inputs import reads_crs
 from alpr_qgis.qgis_io.outputs import requested_destination
 from alpr_qgis.qgis_io.plumbing import check_accounted, progress_span
+from alpr_qgis.qgis_io.postgis.source import postgis_reads
 from alpr_qgis.qgis_io.styles import style_vector_output
 from alpr_qgis.qgis_io.vector import FrameStream, read_chunks
 
@@ -214,6 +215,12 @@ class CleanReadsAlgorithm(AlprAlgorithm):
         )
 
     def process(self, parameters: Dict, context, feedback) -> Dict:
+        pg = postgis_reads(self, parameters, self.INPUT, context, feedback)
+        if pg is not None:
+            from alpr_qgis.qgis_io.postgis.clean import run_clean
+
+            with pg:
+                return run_clean(self, pg, parameters, context, feedback)
         source = self.parameterAsSource(parameters, self.INPUT, context)
         if source is None:
             raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
@@ -249,12 +256,30 @@ class CleanReadsAlgorithm(AlprAlgorithm):
         except BaseException:
             run.forget()
             raise
+        check_accounted(run.total, n_clean, run.rejected_count)
+        return self.finish_results(
+            feedback,
+            context,
+            dest,
+            rej_dest,
+            run.total,
+            n_clean,
+            counts,
+            run.duplicate_count,
+            run.government_count,
+            rules.plates_hashed,
+        )
+
+    def finish_results(
+        self, feedback, context, dest, rej_dest, total, n_clean, counts, duplicates, government, hashed
+    ) -> Dict:
+        """Style the outputs, log the counts, and the results (the file path's and the PostGIS push-down's)."""
         style_vector_output(dest, "reads", context, feedback)
         style_vector_output(rej_dest, "rejected", context, feedback)
-        check_accounted(run.total, n_clean, run.rejected_count)
-        if not run.total:
+        rejected = total - n_clean
+        if not total:
             feedback.pushWarning(self.tr("The input layer has no features."))
-        feedback.pushInfo(self.tr("{} reads: {} clean, {} rejected.").format(run.total, n_clean, run.rejected_count))
+        feedback.pushInfo(self.tr("{} reads: {} clean, {} rejected.").format(total, n_clean, rejected))
         for reason in REASONS:
             if counts[reason]:
                 feedback.pushInfo(self.tr("  {}: {}").format(reason, counts[reason]))
@@ -262,10 +287,10 @@ class CleanReadsAlgorithm(AlprAlgorithm):
             self.OUTPUT: dest,
             self.REJECTED: rej_dest,
             self.CLEAN_COUNT: n_clean,
-            self.REJECTED_COUNT: run.rejected_count,
-            self.DUPLICATE_COUNT: run.duplicate_count,
-            self.GOVERNMENT_READ_COUNT: run.government_count,
-            self.PLATES_HASHED: rules.plates_hashed,
+            self.REJECTED_COUNT: rejected,
+            self.DUPLICATE_COUNT: duplicates,
+            self.GOVERNMENT_READ_COUNT: government,
+            self.PLATES_HASHED: hashed,
         }
         results.update({reason.upper() + "_COUNT": counts[reason] for reason in REASONS})
         return results

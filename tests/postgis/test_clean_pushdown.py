@@ -1,0 +1,160 @@
+"""alpr:cleanreads pushed down to PostGIS: the same counts and rows as the file path, on the sample (issue 16)."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import psycopg2
+import pytest
+from qgis import processing
+from qgis.core import QgsProcessingException
+
+from tests.postgis.pairs import destination, gpkg_frame, source
+
+COUNTS = (
+    "CLEAN_COUNT",
+    "REJECTED_COUNT",
+    "DUPLICATE_COUNT",
+    "GOVERNMENT_READ_COUNT",
+    "PLATES_HASHED",
+    "EMPTY_PLATE_COUNT",
+    "INVALID_CHARS_COUNT",
+    "SIGN_WORD_COUNT",
+    "OVERLENGTH_COUNT",
+    "GOVERNMENT_COUNT",
+    "INVALID_LOCATION_COUNT",
+    "NULL_GEOMETRY_COUNT",
+    "NULL_ISLAND_COUNT",
+)
+PARAMS = {"DEDUP_SECONDS": 60, "EXTRA_SIGN_WORDS": "pizza, open house"}
+
+
+def fetched(feedback) -> int:
+    found = re.search(r"Worked in the database \(.*\): (\d+) rows came back", feedback.text())
+    assert found, feedback.text()
+    return int(found.group(1))
+
+
+def table_frame(pg, table: str):
+    """(attributes, x, y) of a table the push-down made, ordered by read_id."""
+    with psycopg2.connect(pg.dsn()) as raw, raw.cursor() as cursor:
+        cursor.execute('SELECT *, ST_X(geom), ST_Y(geom) FROM public."{}" ORDER BY read_id'.format(table))
+        names = [d.name for d in cursor.description]
+        frame = pd.DataFrame(cursor.fetchall(), columns=names)
+    x, y = frame.pop("st_x").astype(float).to_numpy(), frame.pop("st_y").astype(float).to_numpy()
+    return frame.drop(columns=["geom"]), x, y
+
+
+def assert_same_rows(expected, got) -> None:
+    (a, ax, ay), (b, bx, by) = expected, got
+    a = a.sort_values("read_id").reset_index(drop=True)
+    order = np.argsort(b["read_id"].to_numpy(), kind="stable")
+    b, bx, by = b.iloc[order].reset_index(drop=True), bx[order], by[order]
+    assert list(a.columns) == list(b.columns)
+    assert len(a) == len(b)
+    for name in a.columns:
+        left, right = a[name], b[name]
+        if pd.api.types.is_datetime64_any_dtype(left.dtype):
+            right = pd.to_datetime(right)
+            assert (left.isna() == right.isna()).all(), name
+            assert (left[left.notna()] == right[right.notna()]).all(), name
+        elif name in ("is_government", "is_duplicate"):
+            assert (left.astype(bool).to_numpy() == right.astype(bool).to_numpy()).all(), name
+        else:
+            lv = left.astype(object).where(left.notna(), None).tolist()
+            rv = right.astype(object).where(right.notna(), None).tolist()
+            assert lv == rv, name
+    np.testing.assert_allclose(ax, bx, rtol=0, atol=1e-9, equal_nan=True)
+    np.testing.assert_allclose(ay, by, rtol=0, atol=1e-9, equal_nan=True)
+
+
+@pytest.fixture(scope="module")
+def file_run(sample_pair, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("clean_file")
+    params = dict(PARAMS, INPUT=sample_pair["gpkg"], OUTPUT=str(folder / "clean.gpkg"))
+    params["REJECTED"] = str(folder / "rejected.gpkg")
+    return processing.run("alpr:cleanreads", params)
+
+
+@pytest.fixture(scope="module")
+def db_run(pg, sample_pair, feedback_factory):
+    feedback = feedback_factory()
+    params = dict(PARAMS, INPUT=sample_pair["pg"], OUTPUT=destination(pg, "p4_clean"))
+    params["REJECTED"] = destination(pg, "p4_rejected")
+    return processing.run("alpr:cleanreads", params, feedback=feedback), feedback
+
+
+@pytest.fixture(scope="module")
+def feedback_factory():
+    from tests.processing_fixtures import RecordingFeedback
+
+    return RecordingFeedback
+
+
+def test_counts_equal_the_file_path(file_run, db_run):
+    result, _ = db_run
+    assert {k: result[k] for k in COUNTS} == {k: file_run[k] for k in COUNTS}
+    assert file_run["CLEAN_COUNT"] == 62_303  # (the sample's known numbers)
+    assert file_run["CLEAN_COUNT"] + file_run["REJECTED_COUNT"] == 62_511
+    assert file_run["DUPLICATE_COUNT"] > 0  # (the window function had work to do)
+    assert result["OUTPUT"].startswith("postgres://") and "p4_clean" in result["OUTPUT"]
+
+
+def test_tables_made_in_the_database_equal_the_file_outputs(pg, file_run, db_run):
+    frame, x, y, _ = gpkg_frame(file_run["OUTPUT"].split("|")[0])
+    assert_same_rows((frame, x, y), table_frame(pg, "p4_clean"))
+    frame, x, y, _ = gpkg_frame(file_run["REJECTED"].split("|")[0])
+    assert_same_rows((frame, x, y), table_frame(pg, "p4_rejected"))
+    assert set(frame["reason"]) >= {"null_geometry"}
+
+
+def test_tables_are_typed_and_indexed(pg, db_run):
+    with psycopg2.connect(pg.dsn()) as raw, raw.cursor() as cursor:
+        cursor.execute("SELECT type, srid FROM geometry_columns WHERE f_table_name = 'p4_clean'")
+        assert cursor.fetchall() == [("POINT", 4326)]
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename IN ('p4_clean', 'p4_rejected')")
+        assert sum("USING gist" in row[0] for row in cursor.fetchall()) == 2
+
+
+def test_only_the_distinct_plates_came_back(pg, sample_pair, db_run):
+    _, feedback = db_run
+    with psycopg2.connect(pg.dsn()) as raw, raw.cursor() as cursor:
+        cursor.execute("SELECT count(DISTINCT plate) FROM public.sample_reads")
+        plates = cursor.fetchone()[0]
+    n = fetched(feedback)
+    assert n <= plates + 2000 + 20  # distinct plates, the hashed check's head, the counts
+    assert "62511 reads: 62303 clean, 208 rejected." in feedback.text()
+
+
+def test_gpkg_destination_from_postgis_equals_the_file_path(sample_pair, file_run, tmp_path):
+    from tests.processing_fixtures import RecordingFeedback
+
+    feedback = RecordingFeedback()
+    params = dict(PARAMS, INPUT=sample_pair["pg"], OUTPUT=str(tmp_path / "clean.gpkg"))
+    params["REJECTED"] = str(tmp_path / "rejected.gpkg")
+    result = processing.run("alpr:cleanreads", params, feedback=feedback)
+    assert {k: result[k] for k in COUNTS} == {k: file_run[k] for k in COUNTS}
+    for name in ("OUTPUT", "REJECTED"):
+        expected = gpkg_frame(file_run[name].split("|")[0])[:3]
+        got = gpkg_frame(result[name].split("|")[0])[:3]
+        assert_same_rows(expected, got)
+    assert "Worked in the database" in feedback.text()
+
+
+def test_table_without_the_plate_field_is_a_clear_error(pg, sample_pair):
+    with psycopg2.connect(pg.dsn()) as raw, raw.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS public.p4_noplate")
+        cursor.execute("CREATE TABLE public.p4_noplate AS SELECT read_id, read_time, geom FROM public.sample_reads")
+    with pytest.raises(QgsProcessingException) as caught:
+        processing.run(
+            "alpr:cleanreads",
+            {"INPUT": source(pg, "p4_noplate"), "OUTPUT": destination(pg, "p4_noplate_out")},
+        )
+    message = str(caught.value)
+    assert "plate" in message and "PLATE_FIELD" in message
+    assert pg.host not in message and "password" not in message.lower()
+    with psycopg2.connect(pg.dsn()) as raw, raw.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('public.p4_noplate_out')")
+        assert cursor.fetchone() == (None,)
