@@ -22,6 +22,7 @@ from alpr_qgis.core.hexgrid import HexGrid
 from alpr_qgis.qgis_io.crs import transform_xy
 from alpr_qgis.qgis_io.inputs import polygons_crs, read_polygons, unique_name
 from alpr_qgis.qgis_io.plumbing import polygon_geometry, progress_span, write_output
+from alpr_qgis.qgis_io.postgis.source import postgis_reads
 from alpr_qgis.qgis_io.reads_input import read_reads
 from alpr_qgis.qgis_io.vector import read_frame
 
@@ -152,6 +153,56 @@ class JoinCrimeAlgorithm(AlprAlgorithm):
 
         feedback.setProgressText(self.tr("Reading"))
         zones = read_polygons(self, parameters, self.ZONES, context, feedback)
+        args = (parameters, context, feedback, zones, category_field, filter_text, cell_size)
+        counts, q, r, out_crs, grid, n_reads, missing, crimes, keep = self._count(*args)
+        table, geometry = self._output_table(zones, counts, grid, q, r, cell_size, feedback)
+        if feedback.isCanceled():
+            raise Cancelled()
+        feedback.setProgress(80)
+        for name in ZONE_FIELDS:
+            table[name] = counts[name].to_numpy()
+        stats = crime_stats(counts, filter_text)
+        summary = self._summary(stats)
+
+        feedback.setProgressText(self.tr("Writing"))
+        where = {"style": "crime", "crs": out_crs, "progress": progress_span(feedback, 80, 98), **geometry}
+        dest, n_zones = write_output(self, parameters, self.OUTPUT, context, feedback, table, **where)
+        stats_dest, _ = write_output(self, parameters, self.OUTPUT_STATS, context, feedback, stats)
+
+        n_crimes = int(keep.sum())
+        no_zone = n_reads - missing - int(counts["read_count"].sum())
+        no_zone_crimes = n_crimes - int(counts["crime_count"].sum())
+        if no_zone < 0 or no_zone_crimes < 0:  # cheap, and it catches real bugs
+            raise QgsProcessingException(self.tr("Internal error: reads or crimes counted twice."))
+        self._log(n_reads, no_zone, missing, n_crimes, no_zone_crimes, n_zones, len(crimes.x), summary, feedback)
+        row = stats.iloc[0]
+        return {
+            self.OUTPUT: dest,
+            self.OUTPUT_STATS: stats_dest,
+            self.ZONE_COUNT: n_zones,
+            self.READ_COUNT: n_reads,
+            self.CRIME_COUNT: n_crimes,
+            self.FILTERED_OUT_CRIME_COUNT: int((~keep).sum()),
+            self.NO_ZONE_READ_COUNT: no_zone,
+            self.NO_ZONE_CRIME_COUNT: no_zone_crimes,
+            self.MISSING_LOCATION_COUNT: missing,
+            self.SPEARMAN: _number(row["spearman"]),
+            self.TOP_CRIME_READ_SHARE: _number(row["top_crime_read_share"]),
+            self.SUMMARY: summary,
+        }
+
+    def _count(self, parameters: Dict, context, feedback, zones, category_field, filter_text: str, cell_size: float):
+        """(counts per zone, q, r, output CRS, hex grid, reads, reads without a location, crimes, crimes kept)."""
+        pg = postgis_reads(self, parameters, self.INPUT, context, feedback)
+        if pg is not None:
+            from alpr_qgis.qgis_io.postgis.joins import crime_counts
+
+            with pg:
+                found = crime_counts(self, pg, parameters, context, feedback, zones, category_field, filter_text,
+                                     cell_size)  # fmt: skip
+                if found is not None:
+                    pg.log_fetched(feedback)
+                    return found
         reads = read_reads(self, parameters, context, feedback, [], progress=progress_span(feedback, 0, 40))
         crimes = read_frame(self, parameters, self.CRIMES, context, [category_field] if category_field else [])
         keep = self._filter(crimes, category_field, filter_text, feedback)
@@ -177,41 +228,7 @@ class JoinCrimeAlgorithm(AlprAlgorithm):
             progress=progress_span(feedback, 45, 80),
             cancelled=feedback.isCanceled,
         )
-        table, geometry = self._output_table(zones, counts, grid, q, r, cell_size, feedback)
-        if feedback.isCanceled():
-            raise Cancelled()
-        feedback.setProgress(80)
-        for name in ZONE_FIELDS:
-            table[name] = counts[name].to_numpy()
-        stats = crime_stats(counts, filter_text)
-        summary = self._summary(stats)
-
-        feedback.setProgressText(self.tr("Writing"))
-        where = {"style": "crime", "crs": out_crs, "progress": progress_span(feedback, 80, 98), **geometry}
-        dest, n_zones = write_output(self, parameters, self.OUTPUT, context, feedback, table, **where)
-        stats_dest, _ = write_output(self, parameters, self.OUTPUT_STATS, context, feedback, stats)
-
-        n_reads, missing, n_crimes = len(reads), reads.missing_count, int(keep.sum())
-        no_zone = n_reads - missing - int(counts["read_count"].sum())
-        no_zone_crimes = n_crimes - int(counts["crime_count"].sum())
-        if no_zone < 0 or no_zone_crimes < 0:  # cheap, and it catches real bugs
-            raise QgsProcessingException(self.tr("Internal error: reads or crimes counted twice."))
-        self._log(n_reads, no_zone, missing, n_crimes, no_zone_crimes, n_zones, len(crimes.x), summary, feedback)
-        row = stats.iloc[0]
-        return {
-            self.OUTPUT: dest,
-            self.OUTPUT_STATS: stats_dest,
-            self.ZONE_COUNT: n_zones,
-            self.READ_COUNT: n_reads,
-            self.CRIME_COUNT: n_crimes,
-            self.FILTERED_OUT_CRIME_COUNT: int((~keep).sum()),
-            self.NO_ZONE_READ_COUNT: no_zone,
-            self.NO_ZONE_CRIME_COUNT: no_zone_crimes,
-            self.MISSING_LOCATION_COUNT: missing,
-            self.SPEARMAN: _number(row["spearman"]),
-            self.TOP_CRIME_READ_SHARE: _number(row["top_crime_read_share"]),
-            self.SUMMARY: summary,
-        }
+        return counts, q, r, out_crs, grid, len(reads), reads.missing_count, crimes, keep
 
     def _output_table(self, zones, counts, grid, q, r, cell_size: float, feedback):
         """(the zones' fields, or none for hexagons; ``write_frame`` geometry arguments)."""

@@ -150,3 +150,27 @@ def test_census_key_join_in_the_database(pg, Feedback):  # noqa: N803
     text = str(raised.value)
     assert '"zip"' in text and "READ_KEY_FIELD" in text and "joins_key_reads" in text
     assert pg.host not in text and "password" not in text
+
+
+# ------------------------------------------------------------------ joincrime
+
+
+@pytest.mark.parametrize(
+    "zones",
+    [
+        {"ZONES": CENSUS},
+        {"CELL_SIZE": 400.0},
+        {"CELL_SIZE": 777.0, "CATEGORY_FIELD": "category", "CATEGORY_FILTER": "BURGLARY|THEFT"},
+    ],  # fmt: skip
+    ids=["tracts", "hexagons", "hexagons-filtered"],
+)
+def test_crime_same_as_file(sample_pair, Feedback, zones):  # noqa: N803
+    params = {"CRIMES": CRIMES, "OUTPUT": "TEMPORARY_OUTPUT", "OUTPUT_STATS": "TEMPORARY_OUTPUT", **zones}
+    on_file, on_pg, fb = both("alpr:joincrime", sample_pair, params, Feedback)
+    assert_same(numbers(on_pg), numbers(on_file))
+    assert on_pg["READ_COUNT"] == SAMPLE_READS and on_pg["ZONE_COUNT"] > 10
+    assert (on_pg["FILTERED_OUT_CRIME_COUNT"] > 1000) == ("CATEGORY_FILTER" in zones)
+    assert_same(layer_rows(on_pg["OUTPUT"]), layer_rows(on_file["OUTPUT"]))
+    assert_same(layer_rows(on_pg["OUTPUT_STATS"]), layer_rows(on_file["OUTPUT_STATS"]))
+    crs_sample = 0 if "ZONES" in zones else 1 + SAMPLE_READS - 27  # PgReads.metric_crs: every located read here
+    assert fetched(fb) - crs_sample < 0.05 * SAMPLE_READS  # one row per zone

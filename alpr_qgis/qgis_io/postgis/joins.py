@@ -27,7 +27,7 @@ read_id)`` (not partitioned: run on the coordinator).
 from __future__ import annotations
 
 import itertools
-from typing import List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -234,3 +234,99 @@ def _census_by_key(alg, pg, units, read_key: str, census_key: str, feedback):
         feedback.pushWarning(alg.tr("{} reads have no {}: counted in no unit.").format(no_key, read_key))
     feedback.setProgress(65)
     return counts, int(weights.sum()), unmatched + no_key
+
+
+# ------------------------------------------------------------------ joincrime
+
+
+def reads_crs(pg):
+    """The reads' CRS (EPSG:4326 for a geometry column without SRID, as the file path reads such a layer)."""
+    from qgis.core import QgsCoordinateReferenceSystem
+
+    return pg.crs() if pg.srid else QgsCoordinateReferenceSystem("EPSG:4326")
+
+
+def zone_table(read_counts: np.ndarray, crime_counts: np.ndarray):
+    """``core.crime.zone_counts``'s table from counts per zone."""
+    reads = np.asarray(read_counts, dtype=np.int64)
+    crimes = np.asarray(crime_counts, dtype=np.int64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per_crime = np.where(crimes > 0, reads / np.where(crimes > 0, crimes, 1), np.nan)
+    return pd.DataFrame({"read_count": reads, "crime_count": crimes, "reads_per_crime": per_crime})
+
+
+def hex_counts(pg, grid, srid: int) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(q, r, reads) of the hexagons of ``grid`` holding located reads, ``HexGrid.cell_of`` computed in SQL."""
+    rows = pg.query(
+        "SELECT q, r, count(*) FROM ("
+        " SELECT CASE WHEN dq > dr AND dq > ds THEN -rr - rs ELSE rq END AS q,"
+        "  CASE WHEN NOT (dq > dr AND dq > ds) AND dr > ds THEN -rq - rs ELSE rr END AS r"
+        " FROM (SELECT rq, rr, rs, abs(rq - fq) AS dq, abs(rr - fr) AS dr, abs(rs - (-fq - fr)) AS ds"
+        "  FROM (SELECT fq, fr, round(fq) AS rq, round(fr) AS rr, round(-fq - fr) AS rs"
+        "   FROM (SELECT fq, (y - %s) / %s - fq / 2.0::float8 AS fr"
+        "    FROM (SELECT (ST_X(p) - %s) * %s / %s AS fq, ST_Y(p) AS y"
+        "     FROM (SELECT {p} AS p FROM {reads} AS r WHERE {located}) AS points) AS a) AS b) AS c) AS d) AS cells"
+        " GROUP BY q, r".format(p=point_in(pg, srid), reads=pg.relation, located=located(pg)),
+        (float(grid.y0), float(grid.size), float(grid.x0), 2.0 / 3.0, float(grid.radius)),
+    )
+    q = np.array([int(row[0]) for row in rows], dtype=np.int64)
+    r = np.array([int(row[1]) for row in rows], dtype=np.int64)
+    n = np.array([int(row[2]) for row in rows], dtype=np.int64)
+    return q, r, n
+
+
+def crime_counts(alg, pg, parameters: Dict, context, feedback, zones, category_field, filter_text, cell_size):
+    """``JoinCrimeAlgorithm``'s counts with the reads counted in the database; None to keep the file path.
+
+    ``(counts per zone, q, r, the output CRS, the hex grid or None, reads,
+    reads without a location, the crimes frame, the crimes kept)``.  The
+    crimes (a small layer) are read and placed here as on the file path.
+    """
+    from alpr_qgis.core import spatial
+    from alpr_qgis.core.hexgrid import HexGrid, cell_index
+    from alpr_qgis.qgis_io.crs import transform_xy
+    from alpr_qgis.qgis_io.inputs import polygons_crs
+    from alpr_qgis.qgis_io.vector import read_frame
+
+    own = reads_crs(pg)
+    out_crs = polygons_crs(zones, own, feedback, alg) if zones is not None else pg.metric_crs()
+    srid = srid_of(pg, out_crs)
+    if srid is None:
+        return None
+    crimes = read_frame(alg, parameters, alg.CRIMES, context, [category_field] if category_field else [])
+    keep = alg._filter(crimes, category_field, filter_text, feedback)
+    crime_crs = crimes.crs if crimes.crs.isValid() else own
+    if zones is None and out_crs != own:
+        feedback.pushInfo(alg.tr("Hexagons built in {} (metres); the output is in this CRS.").format(out_crs.authid()))
+    cx, cy = transform_xy(crimes.x[keep], crimes.y[keep], crime_crs, out_crs, context.transformContext())
+    feedback.setProgressText(alg.tr("Counting reads and crimes per zone"))
+    grid = q = r = None
+    with pg.connection.transaction():
+        n_reads, missing = totals(pg)
+        alg.log_estimate(feedback, n_reads)
+        feedback.setProgress(45)
+        check(feedback)
+        if zones is not None:
+            table = upload_polygons(pg, zones.geoms, srid)
+            check(feedback)
+            reads_per_zone = first_polygon_counts(pg, table, srid, len(zones.geoms))
+            crime_zone = spatial.locate(cx, cy, zones.geoms)
+            crimes_per_zone = np.bincount(crime_zone[crime_zone >= 0], minlength=len(zones.geoms))
+        else:
+            grid = HexGrid(cell_size)
+            rq, rr, rn = hex_counts(pg, grid, srid)
+            ok = np.isfinite(cx) & np.isfinite(cy)
+            cq, cr = grid.cell_of(cx[ok], cy[ok])
+            keys = np.unique(np.column_stack([np.concatenate([rq, cq]), np.concatenate([rr, cr])]), axis=0)
+            q = keys[:, 0] if len(keys) else np.empty(0, dtype=np.int64)
+            r = keys[:, 1] if len(keys) else np.empty(0, dtype=np.int64)
+            reads_per_zone = np.zeros(len(q), dtype=np.int64)
+            crimes_per_zone = np.zeros(len(q), dtype=np.int64)
+            if len(q):
+                reads_per_zone[cell_index(q, r, rq, rr)] = rn
+                np.add.at(crimes_per_zone, cell_index(q, r, cq, cr), 1)
+    if feedback.isCanceled():
+        raise Cancelled()
+    feedback.setProgress(80)
+    counts = zone_table(reads_per_zone, crimes_per_zone)
+    return counts, q, r, out_crs, grid, n_reads, missing, crimes, keep
