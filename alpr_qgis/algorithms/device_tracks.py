@@ -34,6 +34,7 @@ from alpr_qgis.core.tracks import (
 )
 from alpr_qgis.qgis_io.crs import transform_xy, working_crs
 from alpr_qgis.qgis_io.plumbing import check_accounted, write_output
+from alpr_qgis.qgis_io.postgis.source import postgis_reads
 from alpr_qgis.qgis_io.streamed_reads import read_track_reads, transform_in_slices
 
 pd = lazy_module("pandas")
@@ -190,13 +191,24 @@ class DeviceTracksAlgorithm(AlprAlgorithm):
         )
 
     def process(self, parameters: Dict, context, feedback) -> Dict:
+        self._limits(parameters, context)
+        pg = postgis_reads(self, parameters, self.INPUT, context, feedback)
+        if pg is not None:
+            from alpr_qgis.qgis_io.postgis.tracks import pushable, run
+
+            with pg:
+                fields = (
+                    self._field(parameters, self.DEVICE_FIELD, "device", context),
+                    self._field(parameters, self.TIME_FIELD, "read_time", context),
+                )
+                if fields[0] == fields[1]:
+                    raise QgsProcessingException(self.tr("DEVICE_FIELD and TIME_FIELD are the same field."))
+                if pushable(pg, *fields):
+                    return run(self, pg, parameters, context, feedback, *fields)
+                feedback.pushInfo(
+                    self.tr("The device or time field is not of a type read in the database: read through QGIS.")
+                )
         device_field, time_field, has_read_id = self._fields(parameters, context)
-        max_gap = self.parameterAsDouble(parameters, self.MAX_GAP_MINUTES, context)
-        max_speed = self.parameterAsDouble(parameters, self.MAX_SPEED_KMH, context)
-        if not (math.isfinite(max_gap) and max_gap > 0):
-            raise QgsProcessingException(self.tr("MAX_GAP_MINUTES must be more than 0 (got {}).").format(max_gap))
-        if not (math.isfinite(max_speed) and max_speed > 0):
-            raise QgsProcessingException(self.tr("MAX_SPEED_KMH must be more than 0 (got {}).").format(max_speed))
 
         steps = QgsProcessingMultiStepFeedback(4, feedback)
         steps.setCurrentStep(0)
@@ -262,6 +274,15 @@ class DeviceTracksAlgorithm(AlprAlgorithm):
             self.MISSING_DEVICE_COUNT: tracks.skipped[NO_DEVICE],
         }
 
+    def _limits(self, parameters: Dict, context) -> None:
+        """MAX_GAP_MINUTES and MAX_SPEED_KMH must be positive numbers."""
+        max_gap = self.parameterAsDouble(parameters, self.MAX_GAP_MINUTES, context)
+        max_speed = self.parameterAsDouble(parameters, self.MAX_SPEED_KMH, context)
+        if not (math.isfinite(max_gap) and max_gap > 0):
+            raise QgsProcessingException(self.tr("MAX_GAP_MINUTES must be more than 0 (got {}).").format(max_gap))
+        if not (math.isfinite(max_speed) and max_speed > 0):
+            raise QgsProcessingException(self.tr("MAX_SPEED_KMH must be more than 0 (got {}).").format(max_speed))
+
     def _tracks(self, parameters: Dict, context, feedback, steps, reads, mx, my):
         """(camera kinds, tracks of the moving devices, a function picking their reads from a per-read array)."""
         kinds = camera_kinds_coded(
@@ -310,12 +331,7 @@ class DeviceTracksAlgorithm(AlprAlgorithm):
         if not crs.isValid():
             raise QgsProcessingException(self.tr("INPUT has no CRS: set the layer's CRS so distances can be measured."))
         metric = working_crs(crs, reads.x, reads.y, transform_context)
-        if metric != crs:
-            feedback.pushInfo(
-                self.tr("Distances and speeds measured in {} ({}); the tracks stay in {}.").format(
-                    metric.authid(), metric.description(), crs.authid()
-                )
-            )
+        self.say_metric(metric, crs, feedback)
         mx, my = transform_in_slices(reads.x, reads.y, crs, metric, transform_context)
         if feedback.isCanceled():
             raise Cancelled()
@@ -332,11 +348,7 @@ class DeviceTracksAlgorithm(AlprAlgorithm):
         """The fixed cameras as points at their median position, with their reads and period (None if not asked)."""
         fixed = kinds.fixed.reset_index(drop=True)
         if len(fixed):
-            feedback.pushInfo(
-                self.tr("{} fixed cameras ({} reads) get no track: {}.").format(
-                    len(fixed), int(fixed["read_count"].sum()), ", ".join(str(d) for d in fixed["device"])
-                )
-            )
+            self.say_fixed(feedback, list(fixed["device"]), int(fixed["read_count"].sum()))
         period = pd.DataFrame(
             {
                 "device": kinds.devices_of(kinds.fixed_read),
@@ -366,31 +378,57 @@ class DeviceTracksAlgorithm(AlprAlgorithm):
 
     def _report(self, tracks, feedback) -> None:
         table = tracks.table
+        reasons = table["start_reason"].value_counts()
+        skipped = tracks.skipped
+        self.say_tracks(
+            feedback,
+            len(table),
+            tracks.devices,
+            float(table["length_m"].sum()),
+            int(table["read_count"].sum()),
+            int(reasons.get("gap", 0)),
+            int(reasons.get("speed", 0)),
+            tracks.glitches,
+            tracks.single_reads,
+            (skipped[NO_GEOMETRY], skipped[NO_TIME], skipped[NO_DEVICE]),
+        )
+
+    def say_tracks(self, feedback, n_tracks, devices, length_m, on_lines, gaps, speeds, glitches, singles, skipped):
+        """The run's summary lines (both paths): tracks, reasons, glitches, lone reads, reads skipped by reason."""
         feedback.pushInfo(
             self.tr("{} tracks from {} devices, {:.1f} km in all; {} reads on lines.").format(
-                len(table), tracks.devices, table["length_m"].sum() / 1000.0, int(table["read_count"].sum())
+                n_tracks, devices, length_m / 1000.0, on_lines
             )
         )
-        reasons = table["start_reason"].value_counts()
-        feedback.pushInfo(
-            self.tr("Tracks starting after a gap: {}, after a jump too fast: {}.").format(
-                int(reasons.get("gap", 0)), int(reasons.get("speed", 0))
-            )
-        )
-        if tracks.glitches:
+        feedback.pushInfo(self.tr("Tracks starting after a gap: {}, after a jump too fast: {}.").format(gaps, speeds))
+        if glitches:
             feedback.pushInfo(
-                self.tr("{} lone reads that jump away and straight back left out as glitches.").format(tracks.glitches)
+                self.tr("{} lone reads that jump away and straight back left out as glitches.").format(glitches)
             )
-        if tracks.single_reads:
+        if singles:
             feedback.pushInfo(
-                self.tr("{} reads form a track of their own (not drawn: a line needs two reads).").format(
-                    tracks.single_reads
-                )
+                self.tr("{} reads form a track of their own (not drawn: a line needs two reads).").format(singles)
             )
-        skipped = tracks.skipped
-        if tracks.skipped_total:
+        if sum(skipped):
             feedback.pushWarning(
                 self.tr("{} reads skipped: {} without geometry, {} without time, {} without device.").format(
-                    tracks.skipped_total, skipped[NO_GEOMETRY], skipped[NO_TIME], skipped[NO_DEVICE]
+                    sum(skipped), *skipped
                 )
             )
+
+    def say_metric(self, metric, crs, feedback) -> None:
+        """Say which metric CRS distances are measured in, when it is not the layer's."""
+        if metric != crs:
+            feedback.pushInfo(
+                self.tr("Distances and speeds measured in {} ({}); the tracks stay in {}.").format(
+                    metric.authid(), metric.description(), crs.authid()
+                )
+            )
+
+    def say_fixed(self, feedback, devices, reads) -> None:
+        """Name the fixed cameras, which get no track."""
+        feedback.pushInfo(
+            self.tr("{} fixed cameras ({} reads) get no track: {}.").format(
+                len(devices), reads, ", ".join(str(d) for d in devices)
+            )
+        )

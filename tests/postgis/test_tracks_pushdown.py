@@ -1,0 +1,242 @@
+"""alpr:devicetracks on a PostGIS table: the tracks made in the database equal the file path's.
+
+The sample week is read twice, as a GeoPackage (file path) and as the same
+rows in PostGIS (push-down); the counts, every track's attributes and its
+vertices, and the fixed cameras must agree.  Small hand-made tables check
+the glitch, gap, speed and fixed-camera rules, the same-database
+destination (made in the database, typed, indexed) and bad input.
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from datetime import datetime, timedelta
+
+import pandas as pd
+import psycopg2
+import pytest
+from qgis import processing
+from qgis.core import QgsProcessingException
+
+from alpr_qgis.qgis_io.postgis import PgTable, connect, load_reads
+from tests.postgis.pairs import destination, gpkg_frame, source, table_uri
+
+COUNTS = (
+    "TRACK_COUNT",
+    "DEVICE_COUNT",
+    "SINGLE_READ_COUNT",
+    "GLITCH_COUNT",
+    "MISSING_LOCATION_COUNT",
+    "MISSING_TIME_COUNT",
+    "MISSING_DEVICE_COUNT",
+    "FIXED_CAMERA_COUNT",
+    "MOBILE_DEVICE_COUNT",
+    "FIXED_READ_COUNT",
+)
+ATTRIBUTES = ("device", "start_time", "end_time", "read_count", "duration_min", "start_reason")
+
+
+def _lines(path: str, layer: str = None):
+    """(attributes sorted by device and start, vertices per track) of a GeoPackage line layer."""
+    with sqlite3.connect(path) as conn:
+        if layer is None:
+            layer = conn.execute("SELECT table_name FROM gpkg_contents WHERE data_type = 'features'").fetchone()[0]
+        geom = conn.execute("SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?", (layer,)).fetchone()
+        frame = pd.read_sql_query('SELECT * FROM "{}" ORDER BY fid'.format(layer), conn)
+    blobs = frame.pop(geom[0]).tolist()
+    frame["vertices"] = [_vertices(b) for b in blobs]
+    return frame.sort_values(["device", "start_time"]).reset_index(drop=True)
+
+
+def _vertices(blob: bytes):
+    """The (x, y) vertices of a GeoPackage LineString blob (standard header, little-endian WKB)."""
+    import struct
+
+    flags = blob[3]
+    envelope = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}[(flags >> 1) & 7]
+    wkb = blob[8 + envelope :]
+    order = "<" if wkb[0] == 1 else ">"
+    (count,) = struct.unpack(order + "I", wkb[5:9])
+    values = struct.unpack(order + "{}d".format(2 * count), wkb[9 : 9 + 16 * count])
+    return list(zip(values[0::2], values[1::2]))
+
+
+def _run(reads: str, out_dir, name: str, feedback=None, **extra):
+    parameters = {"INPUT": reads, "OUTPUT": str(out_dir / (name + ".gpkg"))}
+    parameters["FIXED_CAMERAS"] = str(out_dir / (name + "_fixed.gpkg"))
+    parameters.update(extra)
+    return processing.run("alpr:devicetracks", parameters, feedback=feedback)
+
+
+def _assert_same_tracks(file_path: str, pushed: str) -> None:
+    a, b = _lines(file_path), _lines(pushed)
+    assert len(a) == len(b)
+    for column in ATTRIBUTES + ("first_read_id", "last_read_id"):
+        assert a[column].tolist() == b[column].tolist(), column
+    assert (a["length_m"] - b["length_m"]).abs().max() < 1e-6 if len(a) else True
+    assert a["vertices"].tolist() == b["vertices"].tolist()
+    assert sorted(a["track_id"]) == sorted(b["track_id"]) == list(range(1, len(a) + 1))
+    assert a.sort_values("track_id")["device"].tolist() == b.sort_values("track_id")["device"].tolist()
+
+
+def _fetched(text: str) -> int:
+    line = [m for m in text.splitlines() if "Worked in the database" in m][-1]
+    return int(line.split(": ")[-1].split(" rows")[0])
+
+
+def _crs_sample(pg, table: str = "sample_reads") -> int:
+    """Rows ``PgReads.metric_crs`` fetches to choose the UTM zone (its count query and its sample)."""
+    with psycopg2.connect(pg.dsn()) as conn, conn.cursor() as cur:
+        cur.execute("SELECT count(*) FROM {} WHERE geom IS NOT NULL AND NOT ST_IsEmpty(geom)".format(table))
+        return 1 + min(cur.fetchone()[0], 100_000)
+
+
+def test_sample_tracks_equal_the_file_path(pg, sample_pair, tmp_path, feedback):
+    file_result = _run(sample_pair["gpkg"], tmp_path, "file")
+    pg_result = _run(sample_pair["pg"], tmp_path, "pg", feedback=feedback)
+    for key in COUNTS:
+        assert pg_result[key] == file_result[key], key
+    assert pg_result["TRACK_COUNT"] > 10
+    _assert_same_tracks(file_result["OUTPUT"], pg_result["OUTPUT"])
+    # Besides PgReads.metric_crs's sample of located reads (all of them up to 100,000: here every one),
+    # only per-track rows, the fixed cameras and counts come back: never a row per read.
+    assert _fetched(feedback.text()) - _crs_sample(pg) < 0.05 * 62_511
+    assert "Distances and speeds measured in EPSG:326" in feedback.text()
+
+
+def test_sample_without_glitch_rule_and_other_limits(sample_pair, tmp_path):
+    extra = {"DROP_GLITCHES": False, "MAX_GAP_MINUTES": 7.5, "MAX_SPEED_KMH": 60.0, "FIXED_RADIUS_M": 0}
+    file_result = _run(sample_pair["gpkg"], tmp_path, "file", **extra)
+    pg_result = _run(sample_pair["pg"], tmp_path, "pg", **extra)
+    for key in COUNTS:
+        assert pg_result[key] == file_result[key], key
+    assert pg_result["FIXED_CAMERA_COUNT"] == 0
+    _assert_same_tracks(file_result["OUTPUT"], pg_result["OUTPUT"])
+
+
+# ------------------------------------------------------------------ small hand-made tables
+
+
+def _patrol() -> pd.DataFrame:
+    """Two cars, a glitch, a gap, a jump too fast, a lone read, a fixed camera and reads lacking a field."""
+    t0 = datetime(2024, 3, 1, 8, 0, 0)
+    rows = []
+
+    def add(device, minutes, lon, lat):
+        rows.append((device, None if minutes is None else t0 + timedelta(minutes=minutes), lon, lat))
+
+    for k in range(8):  # car A drives east, ~100 m a minute
+        add("car A", k, -122.27 + 0.0012 * k, 37.80)
+    add("car A", 8, 0.0, 0.0)  # a glitch at 0,0 between two reads the car links
+    for k in range(9, 14):
+        add("car A", k, -122.27 + 0.0012 * k, 37.80)
+    for k in range(60, 64):  # after a gap of 46 minutes
+        add("car A", k, -122.25 + 0.0012 * k, 37.81)
+    for k in range(64, 67):  # a jump of ~10 km in a minute: a new track (speed), no way back
+        add("car A", k, -122.10 + 0.0012 * k, 37.85)
+    add("car B", 5, -122.26, 37.79)  # car B: a lone read, then a gap, then a track of 3
+    for k in range(50, 53):
+        add("car B", k, -122.26 + 0.001 * k, 37.79)
+    add("car B", 52, -122.26 + 0.001 * 52.1, 37.79)  # same second as the last: ties keep the input order
+    for k in range(12):  # a fixed camera: 12 reads within a few metres
+        add("pole 7", 3 * k, -122.2601 + 0.00001 * (k % 3), 37.7901)
+    add("car A", None, -122.27, 37.80)  # no time
+    add(None, 20, -122.27, 37.80)  # no device
+    add("", 21, -122.27, 37.80)  # blank device
+    add("car B", 30, math.nan, math.nan)  # no location
+    add("pole 7", 90, math.nan, math.nan)  # a fixed camera's read without a location: still the camera's
+    frame = pd.DataFrame(rows, columns=["device", "read_time", "lon", "lat"])
+    frame.insert(0, "read_id", range(1, len(frame) + 1))
+    frame["plate"] = ["P{}".format(k % 7) for k in range(len(frame))]
+    return frame
+
+
+def _load(pg, frame: pd.DataFrame, table: str) -> str:
+    frame = frame.copy()
+    x, y = frame.pop("lon").to_numpy(float), frame.pop("lat").to_numpy(float)
+    uri = table_uri(pg, table)
+    with connect(uri, driver="psycopg2") as connection:
+        load_reads(connection, PgTable(uri, "public", table, "geom"), frame, x, y, srid=4326)
+    return source(pg, table)
+
+
+def test_patrol_rules_equal_the_file_path(pg, tmp_path, feedback):
+    frame = _patrol()
+    pushed = _load(pg, frame, "tracks_patrol")
+    file_reads = _frame_to_gpkg(pg, pushed, tmp_path / "patrol.gpkg")
+    file_result = _run(file_reads, tmp_path, "file")
+    pg_result = _run(pushed, tmp_path, "pg", feedback=feedback)
+    for key in COUNTS:
+        assert pg_result[key] == file_result[key], key
+    assert pg_result["GLITCH_COUNT"] == 1
+    assert pg_result["FIXED_CAMERA_COUNT"] == 1 and pg_result["FIXED_READ_COUNT"] == 13
+    assert pg_result["SINGLE_READ_COUNT"] == 1
+    assert pg_result["MISSING_TIME_COUNT"] == 1 and pg_result["MISSING_DEVICE_COUNT"] == 2
+    assert pg_result["MISSING_LOCATION_COUNT"] == 1
+    _assert_same_tracks(file_result["OUTPUT"], pg_result["OUTPUT"])
+    tracks = _lines(pg_result["OUTPUT"])
+    assert tracks["start_reason"].tolist() == ["device_start", "gap", "speed", "gap"]
+    assert tracks["read_count"].tolist() == [13, 4, 3, 4]
+    assert tracks.loc[0, "first_read_id"] == 1 and tracks.loc[0, "last_read_id"] == 14
+    fixed_file, fixed_pg = (gpkg_frame(r["FIXED_CAMERAS"]) for r in (file_result, pg_result))
+    assert fixed_pg[0]["device"].tolist() == ["pole 7"]
+    for column in ("device", "read_count", "first_time", "last_time", "spread_m"):
+        assert fixed_pg[0][column].tolist() == fixed_file[0][column].tolist(), column
+    assert abs(fixed_pg[1][0] - fixed_file[1][0]) < 1e-9 and abs(fixed_pg[2][0] - fixed_file[2][0]) < 1e-9
+    assert "1 fixed cameras (13 reads) get no track: pole 7." in feedback.text()
+
+
+def _frame_to_gpkg(pg, pushed: str, path) -> str:
+    """The PostGIS table's rows as a GeoPackage through QGIS (the file path's input, the same rows)."""
+    return processing.run("native:savefeatures", {"INPUT": pushed, "OUTPUT": str(path)})["OUTPUT"]
+
+
+def test_same_database_destination_is_made_there(pg, sample_pair, tmp_path, feedback):
+    file_result = _run(sample_pair["gpkg"], tmp_path, "file")
+    result = processing.run(
+        "alpr:devicetracks",
+        {
+            "INPUT": sample_pair["pg"],
+            "OUTPUT": destination(pg, "sample_tracks"),
+            "FIXED_CAMERAS": destination(pg, "sample_fixed"),
+        },
+        feedback=feedback,
+    )
+    assert result["OUTPUT"].startswith("postgres://")
+    assert result["TRACK_COUNT"] == file_result["TRACK_COUNT"]
+    with psycopg2.connect(pg.dsn()) as conn, conn.cursor() as cur:
+        cur.execute(
+            "SELECT type, srid FROM geometry_columns WHERE f_table_name = 'sample_tracks' AND f_geometry_column = 'geom'"
+        )
+        assert cur.fetchone() == ("LINESTRING", 4326)
+        cur.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'sample_tracks'")
+        assert any("gist" in row[0] for row in cur.fetchall())
+        cur.execute(
+            "SELECT track_id, device, start_time, end_time, read_count, length_m, duration_min, start_reason,"
+            " first_read_id, last_read_id, ST_NPoints(geom) FROM sample_tracks ORDER BY track_id"
+        )
+        rows = cur.fetchall()
+        cur.execute("SELECT count(*) FROM sample_fixed")
+        assert cur.fetchone()[0] == file_result["FIXED_CAMERA_COUNT"]
+    pushed = pd.DataFrame(
+        rows,
+        columns=["track_id"]
+        + list(ATTRIBUTES[:4])
+        + ["length_m", "duration_min", "start_reason", "first_read_id", "last_read_id", "points"],
+    )
+    expected = _lines(file_result["OUTPUT"]).sort_values("track_id").reset_index(drop=True)
+    assert pushed["track_id"].tolist() == expected["track_id"].tolist()
+    assert pushed["device"].tolist() == expected["device"].tolist()
+    assert pushed["read_count"].tolist() == expected["read_count"].tolist() == pushed["points"].tolist()
+    assert (pushed["length_m"] - expected["length_m"]).abs().max() < 1e-6
+    assert pushed["start_reason"].tolist() == expected["start_reason"].tolist()
+    assert _fetched(feedback.text()) - _crs_sample(pg) < 0.05 * 62_511
+
+
+def test_missing_field_and_geometry_are_clear_errors(pg, sample_pair, tmp_path):
+    with pytest.raises(QgsProcessingException) as info:
+        _run(sample_pair["pg"], tmp_path, "bad", DEVICE_FIELD="plate_x", TIME_FIELD="read_time")
+    text = str(info.value)
+    assert "plate_x" in text and "DEVICE_FIELD" in text and "sample_reads" in text
+    assert "password" not in text.lower() and pg.host not in text
