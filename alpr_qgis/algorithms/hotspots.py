@@ -22,6 +22,7 @@ from alpr_qgis.core.hotspots import grid_cells, hotspots
 from alpr_qgis.qgis_io.boundary import boundary_area
 from alpr_qgis.qgis_io.crs import is_metric, working_crs
 from alpr_qgis.qgis_io.plumbing import check_accounted, progress_span, write_output
+from alpr_qgis.qgis_io.postgis.source import postgis_reads
 from alpr_qgis.qgis_io.reads_input import read_reads
 
 
@@ -130,6 +131,13 @@ class HotspotsAlgorithm(AlprAlgorithm):
         if parameters.get(self.BOUNDARY) and boundary_source is None:
             raise QgsProcessingException(self.invalidSourceError(parameters, self.BOUNDARY))
 
+        pg = postgis_reads(self, parameters, self.INPUT, context, feedback)
+        if pg is not None:  # a PostGIS table: the reads are counted per hexagon in the database
+            from alpr_qgis.qgis_io.postgis.hotspots import run_hotspots
+
+            with pg:
+                return run_hotspots(self, pg, parameters, context, feedback, cell_size, band, boundary_source)
+
         steps = QgsProcessingMultiStepFeedback(5, feedback)
         steps.setCurrentStep(0)
         reads = read_reads(
@@ -142,7 +150,7 @@ class HotspotsAlgorithm(AlprAlgorithm):
             null_island=False,
             require_crs=True,
         )
-        skipped = self._check_located(reads, feedback)
+        skipped = self.check_counts(len(reads), reads.missing_count, feedback)
 
         steps.setCurrentStep(1)
         crs = self._working_crs(reads, boundary_source, feedback)
@@ -168,7 +176,7 @@ class HotspotsAlgorithm(AlprAlgorithm):
             raise QgsProcessingException(self.tr("None of the reads could be projected to {}.").format(crs.authid()))
         else:
             cell_q, cell_r = grid_cells(grid, x=x, y=y)
-        self._log_grid(len(cell_q), cell_size, band, feedback)
+        self.log_grid(len(cell_q), cell_size, band, feedback)
 
         steps.setCurrentStep(3)
         result = hotspots(
@@ -177,7 +185,7 @@ class HotspotsAlgorithm(AlprAlgorithm):
         table = result.table
         outside = result.outside + int(failed.sum())
         check_accounted(len(reads), int(table["read_count"].sum()), outside, skipped)
-        self._log_result(table, outside, feedback)
+        self.log_result(table, outside, feedback)
 
         steps.setCurrentStep(4)
         hexagons = {"wkb": grid.wkb(cell_q, cell_r), "wkb_type": QgsWkbTypes.Polygon, "crs": crs}
@@ -207,14 +215,13 @@ class HotspotsAlgorithm(AlprAlgorithm):
             raise QgsProcessingException(self.tr("DISTANCE_BAND must be more than 0 m (got {}).").format(band))
         return cell_size, band
 
-    def _check_located(self, reads, feedback) -> int:
-        """Reads without a location (logged); an empty layer, or one without any location, is an error."""
-        if not len(reads):
+    def check_counts(self, total: int, skipped: int, feedback) -> int:
+        """``skipped``, the reads without a location (logged); an empty layer, or one without any location, is an error."""
+        if not total:
             raise QgsProcessingException(self.tr("INPUT has no reads: the layer is empty."))
-        skipped = reads.missing_count
-        if skipped == len(reads):
+        if skipped == total:
             raise QgsProcessingException(
-                self.tr("None of the {} reads in INPUT has a location (all geometries are null).").format(len(reads))
+                self.tr("None of the {} reads in INPUT has a location (all geometries are null).").format(total)
             )
         if skipped:
             feedback.pushInfo(self.tr("{} reads without geometry skipped.").format(skipped))
@@ -239,7 +246,7 @@ class HotspotsAlgorithm(AlprAlgorithm):
             )
         return crs
 
-    def _log_grid(self, cells: int, cell_size: float, band: float, feedback) -> None:
+    def log_grid(self, cells: int, cell_size: float, band: float, feedback) -> None:
         feedback.pushInfo(
             self.tr("{} hexagons of {} m (edge to edge), distance band {} m.").format(cells, cell_size, band)
         )
@@ -253,7 +260,7 @@ class HotspotsAlgorithm(AlprAlgorithm):
         if feedback.isCanceled():
             raise Cancelled()
 
-    def _log_result(self, table, outside: int, feedback) -> None:
+    def log_result(self, table, outside: int, feedback) -> None:
         neighbours = table["neighbour_count"]
         feedback.pushInfo(
             self.tr("Neighbours per hexagon (itself included): {} to {}, median {}.").format(

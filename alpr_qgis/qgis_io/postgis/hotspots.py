@@ -1,0 +1,179 @@
+"""alpr:hotspots in the database: reads per hexagon counted in SQL, then the file path's Gi*.
+
+The reads are projected (``ST_Transform``) to the same metric CRS as the
+file path's and binned to the same flat-topped hexagons of ``core.hexgrid``
+by the same arithmetic (cube rounding, ``round`` on ``double precision``
+ties to even as ``numpy.rint``; the constants bound as parameters, so each
+step rounds as numpy's does).  One ``GROUP BY`` returns a row per occupied
+hexagon: its read count and the extreme coordinates of its reads, which give
+the reads' extent and, as the file path does, the hexagons of reads on the
+extent's very edge.  The grid, Gi*, the classes and the output are then the
+file path's (``core.hotspots``), on the hexagons only.
+
+SQL used (Citus: a plain ``GROUP BY`` of one table; each worker groups its
+shards, the coordinator merges the partial counts, min and max).
+"""
+
+from __future__ import annotations
+
+from typing import Dict, Tuple
+
+import numpy as np
+from qgis.core import QgsProcessingMultiStepFeedback, QgsWkbTypes
+
+from alpr_qgis.core.errors import Cancelled
+from alpr_qgis.core.hexgrid import HexGrid, cell_index
+from alpr_qgis.core.hotspots import MAX_CELLS, gi_star, grid_cells, hotspot_classes, hotspot_labels
+from alpr_qgis.core.lazy import lazy_module
+from alpr_qgis.qgis_io.boundary import boundary_area
+from alpr_qgis.qgis_io.crs import is_metric, working_crs
+from alpr_qgis.qgis_io.plumbing import check_accounted, progress_span, write_output
+
+pd = lazy_module("pandas")
+
+# Cube rounding of (x, y) to axial (q, r), as HexGrid.cell_of: %s are x0, 2/3, R, y0, size (bound).
+_HEX_SQL = """
+SELECT q, r, count(*) AS n, min(x), max(x), min(y), max(y) FROM (
+  SELECT x, y,
+         CASE WHEN fix_q THEN -rr - rs ELSE rq END AS q,
+         CASE WHEN fix_r THEN -rq - rs ELSE rr END AS r
+  FROM (
+    SELECT x, y, rq, rr, rs,
+           (abs(rq - fq) > abs(rr - fr) AND abs(rq - fq) > abs(rs - fs)) AS fix_q,
+           (NOT (abs(rq - fq) > abs(rr - fr) AND abs(rq - fq) > abs(rs - fs))
+            AND abs(rr - fr) > abs(rs - fs)) AS fix_r
+    FROM (
+      SELECT x, y, fq, fr, fs, round(fq) AS rq, round(fr) AS rr, round(fs) AS rs
+      FROM (
+        SELECT x, y, fq, fr, -fq - fr AS fs
+        FROM (
+          SELECT x, y, fq, ((y - %s::float8) / %s::float8) - fq / 2.0::float8 AS fr
+          FROM (
+            SELECT x, y, (x - %s::float8) * %s::float8 / %s::float8 AS fq
+            FROM (SELECT ST_X(g) AS x, ST_Y(g) AS y FROM (SELECT {point} AS g FROM {relation} WHERE {located}) AS p) AS xy
+          ) AS a
+        ) AS b
+      ) AS c
+    ) AS d
+  ) AS e
+) AS cells
+GROUP BY q, r
+"""
+
+
+def run_hotspots(alg, pg, parameters: Dict, context, feedback, cell_size: float, band: float, boundary_source):
+    """alpr:hotspots on the PostGIS reads ``pg``: the same outputs as the file path's."""
+    steps = QgsProcessingMultiStepFeedback(4, feedback)
+    steps.setCurrentStep(0)
+    geom = pg.geom()
+    located = "{g} IS NOT NULL AND NOT ST_IsEmpty({g})".format(g=geom)
+    total, n_located = pg.query("SELECT count(*), count(*) FILTER (WHERE {}) FROM {}".format(located, pg.relation))[0]
+    total, skipped = int(total), int(total) - int(n_located)
+    alg.check_counts(total, skipped, feedback)
+    alg.log_estimate(feedback, total)
+    crs = _working_crs(alg, pg, boundary_source, context, feedback)
+
+    steps.setCurrentStep(1)
+    grid = HexGrid(cell_size)
+    point = geom if crs.postgisSrid() == pg.srid else "ST_Transform({}, {})".format(geom, int(crs.postgisSrid()))
+    sql = _HEX_SQL.format(point=point, relation=pg.relation, located=located)
+    params = (grid.y0, grid.size, grid.x0, 2.0 / 3.0, grid.radius)
+    rows = []
+    for chunk in pg.stream(sql, params, cancelled=feedback.isCanceled):
+        rows.extend(chunk)
+    cells = np.array(rows, dtype=float).reshape(-1, 7)
+    if feedback.isCanceled():
+        raise Cancelled()
+
+    steps.setCurrentStep(2)
+    if boundary_source is not None:
+        area = boundary_area(boundary_source, alg.BOUNDARY, crs, context.transformContext(), feedback.isCanceled)
+        cell_q, cell_r = grid_cells(grid, area=area)
+    else:
+        cell_q, cell_r = _cells_covering(grid, cells)
+    alg.log_grid(len(cell_q), cell_size, band, feedback)
+
+    steps.setCurrentStep(3)
+    table, outside = _gi_table(grid, cell_q, cell_r, cells, band)
+    check_accounted(total, int(table["read_count"].sum()), outside, skipped)
+    alg.log_result(table, outside, feedback)
+    hexagons = {"wkb": grid.wkb(cell_q, cell_r), "wkb_type": QgsWkbTypes.Polygon, "crs": crs}
+    where = {"style": "hotspots", "progress": progress_span(steps, 0, 100), **hexagons}
+    dest, _ = write_output(alg, parameters, alg.OUTPUT, context, feedback, table, **where)
+    pg.log_fetched(feedback)
+    classes = table["hotspot_class"]
+    return {
+        alg.OUTPUT: dest,
+        alg.HOT_COUNT: int((classes > 0).sum()),
+        alg.COLD_COUNT: int((classes < 0).sum()),
+        alg.CELL_COUNT: len(table),
+        alg.MISSING_LOCATION_COUNT: skipped,
+        alg.OUTSIDE_COUNT: outside,
+    }
+
+
+def _working_crs(alg, pg, boundary_source, context, feedback):
+    """The file path's metric CRS: the reads' own (``pg.metric_crs()``), or the UTM zone of the boundary's centre."""
+    crs = pg.crs()
+    if is_metric(crs) or boundary_source is None:
+        out = pg.metric_crs()
+    else:
+        centre = boundary_source.sourceExtent().center()
+        out = working_crs(
+            boundary_source.sourceCrs(), np.array([centre.x()]), np.array([centre.y()]), context.transformContext()
+        )
+    if out != crs:
+        feedback.pushInfo(
+            alg.tr("Projected to {} ({}) for metres; the output is in this CRS.").format(
+                out.authid(), out.description()
+            )
+        )
+    return out
+
+
+def _cells_covering(grid: HexGrid, cells: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+    """The file path's ``grid_cells(grid, x=x, y=y)`` from the occupied hexagons' counts and extreme coordinates.
+
+    The hexagons covering the reads' extent, and those of the reads on the
+    extent's very edge (the occupied hexagons whose extreme reads lie there).
+    """
+    q, r = cells[:, 0].astype(np.int64), cells[:, 1].astype(np.int64)
+    xmin, xmax = float(cells[:, 3].min()), float(cells[:, 4].max())
+    ymin, ymax = float(cells[:, 5].min()), float(cells[:, 6].max())
+    if grid.count_in_box(xmin, ymin, xmax, ymax) > MAX_CELLS:  # (the file path's message)
+        grid_cells(grid, x=np.array([xmin, xmax]), y=np.array([ymin, ymax]))
+    box_q, box_r = grid.cells_covering_box(xmin, ymin, xmax, ymax)
+    eps = 1e-6 * grid.size
+    edge = (cells[:, 3] <= xmin + eps) | (cells[:, 4] >= xmax - eps) | (cells[:, 5] <= ymin + eps)
+    edge |= cells[:, 6] >= ymax - eps
+    eq, er = q[edge], r[edge]
+    missing = cell_index(box_q, box_r, eq, er) < 0
+    if not missing.any():
+        return box_q, box_r
+    keys = np.unique(
+        np.column_stack([np.concatenate([box_q, eq[missing]]), np.concatenate([box_r, er[missing]])]), axis=0
+    )
+    return keys[:, 0], keys[:, 1]
+
+
+def _gi_table(grid: HexGrid, cell_q: np.ndarray, cell_r: np.ndarray, cells: np.ndarray, band: float):
+    """(the file path's hexagon table, reads in no hexagon of the grid) from the counts per occupied hexagon."""
+    where = cell_index(cell_q, cell_r, cells[:, 0].astype(np.int64), cells[:, 1].astype(np.int64))
+    n = cells[:, 2].astype(np.int64)
+    hit = where >= 0
+    counts = np.bincount(where[hit], weights=n[hit], minlength=len(cell_q)).astype(np.int64)
+    outside = int(n[~hit].sum())
+    cx, cy = grid.centres(cell_q, cell_r)
+    gi = gi_star(counts, cx, cy, band)
+    classes = hotspot_classes(gi.z, gi.p)
+    table = pd.DataFrame(
+        {
+            "read_count": counts,
+            "gi_z": gi.z,
+            "gi_p": gi.p,
+            "hotspot_class": classes,
+            "hotspot_label": hotspot_labels(classes),
+            "neighbour_count": gi.neighbours,
+        }
+    )
+    return table, outside
