@@ -24,6 +24,7 @@ database.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import threading
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -46,6 +47,7 @@ pd = lazy_module("pandas")
 VERDICTS = "pg_temp.alpr_clean_plates"
 #: Rows per chunk streamed to an output outside the database.
 STREAM_ROWS = 50_000
+_names = itertools.count(1)
 _LOCATION_REASONS = ("invalid_location", "null_geometry", "null_island")
 _TEXT_TYPES = ("text", "character varying", "character")
 
@@ -106,17 +108,7 @@ class _Clean:
         self.geom = pg.geom()
         self.fields = [c for c in pg.columns if c != pg.geometry]
         plate_field = alg.parameterAsString(parameters, alg.PLATE_FIELD, context) or "plate"
-        self.plate = plate_field_name(self.fields, plate_field, pg.label)
-        kind = pg.columns[self.plate]
-        if kind not in _TEXT_TYPES:
-            raise AlprInputError(
-                QT_TRANSLATE_NOOP("alpr_core", "holds numbers ({kind}), not text: plates would lose leading zeros and letters."),
-                args={"kind": kind},
-                path=pg.label,
-                field=self.plate,
-                hint=QT_TRANSLATE_NOOP("alpr_core", "Load the export with alpr:loadreads (it keeps plates as text), or "
-                                       "choose the text field of plates."),
-            )  # fmt: skip
+        self.plate = text_plate_field(pg, self.fields, plate_field)
         device = alg.parameterAsString(parameters, alg.DEVICE_FIELD, context) or "device"
         time = alg.parameterAsString(parameters, alg.TIME_FIELD, context) or "read_time"
         self.dedup = self.rules.dedup_seconds > 0 and device in self.fields and time in self.fields
@@ -317,8 +309,22 @@ def stream_with(pg, prepare, sql: str, params, cancelled, chunk_rows: int = STRE
     try:
         prepare(cursor)
         cursor.close()
-        cursor = conn.raw.cursor(name="alpr_clean_stream")
-        cursor.itersize = chunk_rows
+        yield from rows_of(pg, sql, params, cancelled, chunk_rows)
+    except conn.module.extensions.QueryCanceledError:
+        raise Cancelled() from None
+    except conn.module.Error as error:
+        raise conn.error(error) from None
+    finally:
+        with contextlib.suppress(conn.module.Error):
+            cursor.close()
+        conn.rollback()
+
+
+def rows_of(pg, sql: str, params, cancelled, chunk_rows: int = STREAM_ROWS):
+    """The rows of ``sql`` in lists, from a server-side cursor of the transaction open on ``pg`` (counted)."""
+    cursor = pg.connection.raw.cursor(name="alpr_rows_{}".format(next(_names)))
+    cursor.itersize = chunk_rows
+    try:
         cursor.execute(sql, params)
         while True:
             if cancelled():
@@ -328,14 +334,25 @@ def stream_with(pg, prepare, sql: str, params, cancelled, chunk_rows: int = STRE
                 break
             pg.fetched += len(rows)
             yield rows
-    except conn.module.extensions.QueryCanceledError:
-        raise Cancelled() from None
-    except conn.module.Error as error:
-        raise conn.error(error) from None
     finally:
-        with contextlib.suppress(conn.module.Error):
+        with contextlib.suppress(pg.connection.module.Error):
             cursor.close()
-        conn.rollback()
+
+
+def text_plate_field(pg, fields: Sequence[str], plate_field: str) -> str:
+    """The table's name of the plate field (any case), checked to hold text: else the file path's errors."""
+    plate = plate_field_name(fields, plate_field, pg.label)
+    kind = pg.columns[plate]
+    if kind not in _TEXT_TYPES:
+        raise AlprInputError(
+            QT_TRANSLATE_NOOP("alpr_core", "holds numbers ({kind}), not text: plates would lose leading zeros and letters."),
+            args={"kind": kind},
+            path=pg.label,
+            field=plate,
+            hint=QT_TRANSLATE_NOOP("alpr_core", "Load the export with alpr:loadreads (it keeps plates as text), or "
+                                   "choose the text field of plates."),
+        )  # fmt: skip
+    return plate
 
 
 def plate_verdicts(raw: Sequence[str], rules) -> List[tuple]:
