@@ -21,6 +21,7 @@ from qgis.core import QgsProcessingException
 
 from alpr_qgis.qgis_io.postgis import PgTable, connect, load_reads
 from tests.postgis.pairs import destination, gpkg_frame, source, table_uri
+from tests.processing_fixtures import RecordingFeedback
 
 COUNTS = (
     "TRACK_COUNT",
@@ -239,4 +240,120 @@ def test_missing_field_and_geometry_are_clear_errors(pg, sample_pair, tmp_path):
         _run(sample_pair["pg"], tmp_path, "bad", DEVICE_FIELD="plate_x", TIME_FIELD="read_time")
     text = str(info.value)
     assert "plate_x" in text and "DEVICE_FIELD" in text and "sample_reads" in text
+    assert "password" not in text.lower() and pg.host not in text
+
+
+def _sql(pg, *statements: str) -> None:
+    with psycopg2.connect(pg.dsn()) as conn, conn.cursor() as cur:
+        for statement in statements:
+            cur.execute(statement)
+
+
+def _exists(pg, table: str) -> bool:
+    with psycopg2.connect(pg.dsn()) as conn, conn.cursor() as cur:
+        cur.execute("SELECT to_regclass(%s)", ('public."{}"'.format(table.replace('"', '""')),))
+        return cur.fetchone()[0] is not None
+
+
+def test_without_read_id_the_table_order_decides_ties(pg, tmp_path):
+    _load(pg, _patrol(), "tracks_patrol_src")
+    _sql(
+        pg,
+        "DROP TABLE IF EXISTS tracks_noid",
+        "CREATE TABLE tracks_noid AS SELECT device, read_time, plate, geom FROM tracks_patrol_src ORDER BY read_id",
+        "ALTER TABLE tracks_noid ADD COLUMN fid serial PRIMARY KEY",
+    )
+    pushed = source(pg, "tracks_noid")
+    file_result = _run(_frame_to_gpkg(pg, pushed, tmp_path / "noid.gpkg"), tmp_path, "file")
+    pg_result = _run(pushed, tmp_path, "pg")
+    for key in COUNTS:
+        assert pg_result[key] == file_result[key], key
+    _assert_same_tracks(file_result["OUTPUT"], pg_result["OUTPUT"])
+    assert _lines(pg_result["OUTPUT"])["first_read_id"].isna().all()
+    assert pg_result["TRACK_COUNT"] == 4 and pg_result["GLITCH_COUNT"] == 1
+
+
+def test_text_times_are_read_through_qgis(pg, sample_pair, tmp_path, feedback):
+    _sql(
+        pg,
+        "DROP TABLE IF EXISTS tracks_texttime",
+        "CREATE TABLE tracks_texttime AS SELECT read_id, device, to_char(read_time, 'YYYY-MM-DD HH24:MI:SS')"
+        " AS read_time, geom FROM sample_reads",
+        "ALTER TABLE tracks_texttime ADD PRIMARY KEY (read_id)",
+    )
+    file_result = _run(sample_pair["gpkg"], tmp_path, "file")
+    result = _run(source(pg, "tracks_texttime"), tmp_path, "text", feedback=feedback)
+    assert "read through QGIS" in feedback.text() and "Worked in the database" not in feedback.text()
+    for key in COUNTS:
+        assert result[key] == file_result[key], key
+
+
+def test_same_database_with_an_awkward_name_and_cancel(pg, sample_pair, tmp_path):
+    name = 'tracks "of"; DROP TABLE sample_reads; --'
+    result = processing.run(
+        "alpr:devicetracks", {"INPUT": sample_pair["pg"], "OUTPUT": destination(pg, name), "FIXED_CAMERAS": None}
+    )
+    assert _exists(pg, name) and _exists(pg, "sample_reads")
+    with psycopg2.connect(pg.dsn()) as conn, conn.cursor() as cur:
+        cur.execute('SELECT count(*), sum(read_count) FROM public."{}"'.format(name.replace('"', '""')))
+        assert cur.fetchone() == (result["TRACK_COUNT"], _on_lines(result))
+
+    class CancelAtReport(RecordingFeedback):
+        def pushInfo(self, info):  # noqa: N802
+            super().pushInfo(info)
+            if "tracks from" in info:
+                self.cancel()
+
+    cancelling = CancelAtReport()
+    result = processing.run(
+        "alpr:devicetracks",
+        {"INPUT": sample_pair["pg"], "OUTPUT": destination(pg, "tracks_cancelled"), "FIXED_CAMERAS": None},
+        feedback=cancelling,
+    )
+    assert result == {} or "OUTPUT" not in result or not result["OUTPUT"]
+    assert "Cancelled: nothing more was written." in cancelling.text()
+    assert not _exists(pg, "tracks_cancelled")
+
+
+def _on_lines(result) -> int:
+    return 62_511 - sum(
+        result[k]
+        for k in (
+            "SINGLE_READ_COUNT",
+            "GLITCH_COUNT",
+            "MISSING_LOCATION_COUNT",
+            "MISSING_TIME_COUNT",
+            "MISSING_DEVICE_COUNT",
+            "FIXED_READ_COUNT",
+        )
+    )
+
+
+def test_a_long_statement_is_cancelled_in_the_server(pg):
+    import threading
+    import time
+
+    from alpr_qgis.core.errors import Cancelled
+    from alpr_qgis.qgis_io.postgis.tracks import cancel_watch
+
+    feedback = RecordingFeedback()
+    threading.Timer(0.3, feedback.cancel).start()
+    started = time.monotonic()
+    connection = connect(table_uri(pg, "sample_reads"), driver="psycopg2")
+    with connection, pytest.raises(Cancelled), cancel_watch(connection, feedback):
+        connection.execute("SELECT pg_sleep(20)")
+    assert time.monotonic() - started < 10
+
+
+def test_a_table_without_geometry_is_a_clear_error(pg, tmp_path):
+    _sql(
+        pg,
+        "DROP TABLE IF EXISTS tracks_nogeom",
+        "CREATE TABLE tracks_nogeom AS SELECT read_id, device, read_time FROM sample_reads LIMIT 50",
+        "ALTER TABLE tracks_nogeom ADD PRIMARY KEY (read_id)",
+    )
+    with pytest.raises(QgsProcessingException) as info:
+        _run(source(pg, "tracks_nogeom", geometry=""), tmp_path, "nogeom")
+    text = str(info.value)
+    assert "tracks_nogeom" in text and "has no geometry column" in text
     assert "password" not in text.lower() and pg.host not in text
