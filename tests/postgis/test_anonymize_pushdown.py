@@ -176,3 +176,23 @@ def test_table_without_the_plate_field_is_a_clear_error(pg, sample_pair):
     message = str(caught.value)
     assert re.search(r"plate", message) and "PLATE_FIELD" in message
     assert SECRET not in message and pg.host not in message
+
+
+
+
+def test_rows_fetched_are_the_plates_and_the_audit_trails(pg, db_run):
+    """What came back: the distinct plates, the kept fields' distinct values, the audit's distinct trail points."""
+    _, feedback, _ = db_run
+    found = re.search(r"Worked in the database \(.*\): (\d+) rows came back", feedback.text())
+    with psycopg2.connect(pg.dsn()) as raw, raw.cursor() as cursor:
+        cursor.execute("SELECT count(DISTINCT plate) FROM public.sample_reads")
+        plates = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT count(*) FROM (SELECT DISTINCT plate, date_trunc('hour', read_time),"
+            " floor(ST_X(ST_Transform(geom, 32610)) / 200), floor(ST_Y(ST_Transform(geom, 32610)) / 200)"
+            " FROM public.sample_reads WHERE geom IS NOT NULL AND read_time IS NOT NULL AND plate <> '') AS t"
+        )
+        trails = cursor.fetchone()[0]
+        cursor.execute("SELECT count(DISTINCT device) + count(DISTINCT state) FROM public.sample_reads")
+        values = cursor.fetchone()[0]
+    assert plates + trails <= int(found.group(1)) <= plates + trails + values + 10
