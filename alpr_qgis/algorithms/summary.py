@@ -293,18 +293,42 @@ class SummaryAlgorithm(AlprAlgorithm):
             ),
         )
 
+    def checkParameterValues(self, parameters, context):  # noqa: N802 (QGIS's name)
+        """QGIS's check, its message without a database's socket path or password (it quotes the source)."""
+        from alpr_qgis.qgis_io.postgis.connection import scrub
+
+        ok, message = super().checkParameterValues(parameters, context)
+        return ok, message if ok else scrub(message)
+
     def process(self, parameters: Dict, context, feedback) -> Dict:
+        from alpr_qgis.qgis_io.postgis.source import postgis_reads
+
+        setup = self._setup(parameters, context, feedback)
+        pg = postgis_reads(self, parameters, self.INPUT, context, feedback)
+        if pg is not None:  # a PostGIS table: counted in its database, only aggregates come back
+            from alpr_qgis.qgis_io.postgis.summary import summarise_in_database
+
+            with pg:
+                counted = summarise_in_database(self, pg, parameters, context, feedback, setup)
+                if counted is not None:
+                    results = self._report(parameters, context, feedback, setup, *counted)
+                    pg.log_fetched(feedback)
+                    return results
+        return self._report(
+            parameters, context, feedback, setup, *self._summarise(parameters, context, feedback, setup)
+        )
+
+    def _setup(self, parameters, context, feedback):
+        """What is checked before anything is read: fields, pattern, result layers, reference point, boundary."""
         from alpr_qgis.core.cleaning import compile_government
-        from alpr_qgis.core.errors import Cancelled
         from alpr_qgis.qgis_io import report_io, summary_parts
-        from alpr_qgis.qgis_io.plumbing import progress_span
-        from alpr_qgis.qgis_io.report_map import draw_map
-        from alpr_qgis.qgis_io.streamed_reads import Locator, read_summary_reads
-        from alpr_qgis.qgis_io.vector import Frame, write_frame
+        from alpr_qgis.qgis_io.postgis.summary import as_setup
 
         source = self.parameterAsSource(parameters, self.INPUT, context)
-        if source is None:
-            raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
+        if source is None:  # (QGIS's message quotes the source: a database's socket path or password stays out)
+            from alpr_qgis.qgis_io.postgis.connection import scrub
+
+            raise QgsProcessingException(scrub(self.invalidSourceError(parameters, self.INPUT)))
         fields, columns = self._fields(parameters, context, source, feedback)
         gov_pattern = self.parameterAsString(parameters, self.GOVERNMENT_PATTERN, context) or r"\d{7}"
         compile_government(gov_pattern)  # a clear error for a bad pattern
@@ -315,11 +339,40 @@ class SummaryAlgorithm(AlprAlgorithm):
         crs = source.sourceCrs() if source.sourceCrs().isValid() else QgsCoordinateReferenceSystem("EPSG:4326")
         reference = summary_parts.reference_point(self, parameters, context, crs, distance)
         boundary, shape = summary_parts.boundary_shape(self, parameters, context, feedback, crs)
+        return as_setup(
+            fields=fields,
+            columns=columns,
+            gov_pattern=gov_pattern,
+            distance=distance,
+            plans=plans,
+            unreadable_plan=unreadable_plan,
+            crs=crs,
+            reference=reference,
+            boundary=boundary,
+            shape=shape,
+        )
+
+    def _summarise(self, parameters, context, feedback, setup):
+        """``(summary, time zone, the reads for the map)`` of reads streamed through QGIS (the file path)."""
+        from alpr_qgis.core.errors import Cancelled
+        from alpr_qgis.qgis_io import summary_parts
+        from alpr_qgis.qgis_io.plumbing import progress_span
+        from alpr_qgis.qgis_io.report_map import FramePoints
+        from alpr_qgis.qgis_io.streamed_reads import Locator, read_summary_reads
+        from alpr_qgis.qgis_io.vector import Frame
 
         feedback.setProgressText(self.tr("Reading the reads"))
-        locator = Locator(context.transformContext(), reference[2] if reference else None, shape)
+        reference = setup.reference
+        locator = Locator(context.transformContext(), reference[2] if reference else None, setup.shape)
         reads, crs = read_summary_reads(
-            self, parameters, context, feedback, fields, columns, locator.flags, progress_span(feedback, 0, 40)
+            self,
+            parameters,
+            context,
+            feedback,
+            setup.fields,
+            setup.columns,
+            locator.flags,
+            progress_span(feedback, 0, 40),
         )
         if not reads.n:
             feedback.pushWarning(self.tr("The input layer has no features."))
@@ -329,24 +382,34 @@ class SummaryAlgorithm(AlprAlgorithm):
         )
         feedback.setProgress(45)
         rejected, unreadable = summary_parts.other_layers(
-            self, parameters, context, feedback, crs, reads.id_array(), unreadable_plan
+            self, parameters, context, feedback, crs, reads.id_array(), setup.unreadable_plan
         )
         kinds = summary_parts.camera_kind_table(self, parameters, context, reads, crs)
         if feedback.isCanceled():
             raise Cancelled()
 
         feedback.setProgressText(self.tr("Counting"))
-        summary = summary_parts.summary_of(reads, gov_pattern, reference, rejected, unreadable, kinds, feedback)
+        summary = summary_parts.summary_of(reads, setup.gov_pattern, reference, rejected, unreadable, kinds, feedback)
         reads.keep_positions_only()  # (the map needs no more)
-        sections = summary_parts.result_sections(self, parameters, context, plans, summary)
+        frame = Frame(None, reads.x, reads.y, crs)
+        return summary, zone, FramePoints(frame, crs, reads.located, context.transformContext())
+
+    def _report(self, parameters, context, feedback, setup, summary, zone, reads) -> Dict:
+        """The result sections, the map, the HTML report and the table; the algorithm's results."""
+        from alpr_qgis.core.errors import Cancelled
+        from alpr_qgis.qgis_io import report_io, summary_parts
+        from alpr_qgis.qgis_io.report_map import draw_map
+        from alpr_qgis.qgis_io.vector import write_frame
+
+        sections = summary_parts.result_sections(self, parameters, context, setup.plans, summary)
         feedback.setProgress(60)
 
         feedback.setProgressText(self.tr("Drawing the map"))
         # The report's map: (PNG bytes, caption), or (None, why); another renderer plugs in here.
+        reference, distance = setup.reference, setup.distance
         point, point_crs = (reference[0], reference[1]) if reference else (None, None)
-        frame = Frame(None, reads.x, reads.y, crs)
         drawn = draw_map(
-            self, parameters, context, feedback, frame, crs, reads.located, point, point_crs, distance, boundary
+            self, parameters, context, feedback, None, None, None, point, point_crs, distance, setup.boundary, reads
         )
         if feedback.isCanceled():
             raise Cancelled()
@@ -354,7 +417,7 @@ class SummaryAlgorithm(AlprAlgorithm):
 
         feedback.setProgressText(self.tr("Writing"))
         html_path = self.parameterAsFileOutput(parameters, self.OUTPUT_HTML, context)
-        chosen = [columns.get(k) for k in ("plate", "time", "device", "state")] + [gov_pattern]
+        chosen = [setup.columns.get(k) for k in ("plate", "time", "device", "state")] + [setup.gov_pattern]
         report = summary_parts.report_html(
             self, summary, parameters, context, sections, zone, drawn, distance, chosen, reference
         )

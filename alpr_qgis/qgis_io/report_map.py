@@ -19,57 +19,68 @@ DRAW_POINTS_UP_TO = 100_000  # more located reads than this: the map shows their
 
 
 def draw_map(
-    alg, parameters, context, feedback, frame, crs, located, point, point_crs, distance, boundary
+    alg, parameters, context, feedback, frame, crs, located, point, point_crs, distance, boundary, reads=None
 ) -> Tuple[Optional[bytes], str]:
     """The report's map drawn with ``qgis_io.mapimage``'s layers: (PNG bytes, caption) or (None, why).
 
     ``alg``: the summary algorithm (its parameters and ``tr``); ``located``:
     the reads with a usable location; ``point``/``point_crs``/``distance``:
-    the reference point and its radius (None without one).  Scratch (the
+    the reference point and its radius (None without one); ``reads``: where
+    the reads come from, a :class:`FramePoints` of ``frame`` when None (the
+    push-down gives its own, binned in the database).  Scratch (the
     density raster of many reads) lives in a private folder removed on every
     exit path (``core.scratch.ScratchDir``).
     """
     scratch = ScratchDir(QgsProcessingUtils.tempFolder())
     try:
-        return _draw_map(
-            alg, parameters, context, feedback, frame, crs, located, point, point_crs, distance, boundary, scratch.path
-        )
+        reads = reads or FramePoints(frame, crs, located, context.transformContext())
+        return _draw_map(alg, parameters, context, feedback, reads, point, point_crs, distance, boundary, scratch.path)
     finally:
         scratch.close()
 
 
+class FramePoints:
+    """The reads as points in this process: their working CRS, and their density when there are many."""
+
+    def __init__(self, frame, crs, located, transform_context) -> None:
+        self.frame, self.crs, self.located, self.transform_context = frame, crs, located, transform_context
+
+    def map_crs(self):
+        return working_crs(self.crs, self.frame.x, self.frame.y, self.transform_context)
+
+    def density(self, map_crs, folder):
+        """``(located reads drawn, density raster or None)``: a raster only beyond ``DRAW_POINTS_UP_TO``."""
+        frame = self.frame
+        mx, my = transform_xy(frame.x[self.located], frame.y[self.located], self.crs, map_crs, self.transform_context)
+        ok = np.isfinite(mx) & np.isfinite(my)
+        mx, my = mx[ok], my[ok]
+        if len(mx) <= DRAW_POINTS_UP_TO:
+            return len(mx), None
+        # Too many points to draw one by one (and to see): their density instead.
+        frame_extent = QgsRectangle(float(mx.min()), float(my.min()), float(mx.max()), float(my.max()))
+        frame_extent.scale(1.1)
+        return len(mx), mapimage.density_layer(mx, my, map_crs, frame_extent, folder)
+
+
 def _draw_map(
-    alg, parameters, context, feedback, frame, crs, located, point, point_crs, distance, boundary, folder
+    alg, parameters, context, feedback, reads, point, point_crs, distance, boundary, folder
 ) -> Tuple[Optional[bytes], str]:
     from alpr_qgis.qgis_io.report_io import layer_name, plugin_version
 
-    transform_context = context.transformContext()
     heat = alg.parameterAsRasterLayer(parameters, alg.HEATMAP, context) if parameters.get(alg.HEATMAP) else None
     raster = None
     overlays = []
     parts = []
     if heat is not None and heat.isValid():
-        map_crs = heat.crs() if heat.crs().isValid() else working_crs(crs, frame.x, frame.y, transform_context)
+        map_crs = heat.crs() if heat.crs().isValid() else reads.map_crs()
         raster = heat
         parts.append(alg.tr("the heatmap of the reads (reads per km²)"))
     else:
-        map_crs = working_crs(crs, frame.x, frame.y, transform_context)
-        mx, my = transform_xy(frame.x[located], frame.y[located], crs, map_crs, transform_context)
-        ok = np.isfinite(mx) & np.isfinite(my)
-        mx, my = mx[ok], my[ok]
-        if len(mx) > DRAW_POINTS_UP_TO:
-            # Too many points to draw one by one (and to see): their density instead.
-            frame_extent = QgsRectangle(float(mx.min()), float(my.min()), float(mx.max()), float(my.max()))
-            frame_extent.scale(1.1)
-            raster = mapimage.density_layer(
-                mx,
-                my,
-                map_crs,
-                frame_extent,
-                folder,
-            )
-            parts.append(alg.tr("the density of the {:,} located reads (reads per km², smoothed)").format(len(mx)))
-        elif len(mx):
+        map_crs = reads.map_crs()
+        count, raster = reads.density(map_crs, folder)
+        if count > DRAW_POINTS_UP_TO:
+            parts.append(alg.tr("the density of the {:,} located reads (reads per km², smoothed)").format(count))
+        elif count:
             points = mapimage.points_layer(alg.parameterAsVectorLayer(parameters, alg.INPUT, context))
             if points is not None:
                 overlays.append(points)

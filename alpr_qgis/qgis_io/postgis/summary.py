@@ -1,0 +1,434 @@
+"""``alpr:summary`` on a PostGIS table: every count made in the database, only aggregates come back.
+
+One derived view of the reads (:func:`_base`: the normalised plate and
+state, the time, the device, the flags, where each read lies) is read by a
+handful of aggregate statements:
+
+- the totals (reads, plates present, duplicates, locations, reads near the
+  reference point and outside the boundary, whether the plates look hashed);
+- the reads-per-plate distribution (``GROUP BY plate`` then ``GROUP BY`` the
+  count: one row per distinct count, never one per plate) with the
+  government plates and reads;
+- the most-read plates (ten rows: reads, days, devices, first and last read;
+  the plate text never leaves the database);
+- reads by weekday and hour, reads per device per date;
+- the camera kinds (per device: median position and the 99th percentile of
+  the distances from it, in the same working CRS);
+- the working CRS, the time-zone sample and the map's grid
+  (:mod:`alpr_qgis.qgis_io.postgis.summary_map`).
+
+``summary_counts.summary_from_counts`` then builds the same ``Summary`` the
+file path builds, and the algorithm writes the same table and report.
+Values are bound (``%(name)s``), names quoted; nothing is written in the
+database.  A table whose columns this cannot read as the file path does
+(plates that are not text, times that are not timestamps) is read through
+QGIS instead (:func:`summarise_in_database` returns None and says why).
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Optional
+
+import numpy as np
+
+from alpr_qgis.core.errors import Cancelled
+
+TEXT_TYPES = ("text", "character varying")
+TIME_TYPES = ("timestamp without time zone", "date")
+NUMBER_TYPES = ("smallint", "integer", "bigint", "numeric", "real", "double precision")
+FLAG_TYPES = ("boolean",) + NUMBER_TYPES + TEXT_TYPES
+# Python's str.strip() whitespace, as btrim's characters.
+_BLANKS = "E' \\t\\n\\r\\f\\x0b'"
+_FINITE = "BETWEEN '-Infinity' AND 'Infinity'"
+
+
+def _normalised(column: str) -> str:
+    """``core.plates`` normalisation in SQL: upper case, whitespace, dashes and dots removed; empty is null."""
+    return "NULLIF(regexp_replace(upper({}), '[[:space:].-]+', '', 'g'), '')".format(column)
+
+
+def _flag(column: str, kind: str) -> str:
+    """``core.summary._as_bool`` in SQL: true, non-zero, or text 1/true/t/yes/y; null is false."""
+    if kind == "boolean":
+        return "coalesce({}, false)".format(column)
+    if kind in NUMBER_TYPES:
+        return "coalesce({} <> 0, false)".format(column)
+    return "coalesce(lower(btrim({}, {})) IN ('1', 'true', 't', 'yes', 'y'), false)".format(column, _BLANKS)
+
+
+def _unsupported(pg, columns) -> Optional[str]:
+    """Why this table's columns are read through QGIS instead (None: the push-down reads them as the file path)."""
+    for role, kinds in (("plate", TEXT_TYPES), ("state", TEXT_TYPES), ("device", TEXT_TYPES), ("time", TIME_TYPES)):
+        name = columns.get(role)
+        if name and pg.columns.get(name) not in kinds:
+            return name
+    for role in ("government", "duplicate"):
+        name = columns.get(role)
+        if name and pg.columns.get(name) not in FLAG_TYPES:
+            return name
+    return None
+
+
+def _base(pg, columns, srid: int, setup, gov: str = "NULL::boolean") -> str:
+    """The derived reads, one row each, as a parenthesised subquery (values as ``%(name)s`` parameters)."""
+    geom = pg.geom()
+    col = {role: pg.ident(name) if name else None for role, name in columns.items()}
+    gl = geom if pg.srid else "ST_SetSRID({}, 4326)".format(geom)  # (no SRID: degrees, as the file path reads it)
+    degrees = "r.gl" if srid == 4326 else "ST_Transform(r.gl, 4326)"
+    device = col["device"]
+    inner = [
+        "{} AS o".format(col["read_id"] or "ctid"),
+        "{} AS p".format(_normalised(col["plate"]) if col["plate"] else "NULL::text"),
+        "{} AS s".format(_normalised(col["state"]) if col["state"] else "NULL::text"),
+        "{} AS praw".format(col["plate"] or "NULL::text"),
+        "{}::timestamp AS t".format(col["time"] or "NULL"),
+        "CASE WHEN btrim({d}, {b}) = '' THEN NULL ELSE {d} END AS d".format(d=device, b=_BLANKS)
+        if device
+        else "NULL::text AS d",
+        "{} AS draw".format(device or "NULL::text"),
+        "{} AS dup".format(_flag(col["duplicate"], pg.columns[columns["duplicate"]]) if col["duplicate"] else "false"),
+        "{} AS gfield".format(
+            _flag(col["government"], pg.columns[columns["government"]]) if col["government"] else "false"
+        ),
+        "{} AS gl".format(gl),
+        "({g} IS NULL OR ST_IsEmpty({g})) AS nogeom".format(g=geom),
+    ]
+    degrees_sql = (
+        "SELECT r.*, CASE WHEN r.nogeom THEN NULL ELSE ST_X(d.pt) END AS lon,"
+        " CASE WHEN r.nogeom THEN NULL ELSE ST_Y(d.pt) END AS lat"
+        " FROM (SELECT {inner} FROM {rel}) AS r"
+        " CROSS JOIN LATERAL (SELECT CASE WHEN r.nogeom THEN NULL ELSE {deg} END AS pt) AS d"
+    ).format(inner=", ".join(inner), rel=pg.relation, deg=degrees)
+    missing = (
+        "(m.nogeom OR NOT coalesce(abs(m.lon) <= 180 AND abs(m.lat) <= 90, false)"
+        " OR (abs(m.lon) <= %(tol)s AND abs(m.lat) <= %(tol)s))"
+    )
+    invalid = "(NOT m.nogeom AND NOT coalesce(abs(m.lon) <= 180 AND abs(m.lat) <= 90, false))"
+    island = "(NOT m.nogeom AND coalesce(abs(m.lon) <= 180 AND abs(m.lat) <= 90, false)" + (
+        " AND abs(m.lon) <= %(tol)s AND abs(m.lat) <= %(tol)s)"
+    )
+    near = "false"
+    if setup.reference is not None:
+        near = (
+            "CASE WHEN NOT {} THEN ST_DWithin(ST_SetSRID(ST_MakePoint(m.lon, m.lat), 4326)::geography,"
+            " ST_SetSRID(ST_MakePoint(%(ref_lon)s, %(ref_lat)s), 4326)::geography, %(ref_m)s) ELSE false END"
+        ).format(missing)
+    outside = "false"
+    if setup.boundary_srid is not None:
+        point = "m.gl" if setup.boundary_srid == srid else "ST_Transform(m.gl, %(b_srid)s)"
+        outside = "CASE WHEN NOT {} THEN NOT ST_Covers(z.shape, {}) ELSE false END".format(missing, point)
+    gov_sql = gov.replace("{p}", "m.p")
+    return (
+        "(SELECT m.*, {inv} AS invalid, {isl} AS island, NOT {mis} AS located, {near} AS near, {out} AS outside,"
+        " {gov} AS g FROM ({deg}) AS m{zone})"
+    ).format(
+        inv=invalid,
+        isl=island,
+        mis=missing,
+        near=near,
+        out=outside,
+        gov=gov_sql,
+        deg=degrees_sql,
+        zone=" CROSS JOIN (SELECT ST_GeomFromWKB(%(b_wkb)s, %(b_srid)s) AS shape) AS z"
+        if setup.boundary_srid is not None
+        else "",
+    )
+
+
+def _boundary(setup, crs, srid: int, params: dict, feedback) -> None:
+    """The dissolved boundary as a bound WKB in a CRS PostGIS knows (``setup.boundary_srid``; None: no boundary)."""
+    from shapely import wkb
+
+    setup.boundary_srid = None
+    if setup.shape is None:
+        return
+    shape, bcrs = setup.shape
+    if bcrs == crs or not bcrs.isValid():
+        target = srid
+    else:
+        target = bcrs.postgisSrid()
+        if not target or not bcrs.authid().upper().startswith("EPSG:"):
+            return  # (read through QGIS: see summarise_in_database)
+    setup.boundary_srid = int(target)
+    params.update(b_wkb=wkb.dumps(shape), b_srid=int(target))
+
+
+def _check(feedback, progress: Optional[int] = None) -> None:
+    if feedback.isCanceled():
+        raise Cancelled()
+    if progress is not None:
+        feedback.setProgress(progress)
+
+
+def summarise_in_database(alg, pg, parameters, context, feedback, setup):
+    """``(summary, zone, map reads)`` of the PostGIS reads, or None when they are to be read through QGIS."""
+    from alpr_qgis.core.geodesy import NULL_ISLAND_TOLERANCE_DEG
+    from alpr_qgis.core.summary import SummaryInput
+    from alpr_qgis.qgis_io.postgis import summary_map
+    from alpr_qgis.qgis_io.postgis.summary_counts import summary_from_counts
+
+    columns = setup.columns
+    why = _unsupported(pg, columns)
+    geom = pg.geom()
+    crs, srid = pg.crs(), pg.srid
+    params = {"tol": NULL_ISLAND_TOLERANCE_DEG}
+    _boundary(setup, crs, srid or 4326, params, feedback)
+    if why is None and setup.shape is not None and setup.boundary_srid is None:
+        why = alg.tr("the boundary's CRS")
+    if why is not None:
+        feedback.pushInfo(
+            alg.tr("{}: {} cannot be counted in the database as in a file; the reads are read through QGIS.").format(
+                pg.label, why
+            )
+        )
+        return None
+    feedback.setProgressText(alg.tr("Reading the reads"))
+    if not srid:
+        crs = _no_crs(alg, pg, geom, feedback)
+    if setup.reference is not None:
+        lon, lat, metres = setup.reference[2]
+        params.update(ref_lon=lon, ref_lat=lat, ref_m=metres)
+    base = _base(pg, columns, srid or 4326, setup)
+    counts, located = _totals(pg, base, params, setup, columns)
+    alg.log_estimate(feedback, counts.n)
+    if not counts.n:
+        feedback.pushWarning(alg.tr("The input layer has no features."))
+    _check(feedback, 10)
+    base = _government(pg, columns, srid or 4326, setup, counts, params)
+    _plates(pg, base, params, counts)
+    _check(feedback, 20)
+    _top(pg, base, params, counts)
+    _check(feedback, 30)
+    _times(pg, base, params, counts)
+    _check(feedback, 40)
+    working = summary_map.metric_crs(pg, base, params, crs)
+    zone = _zone(alg, parameters, context, pg, base, params, located)
+    feedback.pushInfo(
+        alg.tr("Times are named in {} ({}).").format(zone[0] or alg.tr("local time as recorded"), zone[1])
+    )
+    _check(feedback, 45)
+    rejected, unreadable = _other_layers(alg, parameters, context, feedback, crs, pg, setup)
+    if columns.get("device"):
+        counts.kinds = _camera_kinds(alg, pg, base, params, parameters, context, working, srid or 4326)
+    _check(feedback)
+    feedback.setProgressText(alg.tr("Counting"))
+    data = SummaryInput(
+        n=counts.n,
+        rejected_reasons=rejected.reasons if rejected else None,
+        rejected_all_reasons=rejected.all_reasons if rejected else None,
+        rejected_locations=rejected.locations if rejected else None,
+        unreadable_reasons=unreadable[0] if unreadable else None,
+    )
+    summary = summary_from_counts(counts, data)
+    reads = summary_map.DatabaseReads(pg, base, params, crs, srid or 4326, working, located)
+    return summary, zone, reads
+
+
+def _no_crs(alg, pg, geom, feedback):
+    """A geometry column without an SRID: degrees when its coordinates can be (``inputs.reads_crs``)."""
+    from qgis.core import QgsCoordinateReferenceSystem
+
+    from alpr_qgis.core.errors import QT_TRANSLATE_NOOP, AlprInputError
+
+    plausible = pg.query(
+        "SELECT coalesce(bool_and((abs(ST_X({g})) <= 180 OR ST_X({g}) = 'NaN')"
+        " AND (abs(ST_Y({g})) <= 90 OR ST_Y({g}) = 'NaN')), true) FROM {r}"
+        " WHERE {g} IS NOT NULL AND NOT ST_IsEmpty({g})".format(g=geom, r=pg.relation)
+    )[0][0]
+    if not plausible:
+        raise AlprInputError(
+            QT_TRANSLATE_NOOP("alpr_core", "has no CRS, and its coordinates are not longitudes and latitudes."),
+            path=pg.layer_name,
+            hint=QT_TRANSLATE_NOOP("alpr_core", "Set the layer's CRS (Layer Properties → Source) and run again."),
+        )
+    feedback.pushWarning(alg.tr("{} has no CRS; its coordinates are read as EPSG:4326 degrees.").format(pg.layer_name))
+    return QgsCoordinateReferenceSystem("EPSG:4326")
+
+
+def _totals(pg, base: str, params: dict, setup, columns):
+    """Counts over every read (one scan) and whether the plates look hashed (``plates_look_hashed``)."""
+    from alpr_qgis.qgis_io.postgis.summary_counts import Counts
+
+    hv = "NULLIF(btrim(b.praw, {}), '')".format(_BLANKS)
+    row = pg.query(
+        "SELECT count(*), count(b.p), count(*) FILTER (WHERE b.dup), count(*) FILTER (WHERE b.nogeom),"
+        " count(*) FILTER (WHERE b.invalid), count(*) FILTER (WHERE b.island), count(*) FILTER (WHERE b.near),"
+        " count(*) FILTER (WHERE b.outside), count(*) FILTER (WHERE b.located),"
+        " count({hv}), min(length({hv})), max(length({hv})), bool_and({hv} ~ '^[0-9A-Fa-f]+$'),"
+        " bool_and({hv} ~ '^[A-Za-z0-9+/_-]+={{0,2}}$') FROM {b} AS b".format(hv=hv, b=base),
+        params,
+    )[0]
+    n, with_plate, dup, nogeom, invalid, island, near, outside, located, texts, short, long, hexa, b64 = row
+    counts = Counts(
+        n=int(n),
+        plate_field=bool(columns.get("plate")),
+        state_field=bool(columns.get("state")),
+        with_plate=int(with_plate),
+        hashed=bool(texts) and short == long and int(short) >= 16 and bool(hexa or b64),
+        duplicates=int(dup) if columns.get("duplicate") else None,
+        no_geometry=int(nogeom),
+        null_island=int(island),
+        invalid=int(invalid),
+        near=int(near) if setup.reference is not None else None,
+        reference_note=setup.reference[3] if setup.reference is not None else "",
+        outside=int(outside) if setup.shape is not None else None,
+        time_field=bool(columns.get("time")),
+        device_field=bool(columns.get("device")),
+    )
+    return counts, int(located)
+
+
+def _government(pg, columns, srid: int, setup, counts, params: dict) -> str:
+    """The derived reads again, with each read's government flag (``core.summary._government``'s rule)."""
+    if not counts.plate_field:
+        return _base(pg, columns, srid, setup)
+    if columns.get("government"):
+        counts.government = (0, 0, "from the is_government field")
+        return _base(pg, columns, srid, setup, "m.gfield")
+    if counts.hashed:
+        counts.government_why = (
+            "plates are hashed: GOVERNMENT_PATTERN cannot be applied and there is no is_government field"
+        )
+        return _base(pg, columns, srid, setup)
+    counts.government = (0, 0, "plates matching the pattern {}".format(setup.gov_pattern))
+    params["gov"] = "^(?:{})$".format(setup.gov_pattern)
+    return _base(pg, columns, srid, setup, "coalesce({p} ~ %(gov)s, false)")
+
+
+def _plates(pg, base: str, params: dict, counts) -> None:
+    """The reads-per-plate distribution (one row per distinct count) and the government plates and reads."""
+    if not counts.plate_field:
+        return
+    rows = pg.query(
+        "WITH k AS (SELECT b.p, b.s, count(*) AS n, count(*) FILTER (WHERE b.g) AS gn FROM {} AS b"
+        " GROUP BY b.p, b.s)"
+        " SELECT k.n, count(*), count(*) FILTER (WHERE k.gn > 0), sum(k.gn) FROM k WHERE k.p IS NOT NULL GROUP BY k.n"
+        " UNION ALL SELECT 0, 0, 0, sum(k.gn) FROM k WHERE k.p IS NULL".format(base),
+        params,
+    )
+    plates = reads = 0
+    for n, count, gov_plates, gov_reads in rows:
+        if n:
+            counts.per_plate[int(n)] = int(count)
+        plates += int(gov_plates or 0)
+        reads += int(gov_reads or 0)
+    if counts.government is not None:
+        counts.government = (plates, reads, counts.government[2])
+
+
+def _top(pg, base: str, params: dict, counts) -> None:
+    """The ten most-read plates (ties: the plate read first comes first), by rank: never the plate itself."""
+    from alpr_qgis.core.metrics import TOP_PLATES
+
+    if not counts.plate_field or not counts.per_plate:
+        return
+    counts.top = pg.query(
+        "WITH k AS (SELECT b.p, b.s, count(*) AS n, min(b.o) AS o FROM {b} AS b WHERE b.p IS NOT NULL"
+        " GROUP BY b.p, b.s), top AS (SELECT k.p, k.s, k.n, k.o FROM k ORDER BY k.n DESC, k.o LIMIT %(top)s)"
+        " SELECT top.n, count(DISTINCT b.t::date), count(DISTINCT b.draw) FILTER (WHERE b.d IS NOT NULL),"
+        " min(b.t), max(b.t), bool_or(b.g) FROM top JOIN {b} AS b ON b.p = top.p AND b.s IS NOT DISTINCT FROM top.s"
+        " GROUP BY top.p, top.s, top.n, top.o ORDER BY top.n DESC, top.o".format(b=base),
+        dict(params, top=TOP_PLATES),
+    )
+
+
+def _times(pg, base: str, params: dict, counts) -> None:
+    """Reads by weekday and hour (Monday first), and reads per device per date with their first and last."""
+    counts.device_dates = pg.query(
+        "SELECT b.d, b.t::date, count(*), min(b.t), max(b.t) FROM {} AS b GROUP BY b.d, b.t::date".format(base),
+        params,
+    )
+    if not counts.time_field:
+        return
+    by_hour = np.zeros((7, 24), dtype=np.int64)
+    for weekday, hour, count in pg.query(
+        "SELECT extract(isodow FROM b.t)::int - 1, extract(hour FROM b.t)::int, count(*) FROM {} AS b"
+        " WHERE b.t IS NOT NULL GROUP BY 1, 2".format(base),
+        params,
+    ):
+        by_hour[int(weekday), int(hour)] = int(count)
+    counts.weekday_hour = by_hour
+    counts.by_hour = by_hour.sum(axis=0).astype(np.int64)
+
+
+def _zone(alg, parameters, context, pg, base: str, params: dict, located: int):
+    """``summary_parts.zone_of``: TIMEZONE when given, else looked up from the same sample of located reads."""
+    from alpr_qgis.qgis_io import report_io, summary_parts
+    from alpr_qgis.qgis_io.postgis.summary_map import zone_points
+
+    if alg.parameterAsString(parameters, alg.TIMEZONE, context).strip():
+        return summary_parts.zone_of(alg, parameters, context, None, None)
+    lon, lat = zone_points(pg, base, params, located)
+    zone = report_io.lookup_zone(lon, lat) if len(lon) else None
+    if zone:
+        return zone, alg.tr("looked up from where the reads are")
+    return None, alg.tr("the zone could not be looked up from the reads' locations")
+
+
+def _other_layers(alg, parameters, context, feedback, crs, pg, setup):
+    """``summary_parts.other_layers``: the shared read ids counted in the database (one row back)."""
+    from alpr_qgis.qgis_io import report_io
+
+    rejected = report_io.read_rejected(alg, parameters, alg.REJECTED, context, crs)
+    unreadable = report_io.read_unreadable(alg, parameters, alg.UNREADABLE, context) if setup.unreadable_plan else None
+    read_id = setup.columns.get("read_id")
+    for other, what in ((rejected, "REJECTED"), (unreadable, "UNREADABLE")):
+        ids = None if other is None else (other.read_ids if what == "REJECTED" else other[2])
+        if not read_id or ids is None or not len(ids):
+            continue
+        shared = int(
+            pg.query(
+                "SELECT count(DISTINCT {c}) FROM {r} WHERE {c} = ANY(%(ids)s)".format(
+                    c=pg.ident(read_id), r=pg.relation
+                ),
+                {"ids": np.unique(ids).astype(np.int64).tolist()},
+            )[0][0]
+        )
+        if shared:
+            feedback.pushWarning(
+                alg.tr(
+                    "{} read_id values are both in INPUT and in {}: records_in_source counts them twice. "
+                    "Give the clean reads as INPUT and each step's own rejected layer."
+                ).format(shared, what)
+            )
+    return rejected, unreadable
+
+
+def _camera_kinds(alg, pg, base: str, params: dict, parameters, context, working, srid: int):
+    """``core.tracks.camera_kinds``' table (device, kind, read_count): medians and spreads in SQL, one row a device."""
+    from alpr_qgis.core.lazy import lazy_module
+    from alpr_qgis.core.tracks import FIXED, FIXED_SHARE, MIN_FIXED_READS, MOBILE
+
+    pd = lazy_module("pandas")
+    radius = alg.parameterAsDouble(parameters, alg.FIXED_RADIUS_M, context)
+    target = working.postgisSrid()
+    point = "b.gl" if target == srid else "ST_Transform(b.gl, {:d})".format(int(target))
+    rows = pg.query(
+        "WITH p AS (SELECT b.d, ST_X({pt}) AS x, ST_Y({pt}) AS y FROM {b} AS b WHERE b.d IS NOT NULL AND b.located),"
+        " q AS (SELECT p.d, p.x, p.y FROM p WHERE p.x {f} AND p.y {f}),"
+        " m AS (SELECT q.d, count(*) AS c, percentile_cont(0.5) WITHIN GROUP (ORDER BY q.x) AS mx,"
+        " percentile_cont(0.5) WITHIN GROUP (ORDER BY q.y) AS my FROM q GROUP BY q.d),"
+        " s AS (SELECT m.d, m.c, percentile_cont(%(share)s) WITHIN GROUP (ORDER BY sqrt((q.x - m.mx) ^ 2"
+        " + (q.y - m.my) ^ 2)) AS spread FROM q JOIN m ON q.d = m.d GROUP BY m.d, m.c),"
+        " n AS (SELECT b.d, count(*) AS reads FROM {b} AS b WHERE b.d IS NOT NULL GROUP BY b.d)"
+        " SELECT n.d, n.reads, coalesce(s.c, 0), s.spread FROM n LEFT JOIN s ON s.d = n.d".format(
+            pt=point, b=base, f=_FINITE
+        ),
+        dict(params, share=FIXED_SHARE),
+    )
+    fixed = [
+        radius > 0 and int(c) >= MIN_FIXED_READS and spread is not None and spread <= radius for _, _, c, spread in rows
+    ]
+    return pd.DataFrame(
+        {
+            "device": pd.Series([r[0] for r in rows], dtype=object),
+            "kind": [FIXED if f else MOBILE for f in fixed],
+            "read_count": np.array([int(r[1]) for r in rows], dtype=np.int64),
+        }
+    )
+
+
+def as_setup(**values) -> SimpleNamespace:
+    """What the algorithm checked before reading (fields, pattern, reference, boundary, plans), for this module."""
+    return SimpleNamespace(**values)

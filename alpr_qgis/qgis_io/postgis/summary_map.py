@@ -1,0 +1,149 @@
+"""Where the reads of a PostGIS table lie, for ``alpr:summary``'s push-down: working CRS, time zone, map.
+
+Each answer is the file path's, from a few rows: the working CRS from the
+median position of the same sample of points (one row back), the time zone
+from the same evenly spaced located reads (at most
+``core.timezones.LOOKUP_SAMPLE`` rows), and the report's map from the counts
+of the same density grid binned in the database (one row per non-empty
+cell) instead of every point.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Optional, Tuple
+
+import numpy as np
+from qgis.core import QgsRectangle, QgsUnitTypes
+
+from alpr_qgis.qgis_io.report_map import DRAW_POINTS_UP_TO
+
+
+def metric_crs(pg, base: str, params: dict, crs):
+    """``crs.working_crs`` of the reads: ``crs`` when metric, else the UTM zone of the median position.
+
+    The file path takes every k-th read with a geometry (all up to
+    ``crs._SAMPLE``) in file order, drops those exactly at 0,0 (unless none
+    is left) and takes the medians; the same here, in ``o`` (read id) order,
+    as two medians computed in the database.
+    """
+    from alpr_qgis.qgis_io.crs import _SAMPLE, is_metric, utm_crs
+
+    if is_metric(crs):
+        return crs
+    n = int(pg.query("SELECT count(*) FROM {} AS b WHERE NOT b.nogeom".format(base), params)[0][0])
+    step = n // _SAMPLE + 1 if n > _SAMPLE else 1
+    sample = (
+        "SELECT b.lon, b.lat FROM (SELECT lon, lat, row_number() OVER (ORDER BY o) - 1 AS i FROM {} AS r"
+        " WHERE NOT r.nogeom) AS b WHERE b.i %% %(step)s = 0 AND b.lon BETWEEN '-Infinity' AND 'Infinity'"
+        " AND b.lat BETWEEN '-Infinity' AND 'Infinity'"
+    ).format(base)
+    medians = (
+        "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY s.lon), percentile_cont(0.5) WITHIN GROUP (ORDER BY s.lat)"
+        " FROM ({}) AS s{}"
+    )
+    values = dict(params, step=step)
+    lon, lat = pg.query(medians.format(sample, " WHERE s.lon <> 0 OR s.lat <> 0"), values)[0]
+    if lon is None:
+        lon, lat = pg.query(medians.format(sample, ""), values)[0]
+    if lon is None:
+        return utm_crs(0.0, 0.0)
+    return utm_crs(float(lon), float(lat))
+
+
+def zone_points(pg, base: str, params: dict, located: int) -> Tuple[np.ndarray, np.ndarray]:
+    """(lon, lat) of the located reads ``core.timezones.lookup_zone`` would look up: evenly spaced, in order."""
+    from alpr_qgis.core.timezones import LOOKUP_SAMPLE
+
+    usable = "b.located AND NOT (b.lon = 0 AND b.lat = 0)"
+    if located > LOOKUP_SAMPLE:
+        picks = np.linspace(0, located - 1, LOOKUP_SAMPLE).round().astype(np.int64).tolist()
+        rows = pg.query(
+            "SELECT s.lon, s.lat FROM (SELECT b.lon, b.lat, row_number() OVER (ORDER BY b.o) - 1 AS i"
+            " FROM {} AS b WHERE {}) AS s WHERE s.i = ANY(%(picks)s) ORDER BY s.i".format(base, usable),
+            dict(params, picks=picks),
+        )
+    else:
+        rows = pg.query("SELECT b.lon, b.lat FROM {} AS b WHERE {} ORDER BY b.o".format(base, usable), params)
+    points = np.array(rows, dtype=float).reshape(-1, 2)
+    return points[:, 0], points[:, 1]
+
+
+class DatabaseReads:
+    """The reads as ``report_map.draw_map`` needs them, counted and binned in the database."""
+
+    def __init__(self, pg, base: str, params: dict, crs, srid: int, working, located: int) -> None:
+        self.pg, self.base, self.params = pg, base, params
+        self.crs, self.srid, self.working, self.located = crs, srid, working, located
+
+    def map_crs(self):
+        return self.working
+
+    def _xy(self, map_crs) -> Tuple[str, str]:
+        target = map_crs.postgisSrid()
+        point = "b.gl" if target == self.srid else "ST_Transform(b.gl, {:d})".format(int(target))
+        return "ST_X({})".format(point), "ST_Y({})".format(point)
+
+    def density(self, map_crs, folder: str):
+        """``(located reads, density raster or None)``: the grid of ``mapimage.density_layer``, counted in SQL."""
+        if self.located <= DRAW_POINTS_UP_TO:
+            return self.located, None
+        x, y = self._xy(map_crs)
+        located = "SELECT {} AS x, {} AS y FROM {} AS b WHERE b.located".format(x, y, self.base)
+        finite = "p.x BETWEEN '-Infinity' AND 'Infinity' AND p.y BETWEEN '-Infinity' AND 'Infinity'"
+        count, x_min, y_min, x_max, y_max = self.pg.query(
+            "SELECT count(*), min(p.x), min(p.y), max(p.x), max(p.y) FROM ({}) AS p WHERE {}".format(located, finite),
+            self.params,
+        )[0]
+        if not count or count <= DRAW_POINTS_UP_TO:
+            return int(count or 0), None
+        extent = QgsRectangle(float(x_min), float(y_min), float(x_max), float(y_max))
+        extent.scale(1.1)
+        width, height = extent.width(), extent.height()
+        if width <= 0 or height <= 0:
+            return int(count), None
+        long_side = 450  # (mapimage.density_layer's)
+        cell = max(width, height) / long_side
+        cols, rows = max(1, int(np.ceil(width / cell))), max(1, int(np.ceil(height / cell)))
+        x0, y1 = extent.xMinimum(), extent.yMinimum() + rows * cell
+        cells = self.pg.query(
+            "SELECT g.r, g.c, count(*) FROM (SELECT floor((%(y1)s - p.y) / %(cell)s) AS r,"
+            " floor((p.x - %(x0)s) / %(cell)s) AS c FROM ({}) AS p WHERE {}) AS g"
+            " WHERE g.c >= 0 AND g.c < %(cols)s AND g.r >= 0 AND g.r < %(rows)s GROUP BY g.r, g.c".format(
+                located, finite
+            ),
+            dict(self.params, x0=x0, y1=y1, cell=cell, cols=cols, rows=rows),
+        )
+        counts = np.zeros((rows, cols), dtype=np.float32)
+        for r, c, k in cells:
+            counts[int(r), int(c)] = float(k)
+        return int(count), density_raster(counts, x0, y1, cell, map_crs, folder)
+
+
+def density_raster(counts: np.ndarray, x0: float, y1: float, cell: float, crs, folder: str):
+    """``mapimage.density_layer``'s raster from counts per cell already made (row 0 at the top)."""
+    from osgeo import gdal, osr
+    from qgis.core import QgsRasterLayer
+    from scipy import ndimage
+
+    from alpr_qgis.qgis_io.raster import META_PER_KM2, META_UNIT, READS_PER_KM2, apply_heatmap_style
+
+    rows, cols = counts.shape
+    surface = ndimage.gaussian_filter(counts, 1.5)
+    per_km2: Optional[float] = 1e6 / (cell * cell) if crs.mapUnits() == QgsUnitTypes.DistanceMeters else None
+    path = os.path.join(folder, "alpr_report_density.tif")
+    dataset = gdal.GetDriverByName("GTiff").Create(path, cols, rows, 1, gdal.GDT_Float32)
+    dataset.SetGeoTransform((x0, cell, 0.0, y1, 0.0, -cell))
+    srs = osr.SpatialReference()
+    srs.ImportFromWkt(crs.toWkt())
+    dataset.SetProjection(srs.ExportToWkt())
+    if per_km2:
+        dataset.SetMetadata({META_PER_KM2: repr(per_km2), META_UNIT: READS_PER_KM2})
+    dataset.GetRasterBand(1).WriteArray(surface)
+    dataset = None  # closes the file
+    layer = QgsRasterLayer(path, "density", "gdal", QgsRasterLayer.LayerOptions(loadDefaultStyle=False))
+    if not layer.isValid():
+        return None
+    apply_heatmap_style(layer, float(surface.max()), per_km2)
+    layer.setName("Reads per km²" if per_km2 else "Density of reads")
+    return layer

@@ -1,0 +1,268 @@
+"""alpr:summary on a PostGIS table: counted in the database, and equal to the file path on the same rows.
+
+Each test runs the summary twice on the same reads, once from a GeoPackage
+(the file path) and once from the same rows in the test cluster (the
+push-down), and compares every output number, every row of the summary
+table (value and note) and the HTML report with its map image and the
+layer names taken out.  The push-down's evidence: the rows that came back
+(logged by ``PgReads.log_fetched``) are a small share of the reads.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+from qgis import processing
+from qgis.core import QgsProcessingException, QgsVectorFileWriter, QgsVectorLayer
+
+from alpr_qgis.core.metrics import METRICS
+from tests.postgis.pairs import gpkg_to_postgis, source
+from tests.processing_fixtures import RecordingFeedback
+
+CITY = str(Path(__file__).resolve().parents[2] / "sample" / "city.gpkg")
+BOUNDARY = CITY + "|layername=city_boundary"
+FETCHED = re.compile(r"Worked in the database \(.*\): ([\d,]+) rows came back to QGIS\.")
+NUMBERS = [m.upper() for m in METRICS] + ["MISSING_LOCATION_COUNT"]
+
+
+def headquarters() -> str:
+    layer = QgsVectorLayer(CITY + "|layername=headquarters", "hq", "ogr")
+    point = next(layer.getFeatures()).geometry().asPoint()
+    return "{},{} [EPSG:4326]".format(point.x(), point.y())
+
+
+def table_rows(path: str):
+    """(metric, value, note) rows of a summary table written to a GeoPackage, in order."""
+    with sqlite3.connect(path) as conn:
+        layer = conn.execute("SELECT table_name FROM gpkg_contents").fetchone()[0]
+        return conn.execute('SELECT metric, value, note FROM "{}" ORDER BY fid'.format(layer)).fetchall()
+
+
+def comparable_html(path: str, names) -> str:
+    """The report without its map image, the minute it was made and the input layer's name (which differ)."""
+    html = Path(path).read_text(encoding="utf-8")
+    # (only the map's image: the charts stay, and must be equal too)
+    html = re.sub(
+        r'(<section id="map">(?:(?!</section>).)*?<img src=")data:image/png;base64,[A-Za-z0-9+/=]+',
+        r"\1MAP",
+        html,
+        count=1,
+        flags=re.S,
+    )
+    html = re.sub(r'(<p class="muted">Made )[^<]* with', r"\1WHEN with", html, count=1)
+    for name in names:
+        html = html.replace(name, "INPUT_LAYER")
+    return html
+
+
+def both(tmp_path, gpkg: str, pg_source: str, names, **params):
+    """Run the summary on the GeoPackage and on PostGIS; (file results, pg results, pg feedback, html pair)."""
+    runs = []
+    for kind, layer in (("file", gpkg), ("pg", pg_source)):
+        feedback = RecordingFeedback()
+        result = processing.run(
+            "alpr:summary",
+            dict(
+                params,
+                INPUT=layer,
+                OUTPUT_TABLE=str(tmp_path / "{}.gpkg".format(kind)),
+                OUTPUT_HTML=str(tmp_path / "{}.html".format(kind)),
+            ),
+            feedback=feedback,
+        )
+        runs.append((result, feedback))
+    (file_result, _), (pg_result, pg_feedback) = runs
+    return file_result, pg_result, pg_feedback
+
+
+def assert_same(file_result, pg_result, names) -> None:
+    for key in NUMBERS:
+        a, b = file_result[key], pg_result[key]
+        assert (a is None) == (b is None), key
+        if a is not None:
+            assert b == pytest.approx(a, rel=1e-12, abs=1e-9), key
+    file_rows, pg_rows = table_rows(file_result["OUTPUT_TABLE"]), table_rows(pg_result["OUTPUT_TABLE"])
+    assert [r[0] for r in pg_rows] == [r[0] for r in file_rows]
+    for (metric, a, note_a), (_, b, note_b) in zip(file_rows, pg_rows):
+        assert (a is None) == (b is None), metric
+        if a is not None:
+            assert b == pytest.approx(a, rel=1e-12, abs=1e-9), metric
+        assert note_b == note_a, metric
+    file_html = comparable_html(file_result["OUTPUT_HTML"], names)
+    pg_html = comparable_html(pg_result["OUTPUT_HTML"], names)
+    assert pg_html == file_html
+
+
+def fetched(feedback) -> int:
+    found = FETCHED.findall(feedback.text())
+    assert found, "no push-down log line"
+    return int(found[-1].replace(",", ""))
+
+
+def test_sample_raw_reads(sample_pair, tmp_path):
+    """The loaded sample week: every number, the table, the report equal; a few thousand rows at most come back."""
+    params = {"BOUNDARY": BOUNDARY, "REFERENCE_POINT": headquarters()}
+    file_result, pg_result, feedback = both(
+        tmp_path, sample_pair["gpkg"], sample_pair["pg"], ["sample_reads", "reads"], **params
+    )
+    assert file_result["TOTAL_READS"] == 62_511
+    assert_same(file_result, pg_result, ["sample_reads", "reads"])
+    assert fetched(feedback) < 0.05 * 62_511
+    assert pg_result["READS_OUTSIDE_BOUNDARY"] > 0 and pg_result["READS_NEAR_REFERENCE"] > 0
+
+
+@pytest.fixture(scope="module")
+def cleaned_pair(pg, sample_loaded, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("summary_clean")
+    clean = processing.run(
+        "alpr:cleanreads",
+        {
+            "INPUT": sample_loaded["OUTPUT"],
+            "DEDUP_SECONDS": 60,
+            "OUTPUT": str(folder / "clean.gpkg"),
+            "REJECTED": str(folder / "rejected.gpkg"),
+        },
+    )
+    return clean, gpkg_to_postgis(pg, clean["OUTPUT"], "summary_clean_reads")
+
+
+def test_cleaned_sample_with_funnel(cleaned_pair, sample_loaded, tmp_path):
+    """The cleaned sample with the funnel's layers (government and duplicate flags from their fields)."""
+    clean, pg_source = cleaned_pair
+    params = {
+        "BOUNDARY": BOUNDARY,
+        "REFERENCE_POINT": headquarters(),
+        "REFERENCE_DISTANCE": 800.0,
+        "REJECTED": clean["REJECTED"],
+        "UNREADABLE": sample_loaded["REJECTED"],
+    }
+    names = ["summary_clean_reads", "clean"]
+    file_result, pg_result, feedback = both(tmp_path, clean["OUTPUT"], pg_source, names, **params)
+    assert file_result["TOTAL_READS"] == 62_303
+    assert file_result["GOVERNMENT_READS"] == 637 and file_result["DUPLICATE_READS"] == 1_470
+    assert_same(file_result, pg_result, names)
+    assert fetched(feedback) < 0.05 * 62_303
+
+
+def small_gpkg(path: Path, rows, name: str):
+    """A GeoPackage of reads (plate, when, device, state, (lon, lat) or None) with read ids."""
+    from qgis.core import QgsFeature, QgsGeometry, QgsPointXY
+    from qgis.PyQt.QtCore import QDate, QDateTime, QTime
+
+    fields = "read_id:long&field=plate:string&field=read_time:datetime&field=device:string&field=state:string"
+    layer = QgsVectorLayer("Point?crs=EPSG:4326&field=" + fields, name, "memory")
+    features = []
+    for i, (plate, when, device, state, point) in enumerate(rows, start=1):
+        f = QgsFeature(layer.fields())
+        stamp = QDateTime(QDate(*when[:3]), QTime(*when[3:], 0)) if when else None
+        f.setAttributes([i, plate, stamp, device, state])
+        if point is not None:
+            f.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(*point)))
+        features.append(f)
+    assert layer.dataProvider().addFeatures(features)
+    options = QgsVectorFileWriter.SaveVectorOptions()
+    options.driverName, options.layerName = "GPKG", name
+    from qgis.core import QgsProject
+
+    error = QgsVectorFileWriter.writeAsVectorFormatV3(
+        layer, str(path), QgsProject.instance().transformContext(), options
+    )
+    assert error[0] == QgsVectorFileWriter.NoError, error
+    return str(path)
+
+
+ROWS = [
+    ("6TRM913", (2014, 7, 14, 8, 0), "PATROL 1", "CA", (-122.27, 37.81)),
+    ("6trm-913", (2014, 7, 14, 9, 0), "PATROL 1", "ca", (-122.26, 37.80)),
+    ("6TRM 913", (2014, 7, 14, 9, 5), "PATROL 1", "NV", (-122.26, 37.80)),
+    ("ABC123", (2014, 7, 15, 13, 0), "<script>alert(1)</script>", None, (-122.25, 37.79)),
+    ("1234567", (2014, 7, 15, 13, 30), "PATROL 2", "CA", (-122.20, 37.70)),
+    ("1234567", (2014, 7, 16, 23, 0), "PATROL 2", "CA", (-122.28, 37.82)),
+    ("QQQ777", None, "PATROL 2", None, (0.0, 0.0)),
+    ("ZZZ111", (2014, 7, 20, 2, 0), None, None, None),
+    ("", (2014, 7, 20, 3, 0), "  ", "CA", (-122.27, 37.80)),
+    (None, (2014, 7, 21, 4, 0), "CAM 9", "CA", (200.0, 95.0)),
+] + [("FX{:03d}".format(i % 3), (2014, 7, 17, 10, i), "POLE", "CA", (-122.2700 + 1e-6 * i, 37.80)) for i in range(12)]
+
+
+def test_edge_cases_with_states(pg, tmp_path):
+    """States pair plates, blank devices, a plate-less read, 0,0, out of range, no location, a fixed camera."""
+    gpkg = small_gpkg(tmp_path / "small_file_reads.gpkg", ROWS, "small_file_reads")
+    pg_source = gpkg_to_postgis(pg, gpkg, "summary_small_reads")
+    params = {"BOUNDARY": BOUNDARY, "REFERENCE_POINT": headquarters(), "TIMEZONE": "America/Los_Angeles"}
+    file_result, pg_result, feedback = both(
+        tmp_path, gpkg, pg_source, ["summary_small_reads", "small_file_reads"], **params
+    )
+    assert file_result["FIXED_CAMERAS"] == 1 and file_result["UNIQUE_PLATES"] == 9
+    assert_same(file_result, pg_result, ["summary_small_reads", "small_file_reads"])
+    assert "Worked in the database" in feedback.text()
+
+
+def test_hashed_plates(pg, tmp_path):
+    """Plates that arrived hashed: the government metrics are null on both paths, with the same note."""
+    import hashlib
+
+    rows = [
+        (hashlib.sha1(str(i % 7).encode()).hexdigest(), (2014, 7, 14, i % 24, 0), "CAM", None, (-122.27, 37.80))
+        for i in range(30)
+    ]
+    gpkg = small_gpkg(tmp_path / "hashed_file_reads.gpkg", rows, "hashed_file_reads")
+    pg_source = gpkg_to_postgis(pg, gpkg, "summary_hashed_reads")
+    file_result, pg_result, feedback = both(
+        tmp_path, gpkg, pg_source, ["summary_hashed_reads", "hashed_file_reads"], TIMEZONE="UTC"
+    )
+    assert file_result["GOVERNMENT_PLATES"] is None
+    assert_same(file_result, pg_result, ["summary_hashed_reads", "hashed_file_reads"])
+    assert fetched(feedback) > 0
+
+
+def test_missing_field_and_no_secret(pg, sample_pair, tmp_path):
+    """A plate field the table lacks: a clear error naming it and its parameter; no socket path or password."""
+    feedback = RecordingFeedback()
+    with pytest.raises(QgsProcessingException) as caught:
+        processing.run(
+            "alpr:summary",
+            {
+                "INPUT": sample_pair["pg"],
+                "PLATE_FIELD": "no_such_field",
+                "OUTPUT_TABLE": str(tmp_path / "t.gpkg"),
+                "OUTPUT_HTML": str(tmp_path / "r.html"),
+            },
+            feedback=feedback,
+        )
+    message = str(caught.value)
+    assert "no_such_field" in message and "PLATE_FIELD" in message
+    for text in (message, feedback.text()):
+        assert pg.host not in text and "password" not in text.lower()
+
+
+@pytest.mark.parametrize("with_column", [True, False])
+def test_table_without_geometry(pg, tmp_path, with_column):
+    """A reads table without a geometry column: a clear error, without the socket path (named as (geom) or not)."""
+    from alpr_qgis.qgis_io.postgis import connect
+    from tests.postgis.pairs import table_uri
+
+    with connect(table_uri(pg, "summary_no_geom"), driver="psycopg2") as conn:
+        conn.execute("DROP TABLE IF EXISTS public.summary_no_geom")
+        conn.execute("CREATE TABLE public.summary_no_geom (read_id bigint, plate text, read_time timestamp)")
+        conn.execute("INSERT INTO public.summary_no_geom VALUES (1, 'ABC123', '2014-07-14 08:00')")
+    layer = source(pg, "summary_no_geom")
+    feedback = RecordingFeedback()
+    with pytest.raises(QgsProcessingException) as caught:
+        processing.run(
+            "alpr:summary",
+            {
+                "INPUT": layer if with_column else layer.replace(" (geom)", ""),
+                "OUTPUT_TABLE": str(tmp_path / "t.gpkg"),
+                "OUTPUT_HTML": str(tmp_path / "r.html"),
+            },
+            feedback=feedback,
+        )
+    message = str(caught.value)
+    assert "summary_no_geom" in message and "Traceback" not in message
+    assert pg.host not in message and pg.host not in feedback.text()
+    if not with_column:
+        assert "has no geometry column" in message
