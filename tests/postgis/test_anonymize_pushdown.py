@@ -178,8 +178,6 @@ def test_table_without_the_plate_field_is_a_clear_error(pg, sample_pair):
     assert SECRET not in message and pg.host not in message
 
 
-
-
 def test_rows_fetched_are_the_plates_and_the_audit_trails(pg, db_run):
     """What came back: the distinct plates, the kept fields' distinct values, the audit's distinct trail points."""
     _, feedback, _ = db_run
@@ -196,3 +194,37 @@ def test_rows_fetched_are_the_plates_and_the_audit_trails(pg, db_run):
         cursor.execute("SELECT count(DISTINCT device) + count(DISTINCT state) FROM public.sample_reads")
         values = cursor.fetchone()[0]
     assert plates + trails <= int(found.group(1)) <= plates + trails + values + 10
+
+
+KEEP = {"KEEP_FIELDS": ["ID", "Location", "ImageFile"], "TIME_PRECISION": "minute", "LOCATION_PRECISION_M": 100}
+
+
+@pytest.fixture(scope="module")
+def cleaned_pair(pg, sample_pair, tmp_path_factory):
+    """The cleaned sample (booleans is_government, is_duplicate) as a GeoPackage and as a PostGIS table."""
+    from tests.postgis.pairs import gpkg_to_postgis
+
+    folder = tmp_path_factory.mktemp("anon_cleaned")
+    out = processing.run(
+        "alpr:cleanreads", {"INPUT": sample_pair["gpkg"], "OUTPUT": str(folder / "clean.gpkg"), "DEDUP_SECONDS": 60}
+    )["OUTPUT"]
+    return {"gpkg": out, "pg": gpkg_to_postgis(pg, out.split("|")[0], "p4_cleaned_reads")}
+
+
+@pytest.mark.parametrize("method", ["hmac", "drop"])
+def test_kept_fields_scrubbed_as_the_file_path_scrubs_them(pg, cleaned_pair, tmp_path, method):
+    params = dict(KEEP, KEY=SECRET, METHOD=method)
+    on_file = processing.run(
+        "alpr:anonymizeplates", dict(params, INPUT=cleaned_pair["gpkg"], OUTPUT=str(tmp_path / "release.gpkg"))
+    )
+    table = "p4_release_kept_" + method
+    on_db = processing.run(
+        "alpr:anonymizeplates",
+        dict(params, INPUT=cleaned_pair["pg"], OUTPUT=destination(pg, table), AUDIT=str(tmp_path / "audit.gpkg")),
+    )
+    for name in NUMBERS:
+        assert on_db[name] == pytest.approx(on_file[name], abs=1e-12), name
+    assert on_file["CLEARED_COUNT"] > on_file["READ_COUNT"]  # (every ImageFile and Location, some IDs)
+    expected = gpkg_frame(on_file["OUTPUT"].split("|")[0])[:3]
+    assert_same_release(expected, table_frame(pg, table))
+    assert ("plate_id" in expected[0].columns) == (method != "drop")

@@ -236,7 +236,9 @@ class _Release:
     def audit(self, progress) -> list:
         """The re-identification audit on the release's distinct (vehicle, place, time) points."""
         if self.method == "drop" or self.time is None:
-            return reidentification_audit(np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0), pd.Series([]))
+            return reidentification_audit(
+                np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0), pd.Series([], dtype="datetime64[ns]")
+            )
         mx, my = self.metric()
         g = "r." + self.geom
         sql = (
