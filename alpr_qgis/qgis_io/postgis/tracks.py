@@ -181,7 +181,7 @@ WITH pts AS (
 s1 AS (
   SELECT *, lag(x) OVER w AS p0_x, lag(y) OVER w AS p0_y, lag(us) OVER w AS p0_us,
          lead(x) OVER w AS p2_x, lead(y) OVER w AS p2_y, lead(us) OVER w AS p2_us
-  FROM pts WINDOW w AS (PARTITION BY device ORDER BY us, o)
+  FROM pts WINDOW w AS (PARTITION BY device ORDER BY t, o)
 ),
 s2 AS (
   SELECT device, t, o, read_id, g, x, y, us, {glitch} AS glitch FROM s1
@@ -189,7 +189,7 @@ s2 AS (
 s3 AS (
   SELECT device, t, o, read_id, g, us, lag(us) OVER w AS p0_us,
          sqrt((x - lag(x) OVER w) * (x - lag(x) OVER w) + (y - lag(y) OVER w) * (y - lag(y) OVER w)) AS step
-  FROM s2 WHERE NOT glitch WINDOW w AS (PARTITION BY device ORDER BY us, o)
+  FROM s2 WHERE NOT glitch WINDOW w AS (PARTITION BY device ORDER BY t, o)
 ),
 s4 AS (
   SELECT *, CASE WHEN p0_us IS NULL THEN 'device_start'
@@ -198,16 +198,16 @@ s4 AS (
   FROM s3
 ),
 s5 AS (
-  SELECT *, count(reason) OVER (PARTITION BY device ORDER BY us, o ROWS UNBOUNDED PRECEDING) AS seg,
-         lead(reason IS NOT NULL, 1, TRUE) OVER (PARTITION BY device ORDER BY us, o) AS ends
+  SELECT *, count(reason) OVER (PARTITION BY device ORDER BY t, o ROWS UNBOUNDED PRECEDING) AS seg,
+         lead(reason IS NOT NULL, 1, TRUE) OVER (PARTITION BY device ORDER BY t, o) AS ends
   FROM s4
 )
 SELECT device, seg, count(*) AS n,
-       sum(CASE WHEN reason IS NULL THEN step ELSE 0.0::float8 END ORDER BY us, o) AS length_m,
+       sum(CASE WHEN reason IS NULL THEN step ELSE 0.0::float8 END ORDER BY t, o) AS length_m,
        min(t) AS start_time, max(t) AS end_time, (max(us) - min(us))::float8 / 60000000.0::float8 AS duration_min,
        min(reason) AS start_reason,
        min(read_id) FILTER (WHERE reason IS NOT NULL) AS first_read_id, min(read_id) FILTER (WHERE ends) AS last_read_id,
-       ST_MakeLine(g ORDER BY us, o) AS line
+       ST_MakeLine(g ORDER BY t, o) AS line
 FROM s5 GROUP BY device, seg
 UNION ALL
 SELECT NULL, 0, count(*), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM s2 WHERE glitch
@@ -282,6 +282,8 @@ def run(alg, pg, parameters: Dict, context, feedback, device_field: str, time_fi
     alg.say_metric(metric, crs, feedback)
     sql = _Sql(pg, device_field, time_field, metric.postgisSrid() if metric != crs else pg.srid)
     feedback.setProgress(10)
+    # (JIT compiles these long plans for seconds and wins little: off for this connection, closed at the end)
+    pg.connection.execute("SET jit = off")
     with cancel_watch(pg.connection, feedback):
         fixed = _fixed_cameras(pg, sql, alg.parameterAsDouble(parameters, alg.FIXED_RADIUS_M, context))
         fixed_devices = [row[0] for row in fixed]
