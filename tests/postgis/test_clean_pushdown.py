@@ -158,3 +158,45 @@ def test_table_without_the_plate_field_is_a_clear_error(pg, sample_pair):
     with psycopg2.connect(pg.dsn()) as raw, raw.cursor() as cursor:
         cursor.execute("SELECT to_regclass('public.p4_noplate_out')")
         assert cursor.fetchone() == (None,)
+
+
+def _exists(pg, table: str) -> bool:
+    with psycopg2.connect(pg.dsn()) as raw, raw.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s)", ('public."{}"'.format(table.replace('"', '""')),))
+        return cursor.fetchone()[0] is not None
+
+
+def test_awkward_table_names_and_cancel_leave_nothing_half_written(pg, sample_pair, file_run):
+    from tests.processing_fixtures import RecordingFeedback
+
+    clean, rejected = 'clean "p4"; DROP TABLE sample_reads; --', "p4 rejected; --"
+    params = dict(PARAMS, INPUT=sample_pair["pg"], OUTPUT=destination(pg, clean), REJECTED=destination(pg, rejected))
+
+    class CancelAfterCounts(RecordingFeedback):
+        def setProgress(self, progress):  # noqa: N802
+            super().setProgress(progress)
+            if progress >= 40:  # (counted in the transaction; the tables not yet made)
+                self.cancel()
+
+    cancelling = CancelAfterCounts()
+    result = processing.run("alpr:cleanreads", params, feedback=cancelling)
+    assert not result.get("OUTPUT")
+    assert not _exists(pg, clean) and not _exists(pg, rejected)
+    result = processing.run("alpr:cleanreads", params)
+    assert _exists(pg, "sample_reads")
+    with psycopg2.connect(pg.dsn()) as raw, raw.cursor() as cursor:
+        for table, expected in ((clean, file_run["CLEAN_COUNT"]), (rejected, file_run["REJECTED_COUNT"])):
+            cursor.execute('SELECT count(*) FROM public."{}"'.format(table.replace('"', '""')))
+            assert cursor.fetchone()[0] == expected
+
+
+def test_one_geopackage_for_both_outputs(sample_pair, file_run, tmp_path):
+    gpkg = tmp_path / "both.gpkg"
+    params = dict(PARAMS, INPUT=sample_pair["pg"])
+    params["OUTPUT"] = "ogr:dbname='{}' table=\"clean\" (geom)".format(gpkg)
+    params["REJECTED"] = "ogr:dbname='{}' table=\"rejected\" (geom)".format(gpkg)
+    result = processing.run("alpr:cleanreads", params)
+    assert {k: result[k] for k in COUNTS} == {k: file_run[k] for k in COUNTS}
+    for name, layer in (("OUTPUT", "clean"), ("REJECTED", "rejected")):
+        expected = gpkg_frame(file_run[name].split("|")[0])[:3]
+        assert_same_rows(expected, gpkg_frame(str(gpkg), layer)[:3])
