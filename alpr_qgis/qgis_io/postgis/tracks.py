@@ -46,6 +46,7 @@ from alpr_qgis.core.lazy import lazy_module
 from alpr_qgis.core.sql import qualified, quote_ident
 from alpr_qgis.core.tracks import FIXED_SHARE, MIN_FIXED_READS
 from alpr_qgis.qgis_io.plumbing import check_accounted, write_output
+from alpr_qgis.qgis_io.postgis.anonymize import working_crs
 from alpr_qgis.qgis_io.postgis.source import pg_destination, table_result
 
 pd = lazy_module("pandas")
@@ -278,7 +279,7 @@ def run(alg, pg, parameters: Dict, context, feedback, device_field: str, time_fi
     if n_input == 0:
         raise QgsProcessingException(_tr("INPUT has no reads: the layer is empty."))
     alg.log_estimate(feedback, n_input)
-    metric = pg.metric_crs()
+    metric = working_crs(pg)  # (PgReads.metric_crs's zone from one aggregate row, not 100,000 points)
     alg.say_metric(metric, crs, feedback)
     sql = _Sql(pg, device_field, time_field, metric.postgisSrid() if metric != crs else pg.srid)
     feedback.setProgress(10)
