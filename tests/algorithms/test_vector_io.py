@@ -196,3 +196,40 @@ def test_packed_rtree_of_ids_in_any_order_and_of_many_equal_points(tmp_path):
     rowids = [r[0] for r in conn.execute("SELECT rowid FROM rt_rowid")]
     assert rowids == sorted(ids.tolist())
     conn.close()
+
+
+def test_points_rtree_packed_a_slab_at_a_time_is_the_same_valid_tree(tmp_path):
+    import sqlite3
+
+    from alpr_qgis.qgis_io.vector.rtree import fill_rtree, fill_rtree_points
+
+    rng = np.random.default_rng(11)
+    n = 30_000  # 589 leaves at 51 cells a node: 25 slabs, three levels
+    ids = np.cumsum(rng.integers(1, 4, n))  # ascending with gaps (rows without a point)
+    x, y = rng.normal(0, 1000, n), np.round(rng.normal(0, 1000, n))  # (ties in y)
+    trees = {}
+    for name, fill in (
+        ("slabs", lambda c: fill_rtree_points(c, "rt", ids, x, y)),
+        ("whole", lambda c: fill_rtree(c, "rt", ids, np.column_stack([x, y, x, y]))),
+    ):
+        conn = sqlite3.connect(tmp_path / (name + ".sqlite"), isolation_level=None)
+        conn.execute("CREATE VIRTUAL TABLE rt USING rtree(id, minx, maxx, miny, maxy)")
+        conn.execute("BEGIN")
+        fill(conn)
+        conn.execute("COMMIT")
+        assert conn.execute("SELECT rtreecheck('rt')").fetchone()[0] == "ok"
+        assert conn.execute("SELECT COUNT(*) FROM rt").fetchone()[0] == n
+        assert [r[0] for r in conn.execute("SELECT rowid FROM rt_rowid")] == ids.tolist()
+        for box in [(-100, 50, -200, 10), (0, 3000, 0, 3000), (500.5, 500.6, -1e6, 1e6)]:
+            got = sorted(
+                r[0]
+                for r in conn.execute(
+                    "SELECT id FROM rt WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?",
+                    (box[1], box[0], box[3], box[2]),
+                )
+            )
+            want = ids[(x >= box[0]) & (x <= box[1]) & (y >= box[2]) & (y <= box[3])].tolist()
+            assert got == want and (got or box[0] == 500.5)
+        trees[name] = sorted(conn.execute("SELECT id, minx, maxx, miny, maxy FROM rt"))
+        conn.close()
+    assert trees["slabs"] == trees["whole"]  # the same boxes, rounded outward to float32 the same way

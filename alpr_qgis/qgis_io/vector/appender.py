@@ -14,7 +14,7 @@ from alpr_qgis.core.lazy import lazy_module
 from alpr_qgis.qgis_io.sqlite_rows import PART_TABLE, insert_batches, part_column, point_blobs, quote_name, sql_values
 from alpr_qgis.qgis_io.vector.blobs import _gpkg_table, wkb_blobs
 from alpr_qgis.qgis_io.vector.fields import IsCancelled, Progress
-from alpr_qgis.qgis_io.vector.rtree import _rtree_capacity, fill_rtree, pack_rtree
+from alpr_qgis.qgis_io.vector.rtree import _rtree_capacity, fill_rtree, fill_rtree_points, pack_rtree
 
 pd = lazy_module("pandas")
 
@@ -114,8 +114,11 @@ class GpkgAppender:
         self._queued: List = []
         self.cancelled = False
         self.rows = 0
+        # For the spatial index: ids and boxes (minx, miny, maxx, maxy) of rows with a geometry, or only
+        # their points (x, y) while every row so far is a point (half the memory, packed a slab at a time).
         self._ids: List[np.ndarray] = []
         self._bounds: List[np.ndarray] = []
+        self._points = True
         self._packer = ThreadPoolExecutor(max_workers=1)
         self._packing = None
         self._flusher = ThreadPoolExecutor(max_workers=1)
@@ -150,7 +153,7 @@ class GpkgAppender:
             srs_id = self.srs_id
             columns.append(lambda a, b: point_blobs(x[a:b], y[a:b], srs_id))
             names.append(self.geom_row[0])
-            bounds = np.column_stack([x, y, x, y])
+            bounds = np.column_stack([x, y])
         elif self.geom_row is not None and wkb is not None:
             blobs, bounds = wkb_blobs(wkb, self.srs_id)
             columns.append(lambda a, b: blobs[a:b])
@@ -177,18 +180,25 @@ class GpkgAppender:
         return self._submit(store, cancelled)
 
     def _take(self, n: int, bounds: Optional[np.ndarray], last: bool) -> np.ndarray:
-        """Feature ids for ``n`` more rows; their (minx, miny, maxx, maxy) ``bounds`` kept for the spatial index.
+        """Feature ids for ``n`` more rows; their ``bounds`` kept for the spatial index.
 
-        ``last``: no more rows come, so the index is packed now (numpy,
-        without the global lock) while the rows go in.
+        ``bounds`` are points (x, y) or boxes (minx, miny, maxx, maxy).
+        ``last``: no more rows come; boxes are then packed now (numpy,
+        without the global lock) while the rows go in.  Points are packed
+        at ``finish``, a slab at a time (``fill_rtree_points``).
         """
         fids = np.arange(self.next_fid, self.next_fid + n, dtype=np.int64)
         self.next_fid += n
         self.rows += n
         if bounds is not None and n:
             valid = ~np.isnan(bounds).any(axis=1)
+            if bounds.shape[1] == 4 and self._points:  # boxes from now on: the points so far become boxes
+                self._bounds = [np.column_stack([b, b]) for b in self._bounds]
+                self._points = False
+            elif bounds.shape[1] == 2 and not self._points:
+                bounds = np.column_stack([bounds, bounds])
             self._ids.append(fids[valid])
-            self._bounds.append(bounds[valid])
+            self._bounds.append(np.ascontiguousarray(bounds[valid]))
         if last:
             self._start_packing()
         return fids
@@ -249,7 +259,7 @@ class GpkgAppender:
             if str(col).lower() != self.fid_col.lower()  # as in append
         ]
         self._stored.append((file, first, rows, self.next_fid, columns))
-        self._take(rows, np.column_stack([x, y, x, y]) if self.geom_row is not None else None, last)
+        self._take(rows, np.column_stack([x, y]) if self.geom_row is not None else None, last)
         if closes:
             self._done_files.add(file)
         ready = 0
@@ -308,7 +318,7 @@ class GpkgAppender:
         return rtree if exists else None
 
     def _start_packing(self) -> None:
-        if self._packing is not None or not self._ids:
+        if self._packing is not None or not self._ids or self._points:
             return
         ids, bounds = np.concatenate(self._ids), np.concatenate(self._bounds)
         self._ids, self._bounds = [ids], [bounds]
@@ -332,23 +342,7 @@ class GpkgAppender:
             self._packer.shutdown(wait=True)
             progress(0.5)
             if self._ids:
-                ids, bounds = np.concatenate(self._ids), np.concatenate(self._bounds)
-                rtree = self._rtree()
-                if rtree:
-                    fill_rtree(conn, rtree, ids, bounds, self._packing.result() if self._packing else None)
-                    self._write_back_soon()  # (the index's pages too, meanwhile)
-                if len(ids):
-                    conn.execute(
-                        "UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ?, "
-                        "last_change = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE lower(table_name) = lower(?)",
-                        (
-                            float(bounds[:, 0].min()),
-                            float(bounds[:, 1].min()),
-                            float(bounds[:, 2].max()),
-                            float(bounds[:, 3].max()),
-                            name,
-                        ),
-                    )
+                self._index(progress)
             if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'gpkg_ogr_contents'").fetchone():
                 conn.execute(
                     "UPDATE gpkg_ogr_contents SET feature_count = (SELECT COUNT(*) FROM {}) "
@@ -372,6 +366,38 @@ class GpkgAppender:
         self._close()
         return True
 
+    def _index(self, progress: Progress) -> None:
+        """Fill the spatial index and set the layer's extent, from the ids and bounds kept (then let go of them)."""
+        conn = self.conn
+        ids, self._ids = _joined(self._ids, np.int64), []
+        rtree = self._rtree()
+        if self._points:
+            x, y = np.empty(len(ids)), np.empty(len(ids))
+            at = 0
+            while self._bounds:  # (each part let go of as it is copied)
+                part = self._bounds.pop(0)
+                x[at : at + len(part)], y[at : at + len(part)] = part[:, 0], part[:, 1]
+                at += len(part)
+            extent = (x.min(), y.min(), x.max(), y.max()) if len(ids) else None
+            if rtree:
+                fill_rtree_points(conn, rtree, ids, x, y)
+            del x, y
+        else:
+            bounds, self._bounds = np.concatenate(self._bounds), []
+            extent = (
+                (bounds[:, 0].min(), bounds[:, 1].min(), bounds[:, 2].max(), bounds[:, 3].max()) if len(ids) else None
+            )
+            if rtree:
+                fill_rtree(conn, rtree, ids, bounds, self._packing.result() if self._packing else None)
+        if rtree:
+            self._write_back_soon()  # (the index's pages too, meanwhile)
+        if extent is not None:
+            conn.execute(
+                "UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ?, "
+                "last_change = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE lower(table_name) = lower(?)",
+                tuple(float(v) for v in extent) + (self.name,),
+            )
+
     def rollback(self) -> None:
         """Forget every row appended (the table is as it was) and close."""
         try:
@@ -388,6 +414,17 @@ class GpkgAppender:
         self._packer.shutdown(wait=True)
         self._flusher.shutdown(wait=False)
         self.conn.close()
+
+
+def _joined(parts: List[np.ndarray], dtype) -> np.ndarray:
+    """``np.concatenate(parts)``, letting go of each part as it is copied (the list is emptied)."""
+    out = np.empty(sum(len(p) for p in parts), dtype=dtype)
+    at = 0
+    while parts:
+        part = parts.pop(0)
+        out[at : at + len(part)] = part
+        at += len(part)
+    return out
 
 
 def _insert_gpkg(

@@ -67,7 +67,7 @@ def fill_rtree(
         insert_rows(conn, rtree + "_parent", ("nodeno", "parentnode"), (children.tolist(), owner.tolist()))
 
 
-def pack_rtree(ids: np.ndarray, bounds: np.ndarray, per_node: int) -> _Packed:
+def pack_rtree(ids: np.ndarray, bounds: np.ndarray, per_node: int, next_node: int = 2, depth: int = 0) -> _Packed:
     """The nodes of a packed R*Tree, in SQLite's own node format, for ``per_node`` cells a node.
 
     Sort-tile-recursive order; each node is a big-endian header (depth on
@@ -76,6 +76,10 @@ def pack_rtree(ids: np.ndarray, bounds: np.ndarray, per_node: int) -> _Packed:
     (node numbers, node blobs) per level, (rowids in rowid order, their leaf
     node) and (child node numbers, parent node) per level above the leaves.
     Pure numpy (no SQLite), so it can run beside the inserts.
+
+    With ``depth`` 1 the entries are nodes already made (``ids`` their
+    numbers, from ``next_node`` on the new ones are numbered): the levels
+    above them are packed, and the leaf owners are None.
     """
     level_ids = np.asarray(ids, dtype=np.int64)
     minx, maxx = _f32(bounds[:, 0], False), _f32(bounds[:, 2], True)
@@ -84,7 +88,6 @@ def pack_rtree(ids: np.ndarray, bounds: np.ndarray, per_node: int) -> _Packed:
     parents: List[Tuple[np.ndarray, np.ndarray]] = []
     leaf_owner: Optional[Tuple[np.ndarray, np.ndarray]] = None
     leaf_order: Optional[np.ndarray] = None
-    next_node, depth = 2, 0
     while True:
         n = len(level_ids)
         n_nodes = -(-n // per_node)
@@ -116,6 +119,8 @@ def pack_rtree(ids: np.ndarray, bounds: np.ndarray, per_node: int) -> _Packed:
         minx, maxx = np.minimum.reduceat(minx, cut), np.maximum.reduceat(maxx, cut)
         miny, maxy = np.minimum.reduceat(miny, cut), np.maximum.reduceat(maxy, cut)
         level_ids, depth = numbers, depth + 1
+    if leaf_owner is None:
+        return nodes, None, parents
     # Rowid order writes several times faster: feature ids come in order, so undo the leaves' order.
     rowids, owners = leaf_owner
     ids = np.asarray(ids, dtype=np.int64)
@@ -125,6 +130,72 @@ def pack_rtree(ids: np.ndarray, bounds: np.ndarray, per_node: int) -> _Packed:
         return nodes, (ids, by_id), parents
     by_id = np.argsort(rowids)
     return nodes, (rowids[by_id], owners[by_id]), parents
+
+
+def fill_rtree_points(conn: sqlite3.Connection, rtree: str, ids: np.ndarray, x: np.ndarray, y: np.ndarray) -> None:
+    """Fill an empty 2-D SQLite R*Tree with the points (``x``, ``y``) of ``ids`` (ascending), a slab at a time.
+
+    The same packed tree as :func:`fill_rtree` (sort-tile-recursive, in
+    SQLite's node format) for about 20 bytes a point besides the inputs,
+    where packing the whole tree at once takes several times the inputs:
+    the leaves are made and written one vertical slab at a time, then the
+    few levels above them at once.  Ids out of order, a tree that is not
+    empty or one with an unusual node size go through :func:`fill_rtree`.
+    """
+    n = len(ids)
+    if n == 0:
+        return
+    per_node = _rtree_capacity(conn, rtree)
+    ids = np.asarray(ids, dtype=np.int64)
+    if not per_node or n <= per_node or not (ids[1:] > ids[:-1]).all():
+        fill_rtree(conn, rtree, ids, np.column_stack([x, y, x, y]))
+        return
+    conn.execute("DELETE FROM {}".format(quote_name(rtree + "_node")))
+    conn.execute("DELETE FROM {}".format(quote_name(rtree + "_parent")))
+    n_nodes = -(-n // per_node)
+    slabs = int(np.ceil(np.sqrt(n_nodes)))
+    size = slabs * per_node  # points a slab: whole nodes
+    by_x = np.argpartition(x, np.arange(size, n, size)) if n > size else np.arange(n)
+    owner = np.empty(n, dtype=np.int64)  # the leaf of each point, by position (ids ascending: rowid order)
+    numbers = np.arange(2, 2 + n_nodes, dtype=np.int64)
+    boxes = np.empty((n_nodes, 4), dtype=np.float64)  # each leaf's (minx, miny, maxx, maxy)
+    node = 0
+    for start in range(0, n, size):
+        members = by_x[start : start + size]
+        members = members[np.argsort(y[members], kind="stable")]
+        k = len(members)
+        count = -(-k // per_node)
+        cells = np.zeros(count * per_node, dtype=_RTREE_CELL)
+        cells["id"][:k] = ids[members]
+        cells["minx"][:k], cells["maxx"][:k] = _f32(x[members], False), _f32(x[members], True)
+        cells["miny"][:k], cells["maxy"][:k] = _f32(y[members], False), _f32(y[members], True)
+        header = np.zeros((count, 2), dtype=">u2")
+        header[:, 1] = per_node
+        header[-1, 1] = k - (count - 1) * per_node
+        blobs = np.concatenate([header.view(np.uint8).reshape(count, 4), cells.view(np.uint8).reshape(count, -1)], 1)
+        mine = numbers[node : node + count]
+        insert_rows(conn, rtree + "_node", ("nodeno", "data"), (mine.tolist(), list(map(bytes, blobs))))
+        owner[members] = np.repeat(mine, per_node)[:k]
+        cut = np.arange(0, k, per_node)
+        boxes[node : node + count, 0] = np.minimum.reduceat(cells["minx"][:k].astype(np.float64), cut)
+        boxes[node : node + count, 1] = np.minimum.reduceat(cells["miny"][:k].astype(np.float64), cut)
+        boxes[node : node + count, 2] = np.maximum.reduceat(cells["maxx"][:k].astype(np.float64), cut)
+        boxes[node : node + count, 3] = np.maximum.reduceat(cells["maxy"][:k].astype(np.float64), cut)
+        node += count
+    del by_x
+    for first in range(0, n, 500_000):  # rowid order, a slice at a time
+        insert_rows(
+            conn,
+            rtree + "_rowid",
+            ("rowid", "nodeno"),
+            (ids[first : first + 500_000].tolist(), owner[first : first + 500_000].tolist()),
+        )
+    del owner
+    nodes, _, parents = pack_rtree(numbers, boxes, per_node, next_node=2 + n_nodes, depth=1)
+    for level_numbers, level_blobs in nodes:
+        insert_rows(conn, rtree + "_node", ("nodeno", "data"), (level_numbers.tolist(), list(map(bytes, level_blobs))))
+    for children, parent in parents:
+        insert_rows(conn, rtree + "_parent", ("nodeno", "parentnode"), (children.tolist(), parent.tolist()))
 
 
 def _str_order(cx: np.ndarray, cy: np.ndarray, per_node: int) -> np.ndarray:
