@@ -266,3 +266,76 @@ def test_table_without_geometry(pg, tmp_path, with_column):
     assert pg.host not in message and pg.host not in feedback.text()
     if not with_column:
         assert "has no geometry column" in message
+
+
+def test_density_map_from_database_grid(sample_pair, tmp_path, monkeypatch):
+    """Beyond DRAW_POINTS_UP_TO located reads the map is a density grid: counted in SQL, the same counts per cell."""
+    import scipy.ndimage
+
+    from alpr_qgis.qgis_io import report_map
+    from alpr_qgis.qgis_io.postgis import summary_map
+
+    monkeypatch.setattr(report_map, "DRAW_POINTS_UP_TO", 5_000)
+    monkeypatch.setattr(summary_map, "DRAW_POINTS_UP_TO", 5_000)
+    grids = []
+    smooth = scipy.ndimage.gaussian_filter
+
+    def recording(counts, sigma, *args, **kwargs):
+        grids.append(counts.copy())
+        return smooth(counts, sigma, *args, **kwargs)
+
+    monkeypatch.setattr(scipy.ndimage, "gaussian_filter", recording)
+    names = ["sample_reads", "reads"]
+    file_result, pg_result, feedback = both(tmp_path, sample_pair["gpkg"], sample_pair["pg"], names, TIMEZONE="UTC")
+    assert_same(file_result, pg_result, names)  # (the caption names the density and its count)
+    assert len(grids) == 2 and grids[0].shape == grids[1].shape and grids[0].sum() > 60_000
+    assert (grids[0] == grids[1]).all()
+    assert "density of the" in Path(pg_result["OUTPUT_HTML"]).read_text(encoding="utf-8")
+    # One row per non-empty cell (at most 450 x 450, however many reads), beside the other aggregates.
+    assert fetched(feedback) < int((grids[1] > 0).sum()) + 0.05 * 62_511
+
+
+class CancelAt(RecordingFeedback):
+    """Cancels once the progress reaches ``at`` per cent."""
+
+    def __init__(self, at: float) -> None:
+        super().__init__()
+        self.at = at
+
+    def setProgress(self, progress):  # noqa: N802
+        super().setProgress(progress)
+        if progress >= self.at:
+            self.cancel()
+
+
+def test_cancel_between_statements(sample_pair, tmp_path):
+    """Cancelled while counting: stops between statements, writes nothing."""
+    feedback = CancelAt(10)
+    html = tmp_path / "r.html"
+    result = processing.run(
+        "alpr:summary",
+        {"INPUT": sample_pair["pg"], "OUTPUT_TABLE": str(tmp_path / "t.gpkg"), "OUTPUT_HTML": str(html)},
+        feedback=feedback,
+    )
+    assert "Cancelled" in feedback.text() and "Counting" not in feedback.text()
+    assert not html.exists() and "OUTPUT_HTML" not in result
+
+
+def test_columns_it_cannot_count_are_read_through_qgis(pg, tmp_path):
+    """Times kept as text (parsed by the file path's own rules): said in the log, and the reads read through QGIS."""
+    from alpr_qgis.qgis_io.postgis import connect
+    from tests.postgis.pairs import table_uri
+
+    gpkg = small_gpkg(tmp_path / "text_time_reads.gpkg", ROWS, "text_time_reads")
+    pg_source = gpkg_to_postgis(pg, gpkg, "summary_text_time")
+    with connect(table_uri(pg, "summary_text_time"), driver="psycopg2") as conn:
+        conn.execute("ALTER TABLE public.summary_text_time ALTER COLUMN read_time TYPE text")
+    feedback = RecordingFeedback()
+    result = processing.run(
+        "alpr:summary",
+        {"INPUT": pg_source, "OUTPUT_TABLE": str(tmp_path / "t.gpkg"), "OUTPUT_HTML": str(tmp_path / "r.html")},
+        feedback=feedback,
+    )
+    assert "read_time cannot be counted in the database" in feedback.text()
+    assert "Worked in the database" not in feedback.text()
+    assert result["TOTAL_READS"] == len(ROWS)
