@@ -19,6 +19,7 @@ from alpr_qgis.core.sites import DEFAULT_DRAWS, DEFAULT_SEED, site_counts
 from alpr_qgis.qgis_io.crs import transform_xy
 from alpr_qgis.qgis_io.inputs import unique_name
 from alpr_qgis.qgis_io.plumbing import progress_span, write_output
+from alpr_qgis.qgis_io.postgis.source import postgis_reads
 from alpr_qgis.qgis_io.reads_input import read_reads
 from alpr_qgis.qgis_io.vector import read_frame
 
@@ -138,6 +139,36 @@ class SitesAlgorithm(AlprAlgorithm):
         seed = self.parameterAsInt(parameters, self.SEED, context)
         plate_field = self._plate_field(parameters, context, feedback)
 
+        args = (parameters, context, feedback, plate_field, radius, draws, seed)
+        sites, site_crs, result, n_reads, missing = self._count(*args)
+        table = unique_name(sites.table, SITE_FIELDS, feedback, self).reset_index(drop=True)
+        for name in SITE_FIELDS:
+            table[name] = result.table[name]
+        dest, n_sites = write_output(
+            self, parameters, self.OUTPUT, context, feedback, table, style="sites", x=sites.x, y=sites.y, crs=site_crs
+        )
+        expected = float(result.draw_counts.mean()) if len(result.draw_counts) else 0.0
+        self._log(n_reads, sites, result, expected, radius, seed, feedback)
+        return {
+            self.OUTPUT: dest,
+            self.SITE_COUNT: n_sites,
+            self.NEAR_SITES_READ_COUNT: result.reads_near_any,
+            self.EXPECTED_READS: expected,
+            self.MISSING_LOCATION_COUNT: missing,
+            self.SKIPPED_SITE_COUNT: int(result.table["read_count"].isna().sum()),
+        }
+
+    def _count(self, parameters: Dict, context, feedback, plate_field: Optional[str], radius, draws, seed):
+        """(the sites, their CRS, core.sites.SiteResult, reads, reads without a location): in PostGIS or here."""
+        pg = postgis_reads(self, parameters, self.INPUT, context, feedback)
+        if pg is not None:
+            from alpr_qgis.qgis_io.postgis.joins import site_figures
+
+            with pg:
+                found = site_figures(self, pg, parameters, context, feedback, plate_field, radius, draws, seed)
+                if found is not None:
+                    pg.log_fetched(feedback)
+                    return found
         feedback.setProgressText(self.tr("Reading"))
         fields = [plate_field] if plate_field else []
         reads = read_reads(self, parameters, context, feedback, fields, progress=progress_span(feedback, 0, 40))
@@ -160,22 +191,8 @@ class SitesAlgorithm(AlprAlgorithm):
             progress=progress_span(feedback, 50, 90),
             cancelled=feedback.isCanceled,
         )
-        table = unique_name(sites.table, SITE_FIELDS, feedback, self).reset_index(drop=True)
-        for name in SITE_FIELDS:
-            table[name] = result.table[name]
-        dest, n_sites = write_output(
-            self, parameters, self.OUTPUT, context, feedback, table, style="sites", x=sites.x, y=sites.y, crs=site_crs
-        )
-        expected = float(result.draw_counts.mean()) if len(result.draw_counts) else 0.0
-        self._log(reads, sites, result, expected, radius, seed, feedback)
-        return {
-            self.OUTPUT: dest,
-            self.SITE_COUNT: n_sites,
-            self.NEAR_SITES_READ_COUNT: result.reads_near_any,
-            self.EXPECTED_READS: expected,
-            self.MISSING_LOCATION_COUNT: int((~(np.isfinite(rx) & np.isfinite(ry))).sum()),
-            self.SKIPPED_SITE_COUNT: int(result.table["read_count"].isna().sum()),
-        }
+        missing = int((~(np.isfinite(rx) & np.isfinite(ry))).sum())
+        return sites, site_crs, result, len(reads), missing
 
     def _plate_field(self, parameters: Dict, context, feedback) -> Optional[str]:
         """PLATE_FIELD, or None (with a warning) when the default plate field is not there."""
@@ -197,9 +214,9 @@ class SitesAlgorithm(AlprAlgorithm):
         feedback.pushWarning(self.tr("No plate field {}: unique_plates stays empty.").format(plate_field))
         return None
 
-    def _log(self, reads, sites, result, expected: float, radius: float, seed: int, feedback) -> None:
+    def _log(self, n_reads: int, sites, result, expected: float, radius: float, seed: int, feedback) -> None:
         """The baseline, then each site by percentile, busiest first."""
-        if not len(reads):
+        if not n_reads:
             feedback.pushWarning(self.tr("The input layer has no features."))
         if not len(sites.table):
             feedback.pushWarning(self.tr("The sites layer has no features."))

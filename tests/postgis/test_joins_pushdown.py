@@ -174,3 +174,22 @@ def test_crime_same_as_file(sample_pair, Feedback, zones):  # noqa: N803
     assert_same(layer_rows(on_pg["OUTPUT_STATS"]), layer_rows(on_file["OUTPUT_STATS"]))
     crs_sample = 0 if "ZONES" in zones else 1 + SAMPLE_READS - 27  # PgReads.metric_crs: every located read here
     assert fetched(fb) - crs_sample < 0.05 * SAMPLE_READS  # one row per zone
+
+
+# ------------------------------------------------------------------ sites
+
+
+@pytest.mark.parametrize(
+    "params", [{"RADIUS": 150.0}, {"RADIUS": 400.0, "DRAWS": 3000, "SEED": 7}], ids=["150m", "400m-3000-draws"]
+)
+def test_sites_same_as_file(sample_pair, Feedback, params):  # noqa: N803
+    params = {"SITES": SITES, "OUTPUT": "TEMPORARY_OUTPUT", **params}
+    on_file, on_pg, fb = both("alpr:sites", sample_pair, params, Feedback)
+    assert_same(numbers(on_pg), numbers(on_file))
+    assert on_pg["NEAR_SITES_READ_COUNT"] > 200 and on_pg["EXPECTED_READS"] > 0
+    rows = layer_rows(on_pg["OUTPUT"])
+    assert_same(rows, layer_rows(on_file["OUTPUT"]))
+    masjid = next(dict(attrs) for attrs, _ in rows if dict(attrs)["name"] == "Masjid Al-Rahma")
+    assert 0 < masjid["unique_plates"] < masjid["read_count"] and masjid["percentile"] > 50
+    crs_sample = 1 + SAMPLE_READS - 27  # PgReads.metric_crs: every located read of the sample
+    assert fetched(fb) - crs_sample < 0.05 * SAMPLE_READS  # per site, the plates near them, per draw

@@ -26,6 +26,7 @@ read_id)`` (not partitioned: run on the coordinator).
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -38,6 +39,9 @@ from alpr_qgis.core.sql import quote_ident
 pd = lazy_module("pandas")
 
 _names = itertools.count(1)
+
+#: core.plates' normalisation strips these (a PostgreSQL regular expression as well).
+PLATE_STRIP = r"[\s\-\.]+"
 
 #: Rows per INSERT batch when uploading a small layer.
 UPLOAD_ROWS = 1000
@@ -59,7 +63,11 @@ def own_srid(pg) -> int:
 
 def point_in(pg, srid: int) -> str:
     """SQL expression: the read's point (alias ``r``) in ``srid`` (an integer we chose, not user text)."""
-    g = "r." + pg.geom()
+    return project(pg, "r." + pg.geom(), srid)
+
+
+def project(pg, g: str, srid: int) -> str:
+    """SQL expression: ``g``, a geometry of the reads' column, in ``srid``."""
     if not pg.srid:
         g = "ST_SetSRID({}, 4326)".format(g)
     return g if int(srid) == own_srid(pg) else "ST_Transform({}, {:d})".format(g, int(srid))
@@ -133,6 +141,18 @@ def _insert(pg, sql: str, rows: List[tuple]) -> None:
         raise conn.error(error) from None
 
 
+@contextlib.contextmanager
+def transaction(pg):
+    """One transaction for a whole count (its TEMP tables go at the end), without JIT.
+
+    JIT compiling costs about half a second a statement, more than these
+    short statements gain from it.
+    """
+    with pg.connection.transaction():
+        pg.connection.execute("SET LOCAL jit = off")
+        yield
+
+
 def check(feedback) -> None:
     """Between statements: stop (the transaction is rolled back) once cancelled."""
     if feedback.isCanceled():
@@ -182,7 +202,7 @@ def census_counts(alg, pg, units, read_key: Optional[str], census_key: Optional[
     srid = srid_of(pg, ucrs)
     if srid is None:
         return None
-    with pg.connection.transaction():
+    with transaction(pg):
         n_reads, missing = totals(pg)
         alg.log_estimate(feedback, n_reads)
         feedback.setProgress(30)
@@ -301,7 +321,7 @@ def crime_counts(alg, pg, parameters: Dict, context, feedback, zones, category_f
     cx, cy = transform_xy(crimes.x[keep], crimes.y[keep], crime_crs, out_crs, context.transformContext())
     feedback.setProgressText(alg.tr("Counting reads and crimes per zone"))
     grid = q = r = None
-    with pg.connection.transaction():
+    with transaction(pg):
         n_reads, missing = totals(pg)
         alg.log_estimate(feedback, n_reads)
         feedback.setProgress(45)
@@ -330,3 +350,157 @@ def crime_counts(alg, pg, parameters: Dict, context, feedback, zones, category_f
     feedback.setProgress(80)
     counts = zone_table(reads_per_zone, crimes_per_zone)
     return counts, q, r, out_crs, grid, n_reads, missing, crimes, keep
+
+
+# ------------------------------------------------------------------ sites
+
+
+def _own_point(pg) -> str:
+    g = "r." + pg.geom()
+    return g if pg.srid else "ST_SetSRID({}, 4326)".format(g)
+
+
+def _near(pg, points: str, srid: int) -> str:
+    """SQL condition: read ``r`` within ``%s`` metres of the point ``s`` of table ``points``."""
+    return "{own} && s.box AND ST_DWithin({p}, s.geom, %s)".format(own=_own_point(pg), p=point_in(pg, srid))
+
+
+def _per_point(pg, points: str, srid: int, radius: float) -> Dict[int, int]:
+    """{point idx: reads within ``radius``} for the points of ``points`` that have any."""
+    rows = pg.query(
+        "SELECT s.idx, count(*) FROM {t} AS s JOIN {reads} AS r ON {near} GROUP BY s.idx".format(
+            t=points, reads=pg.relation, near=_near(pg, points, srid)
+        ),
+        (radius,),
+    )
+    return {int(idx): int(count) for idx, count in rows}
+
+
+def _draw_counts(pg, positions: np.ndarray, srid: int, radius: float) -> np.ndarray:
+    """Other reads within ``radius`` of each drawn read (``positions``: 0-based among the located reads in
+    ``read_id`` order), as the file path counts them; only the distribution (count, draws) comes back.
+
+    A hash join on cells of ``radius`` metres: each draw is listed in the
+    nine cells around its own, each read meets the draws listed in its cell,
+    and the distance is measured on the projected coordinates.
+    """
+    name, cells = scratch_name("draws"), scratch_name("cells")
+    order = pg.ident("read_id") if pg.has("read_id") else "ctid"
+    picked, times = np.unique(positions, return_counts=True)
+    size = radius if radius > 0 else 1.0
+    execute = pg.connection.execute
+    execute(
+        "CREATE TEMP TABLE {n} ON COMMIT DROP AS SELECT i AS idx, times, ST_X(p) AS x, ST_Y(p) AS y FROM ("
+        "SELECT w.i, d.times, {p} AS p FROM (SELECT row_number() OVER (ORDER BY {o}) - 1 AS i, r.{g} AS g"
+        " FROM {reads} AS r WHERE {located}) AS w JOIN unnest(%s::bigint[], %s::bigint[]) AS d(i, times)"
+        " ON d.i = w.i) AS v".format(
+            n=name, p=project(pg, "w.g", srid), o=order, g=pg.geom(), reads=pg.relation, located=located(pg)
+        ),
+        ([int(i) for i in picked], [int(t) for t in times]),
+    )
+    execute(
+        "CREATE TEMP TABLE {c} ON COMMIT DROP AS SELECT s.idx, s.times, s.x, s.y, floor(s.x / %s)::bigint + ox AS cx,"
+        " floor(s.y / %s)::bigint + oy AS cy FROM {n} AS s, generate_series(-1, 1) AS ox, generate_series(-1, 1) AS oy"
+        "".format(c=cells, n=name),
+        (size, size),
+    )
+    execute("ANALYZE {}".format(cells))
+    rows = pg.query(
+        "SELECT within - 1, sum(times) FROM (SELECT s.idx, s.times, count(*) AS within"
+        " FROM {reads} AS r CROSS JOIN LATERAL {p} AS t(p) CROSS JOIN LATERAL ST_X(t.p) AS cx(x)"
+        " CROSS JOIN LATERAL ST_Y(t.p) AS cy(y)"
+        " JOIN {cells} AS s ON s.cx = floor(cx.x / %s)::bigint AND s.cy = floor(cy.y / %s)::bigint"
+        " WHERE {located} AND (cx.x - s.x) * (cx.x - s.x) + (cy.y - s.y) * (cy.y - s.y) <= %s"
+        " GROUP BY s.idx, s.times) AS drawn GROUP BY within ORDER BY within".format(
+            p=point_in(pg, srid), reads=pg.relation, located=located(pg), cells=cells
+        ),
+        (size, size, radius * radius),
+    )
+    return np.repeat(np.array([int(r[0]) for r in rows], dtype=np.int64), [int(r[1]) for r in rows])
+
+
+def site_figures(alg, pg, parameters: Dict, context, feedback, plate_field: Optional[str], radius, draws, seed):
+    """``SitesAlgorithm``'s figures with the reads counted in the database; None to keep the file path.
+
+    ``(sites frame, sites' CRS, core.sites.SiteResult, reads, reads without a
+    location)``.  The sites (a small layer) are uploaded in metres; the
+    baseline draws the same read locations as the file path (the same
+    generator over the located reads in ``read_id`` order) and counts in SQL.
+    """
+    from scipy import stats
+
+    from alpr_qgis.core.sites import SiteResult
+    from alpr_qgis.qgis_io.crs import transform_xy
+    from alpr_qgis.qgis_io.vector import read_frame
+
+    plate = pg.require(plate_field, "PLATE_FIELD") if plate_field else None
+    work = pg.metric_crs()
+    srid = srid_of(pg, work)
+    if srid is None:
+        return None
+    own = reads_crs(pg)
+    if work != own:
+        feedback.pushInfo(alg.tr("Distances measured in {} (metres).").format(work.authid()))
+    sites = read_frame(alg, parameters, alg.SITES, context)
+    site_crs = sites.crs if sites.crs.isValid() else own
+    sx, sy = transform_xy(sites.x, sites.y, site_crs, work, context.transformContext())
+    feedback.setProgress(50)
+    feedback.setProgressText(alg.tr("Counting reads near the sites and at random read locations"))
+    n_sites = len(sx)
+    site_located = np.isfinite(sx) & np.isfinite(sy)
+    unique = np.full(n_sites, np.nan)
+    draw_counts = np.empty(0, dtype=np.int64)
+    with transaction(pg):
+        n_reads, missing = totals(pg)
+        alg.log_estimate(feedback, n_reads)
+        check(feedback)
+        table = upload_points(pg, sx, sy, srid, radius)
+        per_site = _per_point(pg, table, srid, radius)
+        counts = np.array([per_site.get(i, 0) for i in range(n_sites)], dtype=float)
+        near_any = pg.query(
+            "SELECT count(*) FROM {reads} AS r WHERE {located} AND EXISTS (SELECT 1 FROM {t} AS s WHERE {near})".format(
+                reads=pg.relation, located=located(pg), t=table, near=_near(pg, table, srid)
+            ),
+            (radius,),
+        )[0][0]
+        if plate is not None:  # core.plates.normalise_plates: upper case, without spaces, dashes and dots
+            plates = "upper(regexp_replace(r.{}::text, %s, '', 'g'))".format(plate)
+            rows = pg.query(
+                "SELECT s.idx, count(DISTINCT {n}) FROM {t} AS s JOIN {reads} AS r ON {near} GROUP BY s.idx".format(
+                    n=plates, t=table, reads=pg.relation, near=_near(pg, table, srid)
+                ),
+                (PLATE_STRIP, radius),
+            )
+            unique[site_located] = 0
+            for idx, n in rows:
+                unique[int(idx)] = int(n)
+        feedback.setProgress(70)
+        n_valid = n_reads - missing
+        if n_valid and draws > 0:
+            check(feedback)
+            positions = np.random.default_rng(seed).integers(0, n_valid, draws)
+            draw_counts = _draw_counts(pg, positions, srid, radius)
+    if feedback.isCanceled():
+        raise Cancelled()
+    counts[~site_located] = np.nan
+    expected = float(draw_counts.mean()) if len(draw_counts) else np.nan
+    percentile = np.full(n_sites, np.nan)
+    if len(draw_counts):
+        for i in np.flatnonzero(site_located):
+            percentile[i] = stats.percentileofscore(draw_counts, counts[i], kind="mean")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.where(site_located & (expected > 0), counts / (expected if expected > 0 else 1.0), np.nan)
+    table = pd.DataFrame(
+        {
+            "read_count": pd.array(np.where(site_located, counts, 0).astype(np.int64), dtype="Int64"),
+            "unique_plates": pd.array(np.where(np.isfinite(unique), unique, 0).astype(np.int64), dtype="Int64"),
+            "expected_reads": np.where(site_located, expected, np.nan),
+            "percentile": percentile,
+            "ratio_expected": ratio,
+        }
+    )
+    table.loc[~site_located, "read_count"] = pd.NA
+    table.loc[~np.isfinite(unique), "unique_plates"] = pd.NA
+    feedback.setProgress(90)
+    result = SiteResult(table=table, draw_counts=draw_counts, reads_near_any=int(near_any))
+    return sites, site_crs, result, n_reads, missing
