@@ -172,8 +172,7 @@ def test_crime_same_as_file(sample_pair, Feedback, zones):  # noqa: N803
     assert (on_pg["FILTERED_OUT_CRIME_COUNT"] > 1000) == ("CATEGORY_FILTER" in zones)
     assert_same(layer_rows(on_pg["OUTPUT"]), layer_rows(on_file["OUTPUT"]))
     assert_same(layer_rows(on_pg["OUTPUT_STATS"]), layer_rows(on_file["OUTPUT_STATS"]))
-    crs_sample = 0 if "ZONES" in zones else 1 + SAMPLE_READS - 27  # PgReads.metric_crs: every located read here
-    assert fetched(fb) - crs_sample < 0.05 * SAMPLE_READS  # one row per zone
+    assert fetched(fb) < 0.05 * SAMPLE_READS  # one row per zone
 
 
 # ------------------------------------------------------------------ sites
@@ -191,5 +190,4 @@ def test_sites_same_as_file(sample_pair, Feedback, params):  # noqa: N803
     assert_same(rows, layer_rows(on_file["OUTPUT"]))
     masjid = next(dict(attrs) for attrs, _ in rows if dict(attrs)["name"] == "Masjid Al-Rahma")
     assert 0 < masjid["unique_plates"] < masjid["read_count"] and masjid["percentile"] > 50
-    crs_sample = 1 + SAMPLE_READS - 27  # PgReads.metric_crs: every located read of the sample
-    assert fetched(fb) - crs_sample < 0.05 * SAMPLE_READS  # per site, the plates near them, per draw
+    assert fetched(fb) < 0.05 * SAMPLE_READS  # per site, and the draws' distribution
