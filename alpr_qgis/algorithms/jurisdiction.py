@@ -14,6 +14,7 @@ from alpr_qgis.core.lazy import lazy_module
 from alpr_qgis.qgis_io.inputs import Polygons, read_polygons
 from alpr_qgis.qgis_io.outside_stream import stream_outside
 from alpr_qgis.qgis_io.plumbing import check_accounted, write_output
+from alpr_qgis.qgis_io.postgis.source import postgis_reads
 
 pd = lazy_module("pandas")
 
@@ -162,7 +163,7 @@ class JurisdictionAlgorithm(AlprAlgorithm):
 
         feedback.setProgressText(self.tr("Testing the reads against the boundary"))
         message = self.tr("Distances measured in {} (metres).")
-        found = stream_outside(self, parameters, context, feedback, area, boundary, neighbours, names, message)
+        found = self._outside(parameters, context, feedback, area, boundary, neighbours, names, message)
         if found.unplaced:
             feedback.pushWarning(
                 self.tr("{} reads could not be transformed to the boundary's CRS: they count as outside.").format(
@@ -182,6 +183,19 @@ class JurisdictionAlgorithm(AlprAlgorithm):
             self.UNNAMED_COUNT: found.tally.unnamed_count,
             self.MAX_DISTANCE_M: found.tally.max_distance,
         }
+
+    def _outside(self, parameters: Dict, context, feedback, area, boundary, neighbours, names, message: str):
+        """The reads outside, found and written in PostGIS (a PostGIS table) or here (``stream_outside``)."""
+        pg = postgis_reads(self, parameters, self.INPUT, context, feedback)
+        if pg is not None:
+            from alpr_qgis.qgis_io.postgis.jurisdiction import pg_outside
+
+            with pg:
+                found = pg_outside(self, pg, parameters, context, feedback, area, boundary, neighbours, names, message)
+                if found is not None:
+                    pg.log_fetched(feedback)
+                    return found
+        return stream_outside(self, parameters, context, feedback, area, boundary, neighbours, names, message)
 
     def _boundary(self, parameters: Dict, context, feedback) -> Tuple[Polygons, object]:
         """The BOUNDARY polygons, and the area they cover dissolved into one."""

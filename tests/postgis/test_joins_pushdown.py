@@ -13,13 +13,14 @@ import re
 
 import numpy as np
 import pandas as pd
+import psycopg2
 import pytest
 from qgis import processing
 from qgis.core import QgsProcessingException, QgsVectorLayer
 
 from alpr_qgis.qgis_io.postgis import PgTable, connect, load_reads
 from tests.algorithms.test_jurisdiction import CITY
-from tests.postgis.pairs import source, table_uri
+from tests.postgis.pairs import destination, source, table_uri
 
 CENSUS = CITY + "|layername=census_tracts"
 CRIMES = CITY + "|layername=crimes"
@@ -191,3 +192,63 @@ def test_sites_same_as_file(sample_pair, Feedback, params):  # noqa: N803
     masjid = next(dict(attrs) for attrs, _ in rows if dict(attrs)["name"] == "Masjid Al-Rahma")
     assert 0 < masjid["unique_plates"] < masjid["read_count"] and masjid["percentile"] > 50
     assert fetched(fb) < 0.05 * SAMPLE_READS  # per site, and the draws' distribution
+
+
+# ------------------------------------------------------------------ jurisdiction
+
+
+def outside_run(reads: str, out: str, feedback=None):
+    return processing.run(
+        "alpr:jurisdiction",
+        {
+            "INPUT": reads,
+            "BOUNDARY": BOUNDARY,
+            "NEIGHBOURS": NEIGHBOURS,
+            "OUTPUT": out,
+            "OUTPUT_SUMMARY": "TEMPORARY_OUTPUT",
+        },
+        feedback=feedback,
+    )
+
+
+@pytest.fixture(scope="module")
+def outside_on_file(sample_pair, tmp_path_factory):
+    from tests.processing_fixtures import RecordingFeedback
+
+    fb = RecordingFeedback()
+    res = outside_run(sample_pair["gpkg"], str(tmp_path_factory.mktemp("outside") / "file.gpkg"), fb)
+    return res, layer_rows(res["OUTPUT"]), layer_rows(res["OUTPUT_SUMMARY"]), fb
+
+
+def assert_outside_same(on_pg, pg_fb, outside_on_file, pg_rows):
+    on_file, file_rows, file_summary, file_fb = outside_on_file
+    assert_same(numbers(on_pg), numbers(on_file))
+    assert on_pg["OUTSIDE_COUNT"] == 2241 + 62 and on_pg["UNNAMED_COUNT"] == 275
+    assert_same(layer_rows(on_pg["OUTPUT_SUMMARY"]), file_summary)
+    assert len(pg_rows) == len(file_rows) == on_pg["OUTSIDE_COUNT"]
+    assert_same(pg_rows, file_rows)
+    for said in ("Distances measured in EPSG:32610 (metres).", "62 reads lie at 0,0"):
+        assert said in file_fb.text() and said in pg_fb.text()
+
+
+def test_jurisdiction_streamed_same_as_file(sample_pair, outside_on_file, Feedback, tmp_path):  # noqa: N803
+    fb = Feedback()
+    on_pg = outside_run(sample_pair["pg"], str(tmp_path / "pg.gpkg"), fb)
+    assert on_pg["OUTPUT"] == str(tmp_path / "pg.gpkg")
+    assert_outside_same(on_pg, fb, outside_on_file, layer_rows(on_pg["OUTPUT"]))
+    assert fetched(fb) < 0.05 * SAMPLE_READS + on_pg["OUTSIDE_COUNT"]  # the reads outside, streamed, and aggregates
+
+
+def test_jurisdiction_made_in_the_database(pg, sample_pair, outside_on_file, Feedback):  # noqa: N803
+    fb = Feedback()
+    on_pg = outside_run(sample_pair["pg"], destination(pg, "joins_outside"), fb)
+    assert on_pg["OUTPUT"].startswith("postgres://") and "joins_outside" in on_pg["OUTPUT"]
+    layer = QgsVectorLayer(on_pg["OUTPUT"], "outside", "postgres")
+    assert layer.isValid() and layer.crs().authid() == "EPSG:4326"
+    assert_outside_same(on_pg, fb, outside_on_file, layer_rows(layer))
+    assert fetched(fb) < 100  # counts, summary rows, the reads at 0,0
+    with psycopg2.connect(pg.dsn()) as raw, raw.cursor() as cursor:
+        cursor.execute("SELECT type, srid FROM geometry_columns WHERE f_table_name = 'joins_outside'")
+        assert cursor.fetchall() == [("POINT", 4326)]
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'joins_outside'")
+        assert any("gist" in row[0] for row in cursor.fetchall())
