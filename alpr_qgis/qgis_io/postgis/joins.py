@@ -9,8 +9,8 @@ counts per unit, zone, hexagon, site or random draw come back.
 
 The same rules as the file path (``core.spatial``):
 
-* a read is in the *first* polygon covering it, its border grown by the
-  polygon's ``border_tolerance`` (``ST_DWithin(polygon, read, tol)``);
+* a read is in the *first* polygon covering it, the polygon grown by its
+  ``border_tolerance`` as ``core.spatial`` grows it (``ST_Contains``);
 * reads are measured in the polygons' CRS (``ST_Transform`` of the read);
   distances in metres in the same working CRS as the file path
   (``metric_crs``);
@@ -96,19 +96,21 @@ def scratch_name(kind: str) -> str:
     return "pg_temp." + quote_ident("alpr_{}_{}".format(kind, next(_names)))
 
 
-def upload_polygons(pg, geoms: Sequence[Optional[object]], srid: int) -> str:
-    """The shapely polygons ``geoms`` (None skipped) as ``(idx, tol, geom)`` rows of a new TEMP table; its name.
+def upload_polygons(pg, geoms: Sequence[Optional[object]], srid: int, labels: Optional[Sequence[str]] = None) -> str:
+    """The shapely polygons ``geoms`` (None skipped) as ``(idx, label, geom)`` rows of a new TEMP table; its name.
 
-    ``idx`` is the polygon's position, ``tol`` its border tolerance.  Call
-    inside a transaction (the table goes at commit).
+    ``idx`` is the polygon's position; ``geom`` the polygon grown by its
+    border tolerance exactly as ``core.spatial`` grows it before testing
+    points (``ST_Contains`` on it is the file path's test); ``label`` from
+    ``labels``.  Call inside a transaction (the table goes at commit).
     """
-    from alpr_qgis.core.spatial import border_tolerance
+    from alpr_qgis.core.spatial import _grown, border_tolerance
 
     name = scratch_name("polygons")
     execute = pg.connection.execute
-    execute("CREATE TEMP TABLE {} (idx integer, tol float8, geom geometry) ON COMMIT DROP".format(name))
+    execute("CREATE TEMP TABLE {} (idx integer, label text, geom geometry) ON COMMIT DROP".format(name))
     rows = [
-        (i, border_tolerance(g.bounds), bytes(g.wkb), int(srid))
+        (i, labels[i] if labels is not None else None, bytes(_grown(g, border_tolerance(g.bounds)).wkb), int(srid))
         for i, g in enumerate(geoms)
         if g is not None and not g.is_empty
     ]
@@ -149,15 +151,28 @@ def _insert(pg, sql: str, rows: List[tuple]) -> None:
 
 
 @contextlib.contextmanager
-def transaction(pg):
-    """One transaction for a whole count (its TEMP tables go at the end), without JIT.
+def transaction(pg, feedback):
+    """One transaction for a whole count (its TEMP tables go at the end), without JIT; a cancel stops it.
 
-    JIT compiling costs about half a second a statement, more than these
-    short statements gain from it.
+    A cancel is seen between statements (``check``) and, for a long one,
+    by a watcher thread that cancels the running statement: either way the
+    transaction is rolled back and ``Cancelled`` raised.  JIT compiling
+    costs about half a second a statement, more than these gain from it.
     """
-    with pg.connection.transaction():
-        pg.connection.execute("SET LOCAL jit = off")
-        yield
+    from alpr_qgis.qgis_io.postgis.clean import cancel_watch
+    from alpr_qgis.qgis_io.postgis.connection import PostgisError
+
+    conn = pg.connection
+    try:
+        with cancel_watch(conn, feedback.isCanceled), conn.transaction():
+            conn.execute("SET LOCAL jit = off")
+            yield
+    except (PostgisError, conn.module.Error) as error:
+        if feedback.isCanceled():
+            raise Cancelled() from None
+        if isinstance(error, PostgisError):
+            raise
+        raise conn.error(error) from None
 
 
 def check(feedback) -> None:
@@ -179,7 +194,7 @@ def first_polygon_counts(pg, table: str, srid: int, n_polygons: int) -> np.ndarr
     """Reads per polygon of ``table`` (``upload_polygons``): each located read in the first polygon covering it."""
     rows = pg.query(
         "SELECT u.idx, count(*) FROM {reads} AS r CROSS JOIN LATERAL ("
-        "SELECT z.idx FROM {t} AS z WHERE ST_DWithin(z.geom, {p}, z.tol) ORDER BY z.idx LIMIT 1) AS u"
+        "SELECT z.idx FROM {t} AS z WHERE ST_Contains(z.geom, {p}) ORDER BY z.idx LIMIT 1) AS u"
         " WHERE {located} GROUP BY u.idx".format(reads=pg.relation, t=table, p=point_in(pg, srid), located=located(pg))
     )
     counts = np.zeros(n_polygons, dtype=np.int64)
@@ -209,7 +224,7 @@ def census_counts(alg, pg, units, read_key: Optional[str], census_key: Optional[
     srid = srid_of(pg, ucrs)
     if srid is None:
         return None
-    with transaction(pg):
+    with transaction(pg, feedback):
         n_reads, missing = totals(pg)
         alg.log_estimate(feedback, n_reads)
         feedback.setProgress(30)
@@ -328,7 +343,7 @@ def crime_counts(alg, pg, parameters: Dict, context, feedback, zones, category_f
     cx, cy = transform_xy(crimes.x[keep], crimes.y[keep], crime_crs, out_crs, context.transformContext())
     feedback.setProgressText(alg.tr("Counting reads and crimes per zone"))
     grid = q = r = None
-    with transaction(pg):
+    with transaction(pg, feedback):
         n_reads, missing = totals(pg)
         alg.log_estimate(feedback, n_reads)
         feedback.setProgress(45)
@@ -457,7 +472,7 @@ def site_figures(alg, pg, parameters: Dict, context, feedback, plate_field: Opti
     site_located = np.isfinite(sx) & np.isfinite(sy)
     unique = np.full(n_sites, np.nan)
     draw_counts = np.empty(0, dtype=np.int64)
-    with transaction(pg):
+    with transaction(pg, feedback):
         n_reads, missing = totals(pg)
         alg.log_estimate(feedback, n_reads)
         check(feedback)

@@ -26,7 +26,7 @@ reference tables there) and ``LATERAL ... ORDER BY idx LIMIT 1`` per read;
 from __future__ import annotations
 
 import contextlib
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional
 
 import numpy as np
 
@@ -44,6 +44,7 @@ from alpr_qgis.qgis_io.postgis.joins import (
     srid_of,
     totals,
     transaction,
+    upload_polygons,
 )
 
 pd = lazy_module("pandas")
@@ -73,23 +74,6 @@ class SummaryTally:
         values = self._summary["max_distance_m"].to_numpy(dtype=float)
         values = values[np.isfinite(values)]
         return float(values.max()) if len(values) else 0.0
-
-
-def _upload_grown(pg, geoms: Sequence[Optional[object]], srid: int, labels: Optional[List[str]] = None) -> str:
-    """Polygons grown by their border tolerance (as ``core.spatial`` tests them) in a TEMP table; its name."""
-    from alpr_qgis.core.spatial import _grown, border_tolerance
-
-    name = scratch_name("grown")
-    pg.connection.execute("CREATE TEMP TABLE {} (idx integer, label text, geom geometry) ON COMMIT DROP".format(name))
-    rows = [
-        (i, labels[i] if labels is not None else None, bytes(_grown(g, border_tolerance(g.bounds)).wkb), int(srid))
-        for i, g in enumerate(geoms)
-        if g is not None and not g.is_empty
-    ]
-    _insert(pg, "INSERT INTO {} VALUES (%s, %s, ST_GeomFromWKB(%s, %s))".format(name), rows)
-    pg.connection.execute("CREATE INDEX ON {} USING gist (geom)".format(name))
-    pg.connection.execute("ANALYZE {}".format(name))
-    return name
 
 
 def _upload_edges(pg, segments: np.ndarray, srid: int) -> str:
@@ -315,13 +299,13 @@ def pg_outside(alg, pg, parameters: Dict, context, feedback, area, boundary, nei
     target = pg_destination(parameters, alg.OUTPUT, context)
     in_db = pg.same_database(target)
     found = Outside(name=pg.layer_name)
-    with transaction(pg):
+    with transaction(pg, feedback):
         found.total, found.missing_count = totals(pg)
         alg.log_estimate(feedback, found.total)
         check(feedback)
-        area_table = _upload_grown(pg, [area], bsrid)
+        area_table = upload_polygons(pg, [area], bsrid)
         edges = _upload_edges(pg, segments, wsrid)
-        nb = _upload_grown(pg, neighbours.geoms, nsrid, run.labels()) if neighbours is not None else None
+        nb = upload_polygons(pg, neighbours.geoms, nsrid, run.labels()) if neighbours is not None else None
         feedback.setProgress(10)
         check(feedback)
         select = run.select(area_table, edges, nb, bsrid, nsrid, wsrid)
