@@ -252,3 +252,86 @@ def test_jurisdiction_made_in_the_database(pg, sample_pair, outside_on_file, Fee
         assert cursor.fetchall() == [("POINT", 4326)]
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'joins_outside'")
         assert any("gist" in row[0] for row in cursor.fetchall())
+
+
+# ------------------------------------------------------------------ small exact cases, odd names, a cancel
+
+ODD = 'joins "odd"; DROP TABLE sample_reads; --'
+
+
+def utm_table(pg, name: str, xy) -> str:
+    """Reads at ``xy`` (relative to the tests' UTM origin; None: no location) in a table in EPSG:32610."""
+    from tests.algorithms.test_jurisdiction import ORIGIN
+
+    frame = pd.DataFrame({"read_id": np.arange(1, len(xy) + 1), "plate": ["P{}".format(i) for i in range(len(xy))]})
+    x = np.array([np.nan if p is None else p[0] + ORIGIN[0] for p in xy])
+    y = np.array([np.nan if p is None else p[1] + ORIGIN[1] for p in xy])
+    return small_table(pg, name, frame, x, y, srid=32610)
+
+
+def _exists(pg, table: str) -> bool:
+    with psycopg2.connect(pg.dsn()) as raw, raw.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s)", ('public."{}"'.format(table.replace('"', '""')),))
+        return cursor.fetchone()[0] is not None
+
+
+def test_census_by_hand_on_an_odd_table_in_metres(pg, Feedback):  # noqa: N803
+    from tests.algorithms.test_join_census import FIELDS, ROWS, UNITS, polygons_layer, reads_xy
+
+    reads = utm_table(pg, ODD, reads_xy())
+    census = polygons_layer(UNITS, fields=FIELDS, rows=ROWS, name="tracts")
+    fb = Feedback()
+    res = processing.run(
+        "alpr:joincensus",
+        {"INPUT": reads, "CENSUS": census, "POPULATION_FIELD": "population", "OUTPUT": "TEMPORARY_OUTPUT"},
+        feedback=fb,
+    )
+    assert (res["READ_COUNT"], res["MATCHED_COUNT"], res["NO_UNIT_COUNT"], res["MISSING_LOCATION_COUNT"]) == (
+        22,
+        19,
+        2,
+        1,
+    )
+    counts = [f["read_count"] for f in res["OUTPUT"].getFeatures()]
+    assert counts == [11, 5, 3]  # the read on the border of units 1 and 2: the first
+    assert fetched(fb) == 4 and _exists(pg, ODD)  # (its name injected nothing)
+    assert pg.host not in fb.text()
+
+
+def test_jurisdiction_by_hand_in_metres_and_a_cancel_leaves_no_table(pg, Feedback):  # noqa: N803
+    from tests.algorithms.test_jurisdiction import BOUNDARY as SQUARE
+    from tests.algorithms.test_jurisdiction import NEIGHBOURS as SIDES
+    from tests.algorithms.test_jurisdiction import READS, polygons_layer
+
+    reads = utm_table(pg, "joins_square_reads", READS)
+    out = "joins outside; --"
+    params = {
+        "INPUT": reads,
+        "BOUNDARY": polygons_layer(SQUARE),
+        "NEIGHBOURS": polygons_layer(SIDES, fields=[("name", "string")], rows=[["East"], [None]]),
+        "OUTPUT": destination(pg, out),
+        "OUTPUT_SUMMARY": "TEMPORARY_OUTPUT",
+    }
+
+    class CancelOnceMade(Feedback):
+        def setProgress(self, progress):  # noqa: N802
+            super().setProgress(progress)
+            if progress >= 60:  # (the table made in the transaction, not yet committed)
+                self.cancel()
+
+    result = processing.run("alpr:jurisdiction", params, feedback=CancelOnceMade())
+    assert not result.get("OUTPUT") and not _exists(pg, out)
+
+    fb = Feedback()
+    res = processing.run("alpr:jurisdiction", params, feedback=fb)
+    assert (res["OUTSIDE_COUNT"], res["INSIDE_COUNT"], res["MISSING_LOCATION_COUNT"]) == (3, 3, 1)
+    assert res["UNNAMED_COUNT"] == 2 and res["MAX_DISTANCE_M"] == pytest.approx(500.0)
+    layer = QgsVectorLayer(res["OUTPUT"], "outside", "postgres")
+    assert layer.crs().authid() == "EPSG:32610"
+    assert [f.name() for f in layer.fields()] == ["read_id", "plate", "jurisdiction", "distance_m"]
+    got = {f["read_id"]: (f["jurisdiction"], f["distance_m"]) for f in layer.getFeatures()}
+    assert got == {4: ("East", pytest.approx(250.0)), 5: ("unnamed", pytest.approx(300.0)),
+                   6: ("unnamed", pytest.approx(500.0))}  # fmt: skip
+    summary = {f["jurisdiction"]: f["read_count"] for f in res["OUTPUT_SUMMARY"].getFeatures()}
+    assert summary == {"unnamed": 2, "East": 1}
+    assert "Distances measured" not in fb.text() and "3 of 6 located reads" in fb.text()
