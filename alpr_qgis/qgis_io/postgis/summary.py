@@ -38,14 +38,19 @@ TEXT_TYPES = ("text", "character varying")
 TIME_TYPES = ("timestamp without time zone", "date")
 NUMBER_TYPES = ("smallint", "integer", "bigint", "numeric", "real", "double precision")
 FLAG_TYPES = ("boolean",) + NUMBER_TYPES + TEXT_TYPES
-# Python's str.strip() whitespace, as btrim's characters.
-_BLANKS = "E' \\t\\n\\r\\f\\x0b'"
+# Python's str.strip() whitespace, as btrim's characters (bound as %(blanks)s).
+BLANKS = "".join(c for c in map(chr, range(0x110000)) if c.isspace())
+_BLANKS = "%(blanks)s"
 _FINITE = "BETWEEN '-Infinity' AND 'Infinity'"
+
+
+#: What ``core.plates`` removes from a plate (``[\\s\\-\\.]``: Python's whitespace, dashes, dots), for translate().
+STRIPPED = "".join(c for c in map(chr, range(0x110000)) if c.isspace() or c in "-.")
 
 
 def _normalised(column: str) -> str:
     """``core.plates`` normalisation in SQL: upper case, whitespace, dashes and dots removed; empty is null."""
-    return "NULLIF(regexp_replace(upper({}), '[[:space:].-]+', '', 'g'), '')".format(column)
+    return "NULLIF(translate(upper({}), %(strip)s, ''), '')".format(column)
 
 
 def _flag(column: str, kind: str) -> str:
@@ -172,7 +177,7 @@ def summarise_in_database(alg, pg, parameters, context, feedback, setup):
     why = _unsupported(pg, columns)
     geom = pg.geom()
     crs, srid = pg.crs(), pg.srid
-    params = {"tol": NULL_ISLAND_TOLERANCE_DEG}
+    params = {"tol": NULL_ISLAND_TOLERANCE_DEG, "strip": STRIPPED, "blanks": BLANKS}
     _boundary(setup, crs, srid or 4326, params, feedback)
     if why is None and setup.shape is not None and setup.boundary_srid is None:
         why = alg.tr("the boundary's CRS")
@@ -197,8 +202,6 @@ def summarise_in_database(alg, pg, parameters, context, feedback, setup):
     _check(feedback, 10)
     base = _government(pg, columns, srid or 4326, setup, counts, params)
     _plates(pg, base, params, counts)
-    _check(feedback, 20)
-    _top(pg, base, params, counts)
     _check(feedback, 30)
     _times(pg, base, params, counts)
     _check(feedback, 40)
@@ -246,26 +249,50 @@ def _no_crs(alg, pg, geom, feedback):
     return QgsCoordinateReferenceSystem("EPSG:4326")
 
 
+_HASHED = (
+    "count({v}), min(length({v})), max(length({v})), coalesce(bool_and({v} ~ '^[0-9A-Fa-f]+$'), false),"
+    " coalesce(bool_and({v} ~ '^[A-Za-z0-9+/_-]+={{0,2}}$'), false)"
+)
+
+
+def _looks_hashed(texts, short, long, hexa, b64) -> bool:
+    """``core.plates._all_hashed`` from its aggregates: one length of 16 or more, all hex or all base64."""
+    return bool(texts) and short == long and int(short) >= 16 and bool(hexa or b64)
+
+
+def _head_not_hashed(pg, base: str, params: dict) -> bool:
+    """``plates_look_hashed``'s quick answer: the first 1,000 plates of the first 2,000 reads are not all hashed."""
+    v = "NULLIF(btrim(h.praw, {}), '')".format(_BLANKS)
+    row = pg.query(
+        "WITH f AS (SELECT b.praw, b.o FROM {b} AS b ORDER BY b.o LIMIT 2000),"
+        " h AS (SELECT f.praw FROM f WHERE f.praw IS NOT NULL ORDER BY f.o LIMIT 1000)"
+        " SELECT count(*), {agg} FROM h".format(b=base, agg=_HASHED.format(v=v)),
+        params,
+    )[0]
+    return int(row[0]) == 1000 and not _looks_hashed(*row[1:])
+
+
 def _totals(pg, base: str, params: dict, setup, columns):
     """Counts over every read (one scan) and whether the plates look hashed (``plates_look_hashed``)."""
     from alpr_qgis.qgis_io.postgis.summary_counts import Counts
 
-    hv = "NULLIF(btrim(b.praw, {}), '')".format(_BLANKS)
+    decided = not columns.get("plate") or _head_not_hashed(pg, base, params)
+    hashed = "" if decided else ", " + _HASHED.format(v="NULLIF(btrim(b.praw, {}), '')".format(_BLANKS))
     row = pg.query(
         "SELECT count(*), count(b.p), count(*) FILTER (WHERE b.dup), count(*) FILTER (WHERE b.nogeom),"
         " count(*) FILTER (WHERE b.invalid), count(*) FILTER (WHERE b.island), count(*) FILTER (WHERE b.near),"
-        " count(*) FILTER (WHERE b.outside), count(*) FILTER (WHERE b.located),"
-        " count({hv}), min(length({hv})), max(length({hv})), bool_and({hv} ~ '^[0-9A-Fa-f]+$'),"
-        " bool_and({hv} ~ '^[A-Za-z0-9+/_-]+={{0,2}}$') FROM {b} AS b".format(hv=hv, b=base),
+        " count(*) FILTER (WHERE b.outside), count(*) FILTER (WHERE b.located){h} FROM {b} AS b".format(
+            h=hashed, b=base
+        ),
         params,
     )[0]
-    n, with_plate, dup, nogeom, invalid, island, near, outside, located, texts, short, long, hexa, b64 = row
+    n, with_plate, dup, nogeom, invalid, island, near, outside, located = row[:9]
     counts = Counts(
         n=int(n),
         plate_field=bool(columns.get("plate")),
         state_field=bool(columns.get("state")),
         with_plate=int(with_plate),
-        hashed=bool(texts) and short == long and int(short) >= 16 and bool(hexa or b64),
+        hashed=False if decided else _looks_hashed(*row[9:]),
         duplicates=int(dup) if columns.get("duplicate") else None,
         no_geometry=int(nogeom),
         null_island=int(island),
@@ -297,40 +324,41 @@ def _government(pg, columns, srid: int, setup, counts, params: dict) -> str:
 
 
 def _plates(pg, base: str, params: dict, counts) -> None:
-    """The reads-per-plate distribution (one row per distinct count) and the government plates and reads."""
+    """The reads-per-plate distribution (one row per distinct count), the government plates and reads, and the
+    ten most-read plates (ties: the plate read first comes first), by rank: the plate text stays in the database."""
+    from alpr_qgis.core.metrics import TOP_PLATES
+
     if not counts.plate_field:
         return
     rows = pg.query(
-        "WITH k AS (SELECT b.p, b.s, count(*) AS n, count(*) FILTER (WHERE b.g) AS gn FROM {} AS b"
-        " GROUP BY b.p, b.s)"
-        " SELECT k.n, count(*), count(*) FILTER (WHERE k.gn > 0), sum(k.gn) FROM k WHERE k.p IS NOT NULL GROUP BY k.n"
-        " UNION ALL SELECT 0, 0, 0, sum(k.gn) FROM k WHERE k.p IS NULL".format(base),
-        params,
+        "WITH k AS MATERIALIZED (SELECT b.p, b.s, count(*) AS n, count(*) FILTER (WHERE b.g) AS gn, min(b.o) AS o"
+        " FROM {b} AS b GROUP BY b.p, b.s),"
+        " top AS (SELECT k.p, k.s, k.n, k.o FROM k WHERE k.p IS NOT NULL ORDER BY k.n DESC, k.o LIMIT %(top)s),"
+        " dist AS (SELECT k.n, count(*) AS c, count(*) FILTER (WHERE k.gn > 0) AS gp, sum(k.gn) AS gr FROM k"
+        " WHERE k.p IS NOT NULL GROUP BY k.n UNION ALL SELECT 0, 0, 0, sum(k.gn) FROM k WHERE k.p IS NULL),"
+        " tops AS (SELECT top.n, top.o, count(DISTINCT b.t::date) AS days,"
+        " count(DISTINCT b.draw) FILTER (WHERE b.d IS NOT NULL) AS devices, min(b.t) AS first, max(b.t) AS last,"
+        " bool_or(b.g) AS gov FROM top JOIN {b} AS b ON b.p = top.p AND b.s IS NOT DISTINCT FROM top.s"
+        " GROUP BY top.p, top.s, top.n, top.o)"
+        " SELECT false, dist.n, dist.c, dist.gp, dist.gr, NULL::bigint, NULL::bigint, NULL::timestamp,"
+        " NULL::timestamp, NULL::boolean, NULL::bigint FROM dist"
+        " UNION ALL SELECT true, tops.n, NULL, NULL, NULL, tops.days, tops.devices, tops.first, tops.last, tops.gov,"
+        " row_number() OVER (ORDER BY tops.n DESC, tops.o) FROM tops".format(b=base),
+        dict(params, top=TOP_PLATES),
     )
     plates = reads = 0
-    for n, count, gov_plates, gov_reads in rows:
+    top = []
+    for is_top, n, count, gov_plates, gov_reads, *details in rows:
+        if is_top:
+            top.append((details[-1], (n, *details[:-1])))
+            continue
         if n:
             counts.per_plate[int(n)] = int(count)
         plates += int(gov_plates or 0)
         reads += int(gov_reads or 0)
+    counts.top = [row for _, row in sorted(top)]
     if counts.government is not None:
         counts.government = (plates, reads, counts.government[2])
-
-
-def _top(pg, base: str, params: dict, counts) -> None:
-    """The ten most-read plates (ties: the plate read first comes first), by rank: never the plate itself."""
-    from alpr_qgis.core.metrics import TOP_PLATES
-
-    if not counts.plate_field or not counts.per_plate:
-        return
-    counts.top = pg.query(
-        "WITH k AS (SELECT b.p, b.s, count(*) AS n, min(b.o) AS o FROM {b} AS b WHERE b.p IS NOT NULL"
-        " GROUP BY b.p, b.s), top AS (SELECT k.p, k.s, k.n, k.o FROM k ORDER BY k.n DESC, k.o LIMIT %(top)s)"
-        " SELECT top.n, count(DISTINCT b.t::date), count(DISTINCT b.draw) FILTER (WHERE b.d IS NOT NULL),"
-        " min(b.t), max(b.t), bool_or(b.g) FROM top JOIN {b} AS b ON b.p = top.p AND b.s IS NOT DISTINCT FROM top.s"
-        " GROUP BY top.p, top.s, top.n, top.o ORDER BY top.n DESC, top.o".format(b=base),
-        dict(params, top=TOP_PLATES),
-    )
 
 
 def _times(pg, base: str, params: dict, counts) -> None:

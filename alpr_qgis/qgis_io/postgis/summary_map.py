@@ -4,8 +4,8 @@ Each answer is the file path's, from a few rows: the working CRS from the
 median position of the same sample of points (one row back), the time zone
 from the same evenly spaced located reads (at most
 ``core.timezones.LOOKUP_SAMPLE`` rows), and the report's map from the counts
-of the same density grid binned in the database (one row per non-empty
-cell) instead of every point.
+of the same density grid binned in the database (one row per row of the
+grid: its non-empty cells) instead of every point.
 """
 
 from __future__ import annotations
@@ -60,7 +60,8 @@ def zone_points(pg, base: str, params: dict, located: int) -> Tuple[np.ndarray, 
         picks = np.linspace(0, located - 1, LOOKUP_SAMPLE).round().astype(np.int64).tolist()
         rows = pg.query(
             "SELECT s.lon, s.lat FROM (SELECT b.lon, b.lat, row_number() OVER (ORDER BY b.o) - 1 AS i"
-            " FROM {} AS b WHERE {}) AS s WHERE s.i = ANY(%(picks)s) ORDER BY s.i".format(base, usable),
+            " FROM {} AS b WHERE {}) AS s JOIN unnest(%(picks)s::bigint[]) AS k(i) ON k.i = s.i"
+            " ORDER BY s.i".format(base, usable),
             dict(params, picks=picks),
         )
     else:
@@ -106,17 +107,17 @@ class DatabaseReads:
         cell = max(width, height) / long_side
         cols, rows = max(1, int(np.ceil(width / cell))), max(1, int(np.ceil(height / cell)))
         x0, y1 = extent.xMinimum(), extent.yMinimum() + rows * cell
-        cells = self.pg.query(
-            "SELECT g.r, g.c, count(*) FROM (SELECT floor((%(y1)s - p.y) / %(cell)s) AS r,"
-            " floor((p.x - %(x0)s) / %(cell)s) AS c FROM ({}) AS p WHERE {}) AS g"
-            " WHERE g.c >= 0 AND g.c < %(cols)s AND g.r >= 0 AND g.r < %(rows)s GROUP BY g.r, g.c".format(
-                located, finite
-            ),
+        # One row back per row of the grid: its non-empty cells and their counts (at most 450 rows).
+        lines = self.pg.query(
+            "SELECT c.r, array_agg(c.c), array_agg(c.n) FROM (SELECT g.r, g.c, count(*) AS n FROM"
+            " (SELECT floor((%(y1)s - p.y) / %(cell)s) AS r, floor((p.x - %(x0)s) / %(cell)s) AS c"
+            " FROM ({}) AS p WHERE {}) AS g WHERE g.c >= 0 AND g.c < %(cols)s AND g.r >= 0 AND g.r < %(rows)s"
+            " GROUP BY g.r, g.c) AS c GROUP BY c.r".format(located, finite),
             dict(self.params, x0=x0, y1=y1, cell=cell, cols=cols, rows=rows),
         )
         counts = np.zeros((rows, cols), dtype=np.float32)
-        for r, c, k in cells:
-            counts[int(r), int(c)] = float(k)
+        for r, cells, n in lines:
+            counts[int(r), np.asarray(cells, dtype=np.int64)] = np.asarray(n, dtype=np.float32)
         return int(count), density_raster(counts, x0, y1, cell, map_crs, folder)
 
 
