@@ -19,7 +19,7 @@ The same rules as ``core.tracks`` (see its docstring), in SQL:
   least 1).  A running ``count`` of the starts numbers the tracks; one row
   per track (``ST_MakeLine`` of the layer's points in order, read count,
   length as the sum of the steps in order, start and end) goes into a
-  temporary table of this transaction, with one tally row of the glitches.
+  temporary table of this transaction (the glitches in rows of their own).
 * **Outputs**: to a table of the same database, ``CREATE TABLE`` +
   ``INSERT ... SELECT`` from that per-track table, ``geometry(LineString,
   srid)`` with a GiST index, in the same transaction (nothing is left on an
@@ -127,41 +127,63 @@ class _Sql:
         self.read_id = pg.ident("read_id") if with_id else "NULL::bigint"
         self.order = pg.ident("read_id") if with_id else "ctid"
         self.located = "({g} IS NOT NULL AND NOT ST_IsEmpty({g}))".format(g=self.geom)
-        self.point = self.geom if metric_srid == pg.srid else "ST_Transform({}, {:d})".format(self.geom, metric_srid)
+        self.metric_srid = metric_srid
+        self.transform = metric_srid != pg.srid
+        self.point = self.point_of(self.geom)
         self.has_device = "({d} IS NOT NULL AND {d}::text <> '')".format(d=self.dev)
+
+    def point_of(self, geometry: str) -> str:
+        """``geometry`` (an expression) in the working metric CRS."""
+        return "ST_Transform({}, {:d})".format(geometry, self.metric_srid) if self.transform else geometry
 
 
 def _fixed_cameras(pg, sql: _Sql, radius_m: float) -> List[tuple]:
     """Rows (device, read_count, first_time, last_time, spread_m, x, y in the metric CRS) of the fixed cameras."""
     if not radius_m > 0:
         return []
+    # r is read twice (medians, then distances from them): NOT MATERIALIZED, so each reading is a plain scan
+    # (Citus pushes both down); positions projected where used, once a read in each pass.
     query = """
-WITH r AS (
-  SELECT {dev}::text AS device, {t} AS t, {o} AS o,
-         CASE WHEN {located} THEN ST_X(p) END AS x, CASE WHEN {located} THEN ST_Y(p) END AS y
-  FROM (SELECT {dev}, {t}, {o}, {g}, CASE WHEN {located} THEN {point} END AS p FROM {rel}
-        WHERE {dev} IS NOT NULL AND btrim({dev}::text, %(spaces)s) <> '') AS s
+WITH r AS NOT MATERIALIZED (
+  SELECT {dev}::text AS device, {t} AS t, {o} AS o, {located} AS located, {g} AS g FROM {rel}
+  WHERE {dev} IS NOT NULL AND btrim({dev}::text, %(spaces)s) <> ''
 ),
 m AS (
   SELECT device, count(*) AS n, min(t) AS first_time, max(t) AS last_time, min(o) AS first_seen,
-         percentile_cont(0.5) WITHIN GROUP (ORDER BY x) AS mx,
-         percentile_cont(0.5) WITHIN GROUP (ORDER BY y) AS my
-  FROM r GROUP BY device HAVING count(x) >= %(min_reads)s
+         percentile_cont(0.5) WITHIN GROUP (ORDER BY ST_X({p})) FILTER (WHERE located) AS mx,
+         percentile_cont(0.5) WITHIN GROUP (ORDER BY ST_Y({p})) FILTER (WHERE located) AS my
+  FROM r GROUP BY device HAVING count(*) FILTER (WHERE located) >= %(min_reads)s
 ),
 s AS (
   SELECT r.device, percentile_cont(%(share)s) WITHIN GROUP (
-           ORDER BY sqrt((r.x - m.mx) * (r.x - m.mx) + (r.y - m.my) * (r.y - m.my))) AS spread
-  FROM r JOIN m USING (device) WHERE r.x IS NOT NULL AND r.y IS NOT NULL GROUP BY r.device
+           ORDER BY ST_Distance({rp}, ST_SetSRID(ST_MakePoint(m.mx, m.my), {srid:d}))) AS spread
+  FROM r JOIN m USING (device) WHERE r.located GROUP BY r.device
 )
 SELECT m.device, m.n, m.first_time, m.last_time, s.spread, m.mx, m.my
 FROM m JOIN s USING (device) WHERE s.spread <= %(radius)s ORDER BY m.first_seen
-""".format(dev=sql.dev, t=sql.time, o=sql.order, g=sql.geom, located=sql.located, point=sql.point, rel=sql.rel)
+""".format(
+        dev=sql.dev,
+        t=sql.time,
+        o=sql.order,
+        g=sql.geom,
+        located=sql.located,
+        rel=sql.rel,
+        p=sql.point_of("g"),
+        rp=sql.point_of("r.g"),
+        srid=sql.metric_srid,
+    )
     params = {"spaces": _SPACES, "min_reads": MIN_FIXED_READS, "share": FIXED_SHARE, "radius": float(radius_m)}
     return pg.query(query, params)
 
 
 def _tracks_statement(sql: _Sql, drop_glitches: bool) -> str:
-    """CREATE TEMP TABLE of one row per track (and one tally row of the glitches: device NULL, n = their count)."""
+    """CREATE TEMP TABLE of one row per track (rows with ``glitch`` true: the glitches, put aside, not tracks).
+
+    Every CTE is read once (so PostgreSQL and Citus inline it: no materialised
+    intermediate result), and every window is partitioned by the device: the
+    glitches are set aside by partitioning by (device, glitch), so the steps
+    of the reads kept skip them as the file path's second pass does.
+    """
     step = "sqrt(({a}x - {b}x) * ({a}x - {b}x) + ({a}y - {b}y) * ({a}y - {b}y))"
     seconds = "greatest(({a}us - {b}us)::float8 / 1000000.0::float8, 1.0::float8)"
     fast = "(" + step + " / " + seconds + " > %(speed)s)"
@@ -188,9 +210,9 @@ s2 AS (
   SELECT device, t, o, read_id, g, x, y, us, {glitch} AS glitch FROM s1
 ),
 s3 AS (
-  SELECT device, t, o, read_id, g, us, lag(us) OVER w AS p0_us,
+  SELECT device, glitch, t, o, read_id, g, us, lag(us) OVER w AS p0_us,
          sqrt((x - lag(x) OVER w) * (x - lag(x) OVER w) + (y - lag(y) OVER w) * (y - lag(y) OVER w)) AS step
-  FROM s2 WHERE NOT glitch WINDOW w AS (PARTITION BY device ORDER BY t, o)
+  FROM s2 WINDOW w AS (PARTITION BY device, glitch ORDER BY t, o)
 ),
 s4 AS (
   SELECT *, CASE WHEN p0_us IS NULL THEN 'device_start'
@@ -199,19 +221,17 @@ s4 AS (
   FROM s3
 ),
 s5 AS (
-  SELECT *, count(reason) OVER (PARTITION BY device ORDER BY t, o ROWS UNBOUNDED PRECEDING) AS seg,
-         lead(reason IS NOT NULL, 1, TRUE) OVER (PARTITION BY device ORDER BY t, o) AS ends
+  SELECT *, count(reason) OVER (PARTITION BY device, glitch ORDER BY t, o ROWS UNBOUNDED PRECEDING) AS seg,
+         lead(reason IS NOT NULL, 1, TRUE) OVER (PARTITION BY device, glitch ORDER BY t, o) AS ends
   FROM s4
 )
-SELECT device, seg, count(*) AS n,
+SELECT device, glitch, seg, count(*) AS n,
        sum(CASE WHEN reason IS NULL THEN step ELSE 0.0::float8 END ORDER BY t, o) AS length_m,
        min(t) AS start_time, max(t) AS end_time, (max(us) - min(us))::float8 / 60000000.0::float8 AS duration_min,
        min(reason) AS start_reason,
        min(read_id) FILTER (WHERE reason IS NOT NULL) AS first_read_id, min(read_id) FILTER (WHERE ends) AS last_read_id,
        ST_MakeLine(g ORDER BY t, o) AS line
-FROM s5 GROUP BY device, seg
-UNION ALL
-SELECT NULL, 0, count(*), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM s2 WHERE glitch
+FROM s5 GROUP BY device, glitch, seg
 """.format(
         tracks=_TRACKS,
         dev=sql.dev,
@@ -250,14 +270,14 @@ FROM (SELECT {located} AS located, {t} IS NOT NULL AS timed, {has_device} AS has
 
 
 _STATS = """
-SELECT count(*) FILTER (WHERE device IS NOT NULL AND n >= 2),
-       count(DISTINCT device),
-       count(*) FILTER (WHERE device IS NOT NULL AND n = 1),
-       coalesce(sum(n) FILTER (WHERE device IS NULL), 0),
-       coalesce(sum(n) FILTER (WHERE device IS NOT NULL AND n >= 2), 0),
-       coalesce(sum(length_m) FILTER (WHERE device IS NOT NULL AND n >= 2), 0),
-       count(*) FILTER (WHERE device IS NOT NULL AND n >= 2 AND start_reason = 'gap'),
-       count(*) FILTER (WHERE device IS NOT NULL AND n >= 2 AND start_reason = 'speed')
+SELECT count(*) FILTER (WHERE NOT glitch AND n >= 2),
+       count(DISTINCT device) FILTER (WHERE NOT glitch),
+       count(*) FILTER (WHERE NOT glitch AND n = 1),
+       coalesce(sum(n) FILTER (WHERE glitch), 0),
+       coalesce(sum(n) FILTER (WHERE NOT glitch AND n >= 2), 0),
+       coalesce(sum(length_m) FILTER (WHERE NOT glitch AND n >= 2), 0),
+       count(*) FILTER (WHERE NOT glitch AND n >= 2 AND start_reason = 'gap'),
+       count(*) FILTER (WHERE NOT glitch AND n >= 2 AND start_reason = 'speed')
 FROM {}
 """.format(_TRACKS)
 
@@ -265,7 +285,7 @@ FROM {}
 _DRAWN = """
 SELECT row_number() OVER (ORDER BY device COLLATE "C", seg) AS track_id, device, start_time, end_time, n,
        length_m, duration_min, start_reason, first_read_id, last_read_id, {line}
-FROM {tracks} WHERE device IS NOT NULL AND n >= 2
+FROM {tracks} WHERE NOT glitch AND n >= 2
 """
 
 
