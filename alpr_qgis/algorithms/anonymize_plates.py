@@ -38,7 +38,6 @@ from alpr_qgis.core.plates import plate_field_name
 from alpr_qgis.core.release import ReleaseBuilder
 from alpr_qgis.qgis_io.crs import transform_xy, working_crs
 from alpr_qgis.qgis_io.plumbing import check_accounted, progress_span, write_output
-from alpr_qgis.qgis_io.postgis.source import postgis_reads
 from alpr_qgis.qgis_io.styles import style_vector_output
 from alpr_qgis.qgis_io.vector import FrameStream, read_chunks
 
@@ -238,6 +237,8 @@ class AnonymizePlatesAlgorithm(AlprAlgorithm):
         return key, origin
 
     def process(self, parameters: Dict, context, feedback) -> Dict:
+        from alpr_qgis.qgis_io.postgis.source import postgis_reads  # (not at import: the provider loads light)
+
         pg = postgis_reads(self, parameters, self.INPUT, context, feedback)
         if pg is not None:
             from alpr_qgis.qgis_io.postgis.anonymize import run_anonymize

@@ -38,7 +38,6 @@ from alpr_qgis.qgis_io.crs import to_degrees
 from alpr_qgis.qgis_io.inputs import reads_crs
 from alpr_qgis.qgis_io.outputs import requested_destination
 from alpr_qgis.qgis_io.plumbing import check_accounted, progress_span
-from alpr_qgis.qgis_io.postgis.source import postgis_reads
 from alpr_qgis.qgis_io.styles import style_vector_output
 from alpr_qgis.qgis_io.vector import FrameStream, read_chunks
 
@@ -215,6 +214,8 @@ class CleanReadsAlgorithm(AlprAlgorithm):
         )
 
     def process(self, parameters: Dict, context, feedback) -> Dict:
+        from alpr_qgis.qgis_io.postgis.source import postgis_reads  # (not at import: the provider loads light)
+
         pg = postgis_reads(self, parameters, self.INPUT, context, feedback)
         if pg is not None:
             from alpr_qgis.qgis_io.postgis.clean import run_clean

@@ -228,3 +228,30 @@ def test_kept_fields_scrubbed_as_the_file_path_scrubs_them(pg, cleaned_pair, tmp
     expected = gpkg_frame(on_file["OUTPUT"].split("|")[0])[:3]
     assert_same_release(expected, table_frame(pg, table))
     assert ("plate_id" in expected[0].columns) == (method != "drop")
+
+
+def test_missing_pgcrypto_is_a_clear_error(pg, pg_cluster, tmp_path):
+    """A role that may not create pgcrypto, in a database without it: the error names the database, not the key."""
+    from qgis.core import QgsDataSourceUri
+
+    pg_cluster.create_database("p4_nocrypto", postgis=False)
+    pg_cluster.psql(
+        "CREATE EXTENSION postgis; CREATE ROLE p4_plain LOGIN;"
+        " CREATE TABLE reads AS SELECT g::bigint AS read_id, 'ABC' || g AS plate,"
+        " timestamp '2014-07-14 10:00' + g * interval '1 minute' AS read_time,"
+        " ST_SetSRID(ST_MakePoint(-122.2 + g * 0.001, 37.8), 4326)::geometry(Point, 4326) AS geom"
+        " FROM generate_series(1, 20) AS g; GRANT SELECT ON reads TO p4_plain;",
+        dbname="p4_nocrypto",
+    )
+    uri = QgsDataSourceUri()
+    uri.setConnection(pg.host, str(pg.port), "p4_nocrypto", "p4_plain", "")
+    uri.setDataSource("public", "reads", "geom")
+    with pytest.raises(QgsProcessingException) as caught:
+        processing.run(
+            "alpr:anonymizeplates",
+            dict(PARAMS, INPUT="postgres://" + uri.uri(False), OUTPUT=str(tmp_path / "release.gpkg")),
+        )
+    message = str(caught.value)
+    assert "pgcrypto is not available" in message and "p4_nocrypto" in message
+    assert SECRET not in message and pg.host not in message
+    assert not (tmp_path / "release.gpkg").exists()

@@ -200,3 +200,17 @@ def test_one_geopackage_for_both_outputs(sample_pair, file_run, tmp_path):
     for name, layer in (("OUTPUT", "clean"), ("REJECTED", "rejected")):
         expected = gpkg_frame(file_run[name].split("|")[0])[:3]
         assert_same_rows(expected, gpkg_frame(str(gpkg), layer)[:3])
+
+
+def test_table_without_geometry_is_a_clear_error(pg, sample_pair):
+    with psycopg2.connect(pg.dsn()) as raw, raw.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS public.p4_nogeom")
+        cursor.execute("CREATE TABLE public.p4_nogeom AS SELECT read_id, plate, read_time FROM public.sample_reads")
+        cursor.execute("ALTER TABLE public.p4_nogeom ADD PRIMARY KEY (read_id)")
+    with pytest.raises(QgsProcessingException) as caught:
+        processing.run(
+            "alpr:cleanreads", {"INPUT": source(pg, "p4_nogeom", geometry=""), "OUTPUT": destination(pg, "p4_ng_out")}
+        )
+    message = str(caught.value)
+    assert "p4_nogeom" in message and "has no geometry column" in message
+    assert pg.host not in message and not _exists(pg, "p4_ng_out")

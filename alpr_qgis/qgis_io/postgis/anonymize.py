@@ -339,11 +339,9 @@ def ensure_pgcrypto(pg) -> None:
         raise PostgisError(
             QT_TRANSLATE_NOOP("alpr_core", "pgcrypto is not available in {connection}"),
             args={"connection": pg.connection.label},
-            hint=QT_TRANSLATE_NOOP(
-                "alpr_core",
-                "Install PostgreSQL's contrib extensions and run CREATE EXTENSION pgcrypto as a database owner.",
-            ),
-        ) from None
+            hint=QT_TRANSLATE_NOOP("alpr_core", "Install PostgreSQL's contrib extensions and run CREATE EXTENSION "
+                                   "pgcrypto as a database owner."),
+        ) from None  # fmt: skip
 
 
 def working_crs(pg):

@@ -35,7 +35,7 @@ from alpr_qgis.core.cleaning import REASONS, classify_reads, rules_lexicon
 from alpr_qgis.core.errors import QT_TRANSLATE_NOOP, AlprInputError, Cancelled
 from alpr_qgis.core.lazy import lazy_module
 from alpr_qgis.core.plates import HashedCheck, normalised_codes, plate_field_name
-from alpr_qgis.qgis_io.plumbing import progress_span
+from alpr_qgis.qgis_io.plumbing import check_accounted, progress_span
 from alpr_qgis.qgis_io.postgis.source import pg_destination, table_result
 from alpr_qgis.qgis_io.postgis.uri import DEFAULT_GEOMETRY, PgTable
 from alpr_qgis.qgis_io.vector import FrameStream
@@ -420,8 +420,6 @@ def run_clean(alg, pg, parameters: Dict, context, feedback) -> Dict:
     counts = {reason: per_reason.get(reason, 0) for reason in REASONS}
     for name, expected in ((alg.OUTPUT, n_clean), (alg.REJECTED, total - n_clean)):
         if name in written and written[name] != expected:
-            from alpr_qgis.qgis_io.plumbing import check_accounted
-
             check_accounted(expected, written[name])
     pg.log_fetched(feedback)
     return alg.finish_results(
