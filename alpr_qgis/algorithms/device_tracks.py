@@ -335,13 +335,7 @@ class DeviceTracksAlgorithm(AlprAlgorithm):
         mx, my = transform_in_slices(reads.x, reads.y, crs, metric, transform_context)
         if feedback.isCanceled():
             raise Cancelled()
-        lost = int(np.count_nonzero(np.isfinite(reads.x) & ~np.isfinite(mx)))
-        if lost:
-            feedback.pushWarning(
-                self.tr(
-                    "{} reads could not be projected to measure distances (skipped, counted as without geometry)."
-                ).format(lost)
-            )
+        self.say_lost(feedback, int(np.count_nonzero(np.isfinite(reads.x) & ~np.isfinite(mx))))
         return metric, mx, my
 
     def _fixed_cameras(self, parameters, context, kinds, times, crs, metric, feedback):
@@ -423,6 +417,15 @@ class DeviceTracksAlgorithm(AlprAlgorithm):
                 self.tr("Distances and speeds measured in {} ({}); the tracks stay in {}.").format(
                     metric.authid(), metric.description(), crs.authid()
                 )
+            )
+
+    def say_lost(self, feedback, lost: int) -> None:
+        """Warn of reads whose position could not be projected to measure distances (none: nothing said)."""
+        if lost:
+            feedback.pushWarning(
+                self.tr(
+                    "{} reads could not be projected to measure distances (skipped, counted as without geometry)."
+                ).format(lost)
             )
 
     def say_fixed(self, feedback, devices, reads) -> None:

@@ -138,6 +138,7 @@ def _patrol() -> pd.DataFrame:
     add(None, 20, -122.27, 37.80)  # no device
     add("", 21, -122.27, 37.80)  # blank device
     add("car B", 30, math.nan, math.nan)  # no location
+    add("car B", 31, 10.0, 95.0)  # past the pole: cannot be projected, so no location
     add("pole 7", 90, math.nan, math.nan)  # a fixed camera's read without a location: still the camera's
     frame = pd.DataFrame(rows, columns=["device", "read_time", "lon", "lat"])
     frame.insert(0, "read_id", range(1, len(frame) + 1))
@@ -166,7 +167,8 @@ def test_patrol_rules_equal_the_file_path(pg, tmp_path, feedback):
     assert pg_result["FIXED_CAMERA_COUNT"] == 1 and pg_result["FIXED_READ_COUNT"] == 13
     assert pg_result["SINGLE_READ_COUNT"] == 1
     assert pg_result["MISSING_TIME_COUNT"] == 1 and pg_result["MISSING_DEVICE_COUNT"] == 2
-    assert pg_result["MISSING_LOCATION_COUNT"] == 1
+    assert pg_result["MISSING_LOCATION_COUNT"] == 2
+    assert "1 reads could not be projected to measure distances" in feedback.text()
     _assert_same_tracks(file_result["OUTPUT"], pg_result["OUTPUT"])
     tracks = _lines(pg_result["OUTPUT"])
     assert tracks["start_reason"].tolist() == ["device_start", "gap", "speed", "gap"]

@@ -126,7 +126,12 @@ class _Sql:
         with_id = pg.has("read_id") and "read_id" not in (device_field, time_field)
         self.read_id = pg.ident("read_id") if with_id else "NULL::bigint"
         self.order = pg.ident("read_id") if with_id else "ctid"
-        self.located = "({g} IS NOT NULL AND NOT ST_IsEmpty({g}))".format(g=self.geom)
+        has_point = "({g} IS NOT NULL AND NOT ST_IsEmpty({g}))".format(g=self.geom)
+        # A latitude past the pole cannot be projected (QGIS gives NaN, ST_Transform an error): no location.
+        pole = metric_srid != pg.srid and pg.crs().isGeographic()
+        projectable = "abs(ST_Y({})) <= 90".format(self.geom) if pole else "TRUE"
+        self.located = "({} AND {})".format(has_point, projectable)
+        self.lost = "({} AND NOT {})".format(has_point, projectable) if pole else "FALSE"
         self.metric_srid = metric_srid
         self.transform = metric_srid != pg.srid
         self.point = self.point_of(self.geom)
@@ -252,21 +257,23 @@ def _fmt(template: str, a: str, b: str) -> str:
     return template.format(a=a, b=b)
 
 
-def _skipped(pg, sql: _Sql, fixed: List[str]) -> Tuple[Tuple[int, int, int], int]:
-    """((no location, no time, no device) among the reads not of a fixed camera, the mobile devices)."""
+def _skipped(pg, sql: _Sql, fixed: List[str]) -> Tuple[Tuple[int, int, int], int, int]:
+    """((no location, no time, no device) among the reads not of a fixed camera, the mobile devices,
+    the reads whose point cannot be projected)."""
     rows = pg.query(
         """
-SELECT count(*) FILTER (WHERE NOT located),
-       count(*) FILTER (WHERE located AND NOT timed),
-       count(*) FILTER (WHERE located AND timed AND NOT has_device),
-       count(DISTINCT device) FILTER (WHERE btrim(device, %(spaces)s) <> '')
-FROM (SELECT {located} AS located, {t} IS NOT NULL AS timed, {has_device} AS has_device, {dev}::text AS device
-      FROM {rel} WHERE {dev} IS NULL OR NOT ({dev}::text = ANY(%(fixed)s))) AS s
-""".format(located=sql.located, t=sql.time, has_device=sql.has_device, rel=sql.rel, dev=sql.dev),
+SELECT count(*) FILTER (WHERE moving AND NOT located),
+       count(*) FILTER (WHERE moving AND located AND NOT timed),
+       count(*) FILTER (WHERE moving AND located AND timed AND NOT has_device),
+       count(DISTINCT device) FILTER (WHERE moving AND btrim(device, %(spaces)s) <> ''),
+       count(*) FILTER (WHERE lost)
+FROM (SELECT {located} AS located, {t} IS NOT NULL AS timed, {has_device} AS has_device, {dev}::text AS device,
+             {lost} AS lost, ({dev} IS NULL OR NOT ({dev}::text = ANY(%(fixed)s))) AS moving FROM {rel}) AS s
+""".format(located=sql.located, t=sql.time, has_device=sql.has_device, rel=sql.rel, dev=sql.dev, lost=sql.lost),
         {"fixed": fixed, "spaces": _SPACES},
     )
     values = [int(v) for v in rows[0]]
-    return (values[0], values[1], values[2]), values[3]
+    return (values[0], values[1], values[2]), values[3], values[4]
 
 
 _STATS = """
@@ -308,7 +315,8 @@ def run(alg, pg, parameters: Dict, context, feedback, device_field: str, time_fi
     with cancel_watch(pg.connection, feedback):
         fixed = _fixed_cameras(pg, sql, alg.parameterAsDouble(parameters, alg.FIXED_RADIUS_M, context))
         fixed_devices = [row[0] for row in fixed]
-        skipped, mobile = _skipped(pg, sql, fixed_devices)
+        skipped, mobile, lost = _skipped(pg, sql, fixed_devices)
+        alg.say_lost(feedback, lost)
         _check_cancel(feedback)
         feedback.setProgress(30)
         params = {
