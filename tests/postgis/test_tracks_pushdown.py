@@ -351,3 +351,18 @@ def test_a_table_without_geometry_is_a_clear_error(pg, tmp_path):
     text = str(info.value)
     assert "tracks_nogeom" in text and "has no geometry column" in text
     assert "password" not in text.lower() and pg.host not in text
+
+
+def test_integer_devices_sort_by_value(pg, tmp_path):
+    frame = _patrol()
+    codes = {"car A": 7, "car B": 12, "pole 7": 3, "": None}
+    frame["device"] = pd.array([codes.get(d) if d is not None else None for d in frame["device"]], dtype="Int64")
+    pushed = _load(pg, frame, "tracks_intdev")
+    file_result = _run(_frame_to_gpkg(pg, pushed, tmp_path / "intdev.gpkg"), tmp_path, "file")
+    pg_result = _run(pushed, tmp_path, "pg")
+    for key in COUNTS:
+        assert pg_result[key] == file_result[key], key
+    a, b = _lines(file_result["OUTPUT"]), _lines(pg_result["OUTPUT"])
+    assert b.sort_values("track_id")["device"].tolist() == ["7", "7", "7", "12"]  # by value, as the file path
+    assert a.sort_values("track_id")["device"].tolist() == b.sort_values("track_id")["device"].tolist()
+    assert a["vertices"].tolist() == b["vertices"].tolist()

@@ -56,8 +56,9 @@ np = lazy_module("numpy")
 DEVICE_TYPES = ("text", "character varying", "character", "integer", "bigint", "smallint")
 TIME_TYPES = ("timestamp without time zone",)
 
-#: The temporary per-track table (dropped at the end of the transaction).
+#: The temporary per-track table (dropped at the end of the transaction), created and read by this name.
 _TRACKS = "alpr_tracks"
+_TRACKS_TEMP = "pg_temp." + _TRACKS
 
 #: Whitespace that makes a device blank for the fixed-camera test (as ``str.strip``).
 _SPACES = " \t\n\r\x0b\x0c"
@@ -286,11 +287,12 @@ SELECT count(*) FILTER (WHERE NOT glitch AND n >= 2),
        count(*) FILTER (WHERE NOT glitch AND n >= 2 AND start_reason = 'gap'),
        count(*) FILTER (WHERE NOT glitch AND n >= 2 AND start_reason = 'speed')
 FROM {}
-""".format(_TRACKS)
+""".format(_TRACKS_TEMP)
 
-#: The tracks drawn (two reads or more), numbered by device (as text, code point order) then time.
+#: The tracks drawn (two reads or more), numbered by device then time: devices in the file path's order
+#: (text by code point, as Python sorts it; integers by value).
 _DRAWN = """
-SELECT row_number() OVER (ORDER BY device COLLATE "C", seg) AS track_id, device, start_time, end_time, n,
+SELECT row_number() OVER (ORDER BY {order}, seg) AS track_id, device, start_time, end_time, n,
        length_m, duration_min, start_reason, first_read_id, last_read_id, {line}
 FROM {tracks} WHERE NOT glitch AND n >= 2
 """
@@ -382,6 +384,13 @@ def _finish(alg, pg, parameters, context, feedback, crs, metric, fixed, skipped,
     }
 
 
+def _device_order(pg, alg, parameters: Dict, context) -> str:
+    """How the tracks' devices sort, as the file path sorts their values."""
+    field = alg._field(parameters, alg.DEVICE_FIELD, "device", context)
+    numeric = pg.columns.get(field) in ("integer", "bigint", "smallint")
+    return "device::bigint" if numeric else 'device COLLATE "C"'
+
+
 def _same_db_table(pg, parameters: Dict, name: str, context):
     """The output ``name``'s table when it is in the input's database (geometry column ``geom`` if not named)."""
     import dataclasses
@@ -403,7 +412,8 @@ def _write_tracks(alg, pg, parameters: Dict, context, feedback, crs):
             "CREATE TABLE {} ({}, {} geometry(LineString, {:d}), PRIMARY KEY (track_id))".format(
                 target, columns, geom, pg.srid
             ),
-            "INSERT INTO {} ".format(target) + _DRAWN.format(line="line", tracks=_TRACKS),
+            "INSERT INTO {} ".format(target)
+            + _DRAWN.format(line="line", tracks=_TRACKS_TEMP, order=_device_order(pg, alg, parameters, context)),
             "CREATE INDEX ON {} USING gist ({})".format(target, geom),
             "ANALYZE {}".format(target),
         )
@@ -416,7 +426,12 @@ def _write_tracks(alg, pg, parameters: Dict, context, feedback, crs):
     rows: List[tuple] = []
     cursor = pg.connection.raw.cursor(name="alpr_tracks_out")
     try:
-        cursor.execute(_DRAWN.format(line="ST_AsBinary(line, 'NDR')", tracks=_TRACKS) + " ORDER BY track_id")
+        cursor.execute(
+            _DRAWN.format(
+                line="ST_AsBinary(line, 'NDR')", tracks=_TRACKS_TEMP, order=_device_order(pg, alg, parameters, context)
+            )
+            + " ORDER BY track_id"
+        )
         while True:
             _check_cancel(feedback)
             chunk = cursor.fetchmany(5000)
