@@ -366,3 +366,13 @@ def test_integer_devices_sort_by_value(pg, tmp_path):
     assert b.sort_values("track_id")["device"].tolist() == ["7", "7", "7", "12"]  # by value, as the file path
     assert a.sort_values("track_id")["device"].tolist() == b.sort_values("track_id")["device"].tolist()
     assert a["vertices"].tolist() == b["vertices"].tolist()
+
+
+def test_an_empty_table_says_so(pg, tmp_path):
+    _sql(
+        pg,
+        "DROP TABLE IF EXISTS tracks_empty",
+        "CREATE TABLE tracks_empty (LIKE sample_reads INCLUDING ALL)",
+    )
+    with pytest.raises(QgsProcessingException, match="INPUT has no reads: the layer is empty"):
+        _run(source(pg, "tracks_empty"), tmp_path, "empty")

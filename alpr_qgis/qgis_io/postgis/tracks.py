@@ -9,8 +9,9 @@ The same rules as ``core.tracks`` (see its docstring), in SQL:
   same linear rule as pandas).  Only these few rows come back; their devices
   go to the tracks query as one bound ``text[]``.
 * **Tracks**: the moving devices' located, timed reads, positions projected
-  with ``ST_Transform`` to the same metric CRS as the file path
-  (``PgReads.metric_crs``), ordered by time then ``read_id`` (the input
+  with ``ST_Transform`` to the same metric CRS as the file path (chosen
+  from the file path's sample in one aggregate row:
+  ``postgis.anonymize.working_crs``), ordered by time then ``read_id`` (the input
   order) within each device.  ``lag``/``lead`` ``OVER (PARTITION BY device
   ...)`` find the lone glitches (computed once on the full sequence, as the
   file path does), then ``lag`` again over the reads kept gives each step:
@@ -29,7 +30,8 @@ The same rules as ``core.tracks`` (see its docstring), in SQL:
 
 Times are compared as whole microseconds since the epoch, differences
 divided in double precision as the file path's nanoseconds are (the same
-quotient, so the same breaks).
+quotient, so the same breaks).  Messages are the algorithm's own (its
+``say_*`` methods and ``tr``), so both paths log the same lines.
 """
 
 from __future__ import annotations
@@ -39,7 +41,6 @@ from contextlib import contextmanager, suppress
 from typing import Dict, Iterator, List, Optional, Tuple
 
 from qgis.core import QgsProcessingException, QgsWkbTypes
-from qgis.PyQt.QtCore import QCoreApplication
 
 from alpr_qgis.core.errors import Cancelled
 from alpr_qgis.core.lazy import lazy_module
@@ -75,10 +76,6 @@ _TRACK_COLUMNS = (
     ("first_read_id", "bigint"),
     ("last_read_id", "bigint"),
 )
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("DeviceTracksAlgorithm", text)
 
 
 def pushable(pg, device_field: str, time_field: str) -> bool:
@@ -303,10 +300,10 @@ def run(alg, pg, parameters: Dict, context, feedback, device_field: str, time_fi
     crs = pg.crs()
     sql = _Sql(pg, device_field, time_field, pg.srid)  # (names checked before any query)
     if not crs.isValid():
-        raise QgsProcessingException(_tr("INPUT has no CRS: set the layer's CRS so distances can be measured."))
+        raise QgsProcessingException(alg.tr("INPUT has no CRS: set the layer's CRS so distances can be measured."))
     n_input = int(pg.query("SELECT count(*) FROM {}".format(sql.rel))[0][0])
     if n_input == 0:
-        raise QgsProcessingException(_tr("INPUT has no reads: the layer is empty."))
+        raise QgsProcessingException(alg.tr("INPUT has no reads: the layer is empty."))
     alg.log_estimate(feedback, n_input)
     metric = working_crs(pg)  # (PgReads.metric_crs's zone from one aggregate row, not 100,000 points)
     alg.say_metric(metric, crs, feedback)
@@ -357,7 +354,7 @@ def _finish(alg, pg, parameters, context, feedback, crs, metric, fixed, skipped,
     n_fixed_reads = sum(int(row[1]) for row in fixed)
     if sum(skipped) + n_fixed_reads == n_input and not fixed:
         raise QgsProcessingException(
-            _tr('None of the {} reads has a location, a time (field "{}") and a device (field "{}").').format(
+            alg.tr('None of the {} reads has a location, a time (field "{}") and a device (field "{}").').format(
                 n_input,
                 alg._field(parameters, alg.TIME_FIELD, "read_time", context),
                 alg._field(parameters, alg.DEVICE_FIELD, "device", context),
