@@ -10,7 +10,7 @@ import pandas as pd
 from alpr_qgis.core.errors import AlprInputError, Cancelled
 from alpr_qgis.core.reads.loading import _load
 from alpr_qgis.core.reads.options import IsCancelled, LoadOptions, PartStore, Progress, ReadsTable
-from alpr_qgis.core.reads.text import _NOT_ASCII_SPACE, read_utf8
+from alpr_qgis.core.reads.text import _NOT_ASCII_SPACE, ascii_file_bytes, read_utf8
 from alpr_qgis.core.reads.worker import _PartReader
 from alpr_qgis.core.timezones import check_timezone
 
@@ -58,9 +58,24 @@ def stream_reads(
     options = options or LoadOptions()
     part_bytes = part_bytes or STREAM_PART_BYTES
     check_timezone(options.timezone)
-    data, _, encoding = read_utf8(path)
-    if data is None or len(data) < 2 * part_bytes or not _NOT_ASCII_SPACE.search(data):
-        return None
+    plain = ascii_file_bytes(path)  # (a big plain file is never held whole: its parts are read where asked)
+    try:
+        if plain is not None:
+            data, encoding = plain, "UTF-8"
+        else:
+            data, _, encoding = read_utf8(path)
+            if data is None or not _NOT_ASCII_SPACE.search(data):
+                return None
+        if len(data) < 2 * part_bytes:
+            return None
+        return _stream(data, path, encoding, options, on_part, progress, cancelled, part_bytes, worker, store)
+    finally:
+        if plain is not None:
+            plain.close()
+
+
+def _stream(data, path, encoding, options, on_part, progress, cancelled, part_bytes, worker, store):
+    """``stream_reads`` on the file's bytes ``data`` (``bytes``, or ``FileBytes`` read where asked)."""
     cuts = [0]
     size_of = part_bytes // 3  # a short first part: it is read here, before the worker can start
     while cuts[-1] + size_of < len(data):

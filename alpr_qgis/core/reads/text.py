@@ -50,6 +50,100 @@ def read_utf8(path: str) -> Tuple[Optional[bytes], Optional[str], str]:
     return None, text, encoding
 
 
+class FileBytes:
+    """A plain file's bytes, read where asked (``len``, slices, ``find``, ``index``, ``count``), never held whole.
+
+    What the streaming loader needs of a file it hands out in parts: the
+    parts' bounds and line counts, and the first part.  A slice is read
+    with one ``pread``; searches and counts go a block at a time.
+    """
+
+    BLOCK = 8 << 20
+
+    def __init__(self, path: str) -> None:
+        import os
+
+        self._fd = os.open(path, os.O_RDONLY)
+        self._size = os.fstat(self._fd).st_size
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __getitem__(self, part: slice) -> bytes:
+        import os
+
+        start, stop, _ = part.indices(self._size)
+        return os.pread(self._fd, max(0, stop - start), start) if stop > start else b""
+
+    def blocks(self, start: int = 0, end: Optional[int] = None):
+        """``(offset, bytes)`` of the file from ``start`` to ``end``, a block at a time."""
+        end = self._size if end is None else min(end, self._size)
+        while start < end:
+            yield start, self[start : min(end, start + self.BLOCK)]
+            start += self.BLOCK
+
+    def find(self, sub: bytes, start: int = 0) -> int:
+        for offset, block in self.blocks(start):
+            at = block.find(sub)
+            if at >= 0:
+                return offset + at
+            if len(sub) > 1:  # (a match across two blocks)
+                tail = self[offset + len(block) - len(sub) + 1 : offset + len(block) + len(sub) - 1].find(sub)
+                if tail >= 0:
+                    return offset + len(block) - len(sub) + 1 + tail
+        return -1
+
+    def index(self, sub: bytes, start: int = 0) -> int:
+        at = self.find(sub, start)
+        if at < 0:
+            raise ValueError("subsection not found")
+        return at
+
+    def count(self, sub: bytes, start: int = 0, end: Optional[int] = None) -> int:
+        if len(sub) != 1:
+            raise ValueError("counts one byte")
+        return sum(block.count(sub) for _, block in self.blocks(start, end))
+
+    def close(self) -> None:
+        import os
+
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+
+
+def ascii_file_bytes(path: str) -> Optional[FileBytes]:
+    """:class:`FileBytes` of a plain (not gzip) ASCII file with text in it, else None (``read_utf8`` then).
+
+    The file is checked as ``read_utf8`` checks it (binary data, the
+    header's width), a block at a time, without holding it.
+    """
+    try:
+        data = FileBytes(path)
+    except OSError:
+        return None
+    head = data[: FileBytes.BLOCK]
+    if head[:2] in (b"\x1f\x8b", b"\xff\xfe", b"\xfe\xff") or head[:4] == b"PK\x03\x04":
+        data.close()
+        return None
+    try:
+        _check_header_width(head, path)
+        _check_not_binary(head, path)
+        seen_text = False
+        for _, block in data.blocks():
+            if not block.isascii():
+                data.close()
+                return None
+            seen_text = seen_text or _NOT_ASCII_SPACE.search(block) is not None
+    except BaseException:
+        data.close()
+        raise
+    if not seen_text:
+        data.close()
+        return None
+    return data
+
+
 def _file_bytes(path: str) -> bytes:
     """The file's bytes, decompressed when gzip; ZIP archives raise."""
     try:

@@ -215,7 +215,7 @@ class _PartReader:
                 raise NotStreamableError(value)
             self.close()  # read here from now on; a real error is raised here, as load_reads would
         start, end = self.ranges[index]
-        text = b"".join((self.header_line, memoryview(self.data)[start:end]))
+        text = b"".join((self.header_line, self.data[start:end]))
         return _load_part(text, self.encoding, self.path, self.options, self.known)
 
     def close(self) -> None:
