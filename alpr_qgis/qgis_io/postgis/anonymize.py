@@ -43,7 +43,15 @@ from alpr_qgis.core.lazy import lazy_module
 from alpr_qgis.core.plates import normalised_codes
 from alpr_qgis.core.sql import qualified, quote_ident
 from alpr_qgis.qgis_io.plumbing import check_accounted, progress_span, write_output
-from alpr_qgis.qgis_io.postgis.clean import cancel_watch, checked_cancel, frame_of, rows_of, text_plate_field
+from alpr_qgis.qgis_io.postgis.clean import (
+    begin_work,
+    cancel_watch,
+    checked_cancel,
+    copy_rows,
+    frame_of,
+    rows_of,
+    text_plate_field,
+)
 from alpr_qgis.qgis_io.postgis.connection import PostgisError
 from alpr_qgis.qgis_io.postgis.source import pg_destination, table_result
 from alpr_qgis.qgis_io.postgis.uri import DEFAULT_GEOMETRY
@@ -143,13 +151,12 @@ class _Release:
 
     def prepare(self, cursor, key: bytes) -> None:
         """The plates' table of the transaction (and their hmac ids made by pgcrypto)."""
-        from psycopg2.extras import execute_values
-
+        begin_work(cursor)
         cursor.execute(
             "CREATE TEMP TABLE alpr_anon_plates (raw text PRIMARY KEY, code integer, normal text, plate_id text)"
             " ON COMMIT DROP"
         )
-        execute_values(cursor, "INSERT INTO " + PLATES + " VALUES %s", self.plates, page_size=5000)
+        copy_rows(cursor, PLATES, self.plates)
         if self.method == "hmac":
             cursor.execute("CREATE TEMP TABLE alpr_anon_key (k bytea) ON COMMIT DROP")
             try:
@@ -281,14 +288,13 @@ class _Release:
         sql, _ = self.select(typed)
         cursor.execute("DROP TABLE IF EXISTS " + relation)
         cursor.execute("CREATE TABLE {} AS {}".format(relation, sql), self.params())
+        self.written = cursor.rowcount
         cursor.execute(
             "CREATE INDEX {} ON {} USING GIST ({})".format(
                 quote_ident("{}_{}_gist".format(table.table, geometry)[:63]), relation, quote_ident(geometry)
             )
         )
         cursor.execute("ANALYZE " + relation)
-        cursor.execute("SELECT count(*) FROM " + relation)
-        self.written = int(cursor.fetchone()[0])
 
     def stream(self, progress) -> Tuple[Optional[str], int]:
         """The release streamed in its order a chunk at a time into the normal writers."""
