@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Dict
+from typing import Dict, Optional
 
 import numpy as np
 from qgis.core import (
@@ -192,22 +192,9 @@ class DeviceTracksAlgorithm(AlprAlgorithm):
 
     def process(self, parameters: Dict, context, feedback) -> Dict:
         self._limits(parameters, context)
-        pg = postgis_reads(self, parameters, self.INPUT, context, feedback)
-        if pg is not None:
-            from alpr_qgis.qgis_io.postgis.tracks import pushable, run
-
-            with pg:
-                fields = (
-                    self._field(parameters, self.DEVICE_FIELD, "device", context),
-                    self._field(parameters, self.TIME_FIELD, "read_time", context),
-                )
-                if fields[0] == fields[1]:
-                    raise QgsProcessingException(self.tr("DEVICE_FIELD and TIME_FIELD are the same field."))
-                if pushable(pg, *fields):
-                    return run(self, pg, parameters, context, feedback, *fields)
-                feedback.pushInfo(
-                    self.tr("The device or time field is not of a type read in the database: read through QGIS.")
-                )
+        in_database = self._in_database(parameters, context, feedback)
+        if in_database is not None:
+            return in_database
         device_field, time_field, has_read_id = self._fields(parameters, context)
 
         steps = QgsProcessingMultiStepFeedback(4, feedback)
@@ -273,6 +260,25 @@ class DeviceTracksAlgorithm(AlprAlgorithm):
             self.MISSING_TIME_COUNT: tracks.skipped[NO_TIME],
             self.MISSING_DEVICE_COUNT: tracks.skipped[NO_DEVICE],
         }
+
+    def _in_database(self, parameters: Dict, context, feedback) -> Optional[Dict]:
+        """The results made in the database when INPUT is a PostGIS table (``qgis_io.postgis.tracks``), else None."""
+        pg = postgis_reads(self, parameters, self.INPUT, context, feedback)
+        if pg is None:
+            return None
+        from alpr_qgis.qgis_io.postgis.tracks import pushable, run
+
+        with pg:
+            fields = (
+                self._field(parameters, self.DEVICE_FIELD, "device", context),
+                self._field(parameters, self.TIME_FIELD, "read_time", context),
+            )
+            if fields[0] == fields[1]:
+                raise QgsProcessingException(self.tr("DEVICE_FIELD and TIME_FIELD are the same field."))
+            if pushable(pg, *fields):
+                return run(self, pg, parameters, context, feedback, *fields)
+        feedback.pushInfo(self.tr("The device or time field is not of a type read in the database: read through QGIS."))
+        return None
 
     def _limits(self, parameters: Dict, context) -> None:
         """MAX_GAP_MINUTES and MAX_SPEED_KMH must be positive numbers."""
