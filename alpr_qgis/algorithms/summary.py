@@ -306,9 +306,9 @@ class SummaryAlgorithm(AlprAlgorithm):
         setup = self._setup(parameters, context, feedback)
         pg = postgis_reads(self, parameters, self.INPUT, context, feedback)
         if pg is not None:  # a PostGIS table: counted in its database, only aggregates come back
-            from alpr_qgis.qgis_io.postgis.summary import summarise_in_database
+            from alpr_qgis.qgis_io.postgis.summary import snapshot, summarise_in_database
 
-            with pg:
+            with pg, snapshot(pg, feedback):
                 counted = summarise_in_database(self, pg, parameters, context, feedback, setup)
                 if counted is not None:
                     results = self._report(parameters, context, feedback, setup, *counted)

@@ -339,3 +339,26 @@ def test_columns_it_cannot_count_are_read_through_qgis(pg, tmp_path):
     assert "read_time cannot be counted in the database" in feedback.text()
     assert "Worked in the database" not in feedback.text()
     assert result["TOTAL_READS"] == len(ROWS)
+
+
+def test_cancel_stops_a_running_statement(sample_pair):
+    """A statement still running when the user cancels is cancelled on the server (not waited for)."""
+    import threading
+    import time
+
+    from qgis.core import QgsVectorLayer
+
+    from alpr_qgis.core.errors import Cancelled
+    from alpr_qgis.qgis_io.postgis import connect, layer_table
+    from alpr_qgis.qgis_io.postgis.source import PgReads
+    from alpr_qgis.qgis_io.postgis.summary import snapshot
+
+    table = layer_table(QgsVectorLayer(sample_pair["pg"], "reads", "postgres"))
+    feedback = RecordingFeedback()
+    threading.Timer(0.5, feedback.cancel).start()
+    started = time.monotonic()
+    with PgReads(table, connect(table.uri), "reads") as pg:
+        with pytest.raises(Cancelled), snapshot(pg, feedback):
+            pg.query("SELECT pg_sleep(30)")
+        assert pg.query("SELECT 1") == [(1,)]  # (the connection is usable again)
+    assert time.monotonic() - started < 10

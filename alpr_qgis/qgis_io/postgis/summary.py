@@ -27,12 +27,15 @@ QGIS instead (:func:`summarise_in_database` returns None and says why).
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from types import SimpleNamespace
 from typing import Optional
 
 import numpy as np
 
 from alpr_qgis.core.errors import Cancelled
+from alpr_qgis.qgis_io.postgis.connection import PostgisError
 
 TEXT_TYPES = ("text", "character varying")
 TIME_TYPES = ("timestamp without time zone", "date")
@@ -164,6 +167,50 @@ def _check(feedback, progress: Optional[int] = None) -> None:
         raise Cancelled()
     if progress is not None:
         feedback.setProgress(progress)
+
+
+#: Settings of the one read-only transaction the statements share (``SET LOCAL``: gone with it).  PostGIS's
+#: functions make the planner expect one row where there are millions (a nested loop then reads a table once
+#: per device); the sorts of the medians fit in memory; JIT compiles for seconds what runs in one pass.
+SESSION = ("SET LOCAL enable_nestloop = off", "SET LOCAL work_mem = '64MB'", "SET LOCAL jit = off")
+
+
+@contextlib.contextmanager
+def snapshot(pg, feedback=None):
+    """One read-only transaction (REPEATABLE READ: every count from the same snapshot), rolled back at the end.
+
+    With ``feedback``, a watcher cancels the running statement on the server as soon as the user cancels
+    (``Cancelled`` is raised then), so a long aggregate does not have to finish first.
+    """
+    connection = pg.connection
+    connection.begin().close()
+    done = threading.Event()
+    watcher = None
+    if feedback is not None:
+
+        def watch() -> None:
+            while not done.wait(0.2):
+                if feedback.isCanceled():
+                    with contextlib.suppress(Exception):
+                        connection.raw.cancel()
+                    return
+
+        watcher = threading.Thread(target=watch, name="alpr-summary-cancel", daemon=True)
+        watcher.start()
+    try:
+        connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        for statement in SESSION:
+            connection.execute(statement)
+        yield
+    except PostgisError:
+        if feedback is not None and feedback.isCanceled():
+            raise Cancelled() from None
+        raise
+    finally:
+        done.set()
+        if watcher is not None:
+            watcher.join()
+        connection.rollback()
 
 
 def summarise_in_database(alg, pg, parameters, context, feedback, setup):
@@ -338,7 +385,7 @@ def _plates(pg, base: str, params: dict, counts) -> None:
         " WHERE k.p IS NOT NULL GROUP BY k.n UNION ALL SELECT 0, 0, 0, sum(k.gn) FROM k WHERE k.p IS NULL),"
         " tops AS (SELECT top.n, top.o, count(DISTINCT b.t::date) AS days,"
         " count(DISTINCT b.draw) FILTER (WHERE b.d IS NOT NULL) AS devices, min(b.t) AS first, max(b.t) AS last,"
-        " bool_or(b.g) AS gov FROM top JOIN {b} AS b ON b.p = top.p AND b.s IS NOT DISTINCT FROM top.s"
+        " bool_or(b.g) AS gov FROM top JOIN {b} AS b ON b.p = top.p AND coalesce(b.s, '') = coalesce(top.s, '')"
         " GROUP BY top.p, top.s, top.n, top.o)"
         " SELECT false, dist.n, dist.c, dist.gp, dist.gr, NULL::bigint, NULL::bigint, NULL::timestamp,"
         " NULL::timestamp, NULL::boolean, NULL::bigint FROM dist"
