@@ -214,3 +214,39 @@ def test_table_without_geometry_is_a_clear_error(pg, sample_pair):
     message = str(caught.value)
     assert "p4_nogeom" in message and "has no geometry column" in message
     assert pg.host not in message and not _exists(pg, "p4_ng_out")
+
+
+def test_plates_with_tabs_backslashes_and_quotes_travel_as_data(pg, sample_pair):
+    odd = ["A\tB", "C\\D", "E'F; DROP TABLE sample_reads; --", "G\nH", "\\N", "6TRM-913", "6trm 913", None]
+    with psycopg2.connect(pg.dsn()) as raw, raw.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS public.p4_odd")
+        cursor.execute(
+            "CREATE TABLE public.p4_odd (read_id bigint PRIMARY KEY, plate text, read_time timestamp,"
+            " device text, geom geometry(Point, 4326))"
+        )
+        for i, plate in enumerate(odd):
+            cursor.execute(
+                "INSERT INTO public.p4_odd VALUES (%s, %s, timestamp '2014-07-14 10:00' + %s * interval '10 seconds',"
+                " 'PATROL 1', ST_SetSRID(ST_MakePoint(-122.2, 37.8), 4326))",
+                (i + 1, plate, i),
+            )
+    result = processing.run(
+        "alpr:cleanreads",
+        {
+            "INPUT": source(pg, "p4_odd"),
+            "OUTPUT": destination(pg, "p4_odd_clean"),
+            "REJECTED": destination(pg, "p4_odd_rejected"),
+            "DEDUP_SECONDS": 60,
+        },
+    )
+    # (normalised as the file path does: whitespace removed, so "A<tab>B" and "G<newline>H" are clean)
+    assert (result["CLEAN_COUNT"], result["INVALID_CHARS_COUNT"], result["EMPTY_PLATE_COUNT"]) == (4, 3, 1)
+    assert result["DUPLICATE_COUNT"] == 1  # (6TRM-913 and 6trm 913: one plate, 10 s apart, same device)
+    with psycopg2.connect(pg.dsn()) as raw, raw.cursor() as cursor:
+        cursor.execute("SELECT plate, reason FROM public.p4_odd_rejected ORDER BY read_id")
+        rows = cursor.fetchall()
+        cursor.execute("SELECT plate, is_duplicate FROM public.p4_odd_clean ORDER BY read_id")
+        clean = cursor.fetchall()
+    assert rows == [(p, "invalid_chars") for p in (odd[1], odd[2], odd[4])] + [(None, "empty_plate")]
+    assert clean == [("A\tB", False), ("G\nH", False), ("6TRM-913", False), ("6trm 913", True)]
+    assert _exists(pg, "sample_reads")
