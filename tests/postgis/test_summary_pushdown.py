@@ -362,3 +362,62 @@ def test_cancel_stops_a_running_statement(sample_pair):
             pg.query("SELECT pg_sleep(30)")
         assert pg.query("SELECT 1") == [(1,)]  # (the connection is usable again)
     assert time.monotonic() - started < 10
+
+
+def test_reads_in_a_projected_crs(pg, sample_pair, tmp_path):
+    """The sample in EPSG:3857 (metres): degrees and the boundary's CRS reached by ST_Transform, same results."""
+    projected = processing.run(
+        "native:reprojectlayer",
+        {"INPUT": sample_pair["gpkg"], "TARGET_CRS": "EPSG:3857", "OUTPUT": str(tmp_path / "mercator_reads.gpkg")},
+    )["OUTPUT"]
+    pg_source = gpkg_to_postgis(pg, projected, "summary_mercator")
+    names = ["summary_mercator", "mercator_reads"]
+    params = {"BOUNDARY": BOUNDARY, "REFERENCE_POINT": headquarters(), "FIXED_RADIUS_M": 200.0}
+    file_result, pg_result, feedback = both(tmp_path, projected, pg_source, names, **params)
+    assert file_result["TOTAL_READS"] == 62_511
+    assert_same(file_result, pg_result, names)
+    assert fetched(feedback) < 0.05 * 62_511
+
+
+def test_odd_table_and_field_names(pg, tmp_path):
+    """Quotes, semicolons and spaces in the table's and fields' names: quoted, nothing injected, same numbers."""
+    from alpr_qgis.qgis_io.postgis import connect
+    from tests.postgis.pairs import table_uri
+
+    gpkg = small_gpkg(tmp_path / "odd_file_reads.gpkg", ROWS, "odd_file_reads")
+    table = 'odd "reads"; DROP TABLE x; --'
+    pg_source = gpkg_to_postgis(pg, gpkg, table)
+    # (QGIS splits a field parameter at semicolons: the fields get quotes, spaces and dashes only)
+    fields = {"plate": 'pl"ate --', "device": "de vice'", "read_time": 'read "time"'}
+    with connect(table_uri(pg, table), driver="psycopg2") as conn:
+        for old, new in fields.items():
+            conn.execute(
+                'ALTER TABLE public."{}" RENAME COLUMN "{}" TO "{}"'.format(
+                    table.replace('"', '""'), old, new.replace('"', '""')
+                )
+            )
+    common = {"REFERENCE_POINT": headquarters(), "TIMEZONE": "UTC"}
+    file_result = processing.run(
+        "alpr:summary",
+        dict(common, INPUT=gpkg, OUTPUT_TABLE=str(tmp_path / "f.gpkg"), OUTPUT_HTML=str(tmp_path / "f.html")),
+    )
+    feedback = RecordingFeedback()
+    pg_result = processing.run(
+        "alpr:summary",
+        dict(
+            common,
+            INPUT=pg_source,
+            PLATE_FIELD=fields["plate"],
+            DEVICE_FIELD=fields["device"],
+            TIME_FIELD=fields["read_time"],
+            OUTPUT_TABLE=str(tmp_path / "p.gpkg"),
+            OUTPUT_HTML=str(tmp_path / "p.html"),
+        ),
+        feedback=feedback,
+    )
+    assert fetched(feedback) > 0
+    for key in NUMBERS:
+        assert pg_result[key] == file_result[key], key
+    assert table_rows(pg_result["OUTPUT_TABLE"]) == table_rows(file_result["OUTPUT_TABLE"])
+    with connect(table_uri(pg, table), driver="psycopg2") as conn:
+        assert conn.execute('SELECT count(*) FROM public."{}"'.format(table.replace('"', '""')))[0][0] == len(ROWS)
