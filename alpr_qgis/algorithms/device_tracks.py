@@ -34,7 +34,6 @@ from alpr_qgis.core.tracks import (
 )
 from alpr_qgis.qgis_io.crs import transform_xy, working_crs
 from alpr_qgis.qgis_io.plumbing import check_accounted, write_output
-from alpr_qgis.qgis_io.postgis.source import postgis_reads
 from alpr_qgis.qgis_io.streamed_reads import read_track_reads, transform_in_slices
 
 pd = lazy_module("pandas")
@@ -263,6 +262,8 @@ class DeviceTracksAlgorithm(AlprAlgorithm):
 
     def _in_database(self, parameters: Dict, context, feedback) -> Optional[Dict]:
         """The results made in the database when INPUT is a PostGIS table (``qgis_io.postgis.tracks``), else None."""
+        from alpr_qgis.qgis_io.postgis.source import postgis_reads  # (on first use: it brings pandas)
+
         pg = postgis_reads(self, parameters, self.INPUT, context, feedback)
         if pg is None:
             return None
