@@ -24,6 +24,7 @@ from alpr_qgis.algorithms.base import AlprAlgorithm
 from alpr_qgis.core import kde
 from alpr_qgis.core.errors import AlprInputError, Cancelled
 from alpr_qgis.qgis_io.density_input import Settings, density_of
+from alpr_qgis.qgis_io.postgis.source import postgis_reads
 from alpr_qgis.qgis_io.raster import (
     GEOTIFF_EXTENSIONS,
     density_metadata,
@@ -209,7 +210,15 @@ class HeatmapAlgorithm(AlprAlgorithm):
 
         steps = QgsProcessingMultiStepFeedback(2, feedback)
         steps.setCurrentStep(0)
-        density = density_of(self, parameters, self.INPUT, self.EXTENT, context, steps, settings)
+        pg = postgis_reads(self, parameters, self.INPUT, context, feedback)
+        if pg is not None:  # a PostGIS table: the points are binned to the grid in the database
+            from alpr_qgis.qgis_io.postgis.heatmap import pg_density
+
+            with pg:
+                density = pg_density(self, pg, parameters, self.EXTENT, context, steps, settings)
+                pg.log_fetched(feedback)
+        else:
+            density = density_of(self, parameters, self.INPUT, self.EXTENT, context, steps, settings)
         if density.skipped:
             feedback.pushInfo(self.tr("{} points without geometry skipped.").format(density.skipped))
         if feedback.isCanceled():
