@@ -188,17 +188,48 @@ ROWS = [
 ] + [("FX{:03d}".format(i % 3), (2014, 7, 17, 10, i), "POLE", "CA", (-122.2700 + 1e-6 * i, 37.80)) for i in range(12)]
 
 
+def on_the_circle(centre, metres: float, bearing_deg: float):
+    """The point ``metres`` from ``centre`` (lon, lat) on the WGS 84 ellipsoid."""
+    import math
+
+    from qgis.core import QgsCoordinateReferenceSystem, QgsDistanceArea, QgsPointXY, QgsProject
+
+    area = QgsDistanceArea()
+    area.setSourceCrs(QgsCoordinateReferenceSystem("EPSG:4326"), QgsProject.instance().transformContext())
+    area.setEllipsoid("WGS84")
+    point = area.computeSpheroidProject(QgsPointXY(*centre), metres, math.radians(bearing_deg))
+    return point.x(), point.y()
+
+
 def test_edge_cases_with_states(pg, tmp_path):
-    """States pair plates, blank devices, a plate-less read, 0,0, out of range, no location, a fixed camera."""
-    gpkg = small_gpkg(tmp_path / "small_file_reads.gpkg", ROWS, "small_file_reads")
+    """States pair plates, blank devices, a plate-less read, 0,0, out of range, no location, a fixed camera,
+    and reads a centimetre inside and outside the reference distance."""
+    hq = headquarters()
+    centre = tuple(float(v) for v in hq.split(" ")[0].split(","))
+    rim = [
+        ("ABC123", (2014, 7, 18, 12, i), "PATROL 3", None, on_the_circle(centre, 800.0 + d, bearing))
+        for i, (d, bearing) in enumerate(((-0.01, 10), (0.01, 100), (-0.01, 200), (0.01, 300)))
+    ]
+    gpkg = small_gpkg(tmp_path / "small_file_reads.gpkg", ROWS + rim, "small_file_reads")
     pg_source = gpkg_to_postgis(pg, gpkg, "summary_small_reads")
-    params = {"BOUNDARY": BOUNDARY, "REFERENCE_POINT": headquarters(), "TIMEZONE": "America/Los_Angeles"}
+    params = {
+        "BOUNDARY": BOUNDARY,
+        "REFERENCE_POINT": hq,
+        "REFERENCE_DISTANCE": 800.0,
+        "TIMEZONE": "America/Los_Angeles",
+    }
     file_result, pg_result, feedback = both(
         tmp_path, gpkg, pg_source, ["summary_small_reads", "small_file_reads"], **params
     )
     assert file_result["FIXED_CAMERAS"] == 1 and file_result["UNIQUE_PLATES"] == 9
+    inside = file_result["READS_NEAR_REFERENCE"]
     assert_same(file_result, pg_result, ["summary_small_reads", "small_file_reads"])
     assert "Worked in the database" in feedback.text()
+    from alpr_qgis.core.geodesy import within_distance
+
+    located = [r[4] for r in ROWS if r[4] is not None and abs(r[4][0]) <= 180 and abs(r[4][1]) <= 90 and r[4] != (0, 0)]
+    others = int(within_distance(*centre, [p[0] for p in located], [p[1] for p in located], 800.0).sum())
+    assert inside == others + 2  # (the two a centimetre inside; not the two a centimetre outside)
 
 
 def test_hashed_plates(pg, tmp_path):
