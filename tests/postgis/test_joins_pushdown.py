@@ -335,3 +335,16 @@ def test_jurisdiction_by_hand_in_metres_and_a_cancel_leaves_no_table(pg, Feedbac
     summary = {f["jurisdiction"]: f["read_count"] for f in res["OUTPUT_SUMMARY"].getFeatures()}
     assert summary == {"unnamed": 2, "East": 1}
     assert "Distances measured" not in fb.text() and "3 of 6 located reads" in fb.text()
+
+
+def test_edge_lines_join_consecutive_segments_only():
+    from alpr_qgis.qgis_io.postgis.jurisdiction import edge_lines
+
+    ring = np.array([[0, 0, 1, 0], [1, 0, 1, 1], [1, 1, 0, 1], [0, 1, 0, 0]], dtype=float)
+    hole = np.array([[5, 5, 6, 5], [6, 5, 5, 5]], dtype=float)
+    lines = edge_lines(np.vstack([ring, hole]), per_line=3)
+    assert [line.tolist() for line in lines] == [
+        [[0, 0], [1, 0], [1, 1], [0, 1]],
+        [[0, 1], [0, 0]],
+        [[5, 5], [6, 5], [5, 5]],
+    ]

@@ -66,6 +66,18 @@ def point_in(pg, srid: int) -> str:
     return project(pg, "r." + pg.geom(), srid)
 
 
+def lateral(expression: str, alias: str) -> str:
+    """A FROM item naming ``expression`` (a geometry) ``alias``.p, computed once per row.
+
+    A function call becomes a function scan (PostgreSQL would otherwise
+    repeat a subquery's expression wherever its column is used: a
+    projection per use); a bare column is simply renamed.
+    """
+    if expression.startswith("ST_"):
+        return " CROSS JOIN LATERAL {} AS {}(p)".format(expression, alias)
+    return " CROSS JOIN LATERAL (SELECT {}) AS {}(p)".format(expression, alias)
+
+
 def project(pg, g: str, srid: int) -> str:
     """SQL expression: ``g``, a geometry of the reads' column, in ``srid``."""
     if not pg.srid:
@@ -157,7 +169,8 @@ def transaction(pg, feedback):
     A cancel is seen between statements (``check``) and, for a long one,
     by a watcher thread that cancels the running statement: either way the
     transaction is rolled back and ``Cancelled`` raised.  JIT compiling
-    costs about half a second a statement, more than these gain from it.
+    costs about half a second a statement, more than these gain from it;
+    a Memoize node keyed on each read's own point never hits.
     """
     from alpr_qgis.qgis_io.postgis.clean import cancel_watch
     from alpr_qgis.qgis_io.postgis.connection import PostgisError
@@ -166,6 +179,7 @@ def transaction(pg, feedback):
     try:
         with cancel_watch(conn, feedback.isCanceled), conn.transaction():
             conn.execute("SET LOCAL jit = off")
+            conn.execute("SET LOCAL enable_memoize = off")  # (a cache keyed on each read's point never hits)
             yield
     except (PostgisError, conn.module.Error) as error:
         if feedback.isCanceled():
@@ -193,9 +207,11 @@ def totals(pg) -> Tuple[int, int]:
 def first_polygon_counts(pg, table: str, srid: int, n_polygons: int) -> np.ndarray:
     """Reads per polygon of ``table`` (``upload_polygons``): each located read in the first polygon covering it."""
     rows = pg.query(
-        "SELECT u.idx, count(*) FROM {reads} AS r CROSS JOIN LATERAL ("
-        "SELECT z.idx FROM {t} AS z WHERE ST_Contains(z.geom, {p}) ORDER BY z.idx LIMIT 1) AS u"
-        " WHERE {located} GROUP BY u.idx".format(reads=pg.relation, t=table, p=point_in(pg, srid), located=located(pg))
+        "SELECT u.idx, count(*) FROM {reads} AS r{t_p} CROSS JOIN LATERAL ("
+        "SELECT z.idx FROM {t} AS z WHERE ST_Contains(z.geom, t.p) ORDER BY z.idx LIMIT 1) AS u"
+        " WHERE {located} GROUP BY u.idx".format(
+            reads=pg.relation, t_p=lateral(point_in(pg, srid), "t"), t=table, located=located(pg)
+        )
     )
     counts = np.zeros(n_polygons, dtype=np.int64)
     for idx, count in rows:
@@ -306,9 +322,10 @@ def hex_counts(pg, grid, srid: int) -> Tuple[np.ndarray, np.ndarray, np.ndarray]
         " FROM (SELECT rq, rr, rs, abs(rq - fq) AS dq, abs(rr - fr) AS dr, abs(rs - (-fq - fr)) AS ds"
         "  FROM (SELECT fq, fr, round(fq) AS rq, round(fr) AS rr, round(-fq - fr) AS rs"
         "   FROM (SELECT fq, (y - %s) / %s - fq / 2.0::float8 AS fr"
-        "    FROM (SELECT (ST_X(p) - %s) * %s / %s AS fq, ST_Y(p) AS y"
-        "     FROM (SELECT {p} AS p FROM {reads} AS r WHERE {located}) AS points) AS a) AS b) AS c) AS d) AS cells"
-        " GROUP BY q, r".format(p=point_in(pg, srid), reads=pg.relation, located=located(pg)),
+        "    FROM (SELECT (cx.x - %s) * %s / %s AS fq, cy.y AS y FROM {reads} AS r{t_p}"
+        "     CROSS JOIN LATERAL ST_X(t.p) AS cx(x) CROSS JOIN LATERAL ST_Y(t.p) AS cy(y)"
+        "     WHERE {located}) AS a) AS b) AS c) AS d) AS cells"
+        " GROUP BY q, r".format(t_p=lateral(point_in(pg, srid), "t"), reads=pg.relation, located=located(pg)),
         (float(grid.y0), float(grid.size), float(grid.x0), 2.0 / 3.0, float(grid.radius)),
     )
     q = np.array([int(row[0]) for row in rows], dtype=np.int64)
@@ -429,12 +446,12 @@ def _draw_counts(pg, positions: np.ndarray, srid: int, radius: float) -> np.ndar
     execute("ANALYZE {}".format(cells))
     rows = pg.query(
         "SELECT within - 1, sum(times) FROM (SELECT s.idx, s.times, count(*) AS within"
-        " FROM {reads} AS r CROSS JOIN LATERAL {p} AS t(p) CROSS JOIN LATERAL ST_X(t.p) AS cx(x)"
+        " FROM {reads} AS r{t_p} CROSS JOIN LATERAL ST_X(t.p) AS cx(x)"
         " CROSS JOIN LATERAL ST_Y(t.p) AS cy(y)"
         " JOIN {cells} AS s ON s.cx = floor(cx.x / %s)::bigint AND s.cy = floor(cy.y / %s)::bigint"
         " WHERE {located} AND (cx.x - s.x) * (cx.x - s.x) + (cy.y - s.y) * (cy.y - s.y) <= %s"
         " GROUP BY s.idx, s.times) AS drawn GROUP BY within ORDER BY within".format(
-            p=point_in(pg, srid), reads=pg.relation, located=located(pg), cells=cells
+            t_p=lateral(point_in(pg, srid), "t"), reads=pg.relation, located=located(pg), cells=cells
         ),
         (size, size, radius * radius),
     )
