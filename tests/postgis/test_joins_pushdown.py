@@ -146,6 +146,13 @@ def test_census_key_join_in_the_database(pg, Feedback):  # noqa: N803
     assert (res["READ_COUNT"], res["MATCHED_COUNT"], res["NO_UNIT_COUNT"]) == (12, 10, 2)
     assert "1 reads have no tract" in fb.text() and fetched(fb) == 6  # one row per distinct key
 
+    with psycopg2.connect(pg.dsn()) as raw, raw.cursor() as cursor:  # a plain table, no geometry: the same
+        cursor.execute("DROP TABLE IF EXISTS joins_key_only")
+        cursor.execute("CREATE TABLE joins_key_only AS SELECT read_id, tract FROM joins_key_reads")
+    fb = Feedback()
+    plain = processing.run("alpr:joincensus", {"INPUT": source(pg, "joins_key_only", geometry=""), **base}, feedback=fb)
+    assert {f["geoid"]: f["read_count"] for f in plain["OUTPUT"].getFeatures()} == counts and fetched(fb) == 6
+
     with pytest.raises(QgsProcessingException) as raised:
         processing.run("alpr:joincensus", {"INPUT": reads, **base, "READ_KEY_FIELD": "zip"})
     text = str(raised.value)
