@@ -452,3 +452,20 @@ def test_odd_table_and_field_names(pg, tmp_path):
     assert table_rows(pg_result["OUTPUT_TABLE"]) == table_rows(file_result["OUTPUT_TABLE"])
     with connect(table_uri(pg, table), driver="psycopg2") as conn:
         assert conn.execute('SELECT count(*) FROM public."{}"'.format(table.replace('"', '""')))[0][0] == len(ROWS)
+
+
+def test_python_only_pattern_is_read_through_qgis(sample_pair, tmp_path):
+    """A GOVERNMENT_PATTERN in Python's own syntax (named group) is not sent to PostgreSQL's regex: QGIS reads."""
+    feedback = RecordingFeedback()
+    result = processing.run(
+        "alpr:summary",
+        {
+            "INPUT": sample_pair["pg"],
+            "GOVERNMENT_PATTERN": r"(?P<gov>\d{7})",
+            "OUTPUT_TABLE": str(tmp_path / "t.gpkg"),
+            "OUTPUT_HTML": str(tmp_path / "r.html"),
+        },
+        feedback=feedback,
+    )
+    assert "GOVERNMENT_PATTERN cannot be counted in the database" in feedback.text()
+    assert result["TOTAL_READS"] == 62_511 and result["GOVERNMENT_PLATES"] > 0

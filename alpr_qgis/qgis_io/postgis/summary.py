@@ -162,6 +162,20 @@ def _boundary(setup, crs, srid: int, params: dict, feedback) -> None:
     params.update(b_wkb=wkb.dumps(shape), b_srid=int(target))
 
 
+def _regex_ok(pg, setup) -> bool:
+    """Whether PostgreSQL's regular expressions take GOVERNMENT_PATTERN (Python's own syntax, e.g. ``(?P<name>``,
+    is read through QGIS instead)."""
+    connection = pg.connection
+    connection.execute("SAVEPOINT alpr_pattern")
+    try:
+        connection.execute("SELECT '' ~ %(gov)s", {"gov": "^(?:{})$".format(setup.gov_pattern)})
+    except PostgisError:
+        connection.execute("ROLLBACK TO SAVEPOINT alpr_pattern")
+        return False
+    connection.execute("RELEASE SAVEPOINT alpr_pattern")
+    return True
+
+
 def _check(feedback, progress: Optional[int] = None) -> None:
     if feedback.isCanceled():
         raise Cancelled()
@@ -228,6 +242,8 @@ def summarise_in_database(alg, pg, parameters, context, feedback, setup):
     _boundary(setup, crs, srid or 4326, params, feedback)
     if why is None and setup.shape is not None and setup.boundary_srid is None:
         why = alg.tr("the boundary's CRS")
+    if why is None and columns.get("plate") and not columns.get("government") and not _regex_ok(pg, setup):
+        why = "GOVERNMENT_PATTERN"
     if why is not None:
         feedback.pushInfo(
             alg.tr("{}: {} cannot be counted in the database as in a file; the reads are read through QGIS.").format(
