@@ -355,3 +355,22 @@ def test_edge_lines_join_consecutive_segments_only():
         [[0, 1], [0, 0]],
         [[5, 5], [6, 5], [5, 5]],
     ]
+
+
+def test_an_empty_table(pg, sample_pair, Feedback, tmp_path):  # noqa: N803
+    with psycopg2.connect(pg.dsn()) as raw, raw.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS joins_empty")
+        cursor.execute("CREATE TABLE joins_empty AS SELECT * FROM sample_reads WHERE false")
+    reads = source(pg, "joins_empty")
+    runs = {
+        "alpr:joincensus": {"CENSUS": CENSUS, "POPULATION_FIELD": "population", "OUTPUT": "TEMPORARY_OUTPUT"},
+        "alpr:joincrime": {"CRIMES": CRIMES, "OUTPUT": "TEMPORARY_OUTPUT"},
+        "alpr:sites": {"SITES": SITES, "OUTPUT": "TEMPORARY_OUTPUT"},
+        "alpr:jurisdiction": {"BOUNDARY": BOUNDARY, "OUTPUT": str(tmp_path / "none.gpkg")},
+    }
+    for algorithm, params in runs.items():
+        fb = Feedback()
+        res = processing.run(algorithm, {"INPUT": reads, **params}, feedback=fb)
+        assert "The input layer has no features." in fb.text() and fetched(fb) < 50, algorithm
+        assert res.get("READ_COUNT", 0) == 0 and res.get("NEAR_SITES_READ_COUNT", 0) == 0
+    assert res["OUTSIDE_COUNT"] == 0 and QgsVectorLayer(res["OUTPUT"], "none", "ogr").featureCount() == 0

@@ -182,7 +182,7 @@ class _Run:
                 c=columns,
                 sep=", " if columns else "",
                 j=jurisdiction,
-                g=g,
+                g=project(pg, g, own_srid(pg)),
                 o=self.order,
                 reads=pg.relation,
                 b=lateral(project(pg, g, bsrid), "b"),
