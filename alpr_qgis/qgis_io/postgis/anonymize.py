@@ -3,9 +3,10 @@
 What travels to QGIS: the distinct raw plates (each with the read_id of its
 first read, so plates are numbered in file order as the file path numbers
 them), the distinct values of each kept field (with counts: scrubbing looks
-at each distinct value once, with the SAME core matchers), a sample of
-points for the working CRS, and the audit's distinct (vehicle, place, time)
-points as compact numbers.  Then, in ONE transaction:
+at each distinct value once, with the SAME core matchers), one row for the
+working CRS (the median of the file path's sample), and the audit's
+distinct (vehicle, place, time) points as compact numbers (one
+``COPY ... TO STDOUT``).  Then, in ONE transaction:
 
 * the plates' codes (and, for ``token``, their random ids) go into a
   temporary table of the transaction; for ``hmac`` the ids are made there by
@@ -13,17 +14,20 @@ points as compact numbers.  Then, in ONE transaction:
   data into a temporary table, never in SQL text (psycopg2 pastes "bound"
   values into the statement, which ``pg_stat_activity`` and server logs
   show), and that table is dropped as soon as the ids are made;
-* times floored with ``date_trunc``, places snapped in the working CRS with
-  ``ST_Transform`` and the file path's ``floor(x / size) * size + size / 2``;
-* the release (``plate_id``, the kept fields scrubbed, the geometry) made
-  with ``CREATE TABLE ... AS`` in its order (coarsened time, plate id, ties
-  in random order) in the same database, or streamed in that order to any
-  other destination.
+* each read is kept once in a temporary table with its plate's code and id,
+  its time floored with ``date_trunc`` and its place in the working CRS
+  (``ST_Transform``; snapped with the file path's
+  ``floor(x / size) * size + size / 2``): the audit and the release read it;
+* the release (``plate_id``, the kept fields scrubbed, the geometry: each
+  distinct snapped cell moved back once) made with ``CREATE TABLE ... AS``
+  in its order (coarsened time, plate id, ties in random order) in the same
+  database, or streamed in that order to any other destination.
 """
 
 from __future__ import annotations
 
 import io
+import tempfile
 from typing import Dict, List, Optional, Tuple
 
 import numpy as np
@@ -61,6 +65,7 @@ from alpr_qgis.qgis_io.vector import FrameStream
 pd = lazy_module("pandas")
 
 PLATES = "pg_temp.alpr_anon_plates"
+ROWS = "pg_temp.alpr_anon_rows"
 KEY = "pg_temp.alpr_anon_key"
 STREAM_ROWS = 50_000
 _TIME_TYPES = ("timestamp without time zone", "timestamp with time zone", "date")
@@ -191,24 +196,54 @@ class _Release:
         value = expr if kind in _TIME_TYPES else expr + "::timestamp"
         return "date_trunc('{}', {})".format(_TRUNC[self.precision], value)
 
-    def geometry(self) -> str:
-        """The released geometry's SQL (the snapped place moved back to the layer's CRS, or the place as it is)."""
+    def materialise(self, cursor) -> None:
+        """Each read once with its plate's code and id, its place in the working CRS and its floored time.
+
+        A temporary table of the transaction: the audit and the release both
+        read it (one join, one transform per read).
+        """
+        mx, my = self.metric()
+        t = self.coarse("r." + self.pg.ident(self.time), self.pg.columns[self.time]) if self.time else "NULL::timestamp"
+        cursor.execute(
+            "CREATE TEMP TABLE alpr_anon_rows ON COMMIT DROP AS SELECT r.*, p.code AS alpr_code,"
+            " p.plate_id AS alpr_id, {x} AS alpr_mx, {y} AS alpr_my, {t} AS alpr_t"
+            " FROM {r} AS r LEFT JOIN {p} AS p ON p.raw = r.{plate}".format(
+                x=mx, y=my, t=t, r=self.pg.relation, p=PLATES, plate=self.pg.ident(self.plate)
+            ),
+            {"grid": float(self.grid)},
+        )
+
+    def geometry(self) -> Tuple[str, str]:
+        """The released geometry's SQL, and the join that gives it.
+
+        Snapped places: each distinct grid cell moved back to the layer's CRS
+        once (``ST_Transform`` of the cells, joined on the cell), as the file
+        path moves every snapped point back; else the place as it is.
+        """
         pg = self.pg
         if self.grid <= 0:
-            return "r." + self.geom
-        mx, my = self.metric()
-        point = "ST_SetSRID(ST_MakePoint({x}, {y}), {w})".format(x=mx, y=my, w=int(self.work_srid))
-        return point if self.work_srid == pg.srid else "ST_Transform({}, {})".format(point, int(pg.srid))
+            return "r." + self.geom, ""
+        point = "ST_SetSRID(ST_MakePoint(alpr_mx, alpr_my), {})".format(int(self.work_srid))
+        if self.work_srid != pg.srid:
+            point = "ST_Transform({}, {})".format(point, int(pg.srid))
+        cells = (
+            " LEFT JOIN (SELECT alpr_mx, alpr_my, {g} AS alpr_cell FROM (SELECT DISTINCT alpr_mx, alpr_my FROM {rows}"
+            " WHERE alpr_mx IS NOT NULL AND alpr_my IS NOT NULL) AS d) AS cell"
+            " ON cell.alpr_mx = r.alpr_mx AND cell.alpr_my = r.alpr_my"
+        ).format(g=point, rows=ROWS)
+        return "cell.alpr_cell", cells
 
     def select(self, geometry: str) -> Tuple[str, List[str]]:
         """The release's SELECT in its order: the attribute columns, then ``geometry`` (``{g}``: the released place)."""
         pg = self.pg
         columns: List[Tuple[str, str]] = []
         if self.method != "drop":
-            columns.append(("p.plate_id", "plate_id"))
+            columns.append(("r.alpr_id", "plate_id"))
         for name in self.plan.kept:
             expr, kind = "r." + pg.ident(name), pg.columns[name]
-            if name == self.time or kind in _TIME_TYPES:
+            if name == self.time:
+                expr = "r.alpr_t"
+            elif kind in _TIME_TYPES:
                 expr = self.coarse(expr, kind)
             elif self.scrub.get(name) is True:
                 expr = "NULL::" + _type_of(kind)
@@ -217,18 +252,16 @@ class _Release:
                     e=expr, i=self.plan.kept.index(name), t=_type_of(kind)
                 )
             columns.append((expr, name))
-        order = []
-        if self.time:
-            order.append(self.coarse("r." + pg.ident(self.time), pg.columns[self.time]) + " ASC NULLS LAST")
+        order = ["r.alpr_t ASC NULLS LAST"] if self.time else []
         if self.method != "drop":
-            order.append('p.plate_id COLLATE "C" ASC NULLS LAST')
+            order.append('r.alpr_id COLLATE "C" ASC NULLS LAST')
         order.append("random()")
-        sql = "SELECT {c}, {g} FROM {r} AS r LEFT JOIN {p} AS p ON p.raw = r.{plate} ORDER BY {o}".format(
+        place, join = self.geometry()
+        sql = "SELECT {c}, {g} FROM {rows} AS r{join} ORDER BY {o}".format(
             c=", ".join("{} AS {}".format(e, quote_ident(n)) for e, n in columns),
-            g=geometry.format(g=self.geometry()),
-            r=pg.relation,
-            p=PLATES,
-            plate=pg.ident(self.plate),
+            g=geometry.format(g=place),
+            rows=ROWS,
+            join=join,
             o=", ".join(order),
         )
         return sql, [n for _, n in columns]
@@ -240,42 +273,40 @@ class _Release:
                 out["scrub_{}".format(self.plan.kept.index(name))] = list(values)
         return out
 
-    def audit(self, progress) -> list:
-        """The re-identification audit on the release's distinct (vehicle, place, time) points."""
+    def audit(self, cursor, progress) -> list:
+        """The re-identification audit on the release's distinct (vehicle, place, time) points.
+
+        They come back through one ``COPY ... TO STDOUT`` as four numbers a
+        point (vehicle code, x, y in the working CRS, time in microseconds),
+        read into numpy arrays: no Python object per point.
+        """
         if self.method == "drop" or self.time is None:
             return reidentification_audit(
                 np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0), pd.Series([], dtype="datetime64[ns]")
             )
-        mx, my = self.metric()
-        g = "r." + self.geom
         sql = (
-            "SELECT DISTINCT p.code, {x}, {y}, {t} FROM {r} AS r JOIN {p} AS p ON p.raw = r.{plate}"
-            " WHERE p.code IS NOT NULL AND {g} IS NOT NULL AND NOT ST_IsEmpty({g}) AND r.{tn} IS NOT NULL"
-        ).format(
-            x=mx,
-            y=my,
-            t=self.coarse("r." + self.pg.ident(self.time), self.pg.columns[self.time]),
-            r=self.pg.relation,
-            p=PLATES,
-            plate=self.pg.ident(self.plate),
-            g=g,
-            tn=self.pg.ident(self.time),
-        )
-        codes: List[int] = []
-        xs: List[float] = []
-        ys: List[float] = []
-        ts: list = []
-        for rows in _stream(self.pg, sql, self.params(), self.feedback.isCanceled):
-            for c, x, y, t in rows:
-                codes.append(c)
-                xs.append(x)
-                ys.append(y)
-                ts.append(t)
+            "COPY (SELECT DISTINCT alpr_code, alpr_mx, alpr_my, (extract(epoch FROM alpr_t) * 1000000)::bigint"
+            " FROM {} WHERE alpr_code IS NOT NULL AND alpr_mx IS NOT NULL AND alpr_my IS NOT NULL"
+            " AND alpr_t IS NOT NULL) TO STDOUT WITH (FORMAT csv)"
+        ).format(ROWS)
+        with tempfile.TemporaryFile(mode="w+b") as spool:
+            cursor.copy_expert(sql, spool)
+            checked_cancel(self.feedback)
+            spool.seek(0)
+            points = pd.read_csv(
+                spool,
+                header=None,
+                names=["code", "x", "y", "t"],
+                dtype={"code": np.int64, "x": np.float64, "y": np.float64, "t": np.int64},
+                float_precision="round_trip",
+            )
+        self.pg.fetched += len(points)
+        times = pd.Series((points["t"].to_numpy() * 1000).view("datetime64[ns]"))
         return reidentification_audit(
-            np.asarray(codes, dtype=np.int64),
-            np.asarray(xs, dtype=float),
-            np.asarray(ys, dtype=float),
-            pd.Series(pd.to_datetime(pd.Series(ts, dtype=object))),
+            points["code"].to_numpy(),
+            points["x"].to_numpy(),
+            points["y"].to_numpy(),
+            times,
             cancelled=self.feedback.isCanceled,
             progress=progress,
         )
@@ -421,8 +452,9 @@ def run_anonymize(alg, pg, parameters: Dict, context, feedback) -> Dict:
             with pg.connection.transaction() as cursor:
                 release.prepare(cursor, key)
                 del key
+                release.materialise(cursor)
                 feedback.setProgressText(alg.tr("Auditing the release"))
-                audit = release.audit(progress_span(feedback, 55, 70))
+                audit = release.audit(cursor, progress_span(feedback, 55, 70))
                 alg._log_audit(feedback, audit)
                 feedback.setProgressText(alg.tr("Writing the release"))
                 if pg.same_database(target):

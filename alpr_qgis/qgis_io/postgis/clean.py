@@ -7,14 +7,16 @@ verdicts go back, bound, into a temporary table of the transaction
 (``ON COMMIT DROP``).  One SELECT then joins every read to its plate's
 verdict and adds the location rules (null geometry, invalid location, null
 island) and, with DEDUP_SECONDS, the duplicate flags (``lag`` over the read
-time, per normalised plate and device), so that:
+time, per normalised plate and device); its rows are kept once in another
+temporary table of the transaction, which the rest reads:
 
+* the counts: one ``GROUP BY reason`` aggregate;
 * an output in the same database is made there with ``CREATE TABLE ... AS``
-  (geometry typed ``geometry(Point, srid)``, a GiST index), OUTPUT and
-  REJECTED in ONE transaction: an error or a cancel leaves nothing;
-* any other output gets the rows streamed a chunk at a time (a server-side
-  cursor) into the normal writers;
-* the counts come from one ``GROUP BY reason`` aggregate.
+  (geometry typed ``geometry(Point, srid)``, a GiST index);
+* any other output gets its rows streamed a chunk at a time (a server-side
+  cursor) into the normal writers, in file order;
+
+all in ONE transaction: an error or a cancel leaves no output table.
 
 Rows fetched: the distinct plates, the first 2,000 plates (are they
 hashed?), the counts (a few rows), and the rows of outputs not in the
@@ -46,6 +48,8 @@ pd = lazy_module("pandas")
 
 #: The verdicts of the plates, a temporary table of the transaction.
 VERDICTS = "pg_temp.alpr_clean_plates"
+#: Every read with its verdict, a temporary table of the transaction.
+ROWS = "pg_temp.alpr_clean_rows"
 #: Rows per chunk streamed to an output outside the database.
 STREAM_ROWS = 50_000
 _names = itertools.count(1)
@@ -226,12 +230,15 @@ class _Clean:
     def params(self) -> Dict[str, float]:
         return {"tol": float(self.rules.null_island_tolerance), "seconds": float(self.rules.dedup_seconds)}
 
+    def materialise(self, cursor) -> None:
+        """Every read classified ONCE into a temporary table of the transaction (the outputs and counts read it)."""
+        cursor.execute("CREATE TEMP TABLE alpr_clean_rows ON COMMIT DROP AS " + self.classified(), self.params())
+
     def counts(self, cursor) -> Tuple[Dict[Optional[str], int], int, int]:
         """Reads per reason (None: clean), reads of government plates, clean reads flagged duplicate."""
         cursor.execute(
             "SELECT alpr_reason, count(*), count(*) FILTER (WHERE alpr_gov), count(*) FILTER (WHERE alpr_duplicate)"
-            " FROM ({}) AS k GROUP BY alpr_reason".format(self.classified()),
-            self.params(),
+            " FROM " + ROWS + " GROUP BY alpr_reason"
         )
         rows = cursor.fetchall()
         self.pg.fetched += len(rows)
@@ -267,18 +274,17 @@ class _Clean:
         select = ", ".join("{} AS {}".format(e, quote_ident(n)) for e, n in self.columns(name))
         cursor.execute("DROP TABLE IF EXISTS " + relation)
         cursor.execute(
-            "CREATE TABLE {t} AS SELECT {s}, c.{g}::geometry(Point, {srid}) AS {gn} FROM ({c}) AS c WHERE {w}"
+            "CREATE TABLE {t} AS SELECT {s}, c.{g}::geometry(Point, {srid}) AS {gn} FROM {c} AS c WHERE {w}"
             "{o}".format(
                 t=relation,
                 s=select,
                 g=self.geom,
                 srid=int(self.pg.srid),
                 gn=quote_ident(geometry),
-                c=self.classified(),
+                c=ROWS,
                 w=self.where(name),
                 o=self.order_by(),
-            ),
-            self.params(),
+            )
         )
         cursor.execute(
             "CREATE INDEX {} ON {} USING GIST ({})".format(
@@ -294,16 +300,16 @@ class _Clean:
         names = [n for _, n in columns]
         types = dict(pg.columns)
         types.update({"is_government": "boolean", "is_duplicate": "boolean"})
-        sql = "SELECT {s}, ST_X(c.{g}), ST_Y(c.{g}) FROM ({c}) AS c WHERE {w}{o}".format(
+        sql = "SELECT {s}, ST_X(c.{g}), ST_Y(c.{g}) FROM {c} AS c WHERE {w}{o}".format(
             s=", ".join(e for e, _ in columns),
             g=self.geom,
-            c=self.classified(),
+            c=ROWS,
             w=self.where(name),
             o=self.order_by(),
         )
         writer = FrameStream(self.alg, self.parameters, name, self.context, pg.crs())
         try:
-            for rows in stream_with(pg, self.upload, sql, self.params(), feedback.isCanceled):
+            for rows in rows_of(pg, sql, None, feedback.isCanceled):
                 n = len(names)
                 frame = frame_of(names, types, [row[:n] for row in rows])
                 x = np.array([row[n] for row in rows], dtype=float)
@@ -317,29 +323,6 @@ class _Clean:
             with contextlib.suppress(Exception):
                 writer.forget()
             raise
-
-
-def stream_with(pg, prepare, sql: str, params, cancelled, chunk_rows: int = STREAM_ROWS):
-    """The rows of ``sql`` in lists (a server-side cursor), in ONE transaction that ``prepare(cursor)`` opens.
-
-    ``prepare`` fills what the query needs (temporary tables of the
-    transaction); the transaction is rolled back at the end (nothing to
-    keep).  Rows are counted in ``pg.fetched``; ``Cancelled`` between chunks.
-    """
-    conn = pg.connection
-    cursor = conn.begin()
-    try:
-        prepare(cursor)
-        cursor.close()
-        yield from rows_of(pg, sql, params, cancelled, chunk_rows)
-    except conn.module.extensions.QueryCanceledError:
-        raise Cancelled() from None
-    except conn.module.Error as error:
-        raise conn.error(error) from None
-    finally:
-        with contextlib.suppress(conn.module.Error):
-            cursor.close()
-        conn.rollback()
 
 
 def rows_of(pg, sql: str, params, cancelled, chunk_rows: int = STREAM_ROWS):
@@ -414,30 +397,31 @@ def run_clean(alg, pg, parameters: Dict, context, feedback) -> Dict:
     wanted = [n for n in (alg.OUTPUT, alg.REJECTED) if n == alg.OUTPUT or sink_requested(parameters, n)]
     targets = {n: pg_destination(parameters, n, context) for n in wanted}
     in_db = [n for n in wanted if pg.same_database(targets[n])]
+    dests: Dict[str, Optional[str]] = {alg.REJECTED: None}
+    written: Dict[str, int] = {}
+    spans = {alg.OUTPUT: (50, 75), alg.REJECTED: (75, 100)}
     checked_cancel(feedback)
     with cancel_watch(pg.connection, feedback.isCanceled):
         try:
-            with pg.connection.transaction() as cursor:
+            with pg.connection.transaction() as cursor:  # (ONE transaction: every output, or none)
                 run.upload(cursor)
+                run.materialise(cursor)
                 per_reason, government, duplicates = run.counts(cursor)
                 feedback.setProgress(40)
-                for name in in_db:
+                for name in wanted:
                     checked_cancel(feedback)
-                    run.create(cursor, name, targets[name])
+                    if name in in_db:
+                        run.create(cursor, name, targets[name])
+                    else:
+                        dests[name], written[name] = run.stream(name, progress_span(feedback, *spans[name]))
                 checked_cancel(feedback)
         except pg.connection.module.extensions.QueryCanceledError:
             raise Cancelled() from None
         except pg.connection.module.Error as error:
             raise pg.connection.error(error) from None
-    dests: Dict[str, Optional[str]] = {alg.REJECTED: None}
-    written: Dict[str, int] = {}
     display = {alg.OUTPUT: alg.tr("Clean reads"), alg.REJECTED: alg.tr("Rejected reads")}
     for name in in_db:
         dests[name] = table_result(parameters, name, context, targets[name], display[name])
-    spans = {alg.OUTPUT: (50, 75), alg.REJECTED: (75, 100)}
-    for name in wanted:
-        if name not in in_db:
-            dests[name], written[name] = run.stream(name, progress_span(feedback, *spans[name]))
     n_clean = per_reason.get(None, 0)
     counts = {reason: per_reason.get(reason, 0) for reason in REASONS}
     for name, expected in ((alg.OUTPUT, n_clean), (alg.REJECTED, total - n_clean)):
