@@ -374,3 +374,35 @@ def test_an_empty_table(pg, sample_pair, Feedback, tmp_path):  # noqa: N803
         assert "The input layer has no features." in fb.text() and fetched(fb) < 50, algorithm
         assert res.get("READ_COUNT", 0) == 0 and res.get("NEAR_SITES_READ_COUNT", 0) == 0
     assert res["OUTSIDE_COUNT"] == 0 and QgsVectorLayer(res["OUTPUT"], "none", "ogr").featureCount() == 0
+
+
+def test_jurisdiction_by_hand_with_layers_in_other_crss(pg, Feedback):  # noqa: N803
+    from tests.algorithms.test_jurisdiction import BOUNDARY as SQUARE
+    from tests.algorithms.test_jurisdiction import NEIGHBOURS as SIDES
+    from tests.algorithms.test_jurisdiction import READS, points_layer, polygons_layer, to_crs
+
+    neighbours = polygons_layer(SIDES, fields=[("name", "string")], rows=[["East"], [None]])
+    params = {
+        "BOUNDARY": to_crs(polygons_layer(SQUARE), "EPSG:4326"),
+        "NEIGHBOURS": to_crs(neighbours, "EPSG:3857"),
+        "OUTPUT": "TEMPORARY_OUTPUT",
+        "OUTPUT_SUMMARY": "TEMPORARY_OUTPUT",
+    }
+    fb = Feedback()
+    res = processing.run(
+        "alpr:jurisdiction", {"INPUT": utm_table(pg, "joins_square_reads_2", READS), **params}, feedback=fb
+    )
+    rows = {
+        f["read_id"]: (f["jurisdiction"], f["distance_m"], f.geometry().asWkt()) for f in res["OUTPUT"].getFeatures()
+    }
+    on_file = processing.run("alpr:jurisdiction", {"INPUT": points_layer(READS), **params})
+    assert_same(rows, {f["read_id"]: (f["jurisdiction"], f["distance_m"], f.geometry().asWkt())
+                       for f in on_file["OUTPUT"].getFeatures()})  # fmt: skip
+    assert_same(layer_rows(res["OUTPUT_SUMMARY"]), layer_rows(on_file["OUTPUT_SUMMARY"]))
+    assert (res["OUTSIDE_COUNT"], res["INSIDE_COUNT"], res["MISSING_LOCATION_COUNT"]) == (3, 3, 1)
+    got = {f["read_id"]: (f["jurisdiction"], f["distance_m"]) for f in res["OUTPUT"].getFeatures()}
+    assert got == {4: ("East", pytest.approx(250.0, abs=0.5)), 5: ("unnamed", pytest.approx(300.0, abs=0.5)),
+                   6: ("unnamed", pytest.approx(500.0, abs=0.5))}  # fmt: skip
+    assert res["OUTPUT"].crs().authid() == "EPSG:32610"
+    assert "Distances measured in EPSG:32610 (metres)." in fb.text()
+    assert fetched(fb) == 2 + 2 + 3  # totals and reads outside, the summary's rows, the rows streamed
