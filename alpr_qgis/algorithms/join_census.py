@@ -34,7 +34,6 @@ from alpr_qgis.core.errors import AlprInputError, Cancelled
 from alpr_qgis.core.lazy import lazy_module
 from alpr_qgis.qgis_io.inputs import Polygons, polygons_crs, read_polygons, unique_name
 from alpr_qgis.qgis_io.plumbing import check_accounted, polygon_geometry, progress_span, write_output
-from alpr_qgis.qgis_io.postgis.source import postgis_reads
 from alpr_qgis.qgis_io.reads_input import read_reads
 
 pd = lazy_module("pandas")
@@ -373,6 +372,8 @@ class JoinCensusAlgorithm(AlprAlgorithm):
 
     def _count(self, parameters: Dict, context, feedback, units: Polygons, read_key: str, census_key: str):
         """(reads per unit, reads, in no unit, without a location, the units' CRS, units usable): in PostGIS or here."""
+        from alpr_qgis.qgis_io.postgis.source import postgis_reads  # (on first use: it brings pandas)
+
         pg = postgis_reads(self, parameters, self.INPUT, context, feedback)
         if pg is not None:
             from alpr_qgis.qgis_io.postgis.joins import census_counts

@@ -22,7 +22,6 @@ from alpr_qgis.core.hexgrid import HexGrid
 from alpr_qgis.qgis_io.crs import transform_xy
 from alpr_qgis.qgis_io.inputs import polygons_crs, read_polygons, unique_name
 from alpr_qgis.qgis_io.plumbing import polygon_geometry, progress_span, write_output
-from alpr_qgis.qgis_io.postgis.source import postgis_reads
 from alpr_qgis.qgis_io.reads_input import read_reads
 from alpr_qgis.qgis_io.vector import read_frame
 
@@ -193,6 +192,8 @@ class JoinCrimeAlgorithm(AlprAlgorithm):
 
     def _count(self, parameters: Dict, context, feedback, zones, category_field, filter_text: str, cell_size: float):
         """(counts per zone, q, r, output CRS, hex grid, reads, reads without a location, crimes, crimes kept)."""
+        from alpr_qgis.qgis_io.postgis.source import postgis_reads  # (on first use: it brings pandas)
+
         pg = postgis_reads(self, parameters, self.INPUT, context, feedback)
         if pg is not None:
             from alpr_qgis.qgis_io.postgis.joins import crime_counts

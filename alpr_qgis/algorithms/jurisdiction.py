@@ -14,7 +14,6 @@ from alpr_qgis.core.lazy import lazy_module
 from alpr_qgis.qgis_io.inputs import Polygons, read_polygons
 from alpr_qgis.qgis_io.outside_stream import stream_outside
 from alpr_qgis.qgis_io.plumbing import check_accounted, write_output
-from alpr_qgis.qgis_io.postgis.source import postgis_reads
 
 pd = lazy_module("pandas")
 
@@ -186,6 +185,8 @@ class JurisdictionAlgorithm(AlprAlgorithm):
 
     def _outside(self, parameters: Dict, context, feedback, area, boundary, neighbours, names, message: str):
         """The reads outside, found and written in PostGIS (a PostGIS table) or here (``stream_outside``)."""
+        from alpr_qgis.qgis_io.postgis.source import postgis_reads  # (on first use: it brings pandas)
+
         pg = postgis_reads(self, parameters, self.INPUT, context, feedback)
         if pg is not None:
             from alpr_qgis.qgis_io.postgis.jurisdiction import pg_outside

@@ -19,7 +19,6 @@ from alpr_qgis.core.sites import DEFAULT_DRAWS, DEFAULT_SEED, site_counts
 from alpr_qgis.qgis_io.crs import transform_xy
 from alpr_qgis.qgis_io.inputs import unique_name
 from alpr_qgis.qgis_io.plumbing import progress_span, write_output
-from alpr_qgis.qgis_io.postgis.source import postgis_reads
 from alpr_qgis.qgis_io.reads_input import read_reads
 from alpr_qgis.qgis_io.vector import read_frame
 
@@ -160,6 +159,8 @@ class SitesAlgorithm(AlprAlgorithm):
 
     def _count(self, parameters: Dict, context, feedback, plate_field: Optional[str], radius, draws, seed):
         """(the sites, their CRS, core.sites.SiteResult, reads, reads without a location): in PostGIS or here."""
+        from alpr_qgis.qgis_io.postgis.source import postgis_reads  # (on first use: it brings pandas)
+
         pg = postgis_reads(self, parameters, self.INPUT, context, feedback)
         if pg is not None:
             from alpr_qgis.qgis_io.postgis.joins import site_figures
