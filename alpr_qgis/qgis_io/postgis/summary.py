@@ -268,7 +268,7 @@ def summarise_in_database(alg, pg, parameters, context, feedback, setup):
     _check(feedback, 30)
     _times(pg, base, params, counts)
     _check(feedback, 40)
-    working = summary_map.metric_crs(pg, base, params, crs)
+    working = summary_map.metric_crs(pg, base, params, crs, counts.n - counts.no_geometry)
     zone = _zone(alg, parameters, context, pg, base, params, located)
     feedback.pushInfo(
         alg.tr("Times are named in {} ({}).").format(zone[0] or alg.tr("local time as recorded"), zone[1])
@@ -490,13 +490,13 @@ def _camera_kinds(alg, pg, base: str, params: dict, parameters, context, working
     """``core.tracks.camera_kinds``' table (device, kind, read_count): medians and spreads in SQL, one row a device."""
     from alpr_qgis.core.lazy import lazy_module
     from alpr_qgis.core.tracks import FIXED, FIXED_SHARE, MIN_FIXED_READS, MOBILE
+    from alpr_qgis.qgis_io.postgis.summary_map import metric_points
 
     pd = lazy_module("pandas")
     radius = alg.parameterAsDouble(parameters, alg.FIXED_RADIUS_M, context)
-    target = working.postgisSrid()
-    point = "b.gl" if target == srid else "ST_Transform(b.gl, {:d})".format(int(target))
+    points = metric_points(base, srid, working.postgisSrid(), "b.d IS NOT NULL AND b.located")
     rows = pg.query(
-        "WITH p AS (SELECT b.d, ST_X({pt}) AS x, ST_Y({pt}) AS y FROM {b} AS b WHERE b.d IS NOT NULL AND b.located),"
+        "WITH p AS ({points}),"
         " q AS (SELECT p.d, p.x, p.y FROM p WHERE p.x {f} AND p.y {f}),"
         " m AS (SELECT q.d, count(*) AS c, percentile_cont(0.5) WITHIN GROUP (ORDER BY q.x) AS mx,"
         " percentile_cont(0.5) WITHIN GROUP (ORDER BY q.y) AS my FROM q GROUP BY q.d),"
@@ -504,7 +504,7 @@ def _camera_kinds(alg, pg, base: str, params: dict, parameters, context, working
         " + (q.y - m.my) ^ 2)) AS spread FROM q JOIN m ON q.d = m.d GROUP BY m.d, m.c),"
         " n AS (SELECT b.d, count(*) AS reads FROM {b} AS b WHERE b.d IS NOT NULL GROUP BY b.d)"
         " SELECT n.d, n.reads, coalesce(s.c, 0), s.spread FROM n LEFT JOIN s ON s.d = n.d".format(
-            pt=point, b=base, f=_FINITE
+            points=points, b=base, f=_FINITE
         ),
         dict(params, share=FIXED_SHARE),
     )

@@ -19,7 +19,7 @@ from qgis.core import QgsRectangle, QgsUnitTypes
 from alpr_qgis.qgis_io.report_map import DRAW_POINTS_UP_TO
 
 
-def metric_crs(pg, base: str, params: dict, crs):
+def metric_crs(pg, base: str, params: dict, crs, placed: Optional[int] = None):
     """``crs.working_crs`` of the reads: ``crs`` when metric, else the UTM zone of the median position.
 
     The file path takes every k-th read with a geometry (all up to
@@ -31,13 +31,20 @@ def metric_crs(pg, base: str, params: dict, crs):
 
     if is_metric(crs):
         return crs
-    n = int(pg.query("SELECT count(*) FROM {} AS b WHERE NOT b.nogeom".format(base), params)[0][0])
-    step = n // _SAMPLE + 1 if n > _SAMPLE else 1
-    sample = (
-        "SELECT b.lon, b.lat FROM (SELECT lon, lat, row_number() OVER (ORDER BY o) - 1 AS i FROM {} AS r"
-        " WHERE NOT r.nogeom) AS b WHERE b.i %% %(step)s = 0 AND b.lon BETWEEN '-Infinity' AND 'Infinity'"
-        " AND b.lat BETWEEN '-Infinity' AND 'Infinity'"
-    ).format(base)
+    n = (
+        placed
+        if placed is not None
+        else pg.query("SELECT count(*) FROM {} AS b WHERE NOT b.nogeom".format(base), params)[0][0]
+    )
+    finite = "b.lon BETWEEN '-Infinity' AND 'Infinity' AND b.lat BETWEEN '-Infinity' AND 'Infinity'"
+    if int(n) > _SAMPLE:  # every k-th of the reads with a geometry, in order
+        sample = (
+            "SELECT b.lon, b.lat FROM (SELECT lon, lat, row_number() OVER (ORDER BY o) - 1 AS i FROM {} AS r"
+            " WHERE NOT r.nogeom) AS b WHERE b.i %% %(step)s = 0 AND {}"
+        ).format(base, finite)
+    else:  # all of them
+        sample = "SELECT b.lon, b.lat FROM {} AS b WHERE NOT b.nogeom AND {}".format(base, finite)
+    step = int(n) // _SAMPLE + 1
     medians = (
         "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY s.lon), percentile_cont(0.5) WITHIN GROUP (ORDER BY s.lat)"
         " FROM ({}) AS s{}"
@@ -80,17 +87,11 @@ class DatabaseReads:
     def map_crs(self):
         return self.working
 
-    def _xy(self, map_crs) -> Tuple[str, str]:
-        target = map_crs.postgisSrid()
-        point = "b.gl" if target == self.srid else "ST_Transform(b.gl, {:d})".format(int(target))
-        return "ST_X({})".format(point), "ST_Y({})".format(point)
-
     def density(self, map_crs, folder: str):
         """``(located reads, density raster or None)``: the grid of ``mapimage.density_layer``, counted in SQL."""
         if self.located <= DRAW_POINTS_UP_TO:
             return self.located, None
-        x, y = self._xy(map_crs)
-        located = "SELECT {} AS x, {} AS y FROM {} AS b WHERE b.located".format(x, y, self.base)
+        located = metric_points(self.base, self.srid, map_crs.postgisSrid(), "b.located")
         finite = "p.x BETWEEN '-Infinity' AND 'Infinity' AND p.y BETWEEN '-Infinity' AND 'Infinity'"
         count, x_min, y_min, x_max, y_max = self.pg.query(
             "SELECT count(*), min(p.x), min(p.y), max(p.x), max(p.y) FROM ({}) AS p WHERE {}".format(located, finite),
@@ -119,6 +120,18 @@ class DatabaseReads:
         for r, cells, n in lines:
             counts[int(r), np.asarray(cells, dtype=np.int64)] = np.asarray(n, dtype=np.float32)
         return int(count), density_raster(counts, x0, y1, cell, map_crs, folder)
+
+
+def metric_points(base: str, srid: int, target: int, where: str) -> str:
+    """The reads ``where`` says (device ``d``, ``x``, ``y`` in the SRID ``target``) as SQL to select from.
+
+    Each point is transformed once: the inner query is kept apart (``OFFSET 0``) so that the planner does not
+    copy ``ST_Transform`` into every place ``x`` and ``y`` are used.
+    """
+    point = "b.gl" if target == srid else "ST_Transform(b.gl, {:d})".format(int(target))
+    return (
+        "SELECT f.d, ST_X(f.pt) AS x, ST_Y(f.pt) AS y FROM (SELECT b.d, {} AS pt FROM {} AS b WHERE {} OFFSET 0) AS f"
+    ).format(point, base, where)
 
 
 def density_raster(counts: np.ndarray, x0: float, y1: float, cell: float, crs, folder: str):
