@@ -469,3 +469,26 @@ def test_python_only_pattern_is_read_through_qgis(sample_pair, tmp_path):
     )
     assert "GOVERNMENT_PATTERN cannot be counted in the database" in feedback.text()
     assert result["TOTAL_READS"] == 62_511 and result["GOVERNMENT_PLATES"] > 0
+
+
+def test_shared_read_ids_warned_alike(sample_pair, cleaned_pair, tmp_path):
+    """Raw reads as INPUT with the cleaner's REJECTED: the read ids both hold are counted in the database, and the
+    warning is the file path's."""
+    clean, _ = cleaned_pair
+    shared = re.compile(r"([\d,]+) read_id values are both in INPUT and in REJECTED")
+    found = []
+    for kind, layer in (("file", sample_pair["gpkg"]), ("pg", sample_pair["pg"])):
+        feedback = RecordingFeedback()
+        processing.run(
+            "alpr:summary",
+            {
+                "INPUT": layer,
+                "REJECTED": clean["REJECTED"],
+                "TIMEZONE": "UTC",
+                "OUTPUT_TABLE": str(tmp_path / "{}.gpkg".format(kind)),
+                "OUTPUT_HTML": str(tmp_path / "{}.html".format(kind)),
+            },
+            feedback=feedback,
+        )
+        found.append(shared.findall(feedback.text()))
+    assert found[0] == found[1] and found[0] and int(found[0][0].replace(",", "")) == clean["REJECTED_COUNT"]
