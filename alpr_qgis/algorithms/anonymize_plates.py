@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Dict
+from typing import Dict, Optional
 
 import numpy as np
 from qgis.core import (
@@ -236,15 +236,22 @@ class AnonymizePlatesAlgorithm(AlprAlgorithm):
             )
         return key, origin
 
-    def process(self, parameters: Dict, context, feedback) -> Dict:
+    def _in_database(self, parameters: Dict, context, feedback) -> Optional[Dict]:
+        """On a plain PostGIS table: the work done in its database (``qgis_io.postgis.anonymize``); else None."""
         from alpr_qgis.qgis_io.postgis.source import postgis_reads  # (not at import: the provider loads light)
 
         pg = postgis_reads(self, parameters, self.INPUT, context, feedback)
-        if pg is not None:
-            from alpr_qgis.qgis_io.postgis.anonymize import run_anonymize
+        if pg is None:
+            return None
+        from alpr_qgis.qgis_io.postgis.anonymize import run_anonymize
 
-            with pg:
-                return run_anonymize(self, pg, parameters, context, feedback)
+        with pg:
+            return run_anonymize(self, pg, parameters, context, feedback)
+
+    def process(self, parameters: Dict, context, feedback) -> Dict:
+        pushed = self._in_database(parameters, context, feedback)
+        if pushed is not None:
+            return pushed
         source = self.parameterAsSource(parameters, self.INPUT, context)
         if source is None:
             raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))

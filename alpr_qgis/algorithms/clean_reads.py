@@ -213,15 +213,22 @@ class CleanReadsAlgorithm(AlprAlgorithm):
             dedup_seconds=self.parameterAsDouble(parameters, self.DEDUP_SECONDS, context),
         )
 
-    def process(self, parameters: Dict, context, feedback) -> Dict:
+    def _in_database(self, parameters: Dict, context, feedback) -> Optional[Dict]:
+        """On a plain PostGIS table: the work done in its database (``qgis_io.postgis.clean``); else None."""
         from alpr_qgis.qgis_io.postgis.source import postgis_reads  # (not at import: the provider loads light)
 
         pg = postgis_reads(self, parameters, self.INPUT, context, feedback)
-        if pg is not None:
-            from alpr_qgis.qgis_io.postgis.clean import run_clean
+        if pg is None:
+            return None
+        from alpr_qgis.qgis_io.postgis.clean import run_clean
 
-            with pg:
-                return run_clean(self, pg, parameters, context, feedback)
+        with pg:
+            return run_clean(self, pg, parameters, context, feedback)
+
+    def process(self, parameters: Dict, context, feedback) -> Dict:
+        pushed = self._in_database(parameters, context, feedback)
+        if pushed is not None:
+            return pushed
         source = self.parameterAsSource(parameters, self.INPUT, context)
         if source is None:
             raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
