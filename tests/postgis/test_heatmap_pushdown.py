@@ -181,3 +181,46 @@ def test_heatmap_errors_name_table_and_field_never_the_socket(pg, metric_pair, t
         processing.run("alpr:heatmap", {"INPUT": empty, "OUTPUT": str(tmp_path / "x.tif")}, feedback=Feedback())
     text = str(raised.value)
     assert "heatmap_unlocated" in text and "2 features" in text and pg.host not in text
+
+
+def test_heatmap_cancel_stops_the_statement_and_writes_nothing(pg, tmp_path):
+    """A cancel while the database bins 3 million points: the statement is cancelled on the server, no raster."""
+    import threading
+    import time
+
+    import psycopg2
+    from qgis.core import QgsProcessingFeedback
+
+    with psycopg2.connect(pg.dsn()) as raw, raw.cursor() as cur:
+        cur.execute(
+            "DROP TABLE IF EXISTS heatmap_cancel_reads; CREATE TABLE heatmap_cancel_reads AS"
+            " SELECT i AS read_id, ST_SetSRID(ST_MakePoint(-122.35 + 0.2 * random(), 37.7 + 0.18 * random()),"
+            " 4326)::geometry(Point, 4326) AS geom FROM generate_series(1, 3000000) AS i; ANALYZE heatmap_cancel_reads"
+        )
+    from tests.postgis.pairs import source
+
+    feedback = QgsProcessingFeedback()
+    out = tmp_path / "cancelled.tif"
+    cancelled_at = []
+
+    def cancel() -> None:
+        cancelled_at.append(time.monotonic())
+        feedback.cancel()
+
+    timer = threading.Timer(2.0, cancel)
+    timer.start()
+    results = {}
+    try:
+        results = processing.run(
+            "alpr:heatmap",
+            {"INPUT": source(pg, "heatmap_cancel_reads"), "RADIUS": 300.0, "PIXEL_SIZE": 10.0, "OUTPUT": str(out)},
+            feedback=feedback,
+        )
+    except QgsProcessingException:
+        pass  # (QGIS may report a cancelled run as failed)
+    finally:
+        returned = time.monotonic()
+        timer.cancel()
+    assert cancelled_at and not results  # (cancelled while the database worked, not after)
+    assert returned - cancelled_at[0] < 3.0
+    assert not out.exists()

@@ -36,7 +36,9 @@ else.
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Tuple
+import threading
+from contextlib import contextmanager, suppress
+from typing import Dict, Iterator, List, Optional, Tuple
 
 import numpy as np
 
@@ -61,9 +63,10 @@ _BLOCK = _SURE_BLOCK
 assert _FRONTIER_BLOCK % _BLOCK == 0
 #: A column that keeps PostgreSQL from pulling a subquery up into the next (a volatile function in its
 #: select list): each level's expressions are computed once per row instead of being copied into every
-#: reference above (the transform alone would run dozens of times a point).  Citus pushes it down as any
-#: select-list expression.
-FENCE = "random() AS fence"
+#: reference above (the transform alone would run dozens of times a point).  ``clock_timestamp()`` is
+#: parallel safe (``random()`` is not): the scans below still run in parallel workers.  Citus pushes it down
+#: as any select-list expression.
+FENCE = "clock_timestamp() AS fence"
 _EDGE = 3  # points within the radius and this many cells of the raster's edge go through the builder one by one
 
 # Spreading weights as polynomials in the offset t (rows: nodes; columns: powers of t), as fft._weights_1d.
@@ -166,23 +169,21 @@ def pg_density(alg, pg, parameters: Dict, extent_name: str, context, feedback, s
         )
     geom = pg.geom()
     multi = _is_multi(pg)
-    features, located_features = (
-        int(v)
-        for v in pg.query(
-            "SELECT count(*), count(*) FILTER (WHERE {g} IS NOT NULL AND NOT ST_IsEmpty({g})) FROM {r}".format(
-                g=geom, r=pg.relation
-            )
-        )[0]
-    )
+    features, located_features, lon0, lat0, lon1, lat1 = query(
+        pg,
+        "SELECT count(*), count({g}), min(ST_XMin({g})), min(ST_YMin({g})), max(ST_XMax({g})), max(ST_YMax({g}))"
+        " FROM (SELECT CASE WHEN {g} IS NOT NULL AND NOT ST_IsEmpty({g}) THEN {g} END AS {g} FROM {r}) AS t".format(
+            g=geom, r=pg.relation
+        ),
+        None,
+        feedback,
+    )[0]
+    features, located_features = int(features), int(located_features)
     alg.log_estimate(feedback, features)
     _check_features(features, layer_name)
     _check_located(located_features, features, layer_name)
     out_crs, srid = crs, None
     if not is_metric(crs):
-        lon0, lat0, lon1, lat1 = pg.query(
-            "SELECT min(ST_XMin({g})), min(ST_YMin({g})), max(ST_XMax({g})), max(ST_YMax({g})) FROM {r}"
-            " WHERE {g} IS NOT NULL AND NOT ST_IsEmpty({g})".format(g=geom, r=pg.relation)
-        )[0]
         centre = (np.array([(lon0 + lon1) / 2.0]), np.array([(lat0 + lat1) / 2.0]))
         out_crs = working_crs(crs, *centre, context.transformContext())
         srid = int(out_crs.postgisSrid())
@@ -192,8 +193,8 @@ def pg_density(alg, pg, parameters: Dict, extent_name: str, context, feedback, s
             )
         )
     points = _Points(pg, settings, srid, multi)
-    n, x0, y0, x1, y1, low = pg.query(
-        "SELECT count(*), min(x), min(y), max(x), max(y), min(w) FROM ({}) AS p".format(points.sql)
+    n, x0, y0, x1, y1, low = query(
+        pg, "SELECT count(*), min(x), min(y), max(x), max(y), min(w) FROM ({}) AS p".format(points.sql), None, feedback
     )[0]
     n = int(n)
     extent = _extent(alg, parameters, extent_name, context, out_crs, (x0, y0, x1, y1), feedback)
@@ -290,7 +291,9 @@ def _add_binned(builder: _BinnedBuilder, pg, points: _Points, feedback) -> None:
     placed = placed.format(points=points.sql)
     wq = "(w::real)::float8" if points.weighted else "1::float8"  # (the builder keeps weights as float32)
     moments = ", ".join(
-        "sum(CASE WHEN cls = 2 THEN {w}{ty}{tx} ELSE 0 END)".format(w=wq, ty="*ty" * i, tx="*tx" * j)
+        "sum(CASE WHEN cls = 2 THEN {w}{ty}{tx} ELSE 0 END) AS m{i}{j}".format(
+            w=wq, ty="*ty" * i, tx="*tx" * j, i=i, j=j
+        )
         for i in range(k)
         for j in range(k)
     )
@@ -309,10 +312,10 @@ def _add_binned(builder: _BinnedBuilder, pg, points: _Points, feedback) -> None:
         " CASE WHEN cls = 2 THEN iy ELSE 0 END AS gy, CASE WHEN cls = 2 THEN ix ELSE 0 END AS gx,"
         " CASE WHEN cls = 1 THEN x ELSE 0 END AS ex, CASE WHEN cls = 1 THEN y ELSE 0 END AS ey,"
         " CASE WHEN cls = 1 THEN w ELSE 0 END AS ew,"
-        " count(*), {moments} FROM ({binned}) AS pts GROUP BY 1, 2, 3, 4, 5, 6, 7, 8"
+        " count(*) AS n, {moments} FROM ({binned}) AS pts GROUP BY 1, 2, 3, 4, 5, 6, 7, 8"
     ).format(moments=moments, binned=binned)
     parts = [np.empty((0, 9 + k * k))]  # (no nulls: every column has a value, so rows convert in bulk)
-    for rows in pg.stream(sql, params, cancelled=feedback.isCanceled):
+    for rows in stream_result(pg, sql, params, feedback):
         parts.append(np.array(rows, dtype=float).reshape(-1, 9 + k * k))
     feedback.setProgress(60)
     table = np.concatenate(parts)
@@ -329,7 +332,7 @@ def _add_binned(builder: _BinnedBuilder, pg, points: _Points, feedback) -> None:
     _add_bins(builder, bins, coefficients, offsets)
     if feedback.isCanceled():
         raise Cancelled()
-    frontier = _add_frontier(builder, pg, binned, params, feedback)
+    frontier = _add_frontier(builder, pg, placed, params, feedback)
     feedback.pushInfo(
         _tr(
             "Binned in the database: {} points in {} rows of sums, {} points near the raster's edge and {} places "
@@ -354,7 +357,7 @@ def _add_bins(builder: _BinnedBuilder, bins: np.ndarray, coefficients: np.ndarra
         builder.add_bins(0, np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64), None, None, None)
 
 
-def _add_frontier(builder, pg, binned: str, params: List, feedback) -> int:
+def _add_frontier(builder, pg, placed: str, params: List, feedback) -> int:
     """The places (distinct positions) of the binned points in blocks on the coverage's frontier: a filtered query."""
     block_r, block_c = builder.frontier_blocks()
     if not len(block_r):
@@ -362,13 +365,58 @@ def _add_frontier(builder, pg, binned: str, params: List, feedback) -> int:
     width = builder.grid.cols // _BLOCK + 3
     keys = ((block_r + 1) * width + block_c + 1).tolist()
     sql = (
-        "SELECT x, y FROM ({binned}) AS pts WHERE cls = 2"
+        "SELECT x, y FROM (SELECT x, y, cls, floor(floor(row) / {q}) AS block_r, floor(floor(col) / {q}) AS block_c,"
+        " {f} FROM ({placed}) AS s) AS pts WHERE cls = 2"
         " AND ((block_r + 1)::bigint * {width} + (block_c + 1)::bigint) = ANY(%s::bigint[])"  # (hashed)
         " GROUP BY x, y"
-    ).format(binned=binned, width=width)
+    ).format(placed=placed, q=_BLOCK, f=FENCE, width=width)
     count = 0
-    for rows in pg.stream(sql, [*params, keys], cancelled=feedback.isCanceled):
+    for rows in stream_result(pg, sql, [*params, keys], feedback):
         xy = np.array(rows, dtype=float).reshape(-1, 2)
         builder.add_frontier(xy[:, 0], xy[:, 1])
         count += len(xy)
     return count
+
+
+# ------------------------------------------------------------------ running statements
+
+
+@contextmanager
+def cancellable(pg, feedback) -> Iterator[None]:
+    """Cancel the statement running inside when the run is cancelled (a watcher thread asks the server)."""
+    from alpr_qgis.qgis_io.postgis.connection import PostgisError
+
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(0.2):
+            if feedback.isCanceled():
+                with suppress(Exception):
+                    pg.connection.raw.cancel()
+                return
+
+    watcher = threading.Thread(target=watch, name="alpr-pg-cancel", daemon=True)
+    watcher.start()
+    try:
+        yield
+    except PostgisError:
+        if feedback.isCanceled():
+            raise Cancelled() from None
+        raise
+    finally:
+        done.set()
+        watcher.join()
+    if feedback.isCanceled():
+        raise Cancelled()
+
+
+def query(pg, sql: str, params, feedback) -> List[tuple]:
+    """``pg.query`` (a plain statement: the server may run it in parallel), cancellable."""
+    with cancellable(pg, feedback):
+        return pg.query(sql, params)
+
+
+def stream_result(pg, sql: str, params, feedback) -> Iterator[List[tuple]]:
+    """The rows of ``sql`` in chunks (a server-side cursor), the statement cancellable while it runs."""
+    with cancellable(pg, feedback):
+        yield from pg.stream(sql, params, cancelled=feedback.isCanceled)

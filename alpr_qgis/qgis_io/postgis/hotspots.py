@@ -28,34 +28,38 @@ from alpr_qgis.core.lazy import lazy_module
 from alpr_qgis.qgis_io.boundary import boundary_area
 from alpr_qgis.qgis_io.crs import is_metric, working_crs
 from alpr_qgis.qgis_io.plumbing import check_accounted, progress_span, write_output
+from alpr_qgis.qgis_io.postgis.heatmap import FENCE, query, stream_result
 
 pd = lazy_module("pandas")
 
-# Cube rounding of (x, y) to axial (q, r), as HexGrid.cell_of: %s are x0, 2/3, R, y0, size (bound).
+# Cube rounding of (x, y) to axial (q, r), as HexGrid.cell_of: %s are y0, size, x0, 2/3, R (bound).  Each level
+# carries a volatile column (FENCE) so that PostgreSQL computes it once per row instead of pasting its
+# expressions (the transform among them) into every reference above.
 _HEX_SQL = """
-SELECT q, r, count(*) AS n, min(x), max(x), min(y), max(y) FROM (
+SELECT q, r, count(*) AS n, min(x) AS x0, max(x) AS x1, min(y) AS y0, max(y) AS y1 FROM (
   SELECT x, y,
          CASE WHEN fix_q THEN -rr - rs ELSE rq END AS q,
          CASE WHEN fix_r THEN -rq - rs ELSE rr END AS r
   FROM (
-    SELECT x, y, rq, rr, rs,
-           (abs(rq - fq) > abs(rr - fr) AND abs(rq - fq) > abs(rs - fs)) AS fix_q,
-           (NOT (abs(rq - fq) > abs(rr - fr) AND abs(rq - fq) > abs(rs - fs))
-            AND abs(rr - fr) > abs(rs - fs)) AS fix_r
+    SELECT x, y, rq, rr, rs, (dq > dr AND dq > ds) AS fix_q, (NOT (dq > dr AND dq > ds) AND dr > ds) AS fix_r
     FROM (
-      SELECT x, y, fq, fr, fs, round(fq) AS rq, round(fr) AS rr, round(fs) AS rs
+      SELECT x, y, rq, rr, rs, abs(rq - fq) AS dq, abs(rr - fr) AS dr, abs(rs - fs) AS ds, {fence}
       FROM (
-        SELECT x, y, fq, fr, -fq - fr AS fs
+        SELECT x, y, fq, fr, fs, round(fq) AS rq, round(fr) AS rr, round(fs) AS rs, {fence}
         FROM (
-          SELECT x, y, fq, ((y - %s::float8) / %s::float8) - fq / 2.0::float8 AS fr
+          SELECT x, y, fq, fr, -fq - fr AS fs, {fence}
           FROM (
-            SELECT x, y, (x - %s::float8) * %s::float8 / %s::float8 AS fq
-            FROM (SELECT ST_X(g) AS x, ST_Y(g) AS y FROM (SELECT {point} AS g FROM {relation} WHERE {located}) AS p) AS xy
-          ) AS a
-        ) AS b
-      ) AS c
-    ) AS d
-  ) AS e
+            SELECT x, y, fq, ((y - %s::float8) / %s::float8) - fq / 2.0::float8 AS fr, {fence}
+            FROM (
+              SELECT x, y, (x - %s::float8) * %s::float8 / %s::float8 AS fq, {fence}
+              FROM (SELECT ST_X(g) AS x, ST_Y(g) AS y, {fence}
+                    FROM (SELECT {point} AS g, {fence} FROM {relation} WHERE {located}) AS p) AS xy
+            ) AS a
+          ) AS b
+        ) AS c
+      ) AS d
+    ) AS e
+  ) AS f
 ) AS cells
 GROUP BY q, r
 """
@@ -67,7 +71,9 @@ def run_hotspots(alg, pg, parameters: Dict, context, feedback, cell_size: float,
     steps.setCurrentStep(0)
     geom = pg.geom()
     located = "{g} IS NOT NULL AND NOT ST_IsEmpty({g})".format(g=geom)
-    total, n_located = pg.query("SELECT count(*), count(*) FILTER (WHERE {}) FROM {}".format(located, pg.relation))[0]
+    total, n_located = query(
+        pg, "SELECT count(*), count(*) FILTER (WHERE {}) FROM {}".format(located, pg.relation), None, feedback
+    )[0]
     total, skipped = int(total), int(total) - int(n_located)
     alg.check_counts(total, skipped, feedback)
     alg.log_estimate(feedback, total)
@@ -76,10 +82,10 @@ def run_hotspots(alg, pg, parameters: Dict, context, feedback, cell_size: float,
     steps.setCurrentStep(1)
     grid = HexGrid(cell_size)
     point = geom if crs.postgisSrid() == pg.srid else "ST_Transform({}, {})".format(geom, int(crs.postgisSrid()))
-    sql = _HEX_SQL.format(point=point, relation=pg.relation, located=located)
+    sql = _HEX_SQL.format(point=point, relation=pg.relation, located=located, fence=FENCE)
     params = (grid.y0, grid.size, grid.x0, 2.0 / 3.0, grid.radius)
     rows = []
-    for chunk in pg.stream(sql, params, cancelled=feedback.isCanceled):
+    for chunk in stream_result(pg, sql, params, feedback):
         rows.extend(chunk)
     cells = np.array(rows, dtype=float).reshape(-1, 7)
     if feedback.isCanceled():
