@@ -217,23 +217,27 @@ def test_table_without_geometry_is_a_clear_error(pg, sample_pair):
 
 
 def test_plates_with_tabs_backslashes_and_quotes_travel_as_data(pg, sample_pair):
+    table = 'p4 odd 100%"s"; --'
+    quoted = 'public."{}"'.format(table.replace('"', '""'))
     odd = ["A\tB", "C\\D", "E'F; DROP TABLE sample_reads; --", "G\nH", "\\N", "6TRM-913", "6trm 913", None]
     with psycopg2.connect(pg.dsn()) as raw, raw.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS public.p4_odd")
+        cursor.execute("DROP TABLE IF EXISTS " + quoted)
         cursor.execute(
-            "CREATE TABLE public.p4_odd (read_id bigint PRIMARY KEY, plate text, read_time timestamp,"
+            "CREATE TABLE " + quoted + " (read_id bigint PRIMARY KEY, plate text, read_time timestamp,"
             " device text, geom geometry(Point, 4326))"
         )
         for i, plate in enumerate(odd):
             cursor.execute(
-                "INSERT INTO public.p4_odd VALUES (%s, %s, timestamp '2014-07-14 10:00' + %s * interval '10 seconds',"
+                "INSERT INTO "
+                + quoted.replace("%", "%%")
+                + " VALUES (%s, %s, timestamp '2014-07-14 10:00' + %s * interval '10 seconds',"
                 " 'PATROL 1', ST_SetSRID(ST_MakePoint(-122.2, 37.8), 4326))",
                 (i + 1, plate, i),
             )
     result = processing.run(
         "alpr:cleanreads",
         {
-            "INPUT": source(pg, "p4_odd"),
+            "INPUT": source(pg, table),
             "OUTPUT": destination(pg, "p4_odd_clean"),
             "REJECTED": destination(pg, "p4_odd_rejected"),
             "DEDUP_SECONDS": 60,

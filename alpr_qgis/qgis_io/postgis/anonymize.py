@@ -52,6 +52,7 @@ from alpr_qgis.qgis_io.postgis.clean import (
     cancel_watch,
     checked_cancel,
     copy_rows,
+    float_sql,
     frame_of,
     rows_of,
     text_plate_field,
@@ -177,6 +178,12 @@ class _Release:
                     args={"connection": self.pg.connection.label},
                 ) from None
         cursor.execute("ANALYZE " + PLATES)
+        for name, values in self.scrub.items():
+            if values is not True:
+                table = "pg_temp.alpr_anon_clear_{}".format(self.plan.kept.index(name))
+                kind = _type_of(self.pg.columns[name])
+                cursor.execute("CREATE TEMP TABLE {} (v {}) ON COMMIT DROP".format(table.split(".")[1], kind))
+                copy_rows(cursor, table, [(v,) for v in values])
 
     def metric(self):
         """``(ST_X, ST_Y)`` SQL of the places in the working CRS (snapped when LOCATION_PRECISION_M is set)."""
@@ -185,8 +192,8 @@ class _Release:
             g = "ST_Transform({}, {})".format(g, int(self.work_srid))
         x, y = "ST_X({})".format(g), "ST_Y({})".format(g)
         if self.grid > 0:
-            snap = "(floor({v} / %(grid)s::float8) * %(grid)s::float8 + %(grid)s::float8 / 2)"
-            x, y = snap.format(v=x), snap.format(v=y)
+            snap = "(floor({v} / {g}) * {g} + {g} / 2)"
+            x, y = snap.format(v=x, g=float_sql(self.grid)), snap.format(v=y, g=float_sql(self.grid))
         return x, y
 
     def coarse(self, expr: str, kind: str) -> str:
@@ -210,7 +217,6 @@ class _Release:
             " FROM {r} AS r LEFT JOIN {p} AS p ON p.raw = r.{plate}".format(
                 x=mx, y=my, t=t, r=self.pg.relation, p=PLATES, plate=self.pg.ident(self.plate)
             ),
-            {"grid": float(self.grid)},
         )
 
     def geometry(self) -> Tuple[str, str]:
@@ -247,9 +253,10 @@ class _Release:
                 expr = self.coarse(expr, kind)
             elif self.scrub.get(name) is True:
                 expr = "NULL::" + _type_of(kind)
-            elif name in self.scrub:
-                expr = "CASE WHEN {e} = ANY(%(scrub_{i})s::{t}[]) THEN NULL ELSE {e} END".format(
-                    e=expr, i=self.plan.kept.index(name), t=_type_of(kind)
+            elif name in self.scrub:  # (the values to clear: a table of the transaction, filled by COPY)
+                typed = _type_of(kind) == kind
+                expr = "CASE WHEN {e}{c} IN (SELECT v FROM pg_temp.alpr_anon_clear_{i}) THEN NULL ELSE {e} END".format(
+                    e=expr, c="" if typed else "::text", i=self.plan.kept.index(name)
                 )
             columns.append((expr, name))
         order = ["r.alpr_t ASC NULLS LAST"] if self.time else []
@@ -265,13 +272,6 @@ class _Release:
             o=", ".join(order),
         )
         return sql, [n for _, n in columns]
-
-    def params(self) -> Dict[str, object]:
-        out: Dict[str, object] = {"grid": float(self.grid)}
-        for name, values in self.scrub.items():
-            if values is not True:
-                out["scrub_{}".format(self.plan.kept.index(name))] = list(values)
-        return out
 
     def audit(self, cursor, progress) -> list:
         """The re-identification audit on the release's distinct (vehicle, place, time) points.
@@ -318,7 +318,7 @@ class _Release:
         typed = "{{g}}::geometry(Point, {}) AS {}".format(int(self.pg.srid), quote_ident(geometry))
         sql, _ = self.select(typed)
         cursor.execute("DROP TABLE IF EXISTS " + relation)
-        cursor.execute("CREATE TABLE {} AS {}".format(relation, sql), self.params())
+        cursor.execute("CREATE TABLE {} AS {}".format(relation, sql))
         self.written = cursor.rowcount
         cursor.execute(
             "CREATE INDEX {} ON {} USING GIST ({})".format(
@@ -339,7 +339,7 @@ class _Release:
         writer = FrameStream(alg, self.parameters, alg.OUTPUT, self.context, pg.crs())
         n = len(names)
         try:
-            for rows in _stream(pg, sql, self.params(), feedback.isCanceled):
+            for rows in _stream(pg, sql, None, feedback.isCanceled):
                 frame = frame_of(names, types, [row[:n] for row in rows])
                 x = np.array([row[n] for row in rows], dtype=float)
                 y = np.array([row[n + 1] for row in rows], dtype=float)
@@ -406,7 +406,7 @@ def working_crs(pg):
     row = pg.query(
         "SELECT {}, {}, count(*) FILTER (WHERE {}), {}, {}, count(*) FILTER (WHERE {}) FROM (SELECT ST_X({d}) AS lon,"
         " ST_Y({d}) AS lat, row_number() OVER (ORDER BY {o}) - 1 AS i FROM {r} WHERE {w}) AS located"
-        " WHERE i %% %s = 0".format(
+        " WHERE i % {step} = 0".format(
             median.format("lon", good),
             median.format("lat", good),
             good,
@@ -417,8 +417,8 @@ def working_crs(pg):
             o=order,
             r=pg.relation,
             w=located,
-        ),
-        (step,),
+            step=int(step),
+        )
     )[0]
     if row[2]:
         return utm_crs(float(row[0]), float(row[1]))

@@ -109,6 +109,15 @@ def copy_rows(cursor, table: str, rows: Sequence[tuple]) -> None:
     cursor.copy_expert("COPY {} FROM STDIN".format(table), io.StringIO(text))
 
 
+def float_sql(value: float) -> str:
+    """A number parameter of the algorithm as an SQL float8 literal.
+
+    Statements run without bound values, so that psycopg2 leaves every ``%``
+    of their quoted names alone; a float's ``repr`` cannot carry SQL.
+    """
+    return "'{}'::float8".format(repr(float(value)))
+
+
 def begin_work(cursor) -> None:
     """Settings of a push-down transaction: no JIT (it costs more than it saves on these statements)."""
     cursor.execute("SET LOCAL jit = off")
@@ -155,8 +164,9 @@ class _Clean:
         progress = progress_span(self.feedback, 0, 20)
         hashed = HashedCheck()
         head = pg.query(
-            "SELECT {p} FROM {r} ORDER BY {o} LIMIT %s".format(p=plate, r=pg.relation, o=self.order),
-            (HashedCheck._HEAD_ROWS,),
+            "SELECT {p} FROM {r} ORDER BY {o} LIMIT {n}".format(
+                p=plate, r=pg.relation, o=self.order, n=int(HashedCheck._HEAD_ROWS)
+            )
         )
         hashed.add(pd.Series([row[0] for row in head], dtype=object))
         raw: List[str] = []
@@ -183,7 +193,7 @@ class _Clean:
     # ---------------------------------------------------------------- the reads
 
     def classified(self) -> str:
-        """SELECT of every read with its reason, reasons, detail, is_government, is_duplicate (params: tol, seconds)."""
+        """SELECT of every read with its reason, reasons, detail, is_government, is_duplicate."""
         pg, g = self.pg, "r." + self.geom
         plate = "r." + pg.ident(self.plate)
         if pg.crs().isGeographic() or not pg.srid or pg.srid == 4326:
@@ -193,16 +203,17 @@ class _Clean:
         location = (
             "CASE WHEN {g} IS NULL OR ST_IsEmpty({g}) THEN 'null_geometry'"
             " WHEN NOT (abs({lat}) <= 90 AND abs({lon}) <= 180) THEN 'invalid_location'"
-            " WHEN abs({lon}) <= %(tol)s AND abs({lat}) <= %(tol)s THEN 'null_island' END"
-        ).format(g=g, lon=lon, lat=lat)
+            " WHEN abs({lon}) <= {tol} AND abs({lat}) <= {tol} THEN 'null_island' END"
+        ).format(g=g, lon=lon, lat=lat, tol=float_sql(self.rules.null_island_tolerance))
         duplicate, window = "false", ""
         if self.dedup:
             t = "r." + pg.ident(self.time)
+            if pg.columns[self.time] not in ("timestamp without time zone", "timestamp with time zone"):
+                t += "::timestamp"  # (dates and ISO text, as the file path reads them)
             duplicate = (
                 "COALESCE(p.code IS NOT NULL AND {t} IS NOT NULL AND"
-                " (floor(extract(epoch FROM {t} - lag({t}) OVER w) * 1000) / 1000)::float8 <= %(seconds)s::float8,"
-                " false)"
-            ).format(t=t)
+                " (floor(extract(epoch FROM {t} - lag({t}) OVER w) * 1000) / 1000)::float8 <= {s}, false)"
+            ).format(t=t, s=float_sql(self.rules.dedup_seconds))
             window = " WINDOW w AS (PARTITION BY p.code, r.{d}, {t} IS NULL ORDER BY {t}, r.{o})".format(
                 d=pg.ident(self.device), t=t, o=self.order
             )
@@ -227,12 +238,9 @@ class _Clean:
             " ({reason} IS NULL AND c.alpr_dup) AS alpr_duplicate FROM ({inner}) AS c"
         ).format(reason=reason, inner=inner)
 
-    def params(self) -> Dict[str, float]:
-        return {"tol": float(self.rules.null_island_tolerance), "seconds": float(self.rules.dedup_seconds)}
-
     def materialise(self, cursor) -> None:
         """Every read classified ONCE into a temporary table of the transaction (the outputs and counts read it)."""
-        cursor.execute("CREATE TEMP TABLE alpr_clean_rows ON COMMIT DROP AS " + self.classified(), self.params())
+        cursor.execute("CREATE TEMP TABLE alpr_clean_rows ON COMMIT DROP AS " + self.classified())
 
     def counts(self, cursor) -> Tuple[Dict[Optional[str], int], int, int]:
         """Reads per reason (None: clean), reads of government plates, clean reads flagged duplicate."""
