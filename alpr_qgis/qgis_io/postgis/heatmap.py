@@ -314,22 +314,25 @@ def _add_binned(builder: _BinnedBuilder, pg, points: _Points, feedback) -> None:
         " CASE WHEN cls = 1 THEN w ELSE 0 END AS ew,"
         " count(*) AS n, {moments} FROM ({binned}) AS pts GROUP BY 1, 2, 3, 4, 5, 6, 7, 8"
     ).format(moments=moments, binned=binned)
-    parts = [np.empty((0, 9 + k * k))]  # (no nulls: every column has a value, so rows convert in bulk)
-    for rows in stream_result(pg, sql, params, feedback):
-        parts.append(np.array(rows, dtype=float).reshape(-1, 9 + k * k))
+    edges = [np.empty((0, 9 + k * k))]
+    binned_points = binned_rows = 0
+    for rows in stream_result(pg, sql, params, feedback):  # (a chunk at a time: nothing the size of the result kept)
+        table = np.array(rows, dtype=float).reshape(-1, 9 + k * k)  # (no nulls: every column has a value)
+        del rows
+        cls = table[:, 0]
+        builder.outside += int(table[cls == 0, 8].sum())
+        edges.append(table[cls == 1])
+        bins = table[cls == 2]
+        _add_bins(builder, bins, coefficients, offsets)
+        binned_points += int(bins[:, 8].sum())
+        binned_rows += len(bins)
+        del table, bins
     feedback.setProgress(60)
-    table = np.concatenate(parts)
-    del parts
-    cls = table[:, 0]
-    builder.outside += int(table[cls == 0, 8].sum())
-    edge = table[cls == 1]
+    edge = np.concatenate(edges)
     if len(edge):
         repeat = edge[:, 8].astype(np.int64)
         ex, ey, ew = (np.repeat(edge[:, c], repeat) for c in (5, 6, 7))
         builder.add(ex, ey, ew if points.weighted else None)
-    bins = table[cls == 2]
-    del table
-    _add_bins(builder, bins, coefficients, offsets)
     if feedback.isCanceled():
         raise Cancelled()
     frontier = _add_frontier(builder, pg, placed, params, feedback)
@@ -337,7 +340,7 @@ def _add_binned(builder: _BinnedBuilder, pg, points: _Points, feedback) -> None:
         _tr(
             "Binned in the database: {} points in {} rows of sums, {} points near the raster's edge and {} places "
             "near its no-data cells one by one."
-        ).format(int(bins[:, 8].sum()), len(bins), int(edge[:, 8].sum()), frontier)
+        ).format(binned_points, binned_rows, int(edge[:, 8].sum()), frontier)
     )
     feedback.setProgress(100)
 
@@ -345,16 +348,12 @@ def _add_binned(builder: _BinnedBuilder, pg, points: _Points, feedback) -> None:
 def _add_bins(builder: _BinnedBuilder, bins: np.ndarray, coefficients: np.ndarray, offsets: np.ndarray) -> None:
     """Each cell centre's weight from the bins' moments: Σ_ij A[a, i] A[b, j] Σ w ty^i tx^j, into the builder."""
     k = len(offsets)
-    for start in range(0, len(bins), 100_000):  # (bounded temporaries)
-        part = bins[start : start + 100_000]
-        weights = np.einsum("ai,gij,bj->gab", coefficients, part[:, 9:].reshape(-1, k, k), coefficients)
-        iy, ix = part[:, 3].astype(np.int64), part[:, 4].astype(np.int64)
-        rows = np.broadcast_to(iy[:, None, None] + offsets[None, :, None], weights.shape)
-        cols = np.broadcast_to(ix[:, None, None] + offsets[None, None, :], weights.shape)
-        blocks = part[:, 1:3].astype(np.int64)
-        builder.add_bins(part[:, 8].sum(), blocks[:, 0], blocks[:, 1], rows.ravel(), cols.ravel(), weights.ravel())
-    if not len(bins):
-        builder.add_bins(0, np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64), None, None, None)
+    weights = np.einsum("ai,gij,bj->gab", coefficients, bins[:, 9:].reshape(-1, k, k), coefficients)
+    iy, ix = bins[:, 3].astype(np.int64), bins[:, 4].astype(np.int64)
+    rows = np.broadcast_to(iy[:, None, None] + offsets[None, :, None], weights.shape)
+    cols = np.broadcast_to(ix[:, None, None] + offsets[None, None, :], weights.shape)
+    blocks = bins[:, 1:3].astype(np.int64)
+    builder.add_bins(bins[:, 8].sum(), blocks[:, 0], blocks[:, 1], rows.ravel(), cols.ravel(), weights.ravel())
 
 
 def _add_frontier(builder, pg, placed: str, params: List, feedback) -> int:
