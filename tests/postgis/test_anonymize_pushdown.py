@@ -255,3 +255,24 @@ def test_missing_pgcrypto_is_a_clear_error(pg, pg_cluster, tmp_path):
     assert "pgcrypto is not available" in message and "p4_nocrypto" in message
     assert SECRET not in message and pg.host not in message
     assert not (tmp_path / "release.gpkg").exists()
+
+
+def test_token_ids_are_one_random_token_per_plate(pg, sample_pair, file_run):
+    result = processing.run(
+        "alpr:anonymizeplates",
+        {"INPUT": sample_pair["pg"], "METHOD": "token", "OUTPUT": destination(pg, "p4_release_token")},
+    )
+    assert result["PLATE_COUNT"] == file_run["PLATE_COUNT"]
+    with psycopg2.connect(pg.dsn()) as raw, raw.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(DISTINCT plate_id), min(length(plate_id)), max(length(plate_id)), count(plate_id)"
+            " FROM public.p4_release_token"
+        )
+        assert cursor.fetchone() == (result["PLATE_COUNT"], 22, 22, result["READ_COUNT"] - _empty_plates(cursor))
+
+
+def _empty_plates(cursor) -> int:
+    cursor.execute(
+        "SELECT count(*) FROM public.sample_reads WHERE coalesce(regexp_replace(plate, '[\\s.-]', '', 'g'), '') = ''"
+    )
+    return cursor.fetchone()[0]
