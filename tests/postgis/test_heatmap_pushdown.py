@@ -181,6 +181,12 @@ def test_heatmap_errors_name_table_and_field_never_the_socket(pg, metric_pair, t
         processing.run("alpr:heatmap", {"INPUT": empty, "OUTPUT": str(tmp_path / "x.tif")}, feedback=Feedback())
     text = str(raised.value)
     assert "heatmap_unlocated" in text and "2 features" in text and pg.host not in text
+    params = {"INPUT": metric_pair["pg"], "WEIGHT_FIELD": "no such weight", "OUTPUT": str(tmp_path / "w.tif")}
+    with pytest.raises(QgsProcessingException) as raised:
+        processing.run("alpr:heatmap", params, feedback=Feedback())
+    text = str(raised.value)
+    assert '"no such weight"' in text and "WEIGHT_FIELD" in text and "heatmap_metric_points" in text
+    assert pg.host not in text and not (tmp_path / "w.tif").exists()
 
 
 def test_heatmap_cancel_stops_the_statement_and_writes_nothing(pg, tmp_path):
