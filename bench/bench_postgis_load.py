@@ -7,6 +7,16 @@ One run, against a throw-away PostgreSQL 15 + PostGIS 3 cluster it starts
 itself (``tests/postgis/cluster.py``: Unix socket only, fsync off, removed at
 the end):
 
+* ``alpr_loadreads`` — the whole of ``alpr:loadreads`` through
+  ``processing.run``, from the export as a CSV file (``bench_loadreads.py``'s
+  cached ``bench/data/reads.csv``) to ``OUTPUT=postgis:...`` and
+  ``REJECTED=postgis:...``: parsing, COPY of each part as it is read, the
+  indexes, ANALYZE.  The QGIS process's peak memory (and its loader
+  worker's) is taken from ``getrusage`` right after (it runs first).
+  ``--qgis-sink`` also times the same algorithm through QGIS's own sink for
+  a PostGIS destination (psycopg2 hidden: one INSERT per feature, what
+  ``alpr:loadreads`` did before it loaded by COPY), ``--gpkg`` the same to a
+  GeoPackage for reference.
 * ``alpr_frame`` — ``alpr_qgis.qgis_io.postgis.load_reads`` on the reads as
   ``alpr:loadreads`` holds them in memory (``bench/_loadreads_data.py``'s
   export: lat/lon parsed, ``read_time`` parsed to naive datetimes): one
@@ -40,7 +50,7 @@ named connection the export needs never reaches the user's settings.
 Run it::
 
     /usr/bin/python3 bench/bench_postgis_load.py            # 1,000,000 reads
-    /usr/bin/python3 bench/bench_postgis_load.py --rows 100000 --gdal
+    /usr/bin/python3 bench/bench_postgis_load.py --rows 100000 --gdal --qgis-sink --gpkg
 
 Needs ``postgresql-15-postgis-3`` and ``python3-psycopg2`` (``make deps``).
 """
@@ -83,7 +93,14 @@ def _qgis(profile: str):
     from processing.core.Processing import Processing
 
     Processing.initialize()
+    from alpr_qgis.provider import AlprProvider
+
+    _KEEP.append(AlprProvider())  # (a collected provider loses its algorithms)
+    QgsApplication.processingRegistry().addProvider(_KEEP[-1])
     return app
+
+
+_KEEP: List[object] = []
 
 
 def _reads_from_export(rows: int):
@@ -144,6 +161,57 @@ def _uri(cluster, table: str):
     uri.setConnection(c.host, str(c.port), c.dbname, c.user, "")
     uri.setDataSource("public", table, "geom")
     return uri
+
+
+def _peak_mib() -> Dict[str, float]:
+    import resource
+
+    return {
+        "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
+        "worker_peak_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0,
+    }
+
+
+def _destination(cluster, table: str) -> str:
+    return "postgis:" + _uri(cluster, table).uri(False)
+
+
+def _alpr_loadreads(cluster, csv_path: str, table: str, target: str = "postgis") -> Dict[str, float]:
+    """alpr:loadreads end to end, CSV -> PostGIS (or QGIS's sink to PostGIS, or a GeoPackage)."""
+    from qgis import processing
+    from qgis.core import QgsProcessingFeedback
+
+    from alpr_qgis.qgis_io.postgis import sink
+
+    if target == "gpkg":
+        folder = tempfile.mkdtemp(prefix="alpr-bench-gpkg-")
+        params = {"INPUT": csv_path, "OUTPUT": os.path.join(folder, "reads.gpkg")}
+    elif target == "qgis_sink":  # (QGIS's sink cannot make the REJECTED table: no geometry, "Loading of layer failed")
+        folder = None
+        params = {"INPUT": csv_path, "OUTPUT": _destination(cluster, table)}
+    else:
+        folder = None
+        params = {
+            "INPUT": csv_path,
+            "OUTPUT": _destination(cluster, table),
+            "REJECTED": _destination(cluster, table + "_rej"),
+        }
+    real = sink.has_psycopg2
+    if target == "qgis_sink":
+        sink.has_psycopg2 = lambda: False  # QGIS's own sink: one prepared INSERT per feature
+    try:
+        started = time.perf_counter()
+        result = processing.run("alpr:loadreads", params, feedback=QgsProcessingFeedback())
+        seconds = time.perf_counter() - started
+    finally:
+        sink.has_psycopg2 = real
+        if folder:
+            shutil.rmtree(folder, ignore_errors=True)
+    return {
+        "seconds": seconds,
+        "read_count": result["READ_COUNT"],
+        "located": result["READ_COUNT"] - result["MISSING_LOCATION_COUNT"],
+    }
 
 
 def _alpr_load(cluster, table: str, frame, x, y) -> Dict[str, float]:
@@ -279,6 +347,8 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs of each connection-path query (median)")
     parser.add_argument("--gdal", action="store_true", help="also time GDAL's ogr2ogr import")
     parser.add_argument("--skip-qgis", action="store_true", help="skip QGIS's own export (slow)")
+    parser.add_argument("--qgis-sink", action="store_true", help="also alpr:loadreads through QGIS's sink (slow)")
+    parser.add_argument("--gpkg", action="store_true", help="also alpr:loadreads to a GeoPackage, for reference")
     args = parser.parse_args()
 
     gpkg = os.path.join(HERE, "data", "reads_{}.gpkg".format(args.rows))
@@ -291,7 +361,36 @@ def main() -> int:
     results: Dict[str, object] = {"rows": args.rows}
     app = _qgis(profile)
     try:
+        from bench_loadreads import ensure_data
+
+        csv_path = ensure_data(args.rows).combined
         with TempCluster(shared_buffers="256MB") as cluster:
+            results["alpr_loadreads"] = _alpr_loadreads(cluster, csv_path, "reads_loadreads")
+            results["alpr_loadreads"].update(_peak_mib())
+            results["alpr_loadreads"].update(
+                _check(
+                    cluster,
+                    "reads_loadreads",
+                    results["alpr_loadreads"]["read_count"],
+                    results["alpr_loadreads"]["located"],
+                )
+            )
+            _stage("alpr_loadreads", results)
+            if args.gpkg:
+                results["alpr_loadreads_gpkg"] = _alpr_loadreads(cluster, csv_path, "", target="gpkg")
+                _stage("alpr_loadreads_gpkg", results)
+            if args.qgis_sink:
+                results["alpr_qgis_sink"] = _alpr_loadreads(cluster, csv_path, "reads_sink", target="qgis_sink")
+                results["alpr_qgis_sink"].update(
+                    _check(
+                        cluster,
+                        "reads_sink",
+                        results["alpr_qgis_sink"]["read_count"],
+                        results["alpr_qgis_sink"]["located"],
+                    )
+                )
+                _stage("alpr_qgis_sink", results)
+
             frame, x, y = _reads_from_export(args.rows)
             located = int(((x == x) & (y == y)).sum())
             results["alpr_frame"] = _alpr_load(cluster, "reads_frame", frame, x, y)
@@ -335,6 +434,11 @@ def _stage(name: str, results: Dict[str, object]) -> None:
 
 def _report(results: Dict[str, object]) -> None:
     print("PostGIS load of {:,} reads (seconds)".format(results["rows"]))
+    for name in ("alpr_loadreads", "alpr_loadreads_gpkg", "alpr_qgis_sink"):
+        r = results.get(name)
+        if r:
+            extra = ", ".join("{} {}".format(k, _fmt(v)) for k, v in r.items() if k != "seconds")
+            print("  {:<20} {:7.2f}  ({})".format(name, r["seconds"], extra))
     for name in ("alpr_frame", "alpr_gpkg", "qgis_export", "gdal_export"):
         r = results.get(name)
         if not r:
@@ -353,6 +457,13 @@ def _report(results: Dict[str, object]) -> None:
         theirs = qgis["seconds"] + qgis["btree_index_seconds"]
         print(
             "  GeoPackage -> indexed table: alpr {:.2f} s, QGIS {:.2f} s ({:.1f}x)".format(ours, theirs, theirs / ours)
+        )
+    whole = results.get("alpr_loadreads")
+    if whole and qgis:
+        theirs = qgis["seconds"] + qgis["btree_index_seconds"]
+        print(
+            "  alpr:loadreads CSV -> indexed PostGIS table {:.2f} s; QGIS's export of the already loaded GeoPackage"
+            " {:.2f} s ({:.1f}x)".format(whole["seconds"], theirs, theirs / whole["seconds"])
         )
     print("Connection paths (median seconds, rows):")
     for driver, figures in results["connection_paths"].items():

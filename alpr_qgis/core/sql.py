@@ -9,7 +9,8 @@ Rules kept here:
   quotes, semicolons, spaces, upper case.  A name PostgreSQL would silently
   truncate (over 63 bytes) or cannot hold (a NUL) is refused, naming it.
 * Values never go into SQL text: they travel as bound parameters or as COPY
-  data.  COPY's text format is produced here (:func:`copy_chunks`), escaped
+  data.  The same layout and COPY text serve every row output written to
+  PostGIS (any geometry type, or none), not only the reads.  COPY's text format is produced here (:func:`copy_chunks`), escaped
   column by column: ``\\`` ``\\t`` ``\\n`` ``\\r`` as COPY's backslash
   sequences, nulls as ``\\N``.  Geometries travel as hex EWKB (SRID included).
 * ``read_time`` and every other datetime column are naive wall-clock time
@@ -18,6 +19,7 @@ Rules kept here:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Callable, Iterator, List, Optional, Sequence, Tuple
 
@@ -34,6 +36,20 @@ INDEXED_COLUMNS = ("plate", "device", "read_time")
 
 #: Columns whose values are never echoed in an error message.
 PRIVATE_COLUMNS = frozenset({"plate"})
+
+#: Geometry types a table's geometry column may be declared with (``geometry(<type>, srid)``), Z/M/ZM allowed.
+GEOMETRY_TYPES = frozenset(
+    {
+        "Point",
+        "LineString",
+        "Polygon",
+        "MultiPoint",
+        "MultiLineString",
+        "MultiPolygon",
+        "GeometryCollection",
+        "Geometry",
+    }
+)
 
 _COPY_SPECIALS = ("\\", "\t", "\n", "\r")
 
@@ -87,9 +103,20 @@ def column_type(series: pd.Series) -> str:
     return "text"
 
 
+def geometry_type_sql(kind: str) -> str:
+    """``kind`` (``Point``, ``MultiPolygon``, ``LineStringZ``...) checked against :data:`GEOMETRY_TYPES`, for SQL text."""
+    base = re.sub(r"(ZM|Z|M)$", "", kind or "")
+    if base not in GEOMETRY_TYPES:
+        raise ValueError("not a PostGIS geometry type: {!r}".format(kind))
+    return kind
+
+
 @dataclass(frozen=True)
 class ReadsTable:
-    """The layout of a reads table: ``columns`` as (name, SQL type), then the point geometry."""
+    """The layout of a reads table (or any row output): ``columns`` as (name, SQL type), then the geometry.
+
+    ``geometry_type`` None: a table without geometry (``geometry`` unused).
+    """
 
     schema: Optional[str]
     table: str
@@ -97,15 +124,25 @@ class ReadsTable:
     geometry: str = "geom"
     srid: int = 4326
     key: Optional[str] = "read_id"
+    geometry_type: Optional[str] = "Point"
 
     @property
     def name(self) -> str:
         return qualified(self.schema, self.table)
 
+    @property
+    def has_geometry(self) -> bool:
+        return self.geometry_type is not None
+
     def create_sql(self) -> str:
         """``CREATE TABLE`` with every column, the geometry last (the key comes after the rows: :meth:`index_sql`)."""
         parts = ["{} {}".format(quote_ident(name), sql_type) for name, sql_type in self.columns]
-        parts.append("{} geometry(Point,{:d})".format(quote_ident(self.geometry), int(self.srid)))
+        if self.has_geometry:
+            parts.append(
+                "{} geometry({},{:d})".format(
+                    quote_ident(self.geometry), geometry_type_sql(self.geometry_type), int(self.srid)
+                )
+            )
         return "CREATE TABLE {} ({})".format(self.name, ", ".join(parts))
 
     def drop_sql(self) -> str:
@@ -118,19 +155,30 @@ class ReadsTable:
         already frozen and visible: no later rewrite of every page by VACUUM or
         by the first reads setting hint bits.
         """
-        names = [quote_ident(name) for name, _ in self.columns] + [quote_ident(self.geometry)]
-        return "COPY {} ({}) FROM STDIN{}".format(self.name, ", ".join(names), " WITH (FREEZE)" if freeze else "")
+        names = [quote_ident(name) for name, _ in self.columns]
+        if self.has_geometry:
+            names.append(quote_ident(self.geometry))
+        listed = " ({})".format(", ".join(names)) if names else ""
+        return "COPY {}{} FROM STDIN{}".format(self.name, listed, " WITH (FREEZE)" if freeze else "")
 
-    def index_sql(self) -> List[str]:
-        """The primary key on ``key``, GiST on the geometry, btree on each of :data:`INDEXED_COLUMNS` present.
+    def key_sql(self) -> Optional[str]:
+        """``ALTER TABLE ... ADD PRIMARY KEY (key)``, or None without a key."""
+        if not self.key:
+            return None
+        return "ALTER TABLE {} ADD PRIMARY KEY ({})".format(self.name, quote_ident(self.key))
+
+    def index_sql(self, key: bool = True) -> List[str]:
+        """The primary key on ``key`` (unless ``key`` is False), GiST on the geometry, btree on each of
+        :data:`INDEXED_COLUMNS` present.
 
         Built after the COPY (one sort each rather than one insertion per row);
         index names are left to PostgreSQL, which keeps them unique.
         """
         statements = []
-        if self.key:
-            statements.append("ALTER TABLE {} ADD PRIMARY KEY ({})".format(self.name, quote_ident(self.key)))
-        statements.append("CREATE INDEX ON {} USING gist ({})".format(self.name, quote_ident(self.geometry)))
+        if key and self.key:
+            statements.append(self.key_sql())
+        if self.has_geometry:
+            statements.append("CREATE INDEX ON {} USING gist ({})".format(self.name, quote_ident(self.geometry)))
         present = {name for name, _ in self.columns}
         for column in INDEXED_COLUMNS:
             if column in present and column != self.key:
@@ -148,10 +196,14 @@ def reads_table(
     geometry: str = "geom",
     srid: int = 4326,
     key: Optional[str] = "read_id",
+    geometry_type: Optional[str] = "Point",
 ) -> ReadsTable:
-    """The table that holds ``frame``'s columns (in order) and a point geometry; checks every name."""
+    """The table that holds ``frame``'s columns (in order) and a geometry (``geometry_type``; None: none).
+
+    Checks every name.
+    """
     names = [str(name) for name in frame.columns]
-    if geometry in names:
+    if geometry_type is not None and geometry in names:
         raise AlprInputError(
             QT_TRANSLATE_NOOP("alpr_core", "The reads already have a column called {name}, the geometry column's name"),
             args={"name": repr(geometry)},
@@ -159,7 +211,7 @@ def reads_table(
     if len(set(names)) != len(names):
         raise AlprInputError(QT_TRANSLATE_NOOP("alpr_core", "The reads have two columns of the same name"))
     columns = tuple((str(name), column_type(frame[name])) for name in frame.columns)
-    result = ReadsTable(schema, table, columns, geometry, int(srid), key if key in names else None)
+    result = ReadsTable(schema, table, columns, geometry, int(srid), key if key in names else None, geometry_type)
     result.create_sql()  # checks every identifier now, before anything is sent
     return result
 
@@ -179,6 +231,32 @@ def ewkb_points_hex(x: np.ndarray, y: np.ndarray, srid: int) -> np.ndarray:
     width = 2 * record.itemsize
     out = np.array([text[i : i + width] for i in range(0, len(text), width)], dtype=object)
     out[np.isnan(x) | np.isnan(y)] = None
+    return out
+
+
+_SRID_FLAG = 0x20000000
+
+
+def ewkb_hex(values: Sequence[Optional[bytes]], srid: int) -> np.ndarray:
+    """Hex EWKB (the outer geometry given ``srid``) of WKB values, as an object array; None stays None.
+
+    Takes ISO or extended WKB of any type, either byte order (shapely's
+    ``.wkb``, QGIS's ``asWkb()``); an SRID already present is replaced.
+    """
+    srid_bytes = {0: int(srid).to_bytes(4, "big"), 1: int(srid).to_bytes(4, "little")}
+    out = np.empty(len(values), dtype=object)
+    for i, value in enumerate(values):
+        if value is None:
+            out[i] = None
+            continue
+        wkb = bytes(value)
+        if len(wkb) < 5 or wkb[0] not in (0, 1):
+            raise ValueError("not WKB at row {}".format(i + 1))
+        order = "little" if wkb[0] == 1 else "big"
+        kind = int.from_bytes(wkb[1:5], order)
+        rest = wkb[9:] if kind & _SRID_FLAG else wkb[5:]
+        head = wkb[:1] + (kind | _SRID_FLAG).to_bytes(4, order) + srid_bytes[wkb[0]]
+        out[i] = (head + rest).hex().upper()
     return out
 
 
@@ -250,25 +328,31 @@ def _text_values(series: pd.Series) -> np.ndarray:
 
 def copy_chunks(
     frame: pd.DataFrame,
-    x: np.ndarray,
-    y: np.ndarray,
+    x: Optional[np.ndarray],
+    y: Optional[np.ndarray],
     srid: int = 4326,
     chunk_rows: int = 100_000,
     row_numbers: Optional[Sequence[int]] = None,
     progress: Callable[[float], None] = lambda _f: None,
     cancelled: Callable[[], bool] = lambda: False,
+    geometry: Optional[np.ndarray] = None,
 ) -> Iterator[bytes]:
-    """COPY text-format data (UTF-8) for ``frame`` and its points, ``chunk_rows`` rows at a time.
+    """COPY text-format data (UTF-8) for ``frame`` and its geometries, ``chunk_rows`` rows at a time.
 
-    Columns come in ``frame``'s order, then the geometry (hex EWKB; null
-    where ``x`` or ``y`` is NaN).  A value PostgreSQL cannot store (a NUL
+    Columns come in ``frame``'s order, then the geometry: points from ``x``
+    and ``y`` (hex EWKB; null where ``x`` or ``y`` is NaN), or ``geometry``
+    (hex EWKB per row, None for null: :func:`ewkb_hex`); neither: no
+    geometry column.  A value PostgreSQL cannot store (a NUL
     character) raises :class:`AlprInputError` naming the row — its
     ``row_numbers`` entry, else its 1-based position — and the field, never
     the value.  ``cancelled()`` is asked before each chunk (raises
     :class:`Cancelled`); ``progress`` gets the share of rows encoded.
     """
     total = len(frame)
-    if len(x) != total or len(y) != total:
+    if geometry is not None:
+        if len(geometry) != total:
+            raise ValueError("geometry must have one value per row")
+    elif x is not None and (len(x) != total or len(y) != total):
         raise ValueError("x and y must have one value per row")
     for start in range(0, total, chunk_rows):
         if cancelled():
@@ -288,9 +372,16 @@ def copy_chunks(
                     private=True,
                     hint=QT_TRANSLATE_NOOP("alpr_core", "Remove the character from the source and load again."),
                 ) from None
-        geometry = ewkb_points_hex(x[start:stop], y[start:stop], srid)
-        geometry[pd.isna(geometry)] = "\\N"
-        columns.append(geometry)
+        if geometry is not None:
+            shapes = np.array(geometry[start:stop], dtype=object)
+            shapes[pd.isna(shapes)] = "\\N"
+            columns.append(shapes)
+        elif x is not None:
+            points = ewkb_points_hex(x[start:stop], y[start:stop], srid)
+            points[pd.isna(points)] = "\\N"
+            columns.append(points)
+        if not columns:  # (COPY of no column: one empty line per row)
+            columns.append(np.full(stop - start, "", dtype=object))
         text = "\n".join(map("\t".join, zip(*(column.tolist() for column in columns)))) + "\n"
         try:
             data = text.encode("utf-8")

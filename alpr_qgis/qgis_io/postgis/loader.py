@@ -44,6 +44,12 @@ CHUNK_ROWS = 100_000
 #: Memory for the index builds, for this transaction only.
 MAINTENANCE_WORK_MEM = "256MB"
 
+#: SQLSTATEs: a statement cancelled (``connection.cancel()``), a duplicate key, a null in a key column.
+QUERY_CANCELED, UNIQUE_VIOLATION, NOT_NULL_VIOLATION = "57014", "23505", "23502"
+
+#: Seconds between two looks at ``cancelled()`` while a long statement runs.
+CANCEL_POLL_S = 0.2
+
 _COPY_CONTEXT = re.compile(r"COPY [^,]*, line (?P<line>\d+)(?:, column (?P<column>[^:]+))?")
 
 
@@ -54,6 +60,37 @@ class LoadResult:
     rows: int
     located: int
     layout: ReadsTable
+
+
+@contextlib.contextmanager
+def cancel_watch(connection: PsycopgConnection, cancelled: Callable[[], bool], poll: float = CANCEL_POLL_S):
+    """While the block runs a statement, cancel it on the server as soon as ``cancelled()`` says so.
+
+    A thread looks at ``cancelled()`` every ``poll`` seconds and calls
+    libpq's cancel; the statement then fails with ``QUERY_CANCELED``
+    (57014), which the caller turns into a cancel.  ``cancelled`` must be
+    safe to call from another thread (``QgsFeedback.isCanceled`` is).
+    """
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(poll):
+            try:
+                stop = cancelled()
+            except Exception:  # (a caller's callback failing here must not kill the statement)
+                return
+            if stop:
+                with contextlib.suppress(Exception):
+                    connection.raw.cancel()
+                return
+
+    watcher = threading.Thread(target=watch, name="alpr-cancel-watch", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        done.set()
+        watcher.join()
 
 
 class _ChunkReader:
@@ -143,6 +180,14 @@ class ReadsCopyStream:
     commits; ``forget`` (or any error) rolls everything back, leaving the
     database as it was.  Errors name the table (and the row, by ``read_id``,
     and field of a refused value), never a value.
+
+    Any row output goes the same way (``alpr_qgis.qgis_io.postgis.sink``):
+    ``geometry_type`` names the geometry column's type (``Point`` from x/y,
+    another type from ``append(..., geometry=<hex EWKB>)``, None for a table
+    without geometry); with ``key_optional`` a ``read_id`` that is not
+    unique (or has nulls) leaves the table without a primary key instead of
+    failing.  A later part whose columns have other types than the first's
+    (a column all null in one part) is written into the first part's types.
     """
 
     def __init__(
@@ -153,6 +198,8 @@ class ReadsCopyStream:
         srid: int = 4326,
         replace: bool = True,
         chunk_rows: int = CHUNK_ROWS,
+        geometry_type: Optional[str] = "Point",
+        key_optional: bool = False,
     ) -> None:
         if not isinstance(connection, PsycopgConnection):
             raise PostgisError(
@@ -165,6 +212,8 @@ class ReadsCopyStream:
         self.srid = srid
         self.replace = replace
         self.chunk_rows = chunk_rows
+        self.geometry_type = geometry_type
+        self.key_optional = key_optional
         self.layout: Optional[ReadsTable] = None
         self.rows = 0
         self.located = 0
@@ -173,25 +222,38 @@ class ReadsCopyStream:
     def append(
         self,
         frame: pd.DataFrame,
-        x: np.ndarray,
-        y: np.ndarray,
+        x: Optional[np.ndarray],
+        y: Optional[np.ndarray],
         cancelled: Callable[[], bool] = lambda: False,
         last: bool = False,
         progress: Callable[[float], None] = lambda _f: None,
+        *,
+        geometry: Optional[np.ndarray] = None,
     ) -> bool:
         """COPY ``frame``'s rows with their points (NaN: no point); False if cancelled (then call ``forget``).
 
-        ``progress`` gets the share of this part sent; ``last`` is accepted
-        for ``FrameStream``'s signature (``finish`` ends the load).
+        ``geometry`` (hex EWKB per row, None: no geometry; ``core.sql.ewkb_hex``)
+        instead of ``x``/``y`` for other geometry types.  ``progress`` gets the
+        share of this part sent; ``last`` is accepted for ``FrameStream``'s
+        signature (``finish`` ends the load).
         """
-        layout = reads_table(frame, self.target.table, self.target.schema, self.target.geometry or "geom", self.srid)
+        layout = reads_table(
+            frame,
+            self.target.table,
+            self.target.schema,
+            self.target.geometry or "geom",
+            self.srid,
+            geometry_type=self.geometry_type,
+        )
         if self.layout is None:
             self._begin(layout)
         elif layout.columns != self.layout.columns:
-            self.forget()  # the caller's loader checks this first (NotStreamableError): a programming error here
-            raise ValueError("a later part of the reads does not have the first part's columns and types")
-        x = np.asarray(x, dtype=float)
-        y = np.asarray(y, dtype=float)
+            frame = self._conform(frame, layout)
+        if self.geometry_type is None:
+            x = y = geometry = None
+        elif geometry is None:
+            x = np.asarray(x, dtype=float)
+            y = np.asarray(y, dtype=float)
         row_numbers = frame["read_id"].to_numpy() if "read_id" in frame.columns else None
         first_line = self.rows
         reader = _ChunkReader(
@@ -204,6 +266,7 @@ class ReadsCopyStream:
                 row_numbers=row_numbers if row_numbers is not None else np.arange(1, len(frame) + 1) + first_line,
                 progress=encoded,
                 cancelled=stopped,
+                geometry=geometry,
             ),
             progress=progress,
             cancelled=cancelled,
@@ -232,8 +295,42 @@ class ReadsCopyStream:
             self.forget()
             raise reader.error
         self.rows += len(frame)
-        self.located += int((np.isfinite(x) & np.isfinite(y)).sum())
+        if geometry is not None:
+            self.located += int(pd.notna(np.asarray(geometry, dtype=object)).sum())
+        elif x is not None:
+            self.located += int((np.isfinite(x) & np.isfinite(y)).sum())
         return True
+
+    def _conform(self, frame: pd.DataFrame, layout: ReadsTable) -> pd.DataFrame:
+        """``frame`` fitted to the table's columns when only their types differ (COPY text then converts).
+
+        A column typed ``bigint`` in the table that comes as floats here (nulls
+        in a column of integers) is given as integers; a fraction there is an
+        error naming the field.  Other columns go as text, which the server
+        parses into the table's type (or refuses, naming row and field).
+        """
+        names = [name for name, _ in self.layout.columns]
+        if [name for name, _ in layout.columns] != names:
+            self.forget()  # the caller's loader checks this first (NotStreamableError): a programming error here
+            raise ValueError("a later part of the reads does not have the first part's columns and types")
+        frame = frame.copy()
+        for (name, wanted), (_, given) in zip(self.layout.columns, layout.columns):
+            if wanted == given:
+                continue
+            column = frame[name]
+            if wanted == "bigint" and given == "double precision":
+                values = column.to_numpy(dtype=float)
+                whole = values[np.isfinite(values)]
+                if not np.array_equal(whole, np.round(whole)):
+                    self.forget()
+                    raise PostgisError(
+                        QT_TRANSLATE_NOOP("alpr_core", "{table}: field {field} holds integers, then fractions"),
+                        args={"table": self.target.label(), "field": '"{}"'.format(name)},
+                    )
+                frame[name] = column.astype("Int64")
+            else:
+                frame[name] = column.astype(object).where(column.notna(), None)
+        return frame
 
     def _begin(self, layout: ReadsTable) -> None:
         if not self.replace and table_exists(self.connection, self.target.schema, self.target.table):
@@ -262,16 +359,22 @@ class ReadsCopyStream:
         """Build the key and indexes, analyse and commit; the result, or None if cancelled (nothing kept)."""
         if self.layout is None:
             raise ValueError("finish() before any append(): append the reads, even an empty frame")
-        statements = self.layout.index_sql() + [self.layout.analyze_sql()]
+        optional_key = self.key_optional and self.layout.key_sql() is not None
+        statements = self.layout.index_sql(key=not optional_key) + [self.layout.analyze_sql()]
         try:
+            if optional_key:
+                self._optional_key()
             for done, statement in enumerate(statements, 1):
                 if cancelled():
                     self.forget()
                     return None
-                self._cursor.execute(statement)
+                with cancel_watch(self.connection, cancelled):
+                    self._cursor.execute(statement)
                 progress(done / len(statements))
         except self.connection.module.Error as error:
             self.forget()
+            if getattr(error, "pgcode", None) == QUERY_CANCELED and cancelled():
+                return None
             raise _load_error(error, self.connection, self.target, None) from None
         except BaseException:
             self.forget()
@@ -285,6 +388,17 @@ class ReadsCopyStream:
         finally:
             cursor.close()
         return LoadResult(rows=self.rows, located=self.located, layout=self.layout)
+
+    def _optional_key(self) -> None:
+        """The primary key on ``read_id`` when its values allow one; else none (a savepoint undoes the try)."""
+        self._cursor.execute("SAVEPOINT alpr_key")
+        try:
+            self._cursor.execute(self.layout.key_sql())
+        except self.connection.module.Error as error:
+            if getattr(error, "pgcode", None) not in (UNIQUE_VIOLATION, NOT_NULL_VIOLATION):
+                raise
+            self._cursor.execute("ROLLBACK TO SAVEPOINT alpr_key")
+        self._cursor.execute("RELEASE SAVEPOINT alpr_key")
 
     def forget(self) -> None:
         """Roll the whole load back (safe to call twice, and before any ``append``)."""

@@ -26,9 +26,11 @@ class FrameStream:
 
     To a GeoPackage file the rows go in through ``GpkgAppender`` as each
     frame comes, while the caller makes the next one; the sink is created
-    when the first frame comes (its columns make the layer's fields).  Any
-    other destination (memory layer, shapefile, ...) gets the frames at
-    ``finish``, in one ``write_frame``.  ``forget`` drops every frame given
+    when the first frame comes (its columns make the layer's fields).  A
+    PostGIS table (``postgis:`` destination) gets each frame by COPY as it
+    comes, in one transaction committed at ``finish``
+    (``postgis.sink.PgSink``).  Any other destination (memory layer,
+    shapefile, ...) gets the frames at ``finish``, in one ``write_frame``.  ``forget`` drops every frame given
     so far (the next frame may have other columns).  Nothing is committed
     before ``finish``.
     """
@@ -51,6 +53,17 @@ class FrameStream:
         self._frames: List[Tuple[pd.DataFrame, np.ndarray, np.ndarray]] = []
         self._scratch: Optional[ScratchDir] = None  # the folder of the workers' files (``part_store``)
         self._stored_srs: Optional[int] = None  # the spatial reference id they store points with
+        self._pg = self._postgis(alg, parameters, name, context, crs)  # a PostGIS table: rows by COPY
+
+    @staticmethod
+    def _postgis(alg, parameters: Dict, name: str, context, crs):
+        """A ``PgSink`` when the output is a PostGIS table that can be written in bulk, else None."""
+        from alpr_qgis.qgis_io.postgis.sink import PgSink, output_display, postgis_output
+
+        table = postgis_output(parameters, name, context)
+        if table is None:
+            return None
+        return PgSink(parameters, name, context, table, crs, "Point", output_display(alg, parameters, name)).open()
 
     def append(
         self,
@@ -62,6 +75,11 @@ class FrameStream:
         last: bool = False,
     ) -> bool:
         """Take ``table``'s rows (False if cancelled); ``last``: no frame follows."""
+        if self._pg is not None:
+            if not self._pg.append(table, x, y, cancelled):
+                return False
+            self.rows += len(table)
+            return not cancelled()
         if not self.to_gpkg:
             self._frames.append((table, x, y))
             self.rows += len(table)
@@ -189,6 +207,8 @@ class FrameStream:
         out, self._output = self._output, None
         self._frames = []
         self.rows = 0
+        if self._pg is not None:
+            self._pg.forget()
         try:
             if appender is not None:
                 appender.rollback()
@@ -202,8 +222,19 @@ class FrameStream:
 
         A GeoPackage written aside is renamed into place once its rows are
         counted; a failed write raises ``QgsProcessingException`` (one line,
-        naming the file), a cancelled one ``Cancelled``.
+        naming the file), a cancelled one ``Cancelled``.  A PostGIS table's
+        destination is its ``postgres://`` string.
         """
+        if self._pg is not None:
+            try:
+                dest = self._pg.finish(progress, cancelled)
+            except BaseException:
+                self._pg.forget()
+                raise
+            if dest is None:
+                raise Cancelled()
+            self.dest = dest
+            return self.dest, self.rows
         if self._appender is not None:
             appender, self._appender = self._appender, None
             try:

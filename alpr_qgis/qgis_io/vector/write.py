@@ -255,8 +255,29 @@ def write_frame(
     (see ``_Output``): a failed, cancelled or killed run leaves the previous
     file as it was.  Raises ``Cancelled`` when cancelled while writing one.
     A failed write raises ``QgsProcessingException`` with one line naming
-    the file (``outputs.write_failure``).
+    the file (``outputs.write_failure``).  A PostGIS table (``postgis:``
+    destination) is written by COPY in one transaction, indexed
+    (``postgis.sink``); its destination is the table's ``postgres://`` string.
     """
+    from alpr_qgis.qgis_io.postgis.sink import postgis_output, write_table
+
+    pg_table = postgis_output(parameters, name, context)
+    if pg_table is not None:
+        return write_table(
+            alg,
+            parameters,
+            name,
+            context,
+            pg_table,
+            table,
+            x=x,
+            y=y,
+            wkb=wkb,
+            wkb_type=wkb_type,
+            crs=crs,
+            progress=progress,
+            cancelled=cancelled,
+        )
     fields = qgs_fields(table)
     if x is not None:
         geometry_type = QgsWkbTypes.Point
