@@ -275,3 +275,93 @@ def test_header_only_file_makes_an_empty_table(pg, db):
     with connect(table_uri(pg, "empty")) as conn:
         result = load_reads(conn, target(pg, "empty"), frame.iloc[:0], x[:0], y[:0])
     assert result.rows == 0 and query(db, "SELECT count(*) FROM public.empty") == [(0,)]
+
+
+# ------------------------------------------------------------------ any row output: other geometries, none, later parts
+
+
+def test_ewkb_hex_of_any_wkb_is_read_back_by_postgis(pg):
+    import struct
+
+    from shapely import wkb as shapely_wkb
+    from shapely.geometry import LineString, MultiPolygon, Point, box
+
+    from alpr_qgis.core.sql import ewkb_hex
+
+    shapes = [MultiPolygon([box(0, 0, 1, 2)]), LineString([(0, 0), (3, 4)]), Point(1.5, 2.5, 7.0)]
+    values = [s.wkb for s in shapes] + [None]
+    big_endian = shapely_wkb.dumps(Point(5, 6), big_endian=True)
+    with_srid = shapely_wkb.dumps(Point(8, 9), srid=4326)  # an SRID already there is replaced
+    values += [big_endian, with_srid]
+    hexes = ewkb_hex(values, 32610)
+    assert hexes[3] is None
+    with connect(table_uri(pg, "unused")) as conn:
+        back = [conn.execute("SELECT ST_AsEWKT(%s::geometry)", (h,))[0][0] for h in hexes if h is not None]
+    assert back == [
+        "SRID=32610;MULTIPOLYGON(((1 0,1 2,0 2,0 0,1 0)))",
+        "SRID=32610;LINESTRING(0 0,3 4)",
+        "SRID=32610;POINT(1.5 2.5 7)",
+        "SRID=32610;POINT(5 6)",
+        "SRID=32610;POINT(8 9)",
+    ]
+    with pytest.raises(ValueError, match="row 1"):
+        ewkb_hex([struct.pack("<B", 7) + b"xxxx"], 4326)
+
+
+def test_layout_without_geometry_and_checked_geometry_types():
+    from alpr_qgis.core import sql
+
+    frame = pd.DataFrame({"read_id": [1], "geom": ["a column of that name is fine without a geometry"]})
+    layout = sql.reads_table(frame, "plain", "public", geometry_type=None)
+    assert layout.create_sql() == 'CREATE TABLE "public"."plain" ("read_id" bigint, "geom" text)'
+    assert layout.copy_sql() == 'COPY "public"."plain" ("read_id", "geom") FROM STDIN WITH (FREEZE)'
+    assert layout.index_sql() == ['ALTER TABLE "public"."plain" ADD PRIMARY KEY ("read_id")']
+    assert layout.index_sql(key=False) == []
+    polygons = sql.reads_table(frame.drop(columns="geom"), "cells", "public", "shape", 32610, None, "MultiPolygonZ")
+    assert (
+        polygons.create_sql()
+        == 'CREATE TABLE "public"."cells" ("read_id" bigint, "shape" geometry(MultiPolygonZ,32610))'
+    )
+    for bad in ("Point); DROP TABLE x; --", "Polygonal", ""):
+        with pytest.raises(ValueError, match="geometry type"):
+            sql.reads_table(frame.drop(columns="geom"), "cells", geometry_type=bad)
+    text = b"".join(sql.copy_chunks(frame, None, None)).decode()
+    assert text == "1\ta column of that name is fine without a geometry\n"
+
+
+def test_sink_geometry_types_and_srid(qgis_app):
+    from qgis.core import QgsCoordinateReferenceSystem
+
+    from alpr_qgis.qgis_io.postgis.sink import geometry_type, srid_of
+
+    assert geometry_type(QgsWkbTypes.MultiPolygon) == "MultiPolygon"
+    assert geometry_type(QgsWkbTypes.LineStringZ) == "LineStringZ"
+    assert geometry_type(QgsWkbTypes.PointZM) == "PointZM"
+    assert geometry_type(QgsWkbTypes.Unknown) == geometry_type(None) == "Geometry"
+    assert srid_of(QgsCoordinateReferenceSystem("EPSG:32610")) == 32610
+    assert srid_of(None) == srid_of(QgsCoordinateReferenceSystem()) == 0
+
+
+def test_later_parts_fitted_to_the_first_parts_types(pg, db):
+    frame = pd.DataFrame(
+        {"read_id": np.array([1, 2], dtype=np.int64), "n": [np.nan, np.nan], "t": [None, None], "ok": [True, False]}
+    )
+    with connect(table_uri(pg, "fitted")) as conn:
+        stream = ReadsCopyStream(conn, target(pg, "fitted"), key_optional=True)
+        assert stream.append(frame.assign(n=pd.array([5, None], dtype="Int64")), np.zeros(2), np.zeros(2))
+        later = pd.DataFrame({"read_id": np.array([3], dtype=np.int64), "n": [7.0], "t": ["x"], "ok": [None]})
+        assert stream.append(later, np.zeros(1), np.zeros(1))
+        assert stream.append(frame.assign(read_id=[4, 5]), np.zeros(2), np.zeros(2))
+        bad = later.assign(n=[7.5])
+        with pytest.raises(PostgisError, match='"fitted": field "n" holds integers, then fractions'):
+            stream.append(bad, np.zeros(1), np.zeros(1))
+        assert not exists(db, "fitted")  # the whole load rolled back
+        stream = ReadsCopyStream(conn, target(pg, "fitted"), key_optional=True)
+        assert stream.append(frame.assign(n=pd.array([5, None], dtype="Int64")), np.zeros(2), np.zeros(2))
+        assert stream.append(later, np.zeros(1), np.zeros(1))
+        assert stream.finish() is not None
+    assert query(db, "SELECT read_id, n, t, ok FROM public.fitted ORDER BY read_id") == [
+        (1, 5, None, True),
+        (2, None, None, False),
+        (3, 7, "x", None),
+    ]
