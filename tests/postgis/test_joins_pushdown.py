@@ -406,3 +406,34 @@ def test_jurisdiction_by_hand_with_layers_in_other_crss(pg, Feedback):  # noqa: 
     assert res["OUTPUT"].crs().authid() == "EPSG:32610"
     assert "Distances measured in EPSG:32610 (metres)." in fb.text()
     assert fetched(fb) == 2 + 2 + 3  # totals and reads outside, the summary's rows, the rows streamed
+
+
+def test_a_long_statement_is_cancelled_in_the_server(pg, Feedback):  # noqa: N803
+    """A cancel during the statement that finds the reads outside stops it there (not at its end), leaving no table."""
+    import threading
+    import time
+
+    with psycopg2.connect(pg.dsn()) as raw, raw.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS joins_many")
+        cursor.execute(
+            "CREATE TABLE joins_many AS SELECT i AS read_id, ST_SetSRID(ST_MakePoint(-122.31 + (i %% 1000) * 0.00012,"
+            " 37.74 + (i / 1000) * 0.0002), 4326)::geometry(Point, 4326) AS geom FROM generate_series(1, %s) AS i",
+            (600_000,),
+        )
+        cursor.execute("ANALYZE joins_many")
+    out = "joins_many_outside"
+
+    class CancelDuring(Feedback):
+        def setProgress(self, progress):  # noqa: N802
+            super().setProgress(progress)
+            if progress == 10 and not hasattr(self, "timer"):  # (the tables uploaded; the long statement next)
+                self.timer = threading.Timer(1.0, self.cancel)
+                self.timer.start()
+                self.started = time.monotonic()
+
+    fb = CancelDuring()
+    params = {"INPUT": source(pg, "joins_many"), "BOUNDARY": BOUNDARY, "NEIGHBOURS": NEIGHBOURS}
+    result = processing.run("alpr:jurisdiction", {**params, "OUTPUT": destination(pg, out)}, feedback=fb)
+    took = time.monotonic() - fb.started
+    assert not result.get("OUTPUT") and not _exists(pg, out)
+    assert took < 4.0, took  # the statement alone takes about 8 s here
