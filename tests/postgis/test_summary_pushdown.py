@@ -492,3 +492,14 @@ def test_shared_read_ids_warned_alike(sample_pair, cleaned_pair, tmp_path):
         )
         found.append(shared.findall(feedback.text()))
     assert found[0] == found[1] and found[0] and int(found[0][0].replace(",", "")) == clean["REJECTED_COUNT"]
+
+
+def test_empty_table(pg, tmp_path):
+    """A table without rows: the same nulls and zeros as the file path, and the same warning."""
+    gpkg = small_gpkg(tmp_path / "empty_file_reads.gpkg", [], "empty_file_reads")
+    pg_source = gpkg_to_postgis(pg, gpkg, "summary_empty_reads")
+    names = ["summary_empty_reads", "empty_file_reads"]
+    file_result, pg_result, feedback = both(tmp_path, gpkg, pg_source, names)
+    assert pg_result["TOTAL_READS"] == 0 and pg_result["UNIQUE_PLATES"] == 0
+    assert_same(file_result, pg_result, names)
+    assert "The input layer has no features." in feedback.text()
