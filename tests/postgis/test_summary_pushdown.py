@@ -503,3 +503,18 @@ def test_empty_table(pg, tmp_path):
     assert pg_result["TOTAL_READS"] == 0 and pg_result["UNIQUE_PLATES"] == 0
     assert_same(file_result, pg_result, names)
     assert "The input layer has no features." in feedback.text()
+
+
+def test_table_without_read_id(pg, tmp_path):
+    """Without read_id the table's own order (ctid) breaks the ties of the most-read plates, as QGIS reads it."""
+    from alpr_qgis.qgis_io.postgis import connect
+    from tests.postgis.pairs import table_uri
+
+    gpkg = small_gpkg(tmp_path / "noid_file_reads.gpkg", ROWS, "noid_file_reads")
+    pg_source = gpkg_to_postgis(pg, gpkg, "summary_noid_reads")
+    with connect(table_uri(pg, "summary_noid_reads"), driver="psycopg2") as conn:
+        conn.execute("ALTER TABLE public.summary_noid_reads DROP COLUMN read_id")
+    names = ["summary_noid_reads", "noid_file_reads"]
+    file_result, pg_result, feedback = both(tmp_path, gpkg, pg_source, names, TIMEZONE="UTC")
+    assert_same(file_result, pg_result, names)
+    assert fetched(feedback) > 0
