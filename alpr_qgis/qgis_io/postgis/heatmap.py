@@ -151,10 +151,18 @@ class _Points:
             weight = "coalesce(NULLIF({w}, 'NaN'::float8), 0::float8)".format(w=w)  # (null, NaN: 0, as QGIS)
         part = "(ST_Dump({})).geom".format(geom) if multi else geom
         point = part if srid is None else "ST_Transform({}, {})".format(part, int(srid))
-        self.sql = (
-            "SELECT ST_X(g) AS x, ST_Y(g) AS y, w, {f} FROM (SELECT {p} AS g, {w} AS w, {f} FROM {r} WHERE {l}) AS pts"
+        self._text = (
+            "SELECT ST_X(g) AS x, ST_Y(g) AS y, w, {f} FROM (SELECT {p} AS g, {w} AS w, {f} FROM {r} WHERE {l}{{where}})"
+            " AS pts"
         ).format(p=point, w=weight, r=pg.relation, l=self.located, f=FENCE)
+        self.sql = self._text.format(where="")
         self.weighted = bool(settings.weight_field)
+        self.geom = geom
+        self.projected = srid is not None and not multi  # (a prefilter on the degrees applies)
+
+    def where(self, condition: str) -> str:
+        """The points' SQL with one more condition on the table's rows (before any transform)."""
+        return self._text.format(where=" AND ({})".format(condition))
 
 
 def pg_density(alg, pg, parameters: Dict, extent_name: str, context, feedback, settings: Settings) -> Density:
@@ -214,7 +222,8 @@ def pg_density(alg, pg, parameters: Dict, extent_name: str, context, feedback, s
     if points.weighted:
         builder.nonnegative = low is None or float(low) >= 0
     if builder.streaming and _binnable(builder):
-        _add_binned(builder, pg, points, feedback)
+        lonlat = (lon0, lat0, lon1, lat1) if points.projected else None
+        _add_binned(builder, pg, points, feedback, _Degrees(lonlat, crs, out_crs, context) if lonlat else None)
     else:
         _add_streamed(builder, pg, points, n, feedback)
     return Density(builder, grid, out_crs, features - located_features)
@@ -281,7 +290,7 @@ def _positions(grid: kde.Grid, b: int, window: bool) -> Tuple[str, List]:
     return sql, params
 
 
-def _add_binned(builder: _BinnedBuilder, pg, points: _Points, feedback) -> None:
+def _add_binned(builder: _BinnedBuilder, pg, points: _Points, feedback, degrees=None) -> None:
     """The points binned in the database (moments per cell), the edge points one by one, the frontier's exactly."""
     grid, b = builder.grid, builder.b
     order = builder.method.rsplit("-", 1)[1]
@@ -335,7 +344,7 @@ def _add_binned(builder: _BinnedBuilder, pg, points: _Points, feedback) -> None:
         builder.add(ex, ey, ew if points.weighted else None)
     if feedback.isCanceled():
         raise Cancelled()
-    frontier = _add_frontier(builder, pg, placed, params, feedback)
+    frontier = _add_frontier(builder, pg, points, params, feedback, degrees)
     feedback.pushInfo(
         _tr(
             "Binned in the database: {} points in {} rows of sums, {} points near the raster's edge and {} places "
@@ -356,25 +365,89 @@ def _add_bins(builder: _BinnedBuilder, bins: np.ndarray, coefficients: np.ndarra
     builder.add_bins(bins[:, 8].sum(), blocks[:, 0], blocks[:, 1], rows.ravel(), cols.ravel(), weights.ravel())
 
 
-def _add_frontier(builder, pg, placed: str, params: List, feedback) -> int:
-    """The places (distinct positions) of the binned points in blocks on the coverage's frontier: a filtered query."""
+def _add_frontier(builder, pg, points: _Points, params: List, feedback, degrees=None) -> int:
+    """The places (distinct positions) of the binned points in blocks on the coverage's frontier: a filtered query.
+
+    With ``degrees`` (a table in degrees, projected in SQL) only the rows in
+    the cells of a grid in degrees whose projection comes near a frontier
+    block are projected (:class:`_Degrees`): a cheap test on the stored
+    coordinates first.
+    """
     block_r, block_c = builder.frontier_blocks()
     if not len(block_r):
         return 0
     width = builder.grid.cols // _BLOCK + 3
     keys = ((block_r + 1) * width + block_c + 1).tolist()
+    source, extra = points.sql, []
+    if degrees is not None:
+        condition, extra = degrees.condition(builder.grid, block_r, block_c, points.geom)
+        source = points.where(condition)
+    placed, _ = _positions(builder.grid, builder.b, builder.window)
     sql = (
         "SELECT x, y FROM (SELECT x, y, cls, floor(floor(row) / {q}) AS block_r, floor(floor(col) / {q}) AS block_c,"
         " {f} FROM ({placed}) AS s) AS pts WHERE cls = 2"
         " AND ((block_r + 1)::bigint * {width} + (block_c + 1)::bigint) = ANY(%s::bigint[])"  # (hashed)
         " GROUP BY x, y"
-    ).format(placed=placed, q=_BLOCK, f=FENCE, width=width)
+    ).format(placed=placed.format(points=source), q=_BLOCK, f=FENCE, width=width)
     count = 0
-    for rows in stream_result(pg, sql, [*params, keys], feedback):
+    for rows in stream_result(pg, sql, [*params, *extra, keys], feedback):
         xy = np.array(rows, dtype=float).reshape(-1, 2)
         builder.add_frontier(xy[:, 0], xy[:, 1])
         count += len(xy)
     return count
+
+
+class _Degrees:
+    """A grid of cells in degrees over the located points, to find the rows near given raster blocks cheaply."""
+
+    DIVISIONS = 256  # cells per side
+
+    def __init__(self, lonlat, crs, out_crs, context) -> None:
+        self.lon0, self.lat0, self.lon1, self.lat1 = (float(v) for v in lonlat)
+        self.crs, self.out_crs, self.context = crs, out_crs, context
+
+    def condition(self, grid: kde.Grid, block_r: np.ndarray, block_c: np.ndarray, geom: str) -> Tuple[str, List]:
+        """(SQL condition on the stored point, its bound values): the row lies in a cell near one of the blocks.
+
+        Each cell's corners are projected; the box around them, grown by two
+        pixels (the curve of its edges, and the mirrored row), is compared
+        with the blocks.  Every point lies in its cell's closed box, so none
+        near a block is left out.
+        """
+        from alpr_qgis.qgis_io.crs import transform_xy
+
+        n = self.DIVISIONS
+        dlon = (self.lon1 - self.lon0) / n
+        dlat = (self.lat1 - self.lat0) / n
+        if not (dlon > 0 and dlat > 0):
+            return "true", []
+        lon, lat = np.meshgrid(self.lon0 + dlon * np.arange(n + 1), self.lat0 + dlat * np.arange(n + 1), indexing="ij")
+        x, y = transform_xy(lon.ravel(), lat.ravel(), self.crs, self.out_crs, self.context.transformContext())
+        x, y = x.reshape(n + 1, n + 1), y.reshape(n + 1, n + 1)
+        if not (np.isfinite(x).all() and np.isfinite(y).all()):
+            return "true", []
+        corners_x = np.stack([x[:-1, :-1], x[1:, :-1], x[:-1, 1:], x[1:, 1:]])
+        corners_y = np.stack([y[:-1, :-1], y[1:, :-1], y[:-1, 1:], y[1:, 1:]])
+        margin = 2.0 * grid.pixel
+        c_lo = np.floor((corners_x.min(axis=0) - margin - grid.x_min) / grid.pixel / _BLOCK).astype(np.int64)
+        c_hi = np.floor((corners_x.max(axis=0) + margin - grid.x_min) / grid.pixel / _BLOCK).astype(np.int64)
+        r_lo = np.floor((grid.y_max - corners_y.max(axis=0) - margin) / grid.pixel / _BLOCK).astype(np.int64)
+        r_hi = np.floor((grid.y_max - corners_y.min(axis=0) + margin) / grid.pixel / _BLOCK).astype(np.int64)
+        rows, cols = -(-grid.rows // _BLOCK) + 1, -(-grid.cols // _BLOCK) + 1
+        front = np.zeros((rows + 1, cols + 1), dtype=np.int64)  # prefix sums of the frontier blocks
+        np.add.at(front, (np.clip(block_r, 0, rows - 1) + 1, np.clip(block_c, 0, cols - 1) + 1), 1)
+        front = front.cumsum(axis=0).cumsum(axis=1)
+        r0, r1 = np.clip(r_lo, 0, rows - 1), np.clip(r_hi, 0, rows - 1) + 1
+        c0, c1 = np.clip(c_lo, 0, cols - 1), np.clip(c_hi, 0, cols - 1) + 1
+        hits = front[r1, c1] - front[r0, c1] - front[r1, c0] + front[r0, c0]
+        near = np.flatnonzero(hits.ravel() > 0)  # (cell i, j at i * n + j)
+        if len(near) > 0.8 * n * n:
+            return "true", []  # (most cells: the test would not pay)
+        key = (
+            "(least(greatest(floor((ST_X({g}) - %s::float8) / %s::float8), 0), {m}) * {n}"
+            " + least(greatest(floor((ST_Y({g}) - %s::float8) / %s::float8), 0), {m}))::bigint"
+        ).format(g=geom, m=n - 1, n=n)
+        return "{} = ANY(%s::bigint[])".format(key), [self.lon0, dlon, self.lat0, dlat, near.tolist()]
 
 
 # ------------------------------------------------------------------ running statements
