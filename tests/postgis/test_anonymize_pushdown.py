@@ -276,3 +276,17 @@ def _empty_plates(cursor) -> int:
         "SELECT count(*) FROM public.sample_reads WHERE coalesce(regexp_replace(plate, '[\\s.-]', '', 'g'), '') = ''"
     )
     return cursor.fetchone()[0]
+
+
+def test_without_the_temporary_copy_of_the_reads_as_on_citus(pg, sample_pair, file_run, tmp_path, monkeypatch):
+    """On Citus every statement reads the distributed table itself: the same release and audit."""
+    import alpr_qgis.qgis_io.postgis.anonymize as anonymize
+
+    monkeypatch.setattr(anonymize, "on_citus", lambda pg: True)
+    params = dict(PARAMS, INPUT=sample_pair["pg"], OUTPUT=destination(pg, "p4_release_citus"))
+    result = processing.run("alpr:anonymizeplates", dict(params, AUDIT=str(tmp_path / "audit.gpkg")))
+    for name in NUMBERS:
+        assert result[name] == pytest.approx(file_run[name], abs=1e-12), name
+    expected = gpkg_frame(file_run["OUTPUT"].split("|")[0])[:3]
+    assert_same_release(expected, table_frame(pg, "p4_release_citus"))
+    pd.testing.assert_frame_equal(audit_rows(file_run["AUDIT"]), audit_rows(result["AUDIT"]))

@@ -254,3 +254,16 @@ def test_plates_with_tabs_backslashes_and_quotes_travel_as_data(pg, sample_pair)
     assert rows == [(p, "invalid_chars") for p in (odd[1], odd[2], odd[4])] + [(None, "empty_plate")]
     assert clean == [("A\tB", False), ("G\nH", False), ("6TRM-913", False), ("6trm 913", True)]
     assert _exists(pg, "sample_reads")
+
+
+def test_without_the_temporary_copy_of_the_reads_as_on_citus(pg, sample_pair, file_run, db_run, monkeypatch):
+    """On Citus every statement reads the distributed table itself: the same results."""
+    import alpr_qgis.qgis_io.postgis.clean as clean
+
+    monkeypatch.setattr(clean, "on_citus", lambda pg: True)
+    params = dict(PARAMS, INPUT=sample_pair["pg"], OUTPUT=destination(pg, "p4_clean_citus"))
+    params["REJECTED"] = destination(pg, "p4_rejected_citus")
+    result = processing.run("alpr:cleanreads", params)
+    assert {k: result[k] for k in COUNTS} == {k: file_run[k] for k in COUNTS}
+    assert_same_rows(table_frame(pg, "p4_clean"), table_frame(pg, "p4_clean_citus"))
+    assert_same_rows(table_frame(pg, "p4_rejected"), table_frame(pg, "p4_rejected_citus"))

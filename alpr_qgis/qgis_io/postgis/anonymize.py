@@ -54,6 +54,7 @@ from alpr_qgis.qgis_io.postgis.clean import (
     copy_rows,
     float_sql,
     frame_of,
+    on_citus,
     rows_of,
     text_plate_field,
 )
@@ -99,6 +100,7 @@ class _Release:
         self.scrub: Dict[str, object] = {}  # field -> values to clear (a list), or True: every value
         self.plates: List[tuple] = []  # (raw, code, id)
         self.plate_count = 0
+        self.rows = ROWS  # each read with its code, id, place and time: a temporary table, or on Citus the query
 
     # ---------------------------------------------------------------- what comes back
 
@@ -203,21 +205,24 @@ class _Release:
         value = expr if kind in _TIME_TYPES else expr + "::timestamp"
         return "date_trunc('{}', {})".format(_TRUNC[self.precision], value)
 
-    def materialise(self, cursor) -> None:
+    def materialise(self, cursor, in_place: bool = False) -> None:
         """Each read once with its plate's code and id, its place in the working CRS and its floored time.
 
         A temporary table of the transaction: the audit and the release both
-        read it (one join, one transform per read).
+        read it (one join, one transform per read).  ``in_place`` (Citus): no
+        copy to the coordinator; each statement reads the query itself.
         """
         mx, my = self.metric()
         t = self.coarse("r." + self.pg.ident(self.time), self.pg.columns[self.time]) if self.time else "NULL::timestamp"
-        cursor.execute(
-            "CREATE TEMP TABLE alpr_anon_rows ON COMMIT DROP AS SELECT r.*, p.code AS alpr_code,"
-            " p.plate_id AS alpr_id, {x} AS alpr_mx, {y} AS alpr_my, {t} AS alpr_t"
-            " FROM {r} AS r LEFT JOIN {p} AS p ON p.raw = r.{plate}".format(
-                x=mx, y=my, t=t, r=self.pg.relation, p=PLATES, plate=self.pg.ident(self.plate)
-            ),
-        )
+        query = (
+            "SELECT r.*, p.code AS alpr_code, p.plate_id AS alpr_id, {x} AS alpr_mx, {y} AS alpr_my, {t} AS alpr_t"
+            " FROM {r} AS r LEFT JOIN {p} AS p ON p.raw = r.{plate}"
+        ).format(x=mx, y=my, t=t, r=self.pg.relation, p=PLATES, plate=self.pg.ident(self.plate))
+        if in_place:
+            self.rows = "({})".format(query)
+            return
+        self.rows = ROWS
+        cursor.execute("CREATE TEMP TABLE alpr_anon_rows ON COMMIT DROP AS " + query)
 
     def geometry(self) -> Tuple[str, str]:
         """The released geometry's SQL, and the join that gives it.
@@ -233,10 +238,10 @@ class _Release:
         if self.work_srid != pg.srid:
             point = "ST_Transform({}, {})".format(point, int(pg.srid))
         cells = (
-            " LEFT JOIN (SELECT alpr_mx, alpr_my, {g} AS alpr_cell FROM (SELECT DISTINCT alpr_mx, alpr_my FROM {rows}"
+            " LEFT JOIN (SELECT alpr_mx, alpr_my, {g} AS alpr_cell FROM (SELECT DISTINCT alpr_mx, alpr_my FROM {rows} AS c"
             " WHERE alpr_mx IS NOT NULL AND alpr_my IS NOT NULL) AS d) AS cell"
             " ON cell.alpr_mx = r.alpr_mx AND cell.alpr_my = r.alpr_my"
-        ).format(g=point, rows=ROWS)
+        ).format(g=point, rows=self.rows)
         return "cell.alpr_cell", cells
 
     def select(self, geometry: str) -> Tuple[str, List[str]]:
@@ -267,7 +272,7 @@ class _Release:
         sql = "SELECT {c}, {g} FROM {rows} AS r{join} ORDER BY {o}".format(
             c=", ".join("{} AS {}".format(e, quote_ident(n)) for e, n in columns),
             g=geometry.format(g=place),
-            rows=ROWS,
+            rows=self.rows,
             join=join,
             o=", ".join(order),
         )
@@ -286,9 +291,9 @@ class _Release:
             )
         sql = (
             "COPY (SELECT DISTINCT alpr_code, alpr_mx, alpr_my, (extract(epoch FROM alpr_t) * 1000000)::bigint"
-            " FROM {} WHERE alpr_code IS NOT NULL AND alpr_mx IS NOT NULL AND alpr_my IS NOT NULL"
+            " FROM {} AS a WHERE alpr_code IS NOT NULL AND alpr_mx IS NOT NULL AND alpr_my IS NOT NULL"
             " AND alpr_t IS NOT NULL) TO STDOUT WITH (FORMAT csv)"
-        ).format(ROWS)
+        ).format(self.rows)
         with tempfile.TemporaryFile(mode="w+b") as spool:
             cursor.copy_expert(sql, spool)
             checked_cancel(self.feedback)
@@ -446,13 +451,14 @@ def run_anonymize(alg, pg, parameters: Dict, context, feedback) -> Dict:
     if release.grid > 0:
         feedback.pushInfo(alg.tr("Locations snapped to a {} m grid in {}.").format(release.grid, work.authid()))
     target = pg_destination(parameters, alg.OUTPUT, context)
+    in_place = on_citus(pg)
     checked_cancel(feedback)
     with cancel_watch(pg.connection, feedback.isCanceled):
         try:
             with pg.connection.transaction() as cursor:
                 release.prepare(cursor, key)
                 del key
-                release.materialise(cursor)
+                release.materialise(cursor, in_place)
                 feedback.setProgressText(alg.tr("Auditing the release"))
                 audit = release.audit(cursor, progress_span(feedback, 55, 70))
                 alg._log_audit(feedback, audit)

@@ -118,6 +118,15 @@ def float_sql(value: float) -> str:
     return "'{}'::float8".format(repr(float(value)))
 
 
+def on_citus(pg) -> bool:
+    """Whether the database runs Citus: the reads are then never copied into a temporary table of the coordinator.
+
+    (Each statement then reads the distributed table itself, so that its
+    scans, joins and aggregates run on the workers.)
+    """
+    return bool(pg.query("SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'citus'"))
+
+
 def begin_work(cursor) -> None:
     """Settings of a push-down transaction: no JIT (it costs more than it saves on these statements)."""
     cursor.execute("SET LOCAL jit = off")
@@ -155,6 +164,7 @@ class _Clean:
         self.device, self.time = device, time
         self.order = pg.ident("read_id") if pg.has("read_id") else "ctid"
         self.verdicts: List[tuple] = []
+        self.rows = ROWS  # the classified reads: a temporary table, or on Citus the query itself
 
     # ---------------------------------------------------------------- the plates
 
@@ -238,15 +248,22 @@ class _Clean:
             " ({reason} IS NULL AND c.alpr_dup) AS alpr_duplicate FROM ({inner}) AS c"
         ).format(reason=reason, inner=inner)
 
-    def materialise(self, cursor) -> None:
-        """Every read classified ONCE into a temporary table of the transaction (the outputs and counts read it)."""
+    def materialise(self, cursor, in_place: bool = False) -> None:
+        """Every read classified ONCE into a temporary table of the transaction (the outputs and counts read it).
+
+        ``in_place`` (Citus): no copy; each statement classifies the reads itself.
+        """
+        if in_place:
+            self.rows = "({})".format(self.classified())
+            return
+        self.rows = ROWS
         cursor.execute("CREATE TEMP TABLE alpr_clean_rows ON COMMIT DROP AS " + self.classified())
 
     def counts(self, cursor) -> Tuple[Dict[Optional[str], int], int, int]:
         """Reads per reason (None: clean), reads of government plates, clean reads flagged duplicate."""
         cursor.execute(
             "SELECT alpr_reason, count(*), count(*) FILTER (WHERE alpr_gov), count(*) FILTER (WHERE alpr_duplicate)"
-            " FROM " + ROWS + " GROUP BY alpr_reason"
+            " FROM " + self.rows + " AS k GROUP BY alpr_reason"
         )
         rows = cursor.fetchall()
         self.pg.fetched += len(rows)
@@ -289,7 +306,7 @@ class _Clean:
                 g=self.geom,
                 srid=int(self.pg.srid),
                 gn=quote_ident(geometry),
-                c=ROWS,
+                c=self.rows,
                 w=self.where(name),
                 o=self.order_by(),
             )
@@ -311,7 +328,7 @@ class _Clean:
         sql = "SELECT {s}, ST_X(c.{g}), ST_Y(c.{g}) FROM {c} AS c WHERE {w}{o}".format(
             s=", ".join(e for e, _ in columns),
             g=self.geom,
-            c=ROWS,
+            c=self.rows,
             w=self.where(name),
             o=self.order_by(),
         )
@@ -408,12 +425,13 @@ def run_clean(alg, pg, parameters: Dict, context, feedback) -> Dict:
     dests: Dict[str, Optional[str]] = {alg.REJECTED: None}
     written: Dict[str, int] = {}
     spans = {alg.OUTPUT: (50, 75), alg.REJECTED: (75, 100)}
+    in_place = on_citus(pg)
     checked_cancel(feedback)
     with cancel_watch(pg.connection, feedback.isCanceled):
         try:
             with pg.connection.transaction() as cursor:  # (ONE transaction: every output, or none)
                 run.upload(cursor)
-                run.materialise(cursor)
+                run.materialise(cursor, in_place)
                 per_reason, government, duplicates = run.counts(cursor)
                 feedback.setProgress(40)
                 for name in wanted:
