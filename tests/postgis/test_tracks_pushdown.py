@@ -376,3 +376,46 @@ def test_an_empty_table_says_so(pg, tmp_path):
     )
     with pytest.raises(QgsProcessingException, match="INPUT has no reads: the layer is empty"):
         _run(source(pg, "tracks_empty"), tmp_path, "empty")
+
+
+class _StubReads:
+    """Just enough of PgReads to build the statements (no database)."""
+
+    relation = '"public"."reads"'
+    srid = 4326
+    columns = {"device": "text", "read_time": "timestamp without time zone", "read_id": "bigint"}
+
+    def require(self, column, parameter):
+        return '"{}"'.format(column)
+
+    def ident(self, column):
+        return '"{}"'.format(column)
+
+    def geom(self):
+        return '"geom"'
+
+    def has(self, column):
+        return column in self.columns
+
+    def crs(self):
+        from qgis.core import QgsCoordinateReferenceSystem
+
+        return QgsCoordinateReferenceSystem("EPSG:4326")
+
+
+@pytest.mark.parametrize("drop_glitches", [True, False])
+def test_the_tracks_statement_stays_per_device(drop_glitches):
+    """What docs/scaling.md says Citus needs: every window partitioned by the device, each CTE read once."""
+    import re
+
+    from alpr_qgis.qgis_io.postgis.tracks import _Sql, _tracks_statement
+
+    text = _tracks_statement(_Sql(_StubReads(), "device", "read_time", 32610), drop_glitches)
+    windows = re.findall(r"OVER\s*\(([^)]*)\)|WINDOW w AS \(([^)]*)\)", text)
+    assert windows
+    for inline, named in windows:
+        assert (inline or named).strip().startswith("PARTITION BY device"), inline or named
+    assert "OVER w" in text and "row_number()" not in text and "random()" not in text
+    for name in re.findall(r"^(\w+) AS \(", text, flags=re.M) + ["pts"]:
+        assert len(re.findall(r"\bFROM {}\b".format(name), text)) == 1, name
+    assert "RECURSIVE" not in text and "MATERIALIZED" not in text
