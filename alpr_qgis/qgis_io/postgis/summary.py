@@ -53,7 +53,10 @@ STRIPPED = "".join(c for c in map(chr, range(0x110000)) if c.isspace() or c in "
 
 def _normalised(column: str) -> str:
     """``core.plates`` normalisation in SQL: upper case, whitespace, dashes and dots removed; empty is null."""
-    return "NULLIF(translate(upper({}), %(strip)s, ''), '')".format(column)
+    # (texts already normal, upper-case ASCII letters and digits, are kept as they are: a quick test first)
+    return "CASE WHEN {c} ~ '^[A-Z0-9]+$' THEN {c} ELSE NULLIF(translate(upper({c}), %(strip)s, ''), '') END".format(
+        c=column
+    )
 
 
 def _flag(column: str, kind: str) -> str:
