@@ -125,12 +125,15 @@ class DatabaseReads:
 def metric_points(base: str, srid: int, target: int, where: str) -> str:
     """The reads ``where`` says (device ``d``, ``x``, ``y`` in the SRID ``target``) as SQL to select from.
 
-    Each point is transformed once: the inner query is kept apart (``OFFSET 0``) so that the planner does not
-    copy ``ST_Transform`` into every place ``x`` and ``y`` are used.
+    Each point is transformed once: the inner query is kept apart by a volatile column (``clock_timestamp()``,
+    parallel safe, never used) so that the planner does not copy ``ST_Transform`` into every place ``x`` and
+    ``y`` are used; unlike ``OFFSET 0`` it keeps the scan and the partial aggregates in the parallel workers
+    (and on a Citus cluster's workers).
     """
     point = "b.gl" if target == srid else "ST_Transform(b.gl, {:d})".format(int(target))
     return (
-        "SELECT f.d, ST_X(f.pt) AS x, ST_Y(f.pt) AS y FROM (SELECT b.d, {} AS pt FROM {} AS b WHERE {} OFFSET 0) AS f"
+        "SELECT f.d, ST_X(f.pt) AS x, ST_Y(f.pt) AS y FROM (SELECT b.d, {} AS pt, clock_timestamp() AS fence"
+        " FROM {} AS b WHERE {}) AS f"
     ).format(point, base, where)
 
 
