@@ -82,7 +82,12 @@ def _unsupported(pg, columns) -> Optional[str]:
 
 
 def _base(pg, columns, srid: int, setup, gov: str = "NULL::boolean") -> str:
-    """The derived reads, one row each, as a parenthesised subquery (values as ``%(name)s`` parameters)."""
+    """The derived reads, one row each, as a parenthesised subquery (values as ``%(name)s`` parameters).
+
+    The level that finds each read's degrees carries an unused volatile column (``clock_timestamp()``,
+    parallel safe): PostgreSQL then computes it once per row instead of copying ``ST_X``/``ST_IsEmpty`` (or a
+    transform) into every flag that uses it.
+    """
     geom = pg.geom()
     col = {role: pg.ident(name) if name else None for role, name in columns.items()}
     gl = geom if pg.srid else "ST_SetSRID({}, 4326)".format(geom)  # (no SRID: degrees, as the file path reads it)
@@ -107,7 +112,7 @@ def _base(pg, columns, srid: int, setup, gov: str = "NULL::boolean") -> str:
     ]
     degrees_sql = (
         "SELECT r.*, CASE WHEN r.nogeom THEN NULL ELSE ST_X(d.pt) END AS lon,"
-        " CASE WHEN r.nogeom THEN NULL ELSE ST_Y(d.pt) END AS lat"
+        " CASE WHEN r.nogeom THEN NULL ELSE ST_Y(d.pt) END AS lat, clock_timestamp() AS fence"
         " FROM (SELECT {inner} FROM {rel}) AS r"
         " CROSS JOIN LATERAL (SELECT CASE WHEN r.nogeom THEN NULL ELSE {deg} END AS pt) AS d"
     ).format(inner=", ".join(inner), rel=pg.relation, deg=degrees)
@@ -189,7 +194,12 @@ def _check(feedback, progress: Optional[int] = None) -> None:
 #: Settings of the one read-only transaction the statements share (``SET LOCAL``: gone with it).  PostGIS's
 #: functions make the planner expect one row where there are millions (a nested loop then reads a table once
 #: per device); the sorts of the medians fit in memory; JIT compiles for seconds what runs in one pass.
-SESSION = ("SET LOCAL enable_nestloop = off", "SET LOCAL work_mem = '64MB'", "SET LOCAL jit = off")
+SESSION = (
+    "SET LOCAL enable_nestloop = off",
+    "SET LOCAL enable_sort = off",
+    "SET LOCAL work_mem = '64MB'",
+    "SET LOCAL jit = off",
+)
 
 
 @contextlib.contextmanager
@@ -326,13 +336,19 @@ def _looks_hashed(texts, short, long, hexa, b64) -> bool:
     return bool(texts) and short == long and int(short) >= 16 and bool(hexa or b64)
 
 
-def _head_not_hashed(pg, base: str, params: dict) -> bool:
-    """``plates_look_hashed``'s quick answer: the first 1,000 plates of the first 2,000 reads are not all hashed."""
+def _head_not_hashed(pg, columns, params: dict) -> bool:
+    """``plates_look_hashed``'s quick answer: the first 1,000 plates of the first 2,000 reads are not all hashed.
+
+    Read from the table itself (the read_id index gives the first rows without a scan).
+    """
     v = "NULLIF(btrim(h.praw, {}), '')".format(_BLANKS)
+    order = pg.ident(columns["read_id"]) if columns.get("read_id") else "ctid"
     row = pg.query(
-        "WITH f AS (SELECT b.praw, b.o FROM {b} AS b ORDER BY b.o LIMIT 2000),"
+        "WITH f AS (SELECT r.{p} AS praw, r.{o} AS o FROM {rel} AS r ORDER BY r.{o} LIMIT 2000),"
         " h AS (SELECT f.praw FROM f WHERE f.praw IS NOT NULL ORDER BY f.o LIMIT 1000)"
-        " SELECT count(*), {agg} FROM h".format(b=base, agg=_HASHED.format(v=v)),
+        " SELECT count(*), {agg} FROM h".format(
+            p=pg.ident(columns["plate"]), o=order, rel=pg.relation, agg=_HASHED.format(v=v)
+        ),
         params,
     )[0]
     return int(row[0]) == 1000 and not _looks_hashed(*row[1:])
@@ -342,7 +358,7 @@ def _totals(pg, base: str, params: dict, setup, columns):
     """Counts over every read (one scan) and whether the plates look hashed (``plates_look_hashed``)."""
     from alpr_qgis.qgis_io.postgis.summary_counts import Counts
 
-    decided = not columns.get("plate") or _head_not_hashed(pg, base, params)
+    decided = not columns.get("plate") or _head_not_hashed(pg, columns, params)
     hashed = "" if decided else ", " + _HASHED.format(v="NULLIF(btrim(b.praw, {}), '')".format(_BLANKS))
     row = pg.query(
         "SELECT count(*), count(b.p), count(*) FILTER (WHERE b.dup), count(*) FILTER (WHERE b.nogeom),"
