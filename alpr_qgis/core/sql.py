@@ -24,9 +24,11 @@ from dataclasses import dataclass
 from typing import Callable, Iterator, List, Optional, Sequence, Tuple
 
 import numpy as np
-import pandas as pd
 
 from alpr_qgis.core.errors import QT_TRANSLATE_NOOP, AlprInputError, Cancelled
+from alpr_qgis.core.lazy import lazy_module
+
+pd = lazy_module("pandas")  # (imported on first use: registering the provider stays light)
 
 #: PostgreSQL's NAMEDATALEN - 1: a longer identifier is truncated without error, so it is refused.
 MAX_IDENTIFIER_BYTES = 63

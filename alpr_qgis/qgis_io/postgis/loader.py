@@ -31,12 +31,14 @@ from dataclasses import dataclass
 from typing import Callable, Iterator, Optional
 
 import numpy as np
-import pandas as pd
 
 from alpr_qgis.core.errors import QT_TRANSLATE_NOOP, AlprInputError, Cancelled
+from alpr_qgis.core.lazy import lazy_module
 from alpr_qgis.core.sql import ReadsTable, copy_chunks, reads_table
 from alpr_qgis.qgis_io.postgis.connection import PostgisError, PsycopgConnection, table_exists
 from alpr_qgis.qgis_io.postgis.uri import PgTable
+
+pd = lazy_module("pandas")  # (imported on first use: registering the provider stays light)
 
 #: Rows per COPY chunk: about 12 MB of text for a typical export.
 CHUNK_ROWS = 100_000
