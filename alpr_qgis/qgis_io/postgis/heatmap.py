@@ -67,6 +67,7 @@ assert _FRONTIER_BLOCK % _BLOCK == 0
 #: parallel safe (``random()`` is not): the scans below still run in parallel workers.  Citus pushes it down
 #: as any select-list expression.
 FENCE = "clock_timestamp() AS fence"
+_CHUNK_ROWS = 10_000  # rows per fetch (each becomes Python tuples before it is an array: kept small)
 _EDGE = 3  # points within the radius and this many cells of the raster's edge go through the builder one by one
 
 # Spreading weights as polynomials in the offset t (rows: nodes; columns: powers of t), as fft._weights_1d.
@@ -491,4 +492,4 @@ def query(pg, sql: str, params, feedback) -> List[tuple]:
 def stream_result(pg, sql: str, params, feedback) -> Iterator[List[tuple]]:
     """The rows of ``sql`` in chunks (a server-side cursor), the statement cancellable while it runs."""
     with cancellable(pg, feedback):
-        yield from pg.stream(sql, params, cancelled=feedback.isCanceled)
+        yield from pg.stream(sql, params, chunk_rows=_CHUNK_ROWS, cancelled=feedback.isCanceled)
