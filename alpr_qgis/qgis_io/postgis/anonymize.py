@@ -387,49 +387,8 @@ def ensure_pgcrypto(pg) -> None:
 
 
 def working_crs(pg):
-    """The metric CRS the file path works in (``crs.working_crs``), from ONE aggregate row.
-
-    The same sample as the file path (every k-th located read in file order,
-    up to ``crs._SAMPLE``), its median longitude and latitude taken in the
-    database (``percentile_cont(0.5)``: the mean of the middle two, as
-    ``numpy.median``), leaving out points at 0,0 unless there is nothing else.
-    """
-    from alpr_qgis.qgis_io.crs import _SAMPLE, is_metric, utm_crs
-
-    crs = pg.crs()
-    if is_metric(crs):
-        return crs
-    g = pg.geom()
-    degrees = g if not crs.isValid() or pg.srid == 4326 else "ST_Transform({}, 4326)".format(g)
-    order = pg.ident("read_id") if pg.has("read_id") else "ctid"
-    located = "{g} IS NOT NULL AND NOT ST_IsEmpty({g})".format(g=g)
-    n = int(pg.query("SELECT count(*) FROM {} WHERE {}".format(pg.relation, located))[0][0])
-    step = n // _SAMPLE + 1 if n > _SAMPLE else 1
-    finite = "lon > '-Infinity'::float8 AND lon < 'Infinity'::float8 AND lat > '-Infinity'::float8 AND lat < 'Infinity'::float8"
-    good = finite + " AND (lon <> 0 OR lat <> 0)"
-    median = "percentile_cont(0.5) WITHIN GROUP (ORDER BY {}) FILTER (WHERE {})"
-    row = pg.query(
-        "SELECT {}, {}, count(*) FILTER (WHERE {}), {}, {}, count(*) FILTER (WHERE {}) FROM (SELECT ST_X({d}) AS lon,"
-        " ST_Y({d}) AS lat, row_number() OVER (ORDER BY {o}) - 1 AS i FROM {r} WHERE {w}) AS located"
-        " WHERE i % {step} = 0".format(
-            median.format("lon", good),
-            median.format("lat", good),
-            good,
-            median.format("lon", finite),
-            median.format("lat", finite),
-            finite,
-            d=degrees,
-            o=order,
-            r=pg.relation,
-            w=located,
-            step=int(step),
-        )
-    )[0]
-    if row[2]:
-        return utm_crs(float(row[0]), float(row[1]))
-    if row[5]:
-        return utm_crs(float(row[3]), float(row[4]))
-    return utm_crs(0.0, 0.0)
+    """The metric CRS the file path works in (``crs.working_crs``), from one aggregate row (``PgReads.metric_crs``)."""
+    return pg.metric_crs()
 
 
 def run_anonymize(alg, pg, parameters: Dict, context, feedback) -> Dict:

@@ -163,32 +163,57 @@ class PgReads:
         )
 
     def metric_crs(self):
-        """The CRS the file path works in for these reads (``crs.working_crs``), chosen from the same sample.
+        """The CRS the file path works in for these reads (``crs.working_crs``), from ONE aggregate row.
 
-        The file path takes every k-th located read in file order (all of
-        them up to ``crs._SAMPLE``); here the same rows are taken in
-        ``read_id`` order, so the zone is the same.  At most ``_SAMPLE``
-        points come back.
+        The same sample as the file path (every k-th located read in file
+        order — ``read_id`` order here — up to ``crs._SAMPLE``), its median
+        longitude and latitude taken in the database (``percentile_cont(0.5)``:
+        the mean of the middle two, as ``numpy.median``), leaving out points
+        at 0,0 unless there is nothing else.
         """
-        import numpy as np
-
-        from alpr_qgis.qgis_io.crs import _SAMPLE, is_metric, working_crs
+        from alpr_qgis.qgis_io.crs import _SAMPLE, is_metric, utm_crs
 
         crs = self.crs()
         if is_metric(crs):
             return crs
-        geom = self.geom()
+        g = self.geom()
+        degrees = g if not crs.isValid() or self.srid == 4326 else "ST_Transform({}, 4326)".format(g)
         order = self.ident("read_id") if self.has("read_id") else "ctid"
-        located = "{g} IS NOT NULL AND NOT ST_IsEmpty({g})".format(g=geom)
+        located = "{g} IS NOT NULL AND NOT ST_IsEmpty({g})".format(g=g)
         n = int(self.query("SELECT count(*) FROM {} WHERE {}".format(self.relation, located))[0][0])
         step = n // _SAMPLE + 1 if n > _SAMPLE else 1
-        rows = self.query(
-            "SELECT x, y FROM (SELECT ST_X({g}) AS x, ST_Y({g}) AS y, row_number() OVER (ORDER BY {o}) - 1 AS i"
-            " FROM {r} WHERE {w}) AS located WHERE i %% %s = 0".format(g=geom, o=order, r=self.relation, w=located),
-            (step,),
+        finite = (
+            "lon > '-Infinity'::float8 AND lon < 'Infinity'::float8"
+            " AND lat > '-Infinity'::float8 AND lat < 'Infinity'::float8"
         )
-        points = np.array(rows, dtype=float).reshape(-1, 2)
-        return working_crs(crs, points[:, 0], points[:, 1])
+        good = finite + " AND (lon <> 0 OR lat <> 0)"
+        median = "percentile_cont(0.5) WITHIN GROUP (ORDER BY {}) FILTER (WHERE {})"
+        sample = (
+            "(SELECT ST_X({d}) AS lon, ST_Y({d}) AS lat FROM {r} WHERE {w})".format(
+                d=degrees, r=self.relation, w=located
+            )
+            if step == 1
+            else "(SELECT lon, lat FROM (SELECT ST_X({d}) AS lon, ST_Y({d}) AS lat, row_number() OVER (ORDER BY {o}) - 1"
+            " AS i FROM {r} WHERE {w}) AS numbered WHERE i % {s} = 0)".format(
+                d=degrees, o=order, r=self.relation, w=located, s=int(step)
+            )
+        )
+        row = self.query(
+            "SELECT {}, {}, count(*) FILTER (WHERE {}), {}, {}, count(*) FILTER (WHERE {}) FROM {} AS located".format(
+                median.format("lon", good),
+                median.format("lat", good),
+                good,
+                median.format("lon", finite),
+                median.format("lat", finite),
+                finite,
+                sample,
+            )
+        )[0]
+        if row[2]:
+            return utm_crs(float(row[0]), float(row[1]))
+        if row[5]:
+            return utm_crs(float(row[3]), float(row[4]))
+        return utm_crs(0.0, 0.0)
 
     def same_database(self, other: Optional[PgTable]) -> bool:
         """Whether ``other`` is a table reached through the same server, database and user."""
