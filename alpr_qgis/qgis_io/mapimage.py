@@ -103,19 +103,22 @@ def raster_maximum(layer: QgsRasterLayer) -> float:
     return float(stats.maximumValue)
 
 
+#: Points binned at a time for a density surface (the working arrays stay this size, whatever the reads).
+DENSITY_CHUNK = 500_000
+
+
 def density_layer(
     x, y, crs: QgsCoordinateReferenceSystem, extent: QgsRectangle, folder: str, long_side: int = 450
 ) -> Optional[QgsRasterLayer]:
     """Reads as a smoothed count surface (a GeoTIFF in ``folder``), for maps of too many points to draw.
 
-    Counts per cell of a ``long_side`` grid over ``extent``, smoothed with a
-    Gaussian of 1.5 cells (which keeps their sum), styled with the plugin's
-    heatmap ramp with its legend in reads per km² (a count per cell over the
-    cell's area; the factor is stored in the GeoTIFF as alpr:heatmap does).
+    Counts per cell of a ``long_side`` grid over ``extent`` (binned
+    :data:`DENSITY_CHUNK` points at a time), smoothed with a Gaussian of 1.5
+    cells (which keeps their sum), styled with the plugin's heatmap ramp with
+    its legend in reads per km² (a count per cell over the cell's area; the
+    factor is stored in the GeoTIFF as alpr:heatmap does).
     """
     import numpy as np
-    from osgeo import gdal, osr
-    from scipy import ndimage
 
     width, height = extent.width(), extent.height()
     if width <= 0 or height <= 0:
@@ -123,14 +126,24 @@ def density_layer(
     cell = max(width, height) / long_side
     cols, rows = max(1, int(np.ceil(width / cell))), max(1, int(np.ceil(height / cell)))
     x0, y1 = extent.xMinimum(), extent.yMinimum() + rows * cell
-    col = np.floor((np.asarray(x) - x0) / cell)
-    row = np.floor((y1 - np.asarray(y)) / cell)
-    inside = (col >= 0) & (col < cols) & (row >= 0) & (row < rows)
-    counts = (
-        np.bincount((row[inside] * cols + col[inside]).astype(np.int64), minlength=rows * cols)
-        .reshape(rows, cols)
-        .astype(np.float32)
-    )
+    counts = np.zeros(rows * cols, dtype=np.int64)
+    for start in range(0, len(x), DENSITY_CHUNK):
+        col = np.floor((np.asarray(x[start : start + DENSITY_CHUNK]) - x0) / cell)
+        row = np.floor((y1 - np.asarray(y[start : start + DENSITY_CHUNK])) / cell)
+        inside = (col >= 0) & (col < cols) & (row >= 0) & (row < rows)
+        counts += np.bincount((row[inside] * cols + col[inside]).astype(np.int64), minlength=rows * cols)
+    return density_raster(counts.reshape(rows, cols).astype(np.float32), x0, y1, cell, crs, folder)
+
+
+def density_raster(counts, x0: float, y1: float, cell: float, crs: QgsCoordinateReferenceSystem, folder: str):
+    """:func:`density_layer`'s raster from counts per cell already made (float32, row 0 at the top).
+
+    The summary's push-down counts the same grid in the database and comes here.
+    """
+    from osgeo import gdal, osr
+    from scipy import ndimage
+
+    rows, cols = counts.shape
     surface = ndimage.gaussian_filter(counts, 1.5)
     per_km2 = 1e6 / (cell * cell) if crs.mapUnits() == QgsUnitTypes.DistanceMeters else None
     path = os.path.join(folder, "alpr_report_density.tif")

@@ -50,10 +50,19 @@ class FramePoints:
 
     def density(self, map_crs, folder):
         """``(located reads drawn, density raster or None)``: a raster only beyond ``DRAW_POINTS_UP_TO``."""
-        frame = self.frame
-        mx, my = transform_xy(frame.x[self.located], frame.y[self.located], self.crs, map_crs, self.transform_context)
-        ok = np.isfinite(mx) & np.isfinite(my)
-        mx, my = mx[ok], my[ok]
+        frame, located = self.frame, self.located
+        # In map units, a block of reads at a time (the working copies stay the size of a block).
+        mx, my = np.empty(int(located.sum())), np.empty(int(located.sum()))
+        kept = 0
+        for start in range(0, len(frame.x), mapimage.DENSITY_CHUNK):
+            block = slice(start, start + mapimage.DENSITY_CHUNK)
+            here = located[block]
+            bx, by = transform_xy(frame.x[block][here], frame.y[block][here], self.crs, map_crs, self.transform_context)
+            ok = np.isfinite(bx) & np.isfinite(by)
+            n = int(ok.sum())
+            mx[kept : kept + n], my[kept : kept + n] = bx[ok], by[ok]
+            kept += n
+        mx, my = mx[:kept], my[:kept]
         if len(mx) <= DRAW_POINTS_UP_TO:
             return len(mx), None
         # Too many points to draw one by one (and to see): their density instead.

@@ -10,12 +10,12 @@ grid: its non-empty cells) instead of every point.
 
 from __future__ import annotations
 
-import os
 from typing import Optional, Tuple
 
 import numpy as np
-from qgis.core import QgsRectangle, QgsUnitTypes
+from qgis.core import QgsRectangle
 
+from alpr_qgis.qgis_io import mapimage
 from alpr_qgis.qgis_io.report_map import DRAW_POINTS_UP_TO
 
 
@@ -119,7 +119,7 @@ class DatabaseReads:
         counts = np.zeros((rows, cols), dtype=np.float32)
         for r, cells, n in lines:
             counts[int(r), np.asarray(cells, dtype=np.int64)] = np.asarray(n, dtype=np.float32)
-        return int(count), density_raster(counts, x0, y1, cell, map_crs, folder)
+        return int(count), mapimage.density_raster(counts, x0, y1, cell, map_crs, folder)
 
 
 def metric_points(base: str, srid: int, target: int, where: str) -> str:
@@ -135,32 +135,3 @@ def metric_points(base: str, srid: int, target: int, where: str) -> str:
         "SELECT f.d, ST_X(f.pt) AS x, ST_Y(f.pt) AS y FROM (SELECT b.d, {} AS pt, clock_timestamp() AS fence"
         " FROM {} AS b WHERE {}) AS f"
     ).format(point, base, where)
-
-
-def density_raster(counts: np.ndarray, x0: float, y1: float, cell: float, crs, folder: str):
-    """``mapimage.density_layer``'s raster from counts per cell already made (row 0 at the top)."""
-    from osgeo import gdal, osr
-    from qgis.core import QgsRasterLayer
-    from scipy import ndimage
-
-    from alpr_qgis.qgis_io.raster import META_PER_KM2, META_UNIT, READS_PER_KM2, apply_heatmap_style
-
-    rows, cols = counts.shape
-    surface = ndimage.gaussian_filter(counts, 1.5)
-    per_km2: Optional[float] = 1e6 / (cell * cell) if crs.mapUnits() == QgsUnitTypes.DistanceMeters else None
-    path = os.path.join(folder, "alpr_report_density.tif")
-    dataset = gdal.GetDriverByName("GTiff").Create(path, cols, rows, 1, gdal.GDT_Float32)
-    dataset.SetGeoTransform((x0, cell, 0.0, y1, 0.0, -cell))
-    srs = osr.SpatialReference()
-    srs.ImportFromWkt(crs.toWkt())
-    dataset.SetProjection(srs.ExportToWkt())
-    if per_km2:
-        dataset.SetMetadata({META_PER_KM2: repr(per_km2), META_UNIT: READS_PER_KM2})
-    dataset.GetRasterBand(1).WriteArray(surface)
-    dataset = None  # closes the file
-    layer = QgsRasterLayer(path, "density", "gdal", QgsRasterLayer.LayerOptions(loadDefaultStyle=False))
-    if not layer.isValid():
-        return None
-    apply_heatmap_style(layer, float(surface.max()), per_km2)
-    layer.setName("Reads per km²" if per_km2 else "Density of reads")
-    return layer
