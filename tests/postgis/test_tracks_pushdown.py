@@ -328,13 +328,13 @@ def test_a_long_statement_is_cancelled_in_the_server(pg):
     import time
 
     from alpr_qgis.core.errors import Cancelled
-    from alpr_qgis.qgis_io.postgis.tracks import cancel_watch
+    from alpr_qgis.qgis_io.postgis.connection import cancelled_in_server
 
     feedback = RecordingFeedback()
     threading.Timer(0.3, feedback.cancel).start()
     started = time.monotonic()
     connection = connect(table_uri(pg, "sample_reads"), driver="psycopg2")
-    with connection, pytest.raises(Cancelled), cancel_watch(connection, feedback):
+    with connection, pytest.raises(Cancelled), cancelled_in_server(connection, feedback.isCanceled):
         connection.execute("SELECT pg_sleep(20)")
     assert time.monotonic() - started < 10
 

@@ -49,7 +49,6 @@ from alpr_qgis.core.sql import qualified, quote_ident
 from alpr_qgis.qgis_io.plumbing import check_accounted, progress_span, write_output
 from alpr_qgis.qgis_io.postgis.clean import (
     begin_work,
-    cancel_watch,
     checked_cancel,
     copy_rows,
     float_sql,
@@ -58,7 +57,7 @@ from alpr_qgis.qgis_io.postgis.clean import (
     rows_of,
     text_plate_field,
 )
-from alpr_qgis.qgis_io.postgis.connection import PostgisError
+from alpr_qgis.qgis_io.postgis.connection import PostgisError, cancel_watch
 from alpr_qgis.qgis_io.postgis.source import pg_destination, table_result
 from alpr_qgis.qgis_io.postgis.uri import DEFAULT_GEOMETRY
 from alpr_qgis.qgis_io.styles import style_vector_output
@@ -386,11 +385,6 @@ def ensure_pgcrypto(pg) -> None:
         ) from None  # fmt: skip
 
 
-def working_crs(pg):
-    """The metric CRS the file path works in (``crs.working_crs``), from one aggregate row (``PgReads.metric_crs``)."""
-    return pg.metric_crs()
-
-
 def run_anonymize(alg, pg, parameters: Dict, context, feedback) -> Dict:
     """alpr:anonymizeplates on the PostGIS reads ``pg``: the results dict of the file path."""
     release = _Release(alg, pg, parameters, context, feedback)
@@ -403,7 +397,7 @@ def run_anonymize(alg, pg, parameters: Dict, context, feedback) -> Dict:
     release.look_at_plates()
     release.look_at_kept()
     feedback.setProgress(40)
-    work = working_crs(pg)
+    work = pg.metric_crs()
     release.work_srid = int(work.postgisSrid()) if work.isValid() else pg.srid
     alg._log_fields(feedback, release.plan, release.keep, release.cleared, release.time, release.time_field,
                     release.precision)  # fmt: skip

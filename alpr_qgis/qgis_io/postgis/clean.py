@@ -28,7 +28,6 @@ from __future__ import annotations
 import contextlib
 import io
 import itertools
-import threading
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -39,6 +38,7 @@ from alpr_qgis.core.errors import QT_TRANSLATE_NOOP, AlprInputError, Cancelled
 from alpr_qgis.core.lazy import lazy_module
 from alpr_qgis.core.plates import HashedCheck, normalised_codes, plate_field_name
 from alpr_qgis.qgis_io.plumbing import check_accounted, progress_span
+from alpr_qgis.qgis_io.postgis.connection import cancel_watch
 from alpr_qgis.qgis_io.postgis.source import pg_destination, table_result
 from alpr_qgis.qgis_io.postgis.uri import DEFAULT_GEOMETRY, PgTable
 from alpr_qgis.qgis_io.vector import FrameStream
@@ -69,27 +69,6 @@ _KINDS = {
     "timestamp with time zone": QVariant.DateTime,
     "date": QVariant.Date,
 }
-
-
-@contextlib.contextmanager
-def cancel_watch(connection, cancelled, every: float = 0.2):
-    """While inside, a thread asks ``cancelled()`` and cancels the running statement (``raw.cancel()``) once it says so."""
-    done = threading.Event()
-
-    def watch() -> None:
-        while not done.wait(every):
-            if cancelled():
-                with contextlib.suppress(Exception):
-                    connection.raw.cancel()
-                return
-
-    thread = threading.Thread(target=watch, name="alpr-pg-cancel", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        done.set()
-        thread.join()
 
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})

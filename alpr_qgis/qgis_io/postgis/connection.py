@@ -25,12 +25,13 @@ password and of socket paths.
 from __future__ import annotations
 
 import re
+import threading
 from contextlib import contextmanager, suppress
-from typing import Any, Dict, Iterator, List, Optional, Sequence
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence
 
 from qgis.core import QgsApplication, QgsDataSourceUri, QgsException, QgsProviderRegistry
 
-from alpr_qgis.core.errors import QT_TRANSLATE_NOOP, AlprInputError
+from alpr_qgis.core.errors import QT_TRANSLATE_NOOP, AlprInputError, Cancelled
 from alpr_qgis.core.sql import qualified
 from alpr_qgis.qgis_io.postgis.uri import database_label
 
@@ -259,6 +260,53 @@ class QgisConnection:
 
     def __exit__(self, *_exc) -> None:
         self.close()
+
+
+#: Seconds between two looks at the run's cancel flag while a statement runs.
+CANCEL_POLL_S = 0.2
+
+
+@contextmanager
+def cancel_watch(connection, cancelled: Callable[[], bool], poll: float = CANCEL_POLL_S):
+    """While the block runs a statement, cancel it on the server as soon as ``cancelled()`` says so.
+
+    A thread looks at ``cancelled()`` every ``poll`` seconds and calls
+    libpq's cancel; the statement then fails with ``QUERY_CANCELED``
+    (57014), which the caller turns into a cancel.  ``cancelled`` must be
+    safe to call from another thread (``QgsFeedback.isCanceled`` is).
+    """
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(poll):
+            try:
+                stop = cancelled()
+            except Exception:  # (a caller's callback failing here must not kill the statement)
+                return
+            if stop:
+                with suppress(Exception):
+                    connection.raw.cancel()
+                return
+
+    watcher = threading.Thread(target=watch, name="alpr-cancel-watch", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        done.set()
+        watcher.join()
+
+
+@contextmanager
+def cancelled_in_server(connection, cancelled: Callable[[], bool], poll: float = CANCEL_POLL_S) -> Iterator[None]:
+    """:func:`cancel_watch`, and the error of a statement it cancelled raised as ``Cancelled``."""
+    try:
+        with cancel_watch(connection, cancelled, poll):
+            yield
+    except Exception:
+        if cancelled():
+            raise Cancelled() from None
+        raise
 
 
 def connect(uri: QgsDataSourceUri, driver: Optional[str] = None, require_postgis: bool = True):

@@ -36,8 +36,7 @@ else.
 
 from __future__ import annotations
 
-import threading
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from typing import Dict, Iterator, List, Optional, Tuple
 
 import numpy as np
@@ -456,29 +455,11 @@ class _Degrees:
 
 @contextmanager
 def cancellable(pg, feedback) -> Iterator[None]:
-    """Cancel the statement running inside when the run is cancelled (a watcher thread asks the server)."""
-    from alpr_qgis.qgis_io.postgis.connection import PostgisError
+    """Cancel the statement running inside when the run is cancelled (``connection.cancelled_in_server``)."""
+    from alpr_qgis.qgis_io.postgis.connection import cancelled_in_server
 
-    done = threading.Event()
-
-    def watch() -> None:
-        while not done.wait(0.2):
-            if feedback.isCanceled():
-                with suppress(Exception):
-                    pg.connection.raw.cancel()
-                return
-
-    watcher = threading.Thread(target=watch, name="alpr-pg-cancel", daemon=True)
-    watcher.start()
-    try:
+    with cancelled_in_server(pg.connection, feedback.isCanceled):
         yield
-    except PostgisError:
-        if feedback.isCanceled():
-            raise Cancelled() from None
-        raise
-    finally:
-        done.set()
-        watcher.join()
     if feedback.isCanceled():
         raise Cancelled()
 

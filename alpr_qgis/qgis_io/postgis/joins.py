@@ -13,7 +13,7 @@ The same rules as the file path (``core.spatial``):
   ``border_tolerance`` as ``core.spatial`` grows it (``ST_Contains``);
 * reads are measured in the polygons' CRS (``ST_Transform`` of the read);
   distances in metres in the same working CRS as the file path
-  (``metric_crs``);
+  (``PgReads.metric_crs``);
 * hexagons are found with ``HexGrid.cell_of``'s arithmetic on
   ``float8`` (``round`` on ``float8`` rounds half to even, as ``np.rint``).
 
@@ -83,13 +83,6 @@ def project(pg, g: str, srid: int) -> str:
     if not pg.srid:
         g = "ST_SetSRID({}, 4326)".format(g)
     return g if int(srid) == own_srid(pg) else "ST_Transform({}, {:d})".format(g, int(srid))
-
-
-def metric_crs(pg):
-    """The file path's working CRS for these reads, from one aggregate row (``postgis.anonymize.working_crs``)."""
-    from alpr_qgis.qgis_io.postgis.anonymize import working_crs
-
-    return working_crs(pg)
 
 
 def srid_of(pg, crs) -> Optional[int]:
@@ -172,8 +165,7 @@ def transaction(pg, feedback):
     costs about half a second a statement, more than these gain from it;
     a Memoize node keyed on each read's own point never hits.
     """
-    from alpr_qgis.qgis_io.postgis.clean import cancel_watch
-    from alpr_qgis.qgis_io.postgis.connection import PostgisError
+    from alpr_qgis.qgis_io.postgis.connection import PostgisError, cancel_watch
 
     conn = pg.connection
     try:
@@ -348,7 +340,7 @@ def crime_counts(alg, pg, parameters: Dict, context, feedback, zones, category_f
     from alpr_qgis.qgis_io.vector import read_frame
 
     own = reads_crs(pg)
-    out_crs = polygons_crs(zones, own, feedback, alg) if zones is not None else metric_crs(pg)
+    out_crs = polygons_crs(zones, own, feedback, alg) if zones is not None else pg.metric_crs()
     srid = srid_of(pg, out_crs)
     if srid is None:
         return None
@@ -473,7 +465,7 @@ def site_figures(alg, pg, parameters: Dict, context, feedback, plate_field: Opti
     from alpr_qgis.qgis_io.vector import read_frame
 
     plate = pg.require(plate_field, "PLATE_FIELD") if plate_field else None
-    work = metric_crs(pg)
+    work = pg.metric_crs()
     srid = srid_of(pg, work)
     if srid is None:
         return None

@@ -35,7 +35,7 @@ import numpy as np
 from alpr_qgis.core.errors import QT_TRANSLATE_NOOP, AlprInputError, Cancelled
 from alpr_qgis.core.lazy import lazy_module
 from alpr_qgis.core.sql import ReadsTable, copy_chunks, reads_table
-from alpr_qgis.qgis_io.postgis.connection import PostgisError, PsycopgConnection, table_exists
+from alpr_qgis.qgis_io.postgis.connection import PostgisError, PsycopgConnection, cancel_watch, table_exists
 from alpr_qgis.qgis_io.postgis.uri import PgTable
 
 pd = lazy_module("pandas")  # (imported on first use: registering the provider stays light)
@@ -49,9 +49,6 @@ MAINTENANCE_WORK_MEM = "256MB"
 #: SQLSTATEs: a statement cancelled (``connection.cancel()``), a duplicate key, a null in a key column.
 QUERY_CANCELED, UNIQUE_VIOLATION, NOT_NULL_VIOLATION = "57014", "23505", "23502"
 
-#: Seconds between two looks at ``cancelled()`` while a long statement runs.
-CANCEL_POLL_S = 0.2
-
 _COPY_CONTEXT = re.compile(r"COPY [^,]*, line (?P<line>\d+)(?:, column (?P<column>[^:]+))?")
 
 
@@ -62,37 +59,6 @@ class LoadResult:
     rows: int
     located: int
     layout: ReadsTable
-
-
-@contextlib.contextmanager
-def cancel_watch(connection: PsycopgConnection, cancelled: Callable[[], bool], poll: float = CANCEL_POLL_S):
-    """While the block runs a statement, cancel it on the server as soon as ``cancelled()`` says so.
-
-    A thread looks at ``cancelled()`` every ``poll`` seconds and calls
-    libpq's cancel; the statement then fails with ``QUERY_CANCELED``
-    (57014), which the caller turns into a cancel.  ``cancelled`` must be
-    safe to call from another thread (``QgsFeedback.isCanceled`` is).
-    """
-    done = threading.Event()
-
-    def watch() -> None:
-        while not done.wait(poll):
-            try:
-                stop = cancelled()
-            except Exception:  # (a caller's callback failing here must not kill the statement)
-                return
-            if stop:
-                with contextlib.suppress(Exception):
-                    connection.raw.cancel()
-                return
-
-    watcher = threading.Thread(target=watch, name="alpr-cancel-watch", daemon=True)
-    watcher.start()
-    try:
-        yield
-    finally:
-        done.set()
-        watcher.join()
 
 
 class _ChunkReader:

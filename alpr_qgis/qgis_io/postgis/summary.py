@@ -28,14 +28,13 @@ QGIS instead (:func:`summarise_in_database` returns None and says why).
 from __future__ import annotations
 
 import contextlib
-import threading
 from types import SimpleNamespace
 from typing import Optional
 
 import numpy as np
 
 from alpr_qgis.core.errors import Cancelled
-from alpr_qgis.qgis_io.postgis.connection import PostgisError
+from alpr_qgis.qgis_io.postgis.connection import PostgisError, cancel_watch
 
 TEXT_TYPES = ("text", "character varying")
 TIME_TYPES = ("timestamp without time zone", "date")
@@ -211,19 +210,9 @@ def snapshot(pg, feedback=None):
     """
     connection = pg.connection
     connection.begin().close()
-    done = threading.Event()
-    watcher = None
+    watching = contextlib.ExitStack()
     if feedback is not None:
-
-        def watch() -> None:
-            while not done.wait(0.2):
-                if feedback.isCanceled():
-                    with contextlib.suppress(Exception):
-                        connection.raw.cancel()
-                    return
-
-        watcher = threading.Thread(target=watch, name="alpr-summary-cancel", daemon=True)
-        watcher.start()
+        watching.enter_context(cancel_watch(connection, feedback.isCanceled))
     try:
         connection.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         for statement in SESSION:
@@ -234,9 +223,7 @@ def snapshot(pg, feedback=None):
             raise Cancelled() from None
         raise
     finally:
-        done.set()
-        if watcher is not None:
-            watcher.join()
+        watching.close()
         connection.rollback()
 
 

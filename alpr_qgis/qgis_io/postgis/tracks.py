@@ -36,9 +36,7 @@ quotient, so the same breaks).  Messages are the algorithm's own (its
 
 from __future__ import annotations
 
-import threading
-from contextlib import contextmanager, suppress
-from typing import Dict, Iterator, List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from qgis.core import QgsProcessingException, QgsWkbTypes
 
@@ -47,7 +45,7 @@ from alpr_qgis.core.lazy import lazy_module
 from alpr_qgis.core.sql import qualified, quote_ident
 from alpr_qgis.core.tracks import FIXED_SHARE, MIN_FIXED_READS
 from alpr_qgis.qgis_io.plumbing import check_accounted, write_output
-from alpr_qgis.qgis_io.postgis.anonymize import working_crs
+from alpr_qgis.qgis_io.postgis.connection import cancelled_in_server
 from alpr_qgis.qgis_io.postgis.source import pg_destination, table_result
 
 pd = lazy_module("pandas")
@@ -86,31 +84,6 @@ def pushable(pg, device_field: str, time_field: str) -> bool:
     device_type = pg.columns.get(device_field)
     time_type = pg.columns.get(time_field)
     return (device_type is None or device_type in DEVICE_TYPES) and (time_type is None or time_type in TIME_TYPES)
-
-
-@contextmanager
-def cancel_watch(connection, feedback, every_s: float = 0.2) -> Iterator[None]:
-    """Cancel the running statement (``connection.raw.cancel()``) as soon as the user cancels the run."""
-    done = threading.Event()
-
-    def watch() -> None:
-        while not done.wait(every_s):
-            if feedback.isCanceled():
-                with suppress(Exception):  # (the connection may be gone: nothing to cancel)
-                    connection.raw.cancel()
-                return
-
-    thread = threading.Thread(target=watch, name="alpr-pg-cancel", daemon=True)
-    thread.start()
-    try:
-        yield
-    except Exception:
-        if feedback.isCanceled():
-            raise Cancelled() from None
-        raise
-    finally:
-        done.set()
-        thread.join()
 
 
 class _Sql:
@@ -305,13 +278,13 @@ def run(alg, pg, parameters: Dict, context, feedback, device_field: str, time_fi
     if n_input == 0:
         raise QgsProcessingException(alg.tr("INPUT has no reads: the layer is empty."))
     alg.log_estimate(feedback, n_input)
-    metric = working_crs(pg)  # (PgReads.metric_crs's zone from one aggregate row, not 100,000 points)
+    metric = pg.metric_crs()  # (the file path's zone, from one aggregate row)
     alg.say_metric(metric, crs, feedback)
     sql = _Sql(pg, device_field, time_field, metric.postgisSrid() if metric != crs else pg.srid)
     feedback.setProgress(10)
     # (JIT compiles these long plans for seconds and wins little: off for this connection, closed at the end)
     pg.connection.execute("SET jit = off")
-    with cancel_watch(pg.connection, feedback):
+    with cancelled_in_server(pg.connection, feedback.isCanceled):
         fixed = _fixed_cameras(pg, sql, alg.parameterAsDouble(parameters, alg.FIXED_RADIUS_M, context))
         fixed_devices = [row[0] for row in fixed]
         skipped, mobile, lost = _skipped(pg, sql, fixed_devices)
