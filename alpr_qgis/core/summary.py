@@ -314,22 +314,33 @@ def _location_rows(data: SummaryInput, n: int, add) -> np.ndarray:
     """Adds reads_near_reference, reads_outside_boundary and reads_missing_location; returns INPUT's missing mask."""
     none, island, invalid = Locations(data.no_geometry, data.null_island, data.invalid_location).arrays(n)
     missing = none | island | invalid
-    located = n - int(missing.sum())
-    if data.near_reference is not None:
-        near = int((np.asarray(data.near_reference, bool) & ~missing).sum())
-        note = "; ".join(
-            filter(None, [data.reference_note, "{} of reads with a location".format(_share(near, located))])
-        )
+    near = int((np.asarray(data.near_reference, bool) & ~missing).sum()) if data.near_reference is not None else None
+    out = int((np.asarray(data.outside_boundary, bool) & ~missing).sum()) if data.outside_boundary is not None else None
+    location_rows(
+        data, add, n, [int(none.sum()), int(island.sum()), int(invalid.sum())], near, out, data.reference_note
+    )
+    return missing
+
+
+def location_rows(data: SummaryInput, add, n: int, found, near, outside, reference_note) -> None:
+    """The three location rows from counts: ``found`` = INPUT's reads [without a geometry, at 0,0, out of
+    range]; ``near``/``outside`` = located reads near the reference / outside the boundary (None: not asked).
+
+    The file path counts them from its masks, the PostGIS push-down in the database; REJECTED's own
+    reads (``data.rejected_*``) are added to the missing ones here.
+    """
+    in_input = sum(found)
+    located = n - in_input
+    if near is not None:
+        note = "; ".join(filter(None, [reference_note, "{} of reads with a location".format(_share(near, located))]))
         add("reads_near_reference", near, note)
     else:
         add("reads_near_reference", None, "no REFERENCE_POINT given")
-    if data.outside_boundary is not None:
-        out = int((np.asarray(data.outside_boundary, bool) & ~missing).sum())
-        add("reads_outside_boundary", out, "{} of reads with a location".format(_share(out, located)))
+    if outside is not None:
+        add("reads_outside_boundary", outside, "{} of reads with a location".format(_share(outside, located)))
     else:
         add("reads_outside_boundary", None, "no BOUNDARY given")
-    counts = [int(none.sum()), int(island.sum()), int(invalid.sum())]
-    in_input = int(missing.sum())
+    counts = list(found)
     where = ""
     if data.rejected_reasons is not None:
         m = len(data.rejected_reasons)
@@ -350,7 +361,6 @@ def _location_rows(data: SummaryInput, n: int, add) -> np.ndarray:
     if where:
         note += "; " + where
     add("reads_missing_location", sum(counts), note)
-    return missing
 
 
 def _camera_kinds(kinds: Optional[pd.DataFrame], add) -> None:

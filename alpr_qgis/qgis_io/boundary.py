@@ -53,15 +53,12 @@ def boundary_area(source, name: str, crs: QgsCoordinateReferenceSystem, transfor
     return area
 
 
-def boundary_distances(area, crs: QgsCoordinateReferenceSystem, x, y, transform_context, feedback, message: str):
-    """Metres from each point (in ``crs``) to the boundary of ``area`` (in ``crs``), in a metric CRS.
+def metric_segments(area, crs: QgsCoordinateReferenceSystem, transform_context):
+    """(the edges of ``area``'s boundary as x1, y1, x2, y2 rows in metres, that metric CRS).
 
-    When ``crs`` is not in metres, both go to the UTM zone of the area's
-    centre, the boundary's long edges cut first (straight in degrees is not
-    straight in metres), and ``message`` (one ``{}``: that CRS's id) is logged.
+    ``crs`` itself when in metres, else the UTM zone of the area's centre,
+    the long edges cut first (straight in degrees is not straight in metres).
     """
-    if not len(x):
-        return np.empty(0)
     segments = spatial.boundary_segments(area)
     minx, miny, maxx, maxy = area.bounds
     work = working_crs(crs, np.array([(minx + maxx) / 2]), np.array([(miny + maxy) / 2]), transform_context)
@@ -71,6 +68,20 @@ def boundary_distances(area, crs: QgsCoordinateReferenceSystem, x, y, transform_
         bx, by = transform_xy(segments[:, 2], segments[:, 3], crs, work, transform_context)
         segments = np.column_stack([ax, ay, bx, by])
         segments = segments[np.isfinite(segments).all(axis=1)]
+    return segments, work
+
+
+def boundary_distances(area, crs: QgsCoordinateReferenceSystem, x, y, transform_context, feedback, message: str):
+    """Metres from each point (in ``crs``) to the boundary of ``area`` (in ``crs``), in a metric CRS.
+
+    When ``crs`` is not in metres, both go to the UTM zone of the area's
+    centre, the boundary's long edges cut first (straight in degrees is not
+    straight in metres), and ``message`` (one ``{}``: that CRS's id) is logged.
+    """
+    if not len(x):
+        return np.empty(0)
+    segments, work = metric_segments(area, crs, transform_context)
+    if work != crs:
         x, y = transform_xy(x, y, crs, work, transform_context)
         feedback.pushInfo(message.format(work.authid()))
     return spatial.distance_to_segments(x, y, segments)

@@ -110,23 +110,6 @@ def _upload_edges(pg, segments: np.ndarray, srid: int) -> str:
     return name
 
 
-def _edges(area, crs, transform_context):
-    """(edges in metres, their CRS): ``qgis_io.boundary.boundary_distances``'s segments."""
-    from alpr_qgis.core import spatial
-    from alpr_qgis.qgis_io.crs import transform_xy, working_crs
-
-    segments = spatial.boundary_segments(area)
-    minx, miny, maxx, maxy = area.bounds
-    work = working_crs(crs, np.array([(minx + maxx) / 2]), np.array([(miny + maxy) / 2]), transform_context)
-    if work != crs:
-        segments = spatial.split_segments(segments, max(maxx - minx, maxy - miny) / 500)
-        ax, ay = transform_xy(segments[:, 0], segments[:, 1], crs, work, transform_context)
-        bx, by = transform_xy(segments[:, 2], segments[:, 3], crs, work, transform_context)
-        segments = np.column_stack([ax, ay, bx, by])
-        segments = segments[np.isfinite(segments).all(axis=1)]
-    return segments, work
-
-
 class _Run:
     """One run: the CRSs, the uploaded tables, the SQL of the reads outside."""
 
@@ -145,7 +128,9 @@ class _Run:
 
     def srids(self, area):
         """(boundary, neighbours, metres) SRIDs and the edges; None when the database lacks one of the CRSs."""
-        segments, self.work = _edges(area, self.boundary_crs, self.context.transformContext())
+        from alpr_qgis.qgis_io.boundary import metric_segments
+
+        segments, self.work = metric_segments(area, self.boundary_crs, self.context.transformContext())
         srids = [srid_of(self.pg, self.boundary_crs), srid_of(self.pg, self.work)]
         if self.neighbours is not None:
             srids.append(srid_of(self.pg, self.neighbour_crs))

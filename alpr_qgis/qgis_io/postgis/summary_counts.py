@@ -22,7 +22,7 @@ import numpy as np
 
 from alpr_qgis.core.lazy import lazy_module
 from alpr_qgis.core.metrics import METRICS
-from alpr_qgis.core.summary import Locations, Summary, SummaryInput, _camera_kinds, _funnel, _share
+from alpr_qgis.core.summary import Summary, SummaryInput, _camera_kinds, _funnel, _share, location_rows
 from alpr_qgis.core.summary_tallies import DAY_NS, NO_DEVICE
 
 pd = lazy_module("pandas")
@@ -110,45 +110,9 @@ def _per_device(timed: List[tuple], dates: List[datetime.date]):
 
 
 def _location_rows(counts: Counts, data: SummaryInput, add) -> None:
-    """``core.summary._location_rows`` from the counts of INPUT (and REJECTED's own per-read test)."""
-    n = counts.n
-    in_input = counts.no_geometry + counts.null_island + counts.invalid
-    located = n - in_input
-    if counts.near is not None:
-        note = "; ".join(
-            filter(None, [counts.reference_note, "{} of reads with a location".format(_share(counts.near, located))])
-        )
-        add("reads_near_reference", counts.near, note)
-    else:
-        add("reads_near_reference", None, "no REFERENCE_POINT given")
-    if counts.outside is not None:
-        add(
-            "reads_outside_boundary",
-            counts.outside,
-            "{} of reads with a location".format(_share(counts.outside, located)),
-        )
-    else:
-        add("reads_outside_boundary", None, "no BOUNDARY given")
+    """``core.summary.location_rows`` from the counts of INPUT made in the database."""
     found = [counts.no_geometry, counts.null_island, counts.invalid]
-    where = ""
-    if data.rejected_reasons is not None:
-        m = len(data.rejected_reasons)
-        reasons = data.rejected_all_reasons if data.rejected_all_reasons is not None else data.rejected_reasons
-        r_none, r_island, r_invalid = (data.rejected_locations or Locations()).arrays(m, reasons)
-        found = [found[0] + int(r_none.sum()), found[1] + int(r_island.sum()), found[2] + int(r_invalid.sum())]
-        in_rejected = sum(found) - in_input
-        if in_input and in_rejected:
-            where = "{:,} among the analysed reads, {:,} among the rejected".format(in_input, in_rejected)
-        elif in_rejected:
-            where = "all among the rejected reads"
-        elif in_input:
-            where = "all among the analysed reads"
-    note = "{:,} without a geometry, {:,} at 0,0".format(found[0], found[1])
-    if found[2]:
-        note += ", {:,} out of range".format(found[2])
-    if where:
-        note += "; " + where
-    add("reads_missing_location", sum(found), note)
+    location_rows(data, add, counts.n, found, counts.near, counts.outside, counts.reference_note)
 
 
 def _plate_rows(counts: Counts, add) -> None:
