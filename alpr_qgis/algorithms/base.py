@@ -22,7 +22,7 @@ from qgis.core import (
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
 )
-from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from alpr_qgis.core.errors import AlprInputError, Cancelled
 from alpr_qgis.qgis_io.outputs import find_clash
@@ -37,6 +37,16 @@ GROUPS = {
 
 #: Inputs larger than this get a time and memory estimate in the log before the work starts.
 MANY_FEATURES = 1_000_000
+
+
+#: The help's paragraph on PostGIS inputs, before each algorithm's own ``IN_DATABASE`` sentence.
+IN_DATABASE_INTRO = QT_TRANSLATE_NOOP(
+    "AlprAlgorithm",
+    "when INPUT is a plain PostGIS table (no filter, not selected features only) and python3-psycopg2 is "
+    "installed, the work is done in its database and only what the result needs comes back to QGIS; the log "
+    "says how many rows came back. Results are the same as for a file. Otherwise the rows are read through "
+    "QGIS as for any layer.",
+)
 
 
 def _base_tr(text: str) -> str:
@@ -61,6 +71,8 @@ class AlprAlgorithm(QgsProcessingAlgorithm):
     DISPLAY_NAME = ""
     TAGS = ""
     HELP = ""
+    #: What the work in the database is when INPUT is a PostGIS table (marked like HELP), or "" (none).
+    IN_DATABASE = ""
 
     def createInstance(self):
         return type(self)()
@@ -84,7 +96,12 @@ class AlprAlgorithm(QgsProcessingAlgorithm):
         return self.tr(self.TAGS).split(",")
 
     def shortHelpString(self) -> str:
-        return self.tr(self.HELP)
+        text = self.tr(self.HELP)
+        if self.IN_DATABASE:
+            text += "<p><b>{}</b>: {} {}</p>".format(
+                _base_tr("PostGIS"), _base_tr(IN_DATABASE_INTRO), self.tr(self.IN_DATABASE)
+            )
+        return text
 
     def helpUrl(self) -> str:
         return HELP_URL.format(self.name())

@@ -55,6 +55,12 @@ class HeatmapAlgorithm(AlprAlgorithm):
     TAGS = QT_TRANSLATE_NOOP(
         "HeatmapAlgorithm", "alpr,anpr,lpr,heatmap,heat map,kde,kernel density,density,hotspot,raster"
     )
+    IN_DATABASE = QT_TRANSLATE_NOOP(
+        "HeatmapAlgorithm",
+        "The points are binned to the raster's pixel grid in SQL with the same deposit rule as for a "
+        "file; only a few rows per occupied pixel come back, and the smoothing is then done here, so the "
+        "raster is the same.",
+    )
     HELP = QT_TRANSLATE_NOOP(
         "HeatmapAlgorithm",
         "<p>Makes a kernel-density heatmap of points (e.g. reads): the raster QGIS's own "

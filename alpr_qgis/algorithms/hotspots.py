@@ -45,6 +45,11 @@ class HotspotsAlgorithm(AlprAlgorithm):
     TAGS = QT_TRANSLATE_NOOP(
         "HotspotsAlgorithm", "alpr,anpr,lpr,hotspot,cold spot,getis,ord,gi*,hexagon,hex,grid,cluster,statistics"
     )
+    IN_DATABASE = QT_TRANSLATE_NOOP(
+        "HotspotsAlgorithm",
+        "The reads are projected and counted per hexagon in SQL (one row per occupied hexagon comes "
+        "back); Gi*, the classes and the output are then computed here from those counts.",
+    )
     HELP = QT_TRANSLATE_NOOP(
         "HotspotsAlgorithm",
         "<p>Counts the reads in a grid of hexagons and finds where counts are significantly "

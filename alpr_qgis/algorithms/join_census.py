@@ -70,6 +70,11 @@ class JoinCensusAlgorithm(AlprAlgorithm):
         "JoinCensusAlgorithm",
         "alpr,anpr,lpr,plate,census,tract,zip,population,income,race,disparity,equity,exposure,correlation",
     )
+    IN_DATABASE = QT_TRANSLATE_NOOP(
+        "JoinCensusAlgorithm",
+        "The census units are uploaded into a temporary table of the transaction with a spatial index, "
+        "and the reads are counted per unit there: one row per unit comes back.",
+    )
     HELP = QT_TRANSLATE_NOOP(
         "JoinCensusAlgorithm",
         "<p>Whom do the cameras watch? Counts the reads in each census unit (tract, block group, "

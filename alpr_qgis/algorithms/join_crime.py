@@ -53,6 +53,11 @@ class JoinCrimeAlgorithm(AlprAlgorithm):
     TAGS = QT_TRANSLATE_NOOP(
         "JoinCrimeAlgorithm", "alpr,anpr,lpr,plate,crime,incident,auto theft,stolen,correlation,spearman,hexagon,zone"
     )
+    IN_DATABASE = QT_TRANSLATE_NOOP(
+        "JoinCrimeAlgorithm",
+        "The zones are uploaded into a temporary table of the transaction with a spatial index, and the "
+        "reads are counted per zone (or per hexagon) there: one row per zone or hexagon comes back.",
+    )
     HELP = QT_TRANSLATE_NOOP(
         "JoinCrimeAlgorithm",
         "<p>Does the patrol follow crime? Counts reads and crimes in the same zones and "

@@ -53,6 +53,13 @@ class JurisdictionAlgorithm(AlprAlgorithm):
         "JurisdictionAlgorithm",
         "alpr,anpr,lpr,plate,jurisdiction,boundary,outside,city limits,neighbour,border,distance",
     )
+    IN_DATABASE = QT_TRANSLATE_NOOP(
+        "JurisdictionAlgorithm",
+        "The boundary, the neighbours and the boundary's edges are uploaded into temporary tables; the "
+        "reads outside are found, named and measured there (ST_Contains, ST_Distance on the spatial "
+        "index). An OUTPUT table in the same database is made there in one transaction; any other output "
+        "is streamed a chunk at a time.",
+    )
     HELP = QT_TRANSLATE_NOOP(
         "JurisdictionAlgorithm",
         "<p>Finds the reads taken outside the agency's jurisdiction, says whose territory each "

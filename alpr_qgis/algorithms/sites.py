@@ -49,6 +49,12 @@ class SitesAlgorithm(AlprAlgorithm):
         "SitesAlgorithm",
         "alpr,anpr,lpr,plate,sensitive,site,mosque,church,clinic,school,lawyer,radius,buffer,baseline,percentile",
     )
+    IN_DATABASE = QT_TRANSLATE_NOOP(
+        "SitesAlgorithm",
+        "The sites are uploaded into a temporary table of the transaction with a spatial index, and the "
+        "reads near each site (and near the random draws) are counted there: only counts per site and "
+        "per draw come back.",
+    )
     HELP = QT_TRANSLATE_NOOP(
         "SitesAlgorithm",
         "<p>Do the cameras linger at places of worship, clinics, lawyers' offices, gun shops? "
@@ -83,7 +89,7 @@ class SitesAlgorithm(AlprAlgorithm):
     )
 
     def shortHelpString(self) -> str:
-        return self.tr(self.HELP).format(DEFAULT_DRAWS, DEFAULT_SEED)
+        return super().shortHelpString().format(DEFAULT_DRAWS, DEFAULT_SEED)
 
     def initAlgorithm(self, config=None) -> None:
         add = self.add_parameter

@@ -37,6 +37,28 @@ def test_every_algorithm_is_complete(alpr_provider):
             assert output.description(), (alg.id(), output.name())
 
 
+#: The algorithms that do their work in the database when INPUT is a PostGIS table (issue 16).
+PUSHED_DOWN = {
+    "alpr:heatmap": "pixel grid in SQL",
+    "alpr:hotspots": "counted per hexagon in SQL",
+    "alpr:joincensus": "counted per unit",
+    "alpr:joincrime": "counted per zone",
+    "alpr:jurisdiction": "found, named and measured there",
+    "alpr:sites": "only counts per site",
+}
+
+
+def test_help_says_what_is_done_in_postgis(alpr_provider):
+    for alg in alpr_provider.algorithms():
+        help_text = alg.shortHelpString()
+        if alg.id() in PUSHED_DOWN:
+            paragraph = help_text.split("<p><b>PostGIS</b>: ")[1].split("</p>")[0]
+            assert paragraph.startswith("when INPUT is a plain PostGIS table"), alg.id()
+            assert "python3-psycopg2" in paragraph and PUSHED_DOWN[alg.id()] in paragraph, alg.id()
+        elif alg.id() != "alpr:loadreads":  # (its PostGIS paragraph is about its OUTPUT)
+            assert "<b>PostGIS</b>" not in help_text, alg.id()
+
+
 def test_plugin_registers_and_removes_provider(qgis_iface, alpr_provider):
     """classFactory -> initGui registers "alpr"; unload removes it (runs last: it replaces the provider)."""
     from alpr_qgis import classFactory
