@@ -1,11 +1,13 @@
 """The heatmap's points: read, projected to metres and added to a density builder.
 
 :func:`density_of` hands ``alpr:heatmap`` a filled ``kde.DensityBuilder``,
-its grid and CRS.  A whole GeoPackage point layer in metres goes in a chunk
-at a time (``qgis_io.points``); any other source is read whole
-(``read_points``; multipoints part by part through QGIS), projected to the
-UTM zone of its extent's centre when it is not in metres, and added at once.
-The grid is QGIS's heatmap grid: the points' extent (as the source reports
+its grid and CRS.  A whole GeoPackage point layer goes in a chunk at a time
+(``qgis_io.points``): in metres straight into the builder; in other units
+each chunk is projected into a scratch file, which is read back into the
+builder once the projected extent (the grid) is known.  Any other source is
+read whole (``read_points``; multipoints part by part through QGIS),
+projected to the UTM zone of its extent's centre when it is not in metres,
+and added at once.  The grid is QGIS's heatmap grid: the points' extent (as the source reports
 it for a layer in metres, else that of the projected points) or ``EXTENT``,
 grown by the radius.
 """
@@ -17,11 +19,12 @@ from dataclasses import dataclass
 from typing import Dict, Optional, Tuple
 
 import numpy as np
-from qgis.core import QgsCoordinateReferenceSystem, QgsFeatureRequest, QgsWkbTypes
+from qgis.core import QgsCoordinateReferenceSystem, QgsFeatureRequest, QgsProcessingUtils, QgsWkbTypes
 from qgis.PyQt.QtCore import QCoreApplication
 
 from alpr_qgis.core import kde
 from alpr_qgis.core.errors import QT_TRANSLATE_NOOP, AlprInputError, Cancelled
+from alpr_qgis.core.scratch import ScratchDir
 from alpr_qgis.qgis_io.crs import is_metric, transform_xy, working_crs
 from alpr_qgis.qgis_io.points import open_point_chunks
 from alpr_qgis.qgis_io.vector import read_points
@@ -75,6 +78,12 @@ def density_of(alg, parameters: Dict, name: str, extent_name: str, context, feed
     window = bool(parameters.get(extent_name))
     chunks = None
     single = not QgsWkbTypes.isMultiType(source.wkbType())
+    if single and not is_metric(crs):
+        chunks = open_point_chunks(alg, parameters, name, context, settings.weight_field)
+        if chunks is not None:
+            return _projected_chunks(
+                alg, source, chunks, layer_name, parameters, extent_name, context, feedback, settings
+            )
     if single and is_metric(crs) and (window or _source_extent(source) is not None):
         chunks = open_point_chunks(alg, parameters, name, context, settings.weight_field)
     if chunks is not None:
@@ -99,6 +108,86 @@ def density_of(alg, parameters: Dict, name: str, extent_name: str, context, feed
     builder = _builder(grid, settings, window, len(x), feedback)
     builder.add(x, y, weights)
     return Density(builder, grid, out_crs, skipped)
+
+
+def _projected_chunks(
+    alg, source, chunks, layer_name: str, parameters: Dict, extent_name: str, context, feedback, settings: Settings
+) -> Density:
+    """A whole GeoPackage layer not in metres, a chunk at a time: the raster :func:`_project` would make.
+
+    Each chunk is projected to the working CRS once; its projected points
+    (and weights) go to a scratch file while their extent and the counts
+    (read, located, not projectable) are kept; the grid known, the file is
+    read back a chunk at a time into the builder, sized for the points
+    counted.  Nothing holds every point but the builder (6 bytes a point
+    when it streams).  The scratch lives in a private folder removed on
+    every exit path (``core.scratch.ScratchDir``).
+    """
+    crs = source.sourceCrs()
+    transform_context = context.transformContext()
+    weighted = bool(settings.weight_field)
+    scratch = ScratchDir(QgsProcessingUtils.tempFolder())
+    try:
+        sizes = []
+        with chunks, open(scratch.file("points.f8"), "w+b") as spill:
+            _check_features(chunks.features, layer_name)
+            centre = source.sourceExtent().center()
+            out_crs = working_crs(crs, np.array([centre.x()]), np.array([centre.y()]), transform_context)
+            located = 0
+            low, high = [math.inf, math.inf], [-math.inf, -math.inf]
+            for x, y, weights in chunks.chunks(progress=lambda f: feedback.setProgress(100 * f)):
+                if feedback.isCanceled():
+                    raise Cancelled()
+                located += len(x)
+                px, py = transform_xy(x, y, crs, out_crs, transform_context)
+                del x, y
+                good = np.isfinite(px) & np.isfinite(py)
+                if not good.all():
+                    px, py = px[good], py[good]
+                    weights = weights[good] if weights is not None else None
+                del good
+                if len(px):
+                    low = [min(low[0], px.min()), min(low[1], py.min())]
+                    high = [max(high[0], px.max()), max(high[1], py.max())]
+                    px.tofile(spill)
+                    py.tofile(spill)
+                    if weighted:
+                        weights.tofile(spill)
+                    sizes.append(len(px))
+                del px, py, weights
+            _check_located(located, chunks.features, layer_name)
+            projected = sum(sizes)
+            feedback.pushInfo(
+                _tr("Projected to {} ({}) for metres; the heatmap is in this CRS.").format(
+                    out_crs.authid(), out_crs.description()
+                )
+            )
+            if projected < located:
+                feedback.pushWarning(
+                    _tr("{} points could not be projected to {} and are left out.").format(
+                        located - projected, out_crs.authid()
+                    )
+                )
+            if not projected:
+                raise AlprInputError(
+                    QT_TRANSLATE_NOOP("alpr_core", "None of the points could be projected to {crs}"),
+                    args={"crs": out_crs.authid()},
+                )
+            extent = _extent(alg, parameters, extent_name, context, out_crs, (*low, *high), feedback)
+            grid = _grid(extent, settings, feedback)
+            builder = _builder(grid, settings, bool(parameters.get(extent_name)), projected, feedback)
+            spill.seek(0)
+            for n in sizes:
+                if feedback.isCanceled():
+                    raise Cancelled()
+                px = np.fromfile(spill, dtype=float, count=n)
+                py = np.fromfile(spill, dtype=float, count=n)
+                weights = np.fromfile(spill, dtype=float, count=n) if weighted else None
+                builder.add(px, py, weights)
+                del px, py, weights
+    finally:
+        scratch.close()
+    return Density(builder, grid, out_crs, chunks.features - located)
 
 
 def _check_features(n_features: int, layer_name: str) -> None:

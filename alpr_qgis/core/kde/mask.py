@@ -14,6 +14,7 @@ from alpr_qgis.core.kde.grid import Grid, IsCancelled
 from alpr_qgis.core.kde.points import _Points
 
 _RIM_CHUNK = 4_096  # (point, row) pairs per chunk when marking rims
+_RIM_PIECES = 65_536  # pieces of runs gathered before they are marked (bounds the temporaries)
 _SURE_BLOCK = 4  # cells per side of the blocks whose surely reached cells one coarse FFT finds
 _FRONTIER_BLOCK = 4  # cells per side of the coarse blocks that find the points near unreached cells
 
@@ -206,7 +207,8 @@ def _mark_rims(
     # Half-width, in blocks, of the always-reached run on each block-row offset (-1: none).
     reach = np.where(always.any(axis=1), always.sum(axis=1) // 2, -1)
     chunk = max(1, _RIM_CHUNK // (2 * b + 1))
-    found = []  # (rows, lo, hi) of the pieces to mark, all marked at once at the end
+    found = []  # (rows, lo, hi) of the pieces to mark, marked :data:`_RIM_PIECES` or more at a time
+    pending = 0
     for start in range(0, len(pts), chunk):
         if cancelled():
             raise Cancelled()
@@ -237,6 +239,10 @@ def _mark_rims(
         keep = open_before[block_row, seg_hi // k + 1] > open_before[block_row, seg_lo // k]
         if keep.any():
             found.append((seg_row[keep] - row0, seg_lo[keep], seg_hi[keep]))
+            pending += int(keep.sum())
+        if pending >= _RIM_PIECES:  # (marking is a union: marked in batches, the same cells)
+            _mark_runs(hits, *(np.concatenate([f[i] for f in found]) for i in range(3)))
+            found, pending = [], 0
     if found:
         _mark_runs(hits, *(np.concatenate([f[i] for f in found]) for i in range(3)))
 
