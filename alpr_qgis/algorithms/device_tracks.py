@@ -16,25 +16,19 @@ from qgis.core import (
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
     QgsProcessingParameterNumber,
-    QgsWkbTypes,
+    QgsProcessingUtils,
 )
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from alpr_qgis.algorithms.base import AlprAlgorithm
-from alpr_qgis.core.errors import Cancelled
 from alpr_qgis.core.lazy import lazy_module
-from alpr_qgis.core.tracks import (
-    FIXED_RADIUS_M,
-    NO_DEVICE,
-    NO_GEOMETRY,
-    NO_TIME,
-    camera_kinds_coded,
-    linestring_wkb,
-    split_coded,
-)
-from alpr_qgis.qgis_io.crs import transform_xy, working_crs
+from alpr_qgis.core.scratch import ScratchDir
+from alpr_qgis.core.tracks import FIXED, FIXED_RADIUS_M, NO_DEVICE, NO_GEOMETRY, NO_TIME
+from alpr_qgis.qgis_io.crs import _SAMPLE as SAMPLE_POINTS
+from alpr_qgis.qgis_io.crs import is_metric, transform_xy, working_crs
 from alpr_qgis.qgis_io.plumbing import check_accounted, write_output
-from alpr_qgis.qgis_io.streamed_reads import read_track_reads, transform_in_slices
+from alpr_qgis.qgis_io.streamed_reads import sample_xy, spill_track_reads
+from alpr_qgis.qgis_io.track_spill import LineStream, TrackWork
 
 pd = lazy_module("pandas")
 
@@ -195,69 +189,94 @@ class DeviceTracksAlgorithm(AlprAlgorithm):
         if in_database is not None:
             return in_database
         device_field, time_field, has_read_id = self._fields(parameters, context)
+        # The reads' columns go to files in a private folder (0700, removed on every exit path): memory holds a
+        # chunk or a piece of them at a time (qgis_io.track_spill).
+        scratch = ScratchDir(QgsProcessingUtils.tempFolder())
+        try:
+            return self._spilled(parameters, context, feedback, device_field, time_field, has_read_id, scratch.path)
+        finally:
+            scratch.close()
 
+    def _spilled(self, parameters, context, feedback, device_field, time_field, has_read_id, folder) -> Dict:
         steps = QgsProcessingMultiStepFeedback(4, feedback)
         steps.setCurrentStep(0)
-        reads, crs = read_track_reads(
-            self, parameters, context, feedback, device_field, time_field, has_read_id, steps.setProgress
+        reads, crs = spill_track_reads(
+            self, parameters, context, feedback, device_field, time_field, has_read_id, steps.setProgress, folder
         )
         n_input = reads.n
         if n_input == 0:
             raise QgsProcessingException(self.tr("INPUT has no reads: the layer is empty."))
 
         steps.setCurrentStep(1)
-        metric, mx, my = self._in_metres(reads, crs, context, feedback)
-
-        steps.setCurrentStep(2)
-        kinds, tracks, pick = self._tracks(parameters, context, feedback, steps, reads, mx, my)
-        del mx, my
-        n_fixed_reads = int(kinds.fixed_read.sum())
-        if tracks.skipped_total + n_fixed_reads == n_input and not len(kinds.fixed):
+        progress = lambda f: steps.setProgress(100 * f)  # noqa: E731
+        work = self._in_metres(reads, crs, context, feedback, progress)
+        kinds, fixed_raw = work.kinds(
+            self.parameterAsDouble(parameters, self.FIXED_RADIUS_M, context), feedback.isCanceled
+        )
+        is_fixed = (kinds["kind"] == FIXED).to_numpy()
+        n_fixed_reads = int(kinds["read_count"][is_fixed].sum())
+        skipped = work.skipped(fixed_raw)
+        if sum(skipped.values()) + n_fixed_reads == n_input and not is_fixed.any():
             raise QgsProcessingException(
                 self.tr('None of the {} reads has a location, a time (field "{}") and a device (field "{}").').format(
                     n_input, time_field, device_field
                 )
             )
-        self._report(tracks, feedback)
-        table = tracks.table
-        check_accounted(
-            n_input,
-            table["read_count"].sum(),
-            tracks.single_reads,
-            tracks.glitches,
-            tracks.skipped_total,
-            n_fixed_reads,
-        )
+
+        steps.setCurrentStep(2)
+        names = work.partition(fixed_raw, progress, feedback.isCanceled)
 
         steps.setCurrentStep(3)
-        wkb = linestring_wkb(pick(reads.x), pick(reads.y), tracks)
-        dest, _ = write_output(
-            self,
-            parameters,
-            self.OUTPUT,
-            context,
-            feedback,
-            table,
-            style="tracks",
-            wkb=wkb,
-            wkb_type=QgsWkbTypes.LineString,
-            crs=crs,
-            progress=lambda f: steps.setProgress(100 * f),
-        )
-        fixed_dest = self._fixed_cameras(parameters, context, kinds, reads.ns, crs, metric, feedback)
+        out = LineStream(self, parameters, self.OUTPUT, context, feedback, crs, "tracks")
+        stats = {"length": [], "gap": 0, "speed": 0}
+        try:
+            for table, wkb in work.tracks(
+                names,
+                self.parameterAsDouble(parameters, self.MAX_GAP_MINUTES, context) * 60.0,
+                self.parameterAsDouble(parameters, self.MAX_SPEED_KMH, context) / 3.6,
+                self.parameterAsBoolean(parameters, self.DROP_GLITCHES, context),
+                lambda f: steps.setProgress(90 * f),
+                feedback.isCanceled,
+            ):
+                stats["length"].append(table["length_m"].to_numpy())
+                reasons = table["start_reason"]
+                stats["gap"] += int((reasons == "gap").sum())
+                stats["speed"] += int((reasons == "speed").sum())
+                out.append(table, wkb)
+            splitter, glitches = work.splitter, work.glitch.glitches
+            self.say_tracks(
+                feedback,
+                splitter.tracks,
+                len(names),
+                float(pd.Series(np.concatenate(stats["length"])).sum()),
+                splitter.on_lines,
+                stats["gap"],
+                stats["speed"],
+                glitches,
+                splitter.single_reads,
+                (skipped[NO_GEOMETRY], skipped[NO_TIME], skipped[NO_DEVICE]),
+            )
+            check_accounted(
+                n_input, splitter.on_lines, splitter.single_reads, glitches, sum(skipped.values()), n_fixed_reads
+            )
+            dest = out.finish(lambda f: steps.setProgress(90 + 10 * f))
+        except BaseException:
+            out.forget()
+            raise
+        fixed_dest = self._fixed_cameras(parameters, context, kinds, work, crs, work.metric, feedback)
         return {
             self.FIXED_CAMERAS: fixed_dest,
-            self.FIXED_CAMERA_COUNT: len(kinds.fixed),
-            self.MOBILE_DEVICE_COUNT: len(kinds.table) - len(kinds.fixed),
+            self.FIXED_CAMERA_COUNT: int(is_fixed.sum()),
+            self.MOBILE_DEVICE_COUNT: len(kinds) - int(is_fixed.sum()),
             self.FIXED_READ_COUNT: n_fixed_reads,
             self.OUTPUT: dest,
-            self.TRACK_COUNT: len(table),
-            self.DEVICE_COUNT: tracks.devices,
-            self.SINGLE_READ_COUNT: tracks.single_reads,
-            self.GLITCH_COUNT: tracks.glitches,
-            self.MISSING_LOCATION_COUNT: tracks.skipped[NO_GEOMETRY],
-            self.MISSING_TIME_COUNT: tracks.skipped[NO_TIME],
-            self.MISSING_DEVICE_COUNT: tracks.skipped[NO_DEVICE],
+            self.TRACK_COUNT: splitter.tracks,
+            self.DEVICE_COUNT: len(names),
+            self.SINGLE_READ_COUNT: splitter.single_reads,
+            self.GLITCH_COUNT: glitches,
+            self.MISSING_LOCATION_COUNT: skipped[NO_GEOMETRY],
+            self.MISSING_TIME_COUNT: skipped[NO_TIME],
+            self.MISSING_DEVICE_COUNT: skipped[NO_DEVICE],
         }
 
     def _in_database(self, parameters: Dict, context, feedback) -> Optional[Dict]:
@@ -290,29 +309,6 @@ class DeviceTracksAlgorithm(AlprAlgorithm):
         if not (math.isfinite(max_speed) and max_speed > 0):
             raise QgsProcessingException(self.tr("MAX_SPEED_KMH must be more than 0 (got {}).").format(max_speed))
 
-    def _tracks(self, parameters: Dict, context, feedback, steps, reads, mx, my):
-        """(camera kinds, tracks of the moving devices, a function picking their reads from a per-read array)."""
-        kinds = camera_kinds_coded(
-            reads.device, reads.devices.values, mx, my, self.parameterAsDouble(parameters, self.FIXED_RADIUS_M, context)
-        )
-        moving = None if not kinds.fixed_read.any() else ~kinds.fixed_read  # fixed cameras get no track
-        pick = (lambda a: a) if moving is None else (lambda a: a[moving])
-        tracks = split_coded(
-            pick(reads.device),
-            reads.devices.values,
-            pick(reads.ns),
-            pick(mx),
-            pick(my),
-            max_gap_s=self.parameterAsDouble(parameters, self.MAX_GAP_MINUTES, context) * 60.0,
-            max_speed_ms=self.parameterAsDouble(parameters, self.MAX_SPEED_KMH, context) / 3.6,
-            read_id=reads.read_ids(moving),
-            blank_code=reads.blank_code,
-            drop_glitches=self.parameterAsBoolean(parameters, self.DROP_GLITCHES, context),
-            progress=lambda f: steps.setProgress(100 * f),
-            cancelled=feedback.isCanceled,
-        )
-        return kinds, tracks, pick
-
     def _fields(self, parameters: Dict, context):
         """(device field, time field, whether read_id is read), checked against INPUT's fields."""
         source = self.parameterAsSource(parameters, self.INPUT, context)
@@ -332,38 +328,32 @@ class DeviceTracksAlgorithm(AlprAlgorithm):
             raise QgsProcessingException(self.tr("DEVICE_FIELD and TIME_FIELD are the same field."))
         return device_field, time_field, "read_id" in names and "read_id" not in (device_field, time_field)
 
-    def _in_metres(self, reads, crs, context, feedback):
-        """(metric CRS, x, y in it) of the reads; a read that cannot be projected has no location."""
+    def _in_metres(self, reads, crs, context, feedback, progress):
+        """The reads' work (qgis_io.track_spill.TrackWork), measured in a metric CRS; a read that cannot be
+        projected has no location."""
         transform_context = context.transformContext()
         if not crs.isValid():
             raise QgsProcessingException(self.tr("INPUT has no CRS: set the layer's CRS so distances can be measured."))
-        metric = working_crs(crs, reads.x, reads.y, transform_context)
+        metric = crs if is_metric(crs) else working_crs(crs, *sample_xy(reads, SAMPLE_POINTS), transform_context)
         self.say_metric(metric, crs, feedback)
-        mx, my = transform_in_slices(reads.x, reads.y, crs, metric, transform_context)
-        if feedback.isCanceled():
-            raise Cancelled()
-        self.say_lost(feedback, int(np.count_nonzero(np.isfinite(reads.x) & ~np.isfinite(mx))))
-        return metric, mx, my
+        work = TrackWork(reads, crs, metric, transform_context)
+        work.measure(progress, feedback.isCanceled)
+        self.say_lost(feedback, work.lost)
+        return work
 
-    def _fixed_cameras(self, parameters, context, kinds, times, crs, metric, feedback):
+    def _fixed_cameras(self, parameters, context, kinds, work, crs, metric, feedback):
         """The fixed cameras as points at their median position, with their reads and period (None if not asked)."""
-        fixed = kinds.fixed.reset_index(drop=True)
+        rows = np.flatnonzero((kinds["kind"] == FIXED).to_numpy())
+        fixed = kinds.iloc[rows].reset_index(drop=True)
         if len(fixed):
             self.say_fixed(feedback, list(fixed["device"]), int(fixed["read_count"].sum()))
-        period = pd.DataFrame(
-            {
-                "device": kinds.devices_of(kinds.fixed_read),
-                "t": np.asarray(times)[kinds.fixed_read].view("datetime64[ns]"),
-            }
-        )
-        first = period.groupby("device")["t"].min()
-        last = period.groupby("device")["t"].max()
+        first, last = work.first_last(rows)
         table = pd.DataFrame(
             {
                 "device": fixed["device"].astype(object),
                 "read_count": fixed["read_count"].astype("int64"),
-                "first_time": pd.to_datetime(fixed["device"].map(first)),
-                "last_time": pd.to_datetime(fixed["device"].map(last)),
+                "first_time": pd.to_datetime(pd.Series(first)),
+                "last_time": pd.to_datetime(pd.Series(last)),
                 "spread_m": fixed["spread_m"].astype(float).round(1),
             }
         )
@@ -376,23 +366,6 @@ class DeviceTracksAlgorithm(AlprAlgorithm):
     def _field(self, parameters: Dict, key: str, default: str, context) -> str:
         chosen = self.parameterAsFields(parameters, key, context)
         return chosen[0] if chosen and chosen[0] else default
-
-    def _report(self, tracks, feedback) -> None:
-        table = tracks.table
-        reasons = table["start_reason"].value_counts()
-        skipped = tracks.skipped
-        self.say_tracks(
-            feedback,
-            len(table),
-            tracks.devices,
-            float(table["length_m"].sum()),
-            int(table["read_count"].sum()),
-            int(reasons.get("gap", 0)),
-            int(reasons.get("speed", 0)),
-            tracks.glitches,
-            tracks.single_reads,
-            (skipped[NO_GEOMETRY], skipped[NO_TIME], skipped[NO_DEVICE]),
-        )
 
     def say_tracks(self, feedback, n_tracks, devices, length_m, on_lines, gaps, speeds, glitches, singles, skipped):
         """The run's summary lines (both paths): tracks, reasons, glitches, lone reads, reads skipped by reason."""

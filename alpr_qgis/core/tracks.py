@@ -415,24 +415,38 @@ def camera_kinds_coded(
 ) -> CameraKinds:
     """``camera_kinds`` for a device column given as codes (-1 = null) into its distinct values ``raw``
     (in order of first appearance, as ``pd.factorize`` or ``core.codes.Coder`` give them)."""
-    # Devices as text, blank ones as none: decided once per distinct value, not per read.
-    text = pd.Series(np.asarray(list(raw) + [None], dtype=object)[:-1], dtype=object).astype(str)
-    text = text.where(text.str.strip() != "", None)
-    codes, names = pd.factorize(text, sort=False)
-    codes = np.append(codes, -1).astype(np.int32)[np.asarray(raw_codes)]  # (null devices: -1)
+    of_value, names = kinds_devices(raw)
+    codes = np.append(of_value, -1).astype(np.int32)[np.asarray(raw_codes)]  # (null devices: -1)
     n_dev = len(names)
     read_count = np.bincount(codes[codes >= 0], minlength=n_dev)
     mx, my, spread, located_count = _middles(codes, n_dev, np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+    table, is_fixed = kinds_table(names, read_count, located_count, mx, my, spread, radius_m)
+    return CameraKinds(table, np.append(is_fixed, False)[codes], codes)  # (no device: not fixed)
+
+
+def kinds_devices(raw: Sequence[object]) -> Tuple[np.ndarray, np.ndarray]:
+    """(each distinct device value's row in the camera kinds table, -1 for none; the table's device names).
+
+    Devices as text, blank ones as none: decided once per distinct value, not per read.
+    """
+    text = pd.Series(np.asarray(list(raw) + [None], dtype=object)[:-1], dtype=object).astype(str)
+    text = text.where(text.str.strip() != "", None)
+    codes, names = pd.factorize(text, sort=False)
+    return codes.astype(np.int32), names
+
+
+def kinds_table(names, read_count, located_count, mx, my, spread, radius_m: float) -> Tuple[pd.DataFrame, np.ndarray]:
+    """``CameraKinds.table`` from each device's counts, middle and spread; and whether each is fixed."""
     is_fixed = (radius_m > 0) & (located_count >= MIN_FIXED_READS) & (spread <= radius_m)
     table = pd.DataFrame(
         {
             "device": pd.Series(np.asarray(names, dtype=object), dtype=object),
             "kind": np.where(is_fixed, FIXED, MOBILE),
-            "read_count": read_count.astype(np.int64),
+            "read_count": np.asarray(read_count).astype(np.int64),
             "located_count": located_count,
             "x": mx,
             "y": my,
             "spread_m": spread,
         }
     )
-    return CameraKinds(table, np.append(is_fixed, False)[codes], codes)  # (no device: not fixed)
+    return table, np.asarray(is_fixed, dtype=bool)

@@ -55,6 +55,61 @@ def read_track_reads(
     return reads.finish(), crs
 
 
+def spill_track_reads(
+    alg,
+    parameters,
+    context,
+    feedback,
+    device_field: str,
+    time_field: str,
+    with_read_id: bool,
+    progress: Callable,
+    folder: str,
+):
+    """``read_track_reads`` with the columns written to files in ``folder`` (a private scratch folder) as they come:
+    ``(SpilledTrackReads, crs)``."""
+    from alpr_qgis.core.track_reads import SpilledTrackReads
+
+    fields = [device_field, time_field] + (["read_id"] if with_read_id else [])
+    with read_chunks(
+        alg,
+        parameters,
+        "INPUT",
+        context,
+        fields,
+        chunk_rows=CHUNK_ROWS,
+        progress=progress,
+        cancelled=feedback.isCanceled,
+    ) as chunks:
+        alg.log_estimate(feedback, chunks.total)
+        reads = SpilledTrackReads(folder, time_field, with_read_id)
+        for chunk in chunks:
+            if not len(chunk.x):
+                continue
+            table = chunk.table
+            reads.add(
+                table[device_field], table[time_field], chunk.x, chunk.y, table["read_id"] if with_read_id else None
+            )
+            del table, chunk
+        crs = chunks.crs
+    return reads.finish(), crs
+
+
+def sample_xy(reads, size: int):
+    """The located points ``crs.working_crs`` samples from all of them (every k-th), read back from ``reads``' files."""
+    located = reads.located
+    step = located // size + 1 if located > size else 1
+    xs, ys, seen = [], [], 0
+    for start in range(0, reads.n, CHUNK_ROWS):
+        c = reads.chunk(("x", "y"), start, min(reads.n, start + CHUNK_ROWS))
+        here = np.flatnonzero(np.isfinite(c["x"]) & np.isfinite(c["y"]))
+        pick = here[(np.arange(len(here)) + seen) % step == 0]
+        seen += len(here)
+        xs.append(c["x"][pick])
+        ys.append(c["y"][pick])
+    return np.concatenate(xs) if xs else np.zeros(0), np.concatenate(ys) if ys else np.zeros(0)
+
+
 def transform_in_slices(x, y, source, dest, transform_context, located=None):
     """``crs.transform_xy`` a slice of :data:`CHUNK_ROWS` points at a time (the same points; less memory at once).
 

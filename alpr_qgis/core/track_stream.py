@@ -1,0 +1,269 @@
+"""Device tracks made piece by piece: the same tracks as ``core.tracks.split_coded``, a bounded piece at a time.
+
+``split_coded`` sorts every read by device, then time, then input order,
+and works on the whole sorted column.  Here the same sorted sequence comes
+in consecutive *pieces* (e.g. a few devices, or one busy device's reads
+within a time range), and what crosses a piece boundary is carried over:
+
+- :class:`GlitchFilter` drops lone glitches.  Whether a read is a glitch
+  depends on the read before and the read after it, so the last read of a
+  piece is decided with the next piece (its two last reads are carried).
+- :class:`TrackSplitter` cuts the surviving reads into tracks.  A track's
+  start depends on the survivor before it (carried), and a track open at
+  the end of a piece goes on in the next one: its count, vertices and
+  running length are carried (the length is summed in the same order, so
+  to the same last bit).
+
+Memory then holds one piece and the open track, whatever the number of
+reads.  :func:`device_middle` gives one device's median position and
+spread as ``core.tracks._middles`` does, with fewer temporaries.
+"""
+
+from __future__ import annotations
+
+from typing import Dict, List, Optional, Tuple
+
+import numpy as np
+
+from alpr_qgis.core.lazy import lazy_module
+from alpr_qgis.core.tracks import _NS, DEVICE_START, FIXED_SHARE, GAP, SPEED, _glitches, _steps
+
+pd = lazy_module("pandas")
+
+#: The columns of a piece of sorted reads: device rank (int32), time (int64 ns), metric x/y (steps),
+#: x/y in the layer's CRS (vertices), read id (int64) and whether it is null (bool).
+COLUMNS = ("code", "ns", "sx", "sy", "x", "y", "rid", "null")
+
+Piece = Dict[str, np.ndarray]
+
+
+def _joined(a: Optional[Piece], b: Piece) -> Piece:
+    return b if a is None else {k: np.concatenate([a[k], b[k]]) for k in COLUMNS}
+
+
+def _cut(piece: Piece, part) -> Piece:
+    return {k: piece[k][part] for k in COLUMNS}
+
+
+class GlitchFilter:
+    """Lone glitches left out of consecutive pieces of sorted reads (``drop``: else every read passes)."""
+
+    def __init__(self, drop: bool, max_speed_ms: float) -> None:
+        self.drop = drop
+        self.max_speed_ms = max_speed_ms
+        self.glitches = 0
+        self._carry: Optional[Piece] = None  # the last two reads seen; the very last one not decided yet
+
+    def push(self, piece: Piece) -> Piece:
+        """The reads of ``piece`` (and before) now known not to be glitches, in order."""
+        if not self.drop or not len(piece["ns"]):
+            return piece
+        carried = 0 if self._carry is None else len(self._carry["ns"])
+        both = _joined(self._carry, piece)
+        m = len(both["ns"])
+        _, _, fast, _ = _steps(both["code"], both["ns"], both["sx"], both["sy"], np.inf, self.max_speed_ms)
+        glitch = _glitches(both["code"], both["ns"], both["sx"], both["sy"], fast, self.max_speed_ms)
+        del fast
+        decided = slice(max(carried - 1, 0), m - 1)  # (the first read ever, or one with a next read)
+        keep = ~glitch[decided]
+        self.glitches += int(glitch[decided].sum())
+        out = {k: both[k][decided][keep] for k in COLUMNS}
+        self._carry = _cut(both, slice(max(m - 2, 0), m))
+        return out
+
+    def flush(self) -> Piece:
+        """The last read (never a glitch: nothing follows it)."""
+        if not self.drop or self._carry is None:
+            return {k: np.empty(0) for k in COLUMNS}
+        last, self._carry = _cut(self._carry, slice(-1, None)), None
+        return last
+
+
+class _Open:
+    """The track still open at the end of a piece."""
+
+    def __init__(self, code, reason, start_ns, first_rid, first_null) -> None:
+        self.code, self.reason, self.start_ns = int(code), reason, int(start_ns)
+        self.first_rid, self.first_null = int(first_rid), bool(first_null)
+        self.size, self.length = 0, 0.0
+        self.end_ns, self.last_rid, self.last_null = 0, 0, False
+        self.xs: List[np.ndarray] = []
+        self.ys: List[np.ndarray] = []
+
+
+class TrackSplitter:
+    """Tracks of consecutive pieces of sorted, glitch-free reads; ``push`` returns the tracks a piece finished.
+
+    Each finished batch is ``(table, wkb)``: the rows of the tracks of two
+    reads or more, with the columns and values of ``split_coded``'s table
+    (``track_id`` numbered on from the previous batch), and each one's
+    little-endian WKB LineString of its x/y.  ``names``: the device names by rank.
+    """
+
+    def __init__(self, names: np.ndarray, max_gap_s: float, max_speed_ms: float, with_read_ids: bool) -> None:
+        self.names = np.asarray(names, dtype=object)
+        self.max_gap_s, self.max_speed_ms = max_gap_s, max_speed_ms
+        self.with_read_ids = with_read_ids
+        self.single_reads = 0
+        self.tracks = 0
+        self.on_lines = 0
+        self._prev: Optional[Piece] = None  # the last read so far
+        self._open: Optional[_Open] = None
+
+    def push(self, piece: Piece) -> Tuple[pd.DataFrame, List[bytes]]:
+        n = len(piece["ns"])
+        if not n:
+            return self._batch(piece)
+        p = 0 if self._prev is None else 1
+        both = _joined(self._prev, piece)
+        new_device, gap, fast, step = _steps(
+            both["code"], both["ns"], both["sx"], both["sy"], self.max_gap_s, self.max_speed_ms
+        )
+        new_device, gap, fast, step = new_device[p:], gap[p:], fast[p:], step[p:]
+        del both
+        starts = new_device | gap | fast
+        step[starts] = 0.0
+        label = np.cumsum(starts)  # 0: reads that go on with the open track
+        count = int(label[-1]) + 1
+        going_on = not starts[0]
+        carried = self._open.length if going_on else 0.0
+        sizes = np.bincount(label, minlength=count)
+        length = np.bincount(
+            np.concatenate([[0], label]), weights=np.concatenate([[carried], step]), minlength=count
+        )  # (0.0 + carried + its steps, in order: the sum the whole column gives)
+        del step, label
+        first = np.concatenate([[0], np.flatnonzero(starts)])  # (label 0: from 0, empty when a track starts there)
+        reason = np.where(new_device, 0, np.where(gap, 1, 2)).astype(np.int8)
+        del new_device, gap, fast, starts
+        self._prev = _cut(piece, slice(n - 1, n))
+
+        finished: List[Tuple] = []
+        if going_on:
+            self._extend(piece, 0, int(sizes[0]), float(length[0]))
+            if count > 1:
+                finished.append(("open", self._open))
+                self._open = None
+        elif self._open is not None:
+            finished.append(("open", self._open))
+            self._open = None
+        reasons = (DEVICE_START, GAP, SPEED)
+        for k in range(1, count - 1):
+            finished.append(("piece", int(first[k]), int(sizes[k]), float(length[k])))
+        if count > 1:
+            k = count - 1
+            at = int(first[k])
+            self._open = _Open(
+                piece["code"][at], reasons[reason[at]], piece["ns"][at], piece["rid"][at], piece["null"][at]
+            )
+            self._extend(piece, at, int(sizes[k]), float(length[k]))
+        return self._batch(piece, finished, reason)
+
+    def _extend(self, piece: Piece, at: int, size: int, length: float) -> None:
+        track = self._open
+        end = at + size - 1
+        track.size += size
+        track.length = length
+        track.end_ns, track.last_rid, track.last_null = (
+            int(piece["ns"][end]),
+            int(piece["rid"][end]),
+            bool(piece["null"][end]),
+        )
+        track.xs.append(np.array(piece["x"][at : end + 1], dtype=float))
+        track.ys.append(np.array(piece["y"][at : end + 1], dtype=float))
+
+    def flush(self) -> Tuple[pd.DataFrame, List[bytes]]:
+        """The track left open at the end."""
+        finished = []
+        if self._open is not None:
+            finished.append(("open", self._open))
+            self._open = None
+        return self._batch(None, finished)
+
+    def _batch(self, piece: Optional[Piece], finished: Optional[List[Tuple]] = None, reason=None):
+        """The table and WKB of the finished tracks of two reads or more (one-read tracks only counted)."""
+        rows = {k: [] for k in ("code", "start", "end", "size", "length", "reason", "rid0", "null0", "rid1", "null1")}
+        wkb: List[bytes] = []
+        reasons = (DEVICE_START, GAP, SPEED)
+        for item in finished or []:
+            if item[0] == "open":
+                track = item[1]
+                if track.size < 2:
+                    self.single_reads += 1
+                    continue
+                values = (track.code, track.start_ns, track.end_ns, track.size, track.length, track.reason)
+                ids = (track.first_rid, track.first_null, track.last_rid, track.last_null)
+                xs, ys = np.concatenate(track.xs), np.concatenate(track.ys)
+            else:
+                _, at, size, length = item
+                if size < 2:
+                    self.single_reads += 1
+                    continue
+                end = at + size - 1
+                values = (
+                    piece["code"][at],
+                    piece["ns"][at],
+                    piece["ns"][end],
+                    size,
+                    length,
+                    reasons[reason[at]],
+                )
+                ids = (piece["rid"][at], piece["null"][at], piece["rid"][end], piece["null"][end])
+                xs, ys = piece["x"][at : end + 1], piece["y"][at : end + 1]
+            for key, value in zip(rows, values + ids):
+                rows[key].append(value)
+            coords = np.empty((len(xs), 2), dtype="<f8")
+            coords[:, 0], coords[:, 1] = xs, ys
+            wkb.append(b"\x01" + (2).to_bytes(4, "little") + len(xs).to_bytes(4, "little") + coords.tobytes())
+        self.on_lines += int(sum(rows["size"]))
+        k = len(wkb)
+        start_ns = np.asarray(rows["start"], dtype=np.int64)
+        end_ns = np.asarray(rows["end"], dtype=np.int64)
+        table = pd.DataFrame(
+            {
+                "track_id": np.arange(self.tracks + 1, self.tracks + k + 1, dtype=np.int64),
+                "device": self.names[np.asarray(rows["code"], dtype=np.int64)],
+                "start_time": start_ns.astype("datetime64[ns]"),
+                "end_time": end_ns.astype("datetime64[ns]"),
+                "read_count": np.asarray(rows["size"], dtype=np.int64),
+                "length_m": np.asarray(rows["length"], dtype=np.float64),
+                "duration_min": (end_ns - start_ns) / (60.0 * _NS),
+                "start_reason": np.asarray(rows["reason"], dtype=object),
+            }
+        )
+        if self.with_read_ids:
+            table["first_read_id"] = pd.arrays.IntegerArray(
+                np.asarray(rows["rid0"], dtype=np.int64), np.asarray(rows["null0"], dtype=bool)
+            )
+            table["last_read_id"] = pd.arrays.IntegerArray(
+                np.asarray(rows["rid1"], dtype=np.int64), np.asarray(rows["null1"], dtype=bool)
+            )
+        else:
+            table["first_read_id"] = table["last_read_id"] = pd.array([None] * k, dtype="Int64")
+        self.tracks += k
+        return table, wkb
+
+
+def device_middle(gx: np.ndarray, gy: np.ndarray) -> Tuple[float, float, float]:
+    """One device's median x and y and the ``FIXED_SHARE`` quantile of the distances from there
+    (the values of ``core.tracks._middles``); ``gx``/``gy`` (its located reads, any order) are overwritten."""
+    n = len(gx)
+    mx, my = _median(gx), _median(gy)
+    gx -= mx
+    gy -= my
+    d = np.hypot(gx, gy, out=gx)
+    at = FIXED_SHARE * (n - 1)
+    i, frac = int(at), at % 1
+    kth = [i] if frac == 0.0 or i + 1 >= n else [i, i + 1]
+    d.partition(kth)
+    spread = d[i] if frac == 0.0 else d[i] + (d[i + 1] - d[i]) * frac
+    return mx, my, float(spread)
+
+
+def _median(values: np.ndarray) -> float:
+    """``np.median`` of float values without NaN (the same value: the middle one, or the mean of the two)."""
+    n = len(values)
+    half = n // 2
+    part = np.partition(values, [half - 1, half] if n % 2 == 0 else [half])
+    if n % 2:
+        return float(part[half])
+    return float(np.mean(part[half - 1 : half + 1]))
