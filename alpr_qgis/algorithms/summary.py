@@ -314,9 +314,18 @@ class SummaryAlgorithm(AlprAlgorithm):
                     results = self._report(parameters, context, feedback, setup, *counted)
                     pg.log_fetched(feedback)
                     return results
-        return self._report(
-            parameters, context, feedback, setup, *self._summarise(parameters, context, feedback, setup)
-        )
+        from qgis.core import QgsProcessingUtils
+
+        from alpr_qgis.core.scratch import ScratchDir
+
+        # The reads' columns spilled while they are counted (plate text among them): a private folder,
+        # removed on every exit path.
+        scratch = ScratchDir(QgsProcessingUtils.tempFolder())
+        try:
+            counted = self._summarise(parameters, context, feedback, setup, scratch.path)
+            return self._report(parameters, context, feedback, setup, *counted)
+        finally:
+            scratch.close()
 
     def _setup(self, parameters, context, feedback):
         """What is checked before anything is read: fields, pattern, result layers, reference point, boundary."""
@@ -352,47 +361,47 @@ class SummaryAlgorithm(AlprAlgorithm):
             shape=shape,
         )
 
-    def _summarise(self, parameters, context, feedback, setup):
-        """``(summary, time zone, the reads for the map)`` of reads streamed through QGIS (the file path)."""
+    def _summarise(self, parameters, context, feedback, setup, folder):
+        """``(summary, time zone, the reads for the map)`` of reads streamed through QGIS (the file path),
+        counted a chunk at a time with their columns spilled into ``folder`` (``qgis_io.summary_stream``)."""
         from alpr_qgis.core.errors import Cancelled
-        from alpr_qgis.qgis_io import summary_parts
+        from alpr_qgis.qgis_io import summary_parts, summary_stream
         from alpr_qgis.qgis_io.plumbing import progress_span
-        from alpr_qgis.qgis_io.report_map import FramePoints
-        from alpr_qgis.qgis_io.streamed_reads import Locator, read_summary_reads
-        from alpr_qgis.qgis_io.vector import Frame
+        from alpr_qgis.qgis_io.streamed_reads import Locator
 
         feedback.setProgressText(self.tr("Reading the reads"))
         reference = setup.reference
         locator = Locator(context.transformContext(), reference[2] if reference else None, setup.shape)
-        reads, crs = read_summary_reads(
+        reads, crs = summary_stream.read_flat(
             self,
             parameters,
             context,
             feedback,
-            setup.fields,
             setup.columns,
+            setup.fields,
             locator.flags,
             progress_span(feedback, 0, 40),
+            folder,
+            setup.gov_pattern,
         )
         if not reads.n:
             feedback.pushWarning(self.tr("The input layer has no features."))
-        zone = summary_parts.zone_of(self, parameters, context, reads, crs)
+        zone = summary_stream.zone_of(self, parameters, context, reads, crs)
         feedback.pushInfo(
             self.tr("Times are named in {} ({}).").format(zone[0] or self.tr("local time as recorded"), zone[1])
         )
         feedback.setProgress(45)
         rejected, unreadable = summary_parts.other_layers(
-            self, parameters, context, feedback, crs, reads.id_array(), setup.unreadable_plan
+            self, parameters, context, feedback, crs, reads.shared_ids, setup.unreadable_plan
         )
-        kinds = summary_parts.camera_kind_table(self, parameters, context, reads, crs)
+        metric = summary_stream.metric_crs(reads, crs, context.transformContext())
+        kinds = summary_stream.camera_kinds(self, parameters, context, reads, crs, metric, feedback)
         if feedback.isCanceled():
             raise Cancelled()
 
         feedback.setProgressText(self.tr("Counting"))
-        summary = summary_parts.summary_of(reads, setup.gov_pattern, reference, rejected, unreadable, kinds, feedback)
-        reads.keep_positions_only()  # (the map needs no more)
-        frame = Frame(None, reads.x, reads.y, crs)
-        return summary, zone, FramePoints(frame, crs, reads.located, context.transformContext())
+        summary = summary_stream.summary_of(reads, setup, rejected, unreadable, kinds, feedback)
+        return summary, zone, summary_stream.SpilledPoints(reads, crs, metric, context.transformContext(), folder)
 
     def _report(self, parameters, context, feedback, setup, summary, zone, reads) -> Dict:
         """The result sections, the map, the HTML report and the table; the algorithm's results."""

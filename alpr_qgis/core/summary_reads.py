@@ -83,21 +83,7 @@ class SummaryReads:
         self.ns, self.x, self.y = grown(self.ns), grown(self.x), grown(self.y)
 
     def _check_plates(self, plates, offset: int) -> None:
-        """Plates must be text: a number loses leading zeros (the row named, never its value)."""
-        kind = pd.api.types.infer_dtype(plates, skipna=True)
-        if kind in _TEXT_KINDS:
-            return
-        bad = ~plates.map(lambda v: isinstance(v, str) or v is None or v is pd.NA or v != v).to_numpy(bool)
-        row = offset + int(np.argmax(bad)) + 1 if bad.any() else None
-        raise AlprInputError(
-            QT_TRANSLATE_NOOP("alpr_core", "holds {kind} values, not text: plates would lose leading zeros and letters."),
-            args={"kind": kind},
-            path=self.layer,
-            row=row,
-            field=self.fields["plate"],
-            hint=QT_TRANSLATE_NOOP("alpr_core", "Load the export with alpr:loadreads (it keeps plates as text), or "
-                                   "choose the field of plates."),
-        )  # fmt: skip
+        check_plates(plates, offset, self.layer, self.fields["plate"])
 
     def add(self, table, x: np.ndarray, y: np.ndarray, offset: int, where: Dict[str, np.ndarray]) -> None:
         """One chunk: its table (the fields named), coordinates, first row's index, location flags."""
@@ -202,3 +188,21 @@ def _normalised(coder: Coder, codes: np.ndarray):
     """``core.plates.normalised_codes`` of a coded column: per read code and distinct normalised texts."""
     per_value, uniques = normalised_codes(pd.Series(np.asarray(coder.values + [None], dtype=object)[:-1], dtype=object))
     return np.append(per_value, -1).astype(np.int64)[codes], uniques
+
+
+def check_plates(plates, offset: int, layer: str, field: str) -> None:
+    """Plates must be text: a number loses leading zeros (the row named, never its value)."""
+    kind = pd.api.types.infer_dtype(plates, skipna=True)
+    if kind in _TEXT_KINDS:
+        return
+    bad = ~plates.map(lambda v: isinstance(v, str) or v is None or v is pd.NA or v != v).to_numpy(bool)
+    row = offset + int(np.argmax(bad)) + 1 if bad.any() else None
+    raise AlprInputError(
+        QT_TRANSLATE_NOOP("alpr_core", "holds {kind} values, not text: plates would lose leading zeros and letters."),
+        args={"kind": kind},
+        path=layer,
+        row=row,
+        field=field,
+        hint=QT_TRANSLATE_NOOP("alpr_core", "Load the export with alpr:loadreads (it keeps plates as text), or "
+                               "choose the field of plates."),
+    )  # fmt: skip

@@ -118,6 +118,17 @@ def density_layer(
     its legend in reads per km² (a count per cell over the cell's area; the
     factor is stored in the GeoTIFF as alpr:heatmap does).
     """
+    blocks = (
+        (x[start : start + DENSITY_CHUNK], y[start : start + DENSITY_CHUNK])
+        for start in range(0, len(x), DENSITY_CHUNK)
+    )
+    return density_layer_of_blocks(blocks, crs, extent, folder, long_side)
+
+
+def density_layer_of_blocks(
+    blocks, crs: QgsCoordinateReferenceSystem, extent: QgsRectangle, folder: str, long_side: int = 450
+) -> Optional[QgsRasterLayer]:
+    """:func:`density_layer` of points given as blocks ``(x, y)`` (e.g. read back from a scratch file)."""
     import numpy as np
 
     width, height = extent.width(), extent.height()
@@ -127,9 +138,9 @@ def density_layer(
     cols, rows = max(1, int(np.ceil(width / cell))), max(1, int(np.ceil(height / cell)))
     x0, y1 = extent.xMinimum(), extent.yMinimum() + rows * cell
     counts = np.zeros(rows * cols, dtype=np.int64)
-    for start in range(0, len(x), DENSITY_CHUNK):
-        col = np.floor((np.asarray(x[start : start + DENSITY_CHUNK]) - x0) / cell)
-        row = np.floor((y1 - np.asarray(y[start : start + DENSITY_CHUNK])) / cell)
+    for bx, by in blocks:
+        col = np.floor((np.asarray(bx) - x0) / cell)
+        row = np.floor((y1 - np.asarray(by)) / cell)
         inside = (col >= 0) & (col < cols) & (row >= 0) & (row < rows)
         counts += np.bincount((row[inside] * cols + col[inside]).astype(np.int64), minlength=rows * cols)
     return density_raster(counts.reshape(rows, cols).astype(np.float32), x0, y1, cell, crs, folder)

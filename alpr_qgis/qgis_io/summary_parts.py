@@ -67,12 +67,15 @@ def boundary_shape(alg, parameters, context, feedback, crs):
 
 
 def other_layers(alg, parameters, context, feedback, crs, read_ids, unreadable_plan):
-    """``(rejected, unreadable)``: the funnel's other layers (None when not given)."""
+    """``(rejected, unreadable)``: the funnel's other layers (None when not given).
+
+    ``read_ids``: INPUT's read ids, or a function counting how many distinct ones another layer's ids hold.
+    """
     rejected = report_io.read_rejected(alg, parameters, alg.REJECTED, context, crs)
     unreadable = report_io.read_unreadable(alg, parameters, alg.UNREADABLE, context) if unreadable_plan else None
     for other, what in ((rejected, "REJECTED"), (unreadable, "UNREADABLE")):
         ids = None if other is None else (other.read_ids if what == "REJECTED" else other[2])
-        shared = report_io.shared_ids(read_ids, ids)
+        shared = read_ids(ids) if callable(read_ids) else report_io.shared_ids(read_ids, ids)
         if shared:
             feedback.pushWarning(
                 alg.tr(
