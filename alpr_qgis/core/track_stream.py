@@ -35,6 +35,8 @@ pd = lazy_module("pandas")
 COLUMNS = ("code", "ns", "sx", "sy", "x", "y", "rid", "null")
 
 Piece = Dict[str, np.ndarray]
+_REASONS = (DEVICE_START, GAP, SPEED)
+_REASON_TEXT = np.asarray(_REASONS, dtype=object)
 
 
 def _joined(a: Optional[Piece], b: Piece) -> Piece:
@@ -113,7 +115,7 @@ class TrackSplitter:
     def push(self, piece: Piece) -> Tuple[pd.DataFrame, List[bytes]]:
         n = len(piece["ns"])
         if not n:
-            return self._batch(piece)
+            return self._batch(None)
         p = 0 if self._prev is None else 1
         both = _joined(self._prev, piece)
         new_device, gap, fast, step = _steps(
@@ -137,26 +139,23 @@ class TrackSplitter:
         del new_device, gap, fast, starts
         self._prev = _cut(piece, slice(n - 1, n))
 
-        finished: List[Tuple] = []
+        closed: Optional[_Open] = None  # the track open before, when it ends in this piece
         if going_on:
             self._extend(piece, 0, int(sizes[0]), float(length[0]))
             if count > 1:
-                finished.append(("open", self._open))
-                self._open = None
-        elif self._open is not None:
-            finished.append(("open", self._open))
-            self._open = None
-        reasons = (DEVICE_START, GAP, SPEED)
-        for k in range(1, count - 1):
-            finished.append(("piece", int(first[k]), int(sizes[k]), float(length[k])))
+                closed, self._open = self._open, None
+        else:
+            closed, self._open = self._open, None
+        inner = slice(1, max(count - 1, 1))  # tracks that start and end in this piece
+        batch = self._batch(piece, closed, first[inner], sizes[inner], length[inner], reason)
         if count > 1:
             k = count - 1
             at = int(first[k])
             self._open = _Open(
-                piece["code"][at], reasons[reason[at]], piece["ns"][at], piece["rid"][at], piece["null"][at]
+                piece["code"][at], _REASONS[reason[at]], piece["ns"][at], piece["rid"][at], piece["null"][at]
             )
             self._extend(piece, at, int(sizes[k]), float(length[k]))
-        return self._batch(piece, finished, reason)
+        return batch
 
     def _extend(self, piece: Piece, at: int, size: int, length: float) -> None:
         track = self._open
@@ -173,69 +172,77 @@ class TrackSplitter:
 
     def flush(self) -> Tuple[pd.DataFrame, List[bytes]]:
         """The track left open at the end."""
-        finished = []
-        if self._open is not None:
-            finished.append(("open", self._open))
-            self._open = None
-        return self._batch(None, finished)
+        closed, self._open = self._open, None
+        return self._batch(None, closed)
 
-    def _batch(self, piece: Optional[Piece], finished: Optional[List[Tuple]] = None, reason=None):
-        """The table and WKB of the finished tracks of two reads or more (one-read tracks only counted)."""
-        rows = {k: [] for k in ("code", "start", "end", "size", "length", "reason", "rid0", "null0", "rid1", "null1")}
+    def _batch(self, piece, closed=None, first=None, sizes=None, length=None, reason=None):
+        """The table and WKB of the finished tracks (``closed``, then the piece's tracks at ``first``) of two reads
+        or more; one-read tracks are only counted."""
+        empty = np.zeros(0, dtype=np.int64)
+        first = empty if first is None else first.astype(np.int64)
+        sizes = empty if sizes is None else sizes.astype(np.int64)
+        length = np.zeros(0) if length is None else length
+        self.single_reads += int((sizes == 1).sum())
+        kept = sizes >= 2
+        first, sizes, length = first[kept], sizes[kept], length[kept]
+        last = first + sizes - 1
         wkb: List[bytes] = []
-        reasons = (DEVICE_START, GAP, SPEED)
-        for item in finished or []:
-            if item[0] == "open":
-                track = item[1]
-                if track.size < 2:
-                    self.single_reads += 1
-                    continue
-                values = (track.code, track.start_ns, track.end_ns, track.size, track.length, track.reason)
-                ids = (track.first_rid, track.first_null, track.last_rid, track.last_null)
-                xs, ys = np.concatenate(track.xs), np.concatenate(track.ys)
-            else:
-                _, at, size, length = item
-                if size < 2:
-                    self.single_reads += 1
-                    continue
-                end = at + size - 1
-                values = (
-                    piece["code"][at],
-                    piece["ns"][at],
-                    piece["ns"][end],
-                    size,
-                    length,
-                    reasons[reason[at]],
-                )
-                ids = (piece["rid"][at], piece["null"][at], piece["rid"][end], piece["null"][end])
-                xs, ys = piece["x"][at : end + 1], piece["y"][at : end + 1]
-            for key, value in zip(rows, values + ids):
-                rows[key].append(value)
+        head = b"\x01" + (2).to_bytes(4, "little")
+        if len(first):
+            code, start_ns, end_ns = piece["code"][first], piece["ns"][first], piece["ns"][last]
+            reasons = _REASON_TEXT[reason[first]]
+            ids = (piece["rid"][first], piece["null"][first], piece["rid"][last], piece["null"][last])
+            coords = np.empty((len(piece["x"]), 2), dtype="<f8")
+            coords[:, 0], coords[:, 1] = piece["x"], piece["y"]
+            raw = coords.tobytes()
+            del coords
+            wkb = [head + int(c).to_bytes(4, "little") + raw[a * 16 : (a + c) * 16] for a, c in zip(first, sizes)]
+            del raw
+        else:
+            code = start_ns = end_ns = empty
+            reasons = np.zeros(0, dtype=object)
+            ids = (empty, np.zeros(0, dtype=bool), empty, np.zeros(0, dtype=bool))
+        if closed is not None and closed.size < 2:
+            self.single_reads += 1
+        elif closed is not None:
+            xs, ys = np.concatenate(closed.xs), np.concatenate(closed.ys)
             coords = np.empty((len(xs), 2), dtype="<f8")
             coords[:, 0], coords[:, 1] = xs, ys
-            wkb.append(b"\x01" + (2).to_bytes(4, "little") + len(xs).to_bytes(4, "little") + coords.tobytes())
-        self.on_lines += int(sum(rows["size"]))
+            wkb.insert(0, head + len(xs).to_bytes(4, "little") + coords.tobytes())
+            code = np.concatenate([[closed.code], code])
+            start_ns = np.concatenate([[closed.start_ns], start_ns])
+            end_ns = np.concatenate([[closed.end_ns], end_ns])
+            sizes = np.concatenate([[closed.size], sizes])
+            length = np.concatenate([[closed.length], length])
+            reasons = np.concatenate([np.asarray([closed.reason], dtype=object), reasons])
+            ids = (
+                np.concatenate([[closed.first_rid], ids[0]]),
+                np.concatenate([[closed.first_null], ids[1]]),
+                np.concatenate([[closed.last_rid], ids[2]]),
+                np.concatenate([[closed.last_null], ids[3]]),
+            )
+        self.on_lines += int(sizes.sum())
         k = len(wkb)
-        start_ns = np.asarray(rows["start"], dtype=np.int64)
-        end_ns = np.asarray(rows["end"], dtype=np.int64)
+        start_ns = np.asarray(start_ns, dtype=np.int64)
+        end_ns = np.asarray(end_ns, dtype=np.int64)
         table = pd.DataFrame(
             {
                 "track_id": np.arange(self.tracks + 1, self.tracks + k + 1, dtype=np.int64),
-                "device": self.names[np.asarray(rows["code"], dtype=np.int64)],
+                "device": self.names[np.asarray(code, dtype=np.int64)],
                 "start_time": start_ns.astype("datetime64[ns]"),
                 "end_time": end_ns.astype("datetime64[ns]"),
-                "read_count": np.asarray(rows["size"], dtype=np.int64),
-                "length_m": np.asarray(rows["length"], dtype=np.float64),
+                "read_count": np.asarray(sizes, dtype=np.int64),
+                "length_m": np.asarray(length, dtype=np.float64),
                 "duration_min": (end_ns - start_ns) / (60.0 * _NS),
-                "start_reason": np.asarray(rows["reason"], dtype=object),
+                "start_reason": np.asarray(reasons, dtype=object),
             }
         )
         if self.with_read_ids:
             table["first_read_id"] = pd.arrays.IntegerArray(
-                np.asarray(rows["rid0"], dtype=np.int64), np.asarray(rows["null0"], dtype=bool)
+                np.asarray(ids[0], dtype=np.int64), np.asarray(ids[1], dtype=bool)
             )
             table["last_read_id"] = pd.arrays.IntegerArray(
-                np.asarray(rows["rid1"], dtype=np.int64), np.asarray(rows["null1"], dtype=bool)
+                np.asarray(ids[2], dtype=np.int64), np.asarray(ids[3], dtype=bool)
             )
         else:
             table["first_read_id"] = table["last_read_id"] = pd.array([None] * k, dtype="Int64")
