@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, Optional, Tuple
 
 import numpy as np
 from qgis.core import (
@@ -16,6 +16,7 @@ from qgis.core import (
     QgsProcessingParameterField,
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
+    QgsProcessingUtils,
 )
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
@@ -34,6 +35,7 @@ from alpr_qgis.core.errors import Cancelled
 from alpr_qgis.core.geodesy import NULL_ISLAND_TOLERANCE_DEG
 from alpr_qgis.core.lazy import lazy_module
 from alpr_qgis.core.plates import HashedCheck, plate_column, plate_field_name
+from alpr_qgis.core.scratch import ScratchDir
 from alpr_qgis.qgis_io.crs import to_degrees
 from alpr_qgis.qgis_io.inputs import reads_crs
 from alpr_qgis.qgis_io.outputs import requested_destination
@@ -45,6 +47,8 @@ pd = lazy_module("pandas")
 
 #: Reads held at a time (a chunk of the input and what is made of it); tests make it small.
 CHUNK_ROWS = 100_000
+#: Reads the duplicate flagging sorts at a time (one bucket of reads parted by plate); tests make it small.
+BUCKET_READS = 250_000
 
 
 class CleanReadsAlgorithm(AlprAlgorithm):
@@ -258,7 +262,7 @@ class CleanReadsAlgorithm(AlprAlgorithm):
         run = _CleanRun(self, parameters, context, feedback, rules, layer_name, finder)
         run.rejected_wanted = sink_requested(parameters, self.REJECTED)
         try:
-            counts = run.clean_chunks(plate, columns, device_field, time_field)
+            counts = run.clean_chunks(plate)
             dest, n_clean = run.clean.finish(progress_span(feedback, 90, 95), feedback.isCanceled)
             rej_dest, n_rejected = run.finish_rejected(progress_span(feedback, 95, 100))
         except BaseException:
@@ -309,9 +313,11 @@ class CleanReadsAlgorithm(AlprAlgorithm):
         Reads only ``fields`` (the plate; with DEDUP_SECONDS also the device
         and the time); without duplicate flagging, usually only the first
         chunk's plates (the first thousand plates tell hashed ones apart).
+        The duplicate finder parts the reads by plate into files of a
+        private scratch folder (plate texts), removed once the flags are made.
         """
         hashed = HashedCheck()
-        finder = DuplicateFinder(rules.dedup_seconds) if len(fields) == 3 else None
+        finder = scratch = None
         progress = progress_span(feedback, 0, 20)
         reading = read_chunks(
             self,
@@ -323,18 +329,25 @@ class CleanReadsAlgorithm(AlprAlgorithm):
             chunk_rows=CHUNK_ROWS,
             cancelled=feedback.isCanceled,
         )
-        with reading as chunks:
-            for chunk in chunks:
-                plates = chunk.table[fields[0]]
-                hashed.add(plates)
-                if finder is not None:
-                    finder.add(plates, chunk.table[fields[1]], chunk.table[fields[2]])
-                elif hashed.decided:
-                    break
-                progress((chunk.offset + len(chunk.table)) / max(1, chunks.total))
-        rules.plates_hashed = hashed.answer()
-        if finder is not None:
-            finder.duplicates = finder.flags()
+        try:
+            with reading as chunks:
+                if len(fields) == 3:
+                    scratch = ScratchDir(QgsProcessingUtils.tempFolder())
+                    finder = DuplicateFinder(rules.dedup_seconds, scratch.path, chunks.total, BUCKET_READS)
+                for chunk in chunks:
+                    plates = chunk.table[fields[0]]
+                    hashed.add(plates)
+                    if finder is not None:
+                        finder.add(plates, chunk.table[fields[1]], chunk.table[fields[2]])
+                    elif hashed.decided:
+                        break
+                    progress((chunk.offset + len(chunk.table)) / max(1, chunks.total))
+            rules.plates_hashed = hashed.answer()
+            if finder is not None:
+                finder.duplicates = finder.flags(progress_span(feedback, 20, 25), feedback.isCanceled)
+        finally:
+            if scratch is not None:
+                scratch.close()
         return finder
 
 
@@ -353,31 +366,17 @@ class _CleanRun:
         self.alg, self.parameters, self.context, self.feedback = alg, parameters, context, feedback
         self.rules, self.layer_name, self.finder = rules, layer_name, finder
         self.lexicon = rules_lexicon(rules)
-        # With a first look at every plate, the rules run once per distinct plate of the layer.
-        self.per_plate = finder.plate_rules(rules, self.lexicon) if finder is not None else None
         self.clean = self.rejected = None
         self.rejected_wanted = True
         self.later: Optional[list] = None  # rejected chunks held back (OUTPUT and REJECTED in one file)
-        self.kept: List[tuple] = []  # (position, name, function giving rows) of the columns the first look kept
         self.total = self.rejected_count = self.duplicate_count = self.government_count = 0
 
-    def clean_chunks(self, plate: str, columns, device_field: str, time_field: str) -> Dict[str, int]:
+    def clean_chunks(self, plate: str) -> Dict[str, int]:
         alg, feedback = self.alg, self.feedback
         counts = dict.fromkeys(REASONS, 0)
-        progress = progress_span(feedback, 20, 90)
-        fields = None
-        finder = self.finder
-        if finder is not None and len({plate, device_field, time_field}) == 3:
-            # The columns the first look kept are given back to each chunk, not read again.
-            kept = {
-                plate: (finder.text_plates, finder.plates),
-                device_field: (finder.text_devices, finder.devices),
-                time_field: (finder.naive_times, finder.times),
-            }
-            self.kept = sorted((columns.index(name), name, get) for name, (ok, get) in kept.items() if ok)
-            fields = [c for c in columns if c not in {name for _, name, _ in self.kept}]
+        progress = progress_span(feedback, 25 if self.finder is not None else 20, 90)
         with read_chunks(
-            alg, self.parameters, alg.INPUT, self.context, fields, chunk_rows=CHUNK_ROWS, cancelled=feedback.isCanceled
+            alg, self.parameters, alg.INPUT, self.context, None, chunk_rows=CHUNK_ROWS, cancelled=feedback.isCanceled
         ) as chunks:
             crs = chunks.crs
             for chunk in chunks:
@@ -394,17 +393,12 @@ class _CleanRun:
 
     def _chunk(self, chunk, plate: str, crs, counts: Dict[str, int], last: bool) -> None:
         table, n = chunk.table, len(chunk.table)
-        for position, name, column in self.kept:
-            table.insert(position, name, column(chunk.offset, n))
         plates = plate_column(table, plate, self.layer_name, first_row=chunk.offset)
         lon, lat = to_degrees(chunk.x, chunk.y, crs, self.context.transformContext())
-        flags = coded = None
+        flags = None
         if self.finder is not None:
             flags = self.finder.duplicates[chunk.offset : chunk.offset + n]
-            coded = self.finder.coded(chunk.offset, n, self.per_plate)
-        result = classify_reads(
-            plates, chunk.x, chunk.y, lon, lat, self.rules, duplicates=flags, lexicon=self.lexicon, coded=coded
-        )
+        result = classify_reads(plates, chunk.x, chunk.y, lon, lat, self.rules, duplicates=flags, lexicon=self.lexicon)
         out, rejected, clean = split_reads(table, result)
         cancelled = self.feedback.isCanceled
         if not self.clean.append(out, chunk.x[clean], chunk.y[clean], cancelled, last=last):

@@ -33,6 +33,7 @@ it blocks the loose forms).
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -43,7 +44,7 @@ import numpy as np
 from alpr_qgis.core.errors import QT_TRANSLATE_NOOP, AlprInputError, Cancelled
 from alpr_qgis.core.geodesy import NULL_ISLAND_TOLERANCE_DEG
 from alpr_qgis.core.lazy import lazy_module
-from alpr_qgis.core.plates import Codebook, PlateCodes, normalised_codes
+from alpr_qgis.core.plates import Codebook, normalised_codes
 
 pd = lazy_module("pandas")
 
@@ -489,78 +490,126 @@ def _flags(
     return out
 
 
+#: Reads a bucket of the duplicate finder holds on average (one bucket is sorted at a time).
+BUCKET_READS = 250_000
+_MAX_BUCKETS = 1024
+_UNKNOWN_ROWS = 4_000_000  # (the rows to plan buckets for when the layer does not say how many it has)
+# What a bucket keeps of a read: its row, its plate (an index into the bucket's texts), device code and time.
+_RECORD = np.dtype([("row", "<i8"), ("plate", "<i4"), ("device", "<i4"), ("ns", "<i8")])
+
+
 class DuplicateFinder:
     """Duplicate flagging (DEDUP_SECONDS) over reads given chunk after chunk, with the flags of the whole layer.
 
-    Keeps a plate code, a device code and a time per read (16 bytes), and
-    the distinct plates and devices: never a string per read.
+    A duplicate is a read of the same plate by the same device, so the reads
+    are parted by plate as they come: each chunk's reads that have a plate
+    and a time go to one of ``buckets`` buckets by a hash of their
+    normalised plate (a record of row, plate, device code and time per
+    read, and the bucket's plate texts once per chunk), and ``flags`` sorts
+    one bucket at a time.  Nothing is kept per read of the layer but the
+    flags (a byte); a bucket holds about ``bucket_reads`` reads.
+
+    ``folder``: the buckets are files there (plate texts: give a private
+    folder, ``core.scratch.ScratchDir``), removed as they are sorted;
+    without one they are kept in memory.  ``expected_rows``: the layer's
+    reads (0 when unknown), to choose the number of buckets.
     """
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(
+        self, seconds: float, folder: Optional[str] = None, expected_rows: int = 0, bucket_reads: int = 0
+    ) -> None:
         self.seconds = seconds
-        self._plates, self._devices = PlateCodes(), Codebook()
-        self._plate: List[np.ndarray] = []
-        self._device: List[np.ndarray] = []
-        self._ns: List[np.ndarray] = []
-        # The three columns as they came, for the main pass not to read them again: while they can be
-        # given back exactly (text or null; naive datetime64[ns]), a code per read into their values.
-        self.naive_times = self.text_plates = self.text_devices = True
-        self._raw_plate: List[np.ndarray] = []
-        self._raw_device: List[np.ndarray] = []
-        self._device_texts = Codebook()
+        self.folder = folder
+        rows = expected_rows if expected_rows > 0 else _UNKNOWN_ROWS
+        self.buckets = int(max(1, min(_MAX_BUCKETS, -(-rows // max(1, bucket_reads or BUCKET_READS)))))
+        self._devices = Codebook()
+        self.rows = 0
+        self._texts = [0] * self.buckets  # plate texts stored so far, per bucket
+        self._kept: List[List[Tuple[np.ndarray, List[str]]]] = [[] for _ in range(self.buckets)]  # (no folder)
+
+    def _files(self, bucket: int) -> Tuple[str, str]:
+        return (
+            os.path.join(self.folder, "dedup_{}.rec".format(bucket)),
+            os.path.join(self.folder, "dedup_{}.txt".format(bucket)),
+        )
 
     def add(self, plates: pd.Series, devices: pd.Series, times: pd.Series) -> None:
-        self._plate.append(self._plates.add(plates))
-        self._device.append(_device_codes(devices, self._devices))
-        self.naive_times = self.naive_times and str(times.dtype) == "datetime64[ns]"
-        self._ns.append(_stamps_ns(times))
-        self.text_plates = self.text_plates and _all_text(plates)
-        if self.text_plates:
-            self._raw_plate.append(self._plates.raw_rows)
-        self.text_devices = self.text_devices and _all_text(devices)
-        if self.text_devices:
-            self._raw_device.append(self._device_texts.encode(*pd.factorize(devices, sort=False)))
+        """The next chunk's plates, devices and times (rows of the layer in order)."""
+        codes, uniques = normalised_codes(pd.Series(plates).reset_index(drop=True))
+        device = _device_codes(devices, self._devices)
+        ns = _stamps_ns(times)
+        first, self.rows = self.rows, self.rows + len(codes)
+        keep = np.flatnonzero((codes >= 0) & (ns != _NAT))
+        if not len(keep):
+            return
+        # Each distinct plate's bucket (str hashes are fixed for the process), and its place among the bucket's texts.
+        k = self.buckets
+        of_plate = np.fromiter(map(hash, uniques.tolist()), dtype=np.int64, count=len(uniques)) % k
+        by_bucket = np.argsort(of_plate, kind="stable")
+        plates_in = np.bincount(of_plate, minlength=k)
+        plate_start = np.concatenate([[0], np.cumsum(plates_in)])
+        place = np.empty(len(uniques), dtype=np.int64)
+        place[by_bucket] = np.arange(len(uniques)) - np.repeat(plate_start[:-1], plates_in)
+        read_codes = codes[keep]
+        bucket = of_plate[read_codes]
+        order = keep[np.argsort(bucket, kind="stable")]  # (rows ascending within a bucket)
+        reads_in = np.bincount(bucket, minlength=k)
+        del read_codes, bucket, keep
+        at = 0
+        for b in np.flatnonzero(reads_in).tolist():
+            rows = order[at : at + reads_in[b]]
+            at += reads_in[b]
+            records = np.empty(len(rows), dtype=_RECORD)
+            records["row"] = first + rows
+            records["plate"] = self._texts[b] + place[codes[rows]]
+            records["device"] = device[rows]
+            records["ns"] = ns[rows]
+            texts = uniques[by_bucket[plate_start[b] : plate_start[b + 1]]].tolist()
+            self._texts[b] += len(texts)
+            if self.folder is None:
+                self._kept[b].append((records, texts))
+                continue
+            rec_file, text_file = self._files(b)
+            with open(rec_file, "ab") as handle:
+                records.tofile(handle)
+            with open(text_file, "ab") as handle:  # (a normalised plate never holds a line break)
+                handle.write(("\n".join(texts) + "\n").encode("utf-8", "surrogatepass"))
 
-    def times(self, first: int, rows: int) -> pd.Series:
-        """The time column of ``rows`` reads from the ``first``, as it came (only when ``naive_times``)."""
-        return pd.Series(self.ns[first : first + rows].view("datetime64[ns]"))
+    def _bucket(self, b: int) -> Tuple[np.ndarray, List[str]]:
+        """Bucket ``b``'s records and plate texts (let go of: each bucket is read once)."""
+        if self.folder is None:
+            parts, self._kept[b] = self._kept[b], []
+            if not parts:
+                return np.zeros(0, dtype=_RECORD), []
+            return np.concatenate([p[0] for p in parts]), [t for p in parts for t in p[1]]
+        rec_file, text_file = self._files(b)
+        if not os.path.exists(rec_file):
+            return np.zeros(0, dtype=_RECORD), []
+        records = np.fromfile(rec_file, dtype=_RECORD)
+        with open(text_file, "rb") as handle:
+            texts = handle.read().decode("utf-8", "surrogatepass").split("\n")[:-1]
+        os.remove(rec_file)
+        os.remove(text_file)
+        return records, texts
 
-    def plates(self, first: int, rows: int) -> pd.Series:
-        """The plate column of ``rows`` reads from the ``first``, as it came (only when ``text_plates``)."""
-        return self._plates.raw_texts(self.raw_plate[first : first + rows])
-
-    def devices(self, first: int, rows: int) -> pd.Series:
-        """The device column of ``rows`` reads from the ``first``, as it came (only when ``text_devices``)."""
-        values = np.empty(len(self._device_texts) + 1, dtype=object)  # (the last: None, for code -1)
-        values[:-1] = self._device_texts.values
-        return pd.Series(values[self.raw_device[first : first + rows]], dtype=object)
-
-    def flags(self) -> np.ndarray:
+    def flags(
+        self, progress: Callable[[float], None] = lambda f: None, cancelled: Callable[[], bool] = lambda: False
+    ) -> np.ndarray:
         """True for each read (of every chunk, in order) re-read within ``seconds`` (before the rules)."""
-        if not self._plate:
-            return np.zeros(0, dtype=bool)
-        self.codes = plate = np.concatenate(self._plate)
-        device = np.concatenate(self._device)
-        self.ns = ns = np.concatenate(self._ns)
-        self.raw_plate = np.concatenate(self._raw_plate) if self.text_plates else None
-        self.raw_device = np.concatenate(self._raw_device) if self.text_devices else None
-        self._raw_plate, self._raw_device = [], []
-        self._plate, self._device, self._ns = [], [], []
-        return _flags(plate, plate >= 0, device, ns, self.seconds)
-
-    def plate_rules(self, rules: CleanRules, lexicon: SignLexicon) -> pd.DataFrame:
-        """The rules' results for each distinct plate met (``classify_reads``' ``coded``), once ``flags`` was asked."""
-        return _plate_rules([*self._plates.values, ""], rules, lexicon)
-
-    def coded(self, first: int, rows: int, per_plate: pd.DataFrame) -> Tuple[np.ndarray, pd.DataFrame]:
-        """``classify_reads``' ``coded`` for ``rows`` reads from the ``first``: codes as ``distinct_plates`` gives them."""
-        codes = self.codes[first : first + rows].astype(np.int64)
-        return np.where(codes < 0, len(self._plates), codes), per_plate
-
-
-def _all_text(values: pd.Series) -> bool:
-    """Every value is text or null, so codes into the distinct values give the column back (nulls as None)."""
-    return values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty")
+        out = np.zeros(self.rows, dtype=bool)
+        for b in range(self.buckets):
+            if cancelled():
+                raise Cancelled()
+            records, texts = self._bucket(b)
+            if len(records):
+                plate_codes, _ = pd.factorize(np.asarray(texts, dtype=object), sort=False)
+                del texts
+                plate = plate_codes[records["plate"]]
+                del plate_codes
+                found = _flags(plate, np.ones(len(records), dtype=bool), records["device"], records["ns"], self.seconds)
+                out[records["row"]] = found
+            progress((b + 1) / self.buckets)
+        return out
 
 
 def split_reads(table: pd.DataFrame, result: Classification) -> Tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
