@@ -18,12 +18,12 @@ from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 from alpr_qgis.algorithms.base import AlprAlgorithm
 from alpr_qgis.core.errors import Cancelled
 from alpr_qgis.core.hexgrid import HexGrid
-from alpr_qgis.core.hotspots import grid_cells, hotspots
+from alpr_qgis.core.hotspots import binned_hotspots, cells_covering_bins, grid_cells
 from alpr_qgis.qgis_io.boundary import boundary_area
 from alpr_qgis.qgis_io.crs import is_metric, working_crs
+from alpr_qgis.qgis_io.hex_reads import bin_reads
 from alpr_qgis.qgis_io.plumbing import check_accounted, progress_span, write_output
 from alpr_qgis.qgis_io.postgis.source import postgis_reads
-from alpr_qgis.qgis_io.reads_input import read_reads
 
 
 class HotspotsAlgorithm(AlprAlgorithm):
@@ -145,51 +145,51 @@ class HotspotsAlgorithm(AlprAlgorithm):
 
         steps = QgsProcessingMultiStepFeedback(5, feedback)
         steps.setCurrentStep(0)
-        reads = read_reads(
+        grid = HexGrid(cell_size)
+        # The reads counted per hexagon a chunk at a time (with the extremes the grid's extent needs).
+        reads = bin_reads(
             self,
             parameters,
             context,
             feedback,
-            [],
+            grid,
+            lambda reads_crs: self._known_crs(reads_crs, boundary_source, context),
             progress=progress_span(steps, 0, 100),
-            null_island=False,
-            require_crs=True,
         )
-        skipped = self.check_counts(len(reads), reads.missing_count, feedback)
+        skipped = self.check_counts(reads.total, reads.missing, feedback)
 
         steps.setCurrentStep(1)
-        crs = self._working_crs(reads, boundary_source, feedback)
-        x, y = reads.to(crs)
-        x, y = x[reads.located], y[reads.located]
-        failed = ~(np.isfinite(x) & np.isfinite(y))
-        if failed.any():
-            feedback.pushWarning(
-                self.tr("{} reads could not be projected to {} and count as outside the grid.").format(
-                    int(failed.sum()), crs.authid()
+        crs = reads.crs
+        if crs != reads.reads_crs:
+            feedback.pushInfo(
+                self.tr("Projected to {} ({}) for metres; the output is in this CRS.").format(
+                    crs.authid(), crs.description()
                 )
             )
-            x, y = x[~failed], y[~failed]
+        if reads.failed:
+            feedback.pushWarning(
+                self.tr("{} reads could not be projected to {} and count as outside the grid.").format(
+                    reads.failed, crs.authid()
+                )
+            )
         if feedback.isCanceled():
             raise Cancelled()
 
         steps.setCurrentStep(2)
-        grid = HexGrid(cell_size)
         if boundary_source is not None:
             area = boundary_area(boundary_source, self.BOUNDARY, crs, reads.transform_context, feedback.isCanceled)
             cell_q, cell_r = grid_cells(grid, area=area)
-        elif not len(x):
+        elif not len(reads.cells):
             raise QgsProcessingException(self.tr("None of the reads could be projected to {}.").format(crs.authid()))
         else:
-            cell_q, cell_r = grid_cells(grid, x=x, y=y)
+            cell_q, cell_r = cells_covering_bins(grid, reads.cells)
         self.log_grid(len(cell_q), cell_size, band, feedback)
 
         steps.setCurrentStep(3)
-        result = hotspots(
-            grid, cell_q, cell_r, x, y, band, progress=progress_span(steps, 0, 100), cancelled=feedback.isCanceled
-        )
+        result = binned_hotspots(grid, cell_q, cell_r, reads.cells, band)
         table = result.table
-        outside = result.outside + int(failed.sum())
-        check_accounted(len(reads), int(table["read_count"].sum()), outside, skipped)
+        outside = result.outside + reads.failed
+        check_accounted(reads.total, int(table["read_count"].sum()), outside, skipped)
         self.log_result(table, outside, feedback)
 
         steps.setCurrentStep(4)
@@ -234,22 +234,19 @@ class HotspotsAlgorithm(AlprAlgorithm):
             raise Cancelled()
         return skipped
 
-    def _working_crs(self, reads, boundary_source, feedback):
-        """The reads' metric CRS, or (reads in degrees and a BOUNDARY) the UTM zone of the boundary's centre."""
-        if is_metric(reads.crs) or boundary_source is None:
-            crs = reads.metric_crs()
-        else:
-            centre = boundary_source.sourceExtent().center()
-            crs = working_crs(
-                boundary_source.sourceCrs(), np.array([centre.x()]), np.array([centre.y()]), reads.transform_context
-            )
-        if crs != reads.crs:
-            feedback.pushInfo(
-                self.tr("Projected to {} ({}) for metres; the output is in this CRS.").format(
-                    crs.authid(), crs.description()
-                )
-            )
-        return crs
+    def _known_crs(self, reads_crs, boundary_source, context):
+        """The reads' CRS in metres, or (reads in degrees and a BOUNDARY) the UTM zone of the boundary's centre.
+
+        None otherwise: the reads' own UTM zone, from their median position (``hex_reads.bin_reads``).
+        """
+        if is_metric(reads_crs):
+            return reads_crs
+        if boundary_source is None:
+            return None
+        centre = boundary_source.sourceExtent().center()
+        return working_crs(
+            boundary_source.sourceCrs(), np.array([centre.x()]), np.array([centre.y()]), context.transformContext()
+        )
 
     def log_grid(self, cells: int, cell_size: float, band: float, feedback) -> None:
         feedback.pushInfo(

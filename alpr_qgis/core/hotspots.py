@@ -182,10 +182,17 @@ def hotspots(
     )
     if cancelled():
         raise Cancelled()
+    table = _table(grid, cell_q, cell_r, counts, band)
+    progress(1.0)
+    return Hotspots(table=table, outside=outside)
+
+
+def _table(grid: HexGrid, cell_q: np.ndarray, cell_r: np.ndarray, counts: np.ndarray, band: float):
+    """The hexagons' table of :class:`Hotspots` from their counts."""
     cx, cy = grid.centres(cell_q, cell_r)
     gi = gi_star(counts, cx, cy, band)
     classes = hotspot_classes(gi.z, gi.p)
-    table = pd.DataFrame(
+    return pd.DataFrame(
         {
             "read_count": counts,
             "gi_z": gi.z,
@@ -195,8 +202,116 @@ def hotspots(
             "neighbour_count": gi.neighbours,
         }
     )
-    progress(1.0)
-    return Hotspots(table=table, outside=outside)
+
+
+# ------------------------------------------------------------------ points binned a chunk at a time
+
+#: Columns of a table of binned points (float64, one row per occupied hexagon, sorted by (q, r)): the
+#: hexagon, its points, and their extreme coordinates (PostGIS gives the same rows from one ``GROUP BY``).
+BIN_COLUMNS = ("q", "r", "count", "x_min", "x_max", "y_min", "y_max")
+_MERGE_ROWS = 65_536  # bins gathered before they are merged with the running ones (at least)
+
+
+def bin_points(grid: HexGrid, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """The (finite) points ``x``/``y`` binned to ``grid``'s hexagons: rows of :data:`BIN_COLUMNS`."""
+    q, r = grid.cell_of(x, y)
+    rows = np.empty((len(q), 7))
+    rows[:, 0], rows[:, 1], rows[:, 2] = q, r, 1.0
+    rows[:, 3] = rows[:, 4] = x
+    rows[:, 5] = rows[:, 6] = y
+    del q, r
+    return merge_bins([rows])
+
+
+def merge_bins(parts) -> np.ndarray:
+    """Tables of :data:`BIN_COLUMNS` merged into one: counts added, extremes kept, one row per hexagon."""
+    rows = parts[0] if len(parts) == 1 else np.concatenate(parts)
+    if not len(rows):
+        return np.empty((0, 7))
+    order = np.lexsort((rows[:, 1], rows[:, 0]))
+    rows = rows[order]
+    del order
+    first = np.flatnonzero(np.r_[True, (rows[1:, 0] != rows[:-1, 0]) | (rows[1:, 1] != rows[:-1, 1])])
+    if len(first) == len(rows):
+        return rows
+    out = np.empty((len(first), 7))
+    out[:, :2] = rows[first, :2]
+    out[:, 2] = np.add.reduceat(rows[:, 2], first)
+    out[:, 3] = np.minimum.reduceat(rows[:, 3], first)
+    out[:, 4] = np.maximum.reduceat(rows[:, 4], first)
+    out[:, 5] = np.minimum.reduceat(rows[:, 5], first)
+    out[:, 6] = np.maximum.reduceat(rows[:, 6], first)
+    return out
+
+
+class HexBinner:
+    """Points added a chunk at a time (:meth:`add`), kept only as their hexagons' bins (:meth:`bins`).
+
+    The memory held is that of the occupied hexagons (56 bytes each), not
+    of the points.
+    """
+
+    def __init__(self, grid: HexGrid) -> None:
+        self.grid = grid
+        self._bins = np.empty((0, 7))
+        self._pending: list = []
+        self._pending_rows = 0
+
+    def add(self, x: np.ndarray, y: np.ndarray) -> None:
+        """Bin the finite points ``x``/``y``."""
+        if not len(x):
+            return
+        part = bin_points(self.grid, x, y)
+        self._pending.append(part)
+        self._pending_rows += len(part)
+        if self._pending_rows >= max(_MERGE_ROWS, len(self._bins)):
+            self._merge()
+
+    def _merge(self) -> None:
+        if self._pending:
+            self._bins = merge_bins([self._bins, *self._pending])
+            self._pending, self._pending_rows = [], 0
+
+    def bins(self) -> np.ndarray:
+        """Every point added so far, binned: rows of :data:`BIN_COLUMNS`."""
+        self._merge()
+        return self._bins
+
+
+def cells_covering_bins(grid: HexGrid, cells: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+    """``grid_cells(grid, x=x, y=y)`` of the points binned in ``cells`` (rows of :data:`BIN_COLUMNS`).
+
+    The hexagons covering the points' extent, and those of the points on
+    the extent's very edge (the occupied hexagons whose extreme points lie
+    there), as :meth:`HexGrid.cells_covering_points` finds them.
+    """
+    q, r = cells[:, 0].astype(np.int64), cells[:, 1].astype(np.int64)
+    xmin, xmax = float(cells[:, 3].min()), float(cells[:, 4].max())
+    ymin, ymax = float(cells[:, 5].min()), float(cells[:, 6].max())
+    if grid.count_in_box(xmin, ymin, xmax, ymax) > MAX_CELLS:  # (grid_cells' message)
+        grid_cells(grid, x=np.array([xmin, xmax]), y=np.array([ymin, ymax]))
+    box_q, box_r = grid.cells_covering_box(xmin, ymin, xmax, ymax)
+    eps = 1e-6 * grid.size
+    edge = (cells[:, 3] <= xmin + eps) | (cells[:, 4] >= xmax - eps) | (cells[:, 5] <= ymin + eps)
+    edge |= cells[:, 6] >= ymax - eps
+    eq, er = q[edge], r[edge]
+    missing = cell_index(box_q, box_r, eq, er) < 0
+    if not missing.any():
+        return box_q, box_r
+    keys = np.unique(
+        np.column_stack([np.concatenate([box_q, eq[missing]]), np.concatenate([box_r, er[missing]])]), axis=0
+    )
+    return keys[:, 0], keys[:, 1]
+
+
+def binned_hotspots(grid: HexGrid, cell_q: np.ndarray, cell_r: np.ndarray, cells: np.ndarray, band: float) -> Hotspots:
+    """:func:`hotspots` of the points binned in ``cells`` (rows of :data:`BIN_COLUMNS`): the same table."""
+    where = cell_index(cell_q, cell_r, cells[:, 0].astype(np.int64), cells[:, 1].astype(np.int64))
+    n = cells[:, 2].astype(np.int64)
+    hit = where >= 0
+    counts = np.bincount(where[hit], weights=n[hit], minlength=len(cell_q)).astype(np.int64)
+    outside = int(n[~hit].sum())
+    return Hotspots(table=_table(grid, cell_q, cell_r, counts, band), outside=outside)
 
 
 def grid_cells(

@@ -16,21 +16,18 @@ shards, the coordinator merges the partial counts, min and max).
 
 from __future__ import annotations
 
-from typing import Dict, Tuple
+from typing import Dict
 
 import numpy as np
 from qgis.core import QgsProcessingMultiStepFeedback, QgsWkbTypes
 
 from alpr_qgis.core.errors import Cancelled
-from alpr_qgis.core.hexgrid import HexGrid, cell_index
-from alpr_qgis.core.hotspots import MAX_CELLS, gi_star, grid_cells, hotspot_classes, hotspot_labels
-from alpr_qgis.core.lazy import lazy_module
+from alpr_qgis.core.hexgrid import HexGrid
+from alpr_qgis.core.hotspots import binned_hotspots, cells_covering_bins, grid_cells
 from alpr_qgis.qgis_io.boundary import boundary_area
 from alpr_qgis.qgis_io.crs import is_metric, working_crs
 from alpr_qgis.qgis_io.plumbing import check_accounted, progress_span, write_output
 from alpr_qgis.qgis_io.postgis.heatmap import FENCE, query, stream_result
-
-pd = lazy_module("pandas")
 
 # Cube rounding of (x, y) to axial (q, r), as HexGrid.cell_of: %s are y0, size, x0, 2/3, R (bound).  Each level
 # carries a volatile column (FENCE) so that PostgreSQL computes it once per row instead of pasting its
@@ -96,11 +93,12 @@ def run_hotspots(alg, pg, parameters: Dict, context, feedback, cell_size: float,
         area = boundary_area(boundary_source, alg.BOUNDARY, crs, context.transformContext(), feedback.isCanceled)
         cell_q, cell_r = grid_cells(grid, area=area)
     else:
-        cell_q, cell_r = _cells_covering(grid, cells)
+        cell_q, cell_r = cells_covering_bins(grid, cells)
     alg.log_grid(len(cell_q), cell_size, band, feedback)
 
     steps.setCurrentStep(3)
-    table, outside = _gi_table(grid, cell_q, cell_r, cells, band)
+    result = binned_hotspots(grid, cell_q, cell_r, cells, band)
+    table, outside = result.table, result.outside
     check_accounted(total, int(table["read_count"].sum()), outside, skipped)
     alg.log_result(table, outside, feedback)
     hexagons = {"wkb": grid.wkb(cell_q, cell_r), "wkb_type": QgsWkbTypes.Polygon, "crs": crs}
@@ -135,51 +133,3 @@ def _working_crs(alg, pg, boundary_source, context, feedback):
             )
         )
     return out
-
-
-def _cells_covering(grid: HexGrid, cells: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
-    """The file path's ``grid_cells(grid, x=x, y=y)`` from the occupied hexagons' counts and extreme coordinates.
-
-    The hexagons covering the reads' extent, and those of the reads on the
-    extent's very edge (the occupied hexagons whose extreme reads lie there).
-    """
-    q, r = cells[:, 0].astype(np.int64), cells[:, 1].astype(np.int64)
-    xmin, xmax = float(cells[:, 3].min()), float(cells[:, 4].max())
-    ymin, ymax = float(cells[:, 5].min()), float(cells[:, 6].max())
-    if grid.count_in_box(xmin, ymin, xmax, ymax) > MAX_CELLS:  # (the file path's message)
-        grid_cells(grid, x=np.array([xmin, xmax]), y=np.array([ymin, ymax]))
-    box_q, box_r = grid.cells_covering_box(xmin, ymin, xmax, ymax)
-    eps = 1e-6 * grid.size
-    edge = (cells[:, 3] <= xmin + eps) | (cells[:, 4] >= xmax - eps) | (cells[:, 5] <= ymin + eps)
-    edge |= cells[:, 6] >= ymax - eps
-    eq, er = q[edge], r[edge]
-    missing = cell_index(box_q, box_r, eq, er) < 0
-    if not missing.any():
-        return box_q, box_r
-    keys = np.unique(
-        np.column_stack([np.concatenate([box_q, eq[missing]]), np.concatenate([box_r, er[missing]])]), axis=0
-    )
-    return keys[:, 0], keys[:, 1]
-
-
-def _gi_table(grid: HexGrid, cell_q: np.ndarray, cell_r: np.ndarray, cells: np.ndarray, band: float):
-    """(the file path's hexagon table, reads in no hexagon of the grid) from the counts per occupied hexagon."""
-    where = cell_index(cell_q, cell_r, cells[:, 0].astype(np.int64), cells[:, 1].astype(np.int64))
-    n = cells[:, 2].astype(np.int64)
-    hit = where >= 0
-    counts = np.bincount(where[hit], weights=n[hit], minlength=len(cell_q)).astype(np.int64)
-    outside = int(n[~hit].sum())
-    cx, cy = grid.centres(cell_q, cell_r)
-    gi = gi_star(counts, cx, cy, band)
-    classes = hotspot_classes(gi.z, gi.p)
-    table = pd.DataFrame(
-        {
-            "read_count": counts,
-            "gi_z": gi.z,
-            "gi_p": gi.p,
-            "hotspot_class": classes,
-            "hotspot_label": hotspot_labels(classes),
-            "neighbour_count": gi.neighbours,
-        }
-    )
-    return table, outside
