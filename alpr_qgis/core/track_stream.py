@@ -21,7 +21,7 @@ spread as ``core.tracks._middles`` does, with fewer temporaries.
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
 import numpy as np
 
@@ -253,24 +253,42 @@ class TrackSplitter:
 def device_middle(gx: np.ndarray, gy: np.ndarray) -> Tuple[float, float, float]:
     """One device's median x and y and the ``FIXED_SHARE`` quantile of the distances from there
     (the values of ``core.tracks._middles``); ``gx``/``gy`` (its located reads, any order) are overwritten."""
-    n = len(gx)
-    mx, my = _median(gx), _median(gy)
+    mx, my = _median(gx.copy()), _median(gy.copy())
     gx -= mx
     gy -= my
-    d = np.hypot(gx, gy, out=gx)
+    return mx, my, _spread(np.hypot(gx, gy, out=gx))
+
+
+def device_middle_read(read: Callable[[str, int, int], np.ndarray], n: int, rows: int) -> Tuple[float, float, float]:
+    """``device_middle`` of a device's ``n`` located reads kept elsewhere: ``read(column, start, stop)`` gives
+    rows of column ``x`` or ``y`` (e.g. from a file).  Memory holds one column at a time (plus ``rows``)."""
+    mx = _median(read("x", 0, n))
+    my = _median(read("y", 0, n))
+    d = np.empty(n)
+    for start in range(0, n, rows):
+        stop = min(n, start + rows)
+        gx, gy = read("x", start, stop), read("y", start, stop)
+        gx -= mx
+        gy -= my
+        np.hypot(gx, gy, out=d[start:stop])
+    return mx, my, _spread(d)
+
+
+def _spread(d: np.ndarray) -> float:
+    """The ``FIXED_SHARE`` quantile of the distances ``d`` (reordered), linear between the two nearest."""
+    n = len(d)
     at = FIXED_SHARE * (n - 1)
     i, frac = int(at), at % 1
-    kth = [i] if frac == 0.0 or i + 1 >= n else [i, i + 1]
-    d.partition(kth)
-    spread = d[i] if frac == 0.0 else d[i] + (d[i + 1] - d[i]) * frac
-    return mx, my, float(spread)
+    d.partition([i] if frac == 0.0 or i + 1 >= n else [i, i + 1])
+    return float(d[i] if frac == 0.0 else d[i] + (d[i + 1] - d[i]) * frac)
 
 
 def _median(values: np.ndarray) -> float:
-    """``np.median`` of float values without NaN (the same value: the middle one, or the mean of the two)."""
+    """``np.median`` of float values without NaN (the same value: the middle one, or the mean of the two);
+    ``values`` are reordered."""
     n = len(values)
     half = n // 2
-    part = np.partition(values, [half - 1, half] if n % 2 == 0 else [half])
+    values.partition([half - 1, half] if n % 2 == 0 else [half])
     if n % 2:
-        return float(part[half])
-    return float(np.mean(part[half - 1 : half + 1]))
+        return float(values[half])
+    return float(np.mean(values[half - 1 : half + 1]))

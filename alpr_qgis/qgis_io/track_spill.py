@@ -33,7 +33,7 @@ from qgis.core import QgsProcessingException, QgsWkbTypes
 from alpr_qgis.core.errors import Cancelled
 from alpr_qgis.core.lazy import lazy_module
 from alpr_qgis.core.track_reads import NAT, SpilledTrackReads
-from alpr_qgis.core.track_stream import GlitchFilter, TrackSplitter, device_middle
+from alpr_qgis.core.track_stream import GlitchFilter, TrackSplitter, device_middle, device_middle_read
 from alpr_qgis.core.tracks import NO_DEVICE, NO_GEOMETRY, NO_TIME, _sorted_devices, kinds_devices, kinds_table
 
 pd = lazy_module("pandas")
@@ -42,7 +42,6 @@ pd = lazy_module("pandas")
 PIECE_READS = 100_000
 _TIME_BINS = 1024  # how finely a busy device's times are counted to cut its reads in ranges
 
-_KINDS = np.dtype([("k", "<i4"), ("x", "<f8"), ("y", "<f8")])
 _PIECE = np.dtype(
     [
         ("idx", "<i8"),
@@ -81,16 +80,18 @@ def _append(path: str, records: np.ndarray) -> None:
         records.tofile(out)
 
 
-def _by_file(files: np.ndarray, records: np.ndarray, name) -> None:
-    """Append each record to the file its entry in ``files`` numbers (``name(number)``: its path), keeping order."""
+def _by_file(files: np.ndarray, columns: Dict[str, np.ndarray], name) -> None:
+    """Append each row of ``columns`` to the file(s) its entry in ``files`` numbers (``name(number, column)``:
+    a column's path), keeping their order."""
     if not len(files):
         return
     order = np.argsort(files, kind="stable")
     files = files[order]
-    records = records[order]
-    cuts = np.flatnonzero(np.diff(files)) + 1
-    for part in np.split(np.arange(len(files)), cuts):
-        _append(name(int(files[part[0]])), records[part[0] : part[-1] + 1])
+    columns = {c: v[order] for c, v in columns.items()}
+    cuts = np.concatenate([[0], np.flatnonzero(np.diff(files)) + 1, [len(files)]])
+    for a, b in zip(cuts[:-1], cuts[1:]):
+        for c, values in columns.items():
+            _append(name(int(files[a]), c), values[a:b])
 
 
 class TrackWork:
@@ -161,9 +162,11 @@ class TrackWork:
             self.categories += np.bincount((device + 1) * 4 + category, minlength=4 * (self.n_raw + 1)).reshape(-1, 4)
             kind = self.kind_of[device + 1]
             here = np.flatnonzero(located & (kind >= 0))
-            records = np.empty(len(here), dtype=_KINDS)
-            records["k"], records["x"], records["y"] = kind[here], mx[here], my[here]
-            _by_file(self.kinds_group[kind[here]], records, lambda g: self.file("kinds_{}.bin".format(g)))
+            _by_file(
+                self.kinds_group[kind[here]],
+                {"k": kind[here].astype(np.int32), "x": mx[here], "y": my[here]},
+                lambda g, c: self.file("kinds_{}_{}.bin".format(g, c)),
+            )
             when = np.flatnonzero(timed & (kind >= 0))
             np.minimum.at(self.t_first, kind[when], ns[when])
             np.maximum.at(self.t_last, kind[when], ns[when])
@@ -183,23 +186,34 @@ class TrackWork:
         read_count = self._by_kind(self.reads.counts)
         mx, my, spread = (np.full(n_kinds, np.nan) for _ in range(3))
         located_count = np.zeros(n_kinds, dtype=np.int64)
+        rows = _chunk_rows()
         for g in range(int(self.kinds_group.max()) + 1 if n_kinds else 0):
             if cancelled():
                 raise Cancelled()
-            path = self.file("kinds_{}.bin".format(g))
+            path = self.file("kinds_{}_k.bin".format(g))
             if not os.path.exists(path):
                 continue
-            records = np.fromfile(path, dtype=_KINDS)
-            os.remove(path)
-            order = np.argsort(records["k"], kind="stable")
-            kinds = records["k"][order]
-            xs, ys = records["x"][order], records["y"][order]
-            del records, order
+            kinds = np.fromfile(path, dtype=np.int32)
+            if np.all(kinds == kinds[0]):  # one device (a busy one, maybe): a column at a time
+
+                def read(column, start, stop, g=g):
+                    name = self.file("kinds_{}_{}.bin".format(g, column))
+                    return np.fromfile(name, dtype=np.float64, count=stop - start, offset=8 * start)
+
+                k = int(kinds[0])
+                located_count[k] = len(kinds)
+                mx[k], my[k], spread[k] = device_middle_read(read, len(kinds), rows)
+                continue
+            order = np.argsort(kinds, kind="stable")
+            kinds = kinds[order]
+            xs = np.fromfile(self.file("kinds_{}_x.bin".format(g)), dtype=np.float64)[order]
+            ys = np.fromfile(self.file("kinds_{}_y.bin".format(g)), dtype=np.float64)[order]
+            del order
             cuts = np.flatnonzero(np.diff(kinds)) + 1
             for a, b in zip(np.concatenate([[0], cuts]), np.concatenate([cuts, [len(kinds)]])):
                 k = int(kinds[a])
                 located_count[k] = b - a
-                mx[k], my[k], spread[k] = device_middle(xs[a:b].copy(), ys[a:b].copy())
+                mx[k], my[k], spread[k] = device_middle(xs[a:b], ys[a:b])
             del kinds, xs, ys
         table, is_fixed = kinds_table(self.kinds_names, read_count, located_count, mx, my, spread, radius_m)
         fixed_raw = np.append(is_fixed, False)[self.kind_of]  # by raw code + 1
@@ -278,7 +292,7 @@ class TrackWork:
             for s in split:
                 mine = g == s
                 piece[mine] += np.searchsorted(self.bounds[s], records["ns"][mine], side="right")
-            _by_file(piece, records, lambda p: self.file("piece_{}.bin".format(p)))
+            _by_file(piece, {"r": records}, lambda p, _: self.file("piece_{}.bin".format(p)))
         return names
 
     def _time_bounds(self, raws: np.ndarray) -> np.ndarray:

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from alpr_qgis.core.track_stream import COLUMNS, GlitchFilter, TrackSplitter, device_middle
+from alpr_qgis.core.track_stream import COLUMNS, GlitchFilter, TrackSplitter, device_middle, device_middle_read
 from alpr_qgis.core.tracks import FIXED_SHARE, _middles, _sorted_devices, linestring_wkb, split_coded
 
 NAT = np.iinfo(np.int64).min
@@ -94,4 +94,6 @@ def test_device_middle_is_the_middles_of_core_tracks(n):
     mx, my, spread, _ = _middles(np.zeros(n, dtype=np.int32), 1, x, y)
     got = device_middle(x.copy(), y.copy())
     assert got == (mx[0], my[0], spread[0])
+    columns = {"x": x, "y": y}
+    assert device_middle_read(lambda c, a, b: columns[c][a:b].copy(), n, 7) == got
     assert FIXED_SHARE < 1
