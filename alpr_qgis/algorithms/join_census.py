@@ -19,22 +19,20 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
 from alpr_qgis.algorithms.base import AlprAlgorithm
-from alpr_qgis.core import spatial
 from alpr_qgis.core.census import (
     KIND_COUNT,
     RATE_FIELDS,
     attribute_kinds,
     compare_units,
-    count_by_key,
     exposure_extremes,
     strongest,
     unit_values,
 )
 from alpr_qgis.core.errors import AlprInputError, Cancelled
 from alpr_qgis.core.lazy import lazy_module
-from alpr_qgis.qgis_io.inputs import Polygons, polygons_crs, read_polygons, unique_name
+from alpr_qgis.qgis_io.inputs import Polygons, read_polygons, unique_name
 from alpr_qgis.qgis_io.plumbing import check_accounted, polygon_geometry, progress_span, write_output
-from alpr_qgis.qgis_io.reads_input import read_reads
+from alpr_qgis.qgis_io.unit_reads import count_in_units, count_keys
 
 pd = lazy_module("pandas")
 
@@ -411,34 +409,20 @@ class JoinCensusAlgorithm(AlprAlgorithm):
                     path=where,
                     hint=QT_TRANSLATE_NOOP("alpr_core", "Choose {parameter} among: {fields}"),
                 )
-        reads = read_reads(
-            self, parameters, context, feedback, [read_key], geometry=False, progress=progress_span(feedback, 5, 30)
-        )
-        counts, unmatched, no_key = count_by_key(
-            reads.table[read_key], units.table[census_key], units.name, census_key, units.fids
+        counts, n_reads, unmatched, no_key = count_keys(
+            self, parameters, context, feedback, units, read_key, census_key, progress=progress_span(feedback, 5, 30)
         )
         if no_key:
             feedback.pushWarning(self.tr("{} reads have no {}: counted in no unit.").format(no_key, read_key))
         feedback.setProgress(65)
-        return counts, len(reads.table), unmatched + no_key, 0
+        return counts, n_reads, unmatched + no_key, 0
 
     def _count_in_units(self, parameters: Dict, context, feedback, units: Polygons):
-        """(reads per unit, reads, reads in no unit, reads without a location, the units' CRS): a spatial join."""
-        reads = read_reads(self, parameters, context, feedback, [], progress=progress_span(feedback, 5, 30))
-        ucrs = polygons_crs(units, reads.crs, feedback, self)
-        x, y = reads.to(ucrs)
-        missing = reads.missing_count
-        lost = int((reads.located & ~np.isfinite(x)).sum())
-        if lost:
-            feedback.pushWarning(
-                self.tr("{} reads could not be transformed to the census layer's CRS: in no unit.").format(lost)
-            )
-        feedback.setProgressText(self.tr("Finding the unit of each read"))
-        unit = spatial.locate(
-            x, y, units.geoms, progress=progress_span(feedback, 30, 65), cancelled=feedback.isCanceled
-        )
-        counts = np.bincount(unit[unit >= 0], minlength=len(units.geoms)).astype(np.int64)
-        return counts, len(reads), len(reads) - missing - int(counts.sum()), missing, ucrs
+        """(reads per unit, reads, reads in no unit, reads without a location, the units' CRS): a spatial join.
+
+        The reads are located and counted a chunk at a time (``qgis_io.unit_reads``).
+        """
+        return count_in_units(self, parameters, context, feedback, units, progress=progress_span(feedback, 5, 65))
 
     def _log(self, n_reads, matched, no_unit, missing, n_units, compared, small, min_population, skipped, feedback):
         if not n_reads:

@@ -192,6 +192,51 @@ def locate(
     return unit
 
 
+class PolygonLocator:
+    """:func:`locate` for points that come a chunk at a time: each polygon grown and prepared once.
+
+    ``locate(x, y)`` on each chunk gives, point for point, what
+    :func:`locate` gives on every point at once (a point's polygon does not
+    depend on the other points).
+    """
+
+    def __init__(self, polygons: Sequence[Optional[object]]) -> None:
+        self.polygons = polygons
+        self._prepared: dict = {}  # polygon index -> (box grown by the tolerance, prepared grown polygon)
+
+    def _polygon(self, i: int, geom):
+        found = self._prepared.get(i)
+        if found is None:
+            from shapely.prepared import prep
+
+            tol = border_tolerance(geom.bounds)
+            minx, miny, maxx, maxy = geom.bounds
+            found = self._prepared[i] = ((minx - tol, miny - tol, maxx + tol, maxy + tol), prep(_grown(geom, tol)))
+        return found
+
+    def locate(self, x: np.ndarray, y: np.ndarray, *, cancelled: IsCancelled = lambda: False) -> np.ndarray:
+        """For each point, the index of the first polygon covering it (border included); -1 for none."""
+        from shapely import vectorized
+
+        from alpr_qgis.core.errors import Cancelled
+
+        points = SortedPoints(x, y)
+        unit = np.full(len(points.x), -1, dtype=np.int64)
+        if not len(points.order):
+            return unit
+        for i, geom in enumerate(self.polygons):
+            if cancelled():
+                raise Cancelled()
+            if geom is None or geom.is_empty:
+                continue
+            box, prepared = self._polygon(i, geom)
+            cand = points.in_box(*box)
+            cand = cand[unit[cand] < 0]
+            if len(cand):
+                unit[cand[vectorized.contains(prepared, points.x[cand], points.y[cand])]] = i
+        return unit
+
+
 # ------------------------------------------------------------------ distance
 
 
