@@ -15,6 +15,7 @@ from qgis.core import (
     QgsProcessingParameterFile,
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
+    QgsProcessingUtils,
 )
 from qgis.PyQt.QtCore import QT_TRANSLATE_NOOP
 
@@ -29,19 +30,20 @@ from alpr_qgis.core.anonymize import (
     audit_table,
     key_file_exposed,
     read_key,
-    reidentification_audit,
     release_fields,
     snap_to_grid,
 )
-from alpr_qgis.core.errors import AlprInputError, Cancelled
+from alpr_qgis.core.errors import AlprInputError
 from alpr_qgis.core.plates import plate_field_name
-from alpr_qgis.core.release import ReleaseBuilder
+from alpr_qgis.core.release_spill import SpilledRelease, TrailAudit
+from alpr_qgis.core.scratch import ScratchDir
+from alpr_qgis.qgis_io import crs as crs_module
 from alpr_qgis.qgis_io.crs import transform_xy, working_crs
 from alpr_qgis.qgis_io.plumbing import check_accounted, progress_span, write_output
 from alpr_qgis.qgis_io.styles import style_vector_output
 from alpr_qgis.qgis_io.vector import FrameStream, read_chunks
 
-#: Reads held at a time while reading and while writing (in the release's order); tests make it small.
+#: Reads held at a time while reading and while writing (a bucket of the release's order); tests make it small.
 CHUNK_ROWS = 100_000
 
 
@@ -271,33 +273,31 @@ class AnonymizePlatesAlgorithm(AlprAlgorithm):
         time_name = next((c for c in columns if c.lower() == time_field.lower()), None)
         plan = release_fields(columns, plate_name, time_name, keep, extra)
         extra = [c for c in extra if c in columns]
-        builder = ReleaseBuilder(plan, plate_name, time_name, extra, time_precision, grid, layer_name)
-        feedback.setProgressText(self.tr("Reading the reads"))
-        crs = self._read(parameters, context, feedback, builder, [*dict.fromkeys([plate_name, *plan.kept, *extra])])
-        builder.finish(method, key, feedback.isCanceled)
-        del key
-        feedback.setProgress(45)
-        self._log_fields(feedback, plan, keep, builder.cleared, time_name, time_field, time_precision)
-        mx, my = self._places(builder, crs, grid, context, feedback)
-        builder.rows = builder.order()
-        n_reads = len(builder)
-        feedback.setProgress(55)
-
-        # Re-identification audit, on the release as written (no ids: no vehicle to single out).
-        feedback.setProgressText(self.tr("Auditing the release"))
-        audit = reidentification_audit(
-            builder.vehicles(),
-            mx,
-            my,
-            builder.times(),
-            cancelled=feedback.isCanceled,
-            progress=progress_span(feedback, 55, 70),
-        )
-        del mx, my
+        # The reads go to a private scratch folder (plate codes and ids are plate-derived), removed on every exit.
+        scratch = ScratchDir(QgsProcessingUtils.tempFolder())
+        try:
+            release = SpilledRelease(
+                plan, plate_name, time_name, extra, time_precision, grid, method, key, scratch.path, layer_name,
+                bucket_rows=CHUNK_ROWS,
+            )  # fmt: skip
+            del key
+            feedback.setProgressText(self.tr("Reading the reads"))
+            crs = self._read(parameters, context, feedback, release, [*dict.fromkeys([plate_name, *plan.kept, *extra])])
+            release.finish(feedback.isCanceled)
+            n_reads = len(release)
+            feedback.setProgress(45)
+            places = self._places(release, crs, grid, context, feedback)
+            audit_points = TrailAudit(release.plate_count, scratch.path, pairs=2 * CHUNK_ROWS, expected_pairs=n_reads)
+            feedback.setProgressText(self.tr("Writing the release"))
+            dest, n = self._write(parameters, context, feedback, release, crs, places, audit_points)
+            check_accounted(n_reads, n)
+            # Re-identification audit, on the release as written (no ids: no vehicle to single out).
+            feedback.setProgressText(self.tr("Auditing the release"))
+            audit = audit_points.run(cancelled=feedback.isCanceled, progress=progress_span(feedback, 88, 97))
+        finally:
+            scratch.close()
+        self._log_fields(feedback, plan, keep, release.cleared, time_name, time_field, time_precision)
         self._log_audit(feedback, audit)
-        feedback.setProgressText(self.tr("Writing the release"))
-        dest, n = self._write(parameters, context, feedback, builder, crs)
-        check_accounted(n_reads, n)
         style_vector_output(dest, "reads", context, feedback)
         audit_dest, _ = write_output(
             self,
@@ -305,34 +305,34 @@ class AnonymizePlatesAlgorithm(AlprAlgorithm):
             self.AUDIT,
             context,
             feedback,
-            audit_table(audit, plan.dropped, builder.cleared, time_precision, grid),
+            audit_table(audit, plan.dropped, release.cleared, time_precision, grid),
         )
         feedback.setProgress(100)
         feedback.pushInfo(
             self.tr("{} reads of {} plates anonymized with {} ({} characters).").format(
-                n, builder.plate_count, method, {"hmac": HMAC_LENGTH, "token": TOKEN_LENGTH}.get(method, 0)
+                n, release.plate_count, method, {"hmac": HMAC_LENGTH, "token": TOKEN_LENGTH}.get(method, 0)
             )
         )
         results = {
             self.OUTPUT: dest,
             self.AUDIT: audit_dest,
             self.READ_COUNT: n,
-            self.PLATE_COUNT: builder.plate_count,
-            self.CLEARED_COUNT: sum(builder.cleared.values()),
+            self.PLATE_COUNT: release.plate_count,
+            self.CLEARED_COUNT: sum(release.cleared.values()),
             self.DROPPED_FIELD_COUNT: len(plan.dropped),
         }
         for r in audit:
             results["UNIQUE_SHARE_{}".format(r.known_points)] = r.unique_share if r.unique_share is not None else 0.0
         return results
 
-    def _read(self, parameters, context, feedback, builder: ReleaseBuilder, fields) -> QgsCoordinateReferenceSystem:
-        """Every chunk of the input into ``builder``; the input's CRS (EPSG:4326 when it has none)."""
+    def _read(self, parameters, context, feedback, release: SpilledRelease, fields) -> QgsCoordinateReferenceSystem:
+        """Every chunk of the input into ``release``; the input's CRS (EPSG:4326 when it has none)."""
         progress = progress_span(feedback, 0, 40)
         with read_chunks(
             self, parameters, self.INPUT, context, fields, chunk_rows=CHUNK_ROWS, cancelled=feedback.isCanceled
         ) as chunks:
             for chunk in chunks:
-                builder.add(chunk.table, chunk.x, chunk.y, chunk.offset)
+                release.add(chunk.table, chunk.x, chunk.y, chunk.offset)
                 progress((chunk.offset + len(chunk.table)) / max(1, chunks.total))
             crs = chunks.crs
         return crs if crs.isValid() else QgsCoordinateReferenceSystem("EPSG:4326")
@@ -358,37 +358,40 @@ class AnonymizePlatesAlgorithm(AlprAlgorithm):
         if time_name is None and time_precision != "keep":
             feedback.pushWarning(self.tr("No time field {}: times were not coarsened.").format(time_field))
 
-    def _places(self, builder: ReleaseBuilder, crs, grid: float, context, feedback):
-        """The metric ``(mx, my)`` (snapped when ``grid`` > 0); ``builder.x``/``y`` become the places released."""
-        x, y = builder.x, builder.y
-        work = working_crs(crs, x, y, context.transformContext())
-        mx, my = _transformed(x, y, crs, work, context)
-        if grid > 0:
-            mx, my = snap_to_grid(mx, my, grid)
-            builder.x = builder.y = x = y = None
-            builder.x, builder.y = _transformed(mx, my, work, crs, context)
-            feedback.pushInfo(self.tr("Locations snapped to a {} m grid in {}.").format(grid, work.authid()))
-        feedback.setProgress(50)
-        return mx, my
+    def _places(self, release: SpilledRelease, crs, grid: float, context, feedback):
+        """``places(x, y)``: ``(mx, my, x, y)``, metric (snapped when ``grid`` > 0) and as released.
 
-    def _write(self, parameters, context, feedback, builder: ReleaseBuilder, crs):
-        """The release, a block of rows at a time in its order (``builder.rows``); ``(destination, rows)``.
-
-        The builder's columns are let go once every block is handed over, before the output is finished.
+        The working CRS is chosen from the sample of the reads ``working_crs`` takes of the whole layer.
         """
+        sample_x, sample_y = release.place_sample(crs_module._SAMPLE)
+        work = working_crs(crs, sample_x, sample_y, context.transformContext())
+        del sample_x, sample_y
+        if grid > 0:
+            feedback.pushInfo(self.tr("Locations snapped to a {} m grid in {}.").format(grid, work.authid()))
+
+        def places(x, y):
+            mx, my = _transformed(x, y, crs, work, context)
+            if grid > 0:
+                mx, my = snap_to_grid(mx, my, grid)
+                x, y = _transformed(mx, my, work, crs, context)
+            return mx, my, x, y
+
+        feedback.setProgress(50)
+        return places
+
+    def _write(self, parameters, context, feedback, release: SpilledRelease, crs, places, audit):
+        """The release, a bucket of rows at a time in its order; ``(destination, rows)``."""
         stream = FrameStream(self, parameters, self.OUTPUT, context, crs)
-        progress, n = progress_span(feedback, 70, 95), len(builder.rows)
         try:
-            for start in range(0, max(n, 1), CHUNK_ROWS):
-                rows = builder.rows[start : start + CHUNK_ROWS]
-                last = start + CHUNK_ROWS >= n
-                frame, x, y = builder.frame(rows), builder.x[rows], builder.y[rows]
-                if not stream.append(frame, x, y, feedback.isCanceled, last=last):
-                    raise Cancelled()
-                progress(min(n, start + CHUNK_ROWS) / max(n, 1))
-            del frame, x, y
-            builder.drop()
-            return stream.finish(progress_span(feedback, 95, 99), feedback.isCanceled)
+            release.write(
+                places,
+                lambda frame, x, y, last: stream.append(frame, x, y, feedback.isCanceled, last=last),
+                audit,
+                feedback.isCanceled,
+                progress_span(feedback, 50, 85),
+            )
+            release.drop()
+            return stream.finish(progress_span(feedback, 85, 88), feedback.isCanceled)
         except BaseException:
             stream.forget()
             raise
