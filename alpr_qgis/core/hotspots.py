@@ -214,13 +214,28 @@ _MERGE_ROWS = 65_536  # bins gathered before they are merged with the running on
 
 def bin_points(grid: HexGrid, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """The (finite) points ``x``/``y`` binned to ``grid``'s hexagons: rows of :data:`BIN_COLUMNS`."""
+    if not len(x):
+        return np.empty((0, 7))
     q, r = grid.cell_of(x, y)
-    rows = np.empty((len(q), 7))
-    rows[:, 0], rows[:, 1], rows[:, 2] = q, r, 1.0
-    rows[:, 3] = rows[:, 4] = x
-    rows[:, 5] = rows[:, 6] = y
-    del q, r
-    return merge_bins([rows])
+    q_low, r_low = int(q.min()), int(r.min())
+    r_span = int(r.max()) - r_low + 1
+    if (int(q.max()) - q_low + 1) * r_span >= 2**62:  # (far-off points and tiny cells: sorted on both)
+        order = np.lexsort((r, q))
+    else:
+        key = (q - q_low) * r_span + (r - r_low)
+        order = np.argsort(key, kind="stable")
+        del key
+    q, r, x, y = q[order], r[order], x[order], y[order]
+    del order
+    first = np.flatnonzero(np.r_[True, (q[1:] != q[:-1]) | (r[1:] != r[:-1])])
+    out = np.empty((len(first), 7))
+    out[:, 0], out[:, 1] = q[first], r[first]
+    out[:, 2] = np.diff(np.r_[first, len(q)])
+    out[:, 3] = np.minimum.reduceat(x, first)
+    out[:, 4] = np.maximum.reduceat(x, first)
+    out[:, 5] = np.minimum.reduceat(y, first)
+    out[:, 6] = np.maximum.reduceat(y, first)
+    return out
 
 
 def merge_bins(parts) -> np.ndarray:

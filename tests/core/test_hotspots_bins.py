@@ -96,3 +96,16 @@ def test_too_large_a_grid_is_refused_with_grid_cells_message():
     with pytest.raises(core.AlprInputError) as got:
         core.cells_covering_bins(grid, cells)
     assert str(got.value) == str(expected.value)
+
+
+def test_far_apart_points_in_tiny_hexagons_are_binned_too():
+    """Hexagon numbers too far apart for one integer key: sorted on both (the same bins)."""
+    grid = HexGrid(0.001)
+    x = np.array([-1e7, 1e7, -1e7, 5.0, 1e7])
+    y = np.array([-1e7, 1e7, -1e7, 5.0, -1e7])
+    cells = core.bin_points(grid, x, y)
+    q, r = grid.cell_of(x, y)
+    assert (int(q.max()) - int(q.min()) + 1) * (int(r.max()) - int(r.min()) + 1) >= 2**62
+    rows = np.column_stack([q, r, np.ones(5), x, x, y, y]).astype(float)
+    np.testing.assert_array_equal(cells, core.merge_bins([rows]))
+    assert sorted(cells[:, 2].tolist()) == [1.0, 1.0, 1.0, 2.0]
