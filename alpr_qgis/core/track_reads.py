@@ -8,6 +8,10 @@ columns).  The arrays are allocated once for the number of reads the
 source announces.  ``core.tracks.camera_kinds_coded`` and
 ``core.tracks.split_coded`` then work on them as they would on whole
 columns, with the same results.
+
+``SpilledTrackReads`` takes the same chunks but writes their columns to
+files instead (memory: the device dictionary and a few counts), for
+``qgis_io.track_spill`` to work through a piece at a time.
 """
 
 from __future__ import annotations

@@ -8,7 +8,10 @@ computed here with QGIS's transforms.  Memory then holds one chunk of the
 layer's table at a time, plus a few dozen bytes per read.
 
 - :func:`read_track_reads`: devices, times, positions and read ids
-  (``core.track_reads.TrackReads``).
+  (``core.track_reads.TrackReads``); :func:`spill_track_reads` the same
+  columns written to files in a private scratch folder instead
+  (``SpilledTrackReads``, which ``alpr:devicetracks`` works from: see
+  ``qgis_io.track_spill``).
 - :func:`read_summary_reads`: the columns of ``core.summary_reads.SummaryReads``
   and where each read lies (missing location, near the reference point,
   outside the boundary).

@@ -25,6 +25,7 @@ middle), never every read.  The results are those of
 from __future__ import annotations
 
 import contextlib
+import os
 from typing import Dict, Iterator, List, Optional, Tuple
 
 import numpy as np
@@ -124,8 +125,6 @@ class TrackWork:
         return np.bincount(kind[mine], weights=counts[1:][mine], minlength=n_kinds).astype(np.int64)[:n_kinds]
 
     def file(self, name: str) -> str:
-        import os
-
         return os.path.join(self.reads.folder, name)
 
     def _chunks(self, progress, cancelled) -> Iterator[Tuple[int, int]]:
@@ -180,8 +179,6 @@ class TrackWork:
 
     def kinds(self, radius_m: float, cancelled) -> Tuple[pd.DataFrame, np.ndarray]:
         """(``CameraKinds.table``, whether each raw device code is a fixed camera)."""
-        import os
-
         n_kinds = len(self.kinds_names)
         read_count = self._by_kind(self.reads.counts)
         mx, my, spread = (np.full(n_kinds, np.nan) for _ in range(3))
@@ -194,27 +191,30 @@ class TrackWork:
             if not os.path.exists(path):
                 continue
             kinds = np.fromfile(path, dtype=np.int32)
+            files = {c: self.file("kinds_{}_{}.bin".format(g, c)) for c in ("x", "y")}
             if np.all(kinds == kinds[0]):  # one device (a busy one, maybe): a column at a time
 
-                def read(column, start, stop, g=g):
-                    name = self.file("kinds_{}_{}.bin".format(g, column))
-                    return np.fromfile(name, dtype=np.float64, count=stop - start, offset=8 * start)
+                def read(column, start, stop, files=files):
+                    return np.fromfile(files[column], dtype=np.float64, count=stop - start, offset=8 * start)
 
                 k = int(kinds[0])
                 located_count[k] = len(kinds)
                 mx[k], my[k], spread[k] = device_middle_read(read, len(kinds), rows)
-                continue
-            order = np.argsort(kinds, kind="stable")
-            kinds = kinds[order]
-            xs = np.fromfile(self.file("kinds_{}_x.bin".format(g)), dtype=np.float64)[order]
-            ys = np.fromfile(self.file("kinds_{}_y.bin".format(g)), dtype=np.float64)[order]
-            del order
-            cuts = np.flatnonzero(np.diff(kinds)) + 1
-            for a, b in zip(np.concatenate([[0], cuts]), np.concatenate([cuts, [len(kinds)]])):
-                k = int(kinds[a])
-                located_count[k] = b - a
-                mx[k], my[k], spread[k] = device_middle(xs[a:b], ys[a:b])
-            del kinds, xs, ys
+            else:
+                order = np.argsort(kinds, kind="stable")
+                kinds = kinds[order]
+                xs = np.fromfile(files["x"], dtype=np.float64)[order]
+                ys = np.fromfile(files["y"], dtype=np.float64)[order]
+                del order
+                cuts = np.flatnonzero(np.diff(kinds)) + 1
+                for a, b in zip(np.concatenate([[0], cuts]), np.concatenate([cuts, [len(kinds)]])):
+                    k = int(kinds[a])
+                    located_count[k] = b - a
+                    mx[k], my[k], spread[k] = device_middle(xs[a:b], ys[a:b])
+                del xs, ys
+            del kinds
+            for name in (path, *files.values()):
+                os.remove(name)  # (disk given back as soon as done)
         table, is_fixed = kinds_table(self.kinds_names, read_count, located_count, mx, my, spread, radius_m)
         fixed_raw = np.append(is_fixed, False)[self.kind_of]  # by raw code + 1
         return table, fixed_raw
@@ -240,7 +240,10 @@ class TrackWork:
     # ------------------------------------------------------------------ 3. partition
 
     def partition(self, fixed_raw: np.ndarray, progress, cancelled) -> np.ndarray:
-        """Write the reads that go on tracks to their pieces' files; the device names by rank."""
+        """Write the reads that go on tracks to their pieces' files; the device names by rank.
+
+        The reads' own files are removed afterwards (call ``first_last`` and ``skipped`` any time).
+        """
         placed = self.categories[1:, 3].copy()
         placed[fixed_raw[1:]] = 0
         used = np.flatnonzero(placed > 0)
@@ -293,6 +296,10 @@ class TrackWork:
                 mine = g == s
                 piece[mine] += np.searchsorted(self.bounds[s], records["ns"][mine], side="right")
             _by_file(piece, {"r": records}, lambda p, _: self.file("piece_{}.bin".format(p)))
+        for name in ("mx", "my"):
+            os.remove(self.file("reads_{}.bin".format(name)))  # (the pieces hold all the tracks need now)
+        for name in self.reads.columns:
+            os.remove(self.reads.file(name))
         return names
 
     def _time_bounds(self, raws: np.ndarray) -> np.ndarray:
@@ -315,8 +322,6 @@ class TrackWork:
         self, names, max_gap_s: float, max_speed_ms: float, drop_glitches: bool, progress, cancelled
     ) -> Iterator[Tuple[pd.DataFrame, List[bytes]]]:
         """The tracks, in order, a batch at a time: ``(table, wkb)``; then ``self.splitter``/``self.glitch`` count."""
-        import os
-
         self.glitch = glitch = GlitchFilter(drop_glitches and self.total > 2, max_speed_ms)
         self.splitter = splitter = TrackSplitter(names, max_gap_s, max_speed_ms, self.reads.with_read_id)
         for p in range(self.pieces):
