@@ -317,6 +317,9 @@ class SpilledRelease:
             self.token_rank = np.empty(len(self.tokens), dtype=np.int32)
             self.token_rank[np.argsort(self.tokens, kind="stable")] = np.arange(len(self.tokens), dtype=np.int32)
         self.cleared = {name: column.cleared for name, column in self.columns.items() if column.cleared}
+        if not any(column.cleared for column in self.columns.values() if column.text is False):
+            self._plate_count = len(self.plates)  # (no bucket needs the plates: let them go now)
+            self.plates = self.extra_plates = self.matcher = None
         sample = np.sort(np.concatenate(self._sample)) if self._sample else np.zeros(0, dtype=np.int64)
         self._sample = []
         buckets = max(1, math.ceil(self.n / self.bucket_rows))
@@ -330,7 +333,7 @@ class SpilledRelease:
 
     def drop(self) -> None:
         """Let go of the plates and kept values (the release is written); ``plate_count`` stays."""
-        self._plate_count = len(self.plates)
+        self._plate_count = self.plate_count
         self.plates = self.extra_plates = self.matcher = None
         self.tokens = self.token_rank = None
         self.columns = {}
