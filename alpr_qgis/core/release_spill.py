@@ -59,57 +59,67 @@ SAMPLE_EVERY = 16  # one time in this many is kept to split the time line into b
 NO_TIME = np.iinfo(np.int64).max  # a read without time: after every time
 
 
-def digests(texts: Sequence[str]) -> np.ndarray:
-    """A 16-byte digest of each text (``S16``): plates compared without keeping their text."""
-    return np.array(
-        [hashlib.blake2b(t.encode("utf-8"), digest_size=16, person=b"alpr-plates").digest() for t in texts],
-        dtype="S16",
-    )
+def digests(texts: Sequence[str]) -> Tuple[np.ndarray, np.ndarray]:
+    """A 16-byte digest of each text, as two ``uint64`` halves: plates compared without keeping their text."""
+    raw = b"".join(hashlib.blake2b(t.encode("utf-8"), digest_size=16, person=b"alpr-plates").digest() for t in texts)
+    halves = np.frombuffer(raw, dtype="<u8").reshape(-1, 2) if raw else np.zeros((0, 2), dtype=np.uint64)
+    return halves[:, 0].copy(), halves[:, 1].copy()
 
 
 class PlateTable:
     """Codes for the distinct normalised plates, numbered as first met, found by their digests.
 
-    ``keys`` (sorted digests) and ``codes`` (the code of each) are all that
-    is kept: 20 bytes a plate, no Python object.  ``lengths``: the plates'
-    lengths met (for ``HashedPlateMatcher``).
+    ``hi`` (the digests' first halves, sorted), ``lo`` (their second halves)
+    and ``codes`` are all that is kept: 20 bytes a plate, no Python object.
+    ``lengths``: the plates' lengths met (for ``HashedPlateMatcher``).
     """
 
     def __init__(self) -> None:
-        self.keys = np.zeros(0, dtype="S16")
+        self.hi = np.zeros(0, dtype=np.uint64)
+        self.lo = np.zeros(0, dtype=np.uint64)
         self.codes = np.zeros(0, dtype=np.int32)
         self.lengths: set = set()
 
     def __len__(self) -> int:
-        return len(self.keys)
+        return len(self.hi)
 
-    def find(self, keys: np.ndarray) -> np.ndarray:
+    def find(self, hi: np.ndarray, lo: np.ndarray) -> np.ndarray:
         """The code of each digest (-1: not met)."""
-        out = np.full(len(keys), -1, dtype=np.int32)
-        if len(self.keys) and len(keys):
-            at = np.minimum(np.searchsorted(self.keys, keys), len(self.keys) - 1)
-            hit = self.keys[at] == keys
-            out[hit] = self.codes[at[hit]]
+        out = np.full(len(hi), -1, dtype=np.int32)
+        n = len(self.hi)
+        if n and len(hi):
+            at = np.searchsorted(self.hi, hi)
+            near = np.minimum(at, n - 1)
+            half = self.hi[near] == hi
+            whole = half & (self.lo[near] == lo)
+            out[whole] = self.codes[near[whole]]
+            for i in np.flatnonzero(half & ~whole).tolist():  # (first halves alike: the rest of their run)
+                j = int(at[i])
+                while j < n and self.hi[j] == hi[i]:
+                    if self.lo[j] == lo[i]:
+                        out[i] = self.codes[j]
+                        break
+                    j += 1
         return out
 
     def add(self, normal: Sequence[str]) -> Tuple[np.ndarray, np.ndarray]:
         """``(code of each of the distinct plates normal, which are new)``; new ones numbered on, in order."""
-        keys = digests(normal)
-        codes = self.find(keys)
+        hi, lo = digests(normal)
+        codes = self.find(hi, lo)
         new = codes < 0
         if new.any():
             self.lengths.update({len(p) for p in np.asarray(normal, dtype=object)[new].tolist()})
-            codes[new] = np.arange(len(self.keys), len(self.keys) + int(new.sum()), dtype=np.int32)
-            fresh, fresh_codes = keys[new], codes[new]
-            order = np.argsort(fresh, kind="stable")
-            fresh, fresh_codes = fresh[order], fresh_codes[order]
-            at = np.searchsorted(self.keys, fresh)
-            self.keys = np.insert(self.keys, at, fresh)
+            codes[new] = np.arange(len(self.hi), len(self.hi) + int(new.sum()), dtype=np.int32)
+            order = np.argsort(hi[new], kind="stable")
+            fresh_hi, fresh_lo, fresh_codes = hi[new][order], lo[new][order], codes[new][order]
+            at = np.searchsorted(self.hi, fresh_hi)
+            self.hi = np.insert(self.hi, at, fresh_hi)
+            self.lo = np.insert(self.lo, at, fresh_lo)
             self.codes = np.insert(self.codes, at, fresh_codes)
         return codes, new
 
-    def contains(self, keys: np.ndarray) -> np.ndarray:
-        return self.find(keys) >= 0
+    def contains(self, texts: Sequence[str]) -> np.ndarray:
+        return self.find(*digests(texts)) >= 0
 
 
 class HashedPlateMatcher(PlateMatcher):
@@ -124,8 +134,7 @@ class HashedPlateMatcher(PlateMatcher):
             return False
         n = len(text)
         candidates = [text] + [text[i : i + size] for size in self.lengths if size <= n for i in range(n - size + 1)]
-        keys = digests(candidates)
-        return any(bool(t.contains(keys).any()) for t in self.tables)
+        return any(bool(t.contains(candidates).any()) for t in self.tables)
 
 
 def _masked_parts(values) -> Optional[Dict[str, np.ndarray]]:
@@ -204,6 +213,7 @@ class SpilledRelease:
         self.bucket_rows = max(1, int(bucket_rows))
         self.plates, self.extra_plates = PlateTable(), PlateTable()
         self.tokens = np.zeros(0, dtype="S22")  # (token: each plate's token, by code)
+        self._words: List[np.ndarray] = []  # (hmac, while reading: each plate's id as 4 numbers, by code)
         self.columns: Dict[str, _Column] = {name: _Column(name) for name in plan.kept}
         self.chunk_rows: List[int] = []
         self.chunk_valid: List[int] = []  # (points with a place, per chunk)
@@ -226,12 +236,14 @@ class SpilledRelease:
         codes_u, new = self.plates.add(normal.tolist())
         codes = np.append(codes_u, -1).astype(np.int32)[local]
         words = None
-        if self.method == "hmac":
-            raw = b"".join(keyed_digests(normal.tolist(), self._key))
-            words = (
-                np.frombuffer(raw, dtype=">u8").reshape(-1, 4).astype(np.uint64) if raw else np.zeros((0, 4), np.uint64)
-            )
-            words = np.concatenate([words, np.zeros((1, 4), dtype=np.uint64)])[local]
+        if self.method == "hmac":  # (each plate's id computed once, kept while reading: 32 bytes a plate)
+            if new.any():
+                raw = b"".join(keyed_digests(normal[new].tolist(), self._key))
+                self._words.append(np.frombuffer(raw, dtype=">u8").reshape(-1, 4).astype(np.uint64))
+            if len(self._words) > 1:
+                self._words = [np.concatenate(self._words)]
+            known = self._words[0] if self._words else np.zeros((0, 4), dtype=np.uint64)
+            words = np.concatenate([known[codes_u], np.zeros((1, 4), dtype=np.uint64)])[local]
         elif self.method == "token" and new.any():
             fresh = [secrets.token_urlsafe(TOKEN_BYTES) for _ in range(int(new.sum()))]
             self.tokens = np.concatenate([self.tokens, np.array(fresh, dtype="S22")])
@@ -246,7 +258,9 @@ class SpilledRelease:
                 values = coarsen_times(values, self.time_precision)
             if name == self.time_field:
                 times = pd.Series(values)
-                stamp = pd.to_datetime(times).to_numpy(dtype="datetime64[ns]").view(np.int64).copy()
+                if not pd.api.types.is_datetime64_any_dtype(times.dtype):
+                    times = pd.to_datetime(times)
+                stamp = times.to_numpy(dtype="datetime64[ns]").view(np.int64).copy()
                 stamp[pd.isna(times).to_numpy()] = NO_TIME
             stored[name] = column.store(values)
         order = np.argsort(stamp, kind="stable")
@@ -295,7 +309,7 @@ class SpilledRelease:
     # -- what to clear, the buckets
     def finish(self, cancelled: Callable[[], bool] = lambda: False) -> None:
         """Every chunk is in: the kept texts to clear (``cleared``: how many rows per field), the buckets."""
-        self._key = b""
+        self._key, self._words = b"", []
         self.matcher = HashedPlateMatcher([self.plates, self.extra_plates])
         for index, (name, column) in enumerate(self.columns.items()):
             if column.text:

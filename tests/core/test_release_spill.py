@@ -39,6 +39,17 @@ def test_hashed_matcher_finds_what_the_plate_matcher_finds():
     assert HashedPlateMatcher([PlateTable()]).hits(texts).sum() == 0
 
 
+def test_plate_table_finds_plates_whose_digests_begin_alike():
+    """Two plates whose digests share their first half (never seen, but handled): each keeps its own code."""
+    table = PlateTable()
+    table.add(["AAA111", "BBB222"])
+    lo = table.lo.copy()
+    table.hi[:] = table.hi[0]  # (made alike by hand; the second halves still differ)
+    found = table.find(table.hi.copy(), lo[::-1].copy())
+    assert found.tolist() == table.codes[::-1].tolist() and sorted(found.tolist()) == [0, 1]
+    assert table.find(table.hi[:1].copy(), np.array([12345], dtype=np.uint64)).tolist() == [-1]
+
+
 def _audit_data(seed: int, n: int):
     rng = np.random.default_rng(seed)
     codes = rng.integers(-1, 40, n)
@@ -181,3 +192,16 @@ def test_the_tie_shuffle_differs_from_the_source_order(tmp_path):
     release.write(lambda a, b: (a, b, a, b), lambda f, fx, fy, last: frames.append(f) or True)
     devices = frames[0]["device"].tolist()
     assert sorted(devices) == sorted(table["device"]) and devices != table["device"].tolist()
+
+
+def test_an_empty_layer_gives_an_empty_release(tmp_path):
+    plan = ReleaseFields(kept=["read_time", "device"], dropped=["plate"])
+    release = SpilledRelease(plan, "plate", "read_time", [], "hour", 0.0, "hmac", KEY, str(tmp_path))
+    empty = pd.DataFrame({"plate": pd.Series([], dtype=object), "read_time": pd.Series([], dtype="datetime64[ns]")})
+    release.add(empty.assign(device=pd.Series([], dtype=object)), np.zeros(0), np.zeros(0))
+    release.finish()
+    frames = []
+    assert release.write(lambda a, b: (a, b, a, b), lambda f, fx, fy, last: frames.append((f, last)) or True) == 0
+    assert len(frames) == 1 and frames[0][1] and list(frames[0][0].columns) == ["plate_id", "read_time", "device"]
+    release.drop()
+    assert release.plate_count == 0 and release.cleared == {}
