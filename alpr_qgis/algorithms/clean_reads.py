@@ -33,6 +33,7 @@ from alpr_qgis.core.cleaning import (
 )
 from alpr_qgis.core.errors import Cancelled
 from alpr_qgis.core.geodesy import NULL_ISLAND_TOLERANCE_DEG
+from alpr_qgis.core.heap import trim
 from alpr_qgis.core.lazy import lazy_module
 from alpr_qgis.core.plates import HashedCheck, plate_column, plate_field_name
 from alpr_qgis.core.scratch import ScratchDir
@@ -263,6 +264,7 @@ class CleanReadsAlgorithm(AlprAlgorithm):
         run.rejected_wanted = sink_requested(parameters, self.REJECTED)
         try:
             counts = run.clean_chunks(plate)
+            trim()  # (the chunks' freed memory back to the system before the spatial index is packed)
             dest, n_clean = run.clean.finish(progress_span(feedback, 90, 95), feedback.isCanceled)
             rej_dest, n_rejected = run.finish_rejected(progress_span(feedback, 95, 100))
         except BaseException:
@@ -348,6 +350,7 @@ class CleanReadsAlgorithm(AlprAlgorithm):
         finally:
             if scratch is not None:
                 scratch.close()
+        trim()
         return finder
 
 
@@ -410,6 +413,7 @@ class _CleanRun:
         ):
             raise Cancelled()
         self.total += n
+        trim()  # (a chunk's freed memory back to the system: it does not pile up over millions of reads)
         self.rejected_count += len(rejected)
         self.duplicate_count += int(result.is_duplicate.sum())
         self.government_count += int(result.is_government.sum())
