@@ -54,7 +54,8 @@ class SummaryAlgorithm(AlprAlgorithm):
     OUTPUT_TABLE = "OUTPUT_TABLE"
     OUTPUT_HTML = "OUTPUT_HTML"
 
-    SECONDS_PER_MILLION, MIB_PER_MILLION = 20.0, 260.0  # measured (bench/bench_summary_tracks.py)
+    # measured (bench/bench_summary_tracks.py); memory is about flat (150 MiB at 0.5 and 2 million reads)
+    SECONDS_PER_MILLION, MIB_PER_MILLION = 20.0, 80.0
 
     # Result inputs, in the report's order: (parameter, label, what it is, layer type).
     RESULTS = (
@@ -133,12 +134,13 @@ class SummaryAlgorithm(AlprAlgorithm):
         "(inputs by layer name, parameters, software versions, definitions, caveats). Every text from the "
         "data is escaped; no plate, path or layer source appears. The file is created with the user's "
         "umask.</p>"
-        "<p><b>Time and memory</b> grow in proportion to the reads: they stream in a chunk at a time and "
-        "only compact columns stay (plate, state and device as codes with each distinct text once, the "
-        "time, the position and where it lies: about 50 bytes a read), then the counts. Measured on a "
-        "busy 2-core machine: about 20 s and 260 MiB per million reads (0.5, 1 and 2 million reads: "
-        "11, 20 and 37 s; 195, 305 and 515 MiB above QGIS's own). A run on more than a million reads "
-        "logs its estimate first.</p>"
+        "<p><b>Time and memory</b>: time grows in proportion to the reads, memory hardly. The reads stream "
+        "in a chunk at a time and each chunk is counted at once; what needs every read together (the plates, the "
+        "positions, each device's reads, the read ids) goes into scratch files in QGIS's temporary folder "
+        "(about 100 bytes a read, in a private folder removed at the end) and is counted a bucket at a "
+        "time. Measured on a busy 2-core machine: about 20 s per million reads, and about 150 MiB above "
+        "QGIS's own whatever the number of reads (0.5 and 2 million reads: 146 and 157 MiB). A run on more "
+        "than a million reads logs its estimate first.</p>"
         "<p>Example: <code>qgis_process.bin run alpr:summary -- INPUT=clean.gpkg "
         "REJECTED=rejected.gpkg UNREADABLE=unreadable.gpkg BOUNDARY=city.gpkg|layername=city_boundary "
         'HOTSPOTS=hotspots.gpkg REFERENCE_POINT="-122.27,37.80 [EPSG:4326]" OUTPUT_TABLE=summary.gpkg '

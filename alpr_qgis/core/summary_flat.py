@@ -46,13 +46,18 @@ pd = lazy_module("pandas")
 #: Reads a bucket file holds at most, roughly (the working memory of a bucket's counting).
 BUCKET_READS = 250_000
 MAX_BUCKETS = 256
+UNKNOWN_BUCKETS = 32  # for a source that does not announce its number of rows
 _HEAD = 2000  # the rows ``core.plates.plates_look_hashed`` looks at first
 _HEX = re.compile(r"[0-9A-Fa-f]+")
 _B64 = re.compile(r"[A-Za-z0-9+/_\-]+={0,2}")
 
 
-def buckets_for(total: int, per_bucket: int = BUCKET_READS) -> int:
-    """How many bucket files for ``total`` reads (one for few reads, at most :data:`MAX_BUCKETS`)."""
+def buckets_for(total: int, per_bucket: Optional[int] = None) -> int:
+    """How many bucket files for ``total`` reads, ``per_bucket`` a bucket (default :data:`BUCKET_READS`; one
+    for few reads, at most :data:`MAX_BUCKETS`)."""
+    per_bucket = BUCKET_READS if per_bucket is None else per_bucket
+    if total < 0:  # (a source that cannot tell its rows)
+        return UNKNOWN_BUCKETS
     return int(max(1, min(MAX_BUCKETS, -(-max(int(total), 1) // max(int(per_bucket), 1)))))
 
 
@@ -181,7 +186,7 @@ class FlatReads:
         duplicate: Optional[str] = None,
         read_id: Optional[str] = None,
         gov_pattern: str = r"\d{7}",
-        bucket_reads: int = BUCKET_READS,
+        bucket_reads: Optional[int] = None,
     ) -> None:
         self.layer = layer
         self.fields = {"plate": plate, "state": state, "time": time, "device": device}
@@ -422,3 +427,32 @@ def _details(ns: np.ndarray, devices: np.ndarray, gov: np.ndarray) -> tuple:
     first = stamps.min() if len(stamps) else None
     last = stamps.max() if len(stamps) else None
     return days, int(len(np.unique(devices[devices >= 0]))), first, last, bool(gov.astype(bool).any())
+
+
+def device_spread(x: np.ndarray, y: np.ndarray) -> tuple:
+    """(located reads, spread) of one device's reads in metres, as ``core.tracks`` decides fixed cameras: the
+    ``FIXED_SHARE`` quantile of the distances from the median point (linear between the two nearest).
+
+    The same numbers as ``core.tracks._middles``' sort, with the two order statistics picked in place
+    (a few bytes a read beyond the coordinates).
+    """
+    from alpr_qgis.core.tracks import FIXED_SHARE
+
+    ok = np.isfinite(x) & np.isfinite(y)
+    if not ok.all():
+        x, y = x[ok], y[ok]
+    del ok
+    n = len(x)
+    if not n:
+        return 0, np.nan
+    dx = x - np.median(x)
+    dy = y - np.median(y)
+    np.hypot(dx, dy, out=dx)
+    del dy
+    at = FIXED_SHARE * (n - 1)
+    i, frac = int(at), at % 1
+    if frac == 0.0:
+        dx.partition(i)
+        return n, dx[i]
+    dx.partition([i, i + 1])
+    return n, dx[i] + (dx[i + 1] - dx[i]) * frac

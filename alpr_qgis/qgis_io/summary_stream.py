@@ -131,10 +131,11 @@ def zone_of(alg, parameters, context, reads, crs):
 
 
 def camera_kinds(alg, parameters, context, reads, crs, metric, feedback=None):
-    """``core.tracks.camera_kinds``' table (device, kind, read_count) of the reads' devices, a bucket of devices
-    at a time (None without a device field)."""
+    """``core.tracks.camera_kinds``' table (device, kind, read_count) of the reads' devices, a device at a time
+    (None without a device field)."""
     from alpr_qgis.core.lazy import lazy_module
-    from alpr_qgis.core.tracks import FIXED, MIN_FIXED_READS, MOBILE, _middles
+    from alpr_qgis.core.summary_flat import device_spread
+    from alpr_qgis.core.tracks import FIXED, MIN_FIXED_READS, MOBILE
     from alpr_qgis.qgis_io.streamed_reads import transform_in_slices
 
     if reads.device_points is None:
@@ -145,14 +146,18 @@ def camera_kinds(alg, parameters, context, reads, crs, metric, feedback=None):
     located = np.zeros(n_dev, dtype=np.int64)
     transform_context = context.transformContext()
     for b in range(reads.device_points.k):
-        _checked(feedback)
         cols = reads.device_points.read(b, ("d", "x", "y"))
-        if not len(cols["d"]):
-            continue
-        mx, my = transform_in_slices(cols["x"], cols["y"], crs, metric, transform_context)
-        _, _, here, count = _middles(cols["d"].astype(np.int64), n_dev, mx, my)
-        mine = count > 0
-        spread[mine], located[mine] = here[mine], count[mine]
+        codes = cols.pop("d")
+        for k in np.unique(codes):
+            _checked(feedback)
+            if codes[0] == k and codes[-1] == k and (codes == k).all():  # (a bucket of one device: no copy)
+                x, y = cols.pop("x"), cols.pop("y")
+            else:
+                x, y = cols["x"][codes == k], cols["y"][codes == k]
+            mx, my = transform_in_slices(x, y, crs, metric, transform_context)
+            del x, y
+            located[k], spread[k] = device_spread(mx, my)
+            del mx, my
     radius = alg.parameterAsDouble(parameters, alg.FIXED_RADIUS_M, context)
     with np.errstate(invalid="ignore"):
         fixed = (radius > 0) & (located >= MIN_FIXED_READS) & (spread <= radius)
