@@ -8,6 +8,10 @@ the location flags the algorithm computes per chunk.  ``summary_input``
 then hands ``core.summary.summarise`` the same columns the whole layer
 would give (categorical Series over the shared values), so every metric,
 tally and chart is the same.
+
+The algorithm now counts its reads with flat memory (``core.summary_flat``);
+this whole-column form stays as the reference its tests compare with, and
+:func:`check_plates` is shared by both.
 """
 
 from __future__ import annotations

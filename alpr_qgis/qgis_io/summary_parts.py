@@ -1,14 +1,13 @@
 """The pieces of ``alpr:summary`` around its core call: inputs it checks, layers it reads, the report it writes.
 
-``algorithms/summary.py`` reads its parameters and calls these in order:
+``algorithms/summary.py`` reads its parameters and calls these in order (the reads
+themselves are counted by ``qgis_io.summary_stream``):
 
 - :func:`reference_point` and :func:`boundary_shape`: the reference point
   (in degrees, with its radius) and the dissolved boundary, read before the
   reads so each chunk of reads is placed at once (``streamed_reads.Locator``).
 - :func:`other_layers`: the REJECTED and UNREADABLE layers of the funnel,
   with a warning when they share read ids with INPUT.
-- :func:`camera_kind_table`: fixed cameras and mobile devices, from where
-  each device's reads lie (in metres).
 - :func:`result_sections` and :func:`report_html`: the report's sections
   from the result inputs, and the whole HTML report.
 - :func:`log_metrics`: each metric in the log.
@@ -23,7 +22,7 @@ import numpy as np
 
 from alpr_qgis.core.errors import QT_TRANSLATE_NOOP, AlprInputError
 from alpr_qgis.qgis_io import report_io
-from alpr_qgis.qgis_io.crs import to_degrees, working_crs
+from alpr_qgis.qgis_io.crs import to_degrees
 
 
 def reference_point(alg, parameters, context, crs, distance: float):
@@ -84,36 +83,6 @@ def other_layers(alg, parameters, context, feedback, crs, read_ids, unreadable_p
                 ).format(shared, what)
             )
     return rejected, unreadable
-
-
-def camera_kind_table(alg, parameters, context, reads, crs):
-    """core.tracks.camera_kinds' table of the reads' devices (None without a device field)."""
-    from alpr_qgis.core.tracks import camera_kinds_coded
-    from alpr_qgis.qgis_io.streamed_reads import transform_in_slices
-
-    if "device" not in reads.coders:
-        return None
-    transform_context = context.transformContext()
-    metric = working_crs(crs, reads.x, reads.y, transform_context)
-    mx, my = transform_in_slices(reads.x, reads.y, crs, metric, transform_context, reads.located)
-    radius = alg.parameterAsDouble(parameters, alg.FIXED_RADIUS_M, context)
-    return camera_kinds_coded(reads.codes["device"], reads.coders["device"].values, mx, my, radius).table
-
-
-def summary_of(reads, gov_pattern: str, reference, rejected, unreadable, kinds, feedback):
-    """``core.summary.summarise`` of the streamed reads with the funnel's other layers (stops when cancelled)."""
-    from alpr_qgis.core.summary import summarise
-
-    data = reads.summary_input(
-        government_pattern=gov_pattern,
-        reference_note=reference[3] if reference else "",
-        rejected_reasons=rejected.reasons if rejected else None,
-        rejected_all_reasons=rejected.all_reasons if rejected else None,
-        rejected_locations=rejected.locations if rejected else None,
-        unreadable_reasons=unreadable[0] if unreadable else None,
-        camera_kinds=kinds,
-    )
-    return summarise(data, cancelled=feedback.isCanceled)
 
 
 def result_sections(alg, parameters, context, plans, summary) -> list:
