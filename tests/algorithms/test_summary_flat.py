@@ -231,6 +231,12 @@ def test_sample_in_many_buckets_is_the_sample_in_one(monkeypatch, tmp_path, samp
     many = run(monkeypatch, tmp_path / "many", 4_999, 1_000, params)  # 13 chunks, 63 plate buckets
     assert many == one
     assert "density of the 62," in one[1]  # (the map drew the reads' density: binned from the spilled points)
+    from qgis.core import QgsProcessingUtils
+
+    from alpr_qgis.core.scratch import PREFIX
+
+    leftovers = [p for p in Path(QgsProcessingUtils.tempFolder()).iterdir() if p.name.startswith(PREFIX)]
+    assert leftovers == []  # (the spilled columns, plates among them, are gone)
 
 
 @pytest.mark.parametrize("n", [1, 2, 3, 101, 1000, 4321])
