@@ -34,6 +34,7 @@ from alpr_qgis.core.anonymize import (
     snap_to_grid,
 )
 from alpr_qgis.core.errors import AlprInputError
+from alpr_qgis.core.heap import trim
 from alpr_qgis.core.plates import plate_field_name
 from alpr_qgis.core.release_spill import SpilledRelease, TrailAudit
 from alpr_qgis.core.scratch import ScratchDir
@@ -287,6 +288,7 @@ class AnonymizePlatesAlgorithm(AlprAlgorithm):
             feedback.setProgressText(self.tr("Reading the reads"))
             crs = self._read(parameters, context, feedback, release, [*dict.fromkeys([plate_name, *plan.kept, *extra])])
             release.finish(feedback.isCanceled)
+            trim(collect=True)  # (the reading's leftovers given back before the release is written)
             n_reads = len(release)
             feedback.setProgress(45)
             places = self._places(release, crs, grid, context, feedback)
@@ -394,6 +396,7 @@ class AnonymizePlatesAlgorithm(AlprAlgorithm):
                 progress_span(feedback, 50, 85),
             )
             release.drop()
+            trim(collect=True)  # (and the buckets' before the output's spatial index is made)
             return stream.finish(progress_span(feedback, 85, 88), feedback.isCanceled)
         except BaseException:
             stream.forget()
