@@ -116,21 +116,16 @@ def density_layer(
     :data:`DENSITY_CHUNK` points at a time), smoothed with a Gaussian of 1.5
     cells (which keeps their sum), styled with the plugin's heatmap ramp with
     its legend in reads per km² (a count per cell over the cell's area; the
-    factor is stored in the GeoTIFF as alpr:heatmap does).
+    factor is stored in the GeoTIFF as alpr:heatmap does).  ``x``/``y``: the
+    points' coordinates; or ``y`` None and ``x`` blocks ``(x, y)`` of them
+    (points read back from a scratch file a piece at a time).
     """
-    blocks = (
-        (x[start : start + DENSITY_CHUNK], y[start : start + DENSITY_CHUNK])
-        for start in range(0, len(x), DENSITY_CHUNK)
-    )
-    return density_layer_of_blocks(blocks, crs, extent, folder, long_side)
-
-
-def density_layer_of_blocks(
-    blocks, crs: QgsCoordinateReferenceSystem, extent: QgsRectangle, folder: str, long_side: int = 450
-) -> Optional[QgsRasterLayer]:
-    """:func:`density_layer` of points given as blocks ``(x, y)`` (e.g. read back from a scratch file)."""
     import numpy as np
 
+    if y is None:
+        blocks = x
+    else:
+        blocks = ((x[at : at + DENSITY_CHUNK], y[at : at + DENSITY_CHUNK]) for at in range(0, len(x), DENSITY_CHUNK))
     width, height = extent.width(), extent.height()
     if width <= 0 or height <= 0:
         return None

@@ -270,6 +270,6 @@ class SpilledPoints:
             extent = QgsRectangle(float(low[0]), float(low[1]), float(high[0]), float(high[1]))
             extent.scale(1.1)
             blocks = ((piece["x"], piece["y"]) for piece in mapped.pieces())
-            return kept, mapimage.density_layer_of_blocks(blocks, map_crs, extent, folder)
+            return kept, mapimage.density_layer(blocks, None, map_crs, extent, folder)
         finally:
             mapped.close()
