@@ -180,15 +180,19 @@ class AlprAlgorithm(QgsProcessingAlgorithm):
 
     # ------------------------------------------------------------ large inputs
 
-    #: Rough cost of a run per million input features (measured; see each help text), for ``log_estimate``.
+    #: Rough cost of a run per million input features (measured; see each help text), for ``log_estimate``;
+    #: memory above QGIS's own is ``MIB_FIXED + MIB_PER_MILLION`` × millions (a step that streams its reads
+    #: has most of its memory in the fixed part).
     SECONDS_PER_MILLION: Optional[float] = None
     MIB_PER_MILLION: Optional[float] = None
+    MIB_FIXED: float = 0.0
 
     def log_estimate(self, feedback, features: int) -> None:
         """Before the work on more than ``MANY_FEATURES`` features, log roughly how long and how much memory.
 
-        Uses the class's ``SECONDS_PER_MILLION`` and ``MIB_PER_MILLION``
-        (nothing is logged when they are not set, or for smaller inputs).
+        Uses the class's ``SECONDS_PER_MILLION``, ``MIB_FIXED`` and
+        ``MIB_PER_MILLION`` (nothing is logged when they are not set, or for
+        smaller inputs).
         """
         if features is None or features <= MANY_FEATURES or self.SECONDS_PER_MILLION is None:
             return
@@ -197,7 +201,7 @@ class AlprAlgorithm(QgsProcessingAlgorithm):
         text = _base_tr("{:,} features: expect roughly {} and {} of memory on a laptop.").format(
             int(features),
             _duration(seconds),
-            _size(self.MIB_PER_MILLION * millions) if self.MIB_PER_MILLION is not None else "?",
+            _size(self.MIB_FIXED + self.MIB_PER_MILLION * millions) if self.MIB_PER_MILLION is not None else "?",
         )
         feedback.pushInfo(text)
 

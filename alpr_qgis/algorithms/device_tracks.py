@@ -55,7 +55,8 @@ class DeviceTracksAlgorithm(AlprAlgorithm):
     FIXED_READ_COUNT = "FIXED_READ_COUNT"
     # Measured (bench/_scale_worker.py's tracks at 0.5M and 2M reads): memory is about flat, ~90 MiB above
     # QGIS's own; the per-million figure (linear in base.log_estimate) errs high below ~2M reads and beyond.
-    SECONDS_PER_MILLION, MIB_PER_MILLION = 8.5, 45.0
+    # Memory above QGIS's own: net 82 and 92 MiB at 0.5 and 2 million reads.
+    SECONDS_PER_MILLION, MIB_FIXED, MIB_PER_MILLION = 8.5, 80.0, 7.0
 
     NAME = "devicetracks"
     GROUP = "map"

@@ -71,6 +71,15 @@ def test_the_estimate_is_logged_only_past_a_million(feedback):
     assert ("{:.0f} s".format(seconds) if seconds < 90 else "min") in message
 
 
+def test_the_memory_estimate_adds_a_fixed_part(feedback):
+    class Flat(SitesAlgorithm):
+        SECONDS_PER_MILLION, MIB_PER_MILLION, MIB_FIXED = 5.0, 10.0, 200.0
+
+    Flat().log_estimate(feedback, 10_000_000)
+    (message,) = feedback.messages
+    assert "300 MiB of memory" in message, message  # 200 + 10 x 10 million
+
+
 def _layer(points, crs):
     layer = QgsVectorLayer(
         "Point?" + ("crs={}&".format(crs) if crs else "") + "field=read_id:integer", "degrees", "memory"
