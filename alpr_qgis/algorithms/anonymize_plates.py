@@ -36,8 +36,9 @@ from alpr_qgis.core.anonymize import (
 from alpr_qgis.core.errors import AlprInputError
 from alpr_qgis.core.heap import trim
 from alpr_qgis.core.plates import plate_field_name
-from alpr_qgis.core.release_spill import SpilledRelease, TrailAudit
+from alpr_qgis.core.release_spill import SpilledRelease
 from alpr_qgis.core.scratch import ScratchDir
+from alpr_qgis.core.trail_audit import TrailAudit
 from alpr_qgis.qgis_io import crs as crs_module
 from alpr_qgis.qgis_io.crs import transform_xy, working_crs
 from alpr_qgis.qgis_io.plumbing import check_accounted, progress_span, write_output
