@@ -63,7 +63,12 @@ def category_mask(categories: pd.Series, pattern: Optional[re.Pattern]) -> np.nd
 
 def zone_counts(read_zone: np.ndarray, crime_zone: np.ndarray, n_zones: int) -> pd.DataFrame:
     """``read_count``, ``crime_count`` and ``reads_per_crime`` (NaN where no crime) per zone."""
-    reads = np.bincount(read_zone[read_zone >= 0], minlength=n_zones).astype(np.int64)
+    return counted_zones(np.bincount(read_zone[read_zone >= 0], minlength=n_zones), crime_zone, n_zones)
+
+
+def counted_zones(reads: np.ndarray, crime_zone: np.ndarray, n_zones: int) -> pd.DataFrame:
+    """:func:`zone_counts` from the reads already counted per zone (``reads``, as the chunked count gives)."""
+    reads = np.asarray(reads).astype(np.int64)
     crimes = np.bincount(crime_zone[crime_zone >= 0], minlength=n_zones).astype(np.int64)
     with np.errstate(invalid="ignore", divide="ignore"):
         per_crime = np.where(crimes > 0, reads / np.where(crimes > 0, crimes, 1), np.nan)
@@ -146,6 +151,29 @@ def hex_zones(grid, rx: np.ndarray, ry: np.ndarray, cx: np.ndarray, cy: np.ndarr
         read_zone[rok] = cell_index(q, r, rq, rr)
         crime_zone[cok] = cell_index(q, r, cq, cr)
     return q, r, read_zone, crime_zone
+
+
+def binned_hex_counts(grid, bins: np.ndarray, cx: np.ndarray, cy: np.ndarray):
+    """``count_in_zones`` on hexagons from the reads already binned (``bins``: rows of ``hotspots.BIN_COLUMNS``).
+
+    ``(zone_counts, q, r)`` exactly as from every read: the hexagons holding
+    a read (a row of ``bins``) or a crime, sorted by (q, r).
+    """
+    from alpr_qgis.core.hexgrid import cell_index
+
+    bq = bins[:, 0].astype(np.int64)
+    br = bins[:, 1].astype(np.int64)
+    cok = np.isfinite(cx) & np.isfinite(cy)
+    cq, cr = grid.cell_of(cx[cok], cy[cok])
+    keys = np.unique(np.column_stack([np.concatenate([bq, cq]), np.concatenate([br, cr])]), axis=0)
+    q = keys[:, 0] if len(keys) else np.empty(0, dtype=np.int64)
+    r = keys[:, 1] if len(keys) else np.empty(0, dtype=np.int64)
+    reads = np.zeros(len(q), dtype=np.int64)
+    crime_zone = np.full(len(cx), -1, dtype=np.int64)
+    if len(q):
+        reads[cell_index(q, r, bq, br)] = bins[:, 2].astype(np.int64)
+        crime_zone[cok] = cell_index(q, r, cq, cr)
+    return counted_zones(reads, crime_zone, len(q)), q, r
 
 
 def count_in_zones(

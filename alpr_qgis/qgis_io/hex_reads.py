@@ -1,5 +1,7 @@
 """The reads of ``alpr:hotspots`` binned to hexagons a chunk at a time: what Gi* needs, never every read.
 
+(``alpr:joincrime`` without zones bins its reads here too: the bins' counts are what it needs.)
+
 :func:`bin_reads` reads the INPUT a chunk of rows at a time
 (``vector.read_chunks``, the reader ``read_reads`` gathers), projects each
 chunk's located reads to the metric working CRS and bins them
@@ -34,8 +36,9 @@ from qgis.PyQt.QtCore import QCoreApplication
 from alpr_qgis.core.errors import Cancelled
 from alpr_qgis.core.hexgrid import HexGrid
 from alpr_qgis.core.hotspots import HexBinner
+from alpr_qgis.core.jurisdiction import near_null_island
 from alpr_qgis.core.scratch import ScratchDir
-from alpr_qgis.qgis_io.crs import _SAMPLE, transform_xy, working_crs
+from alpr_qgis.qgis_io.crs import _SAMPLE, to_degrees, transform_xy, working_crs
 from alpr_qgis.qgis_io.vector import Progress, read_chunks
 
 #: Rows read (and binned) at a time.
@@ -53,7 +56,8 @@ class BinnedReads:
     ``total``: rows read; ``missing``: reads without a location;
     ``reads_crs``: the layer's CRS; ``crs``: the metric CRS they were
     projected to; ``failed``: located reads that could not be projected;
-    ``cells``: the projected reads binned (rows of ``core.hotspots.BIN_COLUMNS``).
+    ``cells``: the projected reads binned (rows of ``core.hotspots.BIN_COLUMNS``);
+    ``island``: reads at 0,0 (counted only when ``bin_reads`` was asked to).
     """
 
     total: int
@@ -63,6 +67,7 @@ class BinnedReads:
     failed: int
     cells: np.ndarray
     transform_context: QgsCoordinateTransformContext
+    island: int = 0
 
 
 def bin_reads(
@@ -75,6 +80,7 @@ def bin_reads(
     *,
     name: str = "INPUT",
     progress: Progress = lambda f: None,
+    null_island: bool = False,
 ) -> BinnedReads:
     """The source parameter ``name``'s reads binned to ``grid`` in their metric working CRS.
 
@@ -82,7 +88,7 @@ def bin_reads(
     on the reads, else None: then it is the UTM zone of the reads' median
     position (``Reads.metric_crs``).  A layer without CRS is an error; a
     cancel raises ``Cancelled``.  Logs the algorithm's estimate first, as
-    ``read_reads`` does.
+    ``read_reads`` does.  ``null_island``: count the reads at 0,0 (``BinnedReads.island``).
     """
     source = alg.parameterAsSource(parameters, name, context)
     if source is None:
@@ -92,7 +98,7 @@ def bin_reads(
     transform_context = context.transformContext()
     cancelled = feedback.isCanceled
     binner = HexBinner(grid)
-    total = located = failed = 0
+    total = located = failed = island = 0
     with read_chunks(
         alg, parameters, name, context, [], chunk_rows=CHUNK_ROWS, progress=progress, cancelled=cancelled
     ) as chunks:
@@ -106,11 +112,13 @@ def bin_reads(
             for chunk in chunks:
                 x, y = _located(chunk.x, chunk.y)
                 total += len(chunk.x)
+                island += _island(x, y, reads_crs, transform_context) if null_island else 0
                 located += len(x)
                 failed += _bin(binner, x, y, reads_crs, crs, transform_context)
             if cancelled():
                 raise Cancelled()
-            return BinnedReads(total, total - located, reads_crs, crs, failed, binner.bins(), transform_context)
+            bins = binner.bins()
+            return BinnedReads(total, total - located, reads_crs, crs, failed, bins, transform_context, island)
         scratch = ScratchDir(QgsProcessingUtils.tempFolder())
         try:
             with open(scratch.file("reads.f8"), "w+b") as spill:
@@ -118,6 +126,7 @@ def bin_reads(
                 for chunk in chunks:
                     x, y = _located(chunk.x, chunk.y)
                     total += len(chunk.x)
+                    island += _island(x, y, reads_crs, transform_context) if null_island else 0
                     x.tofile(spill)
                     y.tofile(spill)
                     sizes.append(len(x))
@@ -129,12 +138,18 @@ def bin_reads(
                     failed += _bin(binner, x, y, reads_crs, crs, transform_context)
         finally:
             scratch.close()
-    return BinnedReads(total, total - located, reads_crs, crs, failed, binner.bins(), transform_context)
+    return BinnedReads(total, total - located, reads_crs, crs, failed, binner.bins(), transform_context, island)
 
 
 def _located(x: np.ndarray, y: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
     here = np.isfinite(x) & np.isfinite(y)
     return (x, y) if here.all() else (x[here], y[here])
+
+
+def _island(x: np.ndarray, y: np.ndarray, reads_crs, transform_context) -> int:
+    """How many of the located reads ``x``/``y`` lie at 0,0 (``inputs.warn_null_island``'s count)."""
+    lon, lat = to_degrees(x, y, reads_crs, transform_context)
+    return int(near_null_island(lon, lat).sum())
 
 
 def _bin(binner: HexBinner, x, y, reads_crs, crs, transform_context) -> int:

@@ -13,7 +13,8 @@ the reader ``read_reads`` gathers) and keep only the counts:
   (``core.census.count_by_key``) and the counts added.
 
 A read's unit does not depend on the other reads, so the counts are those
-of every read at once.
+of every read at once.  ``alpr:joincrime`` counts its reads per zone with
+:func:`locate_in_units` too.
 """
 
 from __future__ import annotations
@@ -73,6 +74,28 @@ def count_in_units(
     progress: Progress = lambda f: None,
 ) -> Tuple[np.ndarray, int, int, int, QgsCoordinateReferenceSystem]:
     """(reads per unit, reads, reads in no unit, reads without a location, the units' CRS): a spatial join."""
+    found = locate_in_units(alg, parameters, context, feedback, units, name=name, progress=progress)
+    return found.counts, found.total, found.no_unit, found.missing, found.units_crs
+
+
+def locate_in_units(
+    alg,
+    parameters: Dict,
+    context,
+    feedback,
+    units: Polygons,
+    *,
+    name: str = "INPUT",
+    progress: Progress = lambda f: None,
+    warn_lost: bool = True,
+) -> SimpleNamespace:
+    """:func:`count_in_units` as a namespace, with the reads' settled CRS too.
+
+    Attributes ``counts``, ``total``, ``no_unit``, ``missing``, ``units_crs``
+    and ``reads_crs`` (``inputs.reads_crs`` of the layer, EPSG:4326 for an
+    empty layer without one).  ``warn_lost``: warn (as the census join does)
+    about the located reads that could not be projected (in no unit either way).
+    """
     transform_context = context.transformContext()
     chunks, layer_name = _chunks(alg, parameters, name, context, feedback, [], True, progress)
     locator = PolygonLocator(units.geoms)
@@ -110,11 +133,20 @@ def count_in_units(
             ).format(island)
         )
     ucrs = polygons_crs(units, crs, feedback, alg)
-    if lost:
+    if lost and warn_lost:
         feedback.pushWarning(
             alg.tr("{} reads could not be transformed to the census layer's CRS: in no unit.").format(lost)
         )
-    return counts, total, total - missing - int(counts.sum()), missing, ucrs
+    if crs is None:
+        crs = chunks.crs if chunks.crs.isValid() else QgsCoordinateReferenceSystem("EPSG:4326")
+    return SimpleNamespace(
+        counts=counts,
+        total=total,
+        no_unit=total - missing - int(counts.sum()),
+        missing=missing,
+        units_crs=ucrs,
+        reads_crs=crs,
+    )
 
 
 def count_keys(
