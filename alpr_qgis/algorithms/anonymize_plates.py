@@ -77,6 +77,13 @@ class AnonymizePlatesAlgorithm(AlprAlgorithm):
         "AnonymizePlatesAlgorithm",
         "alpr,anpr,lpr,plate,anonymize,anonymise,pseudonymize,hash,hmac,privacy,publish,release",
     )
+    IN_DATABASE = QT_TRANSLATE_NOOP(
+        "AnonymizePlatesAlgorithm",
+        "The plate ids are made there (HMAC with the pgcrypto extension; the key travels as COPY data, "
+        "never in SQL text or the server's log), times and places are coarsened there, and an OUTPUT "
+        "table in the same database is made there in one transaction. Only the distinct plates, the "
+        "distinct kept values and the audit's points come back.",
+    )
     HELP = QT_TRANSLATE_NOOP(
         "AnonymizePlatesAlgorithm",
         "<p>Makes a layer of reads fit to publish. The release is built by <b>allow-list</b>: it keeps "

@@ -79,6 +79,13 @@ class CleanReadsAlgorithm(AlprAlgorithm):
     TAGS = QT_TRANSLATE_NOOP(
         "CleanReadsAlgorithm", "alpr,anpr,lpr,plate,misread,clean,sign,null island,duplicate,government"
     )
+    IN_DATABASE = QT_TRANSLATE_NOOP(
+        "CleanReadsAlgorithm",
+        "Only the distinct plates come back: they are judged by the same rules here, and the verdicts go "
+        "back into a temporary table; the location and duplicate rules run in SQL. An OUTPUT table in "
+        "the same database is made there in one transaction; any other output is streamed a chunk at a "
+        "time.",
+    )
     HELP = QT_TRANSLATE_NOOP(
         "CleanReadsAlgorithm",
         "<p>Separates trustworthy reads from misreads and unusable locations. Every read lands in "

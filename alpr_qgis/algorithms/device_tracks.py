@@ -64,6 +64,12 @@ class DeviceTracksAlgorithm(AlprAlgorithm):
     TAGS = QT_TRANSLATE_NOOP(
         "DeviceTracksAlgorithm", "alpr,anpr,lpr,device,camera,patrol,car,track,route,trajectory,line"
     )
+    IN_DATABASE = QT_TRANSLATE_NOOP(
+        "DeviceTracksAlgorithm",
+        "The tracks are made with window functions per device there (ST_MakeLine); an OUTPUT table in "
+        "the same database is made there in one transaction, any other output is streamed a chunk at a "
+        "time.",
+    )
     HELP = QT_TRANSLATE_NOOP(
         "DeviceTracksAlgorithm",
         "<p>Joins each camera's reads, in time order, into lines: one line per device per "

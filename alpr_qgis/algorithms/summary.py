@@ -78,6 +78,12 @@ class SummaryAlgorithm(AlprAlgorithm):
         "SummaryAlgorithm",
         "alpr,anpr,lpr,plate,summary,report,statistics,numbers,html,audit,accountability,funnel,findings"
     )  # fmt: skip
+    IN_DATABASE = QT_TRANSLATE_NOOP(
+        "SummaryAlgorithm",
+        "Every count is an aggregate made there (totals, reads per plate, the most-read plates, weekday "
+        "and hour, devices, the map's grid): a few thousand rows come back, whatever the number of "
+        "reads.",
+    )
     HELP = QT_TRANSLATE_NOOP(
         "SummaryAlgorithm",
         "<p>The numbers of an ALPR dataset, as a table, and the whole story as one HTML report a newsroom "

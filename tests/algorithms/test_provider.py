@@ -45,6 +45,10 @@ PUSHED_DOWN = {
     "alpr:joincrime": "counted per zone",
     "alpr:jurisdiction": "found, named and measured there",
     "alpr:sites": "only counts per site",
+    "alpr:cleanreads": "Only the distinct plates come back",
+    "alpr:anonymizeplates": "pgcrypto",
+    "alpr:summary": "a few thousand rows come back",
+    "alpr:devicetracks": "window functions per device",
 }
 
 
