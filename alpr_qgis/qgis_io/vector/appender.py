@@ -14,7 +14,7 @@ from alpr_qgis.core.lazy import lazy_module
 from alpr_qgis.qgis_io.sqlite_rows import PART_TABLE, insert_batches, part_column, point_blobs, quote_name, sql_values
 from alpr_qgis.qgis_io.vector.blobs import _gpkg_table, wkb_blobs
 from alpr_qgis.qgis_io.vector.fields import IsCancelled, Progress
-from alpr_qgis.qgis_io.vector.rtree import _rtree_capacity, fill_rtree, fill_rtree_points, pack_rtree
+from alpr_qgis.qgis_io.vector.rtree import _rtree_capacity, fill_rtree, fill_rtree_points_of, pack_rtree
 
 pd = lazy_module("pandas")
 
@@ -116,7 +116,7 @@ class GpkgAppender:
         self.rows = 0
         # For the spatial index: ids and boxes (minx, miny, maxx, maxy) of rows with a geometry, or only
         # their points (x, y) while every row so far is a point (half the memory, packed a slab at a time).
-        self._ids: List[np.ndarray] = []
+        self._ids: list = []  # per part: a range of ids (every row has a point), else an array of them
         self._bounds: List[np.ndarray] = []
         self._points = True
         self._packer = ThreadPoolExecutor(max_workers=1)
@@ -187,7 +187,7 @@ class GpkgAppender:
         without the global lock) while the rows go in.  Points are packed
         at ``finish``, a slab at a time (``fill_rtree_points``).
         """
-        fids = np.arange(self.next_fid, self.next_fid + n, dtype=np.int64)
+        fids = np.arange(self.next_fid, self.next_fid + n, dtype=_id_dtype(self.next_fid + n))
         self.next_fid += n
         self.rows += n
         if bounds is not None and n:
@@ -197,7 +197,7 @@ class GpkgAppender:
                 self._points = False
             elif bounds.shape[1] == 2 and not self._points:
                 bounds = np.column_stack([bounds, bounds])
-            self._ids.append(fids[valid])
+            self._ids.append(range(int(fids[0]), int(fids[0]) + n) if valid.all() else fids[valid])
             self._bounds.append(np.ascontiguousarray(bounds[valid]))
         if last:
             self._start_packing()
@@ -320,7 +320,7 @@ class GpkgAppender:
     def _start_packing(self) -> None:
         if self._packing is not None or not self._ids or self._points:
             return
-        ids, bounds = np.concatenate(self._ids), np.concatenate(self._bounds)
+        ids, bounds = _joined(self._ids, np.int64), np.concatenate(self._bounds)
         self._ids, self._bounds = [ids], [bounds]
         rtree = self._rtree()
         per_node = _rtree_capacity(self.conn, rtree) if rtree and len(ids) else 0
@@ -369,7 +369,11 @@ class GpkgAppender:
     def _index(self, progress: Progress) -> None:
         """Fill the spatial index and set the layer's extent, from the ids and bounds kept (then let go of them)."""
         conn = self.conn
-        ids, self._ids = _joined(self._ids, np.int64), []
+        # (rows with a point numbered one after another: their ids as a range, not an array)
+        ids = _id_range(self._ids) if self._points else None
+        if ids is None:
+            ids = _joined(self._ids, _id_dtype(self.next_fid) if self._points else np.int64)
+        self._ids = []
         rtree = self._rtree()
         if self._points:
             x, y = np.empty(len(ids)), np.empty(len(ids))
@@ -379,9 +383,11 @@ class GpkgAppender:
                 x[at : at + len(part)], y[at : at + len(part)] = part[:, 0], part[:, 1]
                 at += len(part)
             extent = (x.min(), y.min(), x.max(), y.max()) if len(ids) else None
-            if rtree:
-                fill_rtree_points(conn, rtree, ids, x, y)
+            points = [x, y]
             del x, y
+            if rtree:
+                fill_rtree_points_of(conn, rtree, ids, points)  # (lets go of the points once the leaves are made)
+            del points
         else:
             bounds, self._bounds = np.concatenate(self._bounds), []
             extent = (
@@ -416,13 +422,27 @@ class GpkgAppender:
         self.conn.close()
 
 
-def _joined(parts: List[np.ndarray], dtype) -> np.ndarray:
-    """``np.concatenate(parts)``, letting go of each part as it is copied (the list is emptied)."""
+def _id_dtype(end: int):
+    """The feature ids' dtype while kept for the spatial index: int32 (half the memory) while they fit."""
+    return np.int32 if end < 2**31 else np.int64
+
+
+def _id_range(parts: list) -> Optional[range]:
+    """The ids ``parts`` (arrays, or ranges of step 1) hold as one range, if they follow one another; else None."""
+    if not parts or not all(isinstance(p, range) for p in parts):
+        return None
+    if any(a.stop != b.start for a, b in zip(parts, parts[1:])):
+        return None
+    return range(parts[0].start, parts[-1].stop)
+
+
+def _joined(parts: list, dtype) -> np.ndarray:
+    """``np.concatenate(parts)`` (arrays or ranges), letting go of each part as it is copied (the list is emptied)."""
     out = np.empty(sum(len(p) for p in parts), dtype=dtype)
     at = 0
     while parts:
         part = parts.pop(0)
-        out[at : at + len(part)] = part
+        out[at : at + len(part)] = np.arange(part.start, part.stop, dtype=dtype) if isinstance(part, range) else part
         at += len(part)
     return out
 

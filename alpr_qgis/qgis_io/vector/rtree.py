@@ -136,27 +136,45 @@ def fill_rtree_points(conn: sqlite3.Connection, rtree: str, ids: np.ndarray, x: 
     """Fill an empty 2-D SQLite R*Tree with the points (``x``, ``y``) of ``ids`` (ascending), a slab at a time.
 
     The same packed tree as :func:`fill_rtree` (sort-tile-recursive, in
-    SQLite's node format) for about 20 bytes a point besides the inputs,
+    SQLite's node format) for about 10 bytes a point besides the inputs,
     where packing the whole tree at once takes several times the inputs:
     the leaves are made and written one vertical slab at a time, then the
     few levels above them at once.  Ids out of order, a tree that is not
     empty or one with an unusual node size go through :func:`fill_rtree`.
     """
+    fill_rtree_points_of(conn, rtree, ids, [x, y])
+
+
+def fill_rtree_points_of(conn: sqlite3.Connection, rtree: str, ids, points: List[np.ndarray]) -> None:
+    """:func:`fill_rtree_points` with the points as a list ``[x, y]``, emptied once the leaves are written.
+
+    ``ids`` may be a ``range`` (rows numbered one after another: no array
+    of them).  A caller that keeps no other reference to ``x`` and ``y``
+    lets go of them before the rowids go in.
+    """
     n = len(ids)
     if n == 0:
         return
+    x, y = points
     per_node = _rtree_capacity(conn, rtree)
-    ids = np.asarray(ids, dtype=np.int64)
-    if not per_node or n <= per_node or not (ids[1:] > ids[:-1]).all():
-        fill_rtree(conn, rtree, ids, np.column_stack([x, y, x, y]))
+    if isinstance(ids, range):
+        ascending = ids.step > 0
+    else:
+        if ids.dtype != np.int32:
+            ids = np.asarray(ids, dtype=np.int64)
+        ascending = bool((ids[1:] > ids[:-1]).all())
+    if not per_node or n <= per_node or not ascending:
+        fill_rtree(conn, rtree, _id_array(ids), np.column_stack([x, y, x, y]))
         return
     conn.execute("DELETE FROM {}".format(quote_name(rtree + "_node")))
     conn.execute("DELETE FROM {}".format(quote_name(rtree + "_parent")))
     n_nodes = -(-n // per_node)
     slabs = int(np.ceil(np.sqrt(n_nodes)))
     size = slabs * per_node  # points a slab: whole nodes
-    by_x = np.argpartition(x, np.arange(size, n, size)) if n > size else np.arange(n)
-    owner = np.empty(n, dtype=np.int64)  # the leaf of each point, by position (ids ascending: rowid order)
+    # Positions and leaf numbers as int32 while they fit (4 bytes a point each, not 8).
+    small = np.int32 if n < 2**31 else np.int64
+    by_x = np.argpartition(x, np.arange(size, n, size)).astype(small, copy=False) if n > size else np.arange(n)
+    owner = np.empty(n, dtype=small)  # the leaf of each point, by position (ids ascending: rowid order)
     numbers = np.arange(2, 2 + n_nodes, dtype=np.int64)
     boxes = np.empty((n_nodes, 4), dtype=np.float64)  # each leaf's (minx, miny, maxx, maxy)
     node = 0
@@ -166,7 +184,7 @@ def fill_rtree_points(conn: sqlite3.Connection, rtree: str, ids: np.ndarray, x: 
         k = len(members)
         count = -(-k // per_node)
         cells = np.zeros(count * per_node, dtype=_RTREE_CELL)
-        cells["id"][:k] = ids[members]
+        cells["id"][:k] = ids.start + ids.step * members if isinstance(ids, range) else ids[members]
         cells["minx"][:k], cells["maxx"][:k] = _f32(x[members], False), _f32(x[members], True)
         cells["miny"][:k], cells["maxy"][:k] = _f32(y[members], False), _f32(y[members], True)
         header = np.zeros((count, 2), dtype=">u2")
@@ -182,13 +200,15 @@ def fill_rtree_points(conn: sqlite3.Connection, rtree: str, ids: np.ndarray, x: 
         boxes[node : node + count, 2] = np.maximum.reduceat(cells["maxx"][:k].astype(np.float64), cut)
         boxes[node : node + count, 3] = np.maximum.reduceat(cells["maxy"][:k].astype(np.float64), cut)
         node += count
-    del by_x
+    del by_x, x, y, members
+    points.clear()  # (the caller's points, unless it holds them elsewhere)
     for first in range(0, n, 500_000):  # rowid order, a slice at a time
+        some = ids[first : first + 500_000]
         insert_rows(
             conn,
             rtree + "_rowid",
             ("rowid", "nodeno"),
-            (ids[first : first + 500_000].tolist(), owner[first : first + 500_000].tolist()),
+            (list(some) if isinstance(some, range) else some.tolist(), owner[first : first + 500_000].tolist()),
         )
     del owner
     nodes, _, parents = pack_rtree(numbers, boxes, per_node, next_node=2 + n_nodes, depth=1)
@@ -196,6 +216,13 @@ def fill_rtree_points(conn: sqlite3.Connection, rtree: str, ids: np.ndarray, x: 
         insert_rows(conn, rtree + "_node", ("nodeno", "data"), (level_numbers.tolist(), list(map(bytes, level_blobs))))
     for children, parent in parents:
         insert_rows(conn, rtree + "_parent", ("nodeno", "parentnode"), (children.tolist(), parent.tolist()))
+
+
+def _id_array(ids) -> np.ndarray:
+    """``ids`` (an array or a ``range``) as an int64 array."""
+    if isinstance(ids, range):
+        return np.arange(ids.start, ids.stop, ids.step, dtype=np.int64)
+    return np.asarray(ids, dtype=np.int64)
 
 
 def _str_order(cx: np.ndarray, cy: np.ndarray, per_node: int) -> np.ndarray:
