@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import time
 from pathlib import Path
 
 import numpy as np
@@ -251,7 +252,17 @@ def test_cancel_leaves_the_previous_table(db, pg, pg_cluster, monkeypatch, part_
     assert feedback.isCanceled() and "READ_COUNT" not in result
     assert query(db, "SELECT * FROM ld_cancel") == [(7,)]
     assert tables(db) == before  # no new table, no half-written one
-    assert not query(db, "SELECT 1 FROM pg_stat_activity WHERE application_name = 'alpr_qgis'")  # closed
+    assert _connections_gone(db)  # closed
+
+
+def _connections_gone(db, wait_s: float = 10.0) -> bool:
+    """True once no session of the plugin is left on the server (a closed session's backend exits a moment later)."""
+    deadline = time.monotonic() + wait_s
+    while query(db, "SELECT 1 FROM pg_stat_activity WHERE application_name = 'alpr_qgis'"):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
 
 
 def test_cancel_during_the_index_builds_is_honoured(db, pg, pg_cluster):
