@@ -1,61 +1,30 @@
 """The reads of ``alpr:devicetracks`` and ``alpr:summary``, streamed: a chunk of rows at a time.
 
 Both algorithms read their INPUT through :func:`alpr_qgis.qgis_io.vector.read_chunks`
-(:data:`CHUNK_ROWS` rows a chunk) and keep only compact columns: integer
-codes through one dictionary for text (``core.codes.Coder``), int64 times,
-float64 coordinates, and for the summary the per-read location flags
-computed here with QGIS's transforms.  Memory then holds one chunk of the
-layer's table at a time, plus a few dozen bytes per read.
+(:data:`CHUNK_ROWS` rows a chunk); what they keep of the reads goes to
+files in a private scratch folder, so memory holds one chunk of the layer's
+table at a time.
 
-- :func:`read_track_reads`: devices, times, positions and read ids
-  (``core.track_reads.TrackReads``); :func:`spill_track_reads` the same
-  columns written to files in a private scratch folder instead
-  (``SpilledTrackReads``, which ``alpr:devicetracks`` works from: see
-  ``qgis_io.track_spill``).
-- :func:`read_summary_reads`: the columns of ``core.summary_reads.SummaryReads``
-  and where each read lies (missing location, near the reference point,
-  outside the boundary).
+- :func:`spill_track_reads`: devices, times, positions and read ids written
+  to files in a private scratch folder as they come
+  (``core.track_reads.SpilledTrackReads``, which ``alpr:devicetracks`` works
+  from: see ``qgis_io.track_spill``); :func:`sample_xy` reads back the
+  points ``crs.working_crs`` samples.
+- :class:`Locator`: where each read of a chunk lies (missing location, near
+  the reference point, outside the boundary), for the summary
+  (``qgis_io.summary_stream``).
 """
 
 from __future__ import annotations
 
-from typing import Callable, Optional, Sequence
+from typing import Callable
 
 import numpy as np
 
-from alpr_qgis.core.track_reads import TrackReads
 from alpr_qgis.qgis_io.vector import read_chunks
 
 #: Rows a chunk (module constant: tests make it tiny to compare streamed and whole-layer results).
 CHUNK_ROWS = 50_000
-
-
-def read_track_reads(
-    alg, parameters, context, feedback, device_field: str, time_field: str, with_read_id: bool, progress: Callable
-):
-    """``(TrackReads, crs)`` of INPUT: device, time, x/y in the layer's CRS and read ids, chunk by chunk."""
-    fields = [device_field, time_field] + (["read_id"] if with_read_id else [])
-    with read_chunks(
-        alg,
-        parameters,
-        "INPUT",
-        context,
-        fields,
-        chunk_rows=CHUNK_ROWS,
-        progress=progress,
-        cancelled=feedback.isCanceled,
-    ) as chunks:
-        alg.log_estimate(feedback, chunks.total)
-        reads = TrackReads(chunks.total, time_field, with_read_id)
-        for chunk in chunks:
-            if not len(chunk.x):
-                continue
-            table = chunk.table
-            reads.add(
-                table[device_field], table[time_field], chunk.x, chunk.y, table["read_id"] if with_read_id else None
-            )
-        crs = chunks.crs
-    return reads.finish(), crs
 
 
 def spill_track_reads(
@@ -69,8 +38,8 @@ def spill_track_reads(
     progress: Callable,
     folder: str,
 ):
-    """``read_track_reads`` with the columns written to files in ``folder`` (a private scratch folder) as they come:
-    ``(SpilledTrackReads, crs)``."""
+    """``(SpilledTrackReads, crs)`` of INPUT: device, time, x/y in the layer's CRS and read ids, written to files in
+    ``folder`` (a private scratch folder) a chunk at a time."""
     from alpr_qgis.core.track_reads import SpilledTrackReads
 
     fields = [device_field, time_field] + (["read_id"] if with_read_id else [])
@@ -129,47 +98,6 @@ def transform_in_slices(x, y, source, dest, transform_context, located=None):
             px, py = np.where(located[part], px, np.nan), np.where(located[part], py, np.nan)
         out_x[part], out_y[part] = transform_xy(px, py, source, dest, transform_context)
     return out_x, out_y
-
-
-def read_summary_reads(
-    alg,
-    parameters,
-    context,
-    feedback,
-    fields: Sequence[str],
-    columns,
-    locate: Callable,
-    progress: Callable,
-):
-    """``(SummaryReads, crs)`` of INPUT: ``columns`` names the roles of ``fields`` (see ``SummaryReads``);
-    ``locate(chunk, crs)`` returns a chunk's location flags (see :func:`Locator.flags`)."""
-    from qgis.core import QgsCoordinateReferenceSystem
-
-    from alpr_qgis.core.summary_reads import SummaryReads
-    from alpr_qgis.qgis_io.inputs import reads_crs
-    from alpr_qgis.qgis_io.report_io import layer_name
-
-    name = layer_name(alg, parameters, "INPUT", context) or "the input layer"
-    with read_chunks(
-        alg,
-        parameters,
-        "INPUT",
-        context,
-        list(fields),
-        chunk_rows=CHUNK_ROWS,
-        progress=progress,
-        cancelled=feedback.isCanceled,
-    ) as chunks:
-        alg.log_estimate(feedback, chunks.total)
-        reads = SummaryReads(chunks.total, name, **columns)
-        crs: Optional[QgsCoordinateReferenceSystem] = None
-        for chunk in chunks:
-            if not len(chunk.x):
-                continue
-            crs_here = reads_crs(chunk, name, feedback, alg, warn=crs is None)
-            crs = crs or crs_here
-            reads.add(chunk.table, chunk.x, chunk.y, chunk.offset, locate(chunk, crs))
-    return reads.finish(), crs or QgsCoordinateReferenceSystem("EPSG:4326")
 
 
 class Locator:
