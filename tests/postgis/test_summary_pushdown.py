@@ -232,6 +232,37 @@ def test_edge_cases_with_states(pg, tmp_path):
     assert inside == others + 2  # (the two a centimetre inside; not the two a centimetre outside)
 
 
+def test_camera_across_four_screening_cells(pg, tmp_path):
+    """A camera whose reads straddle a corner of the screening grid (four cells, none holding 99 % of them) is
+    fixed; one with 3 % of its reads far away is mobile; both as on the file path."""
+    from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsPointXY, QgsProject
+
+    from alpr_qgis.qgis_io.postgis import summary as pushdown
+
+    utm, wgs = QgsCoordinateReferenceSystem("EPSG:32610"), QgsCoordinateReferenceSystem("EPSG:4326")
+    back = QgsCoordinateTransform(utm, wgs, QgsProject.instance())
+    side = max(2.0 * 50.0 * (1 + 1e-6), pushdown._CELL_MIN)
+    corner = (round(565_000 / side) * side, round(4_185_000 / side) * side)  # (Oakland, UTM 10N)
+
+    def place(dx: float, dy: float):
+        point = back.transform(QgsPointXY(corner[0] + dx, corner[1] + dy))
+        return point.x(), point.y()
+
+    around = [place(dx, dy) for dx in (-20.0, 20.0) for dy in (-20.0, 20.0)]
+    rows = []
+    for device, near, far in (("CORNER CAM", 300, 2), ("ALMOST CAM", 290, 10)):
+        for i in range(near + far):
+            where = around[i % 4] if i < near else place(5_000.0 + i, 0.0)
+            rows.append(("P{:04d}".format(i), (2014, 7, 14 + i // 1440, (i // 60) % 24, i % 60), device, None, where))
+    gpkg = small_gpkg(tmp_path / "corner_reads.gpkg", rows, "corner_reads")
+    pg_source = gpkg_to_postgis(pg, gpkg, "summary_corner_reads")
+    names = ["summary_corner_reads", "corner_reads"]
+    file_result, pg_result, _ = both(tmp_path, gpkg, pg_source, names, FIXED_RADIUS_M=50.0)
+    assert file_result["FIXED_CAMERAS"] == 1 and file_result["MOBILE_DEVICES"] == 1
+    assert file_result["READS_BY_FIXED_CAMERAS"] == 302
+    assert_same(file_result, pg_result, names)
+
+
 def test_hashed_plates(pg, tmp_path):
     """Plates that arrived hashed: the government metrics are null on both paths, with the same note."""
     import hashlib

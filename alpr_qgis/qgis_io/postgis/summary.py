@@ -28,6 +28,7 @@ QGIS instead (:func:`summarise_in_database` returns None and says why).
 from __future__ import annotations
 
 import contextlib
+import math
 from types import SimpleNamespace
 from typing import Optional
 
@@ -44,6 +45,11 @@ FLAG_TYPES = ("boolean",) + NUMBER_TYPES + TEXT_TYPES
 BLANKS = "".join(c for c in map(chr, range(0x110000)) if c.isspace())
 _BLANKS = "%(blanks)s"
 _FINITE = "BETWEEN '-Infinity' AND 'Infinity'"
+#: An always-false volatile test (``clock_timestamp()``: parallel safe).  A column whose expression holds it is
+#: computed once per row in its own level: PostgreSQL neither pulls that level up into the query above nor
+#: pushes a condition on the column down into it (where it would compute the expression again, once for every
+#: place the condition names the column).  Citus pushes it to the workers as any expression.
+ONCE = "clock_timestamp() IS NULL"
 
 
 #: What ``core.plates`` removes from a plate (``[\\s\\-\\.]``: Python's whitespace, dashes, dots), for translate().
@@ -83,9 +89,9 @@ def _unsupported(pg, columns) -> Optional[str]:
 def _base(pg, columns, srid: int, setup, gov: str = "NULL::boolean") -> str:
     """The derived reads, one row each, as a parenthesised subquery (values as ``%(name)s`` parameters).
 
-    The level that finds each read's degrees carries an unused volatile column (``clock_timestamp()``,
-    parallel safe): PostgreSQL then computes it once per row instead of copying ``ST_X``/``ST_IsEmpty`` (or a
-    transform) into every flag that uses it.
+    The level that finds each read's degrees marks ``lon`` and ``lat`` volatile (:data:`ONCE`): PostgreSQL then
+    computes them once per row in that level, instead of copying ``ST_X``/``ST_IsEmpty`` (or a transform) into
+    every flag that uses them and into every condition on those flags it would push down to the scan.
     """
     geom = pg.geom()
     col = {role: pg.ident(name) if name else None for role, name in columns.items()}
@@ -110,11 +116,11 @@ def _base(pg, columns, srid: int, setup, gov: str = "NULL::boolean") -> str:
         "({g} IS NULL OR ST_IsEmpty({g})) AS nogeom".format(g=geom),
     ]
     degrees_sql = (
-        "SELECT r.*, CASE WHEN r.nogeom THEN NULL ELSE ST_X(d.pt) END AS lon,"
-        " CASE WHEN r.nogeom THEN NULL ELSE ST_Y(d.pt) END AS lat, clock_timestamp() AS fence"
+        "SELECT r.*, CASE WHEN r.nogeom OR {v} THEN NULL ELSE ST_X(d.pt) END AS lon,"
+        " CASE WHEN r.nogeom OR {v} THEN NULL ELSE ST_Y(d.pt) END AS lat"
         " FROM (SELECT {inner} FROM {rel}) AS r"
         " CROSS JOIN LATERAL (SELECT CASE WHEN r.nogeom THEN NULL ELSE {deg} END AS pt) AS d"
-    ).format(inner=", ".join(inner), rel=pg.relation, deg=degrees)
+    ).format(inner=", ".join(inner), rel=pg.relation, deg=degrees, v=ONCE)
     missing = (
         "(m.nogeom OR NOT coalesce(abs(m.lon) <= 180 AND abs(m.lat) <= 90, false)"
         " OR (abs(m.lon) <= %(tol)s AND abs(m.lat) <= %(tol)s))"
@@ -126,7 +132,8 @@ def _base(pg, columns, srid: int, setup, gov: str = "NULL::boolean") -> str:
     near = "false"
     if setup.reference is not None:
         near = (
-            "CASE WHEN NOT {} THEN ST_DWithin(ST_SetSRID(ST_MakePoint(m.lon, m.lat), 4326)::geography,"
+            "CASE WHEN NOT {} AND m.lat BETWEEN %(ref_s)s AND %(ref_n)s AND m.lon BETWEEN %(ref_w)s AND %(ref_e)s"
+            " THEN ST_DWithin(ST_SetSRID(ST_MakePoint(m.lon, m.lat), 4326)::geography,"
             " ST_SetSRID(ST_MakePoint(%(ref_lon)s, %(ref_lat)s), 4326)::geography, %(ref_m)s) ELSE false END"
         ).format(missing)
     outside = "false"
@@ -256,7 +263,7 @@ def summarise_in_database(alg, pg, parameters, context, feedback, setup):
         crs = _no_crs(alg, pg, geom, feedback)
     if setup.reference is not None:
         lon, lat, metres = setup.reference[2]
-        params.update(ref_lon=lon, ref_lat=lat, ref_m=metres)
+        params.update(ref_lon=lon, ref_lat=lat, ref_m=metres, **_near_box(lon, lat, metres))
     base = _base(pg, columns, srid or 4326, setup)
     counts, located = _totals(pg, base, params, setup, columns)
     alg.log_estimate(feedback, counts.n)
@@ -265,8 +272,6 @@ def summarise_in_database(alg, pg, parameters, context, feedback, setup):
     _check(feedback, 10)
     base = _government(pg, columns, srid or 4326, setup, counts, params)
     _plates(pg, base, params, counts)
-    _check(feedback, 30)
-    _times(pg, base, params, counts)
     _check(feedback, 40)
     working = summary_map.metric_crs(pg, base, params, crs, counts.n - counts.no_geometry)
     zone = _zone(alg, parameters, context, pg, base, params, located)
@@ -275,8 +280,9 @@ def summarise_in_database(alg, pg, parameters, context, feedback, setup):
     )
     _check(feedback, 45)
     rejected, unreadable = _other_layers(alg, parameters, context, feedback, crs, pg, setup)
+    extent = None
     if columns.get("device"):
-        counts.kinds = _camera_kinds(alg, pg, base, params, parameters, context, working, srid or 4326)
+        counts.kinds, extent = _camera_kinds(alg, pg, base, params, parameters, context, working, srid or 4326, counts)
     _check(feedback)
     feedback.setProgressText(alg.tr("Counting"))
     data = SummaryInput(
@@ -287,8 +293,23 @@ def summarise_in_database(alg, pg, parameters, context, feedback, setup):
         unreadable_reasons=unreadable[0] if unreadable else None,
     )
     summary = summary_from_counts(counts, data)
-    reads = summary_map.DatabaseReads(pg, base, params, crs, srid or 4326, working, located)
+    reads = summary_map.DatabaseReads(pg, base, params, crs, srid or 4326, working, located, extent)
     return summary, zone, reads
+
+
+def _near_box(lon: float, lat: float, metres: float) -> dict:
+    """A box in degrees around the reference point holding every point within ``metres`` of it, with room to
+    spare (a degree of latitude is over 110 km; a degree of longitude over 111 km × cos of the box's highest
+    latitude): the ellipsoidal distance is computed only inside it.  The whole world near a pole or the
+    antimeridian, or for a distance over 1,000 km."""
+    inf = float("inf")
+    dlat = metres / 110_000.0 + 1e-6
+    top = abs(lat) + dlat + 1.0
+    if metres > 1_000_000.0 or top >= 89.0:
+        return {"ref_s": -inf, "ref_n": inf, "ref_w": -inf, "ref_e": inf}
+    dlon = 1.01 * metres / (111_000.0 * math.cos(math.radians(top))) + 1e-6
+    west, east = (lon - dlon, lon + dlon) if -180.0 < lon - dlon and lon + dlon < 180.0 else (-inf, inf)
+    return {"ref_s": lat - dlat, "ref_n": lat + dlat, "ref_w": west, "ref_e": east}
 
 
 def _no_crs(alg, pg, geom, feedback):
@@ -342,37 +363,58 @@ def _head_not_hashed(pg, columns, params: dict) -> bool:
 
 
 def _totals(pg, base: str, params: dict, setup, columns):
-    """Counts over every read (one scan) and whether the plates look hashed (``plates_look_hashed``)."""
+    """Every count over the reads in ONE scan, by device, date and hour, and whether the plates look hashed.
+
+    The rows (at most devices × dates × 24) give the totals, the reads per
+    device per date with their first and last, and the reads by weekday and
+    hour (``plates_look_hashed`` from per-group aggregates when the first
+    plates do not already settle it).
+    """
     from alpr_qgis.qgis_io.postgis.summary_counts import Counts
 
     decided = not columns.get("plate") or _head_not_hashed(pg, columns, params)
     hashed = "" if decided else ", " + _HASHED.format(v="NULLIF(btrim(b.praw, {}), '')".format(_BLANKS))
-    row = pg.query(
-        "SELECT count(*), count(b.p), count(*) FILTER (WHERE b.dup), count(*) FILTER (WHERE b.nogeom),"
-        " count(*) FILTER (WHERE b.invalid), count(*) FILTER (WHERE b.island), count(*) FILTER (WHERE b.near),"
-        " count(*) FILTER (WHERE b.outside), count(*) FILTER (WHERE b.located){h} FROM {b} AS b".format(
-            h=hashed, b=base
-        ),
+    rows = pg.query(
+        "SELECT b.d, b.t::date, extract(hour FROM b.t)::int, count(*), count(b.p), count(*) FILTER (WHERE b.dup),"
+        " count(*) FILTER (WHERE b.nogeom), count(*) FILTER (WHERE b.invalid), count(*) FILTER (WHERE b.island),"
+        " count(*) FILTER (WHERE b.near), count(*) FILTER (WHERE b.outside), count(*) FILTER (WHERE b.located),"
+        " min(b.t), max(b.t){h} FROM {b} AS b GROUP BY 1, 2, 3".format(h=hashed, b=base),
         params,
-    )[0]
-    n, with_plate, dup, nogeom, invalid, island, near, outside, located = row[:9]
+    )
+    sums = [sum(int(r[i]) for r in rows) for i in range(3, 12)]
+    n, with_plate, dup, nogeom, invalid, island, near, outside, located = sums
     counts = Counts(
-        n=int(n),
+        n=n,
         plate_field=bool(columns.get("plate")),
         state_field=bool(columns.get("state")),
-        with_plate=int(with_plate),
-        hashed=False if decided else _looks_hashed(*row[9:]),
-        duplicates=int(dup) if columns.get("duplicate") else None,
-        no_geometry=int(nogeom),
-        null_island=int(island),
-        invalid=int(invalid),
-        near=int(near) if setup.reference is not None else None,
+        with_plate=with_plate,
+        hashed=False if decided else _looks_hashed(*_hashed_over(rows)),
+        duplicates=dup if columns.get("duplicate") else None,
+        no_geometry=nogeom,
+        null_island=island,
+        invalid=invalid,
+        near=near if setup.reference is not None else None,
         reference_note=setup.reference[3] if setup.reference is not None else "",
-        outside=int(outside) if setup.shape is not None else None,
+        outside=outside if setup.shape is not None else None,
         time_field=bool(columns.get("time")),
         device_field=bool(columns.get("device")),
     )
-    return counts, int(located)
+    _times(rows, counts)
+    return counts, located
+
+
+def _hashed_over(rows):
+    """``_HASHED``'s aggregates over every read from its per-group values (columns 14 to 18)."""
+    groups = [r[14:19] for r in rows if r[14]]
+    if not groups:
+        return 0, None, None, False, False
+    return (
+        sum(int(g[0]) for g in groups),
+        min(g[1] for g in groups),
+        max(g[2] for g in groups),
+        all(g[3] for g in groups),
+        all(g[4] for g in groups),
+    )
 
 
 def _government(pg, columns, srid: int, setup, counts, params: dict) -> str:
@@ -394,7 +436,12 @@ def _government(pg, columns, srid: int, setup, counts, params: dict) -> str:
 
 def _plates(pg, base: str, params: dict, counts) -> None:
     """The reads-per-plate distribution (one row per distinct count), the government plates and reads, and the
-    ten most-read plates (ties: the plate read first comes first), by rank: the plate text stays in the database."""
+    ten most-read plates (ties: the plate read first comes first), by rank: the plate text stays in the database.
+
+    The ten are found in the one ``GROUP BY`` of the plates; their days, devices, first and last read come from a
+    second scan that keeps only the reads whose plate has one of their ``hashtext`` values (a parallel scan; a
+    hash colliding with another plate is told apart by its count and first read).
+    """
     from alpr_qgis.core.metrics import TOP_PLATES
 
     if not counts.plate_field:
@@ -404,49 +451,61 @@ def _plates(pg, base: str, params: dict, counts) -> None:
         " FROM {b} AS b GROUP BY b.p, b.s),"
         " top AS (SELECT k.p, k.s, k.n, k.o FROM k WHERE k.p IS NOT NULL ORDER BY k.n DESC, k.o LIMIT %(top)s),"
         " dist AS (SELECT k.n, count(*) AS c, count(*) FILTER (WHERE k.gn > 0) AS gp, sum(k.gn) AS gr FROM k"
-        " WHERE k.p IS NOT NULL GROUP BY k.n UNION ALL SELECT 0, 0, 0, sum(k.gn) FROM k WHERE k.p IS NULL),"
-        " tops AS (SELECT top.n, top.o, count(DISTINCT b.t::date) AS days,"
-        " count(DISTINCT b.draw) FILTER (WHERE b.d IS NOT NULL) AS devices, min(b.t) AS first, max(b.t) AS last,"
-        " bool_or(b.g) AS gov FROM top JOIN {b} AS b ON b.p = top.p AND coalesce(b.s, '') = coalesce(top.s, '')"
-        " GROUP BY top.p, top.s, top.n, top.o)"
-        " SELECT false, dist.n, dist.c, dist.gp, dist.gr, NULL::bigint, NULL::bigint, NULL::timestamp,"
-        " NULL::timestamp, NULL::boolean, NULL::bigint FROM dist"
-        " UNION ALL SELECT true, tops.n, NULL, NULL, NULL, tops.days, tops.devices, tops.first, tops.last, tops.gov,"
-        " row_number() OVER (ORDER BY tops.n DESC, tops.o) FROM tops".format(b=base),
+        " WHERE k.p IS NOT NULL GROUP BY k.n UNION ALL SELECT 0, 0, 0, sum(k.gn) FROM k WHERE k.p IS NULL)"
+        " SELECT false, dist.n, dist.c, dist.gp, dist.gr, NULL::text, NULL::int FROM dist"
+        " UNION ALL SELECT true, top.n, row_number() OVER (ORDER BY top.n DESC, top.o), NULL, NULL, top.o::text,"
+        " hashtext(top.p) FROM top".format(b=base),
         dict(params, top=TOP_PLATES),
     )
     plates = reads = 0
     top = []
-    for is_top, n, count, gov_plates, gov_reads, *details in rows:
+    for is_top, n, count, gov_plates, gov_reads, first_read, key in rows:
         if is_top:
-            top.append((details[-1], (n, *details[:-1])))
+            top.append((int(count), int(n), first_read, key))
             continue
         if n:
             counts.per_plate[int(n)] = int(count)
         plates += int(gov_plates or 0)
         reads += int(gov_reads or 0)
-    counts.top = [row for _, row in sorted(top)]
+    counts.top = _top_details(pg, base, params, top)
     if counts.government is not None:
         counts.government = (plates, reads, counts.government[2])
 
 
-def _times(pg, base: str, params: dict, counts) -> None:
-    """Reads by weekday and hour (Monday first), and reads per device per date with their first and last."""
-    counts.device_dates = pg.query(
-        "SELECT b.d, b.t::date, count(*), min(b.t), max(b.t) FROM {} AS b GROUP BY b.d, b.t::date".format(base),
-        params,
-    )
-    if not counts.time_field:
-        return
-    by_hour = np.zeros((7, 24), dtype=np.int64)
-    for weekday, hour, count in pg.query(
-        "SELECT extract(isodow FROM b.t)::int - 1, extract(hour FROM b.t)::int, count(*) FROM {} AS b"
-        " WHERE b.t IS NOT NULL GROUP BY 1, 2".format(base),
-        params,
+def _top_details(pg, base: str, params: dict, top) -> list:
+    """(reads, days, devices, first, last, government) of the most-read plates, by rank; ``top`` holds their
+    (rank, reads, first read id, hashtext)."""
+    if not top:
+        return []
+    details = {}
+    for n, first_read, days, devices, first, last, gov in pg.query(
+        "SELECT count(*), min(b.o)::text, count(DISTINCT b.t::date),"
+        " count(DISTINCT b.draw) FILTER (WHERE b.d IS NOT NULL), min(b.t), max(b.t), bool_or(b.g)"
+        " FROM {} AS b WHERE hashtext(b.p) = ANY(%(keys)s) GROUP BY b.p, b.s".format(base),
+        dict(params, keys=sorted({key for *_, key in top})),
     ):
-        by_hour[int(weekday), int(hour)] = int(count)
-    counts.weekday_hour = by_hour
-    counts.by_hour = by_hour.sum(axis=0).astype(np.int64)
+        details[(int(n), first_read)] = (int(n), days, devices, first, last, gov)
+    return [details[(n, first_read)] for _, n, first_read, _ in sorted(top)]
+
+
+def _times(rows, counts) -> None:
+    """Reads per device per date with their first and last, and by weekday and hour (Monday first), from the
+    counts by device, date and hour."""
+    per_day = {}
+    by_hour = np.zeros((7, 24), dtype=np.int64)
+    for device, day, hour, reads, *_, first, last in (r[:14] for r in rows):
+        key = (device, day)
+        if key in per_day:
+            had = per_day[key]
+            per_day[key] = (had[0] + int(reads), min(had[1], first), max(had[2], last))
+        else:
+            per_day[key] = (int(reads), first, last)
+        if day is not None:
+            by_hour[day.weekday(), int(hour)] += int(reads)
+    counts.device_dates = [(device, day, *values) for (device, day), values in per_day.items()]
+    if counts.time_field:
+        counts.weekday_hour = by_hour
+        counts.by_hour = by_hour.sum(axis=0).astype(np.int64)
 
 
 def _zone(alg, parameters, context, pg, base: str, params: dict, located: int):
@@ -492,38 +551,99 @@ def _other_layers(alg, parameters, context, feedback, crs, pg, setup):
     return rejected, unreadable
 
 
-def _camera_kinds(alg, pg, base: str, params: dict, parameters, context, working, srid: int):
-    """``core.tracks.camera_kinds``' table (device, kind, read_count): medians and spreads in SQL, one row a device."""
+def _camera_kinds(alg, pg, base: str, params: dict, parameters, context, working, srid: int, counts):
+    """``core.tracks.camera_kinds``' table (device, kind, read_count) and the located reads' extent in ``working``.
+
+    One scan counts each device's located reads in the cells of a grid of
+    side at least twice the radius (:func:`_screen`).  A device is fixed only
+    if ``FIXED_SHARE`` of its located reads lie within the radius of their
+    median, hence in one 2 × 2 block of those cells; only the devices with
+    such a block (usually none, or a few cameras) get their medians and the
+    quantile of their distances computed exactly, in SQL.  The reads per
+    device come from the counts by device and date.
+    """
     from alpr_qgis.core.lazy import lazy_module
     from alpr_qgis.core.tracks import FIXED, FIXED_SHARE, MIN_FIXED_READS, MOBILE
-    from alpr_qgis.qgis_io.postgis.summary_map import metric_points
 
     pd = lazy_module("pandas")
     radius = alg.parameterAsDouble(parameters, alg.FIXED_RADIUS_M, context)
-    points = metric_points(base, srid, working.postgisSrid(), "b.d IS NOT NULL AND b.located")
+    reads: dict = {}
+    for device, _day, n, *_ in counts.device_dates:
+        if device is not None:
+            reads[device] = reads.get(device, 0) + int(n)
+    located, extent = _screen(pg, base, params, working, srid, max(2.0 * radius * (1 + 1e-6), _CELL_MIN))
+    candidates = [
+        device
+        for device, (c, most) in located.items()
+        if radius > 0 and c >= MIN_FIXED_READS and most >= math.floor(FIXED_SHARE * (c - 1)) + 1
+    ]
+    spreads = _spreads(pg, base, params, working, srid, candidates) if candidates else {}
+    devices = list(reads)
+    fixed = [radius > 0 and spreads.get(d) is not None and spreads[d] <= radius for d in devices]
+    table = pd.DataFrame(
+        {
+            "device": pd.Series(devices, dtype=object),
+            "kind": [FIXED if f else MOBILE for f in fixed],
+            "read_count": np.array([reads[d] for d in devices], dtype=np.int64),
+        }
+    )
+    return table, extent
+
+
+#: The screening grid's smallest side (metres): a small radius would otherwise make a group of every read.
+_CELL_MIN = 100.0
+
+
+def _screen(pg, base: str, params: dict, working, srid: int, side: float):
+    """({device: (located reads, most of them in one 2 × 2 block of cells)}, (located, x0, y0, x1, y1) or None).
+
+    One scan of the located reads, each transformed once; the blocks are summed from the cells' counts.
+    """
+    from alpr_qgis.qgis_io.postgis.summary_map import metric_points
+
+    points = metric_points(base, srid, working.postgisSrid(), "b.located")
+    shifted = " UNION ALL ".join(
+        "SELECT c.d, c.cx - {}, c.cy - {}, c.n FROM c".format(i, j) for i in (0, 1) for j in (0, 1)
+    )
+    rows = pg.query(
+        "WITH c AS (SELECT p.d, floor(p.x / %(side)s) AS cx, floor(p.y / %(side)s) AS cy, count(*) AS n,"
+        " min(p.x) AS x0, min(p.y) AS y0, max(p.x) AS x1, max(p.y) AS y1 FROM ({points}) AS p"
+        " WHERE p.x {f} AND p.y {f} GROUP BY 1, 2, 3),"
+        " blocks AS (SELECT q.d, max(q.n) AS most FROM (SELECT s.d, sum(s.n) AS n FROM ({shifted}) AS s(d, cx, cy, n)"
+        " WHERE s.d IS NOT NULL GROUP BY s.d, s.cx, s.cy) AS q GROUP BY q.d)"
+        " SELECT c.d, sum(c.n), min(c.x0), min(c.y0), max(c.x1), max(c.y1), max(blocks.most)"
+        " FROM c LEFT JOIN blocks ON blocks.d = c.d GROUP BY c.d".format(points=points, f=_FINITE, shifted=shifted),
+        dict(params, side=side),
+    )
+    located = {d: (int(n), int(most or 0)) for d, n, _, _, _, _, most in rows if d is not None}
+    if not rows:
+        return located, None
+    extent = (
+        sum(int(r[1]) for r in rows),
+        min(r[2] for r in rows),
+        min(r[3] for r in rows),
+        max(r[4] for r in rows),
+        max(r[5] for r in rows),
+    )
+    return located, extent
+
+
+def _spreads(pg, base: str, params: dict, working, srid: int, devices) -> dict:
+    """{device: the ``FIXED_SHARE`` quantile of its located reads' distances from their median} (SQL)."""
+    from alpr_qgis.core.tracks import FIXED_SHARE
+    from alpr_qgis.qgis_io.postgis.summary_map import metric_points
+
+    points = metric_points(base, srid, working.postgisSrid(), "b.d = ANY(%(devices)s) AND b.located")
     rows = pg.query(
         "WITH p AS ({points}),"
         " q AS (SELECT p.d, p.x, p.y FROM p WHERE p.x {f} AND p.y {f}),"
-        " m AS (SELECT q.d, count(*) AS c, percentile_cont(0.5) WITHIN GROUP (ORDER BY q.x) AS mx,"
-        " percentile_cont(0.5) WITHIN GROUP (ORDER BY q.y) AS my FROM q GROUP BY q.d),"
-        " s AS (SELECT m.d, m.c, percentile_cont(%(share)s) WITHIN GROUP (ORDER BY sqrt((q.x - m.mx) ^ 2"
-        " + (q.y - m.my) ^ 2)) AS spread FROM q JOIN m ON q.d = m.d GROUP BY m.d, m.c),"
-        " n AS (SELECT b.d, count(*) AS reads FROM {b} AS b WHERE b.d IS NOT NULL GROUP BY b.d)"
-        " SELECT n.d, n.reads, coalesce(s.c, 0), s.spread FROM n LEFT JOIN s ON s.d = n.d".format(
-            points=points, b=base, f=_FINITE
-        ),
-        dict(params, share=FIXED_SHARE),
+        " m AS (SELECT q.d, percentile_cont(0.5) WITHIN GROUP (ORDER BY q.x) AS mx,"
+        " percentile_cont(0.5) WITHIN GROUP (ORDER BY q.y) AS my FROM q GROUP BY q.d)"
+        " SELECT m.d, percentile_cont(%(share)s) WITHIN GROUP (ORDER BY sqrt((q.x - m.mx) ^ 2 + (q.y - m.my) ^ 2))"
+        " FROM q JOIN m ON q.d = m.d GROUP BY m.d".format(points=points, f=_FINITE),
+        dict(params, share=FIXED_SHARE, devices=list(devices)),
     )
-    fixed = [
-        radius > 0 and int(c) >= MIN_FIXED_READS and spread is not None and spread <= radius for _, _, c, spread in rows
-    ]
-    return pd.DataFrame(
-        {
-            "device": pd.Series([r[0] for r in rows], dtype=object),
-            "kind": [FIXED if f else MOBILE for f in fixed],
-            "read_count": np.array([int(r[1]) for r in rows], dtype=np.int64),
-        }
-    )
+    return {d: spread for d, spread in rows}
 
 
 def as_setup(**values) -> SimpleNamespace:

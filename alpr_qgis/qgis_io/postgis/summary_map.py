@@ -80,9 +80,10 @@ def zone_points(pg, base: str, params: dict, located: int) -> Tuple[np.ndarray, 
 class DatabaseReads:
     """The reads as ``report_map.draw_map`` needs them, counted and binned in the database."""
 
-    def __init__(self, pg, base: str, params: dict, crs, srid: int, working, located: int) -> None:
+    def __init__(self, pg, base: str, params: dict, crs, srid: int, working, located: int, extent=None) -> None:
         self.pg, self.base, self.params = pg, base, params
         self.crs, self.srid, self.working, self.located = crs, srid, working, located
+        self.extent = extent  # (located, x0, y0, x1, y1) in ``working`` when already counted, else None
 
     def map_crs(self):
         return self.working
@@ -93,10 +94,15 @@ class DatabaseReads:
             return self.located, None
         located = metric_points(self.base, self.srid, map_crs.postgisSrid(), "b.located")
         finite = "p.x BETWEEN '-Infinity' AND 'Infinity' AND p.y BETWEEN '-Infinity' AND 'Infinity'"
-        count, x_min, y_min, x_max, y_max = self.pg.query(
-            "SELECT count(*), min(p.x), min(p.y), max(p.x), max(p.y) FROM ({}) AS p WHERE {}".format(located, finite),
-            self.params,
-        )[0]
+        if self.extent is not None and map_crs == self.working:
+            count, x_min, y_min, x_max, y_max = self.extent
+        else:
+            count, x_min, y_min, x_max, y_max = self.pg.query(
+                "SELECT count(*), min(p.x), min(p.y), max(p.x), max(p.y) FROM ({}) AS p WHERE {}".format(
+                    located, finite
+                ),
+                self.params,
+            )[0]
         if not count or count <= DRAW_POINTS_UP_TO:
             return int(count or 0), None
         extent = QgsRectangle(float(x_min), float(y_min), float(x_max), float(y_max))
@@ -125,13 +131,17 @@ class DatabaseReads:
 def metric_points(base: str, srid: int, target: int, where: str) -> str:
     """The reads ``where`` says (device ``d``, ``x``, ``y`` in the SRID ``target``) as SQL to select from.
 
-    Each point is transformed once: the inner query is kept apart by a volatile column (``clock_timestamp()``,
-    parallel safe, never used) so that the planner does not copy ``ST_Transform`` into every place ``x`` and
-    ``y`` are used; unlike ``OFFSET 0`` it keeps the scan and the partial aggregates in the parallel workers
+    Each point is transformed once, and its x and y read once: the point and then x and y are marked volatile
+    (``summary.ONCE``), each in its own level, so that the planner neither copies ``ST_Transform`` (or
+    ``ST_X``, which reads the whole geometry again) into every place they are used nor into a condition on them
+    it pushes down; unlike ``OFFSET 0`` it keeps the scan and the partial aggregates in the parallel workers
     (and on a Citus cluster's workers).
     """
+    from alpr_qgis.qgis_io.postgis.summary import ONCE
+
     point = "b.gl" if target == srid else "ST_Transform(b.gl, {:d})".format(int(target))
     return (
-        "SELECT f.d, ST_X(f.pt) AS x, ST_Y(f.pt) AS y FROM (SELECT b.d, {} AS pt, clock_timestamp() AS fence"
-        " FROM {} AS b WHERE {}) AS f"
-    ).format(point, base, where)
+        "SELECT f.d, CASE WHEN {once} THEN NULL ELSE ST_X(f.pt) END AS x, CASE WHEN {once} THEN NULL ELSE ST_Y(f.pt)"
+        " END AS y FROM (SELECT b.d, CASE WHEN {once} THEN NULL ELSE {point} END AS pt FROM {base} AS b"
+        " WHERE {where}) AS f"
+    ).format(once=ONCE, point=point, base=base, where=where)
