@@ -308,7 +308,7 @@ def _near_box(lon: float, lat: float, metres: float) -> dict:
     if metres > 1_000_000.0 or top >= 89.0:
         return {"ref_s": -inf, "ref_n": inf, "ref_w": -inf, "ref_e": inf}
     dlon = 1.01 * metres / (111_000.0 * math.cos(math.radians(top))) + 1e-6
-    west, east = (lon - dlon, lon + dlon) if -180.0 < lon - dlon and lon + dlon < 180.0 else (-inf, inf)
+    west, east = (lon - dlon, lon + dlon) if lon - dlon > -180.0 and lon + dlon < 180.0 else (-inf, inf)
     return {"ref_s": lat - dlat, "ref_n": lat + dlat, "ref_w": west, "ref_e": east}
 
 
