@@ -273,8 +273,9 @@ def summarise_in_database(alg, pg, parameters, context, feedback, setup):
     base = _government(pg, columns, srid or 4326, setup, counts, params)
     _plates(pg, base, params, counts)
     _check(feedback, 40)
-    working = summary_map.metric_crs(pg, base, params, crs, counts.n - counts.no_geometry)
-    zone = _zone(alg, parameters, context, pg, base, params, located)
+    looked_up = not alg.parameterAsString(parameters, alg.TIMEZONE, context).strip()
+    working, zone_points = summary_map.samples(pg, base, params, crs, counts.n - counts.no_geometry, located, looked_up)
+    zone = _zone(alg, parameters, context, zone_points)
     feedback.pushInfo(
         alg.tr("Times are named in {} ({}).").format(zone[0] or alg.tr("local time as recorded"), zone[1])
     )
@@ -508,14 +509,14 @@ def _times(rows, counts) -> None:
         counts.by_hour = by_hour.sum(axis=0).astype(np.int64)
 
 
-def _zone(alg, parameters, context, pg, base: str, params: dict, located: int):
-    """``summary_parts.zone_of``: TIMEZONE when given, else looked up from the same sample of located reads."""
+def _zone(alg, parameters, context, points):
+    """``summary_parts.zone_of``: TIMEZONE when given, else looked up from the sample of located reads ``points``
+    ((lon, lat): ``summary_map.samples``)."""
     from alpr_qgis.qgis_io import report_io, summary_parts
-    from alpr_qgis.qgis_io.postgis.summary_map import zone_points
 
-    if alg.parameterAsString(parameters, alg.TIMEZONE, context).strip():
+    if points is None:
         return summary_parts.zone_of(alg, parameters, context, None, None)
-    lon, lat = zone_points(pg, base, params, located)
+    lon, lat = points
     zone = report_io.lookup_zone(lon, lat) if len(lon) else None
     if zone:
         return zone, alg.tr("looked up from where the reads are")
@@ -590,8 +591,10 @@ def _camera_kinds(alg, pg, base: str, params: dict, parameters, context, working
     return table, extent
 
 
-#: The screening grid's smallest side (metres): a small radius would otherwise make a group of every read.
-_CELL_MIN = 100.0
+#: The screening grid's smallest side (metres).  Any side of at least twice the radius screens correctly; cells
+#: of 1 km keep the groups few (at 10M reads over a city: 9.8 s instead of 14.3 s with 100 m cells), and a
+#: device that keeps to a 2 km block (a camera, a parking patrol) is simply measured exactly.
+_CELL_MIN = 1000.0
 
 
 def _screen(pg, base: str, params: dict, working, srid: int, side: float):

@@ -58,6 +58,50 @@ def metric_crs(pg, base: str, params: dict, crs, placed: Optional[int] = None):
     return utm_crs(float(lon), float(lat))
 
 
+def samples(pg, base: str, params: dict, crs, placed: int, located: int, zone: bool):
+    """``(working CRS, zone points or None)``: :func:`metric_crs` and, with ``zone``, :func:`zone_points`.
+
+    When both need the reads in order (a CRS in degrees and a zone to look
+    up) they come from ONE ordered pass: running counts of the reads with a
+    geometry and of the usable located reads pick both samples, the medians
+    are taken in the database and only the zone's points come back.
+    """
+    from alpr_qgis.core.timezones import LOOKUP_SAMPLE
+    from alpr_qgis.qgis_io.crs import _SAMPLE, is_metric, utm_crs
+
+    if is_metric(crs) or not zone:
+        working = metric_crs(pg, base, params, crs, placed)
+        return working, zone_points(pg, base, params, located) if zone else None
+    step = int(placed) // _SAMPLE + 1 if int(placed) > _SAMPLE else 1
+    every = located <= LOOKUP_SAMPLE
+    picks = [] if every else np.linspace(0, located - 1, LOOKUP_SAMPLE).round().astype(np.int64).tolist()
+    finite = "s.lon BETWEEN '-Infinity' AND 'Infinity' AND s.lat BETWEEN '-Infinity' AND 'Infinity'"
+    median = "percentile_cont(0.5) WITHIN GROUP (ORDER BY s.lon), percentile_cont(0.5) WITHIN GROUP (ORDER BY s.lat)"
+    rows = pg.query(
+        "WITH s AS MATERIALIZED (SELECT w.lon, w.lat, w.geo AND w.gi %% %(step)s = 0 AS m, w.use AND w.z AS z, w.ui"
+        " FROM (SELECT b.lon, b.lat, NOT b.nogeom AS geo, {use} AS use, {pick} AS z,"
+        " count(*) FILTER (WHERE NOT b.nogeom) OVER w - 1 AS gi, count(*) FILTER (WHERE {use}) OVER w - 1 AS ui"
+        " FROM {base} AS b WINDOW w AS (ORDER BY b.o ROWS UNBOUNDED PRECEDING)) AS w"
+        " WHERE (w.geo AND w.gi %% %(step)s = 0) OR (w.use AND w.z))"
+        " SELECT 0, a.*, NULL::bigint FROM (SELECT {median} FROM s WHERE s.m AND {finite} AND (s.lon <> 0 OR s.lat <> 0))"
+        " AS a UNION ALL SELECT 1, e.*, NULL FROM (SELECT {median} FROM s WHERE s.m AND {finite}) AS e"
+        " UNION ALL SELECT 2, s.lon, s.lat, s.ui FROM s WHERE s.z ORDER BY 1, 4".format(
+            use="b.located AND NOT (b.lon = 0 AND b.lat = 0)",
+            pick="true" if every else "(count(*) FILTER (WHERE {}) OVER w - 1) = ANY(%(picks)s::bigint[])".format(
+                "b.located AND NOT (b.lon = 0 AND b.lat = 0)"
+            ),
+            base=base,
+            median=median,
+            finite=finite,
+        ),
+        dict(params, step=step, picks=picks),
+    )
+    lon, lat = (rows[0][1], rows[0][2]) if rows[0][1] is not None else (rows[1][1], rows[1][2])
+    working = utm_crs(float(lon), float(lat)) if lon is not None else utm_crs(0.0, 0.0)
+    points = np.array([r[1:3] for r in rows[2:]], dtype=float).reshape(-1, 2)
+    return working, (points[:, 0], points[:, 1])
+
+
 def zone_points(pg, base: str, params: dict, located: int) -> Tuple[np.ndarray, np.ndarray]:
     """(lon, lat) of the located reads ``core.timezones.lookup_zone`` would look up: evenly spaced, in order."""
     from alpr_qgis.core.timezones import LOOKUP_SAMPLE
