@@ -87,7 +87,9 @@ def samples(pg, base: str, params: dict, crs, placed: int, located: int, zone: b
         " AS a UNION ALL SELECT 1, e.*, NULL FROM (SELECT {median} FROM s WHERE s.m AND {finite}) AS e"
         " UNION ALL SELECT 2, s.lon, s.lat, s.ui FROM s WHERE s.z ORDER BY 1, 4".format(
             use="b.located AND NOT (b.lon = 0 AND b.lat = 0)",
-            pick="true" if every else "(count(*) FILTER (WHERE {}) OVER w - 1) = ANY(%(picks)s::bigint[])".format(
+            pick="true"
+            if every
+            else "(count(*) FILTER (WHERE {}) OVER w - 1) = ANY(%(picks)s::bigint[])".format(
                 "b.located AND NOT (b.lon = 0 AND b.lat = 0)"
             ),
             base=base,
