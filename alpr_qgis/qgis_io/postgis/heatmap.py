@@ -56,6 +56,7 @@ from alpr_qgis.qgis_io.density_input import (
     _grid,
     _tr,
 )
+from alpr_qgis.qgis_io.postgis.copy_out import float_rows
 
 # Points are grouped by the blocks of cells the coverage of reached cells counts (occupied, on the frontier).
 _BLOCK = _SURE_BLOCK
@@ -66,7 +67,7 @@ assert _FRONTIER_BLOCK % _BLOCK == 0
 #: parallel safe (``random()`` is not): the scans below still run in parallel workers.  Citus pushes it down
 #: as any select-list expression.
 FENCE = "clock_timestamp() AS fence"
-_CHUNK_ROWS = 10_000  # rows per fetch (each becomes Python tuples before it is an array: kept small)
+_CHUNK_ROWS = 50_000  # rows per array handed over from the COPY stream
 _EDGE = 3  # points within the radius and this many cells of the raster's edge go through the builder one by one
 
 # Spreading weights as polynomials in the offset t (rows: nodes; columns: powers of t), as fft._weights_1d.
@@ -323,19 +324,25 @@ def _add_binned(builder: _BinnedBuilder, pg, points: _Points, feedback, degrees=
         " CASE WHEN cls = 1 THEN w ELSE 0 END AS ew,"
         " count(*) AS n, {moments} FROM ({binned}) AS pts GROUP BY 1, 2, 3, 4, 5, 6, 7, 8"
     ).format(moments=moments, binned=binned)
+    names = ["cls", "br", "bc", "gy", "gx", "ex", "ey", "ew", "n"] + [
+        "m{}{}".format(i, j) for i in range(k) for j in range(k)
+    ]
+    sql = "SELECT {} FROM ({}) AS q".format(", ".join("q.{}::float8".format(n) for n in names), sql)
     edges = [np.empty((0, 9 + k * k))]
-    binned_points = binned_rows = 0
-    for rows in stream_result(pg, sql, params, feedback):  # (a chunk at a time: nothing the size of the result kept)
-        table = np.array(rows, dtype=float).reshape(-1, 9 + k * k)  # (no nulls: every column has a value)
-        del rows
+    binned = [0, 0]  # (points, rows)
+
+    def take(table: np.ndarray) -> None:  # (a chunk at a time: nothing the size of the result kept)
         cls = table[:, 0]
         builder.outside += int(table[cls == 0, 8].sum())
         edges.append(table[cls == 1])
         bins = table[cls == 2]
         _add_bins(builder, bins, coefficients, offsets)
-        binned_points += int(bins[:, 8].sum())
-        binned_rows += len(bins)
-        del table, bins
+        binned[0] += int(bins[:, 8].sum())
+        binned[1] += len(bins)
+
+    with cancellable(pg, feedback):
+        float_rows(pg, sql, params, len(names), take, chunk_rows=_CHUNK_ROWS)
+    binned_points, binned_rows = binned
     feedback.setProgress(60)
     edge = np.concatenate(edges)
     if len(edge):
@@ -389,12 +396,15 @@ def _add_frontier(builder, pg, points: _Points, params: List, feedback, degrees=
         " AND ((block_r + 1)::bigint * {width} + (block_c + 1)::bigint) = ANY(%s::bigint[])"  # (hashed)
         " GROUP BY x, y"
     ).format(placed=placed.format(points=source), q=_BLOCK, f=FENCE, width=width)
-    count = 0
-    for rows in stream_result(pg, sql, [*params, *extra, keys], feedback):
-        xy = np.array(rows, dtype=float).reshape(-1, 2)
-        builder.add_frontier(xy[:, 0], xy[:, 1])
-        count += len(xy)
-    return count
+    with cancellable(pg, feedback):
+        return float_rows(
+            pg,
+            sql,
+            [*params, *extra, keys],
+            2,
+            lambda xy: builder.add_frontier(xy[:, 0], xy[:, 1]),
+            chunk_rows=_CHUNK_ROWS,
+        )
 
 
 class _Degrees:
@@ -468,9 +478,3 @@ def query(pg, sql: str, params, feedback) -> List[tuple]:
     """``pg.query`` (a plain statement: the server may run it in parallel), cancellable."""
     with cancellable(pg, feedback):
         return pg.query(sql, params)
-
-
-def stream_result(pg, sql: str, params, feedback) -> Iterator[List[tuple]]:
-    """The rows of ``sql`` in chunks (a server-side cursor), the statement cancellable while it runs."""
-    with cancellable(pg, feedback):
-        yield from pg.stream(sql, params, chunk_rows=_CHUNK_ROWS, cancelled=feedback.isCanceled)

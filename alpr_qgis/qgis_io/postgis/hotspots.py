@@ -27,7 +27,8 @@ from alpr_qgis.core.hotspots import binned_hotspots, cells_covering_bins, grid_c
 from alpr_qgis.qgis_io.boundary import boundary_area
 from alpr_qgis.qgis_io.crs import is_metric, working_crs
 from alpr_qgis.qgis_io.plumbing import check_accounted, progress_span, write_output
-from alpr_qgis.qgis_io.postgis.heatmap import FENCE, query, stream_result
+from alpr_qgis.qgis_io.postgis.copy_out import float_rows
+from alpr_qgis.qgis_io.postgis.heatmap import FENCE, cancellable, query
 
 # Cube rounding of (x, y) to axial (q, r), as HexGrid.cell_of: %s are y0, size, x0, 2/3, R (bound).  Each level
 # carries a volatile column (FENCE) so that PostgreSQL computes it once per row instead of pasting its
@@ -81,10 +82,11 @@ def run_hotspots(alg, pg, parameters: Dict, context, feedback, cell_size: float,
     point = geom if crs.postgisSrid() == pg.srid else "ST_Transform({}, {})".format(geom, int(crs.postgisSrid()))
     sql = _HEX_SQL.format(point=point, relation=pg.relation, located=located, fence=FENCE)
     params = (grid.y0, grid.size, grid.x0, 2.0 / 3.0, grid.radius)
-    rows = []
-    for chunk in stream_result(pg, sql, params, feedback):
-        rows.extend(chunk)
-    cells = np.array(rows, dtype=float).reshape(-1, 7)
+    chunks = [np.empty((0, 7))]
+    with cancellable(pg, feedback):  # (COPY: the grouping runs in the parallel workers, unlike a cursor)
+        hexagons = "SELECT h.q::float8, h.r::float8, h.n::float8, h.x0, h.x1, h.y0, h.y1 FROM ({}) AS h".format(sql)
+        float_rows(pg, hexagons, params, 7, chunks.append)
+    cells = np.concatenate(chunks)
     if feedback.isCanceled():
         raise Cancelled()
 
