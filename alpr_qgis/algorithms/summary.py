@@ -81,8 +81,8 @@ class SummaryAlgorithm(AlprAlgorithm):
     IN_DATABASE = QT_TRANSLATE_NOOP(
         "SummaryAlgorithm",
         "Every count is an aggregate made there (totals, reads per plate, the most-read plates, weekday "
-        "and hour, devices, the map's grid): a few thousand rows come back, whatever the number of "
-        "reads.",
+        "and hour, devices, the map's grid): what comes back is at most a row per device, date and hour, "
+        "the map's rows and a thousand places for the time zone, whatever the number of reads.",
     )
     HELP = QT_TRANSLATE_NOOP(
         "SummaryAlgorithm",

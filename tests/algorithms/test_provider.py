@@ -47,7 +47,7 @@ PUSHED_DOWN = {
     "alpr:sites": "only counts per site",
     "alpr:cleanreads": "Only the distinct plates come back",
     "alpr:anonymizeplates": "pgcrypto",
-    "alpr:summary": "a few thousand rows come back",
+    "alpr:summary": "at most a row per device, date and hour",
     "alpr:devicetracks": "window functions per device",
 }
 
