@@ -39,7 +39,7 @@ def test_no_rows(reads):
 
 
 @pytest.mark.parametrize(
-    "sql, columns",
+    ("sql", "columns"),
     [
         ("SELECT g::float8, NULL::float8 FROM generate_series(1, 5) AS g", 2),  # (a null)
         ("SELECT g::int FROM generate_series(1, 5) AS g", 1),  # (not a float8)
