@@ -237,11 +237,11 @@ def test_camera_across_four_screening_cells(pg, tmp_path):
     fixed; one with 3 % of its reads far away is mobile; both as on the file path."""
     from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsPointXY, QgsProject
 
-    from alpr_qgis.qgis_io.postgis import summary as pushdown
+    from alpr_qgis.qgis_io.postgis import summary_kinds
 
     utm, wgs = QgsCoordinateReferenceSystem("EPSG:32610"), QgsCoordinateReferenceSystem("EPSG:4326")
     back = QgsCoordinateTransform(utm, wgs, QgsProject.instance())
-    side = max(2.0 * 50.0 * (1 + 1e-6), pushdown._CELL_MIN)
+    side = max(2.0 * 50.0 * (1 + 1e-6), summary_kinds._CELL_MIN)
     corner = (round(565_000 / side) * side, round(4_185_000 / side) * side)  # (Oakland, UTM 10N)
 
     def place(dx: float, dy: float):
