@@ -4,18 +4,22 @@ One derived view of the reads (:func:`_base`: the normalised plate and
 state, the time, the device, the flags, where each read lies) is read by a
 handful of aggregate statements:
 
-- the totals (reads, plates present, duplicates, locations, reads near the
-  reference point and outside the boundary, whether the plates look hashed);
+- one scan grouped by device, date and hour: the totals (reads, plates
+  present, duplicates, locations, reads near the reference point and
+  outside the boundary, whether the plates look hashed), reads by weekday
+  and hour, reads per device per date;
 - the reads-per-plate distribution (``GROUP BY plate`` then ``GROUP BY`` the
   count: one row per distinct count, never one per plate) with the
-  government plates and reads;
-- the most-read plates (ten rows: reads, days, devices, first and last read;
-  the plate text never leaves the database);
-- reads by weekday and hour, reads per device per date;
-- the camera kinds (per device: median position and the 99th percentile of
-  the distances from it, in the same working CRS);
-- the working CRS, the time-zone sample and the map's grid
-  (:mod:`alpr_qgis.qgis_io.postgis.summary_map`).
+  government plates and reads, and the ten most-read plates (their days,
+  devices, first and last read from a second, filtered scan; the plate text
+  never leaves the database);
+- the working CRS and the time-zone sample from one ordered pass, and the
+  map's grid (:mod:`alpr_qgis.qgis_io.postgis.summary_map`);
+- the camera kinds and the map's extent from one scan of the located reads
+  (:mod:`alpr_qgis.qgis_io.postgis.summary_kinds`).
+
+Each point's degrees, projection and coordinates are computed once per row
+(:data:`ONCE`): at 10M reads the whole summary takes 53 s instead of 131 s.
 
 ``summary_counts.summary_from_counts`` then builds the same ``Summary`` the
 file path builds, and the algorithm writes the same table and report.
