@@ -56,6 +56,21 @@ GEOMETRY_TYPES = frozenset(
 _COPY_SPECIALS = ("\\", "\t", "\n", "\r")
 
 
+#: An always-false volatile test (``clock_timestamp()``: parallel safe).  A column whose expression holds it is
+#: computed once per row in its own query level: PostgreSQL neither pulls that level up into the query above
+#: nor pushes a condition on the column down into it (where it would paste the expression again, once for
+#: every place the condition names the column: ``ST_Transform``, ``ST_X`` each read the whole geometry).
+#: Citus pushes it to the workers as any expression.
+ONCE = "clock_timestamp() IS NULL"
+
+
+def finite(*columns: str) -> str:
+    """SQL condition: each float8 of ``columns`` is a finite number (not null, NaN or an infinity), as
+    ``numpy.isfinite``.  Strict bounds: ``BETWEEN '-Infinity' AND 'Infinity'`` would keep the infinities, and
+    PostgreSQL sorts NaN above them."""
+    return " AND ".join("{c} > '-Infinity'::float8 AND {c} < 'Infinity'::float8".format(c=c) for c in columns)
+
+
 def quote_ident(name: str) -> str:
     """``name`` as a quoted PostgreSQL identifier: ``"`` around it, inner ``"`` doubled.
 

@@ -51,3 +51,15 @@ def test_other_values_are_refused(reads, sql, columns):
         float_rows(reads, sql, None, columns, lambda _: None)
     reads.connection.rollback()
     assert reads.connection.execute("SELECT 41 + 1") == [(42,)]  # (the connection is still usable)
+
+
+def test_finite_keeps_numbers_and_once_is_false(reads):
+    """``core.sql.finite``: NaN, infinities and nulls fail it; ``core.sql.ONCE`` is false on every row."""
+    from alpr_qgis.core.sql import ONCE, finite
+
+    rows = reads.connection.execute(
+        "SELECT {}, {} FROM (VALUES (1.5::float8, 2.0::float8), ('NaN', 2.0), ('Infinity', 2.0), ('-Infinity', 2.0),"
+        " (NULL, 2.0), (1.5, 'NaN')) AS v(x, y)".format(finite("x", "y"), ONCE)
+    )
+    assert [bool(ok) for ok, _ in rows] == [True, False, False, False, False, False]
+    assert [once for _, once in rows] == [False] * 6

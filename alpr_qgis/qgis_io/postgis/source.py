@@ -25,7 +25,7 @@ from qgis.core import QgsProcessingFeatureSourceDefinition, QgsProcessingOutputL
 from qgis.PyQt.QtCore import QCoreApplication
 
 from alpr_qgis.core.errors import QT_TRANSLATE_NOOP, Cancelled
-from alpr_qgis.core.sql import qualified, quote_ident
+from alpr_qgis.core.sql import finite, qualified, quote_ident
 from alpr_qgis.qgis_io.postgis.connection import PostgisError, columns, connect, has_psycopg2, libpq_parameters
 from alpr_qgis.qgis_io.postgis.uri import PgTable, destination_table, layer_table
 
@@ -182,11 +182,8 @@ class PgReads:
         located = "{g} IS NOT NULL AND NOT ST_IsEmpty({g})".format(g=g)
         n = int(self.query("SELECT count(*) FROM {} WHERE {}".format(self.relation, located))[0][0])
         step = n // _SAMPLE + 1 if n > _SAMPLE else 1
-        finite = (
-            "lon > '-Infinity'::float8 AND lon < 'Infinity'::float8"
-            " AND lat > '-Infinity'::float8 AND lat < 'Infinity'::float8"
-        )
-        good = finite + " AND (lon <> 0 OR lat <> 0)"
+        usable = finite("lon", "lat")
+        good = usable + " AND (lon <> 0 OR lat <> 0)"
         median = "percentile_cont(0.5) WITHIN GROUP (ORDER BY {}) FILTER (WHERE {})"
         sample = (
             "(SELECT ST_X({d}) AS lon, ST_Y({d}) AS lat FROM {r} WHERE {w})".format(
@@ -203,9 +200,9 @@ class PgReads:
                 median.format("lon", good),
                 median.format("lat", good),
                 good,
-                median.format("lon", finite),
-                median.format("lat", finite),
-                finite,
+                median.format("lon", usable),
+                median.format("lat", usable),
+                usable,
                 sample,
             )
         )[0]

@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from alpr_qgis.qgis_io.postgis.summary import _FINITE
+from alpr_qgis.core.sql import finite
 
 
 def camera_kinds(alg, pg, base: str, params: dict, parameters, context, working, srid: int, counts):
@@ -76,11 +76,13 @@ def _screen(pg, base: str, params: dict, working, srid: int, side: float):
     rows = pg.query(
         "WITH c AS (SELECT p.d, floor(p.x / %(side)s) AS cx, floor(p.y / %(side)s) AS cy, count(*) AS n,"
         " min(p.x) AS x0, min(p.y) AS y0, max(p.x) AS x1, max(p.y) AS y1 FROM ({points}) AS p"
-        " WHERE p.x {f} AND p.y {f} GROUP BY 1, 2, 3),"
+        " WHERE {f} GROUP BY 1, 2, 3),"
         " blocks AS (SELECT q.d, max(q.n) AS most FROM (SELECT s.d, sum(s.n) AS n FROM ({shifted}) AS s(d, cx, cy, n)"
         " WHERE s.d IS NOT NULL GROUP BY s.d, s.cx, s.cy) AS q GROUP BY q.d)"
         " SELECT c.d, sum(c.n), min(c.x0), min(c.y0), max(c.x1), max(c.y1), max(blocks.most)"
-        " FROM c LEFT JOIN blocks ON blocks.d = c.d GROUP BY c.d".format(points=points, f=_FINITE, shifted=shifted),
+        " FROM c LEFT JOIN blocks ON blocks.d = c.d GROUP BY c.d".format(
+            points=points, f=finite("p.x", "p.y"), shifted=shifted
+        ),
         dict(params, side=side),
     )
     located = {d: (int(n), int(most or 0)) for d, n, _, _, _, _, most in rows if d is not None}
@@ -104,11 +106,11 @@ def _spreads(pg, base: str, params: dict, working, srid: int, devices) -> dict:
     points = metric_points(base, srid, working.postgisSrid(), "b.d = ANY(%(devices)s) AND b.located")
     rows = pg.query(
         "WITH p AS ({points}),"
-        " q AS (SELECT p.d, p.x, p.y FROM p WHERE p.x {f} AND p.y {f}),"
+        " q AS (SELECT p.d, p.x, p.y FROM p WHERE {f}),"
         " m AS (SELECT q.d, percentile_cont(0.5) WITHIN GROUP (ORDER BY q.x) AS mx,"
         " percentile_cont(0.5) WITHIN GROUP (ORDER BY q.y) AS my FROM q GROUP BY q.d)"
         " SELECT m.d, percentile_cont(%(share)s) WITHIN GROUP (ORDER BY sqrt((q.x - m.mx) ^ 2 + (q.y - m.my) ^ 2))"
-        " FROM q JOIN m ON q.d = m.d GROUP BY m.d".format(points=points, f=_FINITE),
+        " FROM q JOIN m ON q.d = m.d GROUP BY m.d".format(points=points, f=finite("p.x", "p.y")),
         dict(params, share=FIXED_SHARE, devices=list(devices)),
     )
     return {d: spread for d, spread in rows}
