@@ -19,7 +19,7 @@ handful of aggregate statements:
   (:mod:`alpr_qgis.qgis_io.postgis.summary_kinds`).
 
 Each point's degrees, projection and coordinates are computed once per row
-(:data:`ONCE`): at 10M reads the whole summary takes 53 s instead of 131 s.
+(``core.sql.ONCE``): at 10M reads the whole summary takes 53 s instead of 131 s.
 
 ``summary_counts.summary_from_counts`` then builds the same ``Summary`` the
 file path builds, and the algorithm writes the same table and report.
@@ -39,6 +39,7 @@ from typing import Optional
 import numpy as np
 
 from alpr_qgis.core.errors import Cancelled
+from alpr_qgis.core.sql import ONCE
 from alpr_qgis.qgis_io.postgis.connection import PostgisError, cancel_watch
 
 TEXT_TYPES = ("text", "character varying")
@@ -48,12 +49,6 @@ FLAG_TYPES = ("boolean",) + NUMBER_TYPES + TEXT_TYPES
 # Python's str.strip() whitespace, as btrim's characters (bound as %(blanks)s).
 BLANKS = "".join(c for c in map(chr, range(0x110000)) if c.isspace())
 _BLANKS = "%(blanks)s"
-_FINITE = "BETWEEN '-Infinity' AND 'Infinity'"
-#: An always-false volatile test (``clock_timestamp()``: parallel safe).  A column whose expression holds it is
-#: computed once per row in its own level: PostgreSQL neither pulls that level up into the query above nor
-#: pushes a condition on the column down into it (where it would compute the expression again, once for every
-#: place the condition names the column).  Citus pushes it to the workers as any expression.
-ONCE = "clock_timestamp() IS NULL"
 
 
 #: What ``core.plates`` removes from a plate (``[\\s\\-\\.]``: Python's whitespace, dashes, dots), for translate().
@@ -93,7 +88,7 @@ def _unsupported(pg, columns) -> Optional[str]:
 def _base(pg, columns, srid: int, setup, gov: str = "NULL::boolean") -> str:
     """The derived reads, one row each, as a parenthesised subquery (values as ``%(name)s`` parameters).
 
-    The level that finds each read's degrees marks ``lon`` and ``lat`` volatile (:data:`ONCE`): PostgreSQL then
+    The level that finds each read's degrees marks ``lon`` and ``lat`` volatile (``core.sql.ONCE``): PostgreSQL then
     computes them once per row in that level, instead of copying ``ST_X``/``ST_IsEmpty`` (or a transform) into
     every flag that uses them and into every condition on those flags it would push down to the scan.
     """
@@ -369,6 +364,10 @@ def _head_not_hashed(pg, columns, params: dict) -> bool:
     return int(row[0]) == 1000 and not _looks_hashed(*row[1:])
 
 
+#: Columns of ``_totals``' rows before ``_HASHED``'s: device, date, hour, nine counts, first and last time.
+_TALLIES = 14
+
+
 def _totals(pg, base: str, params: dict, setup, columns):
     """Every count over the reads in ONE scan, by device, date and hour, and whether the plates look hashed.
 
@@ -388,7 +387,7 @@ def _totals(pg, base: str, params: dict, setup, columns):
         " min(b.t), max(b.t){h} FROM {b} AS b GROUP BY 1, 2, 3".format(h=hashed, b=base),
         params,
     )
-    sums = [sum(int(r[i]) for r in rows) for i in range(3, 12)]
+    sums = [sum(int(r[i]) for r in rows) for i in range(3, _TALLIES - 2)]
     n, with_plate, dup, nogeom, invalid, island, near, outside, located = sums
     counts = Counts(
         n=n,
@@ -411,8 +410,8 @@ def _totals(pg, base: str, params: dict, setup, columns):
 
 
 def _hashed_over(rows):
-    """``_HASHED``'s aggregates over every read from its per-group values (columns 14 to 18)."""
-    groups = [r[14:19] for r in rows if r[14]]
+    """``_HASHED``'s aggregates over every read from its per-group values (the columns after ``_TALLIES``)."""
+    groups = [r[_TALLIES:] for r in rows if r[_TALLIES]]
     if not groups:
         return 0, None, None, False, False
     return (
@@ -500,7 +499,7 @@ def _times(rows, counts) -> None:
     counts by device, date and hour."""
     per_day = {}
     by_hour = np.zeros((7, 24), dtype=np.int64)
-    for device, day, hour, reads, *_, first, last in (r[:14] for r in rows):
+    for device, day, hour, reads, *_, first, last in (r[:_TALLIES] for r in rows):
         key = (device, day)
         if key in per_day:
             had = per_day[key]

@@ -1,81 +1,50 @@
 """Where the reads of a PostGIS table lie, for ``alpr:summary``'s push-down: working CRS, time zone, map.
 
 Each answer is the file path's, from a few rows: the working CRS from the
-median position of the same sample of points (one row back), the time zone
-from the same evenly spaced located reads (at most
-``core.timezones.LOOKUP_SAMPLE`` rows), and the report's map from the counts
+median position of the same sample of points and the time zone from the
+same evenly spaced located reads (at most ``core.timezones.LOOKUP_SAMPLE``
+rows), both from one ordered pass, and the report's map from the counts
 of the same density grid binned in the database (one row per row of the
 grid: its non-empty cells) instead of every point.
 """
 
 from __future__ import annotations
 
-from typing import Optional, Tuple
-
 import numpy as np
 from qgis.core import QgsRectangle
 
+from alpr_qgis.core.sql import ONCE, finite
 from alpr_qgis.qgis_io import mapimage
 from alpr_qgis.qgis_io.report_map import DRAW_POINTS_UP_TO
 
 
-def metric_crs(pg, base: str, params: dict, crs, placed: Optional[int] = None):
-    """``crs.working_crs`` of the reads: ``crs`` when metric, else the UTM zone of the median position.
-
-    The file path takes every k-th read with a geometry (all up to
-    ``crs._SAMPLE``) in file order, drops those exactly at 0,0 (unless none
-    is left) and takes the medians; the same here, in ``o`` (read id) order,
-    as two medians computed in the database.
-    """
-    from alpr_qgis.qgis_io.crs import _SAMPLE, is_metric, utm_crs
-
-    if is_metric(crs):
-        return crs
-    n = (
-        placed
-        if placed is not None
-        else pg.query("SELECT count(*) FROM {} AS b WHERE NOT b.nogeom".format(base), params)[0][0]
-    )
-    finite = "b.lon BETWEEN '-Infinity' AND 'Infinity' AND b.lat BETWEEN '-Infinity' AND 'Infinity'"
-    if int(n) > _SAMPLE:  # every k-th of the reads with a geometry, in order
-        sample = (
-            "SELECT b.lon, b.lat FROM (SELECT lon, lat, row_number() OVER (ORDER BY o) - 1 AS i FROM {} AS r"
-            " WHERE NOT r.nogeom) AS b WHERE b.i %% %(step)s = 0 AND {}"
-        ).format(base, finite)
-    else:  # all of them
-        sample = "SELECT b.lon, b.lat FROM {} AS b WHERE NOT b.nogeom AND {}".format(base, finite)
-    step = int(n) // _SAMPLE + 1
-    medians = (
-        "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY s.lon), percentile_cont(0.5) WITHIN GROUP (ORDER BY s.lat)"
-        " FROM ({}) AS s{}"
-    )
-    values = dict(params, step=step)
-    lon, lat = pg.query(medians.format(sample, " WHERE s.lon <> 0 OR s.lat <> 0"), values)[0]
-    if lon is None:
-        lon, lat = pg.query(medians.format(sample, ""), values)[0]
-    if lon is None:
-        return utm_crs(0.0, 0.0)
-    return utm_crs(float(lon), float(lat))
-
-
 def samples(pg, base: str, params: dict, crs, placed: int, located: int, zone: bool):
-    """``(working CRS, zone points or None)``: :func:`metric_crs` and, with ``zone``, :func:`zone_points`.
+    """``(working CRS, zone points or None)``: the file path's ``crs.working_crs`` and, with ``zone``, the
+    evenly spaced located reads ``core.timezones.lookup_zone`` looks up, from ONE ordered pass.
 
-    When both need the reads in order (a CRS in degrees and a zone to look
-    up) they come from ONE ordered pass: running counts of the reads with a
-    geometry and of the usable located reads pick both samples, the medians
-    are taken in the database and only the zone's points come back.
+    The working CRS is ``crs`` when metric, else the UTM zone of the median
+    position of every k-th read with a geometry (all up to ``crs._SAMPLE``)
+    in file order (``o``, the read id here), leaving out those exactly at 0,0
+    unless nothing else is left.  Running counts (``count(*) FILTER ... OVER``)
+    of the reads with a geometry and of the usable located reads pick both
+    samples in the same pass; the medians are taken in the database and only
+    the zone's points (at most ``LOOKUP_SAMPLE``) come back.
     """
     from alpr_qgis.core.timezones import LOOKUP_SAMPLE
     from alpr_qgis.qgis_io.crs import _SAMPLE, is_metric, utm_crs
 
-    if is_metric(crs) or not zone:
-        working = metric_crs(pg, base, params, crs, placed)
-        return working, zone_points(pg, base, params, located) if zone else None
+    if is_metric(crs) and not zone:
+        return crs, None
     step = int(placed) // _SAMPLE + 1 if int(placed) > _SAMPLE else 1
-    every = located <= LOOKUP_SAMPLE
-    picks = [] if every else np.linspace(0, located - 1, LOOKUP_SAMPLE).round().astype(np.int64).tolist()
-    finite = "s.lon BETWEEN '-Infinity' AND 'Infinity' AND s.lat BETWEEN '-Infinity' AND 'Infinity'"
+    use = "b.located AND NOT (b.lon = 0 AND b.lat = 0)"
+    picks = []
+    if not zone:
+        pick = "false"
+    elif located <= LOOKUP_SAMPLE:
+        pick = "true"
+    else:
+        pick = "(count(*) FILTER (WHERE {}) OVER w - 1) = ANY(%(picks)s::bigint[])".format(use)
+        picks = np.linspace(0, located - 1, LOOKUP_SAMPLE).round().astype(np.int64).tolist()
     median = "percentile_cont(0.5) WITHIN GROUP (ORDER BY s.lon), percentile_cont(0.5) WITHIN GROUP (ORDER BY s.lat)"
     rows = pg.query(
         "WITH s AS MATERIALIZED (SELECT w.lon, w.lat, w.geo AND w.gi %% %(step)s = 0 AS m, w.use AND w.z AS z, w.ui"
@@ -86,41 +55,19 @@ def samples(pg, base: str, params: dict, crs, placed: int, located: int, zone: b
         " SELECT 0, a.*, NULL::bigint FROM (SELECT {median} FROM s WHERE s.m AND {finite} AND (s.lon <> 0 OR s.lat <> 0))"
         " AS a UNION ALL SELECT 1, e.*, NULL FROM (SELECT {median} FROM s WHERE s.m AND {finite}) AS e"
         " UNION ALL SELECT 2, s.lon, s.lat, s.ui FROM s WHERE s.z ORDER BY 1, 4".format(
-            use="b.located AND NOT (b.lon = 0 AND b.lat = 0)",
-            pick="true"
-            if every
-            else "(count(*) FILTER (WHERE {}) OVER w - 1) = ANY(%(picks)s::bigint[])".format(
-                "b.located AND NOT (b.lon = 0 AND b.lat = 0)"
-            ),
-            base=base,
-            median=median,
-            finite=finite,
+            use=use, pick=pick, base=base, median=median, finite=finite("s.lon", "s.lat")
         ),
         dict(params, step=step, picks=picks),
     )
     lon, lat = (rows[0][1], rows[0][2]) if rows[0][1] is not None else (rows[1][1], rows[1][2])
-    working = utm_crs(float(lon), float(lat)) if lon is not None else utm_crs(0.0, 0.0)
+    if is_metric(crs):
+        working = crs
+    else:
+        working = utm_crs(float(lon), float(lat)) if lon is not None else utm_crs(0.0, 0.0)
+    if not zone:
+        return working, None
     points = np.array([r[1:3] for r in rows[2:]], dtype=float).reshape(-1, 2)
     return working, (points[:, 0], points[:, 1])
-
-
-def zone_points(pg, base: str, params: dict, located: int) -> Tuple[np.ndarray, np.ndarray]:
-    """(lon, lat) of the located reads ``core.timezones.lookup_zone`` would look up: evenly spaced, in order."""
-    from alpr_qgis.core.timezones import LOOKUP_SAMPLE
-
-    usable = "b.located AND NOT (b.lon = 0 AND b.lat = 0)"
-    if located > LOOKUP_SAMPLE:
-        picks = np.linspace(0, located - 1, LOOKUP_SAMPLE).round().astype(np.int64).tolist()
-        rows = pg.query(
-            "SELECT s.lon, s.lat FROM (SELECT b.lon, b.lat, row_number() OVER (ORDER BY b.o) - 1 AS i"
-            " FROM {} AS b WHERE {}) AS s JOIN unnest(%(picks)s::bigint[]) AS k(i) ON k.i = s.i"
-            " ORDER BY s.i".format(base, usable),
-            dict(params, picks=picks),
-        )
-    else:
-        rows = pg.query("SELECT b.lon, b.lat FROM {} AS b WHERE {} ORDER BY b.o".format(base, usable), params)
-    points = np.array(rows, dtype=float).reshape(-1, 2)
-    return points[:, 0], points[:, 1]
 
 
 class DatabaseReads:
@@ -139,13 +86,13 @@ class DatabaseReads:
         if self.located <= DRAW_POINTS_UP_TO:
             return self.located, None
         located = metric_points(self.base, self.srid, map_crs.postgisSrid(), "b.located")
-        finite = "p.x BETWEEN '-Infinity' AND 'Infinity' AND p.y BETWEEN '-Infinity' AND 'Infinity'"
+        where = finite("p.x", "p.y")
         if self.extent is not None and map_crs == self.working:
             count, x_min, y_min, x_max, y_max = self.extent
         else:
             count, x_min, y_min, x_max, y_max = self.pg.query(
                 "SELECT count(*), min(p.x), min(p.y), max(p.x), max(p.y) FROM ({}) AS p WHERE {}".format(
-                    located, finite
+                    located, where
                 ),
                 self.params,
             )[0]
@@ -165,7 +112,7 @@ class DatabaseReads:
             "SELECT c.r, array_agg(c.c), array_agg(c.n) FROM (SELECT g.r, g.c, count(*) AS n FROM"
             " (SELECT floor((%(y1)s - p.y) / %(cell)s) AS r, floor((p.x - %(x0)s) / %(cell)s) AS c"
             " FROM ({}) AS p WHERE {}) AS g WHERE g.c >= 0 AND g.c < %(cols)s AND g.r >= 0 AND g.r < %(rows)s"
-            " GROUP BY g.r, g.c) AS c GROUP BY c.r".format(located, finite),
+            " GROUP BY g.r, g.c) AS c GROUP BY c.r".format(located, where),
             dict(self.params, x0=x0, y1=y1, cell=cell, cols=cols, rows=rows),
         )
         counts = np.zeros((rows, cols), dtype=np.float32)
@@ -178,13 +125,11 @@ def metric_points(base: str, srid: int, target: int, where: str) -> str:
     """The reads ``where`` says (device ``d``, ``x``, ``y`` in the SRID ``target``) as SQL to select from.
 
     Each point is transformed once, and its x and y read once: the point and then x and y are marked volatile
-    (``summary.ONCE``), each in its own level, so that the planner neither copies ``ST_Transform`` (or
+    (``core.sql.ONCE``), each in its own level, so that the planner neither copies ``ST_Transform`` (or
     ``ST_X``, which reads the whole geometry again) into every place they are used nor into a condition on them
     it pushes down; unlike ``OFFSET 0`` it keeps the scan and the partial aggregates in the parallel workers
     (and on a Citus cluster's workers).
     """
-    from alpr_qgis.qgis_io.postgis.summary import ONCE
-
     point = "b.gl" if target == srid else "ST_Transform(b.gl, {:d})".format(int(target))
     return (
         "SELECT f.d, CASE WHEN {once} THEN NULL ELSE ST_X(f.pt) END AS x, CASE WHEN {once} THEN NULL ELSE ST_Y(f.pt)"
